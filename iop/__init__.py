@@ -1,0 +1,3 @@
+from iop.celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.urls import reverse
+
+from iop.accounts.roles import Role
+
+
+def navigation(request):
+    """The navigation bar's links for the signed-in user's roles."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("Today", reverse("today"))]
+    if user.is_staff and (user.has_role(Role.ADMIN) or user.is_superuser):
+        items.append(("Admin", reverse("admin:index")))
+    items.append(("API", reverse("api-docs")))
+    return {
+        "nav_items": [{"label": label, "url": url} for label, url in items],
+        "idle_timeout_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
+    }

@@ -1,0 +1,77 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+LAST_ACTIVITY = "iop_last_activity"
+SIGNED_IN_AT = "iop_signed_in_at"
+SIGNED_OUT_REASON = "iop_signed_out_reason"
+# A page's own polling sends this header; such requests keep the page fresh but are not
+# the user doing anything, so they neither reset the idle clock nor keep a session alive.
+BACKGROUND_HEADER = "X-IOP-Background"
+# Writing the session on every click costs a query; a few seconds of slack is harmless.
+ACTIVITY_RESOLUTION_SECONDS = 10
+
+
+def session_start(request):
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_ACTIVITY] = now
+
+
+def is_background(request):
+    return request.headers.get(BACKGROUND_HEADER) == "1"
+
+
+class SessionTimeoutMiddleware:
+    """Idle logoff (SESSION_IDLE_TIMEOUT) and an absolute limit (SESSION_ABSOLUTE_TIMEOUT)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if SESSION_KEY in request.session:
+            now = time.time()
+            started = request.session.get(SIGNED_IN_AT)
+            last = request.session.get(LAST_ACTIVITY)
+            if started is None or last is None:
+                session_start(request)
+            else:
+                reason = None
+                if now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
+                    reason = "absolute"
+                elif now - last > settings.SESSION_IDLE_TIMEOUT.total_seconds():
+                    reason = "idle"
+                if reason:
+                    return self._sign_out(request, reason)
+                if not is_background(request) and now - last >= ACTIVITY_RESOLUTION_SECONDS:
+                    request.session[LAST_ACTIVITY] = now
+        return self.get_response(request)
+
+    def _sign_out(self, request, reason):
+        logout(request)
+        request.session[SIGNED_OUT_REASON] = reason
+        login_url = redirect_to_login(request.get_full_path())["Location"]
+        if request.headers.get("HX-Request") or request.path.startswith("/api/"):
+            response = HttpResponse("Signed out: session timed out.", status=401)
+            response["HX-Redirect"] = login_url
+            return response
+        return redirect_to_login(request.get_full_path())
+
+
+class NoStoreMiddleware:
+    """No browser or proxy keeps a copy of any page or API answer (they carry patient data).
+
+    Static files never get here: whitenoise answers them earlier with long cache lifetimes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response

@@ -1,0 +1,63 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from iop.accounts.roles import Role
+
+
+class User(AbstractUser):
+    """A member of staff. Patients never log in."""
+
+    credentials = models.CharField(
+        max_length=60, blank=True, help_text="Shown after the name on signed records, e.g. LCSW."
+    )
+    is_trainee = models.BooleanField(
+        "trainee",
+        default=False,
+        help_text="A trainee's progress notes need a supervisor's co-signature.",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        name = self.get_full_name() or self.username
+        return f"{name}, {self.credentials}" if self.credentials else name
+
+    @cached_property
+    def roles(self):
+        """Names of the role groups this user belongs to (one query, cached per request)."""
+        if not self.is_active:
+            return frozenset()
+        return frozenset(self.groups.filter(name__in=Role.ALL).values_list("name", flat=True))
+
+    def has_role(self, *roles):
+        return bool(self.roles.intersection(roles))
+
+
+class LoginThrottle(models.Model):
+    """Failed logins for one username from one address, for the lockout rule.
+
+    Keyed by both so that one clinic behind one address is not locked out together, and an
+    attacker cannot lock a colleague out from elsewhere for longer than the cool-off.
+    """
+
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True)
+    failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField()
+    last_failure_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "ip"], name="login_throttle_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} from {self.ip}: {self.failures} failures"

@@ -1,0 +1,67 @@
+"""The four roles (DESIGN.md, "Who uses it") and the model permissions each one holds.
+
+A role is membership of the Django group of the same name. Apps added later extend
+ROLE_PERMISSIONS and call `sync_role_permissions` from a data migration of their own.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+
+class Role:
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    CLINICIAN = "clinician"
+    INTAKE = "intake"
+
+    ALL = (ADMIN, SUPERVISOR, CLINICIAN, INTAKE)
+    CLINICAL = (SUPERVISOR, CLINICIAN)
+
+
+# "app_label.codename" per role. Object-level rules (care team, Part 2) live in QuerySets.
+ROLE_PERMISSIONS = {
+    Role.ADMIN: [
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "accounts.view_loginthrottle",
+        "accounts.delete_loginthrottle",
+        "auth.view_group",
+        "auth.change_group",
+        "audit.view_auditevent",
+        "jobs.view_jobrun",
+        "authtoken.view_tokenproxy",
+        "authtoken.delete_tokenproxy",
+    ],
+    Role.SUPERVISOR: [
+        "audit.view_auditevent",
+    ],
+    Role.CLINICIAN: [],
+    Role.INTAKE: [],
+}
+
+
+def sync_role_permissions(apps, schema_editor=None):
+    """Create the role groups and give each exactly its listed permissions.
+
+    Usable from data migrations: permissions are normally created after all migrations by
+    `post_migrate`, so they are created here first for a fresh database.
+    """
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in Role.ALL:
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = ROLE_PERMISSIONS[role]
+        perms = []
+        for dotted in wanted:
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                perms.append(perm)
+        group.permissions.add(*perms)

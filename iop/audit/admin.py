@@ -1,0 +1,102 @@
+from datetime import datetime, time, timedelta
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from iop.audit.models import AuditEvent
+
+
+class InputFilter(admin.SimpleListFilter):
+    """A list filter with a text box instead of a list of choices."""
+
+    template = "admin/filters/input.html"
+    input_type = "text"
+
+    def lookups(self, request, model_admin):
+        # A filter with no lookups is hidden; one dummy choice keeps it on the page.
+        return (("", ""),)
+
+    def choices(self, changelist):
+        query = changelist.get_filters_params()
+        yield {
+            "parameter_name": self.parameter_name,
+            "value": self.value() or "",
+            "input_type": self.input_type,
+            "hidden": [
+                (key, value)
+                for key, values in query.items()
+                if key != self.parameter_name
+                for value in (values if isinstance(values, list) else [values])
+            ],
+        }
+
+
+class PatientIdFilter(InputFilter):
+    title = "patient id"
+    parameter_name = "patient"
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        if value.isdigit():
+            return queryset.filter(patient_id=int(value))
+        return queryset
+
+
+class _DateBoundFilter(InputFilter):
+    input_type = "date"
+
+    def _bound(self):
+        day = parse_date(self.value() or "") if self.value() else None
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class FromDateFilter(_DateBoundFilter):
+    title = "from date"
+    parameter_name = "from"
+
+    def queryset(self, request, queryset):
+        start = self._bound()
+        return queryset.filter(at__gte=start) if start else queryset
+
+
+class ToDateFilter(_DateBoundFilter):
+    title = "to date (inclusive)"
+    parameter_name = "to"
+
+    def queryset(self, request, queryset):
+        end = self._bound()
+        return queryset.filter(at__lt=end + timedelta(days=1)) if end else queryset
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "username", "action", "outcome", "object_type", "object_id",
+                    "patient_id", "ip", "request_id")
+    list_filter = (
+        ("user", admin.RelatedOnlyFieldListFilter),
+        PatientIdFilter,
+        "action",
+        "outcome",
+        FromDateFilter,
+        ToDateFilter,
+    )
+    search_fields = ("username", "object_type", "object_id", "request_id", "=ip")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+    list_per_page = 100
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

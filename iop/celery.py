@@ -1,0 +1,42 @@
+"""The Celery app. Configuration lives in settings (CELERY_*); the schedule lives here."""
+
+import os
+from datetime import datetime, timedelta
+
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
+
+
+class IopTask(DjangoTask):
+    """Base task: refuses a countdown the broker could not keep.
+
+    Redis redelivers an unacknowledged message after its visibility timeout; a message
+    delayed beyond it would run twice. Jobs that need a later run are rescheduled by beat.
+    """
+
+    def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, link=None,
+                    link_error=None, shadow=None, **options):
+        from django.conf import settings
+
+        limit = timedelta(seconds=settings.CELERY_MAX_COUNTDOWN)
+        countdown = options.get("countdown")
+        eta = options.get("eta")
+        if countdown is not None and timedelta(seconds=countdown) > limit:
+            raise ValueError(f"countdown {countdown}s exceeds CELERY_MAX_COUNTDOWN")
+        if isinstance(eta, datetime) and eta - datetime.now(eta.tzinfo) > limit:
+            raise ValueError(f"eta {eta} is further ahead than CELERY_MAX_COUNTDOWN")
+        return super().apply_async(args, kwargs, task_id, producer, link, link_error, shadow,
+                                   **options)
+
+
+app = Celery("iop", task_cls=IopTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# One beat schedule for every job (DESIGN.md, "Background jobs"). Keys are stable names.
+app.conf.beat_schedule = {
+    "heartbeat": {"task": "iop.jobs.heartbeat", "schedule": crontab(minute="*")},
+}

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from iop import views
+
+admin.site.site_header = "IOP administration"
+admin.site.site_title = "IOP admin"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("today/", views.today, name="today"),
+    path("accounts/", include("iop.accounts.urls")),
+    # One login page for everyone, so the lockout, audit and idle rules apply to admins too.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("iop.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

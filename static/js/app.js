@@ -1,0 +1,51 @@
+/* Site-wide behaviour. No inline scripts anywhere: the CSP allows only files from 'self'. */
+(function () {
+  "use strict";
+
+  // htmx requests carry the CSRF token from the page's meta tag (the cookie is HttpOnly).
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) { event.detail.headers["X-CSRFToken"] = meta.content; }
+  });
+
+  // Idle logoff warning. The server enforces the limit; this only tells the user it is
+  // coming and lets them stay. Polling requests (X-IOP-Background) do not reset it.
+  var body = document.body;
+  var idleSeconds = parseInt(body.dataset.idleSeconds || "0", 10);
+  if (!idleSeconds) { return; }
+  var warnBefore = Math.min(120, Math.floor(idleSeconds / 4));
+  var banner = document.getElementById("idle-warning");
+  var remaining = banner && banner.querySelector("[data-idle-remaining]");
+  var lastActivity = Date.now();
+
+  function userActed() { lastActivity = Date.now(); if (banner) { banner.hidden = true; } }
+  ["htmx:beforeRequest"].forEach(function (name) {
+    body.addEventListener(name, function (event) {
+      var headers = (event.detail.requestConfig || {}).headers || {};
+      if (headers["X-IOP-Background"] !== "1") { userActed(); }
+    });
+  });
+
+  var stay = banner && banner.querySelector("[data-idle-stay]");
+  if (stay) {
+    stay.addEventListener("click", function () {
+      var meta = document.querySelector('meta[name="csrf-token"]');
+      fetch(body.dataset.keepaliveUrl, {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": meta ? meta.content : "" }
+      }).then(function (response) {
+        if (response.ok) { userActed(); } else { window.location.assign(body.dataset.loginUrl); }
+      });
+    });
+  }
+
+  window.setInterval(function () {
+    var left = idleSeconds - Math.floor((Date.now() - lastActivity) / 1000);
+    if (left <= 0) {
+      window.location.assign(body.dataset.loginUrl + "?next=" + encodeURIComponent(window.location.pathname));
+    } else if (left <= warnBefore && banner) {
+      banner.hidden = false;
+      if (remaining) { remaining.textContent = Math.ceil(left / 60) + " minute(s)"; }
+    }
+  }, 5000);
+})();
