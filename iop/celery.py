@@ -17,8 +17,17 @@ class IopTask(DjangoTask):
     delayed beyond it would run twice. Jobs that need a later run are rescheduled by beat.
     """
 
-    def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, link=None,
-                    link_error=None, shadow=None, **options):
+    def apply_async(
+        self,
+        args=None,
+        kwargs=None,
+        task_id=None,
+        producer=None,
+        link=None,
+        link_error=None,
+        shadow=None,
+        **options,
+    ):
         from django.conf import settings
 
         limit = timedelta(seconds=settings.CELERY_MAX_COUNTDOWN)
@@ -28,8 +37,9 @@ class IopTask(DjangoTask):
             raise ValueError(f"countdown {countdown}s exceeds CELERY_MAX_COUNTDOWN")
         if isinstance(eta, datetime) and eta - datetime.now(eta.tzinfo) > limit:
             raise ValueError(f"eta {eta} is further ahead than CELERY_MAX_COUNTDOWN")
-        return super().apply_async(args, kwargs, task_id, producer, link, link_error, shadow,
-                                   **options)
+        return super().apply_async(
+            args, kwargs, task_id, producer, link, link_error, shadow, **options
+        )
 
 
 app = Celery("iop", task_cls=IopTask)

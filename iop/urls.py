@@ -12,6 +12,7 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("today/", views.today, name="today"),
+    path("favicon.ico", views.favicon),
     path("accounts/", include("iop.accounts.urls")),
     # One login page for everyone, so the lockout, audit and idle rules apply to admins too.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 from iop.accounts.roles import Role
@@ -36,3 +37,9 @@ def csrf_failure(request, reason=""):
         {"reason": reason},
         status=403,
     )
+
+
+@require_safe
+def favicon(request):
+    """Browsers and the admin ask for /favicon.ico; ours is an SVG among the static files."""
+    return redirect(static("favicon.svg"), permanent=True)

@@ -6,8 +6,15 @@ from iop.accounts.models import LoginThrottle, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "get_full_name", "email", "role_names", "is_active", "is_trainee",
-                    "last_login")
+    list_display = (
+        "username",
+        "get_full_name",
+        "email",
+        "role_names",
+        "is_active",
+        "is_trainee",
+        "last_login",
+    )
     list_filter = ("is_active", "is_staff", "is_trainee", "groups")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
@@ -36,8 +43,14 @@ class UserAdmin(BaseUserAdmin):
 class LoginThrottleAdmin(admin.ModelAdmin):
     list_display = ("username", "ip", "failures", "last_failure_at", "locked_until")
     search_fields = ("username", "ip")
-    readonly_fields = ("username", "ip", "failures", "first_failure_at", "last_failure_at",
-                       "locked_until")
+    readonly_fields = (
+        "username",
+        "ip",
+        "failures",
+        "first_failure_at",
+        "last_failure_at",
+        "locked_until",
+    )
 
     def has_add_permission(self, request):
         return False

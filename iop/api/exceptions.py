@@ -9,7 +9,9 @@ from iop.audit.models import AppendOnlyError
 def exception_handler(exc, context):
     """DRF's handler, plus: a service's ValidationError is a 400 with field errors, not a 500."""
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, AppendOnlyError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)

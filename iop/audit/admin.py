@@ -73,8 +73,17 @@ class ToDateFilter(_DateBoundFilter):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "username", "action", "outcome", "object_type", "object_id",
-                    "patient_id", "ip", "request_id")
+    list_display = (
+        "at",
+        "username",
+        "action",
+        "outcome",
+        "object_type",
+        "object_id",
+        "patient_id",
+        "ip",
+        "request_id",
+    )
     list_filter = (
         ("user", admin.RelatedOnlyFieldListFilter),
         PatientIdFilter,

@@ -62,8 +62,9 @@ class AuditedViewMixin:
             response = super().dispatch(request, *args, **kwargs)
         except (Http404, PermissionDenied) as exc:
             status = 404 if isinstance(exc, Http404) else 403
-            _audit_response(request, status=status, obj=None, model=_model_of(self),
-                            object_id=object_id)
+            _audit_response(
+                request, status=status, obj=None, model=_model_of(self), object_id=object_id
+            )
             raise
         _audit_response(
             request,

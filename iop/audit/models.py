@@ -47,7 +47,10 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # PROTECT: a user who appears in the trail is disabled, never deleted.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     username = models.CharField(
@@ -63,7 +66,9 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True, db_index=True)
     path = models.CharField(max_length=300, blank=True)
     detail = models.CharField(
-        max_length=300, blank=True, help_text="A short, PHI-free note, e.g. the reason for a denial."
+        max_length=300,
+        blank=True,
+        help_text="A short, PHI-free note, e.g. the reason for a denial.",
     )
 
     objects = AuditEventQuerySet.as_manager()

@@ -6,7 +6,9 @@ class JobRunQuerySet(models.QuerySet):
     def latest_per_job(self):
         """The newest run of each job, for the admin's overview."""
         newest = (
-            JobRun.objects.filter(job=models.OuterRef("job")).order_by("-started_at").values("pk")[:1]
+            JobRun.objects.filter(job=models.OuterRef("job"))
+            .order_by("-started_at")
+            .values("pk")[:1]
         )
         return self.filter(pk=models.Subquery(newest))
 

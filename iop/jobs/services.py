@@ -9,8 +9,8 @@ from iop.jobs.models import JobRun
 def job_run(*, job, task_id=""):
     """Record one run of a job: start, finish, outcome and the counts the body fills in.
 
-        with job_run(job="reminders", task_id=self.request.id) as counts:
-            counts["sent"] = send_due_reminders()
+    with job_run(job="reminders", task_id=self.request.id) as counts:
+        counts["sent"] = send_due_reminders()
     """
     run = JobRun.objects.create(job=job, task_id=task_id or "")
     counts = {}
@@ -18,7 +18,9 @@ def job_run(*, job, task_id=""):
         yield counts
     except Exception as exc:
         JobRun.objects.filter(pk=run.pk).update(
-            finished_at=timezone.now(), outcome=JobRun.Outcome.FAILED, counts=counts,
+            finished_at=timezone.now(),
+            outcome=JobRun.Outcome.FAILED,
+            counts=counts,
             error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         raise

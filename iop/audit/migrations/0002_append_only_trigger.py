@@ -22,12 +22,12 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 def create_trigger(apps, schema_editor):
     # SQLite (the embedded default) has no such trigger; the ORM guard still applies there.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)
 
 
 def drop_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

@@ -38,7 +38,9 @@ class Command(BaseCommand):
                     continue
                 self.stdout.write(f"{app_config.verbose_name}:")
                 module.seed(password=password, stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data loaded. Sign in as admin, supervisor, clinician, clinician2 or intake "
-            f"with the password: {password}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded. Sign in as admin, supervisor, clinician, clinician2 or intake "
+                f"with the password: {password}"
+            )
+        )
