@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from iop import views
+from sessions import views as sessions_views
 
 admin.site.site_header = "IOP administration"
 admin.site.site_title = "IOP admin"
@@ -11,12 +12,13 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("today/", views.today, name="today"),
+    path("today/", sessions_views.today, name="today"),
     path("favicon.ico", views.favicon),
     path("accounts/", include("iop.accounts.urls")),
     # One login page for everyone, so the lockout, audit and idle rules apply to admins too.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
+    path("", include("patients.urls")),
     path("api/v1/", include("iop.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

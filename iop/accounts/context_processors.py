@@ -10,6 +10,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [("Today", reverse("today"))]
+    if user.has_role(*Role.CLINICAL):
+        items.append(("Caseload", reverse("patients:caseload")))
+    if user.has_role(Role.INTAKE, Role.SUPERVISOR):
+        items.append(("Intake", reverse("patients:intake-queue")))
     if user.is_staff and (user.has_role(Role.ADMIN) or user.is_superuser):
         items.append(("Admin", reverse("admin:index")))
     items.append(("API", reverse("api-docs")))

@@ -1,0 +1,236 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from iop.audit.admin_mixins import AuditedModelAdmin
+from patients import services
+from patients.models import (
+    Alert,
+    Consent,
+    Episode,
+    IntakeAssessment,
+    LevelOfCareChange,
+    MeasureAnswer,
+    MeasureResponse,
+    Patient,
+    Program,
+)
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ("name", "track", "weekly_hours_minimum", "review_cadence_days", "is_active")
+    list_filter = ("track", "is_active")
+    search_fields = ("name",)
+
+
+class EpisodeInline(admin.TabularInline):
+    model = Episode
+    fields = (
+        "program",
+        "status",
+        "level_of_care",
+        "referral_date",
+        "admission_date",
+        "discharge_date",
+        "primary_clinician",
+        "is_sud",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Patient)
+class PatientAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    list_display = ("mrn", "legal_last_name", "legal_first_name", "date_of_birth", "created_at")
+    search_fields = ("mrn", "legal_last_name", "legal_first_name", "preferred_name")
+    list_filter = ("sex", "preferred_contact_channel")
+    readonly_fields = ("mrn", "created_at", "created_by", "audit_trail")
+    inlines = [EpisodeInline]
+
+    @admin.display(description="Audit trail")
+    def audit_trail(self, obj):
+        return self.audit_trail_link(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LevelOfCareChangeInline(admin.TabularInline):
+    model = LevelOfCareChange
+    extra = 0
+    readonly_fields = (
+        "from_level",
+        "to_level",
+        "effective_date",
+        "reason",
+        "changed_by",
+        "changed_at",
+    )
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Episode)
+class EpisodeAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    list_display = (
+        "patient",
+        "program",
+        "status",
+        "level_of_care",
+        "referral_date",
+        "admission_date",
+        "primary_clinician",
+        "is_sud",
+    )
+    list_filter = ("status", "program", "level_of_care", "is_sud")
+    search_fields = ("patient__mrn", "patient__legal_last_name", "patient__legal_first_name")
+    list_select_related = ("patient", "program", "primary_clinician")
+    raw_id_fields = ("patient",)
+    autocomplete_fields = ("care_team",)
+    # Status and dates move only through the workflow (services.episode_transition).
+    readonly_fields = (
+        "status",
+        "admission_date",
+        "discharge_date",
+        "discharge_reason",
+        "decline_reason",
+        "level_of_care",
+        "audit_trail",
+    )
+    inlines = [LevelOfCareChangeInline]
+    actions = ["decline_referrals"]
+
+    @admin.display(description="Audit trail")
+    def audit_trail(self, obj):
+        return self.audit_trail_link(obj)
+
+    @admin.action(description="Decline the selected referrals (reason: declined by admin)")
+    def decline_referrals(self, request, queryset):
+        done = 0
+        for episode in queryset:
+            try:
+                services.episode_transition(
+                    episode=episode,
+                    to_status=Episode.Status.DECLINED,
+                    user=request.user,
+                    request=request,
+                    decline_reason="Declined by an administrator.",
+                )
+                done += 1
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{episode}: {' '.join(error.messages)}", messages.WARNING
+                )
+        self.message_user(request, f"{done} referral(s) declined.")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IntakeAssessment)
+class IntakeAssessmentAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    list_display = ("episode", "patient", "status", "current_step", "started_at", "completed_at")
+    list_filter = ("status",)
+    search_fields = ("patient__mrn", "patient__legal_last_name")
+    list_select_related = ("episode__program", "patient")
+    raw_id_fields = ("episode", "patient")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Clinical content is written through the intake workflow, not the admin.
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MeasureAnswerInline(admin.TabularInline):
+    model = MeasureAnswer
+    extra = 0
+    readonly_fields = ("position", "item_code", "value")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MeasureResponse)
+class MeasureResponseAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    list_display = ("patient", "instrument", "administered_at", "total_score", "severity")
+    list_filter = ("instrument", "severity")
+    search_fields = ("patient__mrn", "patient__legal_last_name")
+    list_select_related = ("patient",)
+    inlines = [MeasureAnswerInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    list_display = ("patient", "kind", "signed_at", "expires_on", "state_label", "revoked_at")
+    list_filter = ("kind",)
+    search_fields = ("patient__mrn", "patient__legal_last_name", "recipient")
+    list_select_related = ("patient",)
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke the selected consents")
+    def revoke(self, request, queryset):
+        for consent in queryset.filter(revoked_at__isnull=True):
+            services.consent_revoke(
+                consent=consent,
+                user=request.user,
+                request=request,
+                note="Revoked by an administrator.",
+            )
+
+
+@admin.register(Alert)
+class AlertAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "patient",
+        "priority",
+        "status",
+        "assigned_to",
+        "raised_at",
+        "closed_at",
+    )
+    list_filter = ("kind", "status", "priority")
+    search_fields = ("patient__mrn", "patient__legal_last_name", "title")
+    list_select_related = ("patient", "assigned_to")
+    date_hierarchy = "raised_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

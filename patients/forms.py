@@ -1,0 +1,265 @@
+"""Forms clean input only; the rules live in services.py and on the models."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from iop.accounts.roles import Role
+from patients.models import Alert, Consent, Episode, IntakeAssessment, Patient, Program
+from patients.models.intake import ASAM_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def clinicians():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[Role.CLINICIAN, Role.SUPERVISOR])
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class ClinicianChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "date_of_birth",
+            "pronouns",
+            "sex",
+            "gender_identity",
+            "phone",
+            "email",
+            "preferred_contact_channel",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+            "insurance_payer",
+            "insurance_member_id",
+        ]
+        widgets = {"date_of_birth": DATE}
+
+    def clean_date_of_birth(self):
+        dob = self.cleaned_data["date_of_birth"]
+        if dob > timezone.localdate():
+            raise forms.ValidationError("The date of birth is in the future.")
+        if dob.year < 1900:
+            raise forms.ValidationError("Check the year of birth.")
+        return dob
+
+    def clean(self):
+        cleaned = super().clean()
+        channel = cleaned.get("preferred_contact_channel")
+        if channel == Patient.ContactChannel.EMAIL and not cleaned.get("email"):
+            self.add_error("email", "Add an e-mail address, or choose another contact channel.")
+        if channel in (
+            Patient.ContactChannel.SMS,
+            Patient.ContactChannel.PHONE,
+        ) and not cleaned.get("phone"):
+            self.add_error("phone", "Add a phone number, or choose another contact channel.")
+        return cleaned
+
+
+class ReferralForm(forms.ModelForm):
+    primary_clinician = ClinicianChoiceField(
+        queryset=None, required=False, help_text="Can be assigned later, at intake."
+    )
+
+    class Meta:
+        model = Episode
+        fields = [
+            "program",
+            "referral_source",
+            "referral_date",
+            "referral_reason",
+            "level_of_care",
+            "is_sud",
+            "primary_clinician",
+        ]
+        widgets = {"referral_date": DATE, "referral_reason": forms.Textarea(attrs={"rows": 3})}
+        labels = {"level_of_care": "Requested level of care"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.filter(is_active=True)
+        self.fields["primary_clinician"].queryset = clinicians()
+
+    def clean_referral_date(self):
+        day = self.cleaned_data["referral_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The referral date is in the future.")
+        return day
+
+
+class DiagnosesField(forms.CharField):
+    widget = forms.Textarea(
+        attrs={"rows": 4, "placeholder": "F33.1 Major depressive disorder, recurrent, moderate"}
+    )
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{d['code']} {d.get('description', '')}".strip() for d in value)
+        return value
+
+
+def intake_step_form(step, episode):
+    """A form for one step of the intake assessment (fields come from the step definition)."""
+    model_fields = [f for f in step.fields if f not in ("diagnoses", "primary_clinician")]
+
+    class Form(forms.ModelForm):
+        class Meta:
+            model = IntakeAssessment
+            fields = model_fields
+            widgets = {
+                f: forms.Textarea(attrs={"rows": 4})
+                for f in model_fields
+                if f not in ASAM_FIELDS and f not in ("risk_level", "recommended_level_of_care")
+            }
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name in ASAM_FIELDS:
+                if name in self.fields:
+                    self.fields[name] = forms.TypedChoiceField(
+                        label=IntakeAssessment.ASAM_DIMENSIONS[name],
+                        required=False,
+                        coerce=int,
+                        empty_value=None,
+                        choices=[("", "—")] + [(n, str(n)) for n in range(5)],
+                    )
+            if "diagnoses" in step.fields:
+                self.fields["diagnoses"] = DiagnosesField(
+                    required=False,
+                    label="Diagnoses, one per line (ICD-10 code, then description)",
+                    initial=self.instance.diagnoses,
+                )
+            if "primary_clinician" in step.fields:
+                self.fields["primary_clinician"] = ClinicianChoiceField(
+                    queryset=clinicians(),
+                    required=False,
+                    initial=episode.primary_clinician_id,
+                    help_text="The clinician who will carry this patient's care.",
+                )
+
+        def clean_diagnoses(self):
+            from patients.services import parse_diagnoses
+
+            try:
+                return parse_diagnoses(self.cleaned_data.get("diagnoses"))
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["diagnoses"]) from None
+
+    Form.__name__ = f"IntakeStepForm_{step.slug}"
+    return Form
+
+
+class MeasureForm(forms.Form):
+    """One radio group per item of an instrument. Scoring happens on the server, in services."""
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for item in instrument.items:
+            choices = [(str(int(o.value)), o.label) for o in item.options]
+            self.fields[f"item_{item.code}"] = forms.ChoiceField(
+                label=f"{item.code}. {item.text}",
+                choices=choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+        self.fields["administered_at"] = forms.DateTimeField(
+            initial=timezone.localtime().replace(second=0, microsecond=0),
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            label="Given on",
+        )
+
+    def clean_administered_at(self):
+        when = self.cleaned_data["administered_at"]
+        if when > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError("The date given is in the future.")
+        return when
+
+    def responses(self):
+        """Answers in item order; a blank answer stays None so the service can name it."""
+        values = []
+        for item in self.instrument.items:
+            raw = self.cleaned_data.get(f"item_{item.code}")
+            if raw in (None, ""):
+                values.append(None)
+            elif self.instrument.answer_type is bool:
+                values.append(raw == "1")
+            else:
+                values.append(int(raw))
+        return values
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = [
+            "kind",
+            "allow_email",
+            "allow_sms",
+            "recipient",
+            "purpose",
+            "scope",
+            "expires_on",
+            "expiry_event",
+            "signed_by_name",
+            "signer_relationship",
+            "signed_at",
+        ]
+        widgets = {
+            "expires_on": DATE,
+            "scope": forms.Textarea(attrs={"rows": 3}),
+            "signed_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+
+class AlertCloseForm(forms.Form):
+    action_taken = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="What was done",
+        help_text="E.g. called the patient, assessed risk, reviewed the safety plan.",
+    )
+
+    def __init__(self, *args, alert: Alert, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action_taken"].required = alert.needs_acknowledgement
+
+
+class DeclineForm(forms.Form):
+    decline_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Why the referral is declined"
+    )
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Name or MRN")
+    program = forms.ModelChoiceField(queryset=Program.objects.all(), required=False)
+    status = forms.ChoiceField(
+        choices=[("", "Any status")] + Episode.Status.choices, required=False
+    )
+    level_of_care = forms.ChoiceField(
+        choices=[("", "Any level")] + Episode.LevelOfCare.choices,
+        required=False,
+        label="Level of care",
+    )
+    risk = forms.ChoiceField(choices=[("", "Any"), ("open", "Open risk alert")], required=False)
+    clinician = ClinicianChoiceField(queryset=None, required=False, label="Primary clinician")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].queryset = clinicians()

@@ -1,0 +1,18 @@
+from patients.models.alerts import Alert
+from patients.models.consents import Consent
+from patients.models.intake import IntakeAssessment
+from patients.models.measures import MeasureAnswer, MeasureResponse
+from patients.models.patients import Episode, LevelOfCareChange, Patient
+from patients.models.programs import Program
+
+__all__ = [
+    "Alert",
+    "Consent",
+    "Episode",
+    "IntakeAssessment",
+    "LevelOfCareChange",
+    "MeasureAnswer",
+    "MeasureResponse",
+    "Patient",
+    "Program",
+]

@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from iop.accounts.roles import Role
+from patients.querysets import PatientScopedQuerySet
+
+
+class AlertQuerySet(PatientScopedQuerySet):
+    def open(self):
+        return self.filter(status=Alert.Status.OPEN)
+
+    def for_worklist(self, user):
+        """Open alerts for a user's work queue: risk first, then newest.
+
+        Clinicians: alerts on their caseload. Supervisors: every open alert.
+        """
+        qs = self.for_user(user).open()
+        if not user.has_role(Role.SUPERVISOR, Role.CLINICIAN):
+            return qs.none()
+        return qs.order_by("-priority", "-raised_at")
+
+
+class Alert(models.Model):
+    """A work-queue item about a patient. Risk alerts close only with an acknowledgement."""
+
+    class Kind(models.TextChoices):
+        RISK = "risk", "Risk"
+        REVIEW_DUE = "review_due", "Plan review due"
+        REVIEW_OVERDUE = "review_overdue", "Plan review overdue"
+        NOTE_UNSIGNED = "note_unsigned", "Note unsigned"
+        LOW_ATTENDANCE = "low_attendance", "Below weekly hours"
+        NO_SHOWS = "no_shows", "Repeated no-shows"
+        MEASURE_DUE = "measure_due", "Measure due"
+
+    class Priority(models.IntegerChoices):
+        ROUTINE = 1, "Routine"
+        HIGH = 2, "High"
+        URGENT = 3, "Urgent"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="alerts")
+    episode = models.ForeignKey(
+        "patients.Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.ROUTINE)
+    risk_level = models.CharField(
+        max_length=10, blank=True, help_text="For risk alerts: moderate or high."
+    )
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    action_url = models.CharField(max_length=300, blank=True, help_text="Where to act on it.")
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=40, blank=True)
+    # Makes raising idempotent: the same event never raises a second alert.
+    dedupe_key = models.CharField(max_length=120, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_alerts",
+    )
+    raised_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    action_taken = models.TextField(blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="alert_dedupe_key_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "patient"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def audit_patient_id(self):
+        return self.patient_id
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+    @property
+    def needs_acknowledgement(self):
+        return self.kind == self.Kind.RISK

@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from patients.querysets import PatientScopedQuerySet
+
+
+class ConsentQuerySet(PatientScopedQuerySet):
+    def in_force(self, on=None):
+        """Signed, not revoked and not expired (on `on`, default today)."""
+        day = on or timezone.localdate()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=day)
+        )
+
+
+class Consent(models.Model):
+    class Kind(models.TextChoices):
+        TREATMENT = "treatment", "Consent to treatment"
+        COMMUNICATIONS = "communications", "Communications (reminders)"
+        RELEASE = "release", "Release of information"
+        PART2 = "part2", "42 CFR Part 2 disclosure"
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "In force"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="consents"
+    )
+    episode = models.ForeignKey(
+        "patients.Episode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    allow_email = models.BooleanField("reminders by e-mail", default=False)
+    allow_sms = models.BooleanField("reminders by text message", default=False)
+    recipient = models.CharField(max_length=200, blank=True, help_text="Who may receive it.")
+    purpose = models.CharField(max_length=300, blank=True)
+    scope = models.TextField(
+        blank=True, help_text="What may be disclosed (Part 2: the kind and amount of information)."
+    )
+    expires_on = models.DateField(null=True, blank=True)
+    expiry_event = models.CharField(
+        max_length=200, blank=True, help_text="Or an event that ends it, e.g. end of treatment."
+    )
+    signed_by_name = models.CharField(max_length=120)
+    signer_relationship = models.CharField(max_length=60, default="self")
+    signed_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revocation_note = models.TextField(blank=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} signed {self.signed_at:%Y-%m-%d} ({self.state_label})"
+
+    @property
+    def audit_patient_id(self):
+        return self.patient_id
+
+    @property
+    def state(self):
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_on and self.expires_on < timezone.localdate():
+            return self.State.EXPIRED
+        return self.State.ACTIVE
+
+    @property
+    def state_label(self):
+        return self.State(self.state).label
+
+    @property
+    def is_in_force(self):
+        return self.state == self.State.ACTIVE

@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.instruments import INSTRUMENTS, RISK_ALERT
+from patients.querysets import PatientScopedQuerySet
+
+INSTRUMENT_CHOICES = [(code, instrument.name) for code, instrument in INSTRUMENTS.items()]
+
+
+class MeasureResponseQuerySet(PatientScopedQuerySet):
+    def latest_per_instrument(self):
+        newest = (
+            MeasureResponse.objects.filter(
+                patient=models.OuterRef("patient"), instrument=models.OuterRef("instrument")
+            )
+            .order_by("-administered_at", "-pk")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=models.Subquery(newest))
+
+
+class MeasureResponse(models.Model):
+    """One administration of an instrument; scored on the server from its item answers."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="measures"
+    )
+    episode = models.ForeignKey(
+        "patients.Episode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measures",
+    )
+    instrument = models.CharField(max_length=10, choices=INSTRUMENT_CHOICES, db_index=True)
+    administered_at = models.DateTimeField(default=timezone.now, db_index=True)
+    total_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    severity = models.CharField(max_length=30)
+    flags = models.JSONField(default=list, blank=True)
+    subscores = models.JSONField(default=dict, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MeasureResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-administered_at", "-pk"]
+        indexes = [models.Index(fields=["patient", "instrument", "-administered_at"])]
+
+    def __str__(self):
+        total = "" if self.total_score is None else f" {self.total_score}"
+        return f"{self.get_instrument_display()}{total} ({self.severity})"
+
+    def get_absolute_url(self):
+        return reverse("patients:measures", args=[self.patient_id]) + f"#measure-{self.pk}"
+
+    @property
+    def audit_patient_id(self):
+        return self.patient_id
+
+    @property
+    def definition(self):
+        return INSTRUMENTS[self.instrument]
+
+    @property
+    def raises_risk_alert(self):
+        return RISK_ALERT in self.flags
+
+
+class MeasureAnswer(models.Model):
+    """One item's answer. Yes/no answers are stored as 1/0."""
+
+    response = models.ForeignKey(MeasureResponse, on_delete=models.CASCADE, related_name="answers")
+    position = models.PositiveSmallIntegerField()
+    item_code = models.CharField(max_length=5)
+    value = models.SmallIntegerField()
+
+    class Meta:
+        ordering = ["response", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "position"], name="one_answer_per_item"),
+        ]
+
+    def __str__(self):
+        return f"item {self.item_code}: {self.value}"

@@ -1,0 +1,93 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from patients.instruments import INSTRUMENTS
+
+
+def default_measure_schedule():
+    return [{"instrument": "PHQ9", "every_days": 14}, {"instrument": "GAD7", "every_days": 14}]
+
+
+def default_reminder_lead_hours():
+    return [24, 2]
+
+
+class Program(models.Model):
+    """An IOP program (e.g. "Adult Mental Health IOP"), configured by admins."""
+
+    class Track(models.TextChoices):
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        SUBSTANCE_USE = "substance_use", "Substance use"
+        CO_OCCURRING = "co_occurring", "Co-occurring"
+        ADOLESCENT = "adolescent", "Adolescent"
+        TRAUMA = "trauma", "Trauma"
+
+    name = models.CharField(max_length=120, unique=True)
+    track = models.CharField(max_length=20, choices=Track.choices)
+    minimum_weekly_hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Leave blank for the track's default: 9 hours, or 6 for adolescent programs.",
+    )
+    review_cadence_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Treatment plans are reviewed at least this often."
+    )
+    measure_schedule = models.JSONField(
+        default=default_measure_schedule,
+        help_text='Instruments given on schedule, e.g. [{"instrument": "PHQ9", "every_days": 14}].',
+    )
+    reminder_lead_hours = models.JSONField(
+        default=default_reminder_lead_hours,
+        help_text="Hours before a session that reminders go out, e.g. [24, 2].",
+    )
+    pcl5_cutoff = models.PositiveSmallIntegerField(
+        "PCL-5 cut-off",
+        default=33,
+        help_text="PCL-5 total at or above which PTSD is provisional (published range 31–33).",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        schedule = self.measure_schedule
+        if not isinstance(schedule, list) or not all(
+            isinstance(e, dict)
+            and e.get("instrument") in INSTRUMENTS
+            and isinstance(e.get("every_days"), int)
+            and e["every_days"] > 0
+            for e in schedule
+        ):
+            codes = ", ".join(INSTRUMENTS)
+            errors["measure_schedule"] = (
+                f"Use a list of {{instrument, every_days}} entries; instruments are {codes} and "
+                "every_days a whole number above 0."
+            )
+        leads = self.reminder_lead_hours
+        if not isinstance(leads, list) or not all(
+            isinstance(h, int) and 0 < h <= 168 for h in leads
+        ):
+            errors["reminder_lead_hours"] = "Use a list of whole hours between 1 and 168."
+        if not 20 <= self.pcl5_cutoff <= 60:
+            errors["pcl5_cutoff"] = "Choose a cut-off between 20 and 60."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def weekly_hours_minimum(self):
+        if self.minimum_weekly_hours is not None:
+            return self.minimum_weekly_hours
+        return Decimal(6) if self.track == self.Track.ADOLESCENT else Decimal(9)
+
+    @property
+    def is_substance_use(self):
+        return self.track in (self.Track.SUBSTANCE_USE, self.Track.CO_OCCURRING)

@@ -1,0 +1,437 @@
+"""Every write to patient data: validated, atomic, audited (STYLE.md, "services")."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from iop.accounts.roles import Role
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
+from patients.instruments import InstrumentError, get_instrument
+from patients.models import (
+    Alert,
+    Consent,
+    Episode,
+    IntakeAssessment,
+    LevelOfCareChange,
+    MeasureAnswer,
+    MeasureResponse,
+    Patient,
+)
+from patients.models.intake import ICD10_CODE, steps_for
+
+CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+
+
+def _audit(action, obj, *, user, request=None, detail=""):
+    audit_record(
+        action=action,
+        request=request,
+        user=user,
+        obj=obj,
+        patient_id=obj.audit_patient_id,
+        detail=detail,
+    )
+
+
+# --- patients and episodes -------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_register(*, user, patient_data, episode_data, request=None):
+    """Register a referral: a new patient (or an existing one) and an episode in `referred`."""
+    patient = patient_data if isinstance(patient_data, Patient) else None
+    if patient is None:
+        patient = Patient(**patient_data, created_by=user)
+        patient.full_clean()
+        for _ in range(5):  # a clash of random MRNs is rare; draw again
+            try:
+                with transaction.atomic():
+                    patient.save()
+                break
+            except IntegrityError:
+                patient.mrn = Patient._meta.get_field("mrn").default()
+        _audit(CREATE, patient, user=user, request=request)
+    care_team = episode_data.pop("care_team", [])
+    episode = Episode(patient=patient, status=Episode.Status.REFERRED, **episode_data)
+    episode.full_clean(validate_constraints=False)
+    if Episode.objects.open().filter(patient=patient).exists():
+        raise ValidationError(
+            f"{patient.display_name} already has an open episode; discharge or decline it first."
+        )
+    episode.save()
+    if care_team:
+        episode.care_team.set(care_team)
+    _audit(CREATE, episode, user=user, request=request)
+    return episode
+
+
+@transaction.atomic
+def patient_update(*, patient, user, data, request=None):
+    for field, value in data.items():
+        setattr(patient, field, value)
+    patient.full_clean()
+    patient.save()
+    _audit(UPDATE, patient, user=user, request=request, detail=", ".join(sorted(data))[:300])
+    return patient
+
+
+@transaction.atomic
+def episode_transition(*, episode, to_status, user, request=None, **details):
+    """Move an episode along referred → intake → active → discharged (or declined).
+
+    Refuses moves the workflow does not allow, saying why. `details` carries what a move
+    needs: `decline_reason`, or `discharge_reason` and `discharge_date`.
+    """
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if not episode.can_move_to(to_status):
+        allowed = ", ".join(
+            sorted(Episode.Status(s).label for s in episode.TRANSITIONS[episode.status])
+        )
+        raise ValidationError(
+            f"An episode that is {episode.get_status_display().lower()} cannot become "
+            f"{Episode.Status(to_status).label.lower()}"
+            + (f"; it can become: {allowed}." if allowed else "; it is closed.")
+        )
+    today = timezone.localdate()
+    if to_status == Episode.Status.DECLINED:
+        if not details.get("decline_reason", "").strip():
+            raise ValidationError({"decline_reason": "Say why the referral was declined."})
+        episode.decline_reason = details["decline_reason"].strip()
+    elif to_status == Episode.Status.ACTIVE:
+        if episode.primary_clinician_id is None:
+            raise ValidationError(
+                {"primary_clinician": "Assign a primary clinician before admitting."}
+            )
+        episode.admission_date = details.get("admission_date") or today
+        episode.level_of_care = details.get("level_of_care") or episode.level_of_care
+    elif to_status == Episode.Status.DISCHARGED:
+        reason = details.get("discharge_reason", "")
+        if reason not in Episode.DischargeReason.values:
+            raise ValidationError({"discharge_reason": "Choose a discharge reason."})
+        episode.discharge_reason = reason
+        episode.discharge_date = details.get("discharge_date") or today
+    episode.status = to_status
+    episode.save()
+    _audit(UPDATE, episode, user=user, request=request, detail=f"status → {to_status}")
+    return episode
+
+
+@transaction.atomic
+def episode_change_level_of_care(
+    *, episode, to_level, reason, user, effective_date=None, request=None
+):
+    if episode.status != Episode.Status.ACTIVE:
+        raise ValidationError("Only an active episode changes level of care.")
+    if to_level == episode.level_of_care:
+        raise ValidationError({"to_level": f"The episode is already at {to_level}."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the clinical reason for the change."})
+    change = LevelOfCareChange.objects.create(
+        episode=episode,
+        from_level=episode.level_of_care,
+        to_level=to_level,
+        reason=reason.strip(),
+        changed_by=user,
+        effective_date=effective_date or timezone.localdate(),
+    )
+    episode.level_of_care = to_level
+    episode.save(update_fields=["level_of_care", "updated_at"])
+    _audit(
+        UPDATE,
+        episode,
+        user=user,
+        request=request,
+        detail=f"level of care {change.from_level} → {to_level}",
+    )
+    return change
+
+
+# --- intake assessment -----------------------------------------------------------------
+
+
+def parse_diagnoses(text):
+    """'F33.1 Major depressive disorder, recurrent' per line → list of {code, description}."""
+    diagnoses, bad = [], []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        code, _, description = line.partition(" ")
+        code = code.upper().rstrip(",:;-")
+        if not ICD10_CODE.match(code):
+            bad.append(code)
+            continue
+        diagnoses.append({"code": code, "description": description.strip(" -–:")})
+    if bad:
+        raise ValidationError(
+            {
+                "diagnoses": f"Not an ICD-10 code: {', '.join(bad)}. "
+                "Use e.g. F33.1 then a description."
+            }
+        )
+    return diagnoses
+
+
+@transaction.atomic
+def intake_start(*, episode, user, request=None):
+    """Open (or return) the episode's intake assessment; a referral moves to `intake`."""
+    assessment = IntakeAssessment.objects.filter(episode=episode).first()
+    if assessment is not None:
+        return assessment
+    if episode.status == Episode.Status.REFERRED:
+        episode = episode_transition(
+            episode=episode, to_status=Episode.Status.INTAKE, user=user, request=request
+        )
+    elif episode.status != Episode.Status.INTAKE:
+        raise ValidationError("Intake can only start for a referral.")
+    assessment = IntakeAssessment.objects.create(
+        episode=episode, patient_id=episode.patient_id, started_by=user
+    )
+    _audit(CREATE, assessment, user=user, request=request)
+    return assessment
+
+
+@transaction.atomic
+def intake_save_step(*, assessment, step, data, user, request=None):
+    """Save one step's answers as a draft and remember where the coordinator is."""
+    if assessment.is_completed:
+        raise ValidationError("This intake is completed and can no longer be changed.")
+    episode = assessment.episode
+    for field in step.fields:
+        if field not in data:
+            continue
+        if field == "primary_clinician":
+            clinician = data[field]
+            if clinician is not None and not clinician.has_role(Role.CLINICIAN, Role.SUPERVISOR):
+                raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})
+            episode.primary_clinician = clinician
+            episode.save(update_fields=["primary_clinician", "updated_at"])
+        else:
+            setattr(assessment, field, data[field])
+    slugs = [s.slug for s in steps_for(episode)]
+    position = slugs.index(step.slug)
+    assessment.current_step = slugs[min(position + 1, len(slugs) - 1)]
+    assessment.save()
+    _audit(UPDATE, assessment, user=user, request=request, detail=f"step {step.slug}")
+    return assessment
+
+
+@transaction.atomic
+def intake_complete(*, assessment, user, request=None):
+    """Complete the intake: every required section filled; the episode becomes active."""
+    assessment = IntakeAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.is_completed:
+        raise ValidationError("This intake is already completed.")
+    missing = assessment.missing_sections()
+    if missing:
+        raise ValidationError(
+            "Complete these sections first: " + ", ".join(step.title for step in missing) + "."
+        )
+    assessment.status = IntakeAssessment.Status.COMPLETED
+    assessment.completed_by = user
+    assessment.completed_at = timezone.now()
+    assessment.save()
+    _audit(UPDATE, assessment, user=user, request=request, detail="completed")
+    episode = assessment.episode
+    if episode.primary_clinician_id:
+        episode.care_team.add(episode.primary_clinician_id)
+    episode_transition(
+        episode=episode,
+        to_status=Episode.Status.ACTIVE,
+        user=user,
+        request=request,
+        level_of_care=assessment.recommended_level_of_care,
+    )
+    return assessment
+
+
+# --- measures and alerts -------------------------------------------------------------
+
+
+@transaction.atomic
+def measure_record(
+    *, patient, instrument_code, responses, user, episode=None, administered_at=None, request=None
+):
+    """Score and store one administration item by item; raise a risk alert when it calls for one.
+
+    Raises ValidationError naming the item for a missing, extra or out-of-range answer, and
+    stores nothing then.
+    """
+    try:
+        instrument = get_instrument(instrument_code)
+    except KeyError:
+        raise ValidationError({"instrument": f"Unknown instrument {instrument_code!r}."}) from None
+    if episode is None:
+        episode = patient.episodes.open().first() or patient.episodes.first()
+    program = episode.program if episode else None
+    try:
+        answers = instrument.validate(responses)
+        score = instrument.score(
+            answers, sex=patient.sex, pcl5_cutoff=program.pcl5_cutoff if program else 33
+        )
+    except InstrumentError as exc:
+        raise ValidationError(
+            {"responses": [f"{k}: {v}" if k != "responses" else v for k, v in exc.errors.items()]}
+        ) from None
+    response = MeasureResponse.objects.create(
+        patient=patient,
+        episode=episode,
+        instrument=instrument.code,
+        administered_at=administered_at or timezone.now(),
+        total_score=score.total,
+        severity=score.severity,
+        flags=list(score.flags),
+        subscores=score.subscores,
+        recorded_by=user,
+    )
+    MeasureAnswer.objects.bulk_create(
+        MeasureAnswer(response=response, position=i, item_code=item.code, value=int(answer))
+        for i, (item, answer) in enumerate(zip(instrument.items, answers, strict=True), start=1)
+    )
+    _audit(CREATE, response, user=user, request=request)
+    if response.raises_risk_alert:
+        risk_alert_from_measure(response=response, user=user, request=request)
+    return response
+
+
+def risk_alert_from_measure(*, response, user=None, request=None):
+    instrument = response.definition
+    if response.instrument == "CSSRS":
+        level = response.severity
+        title = f"C-SSRS screener: {level} suicide risk"
+    else:
+        level = "high" if "item9_positive" in response.flags else "moderate"
+        title = f"{instrument.name} item 9 (thoughts of death or self-harm) answered above 0"
+    return alert_raise(
+        patient=response.patient,
+        episode=response.episode,
+        kind=Alert.Kind.RISK,
+        title=title,
+        detail="Same-day follow-up needed: assess risk and review or create the safety plan.",
+        priority=Alert.Priority.URGENT,
+        risk_level=level,
+        source=response,
+        dedupe_key=f"risk:measure:{response.pk}",
+        user=user,
+        request=request,
+    )
+
+
+def alert_raise(
+    *,
+    patient,
+    kind,
+    title,
+    episode=None,
+    detail="",
+    priority=Alert.Priority.ROUTINE,
+    risk_level="",
+    source=None,
+    dedupe_key="",
+    assigned_to=None,
+    action_url="",
+    user=None,
+    request=None,
+):
+    """Raise an alert once. Every app raises its alerts here; a repeated dedupe_key is a no-op.
+
+    Assigned to the episode's primary clinician unless told otherwise; supervisors see every
+    open alert in their queue.
+    """
+    if episode is None:
+        episode = patient.episodes.open().first()
+    if assigned_to is None and episode is not None:
+        assigned_to = episode.primary_clinician
+    if dedupe_key:
+        existing = Alert.objects.filter(dedupe_key=dedupe_key).first()
+        if existing:
+            return existing
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                patient=patient,
+                episode=episode,
+                kind=kind,
+                title=title[:200],
+                detail=detail,
+                priority=priority,
+                risk_level=risk_level,
+                assigned_to=assigned_to,
+                source_type=source._meta.label_lower if source is not None else "",
+                source_id=str(source.pk) if source is not None else "",
+                dedupe_key=dedupe_key,
+                action_url=action_url,
+            )
+    except IntegrityError:
+        # Raised concurrently by another process: the constraint kept it to one.
+        return Alert.objects.get(dedupe_key=dedupe_key)
+    _audit(CREATE, alert, user=user, request=request)
+    return alert
+
+
+@transaction.atomic
+def alert_close(*, alert, user, action_taken="", request=None):
+    """Close an alert. A risk alert needs an acknowledgement of what was done."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if not alert.is_open:
+        raise ValidationError(
+            f"This alert was already closed by {alert.closed_by} at "
+            f"{timezone.localtime(alert.closed_at):%Y-%m-%d %H:%M}."
+        )
+    action_taken = (action_taken or "").strip()
+    if alert.needs_acknowledgement and not action_taken:
+        raise ValidationError(
+            {"action_taken": "Record what was done (e.g. risk assessed, safety plan reviewed)."}
+        )
+    alert.status = Alert.Status.CLOSED
+    alert.closed_by = user
+    alert.closed_at = timezone.now()
+    alert.action_taken = action_taken
+    alert.save()
+    _audit(UPDATE, alert, user=user, request=request, detail="acknowledged")
+    return alert
+
+
+# --- consents ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(*, patient, user, data, request=None):
+    consent = Consent(patient=patient, recorded_by=user, **data)
+    errors = {}
+    if consent.kind == Consent.Kind.COMMUNICATIONS and not (
+        consent.allow_email or consent.allow_sms
+    ):
+        errors["allow_email"] = "Tick at least one channel the patient agrees to."
+    if consent.kind in (Consent.Kind.RELEASE, Consent.Kind.PART2):
+        if not consent.recipient.strip():
+            errors["recipient"] = "Name who may receive the information."
+        if not consent.purpose.strip():
+            errors["purpose"] = "State the purpose of the disclosure."
+    if consent.kind == Consent.Kind.PART2:
+        if not consent.scope.strip():
+            errors["scope"] = "Describe how much and what kind of information may be disclosed."
+        if not consent.expires_on and not consent.expiry_event.strip():
+            errors["expires_on"] = "A Part 2 consent needs an expiry date or an ending event."
+    if consent.expires_on and consent.expires_on < timezone.localdate():
+        errors["expires_on"] = "The expiry date is in the past."
+    if errors:
+        raise ValidationError(errors)
+    consent.full_clean()
+    consent.save()
+    _audit(CREATE, consent, user=user, request=request)
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, consent, user, note="", request=None):
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.revoked_at:
+        raise ValidationError("This consent is already revoked.")
+    consent.revoked_at = timezone.now()
+    consent.revoked_by = user
+    consent.revocation_note = note.strip()
+    consent.save()
+    _audit(UPDATE, consent, user=user, request=request, detail="revoked")
+    return consent

@@ -1,0 +1,49 @@
+from django.urls import path
+
+from patients.views import caseload, chart, intake
+
+app_name = "patients"
+urlpatterns = [
+    path("patients/", caseload.Caseload.as_view(), name="caseload"),
+    path("patients/<int:pk>/", chart.SummaryTab.as_view(), name="chart"),
+    path("patients/<int:pk>/intake/", chart.IntakeTab.as_view(), name="intake"),
+    path("patients/<int:pk>/measures/", chart.MeasuresTab.as_view(), name="measures"),
+    path(
+        "patients/<int:pk>/measures/new/<str:code>/",
+        chart.MeasureCreate.as_view(),
+        name="measure-new",
+    ),
+    path("patients/<int:pk>/consents/", chart.ConsentsTab.as_view(), name="consents"),
+    path("patients/<int:pk>/consents/new/", chart.ConsentCreate.as_view(), name="consent-new"),
+    path(
+        "patients/<int:pk>/consents/<int:consent_pk>/revoke/",
+        chart.ConsentRevoke.as_view(),
+        name="consent-revoke",
+    ),
+    path("patients/<int:pk>/alerts/", chart.AlertsTab.as_view(), name="alerts"),
+    path(
+        "patients/<int:pk>/alerts/<int:alert_pk>/close/",
+        chart.AlertClose.as_view(),
+        name="alert-close",
+    ),
+    path("intake/", intake.IntakeQueue.as_view(), name="intake-queue"),
+    path("intake/referrals/new/", intake.ReferralCreate.as_view(), name="referral-new"),
+    path(
+        "intake/episodes/<int:episode_pk>/start/", intake.IntakeStart.as_view(), name="intake-start"
+    ),
+    path(
+        "intake/episodes/<int:episode_pk>/decline/",
+        intake.ReferralDecline.as_view(),
+        name="referral-decline",
+    ),
+    path(
+        "intake/episodes/<int:episode_pk>/review/",
+        intake.IntakeReview.as_view(),
+        name="intake-review",
+    ),
+    path(
+        "intake/episodes/<int:episode_pk>/<slug:step>/",
+        intake.IntakeStep.as_view(),
+        name="intake-step",
+    ),
+]

@@ -1,0 +1,84 @@
+"""The clinician's caseload: search, filters, and what needs attention, in fixed queries."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.views.generic import ListView
+
+from iop.accounts.roles import Role
+from iop.audit.mixins import AuditedViewMixin
+from patients.forms import CaseloadFilterForm
+from patients.models import Alert, Episode, MeasureResponse
+
+
+def annotate_caseload(episodes):
+    phq9 = MeasureResponse.objects.filter(patient=OuterRef("patient"), instrument="PHQ9").order_by(
+        "-administered_at", "-pk"
+    )
+    open_alerts = (
+        Alert.objects.filter(patient=OuterRef("patient"), status=Alert.Status.OPEN)
+        .order_by()
+        .values("patient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return episodes.annotate(
+        phq9_latest=Subquery(phq9.values("total_score")[:1], output_field=IntegerField()),
+        phq9_previous=Subquery(phq9.values("total_score")[1:2], output_field=IntegerField()),
+        open_alert_count=Subquery(open_alerts, output_field=IntegerField()),
+        has_open_risk=Exists(
+            Alert.objects.filter(
+                patient=OuterRef("patient"), status=Alert.Status.OPEN, kind=Alert.Kind.RISK
+            )
+        ),
+    )
+
+
+class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
+    model = Episode
+    template_name = "patients/caseload.html"
+    context_object_name = "episodes"
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_role(*Role.CLINICAL):
+            raise PermissionDenied("The caseload is for clinicians and supervisors.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        user = self.request.user
+        self.filters = CaseloadFilterForm(self.request.GET or None)
+        qs = Episode.objects.for_user(user)
+        if not user.has_role(Role.SUPERVISOR):
+            # A clinician's caseload: the episodes whose care team they are on.
+            qs = qs.filter(Q(primary_clinician=user) | Q(care_team=user)).distinct()
+        data = self.filters.cleaned_data if self.filters.is_valid() else {}
+        qs = qs.filter(status=data["status"]) if data.get("status") else qs.open()
+        if data.get("q"):
+            qs = qs.filter(patient__in=_patient_search(data["q"]))
+        if data.get("program"):
+            qs = qs.filter(program=data["program"])
+        if data.get("level_of_care"):
+            qs = qs.filter(level_of_care=data["level_of_care"])
+        if data.get("clinician"):
+            qs = qs.filter(primary_clinician=data["clinician"])
+        qs = annotate_caseload(qs.select_related("patient", "program", "primary_clinician"))
+        if data.get("risk") == "open":
+            qs = qs.filter(has_open_risk=True)
+        return qs.order_by(
+            "-has_open_risk", "patient__legal_last_name", "patient__legal_first_name"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filters"] = self.filters
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
+        return context
+
+
+def _patient_search(text):
+    from patients.models import Patient
+
+    return Patient.objects.search(text).values("pk")

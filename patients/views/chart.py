@@ -1,0 +1,332 @@
+"""The patient chart: a header and one tab per part of the record."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import FormView, TemplateView
+
+from iop.audit.mixins import AuditedViewMixin
+from patients import services
+from patients.access import Access, get_patient_for_user
+from patients.forms import AlertCloseForm, ConsentForm, MeasureForm
+from patients.instruments import INSTRUMENTS, get_instrument
+from patients.models import Alert, Consent, MeasureResponse, Patient
+
+
+def add_errors(form, error):
+    """Show a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def chart_header(patient):
+    """What the chart header shows: current episode, risk and Part 2 badges. Fixed queries."""
+    episodes = list(
+        patient.episodes.select_related("program", "primary_clinician").order_by(
+            "-referral_date", "-pk"
+        )
+    )
+    current = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
+    open_risk = patient.alerts.filter(kind=Alert.Kind.RISK, status=Alert.Status.OPEN)
+    return {
+        "episode": current,
+        "episodes": episodes,
+        "open_risk_alert": open_risk.order_by("-priority", "-raised_at").first(),
+        "is_part2": any(e.is_sud for e in episodes if e.is_open) or (current and current.is_sud),
+    }
+
+
+class PatientMixin(LoginRequiredMixin, AuditedViewMixin):
+    """Loads the patient the URL names, if this user may see it (404 otherwise)."""
+
+    model = Patient
+    clinical_only = False
+    tab = ""
+
+    def get_object(self):
+        return get_patient_for_user(
+            self.request.user, self.kwargs["pk"], clinical=self.clinical_only
+        )
+
+    def setup_patient(self):
+        if not hasattr(self, "patient"):
+            self.patient = self.object = self.get_object()
+        return self.patient
+
+    def get_context_data(self, **kwargs):
+        patient = self.setup_patient()
+        context = super().get_context_data(**kwargs)
+        context.update(chart_header(patient))
+        context.update(patient=patient, tab=self.tab, clinical=patient.access == Access.CLINICAL)
+        return context
+
+
+class ChartTab(PatientMixin, TemplateView):
+    def get(self, request, *args, **kwargs):
+        self.setup_patient()
+        return super().get(request, *args, **kwargs)
+
+
+class SummaryTab(ChartTab):
+    template_name = "patients/chart_summary.html"
+    tab = "summary"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        patient = self.patient
+        context["latest_measures"] = (
+            MeasureResponse.objects.filter(patient=patient)
+            .latest_per_instrument()
+            .order_by("instrument")
+        )
+        context["consents_in_force"] = Consent.objects.filter(patient=patient).in_force()
+        if context["clinical"]:
+            context["open_alerts"] = patient.alerts.filter(status=Alert.Status.OPEN).select_related(
+                "assigned_to"
+            )
+        return context
+
+
+class IntakeTab(ChartTab):
+    template_name = "patients/chart_intake.html"
+    tab = "intake"
+
+    def get_context_data(self, **kwargs):
+        from patients.models import IntakeAssessment
+        from patients.models.intake import steps_for
+
+        context = super().get_context_data(**kwargs)
+        assessments = list(
+            IntakeAssessment.objects.filter(patient=self.patient).select_related(
+                "episode__program", "completed_by", "started_by"
+            )
+        )
+        context["assessments"] = [(a, steps_for(a.episode)) for a in assessments]
+        return context
+
+
+class MeasuresTab(ChartTab):
+    template_name = "patients/chart_measures.html"
+    tab = "measures"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        responses = list(
+            MeasureResponse.objects.filter(patient=self.patient).select_related("recorded_by")
+        )
+        context["responses"] = responses
+        context["instruments"] = INSTRUMENTS.values()
+        context["chart_data"] = measure_chart_data(responses)
+        return context
+
+
+def measure_chart_data(responses):
+    """Per instrument with totals: its points over time and band boundaries, for Chart.js."""
+    series = {}
+    for response in sorted(responses, key=lambda r: r.administered_at):
+        instrument = response.definition
+        if response.total_score is None:
+            continue
+        entry = series.setdefault(
+            response.instrument,
+            {
+                "code": instrument.code,
+                "name": instrument.name,
+                "min": instrument.min_total,
+                "max": instrument.max_total,
+                "bands": [
+                    {"low": b.low, "high": b.high, "label": b.label} for b in instrument.bands
+                ],
+                "points": [],
+            },
+        )
+        entry["points"].append(
+            {
+                "date": response.administered_at.date().isoformat(),
+                "total": response.total_score,
+                "severity": response.severity,
+            }
+        )
+    return list(series.values())
+
+
+class ConsentsTab(ChartTab):
+    template_name = "patients/chart_consents.html"
+    tab = "consents"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["consents"] = Consent.objects.filter(patient=self.patient).select_related(
+            "recorded_by", "revoked_by"
+        )
+        return context
+
+
+class AlertsTab(ChartTab):
+    template_name = "patients/chart_alerts.html"
+    tab = "alerts"
+    clinical_only = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["alerts"] = self.patient.alerts.select_related("assigned_to", "closed_by")
+        return context
+
+
+class MeasureCreate(PatientMixin, FormView):
+    template_name = "patients/measure_form.html"
+    form_class = MeasureForm
+    tab = "measures"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.instrument = get_instrument(kwargs["code"])
+        except KeyError:
+            from django.http import Http404
+
+            raise Http404("No such instrument.") from None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        self.setup_patient()
+        return {**super().get_form_kwargs(), "instrument": self.instrument}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(instrument=self.instrument, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            response = services.measure_record(
+                patient=self.patient,
+                instrument_code=self.instrument.code,
+                responses=form.responses(),
+                user=self.request.user,
+                administered_at=form.cleaned_data["administered_at"],
+                request=self.request,
+            )
+        except ValidationError as error:
+            item_errors = (
+                error.message_dict.get("responses", [])
+                if hasattr(error, "error_dict")
+                else error.messages
+            )
+            for message in item_errors:
+                field = _item_field(message)
+                form.add_error(field if field in form.fields else None, message)
+            return self.form_invalid(form)
+        total = "" if response.total_score is None else f" {response.total_score},"
+        text = f"{self.instrument.name} saved:{total} {response.severity}."
+        if response.raises_risk_alert:
+            messages.warning(
+                self.request,
+                text + " A risk alert went to the primary clinician "
+                "and supervisors for same-day follow-up.",
+            )
+        else:
+            messages.success(self.request, text)
+        return redirect(response.get_absolute_url())
+
+
+def _item_field(message):
+    # Service messages read "item 3: ..." or "item 6b: ..."
+    head = message.split(":", 1)[0].strip().lower()
+    if head.startswith("item "):
+        return f"item_{head[5:]}"
+    return None
+
+
+class ConsentCreate(PatientMixin, FormView):
+    template_name = "patients/consent_form.html"
+    form_class = ConsentForm
+    tab = "consents"
+
+    def get_initial(self):
+        patient = self.setup_patient()
+        from django.utils import timezone
+
+        return {
+            "signed_by_name": patient.legal_name,
+            "signed_at": timezone.localtime().replace(second=0, microsecond=0),
+            "kind": self.request.GET.get("kind", ""),
+        }
+
+    def form_valid(self, form):
+        try:
+            services.consent_record(
+                patient=self.patient,
+                user=self.request.user,
+                data=form.cleaned_data,
+                request=self.request,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{Consent.Kind(form.cleaned_data['kind']).label} recorded.")
+        return redirect("patients:consents", pk=self.patient.pk)
+
+
+class ConsentRevoke(PatientMixin, TemplateView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        patient = self.setup_patient()
+        consent = get_object_or_404(Consent, pk=kwargs["consent_pk"], patient=patient)
+        try:
+            services.consent_revoke(
+                consent=consent,
+                user=request.user,
+                note=request.POST.get("note", ""),
+                request=request,
+            )
+            messages.success(request, f"{consent.get_kind_display()} revoked.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("patients:consents", pk=patient.pk)
+
+
+class AlertClose(PatientMixin, FormView):
+    template_name = "patients/alert_close.html"
+    clinical_only = True
+    tab = "alerts"
+
+    def get_form_kwargs(self):
+        patient = self.setup_patient()
+        self.alert = get_object_or_404(Alert, pk=self.kwargs["alert_pk"], patient=patient)
+        return {**super().get_form_kwargs(), "alert": self.alert}
+
+    def get_form_class(self):
+        return AlertCloseForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(alert=self.alert, next_url=self.next_url(), **kwargs)
+
+    def next_url(self):
+        """Where to go after closing: a safe `next` from the query or form, else Today."""
+        candidate = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if url_has_allowed_host_and_scheme(
+            candidate,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            return candidate
+        return reverse("today")
+
+    def form_valid(self, form):
+        try:
+            services.alert_close(
+                alert=self.alert,
+                user=self.request.user,
+                action_taken=form.cleaned_data["action_taken"],
+                request=self.request,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Alert acknowledged and closed.")
+        return redirect(self.next_url())

@@ -1,0 +1,281 @@
+"""The intake coordinator's work: the queue, registering a referral, the intake assessment."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views import View
+from django.views.generic import ListView
+
+from iop.accounts.roles import Role
+from iop.audit.mixins import AuditedViewMixin
+from patients import services
+from patients.access import get_patient_for_user
+from patients.forms import DeclineForm, PatientForm, ReferralForm, intake_step_form
+from patients.models import Episode, IntakeAssessment, Patient
+from patients.models.intake import steps_for
+from patients.views.chart import add_errors
+
+INTAKE_ROLES = (Role.INTAKE, Role.SUPERVISOR)
+
+
+class IntakeRoleMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_role(*INTAKE_ROLES):
+            raise PermissionDenied("The intake queue is for intake coordinators and supervisors.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
+    """Referrals waiting and intakes in progress, oldest first; and a patient search."""
+
+    model = Episode
+    template_name = "patients/intake_queue.html"
+    context_object_name = "episodes"
+
+    def get_queryset(self):
+        qs = (
+            Episode.objects.for_user(self.request.user)
+            .filter(status__in=[Episode.Status.REFERRED, Episode.Status.INTAKE])
+            .select_related("patient", "program", "primary_clinician", "intake")
+            .order_by("referral_date", "pk")
+        )
+        program = self.request.GET.get("program")
+        if program and program.isdigit():
+            qs = qs.filter(program_id=int(program))
+        return qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", "").strip()
+        context["q"] = q
+        if q:
+            context["matches"] = Patient.objects.for_user(self.request.user).search(q)[:25]
+        from patients.models import Program
+
+        context["programs"] = Program.objects.filter(is_active=True)
+        return context
+
+
+class ReferralCreate(IntakeRoleMixin, View):
+    template_name = "patients/referral_form.html"
+
+    def get(self, request):
+        return self.render(PatientForm(prefix="patient"), ReferralForm(prefix="episode"))
+
+    def render(self, patient_form, referral_form, duplicates=()):
+        return render(
+            request=self.request,
+            template_name=self.template_name,
+            context={
+                "patient_form": patient_form,
+                "referral_form": referral_form,
+                "duplicates": duplicates,
+            },
+        )
+
+    def post(self, request):
+        patient_form = PatientForm(request.POST, prefix="patient")
+        referral_form = ReferralForm(request.POST, prefix="episode")
+        if not (patient_form.is_valid() and referral_form.is_valid()):
+            return self.render(patient_form, referral_form)
+        data = patient_form.cleaned_data
+        duplicates = Patient.objects.filter(
+            Q(legal_last_name__iexact=data["legal_last_name"]),
+            Q(legal_first_name__iexact=data["legal_first_name"]),
+            date_of_birth=data["date_of_birth"],
+        )
+        existing = request.POST.get("existing_patient", "")
+        patient_data = dict(data)
+        if existing.isdigit():
+            patient_data = duplicates.filter(pk=int(existing)).first()
+            if patient_data is None:
+                raise Http404
+        elif duplicates.exists() and request.POST.get("confirm_new") != "1":
+            return self.render(patient_form, referral_form, duplicates=list(duplicates))
+        episode_data = dict(referral_form.cleaned_data)
+        try:
+            episode = services.referral_register(
+                user=request.user,
+                patient_data=patient_data,
+                episode_data=episode_data,
+                request=request,
+            )
+        except ValidationError as error:
+            add_errors(referral_form, error)
+            return self.render(patient_form, referral_form)
+        messages.success(
+            request,
+            f"Referral registered for {episode.patient.display_name} (MRN {episode.patient.mrn}).",
+        )
+        if "start_intake" in request.POST:
+            services.intake_start(episode=episode, user=request.user, request=request)
+            return redirect(
+                "patients:intake-step", episode_pk=episode.pk, step=steps_for(episode)[0].slug
+            )
+        return redirect("patients:intake-queue")
+
+
+class EpisodeMixin(LoginRequiredMixin, AuditedViewMixin):
+    """An episode the user may work the intake of (intake, supervisors, its care team)."""
+
+    model = Episode
+    pk_url_kwarg = "episode_pk"
+
+    def get_episode(self):
+        if not hasattr(self, "episode"):
+            user = self.request.user
+            episode = (
+                Episode.objects.for_user(user)
+                .select_related("patient", "program")
+                .filter(pk=self.kwargs["episode_pk"])
+                .first()
+            )
+            if episode is None:
+                raise Http404("No such episode.")
+            get_patient_for_user(user, episode.patient_id)
+            self.episode = self.object = episode
+        return self.episode
+
+
+class IntakeStart(EpisodeMixin, View):
+    def post(self, request, episode_pk):
+        episode = self.get_episode()
+        try:
+            assessment = services.intake_start(episode=episode, user=request.user, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("patients:intake-queue")
+        return redirect("patients:intake-step", episode_pk=episode.pk, step=assessment.current_step)
+
+
+class IntakeStep(EpisodeMixin, View):
+    template_name = "patients/intake_step.html"
+
+    def setup_step(self):
+        episode = self.get_episode()
+        self.assessment = IntakeAssessment.objects.filter(episode=episode).first()
+        if self.assessment is None:
+            raise Http404("The intake has not been started.")
+        self.object = self.assessment
+        self.steps = steps_for(episode)
+        self.step = next((s for s in self.steps if s.slug == self.kwargs["step"]), None)
+        if self.step is None:
+            raise Http404("No such step.")
+        return intake_step_form(self.step, episode)
+
+    def render(self, form):
+        filled = {s.slug for s in self.steps if s not in self.assessment.missing_sections()}
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "episode": self.episode,
+                "patient": self.episode.patient,
+                "assessment": self.assessment,
+                "steps": self.steps,
+                "step": self.step,
+                "filled": filled,
+                "position": self.steps.index(self.step) + 1,
+            },
+        )
+
+    def get(self, request, episode_pk, step):
+        form_class = self.setup_step()
+        if self.assessment.is_completed:
+            return redirect("patients:intake", pk=self.episode.patient_id)
+        return self.render(form_class(instance=self.assessment))
+
+    def post(self, request, episode_pk, step):
+        form_class = self.setup_step()
+        form = form_class(request.POST, instance=self.assessment)
+        if not form.is_valid():
+            return self.render(form)
+        try:
+            services.intake_save_step(
+                assessment=self.assessment,
+                step=self.step,
+                data=form.cleaned_data,
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.render(form)
+        target = request.POST.get("goto", "")
+        if target == "review" or (not target and self.step == self.steps[-1]):
+            return redirect("patients:intake-review", episode_pk=self.episode.pk)
+        if target not in {s.slug for s in self.steps}:
+            target = self.steps[min(self.steps.index(self.step) + 1, len(self.steps) - 1)].slug
+        if "save_exit" in request.POST:
+            messages.success(request, "Draft saved. You can resume this intake from the queue.")
+            return redirect("patients:intake-queue")
+        return redirect("patients:intake-step", episode_pk=self.episode.pk, step=target)
+
+
+class IntakeReview(EpisodeMixin, View):
+    template_name = "patients/intake_review.html"
+
+    def get_context(self):
+        episode = self.get_episode()
+        assessment = IntakeAssessment.objects.filter(episode=episode).first()
+        if assessment is None:
+            raise Http404("The intake has not been started.")
+        self.object = assessment
+        return {
+            "episode": episode,
+            "patient": episode.patient,
+            "assessment": assessment,
+            "steps": steps_for(episode),
+            "missing": assessment.missing_sections(),
+        }
+
+    def get(self, request, episode_pk):
+        return render(request, self.template_name, self.get_context())
+
+    def post(self, request, episode_pk):
+        context = self.get_context()
+        try:
+            services.intake_complete(
+                assessment=context["assessment"], user=request.user, request=request
+            )
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, self.template_name, context, status=400)
+        messages.success(
+            request,
+            f"Intake completed: {self.episode.patient.display_name} is "
+            f"admitted to {self.episode.program}.",
+        )
+        return redirect("patients:chart", pk=self.episode.patient_id)
+
+
+class ReferralDecline(EpisodeMixin, View):
+    template_name = "patients/referral_decline.html"
+
+    def get(self, request, episode_pk):
+        return render(
+            request, self.template_name, {"form": DeclineForm(), "episode": self.get_episode()}
+        )
+
+    def post(self, request, episode_pk):
+        episode = self.get_episode()
+        form = DeclineForm(request.POST)
+        if form.is_valid():
+            try:
+                services.episode_transition(
+                    episode=episode,
+                    to_status=Episode.Status.DECLINED,
+                    user=request.user,
+                    request=request,
+                    decline_reason=form.cleaned_data["decline_reason"],
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, f"Referral for {episode.patient.display_name} declined.")
+                return redirect("patients:intake-queue")
+        return render(request, self.template_name, {"form": form, "episode": episode})

@@ -1,0 +1,95 @@
+"""Referral to completed intake with a PHQ-9 whose item 9 is 1; the clinician acknowledges."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from patients.models import Alert, Episode, Program
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def sign_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+
+
+def fill_step(page, fields):
+    for label, value in fields.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_role("button", name="Save and continue").click()
+
+
+def test_intake_to_risk_alert_acknowledged(page, live_server, intake, clinician, password):
+    Program.objects.create(name="Adult Mental Health IOP", track="mental_health")
+    sign_in(page, live_server, "intake", password)
+
+    page.get_by_role("link", name="Register a referral").click()
+    page.get_by_label("Legal first name").fill("Robin")
+    page.get_by_label("Legal last name").fill("Hale")
+    page.get_by_label("Date of birth").fill("1985-04-02")
+    page.get_by_label("Phone").fill("555-0100")
+    page.get_by_label("Program").select_option(label="Adult Mental Health IOP")
+    page.get_by_label("Referral source").fill("Primary care")
+    page.get_by_role("button", name="Save and start intake").click()
+
+    expect(page.get_by_role("heading", name="Step 1 of 9: Presenting problem")).to_be_visible()
+    fill_step(page, {"Presenting problem": "Low mood, not sleeping, off work for a month."})
+    for _ in range(4):  # history, substance use, trauma, family: nothing to add today
+        page.get_by_role("button", name="Save and continue").click()
+    fill_step(page, {"The client's goals, in their own words": "Sleep and get back to work."})
+    page.get_by_label("Risk level").select_option(label="Low")
+    fill_step(page, {"Risk assessment": "Passive thoughts of death; no plan or intent."})
+    fill_step(
+        page,
+        {
+            "Diagnoses, one per line (ICD-10 code, then description)": (
+                "F32.1 Major depressive disorder, single episode, moderate"
+            )
+        },
+    )
+    page.get_by_label("Recommended level of care").select_option("IOP")
+    page.get_by_label("Level of care rationale").fill("Needs structure; safe at home.")
+    page.get_by_label("Primary clinician").select_option(label="Casey Morgan")
+    page.get_by_role("button", name="Save and review").click()
+    page.get_by_role("button", name="Complete intake and admit").click()
+    expect(page.get_by_test_id("episode-status")).to_have_text("Active")
+
+    page.get_by_role("link", name="Measures").click()
+    page.get_by_role("link", name="Give PHQ-9").click()
+    for item, value in enumerate([1, 2, 1, 1, 0, 1, 0, 0, 1], start=1):
+        page.locator(f'fieldset[data-item="item_{item}"]').get_by_label(
+            {0: "Not at all", 1: "Several days", 2: "More than half the days"}[value], exact=True
+        ).check()
+    page.get_by_role("button", name="Save and score").click()
+    expect(page.get_by_text("PHQ-9 saved: 7, mild. A risk alert went to")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, live_server, "clinician", password)
+    alert = page.get_by_test_id("alert").filter(has_text="item 9")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("Robin Hale")
+    alert.get_by_role("link", name="Acknowledge").click()
+    page.get_by_label("What was done").fill("Called Robin; assessed risk; safety plan made.")
+    page.get_by_role("button", name="Acknowledge and close").click()
+    expect(page.get_by_text("Alert acknowledged and closed.")).to_be_visible()
+    expect(page.get_by_text("No open alerts about your patients.")).to_be_visible()
+
+    closed = Alert.objects.get()
+    assert (closed.closed_by, closed.action_taken) == (
+        clinician,
+        "Called Robin; assessed risk; safety plan made.",
+    )
+    assert closed.closed_at <= timezone.now()
+    assert Episode.objects.get().primary_clinician == clinician
