@@ -295,16 +295,21 @@ class AlertClose(PatientMixin, FormView):
     clinical_only = True
     tab = "alerts"
 
+    def setup_alert(self):
+        if not hasattr(self, "alert"):
+            patient = self.setup_patient()
+            self.alert = get_object_or_404(Alert, pk=self.kwargs["alert_pk"], patient=patient)
+        return self.alert
+
     def get_form_kwargs(self):
-        patient = self.setup_patient()
-        self.alert = get_object_or_404(Alert, pk=self.kwargs["alert_pk"], patient=patient)
-        return {**super().get_form_kwargs(), "alert": self.alert}
+        return {**super().get_form_kwargs(), "alert": self.setup_alert()}
 
     def get_form_class(self):
         return AlertCloseForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(alert=self.alert, next_url=self.next_url(), **kwargs)
+        return super().get_context_data(alert=self.setup_alert(), next_url=self.next_url(),
+                                        **kwargs)
 
     def next_url(self):
         """Where to go after closing: a safe `next` from the query or form, else Today."""

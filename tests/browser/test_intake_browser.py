@@ -39,7 +39,7 @@ def test_intake_to_risk_alert_acknowledged(page, live_server, intake, clinician,
     page.get_by_label("Legal first name").fill("Robin")
     page.get_by_label("Legal last name").fill("Hale")
     page.get_by_label("Date of birth").fill("1985-04-02")
-    page.get_by_label("Phone").fill("555-0100")
+    page.get_by_label("Phone", exact=True).fill("555-0100")
     page.get_by_label("Program").select_option(label="Adult Mental Health IOP")
     page.get_by_label("Referral source").fill("Primary care")
     page.get_by_role("button", name="Save and start intake").click()

@@ -196,6 +196,26 @@ def test_a_risk_alert_needs_a_note_of_what_was_done(client, clinician, risk_aler
     assert risk_alert.is_open
 
 
+def test_the_acknowledge_page_shows_the_alert_and_returns_where_it_came_from(
+    client, clinician, risk_alert
+):
+    client.force_login(clinician)
+    url = reverse("patients:alert-close", args=[risk_alert.patient_id, risk_alert.pk])
+    page = client.get(url, {"next": "/patients/"})
+    assert page.status_code == 200
+    assert risk_alert.title in page.content.decode()
+    assert 'name="next" value="/patients/"' in page.content.decode()
+    done = client.post(url, {"action_taken": "Called.", "next": "/patients/"})
+    assert done.url == "/patients/"
+    risk_alert.refresh_from_db()
+    offsite = client.post(
+        reverse("patients:alert-close", args=[risk_alert.patient_id, risk_alert.pk]),
+        {"action_taken": "x", "next": "https://evil.example/"},
+    )
+    assert offsite.status_code in (200, 302)
+    assert "evil.example" not in offsite.get("Location", "")
+
+
 def test_acknowledging_records_who_when_and_what(client, clinician, risk_alert):
     client.force_login(clinician)
     url = reverse("patients:alert-close", args=[risk_alert.patient_id, risk_alert.pk])
