@@ -289,6 +289,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EpisodeStatusEnum": "patients.models.patients.Episode.Status",
+        "AssessmentStatusEnum": "patients.models.intake.IntakeAssessment.Status",
+        "AlertStatusEnum": "patients.models.alerts.Alert.Status",
+        "LevelOfCareEnum": "patients.models.patients.Episode.LevelOfCare",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -40,18 +40,10 @@ def _audit(action, obj, *, user, request=None, detail=""):
 @transaction.atomic
 def referral_register(*, user, patient_data, episode_data, request=None):
     """Register a referral: a new patient (or an existing one) and an episode in `referred`."""
-    patient = patient_data if isinstance(patient_data, Patient) else None
-    if patient is None:
-        patient = Patient(**patient_data, created_by=user)
-        patient.full_clean()
-        for _ in range(5):  # a clash of random MRNs is rare; draw again
-            try:
-                with transaction.atomic():
-                    patient.save()
-                break
-            except IntegrityError:
-                patient.mrn = Patient._meta.get_field("mrn").default()
-        _audit(CREATE, patient, user=user, request=request)
+    if isinstance(patient_data, Patient):
+        patient = patient_data
+    else:
+        patient = patient_create(user=user, data=patient_data, request=request)
     care_team = episode_data.pop("care_team", [])
     episode = Episode(patient=patient, status=Episode.Status.REFERRED, **episode_data)
     episode.full_clean(validate_constraints=False)
@@ -67,6 +59,22 @@ def referral_register(*, user, patient_data, episode_data, request=None):
 
 
 @transaction.atomic
+def patient_create(*, user, data, request=None):
+    """Register a patient with a newly drawn MRN."""
+    patient = Patient(**data, created_by=user)
+    patient.full_clean()
+    for _ in range(5):  # a clash of random MRNs is rare; draw again
+        try:
+            with transaction.atomic():
+                patient.save()
+            break
+        except IntegrityError:
+            patient.mrn = Patient._meta.get_field("mrn").default()
+    _audit(CREATE, patient, user=user, request=request)
+    return patient
+
+
+@transaction.atomic
 def patient_update(*, patient, user, data, request=None):
     for field, value in data.items():
         setattr(patient, field, value)
@@ -74,6 +82,23 @@ def patient_update(*, patient, user, data, request=None):
     patient.save()
     _audit(UPDATE, patient, user=user, request=request, detail=", ".join(sorted(data))[:300])
     return patient
+
+
+@transaction.atomic
+def episode_update(*, episode, user, data, request=None):
+    """Change an episode's referral details, primary clinician or Part 2 flag."""
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    clinician = data.get("primary_clinician")
+    if clinician is not None and not clinician.has_role(Role.CLINICIAN, Role.SUPERVISOR):
+        raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})
+    for field, value in data.items():
+        setattr(episode, field, value)
+    episode.full_clean(validate_constraints=False)
+    episode.save()
+    if clinician is not None and episode.status == Episode.Status.ACTIVE:
+        episode.care_team.add(clinician)
+    _audit(UPDATE, episode, user=user, request=request, detail=", ".join(sorted(data))[:300])
+    return episode
 
 
 @transaction.atomic
@@ -214,6 +239,26 @@ def intake_save_step(*, assessment, step, data, user, request=None):
     assessment.current_step = slugs[min(position + 1, len(slugs) - 1)]
     assessment.save()
     _audit(UPDATE, assessment, user=user, request=request, detail=f"step {step.slug}")
+    return assessment
+
+
+@transaction.atomic
+def intake_update(*, assessment, data, user, request=None):
+    """Save any of the assessment's sections at once (the API's draft save)."""
+    assessment = IntakeAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.is_completed:
+        raise ValidationError("This intake is completed and can no longer be changed.")
+    clinician = data.pop("primary_clinician", None)
+    for field, value in data.items():
+        setattr(assessment, field, value)
+    assessment.full_clean(exclude=["episode", "patient"])
+    assessment.save()
+    if clinician is not None:
+        if not clinician.has_role(Role.CLINICIAN, Role.SUPERVISOR):
+            raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})
+        Episode.objects.filter(pk=assessment.episode_id).update(primary_clinician=clinician)
+    changed = sorted([*data, *(["primary_clinician"] if clinician else [])])
+    _audit(UPDATE, assessment, user=user, request=request, detail=", ".join(changed)[:300])
     return assessment
 
 

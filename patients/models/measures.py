@@ -67,6 +67,12 @@ class MeasureResponse(models.Model):
         return INSTRUMENTS[self.instrument]
 
     @property
+    def responses(self):
+        """The item answers in item order; yes/no answers as booleans."""
+        as_bool = self.definition.answer_type is bool
+        return [bool(a.value) if as_bool else a.value for a in self.answers.all()]
+
+    @property
     def raises_risk_alert(self):
         return RISK_ALERT in self.flags
 

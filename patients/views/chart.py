@@ -308,8 +308,9 @@ class AlertClose(PatientMixin, FormView):
         return AlertCloseForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(alert=self.setup_alert(), next_url=self.next_url(),
-                                        **kwargs)
+        return super().get_context_data(
+            alert=self.setup_alert(), next_url=self.next_url(), **kwargs
+        )
 
     def next_url(self):
         """Where to go after closing: a safe `next` from the query or form, else Today."""

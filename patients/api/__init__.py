@@ -1,0 +1,1 @@
+"""REST API for patients, episodes, intake assessments, measures, consents and alerts."""

@@ -1,0 +1,240 @@
+"""Serializers for the patients API. Every write goes through `patients.services`."""
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from iop.accounts.roles import Role
+from patients.instruments import INSTRUMENTS
+from patients.models import (
+    Alert,
+    Consent,
+    Episode,
+    IntakeAssessment,
+    MeasureResponse,
+    Patient,
+    Program,
+)
+from patients.models.intake import ICD10_CODE
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+
+class ScopedPatientField(serializers.PrimaryKeyRelatedField):
+    """A patient id the requesting user may open; any other id reads as "does not exist"."""
+
+    def get_queryset(self):
+        return Patient.objects.for_user(self.context["request"].user)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ClinicianField(serializers.PrimaryKeyRelatedField):
+    """The id of an active clinician or supervisor."""
+
+    def get_queryset(self):
+        return (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name__in=[Role.CLINICIAN, Role.SUPERVISOR])
+            .distinct()
+        )
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id", "mrn", "display_name", "legal_first_name", "legal_last_name", "preferred_name",
+            "date_of_birth", "pronouns", "sex", "gender_identity", "phone", "email",
+            "preferred_contact_channel", "emergency_contact_name",
+            "emergency_contact_relationship", "emergency_contact_phone", "insurance_payer",
+            "insurance_member_id", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["mrn", "created_at"]
+
+    def validate_date_of_birth(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError("The date of birth is in the future.")
+        return value
+
+
+class EpisodeSerializer(serializers.ModelSerializer):
+    patient = ScopedPatientField()
+    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.filter(is_active=True))
+    primary_clinician = ClinicianField(required=False, allow_null=True)
+    care_team = UserRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Episode
+        fields = [
+            "id", "patient", "program", "status", "referral_source", "referral_date",
+            "referral_reason", "admission_date", "discharge_date", "discharge_reason",
+            "decline_reason", "level_of_care", "primary_clinician", "care_team", "is_sud",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "status", "admission_date", "discharge_date", "discharge_reason", "decline_reason",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class EpisodeUpdateSerializer(serializers.ModelSerializer):
+    """What may change on an episode outside its transitions."""
+
+    primary_clinician = ClinicianField(required=False, allow_null=True)
+
+    class Meta:
+        model = Episode
+        fields = ["referral_source", "referral_reason", "primary_clinician", "is_sud"]
+
+
+class EpisodeTransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Episode.Status.choices)
+    decline_reason = serializers.CharField(required=False, allow_blank=True)
+    discharge_reason = serializers.ChoiceField(
+        choices=Episode.DischargeReason.choices, required=False
+    )
+    discharge_date = serializers.DateField(required=False)
+    admission_date = serializers.DateField(required=False)
+
+
+class LevelOfCareChangeSerializer(serializers.Serializer):
+    level_of_care = serializers.ChoiceField(choices=Episode.LevelOfCare.choices)
+    reason = serializers.CharField()
+    effective_date = serializers.DateField(required=False)
+
+
+class DiagnosisSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=10)
+    description = serializers.CharField(max_length=300, allow_blank=True, required=False)
+
+    def validate_code(self, value):
+        code = value.strip().upper()
+        if not ICD10_CODE.match(code):
+            raise serializers.ValidationError(f"Not an ICD-10 code: {value}.")
+        return code
+
+
+ASAM = {"min_value": 0, "max_value": 4, "required": False, "allow_null": True}
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    episode = serializers.PrimaryKeyRelatedField(queryset=Episode.objects.all())
+    diagnoses = DiagnosisSerializer(many=True, required=False)
+    asam_d1 = serializers.IntegerField(**ASAM)
+    asam_d2 = serializers.IntegerField(**ASAM)
+    asam_d3 = serializers.IntegerField(**ASAM)
+    asam_d4 = serializers.IntegerField(**ASAM)
+    asam_d5 = serializers.IntegerField(**ASAM)
+    asam_d6 = serializers.IntegerField(**ASAM)
+    primary_clinician = ClinicianField(
+        required=False, allow_null=True, write_only=True,
+        help_text="Assigns the episode's primary clinician.",
+    )  # fmt: skip
+    missing_sections = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IntakeAssessment
+        fields = [
+            "id", "episode", "patient", "status", "current_step", "presenting_problem",
+            "psychiatric_history", "medical_history", "medications", "substance_use",
+            "trauma_history", "family_social", "support_system", "strengths", "barriers",
+            "client_goals", "risk_level", "risk_assessment", "diagnoses", "asam_d1", "asam_d2",
+            "asam_d3", "asam_d4", "asam_d5", "asam_d6", "recommended_level_of_care",
+            "level_of_care_rationale", "primary_clinician", "missing_sections", "started_at",
+            "updated_at", "completed_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "patient", "status", "current_step", "started_at", "updated_at", "completed_at",
+        ]  # fmt: skip
+
+    def get_missing_sections(self, obj) -> list[str]:
+        return [step.title for step in obj.missing_sections()]
+
+    def validate_episode(self, episode):
+        user = self.context["request"].user
+        if not Episode.objects.for_user(user).filter(pk=episode.pk).exists():
+            raise serializers.ValidationError("No such episode.")
+        if self.instance is not None and episode != self.instance.episode:
+            raise serializers.ValidationError("An assessment stays with its episode.")
+        return episode
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    patient = ScopedPatientField()
+    instrument = serializers.ChoiceField(
+        choices=list(INSTRUMENTS),
+        help_text="PHQ9, GAD7, AUDITC, DAST10, CSSRS or PCL5.",
+    )
+    responses = serializers.ListField(
+        child=serializers.JSONField(allow_null=True),
+        help_text=(
+            "Item answers in item order. PHQ-9, GAD-7, AUDIT-C and PCL-5: integers. DAST-10 and "
+            "C-SSRS: booleans; C-SSRS sends items 1-6 then 6b (past 3 months), with items 3-5 "
+            "null after a no to item 2 and 6b null after a no to item 6."
+        ),
+    )
+    administered_at = serializers.DateTimeField(required=False)
+    recorded_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = MeasureResponse
+        fields = [
+            "id", "patient", "episode", "instrument", "administered_at", "responses",
+            "total_score", "severity", "flags", "subscores", "recorded_by", "created_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "episode", "total_score", "severity", "flags", "subscores", "created_at",
+        ]  # fmt: skip
+
+    def validate_administered_at(self, value):
+        if value > timezone.now() + timezone.timedelta(minutes=5):
+            raise serializers.ValidationError("The date given is in the future.")
+        return value
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    patient = ScopedPatientField()
+    state = serializers.CharField(read_only=True)
+    recorded_by = UserRefSerializer(read_only=True)
+    revoked_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id", "patient", "kind", "state", "allow_email", "allow_sms", "recipient", "purpose",
+            "scope", "expires_on", "expiry_event", "signed_by_name", "signer_relationship",
+            "signed_at", "recorded_by", "revoked_at", "revoked_by", "revocation_note",
+        ]  # fmt: skip
+        read_only_fields = ["revoked_at", "revocation_note"]
+
+
+class RevokeSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    assigned_to = UserRefSerializer(read_only=True)
+    closed_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id", "patient", "episode", "kind", "priority", "risk_level", "title", "detail",
+            "action_url", "status", "assigned_to", "raised_at", "closed_by", "closed_at",
+            "action_taken",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    action_taken = serializers.CharField(
+        required=False, allow_blank=True,
+        help_text="What was done. Required to close a risk alert.",
+    )  # fmt: skip

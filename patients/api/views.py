@@ -1,0 +1,313 @@
+"""The patients API: the same rules as the pages.
+
+Each viewset names the roles it serves (`allowed_roles`, deny by default) and reads through
+`for_user` QuerySets, so a patient outside a clinician's care team is a 404 exactly as on the
+chart. Alerts are clinical: intake coordinators get 403. Writes go through `patients.services`,
+which validate (400 with field errors) and write the audit trail; reads are audited by
+`AuditedViewSetMixin`. Nothing here deletes: clinical records are closed or revoked instead.
+"""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from iop.accounts.roles import Role
+from iop.audit.mixins import AuditedViewSetMixin
+from patients import services
+from patients.api import serializers as s
+from patients.models import (
+    Alert,
+    Consent,
+    Episode,
+    IntakeAssessment,
+    MeasureAnswer,
+    MeasureResponse,
+    Patient,
+)
+
+PATIENT_ROLES = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
+CLINICAL_ROLES = (Role.SUPERVISOR, Role.CLINICIAN)
+REGISTRARS = (Role.SUPERVISOR, Role.INTAKE)
+
+
+class PatientDataViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
+    allowed_roles = PATIENT_ROLES
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    # Narrower roles for some actions, checked before the body is read: {action: roles}.
+    action_roles = {}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        roles = self.action_roles.get(self.action)
+        if roles and not request.user.has_role(*roles):
+            raise PermissionDenied("Your role does not allow this.")
+
+
+class PatientViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    PatientDataViewSet,
+):
+    """Patients the caller may open. `?search=` matches names or the exact MRN."""
+
+    serializer_class = s.PatientSerializer
+    queryset = Patient.objects.all()
+    action_roles = {"create": REGISTRARS}
+    filterset_fields = ["sex"]
+
+    def get_queryset(self):
+        qs = Patient.objects.for_user(self.request.user).order_by(
+            "legal_last_name", "legal_first_name", "pk"
+        )
+        return qs.search(self.request.query_params.get("search"))
+
+    def perform_create(self, serializer):
+        serializer.instance = services.patient_create(
+            user=self.request.user, data=serializer.validated_data, request=self.request
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.patient_update(
+            patient=serializer.instance,
+            user=self.request.user,
+            data=serializer.validated_data,
+            request=self.request,
+        )
+
+
+class EpisodeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    PatientDataViewSet,
+):
+    """Episodes of care. Creating one registers a referral; `transition` moves its status."""
+
+    serializer_class = s.EpisodeSerializer
+    queryset = Episode.objects.all()
+    action_roles = {"create": REGISTRARS, "level_of_care": CLINICAL_ROLES}
+    filterset_fields = ["patient", "program", "status", "level_of_care", "is_sud"]
+
+    def get_queryset(self):
+        return (
+            Episode.objects.for_user(self.request.user)
+            .select_related("program", "primary_clinician")
+            .prefetch_related("care_team")
+            .order_by("-referral_date", "-pk")
+        )
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return s.EpisodeUpdateSerializer
+        return super().get_serializer_class()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        patient = data.pop("patient")
+        serializer.instance = services.referral_register(
+            user=self.request.user, patient_data=patient, episode_data=data, request=self.request
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.episode_update(
+            episode=serializer.instance,
+            user=self.request.user,
+            data=serializer.validated_data,
+            request=self.request,
+        )
+
+    def update(self, request, *args, **kwargs):
+        super().update(request, *args, **kwargs)
+        return Response(s.EpisodeSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(request=s.EpisodeTransitionSerializer, responses=s.EpisodeSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the episode: referred → intake → active → discharged, or declined.
+
+        Discharge is a clinical decision (clinicians and supervisors); the answer names the
+        moves allowed from the current status when the one asked for is not.
+        """
+        episode = self.get_object()
+        payload = s.EpisodeTransitionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        to_status = data.pop("status")
+        if to_status == Episode.Status.DISCHARGED and not request.user.has_role(*CLINICAL_ROLES):
+            raise PermissionDenied("Discharge is a clinical decision (clinician or supervisor).")
+        episode = services.episode_transition(
+            episode=episode, to_status=to_status, user=request.user, request=request, **data
+        )
+        return Response(s.EpisodeSerializer(episode, context={"request": request}).data)
+
+    @extend_schema(request=s.LevelOfCareChangeSerializer, responses=s.EpisodeSerializer)
+    @action(detail=True, methods=["post"], url_path="level-of-care")
+    def level_of_care(self, request, pk=None):
+        """Record a change of level of care (PHP, IOP, OP) with its reason."""
+        episode = self.get_object()
+        payload = s.LevelOfCareChangeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.episode_change_level_of_care(
+            episode=episode,
+            to_level=payload.validated_data["level_of_care"],
+            reason=payload.validated_data["reason"],
+            effective_date=payload.validated_data.get("effective_date"),
+            user=request.user,
+            request=request,
+        )
+        episode.refresh_from_db()
+        return Response(s.EpisodeSerializer(episode, context={"request": request}).data)
+
+
+class AssessmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    PatientDataViewSet,
+):
+    """Intake assessments. Creating one starts the intake for a referred episode; PATCH saves
+    a draft of any sections; `complete` checks the required sections and admits."""
+
+    serializer_class = s.AssessmentSerializer
+    queryset = IntakeAssessment.objects.all()
+    action_roles = dict.fromkeys(("create", "partial_update", "complete"), REGISTRARS)
+    filterset_fields = ["patient", "episode", "status"]
+
+    def get_queryset(self):
+        return (
+            IntakeAssessment.objects.filter(
+                patient__in=Patient.objects.for_user(self.request.user).values("pk")
+            )
+            .select_related("episode__program")
+            .order_by("-started_at", "-pk")
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        assessment = services.intake_start(
+            episode=data.pop("episode"), user=self.request.user, request=self.request
+        )
+        if data:
+            assessment = services.intake_update(
+                assessment=assessment, data=data, user=self.request.user, request=self.request
+            )
+        serializer.instance = assessment
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("episode", None)
+        serializer.instance = services.intake_update(
+            assessment=serializer.instance, data=data, user=self.request.user, request=self.request
+        )
+
+    @extend_schema(request=None, responses=s.AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        assessment = services.intake_complete(
+            assessment=self.get_object(), user=request.user, request=request
+        )
+        assessment.refresh_from_db()
+        return Response(s.AssessmentSerializer(assessment, context={"request": request}).data)
+
+
+class MeasureViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, PatientDataViewSet
+):
+    """Standardized measures, scored on the server from the item answers.
+
+    A PHQ-9 with item 9 above 0 or a C-SSRS at moderate or high risk raises a risk alert.
+    """
+
+    serializer_class = s.MeasureSerializer
+    queryset = MeasureResponse.objects.all()
+    filterset_fields = ["patient", "instrument", "episode"]
+
+    def get_queryset(self):
+        return (
+            MeasureResponse.objects.for_user(self.request.user)
+            .select_related("recorded_by")
+            .prefetch_related(Prefetch("answers", MeasureAnswer.objects.order_by("position")))
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.measure_record(
+            patient=data["patient"],
+            instrument_code=data["instrument"],
+            responses=data["responses"],
+            administered_at=data.get("administered_at"),
+            user=self.request.user,
+            request=self.request,
+        )
+
+
+class ConsentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, PatientDataViewSet
+):
+    """Consents: treatment, communications, release of information, Part 2. `revoke` ends one."""
+
+    serializer_class = s.ConsentSerializer
+    queryset = Consent.objects.all()
+    filterset_fields = ["patient", "kind"]
+
+    def get_queryset(self):
+        return Consent.objects.for_user(self.request.user).select_related(
+            "recorded_by", "revoked_by"
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.consent_record(
+            patient=data.pop("patient"), data=data, user=self.request.user, request=self.request
+        )
+
+    @extend_schema(request=s.RevokeSerializer, responses=s.ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        payload = s.RevokeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        consent = services.consent_revoke(
+            consent=self.get_object(),
+            note=payload.validated_data.get("note", ""),
+            user=request.user,
+            request=request,
+        )
+        return Response(s.ConsentSerializer(consent, context={"request": request}).data)
+
+
+class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PatientDataViewSet):
+    """Alerts about the caller's patients (clinicians and supervisors). `?status=open` for the
+    work queue; `acknowledge` closes one, recording what was done."""
+
+    allowed_roles = CLINICAL_ROLES
+    serializer_class = s.AlertSerializer
+    queryset = Alert.objects.all()
+    filterset_fields = ["patient", "status", "kind"]
+
+    def get_queryset(self):
+        return (
+            Alert.objects.for_user(self.request.user)
+            .select_related("assigned_to", "closed_by")
+            .order_by("-priority", "-raised_at", "-pk")
+        )
+
+    @extend_schema(request=s.AcknowledgeSerializer, responses=s.AlertSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        payload = s.AcknowledgeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        alert = services.alert_close(
+            alert=self.get_object(),
+            action_taken=payload.validated_data.get("action_taken", ""),
+            user=request.user,
+            request=request,
+        )
+        return Response(s.AlertSerializer(alert).data, status=status.HTTP_200_OK)
