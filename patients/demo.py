@@ -194,13 +194,8 @@ def seed(*, password, stdout):
                 user=users[clinician],
                 administered_at=when,
             )
-        if status == "discharged":
-            services.episode_transition(
-                episode=episode,
-                to_status="discharged",
-                user=users[clinician],
-                discharge_reason="completed",
-            )
+        # "discharged" patients stay active here: discharge needs an aftercare plan, which the
+        # plans app's demo writes before discharging them (plans.demo).
     # One patient answers item 9 above 0 this morning: a risk alert for Casey on Today.
     blake = Patient.objects.get(legal_last_name="Okafor")
     services.measure_record(

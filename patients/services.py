@@ -7,6 +7,7 @@ from django.utils import timezone
 from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
+from patients import extensions
 from patients.instruments import InstrumentError, get_instrument
 from patients.models import (
     Alert,
@@ -134,11 +135,16 @@ def episode_transition(*, episode, to_status, user, request=None, **details):
         reason = details.get("discharge_reason", "")
         if reason not in Episode.DischargeReason.values:
             raise ValidationError({"discharge_reason": "Choose a discharge reason."})
+        for guard in extensions.discharge_guards:
+            guard(episode)
         episode.discharge_reason = reason
         episode.discharge_date = details.get("discharge_date") or today
     episode.status = to_status
     episode.save()
     _audit(UPDATE, episode, user=user, request=request, detail=f"status → {to_status}")
+    if to_status == Episode.Status.DISCHARGED:
+        for hook in extensions.discharge_hooks:
+            hook(episode, user, request)
     return episode
 
 

@@ -43,6 +43,12 @@ ROLE_PERMISSIONS = {
         "patients.view_consent",
         "patients.change_consent",
         "patients.view_alert",
+        "plans.view_treatmentplan",
+        "plans.change_treatmentplan",
+        "plans.view_planreview",
+        "plans.view_safetyplan",
+        "plans.view_aftercareplan",
+        "plans.view_progressentry",
     ],
     Role.SUPERVISOR: [
         "audit.view_auditevent",

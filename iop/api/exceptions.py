@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from iop.audit.models import AppendOnlyError
+from iop.errors import ConflictError
 
 
 def exception_handler(exc, context):
@@ -13,6 +14,6 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail=detail)
-    elif isinstance(exc, AppendOnlyError):
+    elif isinstance(exc, AppendOnlyError | ConflictError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

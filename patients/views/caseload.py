@@ -7,6 +7,7 @@ from django.views.generic import ListView
 
 from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewMixin
+from patients import extensions
 from patients.forms import CaseloadFilterForm
 from patients.models import Alert, Episode, MeasureResponse
 
@@ -75,6 +76,11 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
+        page = list(context["episodes"])
+        context["extra_columns"] = [provider(page) for provider in extensions.caseload_columns]
+        for episode in page:
+            episode.extra_values = [c.for_episode(episode) for c in context["extra_columns"]]
+        context["episodes"] = page
         return context
 
 

@@ -6,6 +6,26 @@
   document.body.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');
     if (meta) { event.detail.headers["X-CSRFToken"] = meta.content; }
+    // The plan editor: every save carries the draft revision the page last saw, so a save made
+    // after someone else's is refused rather than overwriting it (see plans.services).
+    var editor = event.detail.elt.closest && event.detail.elt.closest("[data-plan-editor]");
+    var current = document.getElementById("plan-revision");
+    if (editor && current && event.detail.formData) {
+      Array.from(event.detail.formData.keys()).forEach(function (key) {
+        if (key === "revision" || /-revision$/.test(key)) { event.detail.formData.set(key, current.value); }
+      });
+    }
+  });
+
+  document.body.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
+
+  // "Cancel" on a form opened in place removes it instead of leaving the page.
+  document.body.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("[data-cancel-form]");
+    var form = cancel && cancel.closest("form");
+    if (form && form.parentElement && /^add-/.test(form.parentElement.id)) { event.preventDefault(); form.remove(); }
   });
 
   // Idle logoff warning. The server enforces the limit; this only tells the user it is

@@ -291,9 +291,16 @@ def test_a_declined_referral_needs_a_reason(api_client, intake, make_episode):
 
 
 def test_intake_cannot_discharge_but_the_clinician_can(api_client, intake, clinician, episode):
+    from plans.services import aftercare_save
+    from tests.patients.test_services import AFTERCARE
+
     url = detail("episode", episode.pk, "transition")
     payload = {"status": "discharged", "discharge_reason": "completed"}
     assert as_user(api_client, intake).post(url, payload).status_code == 403
+    without = as_user(api_client, clinician).post(url, payload)
+    assert without.status_code == 400
+    assert "aftercare" in without.json()
+    aftercare_save(episode=episode, user=clinician, data=AFTERCARE)
     response = as_user(api_client, clinician).post(url, payload)
     assert response.json()["status"] == "discharged"
 

@@ -40,7 +40,17 @@ def test_admitting_needs_a_primary_clinician(make_episode, intake):
     assert "primary_clinician" in error.value.message_dict
 
 
+AFTERCARE = {
+    "step_down_level": "OP",
+    "follow_up_appointments": "Dr Lee, 2 Dec 10:00, Main St clinic",
+    "relapse_prevention": "Daily check-in with sponsor; call if cravings rise.",
+}
+
+
 def test_discharge_records_reason_and_date(episode, clinician):
+    from plans.services import aftercare_save
+
+    aftercare_save(episode=episode, user=clinician, data=AFTERCARE)
     services.episode_transition(
         episode=episode,
         to_status="discharged",

@@ -1,0 +1,48 @@
+"""Where higher apps (plans, sessions) plug into the patients app without it importing them.
+
+Dependencies point one way (DESIGN.md): `patients` never imports `plans` or `sessions`. Those
+apps register here from their AppConfig.ready():
+
+- `discharge_guards`: callables `(episode) -> None` that raise ValidationError when an episode may
+  not be discharged yet (plans: an aftercare plan is required).
+- `discharge_hooks`: callables `(episode, user, request) -> None` run inside the discharge
+  transaction (plans: close the treatment plan).
+- `chart_tabs`: `ChartTab` entries added to the chart's tab bar.
+- `header_facts`: callables `(patient, episode) -> list[HeaderFact]` shown in the chart header.
+  Each must cost a fixed number of queries.
+- `caseload_columns`: callables `(episodes) -> CaseloadColumn` adding a column to the caseload,
+  computed for the whole page of episodes at once (a fixed number of queries).
+"""
+
+from dataclasses import dataclass, field
+
+discharge_guards = []
+discharge_hooks = []
+chart_tabs = []
+header_facts = []
+caseload_columns = []
+
+
+@dataclass(frozen=True)
+class ChartTab:
+    slug: str
+    label: str
+    url_name: str  # reversed with the patient's pk
+    clinical_only: bool = True
+
+
+@dataclass(frozen=True)
+class HeaderFact:
+    label: str
+    value: str
+    badge: str = ""  # a Bootstrap colour for a warning badge, e.g. "danger"
+    url: str = ""
+
+
+@dataclass
+class CaseloadColumn:
+    heading: str
+    values: dict = field(default_factory=dict)  # episode id -> text
+
+    def for_episode(self, episode):
+        return self.values.get(episode.pk, "—")

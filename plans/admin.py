@@ -1,0 +1,118 @@
+"""Admin for plans: read-only for signed versions; nothing clinical is deleted here.
+
+Plans are written on their pages (and the API), which go through the services. The admin is
+for looking things up and correcting a draft's summary: a signed (non-draft) version is shown
+read-only and a change to it is refused, exactly as on the page and the API.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from iop.audit.admin_mixins import AuditedModelAdmin
+from iop.errors import ConflictError
+from plans import services
+from plans.models import (
+    AftercarePlan,
+    PlanReview,
+    Problem,
+    ProgressEntry,
+    SafetyPlan,
+    TreatmentPlan,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProblemInline(ReadOnlyInline):
+    model = Problem
+    fields = ("position", "description", "diagnosis_code")
+    readonly_fields = fields
+
+
+@admin.register(TreatmentPlan)
+class TreatmentPlanAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    list_display = ("patient", "version", "status", "signed_by", "activated_at", "next_review_due")
+    list_filter = ("status",)
+    search_fields = ("patient__mrn", "patient__legal_last_name")
+    list_select_related = ("patient", "signed_by")
+    fields = (
+        "patient", "episode", "version", "status", "summary", "signed_by", "signed_at",
+        "patient_ack_name", "patient_ack_at", "activated_at", "next_review_due", "ended_at",
+        "close_reason", "previous", "revision", "audit_trail",
+    )  # fmt: skip
+    inlines = [ProblemInline]
+
+    @admin.display(description="Audit trail")
+    def audit_trail(self, obj):
+        return self.audit_trail_link(obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = {"summary"} if obj is not None and obj.is_draft else set()
+        return [f for f in self.fields if f not in editable]
+
+    def has_add_permission(self, request):
+        return False  # plans start from the patient's plan page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """A draft's summary goes through the service (draft check, revision, audit)."""
+        try:
+            services.plan_update(
+                plan=obj, data={"summary": form.cleaned_data.get("summary", obj.summary)},
+                user=request.user, request=request,
+            )  # fmt: skip
+        except (ValidationError, ConflictError) as error:
+            messages.error(request, f"Not saved: {error}")
+
+    def save_related(self, request, form, formsets, change):
+        return None
+
+
+@admin.register(PlanReview)
+class PlanReviewAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    list_display = ("patient", "due_date", "status", "decision", "completed_by")
+    list_filter = ("status", "decision")
+    list_select_related = ("patient", "completed_by")
+    search_fields = ("patient__mrn", "patient__legal_last_name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SafetyPlan)
+class SafetyPlanAdmin(PlanReviewAdmin):
+    list_display = ("patient", "version", "status", "signed_by", "signed_at")
+    list_filter = ("status",)
+    list_select_related = ("patient", "signed_by")
+
+
+@admin.register(AftercarePlan)
+class AftercarePlanAdmin(PlanReviewAdmin):
+    list_display = ("patient", "episode", "step_down_level", "updated_at")
+    list_filter = ("step_down_level",)
+    list_select_related = ("patient", "episode")
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(PlanReviewAdmin):
+    list_display = ("patient", "objective", "rating", "recorded_by", "recorded_at")
+    list_filter = ("rating",)
+    list_select_related = ("patient", "objective", "recorded_by")

@@ -1,0 +1,90 @@
+"""How plans shows up in the patients app: chart tab, header facts, caseload column, discharge."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from patients import extensions
+from plans.models import SafetyPlan, TreatmentPlan
+
+
+def plan_header_facts(patient, episode):
+    facts = []
+    if episode is not None and episode.status == "active":
+        plan = (
+            TreatmentPlan.objects.filter(episode=episode)
+            .filter(Q(status="active") | Q(status="draft"))
+            .order_by("-version")
+            .only("status", "version", "next_review_due", "pk")
+        )
+        plans = list(plan)
+        active = next((p for p in plans if p.status == "active"), None)
+        url = reverse("plans:patient-plan", args=[patient.pk])
+        if active:
+            facts.append(extensions.HeaderFact("Plan", f"v{active.version} active", url=url))
+            due = active.next_review_due
+            if due:
+                overdue = due < timezone.localdate()
+                facts.append(
+                    extensions.HeaderFact(
+                        "Next review",
+                        f"{due:%-d %b %Y}" + (" (overdue)" if overdue else ""),
+                        badge="danger" if overdue else "",
+                    )
+                )
+        elif plans:
+            facts.append(extensions.HeaderFact("Plan", "draft, not signed", "warning", url))
+        else:
+            facts.append(extensions.HeaderFact("Plan", "none yet", "warning", url))
+    alert = getattr(patient, "open_risk_alert", None)
+    if (
+        alert is not None
+        and alert.risk_level in ("moderate", "high")
+        and not SafetyPlan.objects.filter(patient=patient, status="active").exists()
+    ):
+        facts.append(
+            extensions.HeaderFact(
+                "Safety plan",
+                "needed: no current safety plan",
+                "danger",
+                reverse("plans:safety", args=[patient.pk]),
+            )
+        )
+    return facts
+
+
+def next_review_column(episodes):
+    ids = [e.pk for e in episodes]
+    rows = TreatmentPlan.objects.filter(episode_id__in=ids, status="active").values_list(
+        "episode_id", "next_review_due"
+    )
+    today = timezone.localdate()
+    values = {
+        episode_id: (f"{due:%-d %b %Y}" + (" (overdue)" if due < today else "")) if due else "—"
+        for episode_id, due in rows
+    }
+    return extensions.CaseloadColumn("Next review", values)
+
+
+def close_plans(episode, user, request):
+    from plans.services import close_plans_on_discharge
+
+    close_plans_on_discharge(episode, user, request)
+
+
+def require_aftercare(episode):
+    from plans.services import require_aftercare as guard
+
+    guard(episode)
+
+
+def register():
+    if require_aftercare in extensions.discharge_guards:
+        return
+    extensions.discharge_guards.append(require_aftercare)
+    extensions.discharge_hooks.append(close_plans)
+    extensions.header_facts.append(plan_header_facts)
+    extensions.caseload_columns.append(next_review_column)
+    extensions.chart_tabs.append(
+        extensions.ChartTab("plan", "Plan", "plans:patient-plan", clinical_only=True)
+    )

@@ -1,0 +1,1 @@
+from tests.patients.conftest import *  # noqa: F403
