@@ -101,6 +101,13 @@ ITEM_FORMS = {
 }
 
 
+class ProgressForm(forms.Form):
+    rating = forms.ChoiceField(
+        choices=[("", "—")] + [(str(v), label) for v, label in ProgressEntry.Rating.choices]
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
 class SignForm(RevisionMixin):
     patient_ack_name = forms.CharField(
         label="Patient's name, as they acknowledged the plan", max_length=120

@@ -31,6 +31,11 @@ urlpatterns = [
         views.ItemRemove.as_view(),
         name="remove",
     ),
+    path(
+        "plans/<int:plan_pk>/objectives/<int:objective_pk>/progress/",
+        views.ProgressAdd.as_view(),
+        name="progress",
+    ),
     path("plans/<int:plan_pk>/sign/", views.PlanSign.as_view(), name="sign"),
     path("plans/<int:plan_pk>/revise/", views.PlanRevise.as_view(), name="revise"),
     path("plans/<int:plan_pk>/review/", views.ReviewOpen.as_view(), name="review-open"),

@@ -28,6 +28,7 @@ from plans.forms import (
     ITEM_FORMS,
     DischargeForm,
     PlanSummaryForm,
+    ProgressForm,
     ReviewForm,
     SafetyPlanForm,
     SafetySignForm,
@@ -39,6 +40,7 @@ from plans.models import (
     Objective,
     PlanReview,
     Problem,
+    ProgressEntry,
     SafetyPlan,
     TreatmentPlan,
 )
@@ -66,8 +68,14 @@ def plan_tree(plan):
     problems = list(plan.problems.prefetch_related(Prefetch("goals", goals)))
     all_objectives = [o for p in problems for g in p.goals.all() for o in g.objectives.all()]
     progress = services.measure_progress(plan, all_objectives)
+    entries = {}
+    for entry in ProgressEntry.objects.filter(
+        lineage__in=[o.lineage for o in all_objectives]
+    ).select_related("recorded_by"):
+        entries.setdefault(entry.lineage, []).append(entry)
     for objective in all_objectives:
         objective.measured = progress.get(objective.pk)
+        objective.recent_progress = entries.get(objective.lineage, [])[:3]
     return problems
 
 
@@ -337,6 +345,42 @@ class ItemRemove(PlanObjectMixin, View):
                 getattr(error, "messages", [str(error)])) if isinstance(
                 error, ValidationError) else str(error))  # fmt: skip
         return tree_response(request, plan)
+
+
+class ProgressAdd(PlanObjectMixin, TemplateView):
+    """Record progress on an objective of the active plan by hand (notes will do it too)."""
+
+    template_name = "plans/progress_form.html"
+
+    def setup_objective(self):
+        plan = self.setup_plan()
+        self.objective = get_object_or_404(
+            Objective, pk=self.kwargs["objective_pk"], goal__problem__plan=plan
+        )
+        return self.objective
+
+    def get_context_data(self, form=None, **kwargs):
+        objective = self.setup_objective()
+        context = super().get_context_data(**kwargs)
+        context.update(self.chart_context(plan=self.plan, objective=objective,
+                                          form=form or ProgressForm()))  # fmt: skip
+        return context
+
+    def post(self, request, plan_pk, objective_pk):
+        objective = self.setup_objective()
+        form = ProgressForm(request.POST)
+        if form.is_valid():
+            try:
+                services.progress_record(
+                    objective=objective, rating=int(form.cleaned_data["rating"]),
+                    note=form.cleaned_data["note"], user=request.user, request=request,
+                )  # fmt: skip
+            except ValidationError as error:
+                add_errors(form, error)
+        if form.errors:
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, "Progress recorded.")
+        return redirect("plans:patient-plan", pk=self.plan.patient_id)
 
 
 # --- sign ---------------------------------------------------------------------------------------

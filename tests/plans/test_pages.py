@@ -374,10 +374,23 @@ def test_plan_view_and_editor_queries_do_not_grow_with_the_plan(
 ):
     plan = build(services.plan_start(episode=episode, user=clinician), clinician, problems=size)
     client.force_login(clinician)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         assert client.get(reverse("plans:edit", args=[plan.pk])).status_code == 200
     services.plan_activate(plan=plan, user=clinician, patient_ack_name="Pat")
     for url in (reverse("plans:plan", args=[plan.pk]),
                 reverse("plans:patient-plan", args=[plan.patient_id])):  # fmt: skip
-        with django_assert_max_num_queries(18):
+        with django_assert_max_num_queries(19):
             assert client.get(url).status_code == 200
+
+
+def test_recording_progress_by_hand_shows_on_the_plan(client, clinician, active):
+    objective = active.problems.get().goals.get().objectives.get()
+    url = reverse("plans:progress", args=[active.pk, objective.pk])
+    client.force_login(clinician)
+    refused = client.post(url, {"rating": "", "note": "Went to choir twice"})
+    assert "Went to choir twice" in refused.content.decode()
+    client.post(url, {"rating": "3", "note": "Went to choir twice"})
+    entry = objective.progress.get()
+    assert (entry.rating, entry.recorded_by, entry.lineage) == (3, clinician, objective.lineage)
+    html = client.get(reverse("plans:patient-plan", args=[active.patient_id])).content.decode()
+    assert "Significant progress — Went to choir twice" in html
