@@ -38,7 +38,7 @@ class DocumentStatus(models.TextChoices):
 
 
 class VersionedDocument(models.Model):
-    """What a treatment plan and a safety plan share: version, status, signature, acknowledgement."""
+    """What treatment plans and safety plans share: version, status, signature, acknowledgement."""
 
     Status = DocumentStatus
 

@@ -33,6 +33,10 @@ from plans.models import (
     review_due_after,
 )
 
+# Callables (plan, period_start) -> dict merged into a review's prefill; registered by apps that
+# know more about the period (sessions: attendance and hours). plans never imports them.
+review_prefill_hooks = []
+
 CREATE, UPDATE, DELETE = (
     AuditEvent.Action.CREATE,
     AuditEvent.Action.UPDATE,
@@ -116,8 +120,9 @@ def plan_update(*, plan, data, user, revision=None, request=None):
 
 def _add(model, owner, *, user, revision, request, **fields):
     plan = _lock_draft(owner, revision)
-    parent_field, parent = next((k, v) for k, v in fields.items() if k in (
-        "plan", "problem", "goal", "objective"))
+    parent_field, parent = next(
+        (k, v) for k, v in fields.items() if k in ("plan", "problem", "goal", "objective")
+    )
     siblings = model.objects.filter(**{parent_field: parent})
     item = model(**fields, position=(siblings.aggregate(m=Max("position"))["m"] or 0) + 1)
     item.full_clean()
@@ -138,20 +143,29 @@ def goal_add(*, problem, data, user, revision=None, request=None):
                 request=request, **data)  # fmt: skip
 
 
-@transaction.atomic
-def objective_add(*, goal, data, user, revision=None, request=None):
-    data = dict(data)
-    if bool(data.get("measure_instrument")) != (data.get("measure_target") is not None):
+def _check_measure(code, target):
+    """An objective's measure: both the instrument and a target inside its total, or neither."""
+    if bool(code) != (target is not None):
         raise ValidationError(
             {"measure_target": "Give both the measure and its target, or neither."}
         )
-    if data.get("measure_instrument"):
-        instrument = INSTRUMENTS[data["measure_instrument"]]
-        if not instrument.min_total < data["measure_target"] <= instrument.max_total:
-            raise ValidationError({
-                "measure_target": f"{instrument.name} totals run {instrument.min_total}–"
-                f"{instrument.max_total}; choose a target above {instrument.min_total}."
-            })
+    if code:
+        instrument = INSTRUMENTS.get(code)
+        if instrument is None or instrument.min_total is None:
+            raise ValidationError({"measure_instrument": "Choose a measure with a total score."})
+        if not instrument.min_total < target <= instrument.max_total:
+            raise ValidationError(
+                {
+                    "measure_target": f"{instrument.name} totals run {instrument.min_total}–"
+                    f"{instrument.max_total}; choose a target above {instrument.min_total}."
+                }
+            )
+
+
+@transaction.atomic
+def objective_add(*, goal, data, user, revision=None, request=None):
+    data = dict(data)
+    _check_measure(data.get("measure_instrument"), data.get("measure_target"))
     plan = goal.problem.plan
     return _add(Objective, plan, goal=goal, user=user, revision=revision, request=request, **data)
 
@@ -177,6 +191,9 @@ def plan_of(item):
 def item_update(*, item, data, user, revision=None, request=None):
     """Change one problem, goal, objective or intervention of a draft."""
     plan = _lock_draft(plan_of(item), revision)
+    if isinstance(item, Objective):
+        _check_measure(data.get("measure_instrument", item.measure_instrument),
+                       data.get("measure_target", item.measure_target))  # fmt: skip
     for field, value in data.items():
         setattr(item, field, value)
     item.full_clean()
@@ -190,11 +207,17 @@ def item_update(*, item, data, user, revision=None, request=None):
 def item_remove(*, item, user, revision=None, request=None):
     """Remove a problem, goal, objective or intervention (and what hangs under it) from a draft."""
     plan = _lock_draft(plan_of(item), revision)
+    kind = item._meta.verbose_name
     if isinstance(item, Objective) and item.progress.exists():
         raise ValidationError(
             "This objective has progress recorded against it; mark its goal discontinued instead."
         )
-    kind = item._meta.verbose_name
+    under = {Problem: "objective__goal__problem", Goal: "objective__goal"}.get(type(item))
+    if under and ProgressEntry.objects.filter(**{under: item}).exists():
+        raise ValidationError(
+            f"This {kind} has an objective with progress recorded against it; mark the goal "
+            "discontinued instead."
+        )
     item.delete()
     _touch(plan, user)
     _audit(UPDATE, plan, user=user, request=request, detail=f"removed {kind}")
@@ -227,9 +250,7 @@ def plan_activate(*, plan, user, patient_ack_name, patient_ack_at=None, revision
         previous.status = TreatmentPlan.Status.SUPERSEDED
         previous.ended_at = now
         previous.save(update_fields=["status", "ended_at", "updated_at"])
-        PlanReview.objects.filter(plan=previous, status=PlanReview.Status.OPEN).update(
-            plan=plan
-        )
+        PlanReview.objects.filter(plan=previous, status=PlanReview.Status.OPEN).update(plan=plan)
         _audit(UPDATE, previous, user=user, request=request,
                detail=f"superseded by version {plan.version}")  # fmt: skip
     plan.status = TreatmentPlan.Status.ACTIVE
@@ -376,7 +397,8 @@ def measure_progress(plan, objectives=None):
             "latest": latest["total_score"] if latest else None,
             "latest_at": latest["administered_at"] if latest else None,
             "change": (latest["total_score"] - baseline["total_score"])
-            if (latest and baseline) else None,
+            if (latest and baseline)
+            else None,
             "met": met,
             "state": state,
             "points": [(r["administered_at"], r["total_score"]) for r in series],
@@ -408,8 +430,10 @@ def review_prefill(plan, period_start):
         .order_by("administered_at", "pk")
         .values("instrument", "administered_at", "total_score", "severity")
     ):
-        entry = measures.setdefault(row["instrument"], {
-            "name": INSTRUMENTS[row["instrument"]].name, "before": None, "during": []})
+        entry = measures.setdefault(
+            row["instrument"],
+            {"name": INSTRUMENTS[row["instrument"]].name, "before": None, "during": []},
+        )
         if row["administered_at"] < start:
             entry["before"] = row["total_score"]
         else:
@@ -447,7 +471,11 @@ def review_prefill(plan, period_start):
             "measure": {k: v for k, v in measured.get(objective.pk, {}).items()
                         if k not in ("points", "latest_at")} or None,
         })  # fmt: skip
-    return {"period_start": period_start.isoformat(), "measures": trends, "objectives": progress}
+    prefill = {"period_start": period_start.isoformat(), "measures": trends,
+               "objectives": progress}  # fmt: skip
+    for hook in review_prefill_hooks:  # e.g. sessions adds attendance and hours
+        prefill.update(hook(plan, period_start))
+    return prefill
 
 
 @transaction.atomic
@@ -477,8 +505,10 @@ def review_complete(*, review, decision, user, summary="", ratings=None, request
     `ratings` maps objective id to (rating, comment); objectives left out are not rated.
     """
     _require_clinical(user, "complete plan reviews")
-    review = PlanReview.objects.select_for_update().select_related("plan__episode__program").get(
-        pk=review.pk
+    review = (
+        PlanReview.objects.select_for_update()
+        .select_related("plan__episode__program")
+        .get(pk=review.pk)
     )
     if not review.is_open:
         raise ValidationError("This review is already completed.")
@@ -494,7 +524,7 @@ def review_complete(*, review, decision, user, summary="", ratings=None, request
     if errors:
         raise ValidationError(errors)
     for objective_id, (rating, comment) in (ratings or {}).items():
-        progress_record(objective=objectives[objective_id], rating=rating, note=comment,
+        progress_record(objective=objectives[objective_id], rating=rating, note=comment or "",
                         user=user, review=review, request=request)  # fmt: skip
     now = timezone.now()
     review.status = PlanReview.Status.COMPLETED
@@ -579,9 +609,11 @@ def safety_plan_activate(*, plan, user, patient_ack_name, revision=None, request
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    previous = SafetyPlan.objects.select_for_update().filter(
-        patient_id=plan.patient_id, status=SafetyPlan.Status.ACTIVE
-    ).first()
+    previous = (
+        SafetyPlan.objects.select_for_update()
+        .filter(patient_id=plan.patient_id, status=SafetyPlan.Status.ACTIVE)
+        .first()
+    )
     if previous:
         previous.status = SafetyPlan.Status.SUPERSEDED
         previous.ended_at = now

@@ -354,6 +354,8 @@ class ProgressAdd(PlanObjectMixin, TemplateView):
 
     def setup_objective(self):
         plan = self.setup_plan()
+        if plan.status != TreatmentPlan.Status.ACTIVE:
+            raise Http404("Progress is recorded on the active plan.")
         self.objective = get_object_or_404(
             Objective, pk=self.kwargs["objective_pk"], goal__problem__plan=plan
         )

@@ -7,3 +7,8 @@ class TherapySessionsConfig(AppConfig):
     name = "sessions"
     label = "therapy_sessions"
     verbose_name = "Therapy sessions"
+
+    def ready(self):
+        from sessions import hooks
+
+        hooks.register()

@@ -1,1 +1,404 @@
-# Models arrive with their issue (TherapySession and friends); see DESIGN.md, "sessions".
+"""Therapy groups and schedules, therapy sessions, attendance, progress notes and addenda.
+
+App label `therapy_sessions`; the main model is `TherapySession`.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from iop.errors import ConflictError
+from patients.models import Episode, Patient, Program
+from patients.querysets import PatientScopedQuerySet
+
+
+class SignedNoteError(ConflictError):
+    """A signed note is never edited; only addenda are added. The API answers 409."""
+
+
+class StaleNoteError(ConflictError):
+    """Someone saved the note after this editor loaded it."""
+
+
+class TherapyGroup(models.Model):
+    class Kind(models.TextChoices):
+        PROCESS = "process", "Process group"
+        DBT = "dbt_skills", "DBT skills"
+        PSYCHOED = "psychoeducation", "Psychoeducation"
+        RELAPSE = "relapse_prevention", "Relapse prevention"
+        FAMILY = "family", "Family group"
+
+    WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+    name = models.CharField(max_length=120, unique=True)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="groups")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="facilitated_groups"
+    )
+    schedule_days = models.JSONField(
+        default=list, help_text="Weekdays it meets, 0 = Monday … 6 = Sunday, e.g. [0, 2, 4]."
+    )
+    start_time = models.TimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=180)
+    capacity = models.PositiveSmallIntegerField(default=12)
+    location = models.CharField(max_length=120, blank=True)
+    delivery = models.CharField(max_length=12, default="in_person", choices=[
+        ("in_person", "In person"), ("telehealth", "Telehealth")])  # fmt: skip
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        days = self.schedule_days
+        if not (isinstance(days, list) and days and all(d in range(7) for d in days)):
+            raise ValidationError(
+                {"schedule_days": "List the weekdays as numbers 0 (Mon)–6 (Sun)."}
+            )
+
+    @property
+    def schedule_label(self):
+        days = ", ".join(self.WEEKDAYS[d] for d in sorted(self.schedule_days))
+        return f"{days} {self.start_time:%H:%M}, {self.duration_minutes} min"
+
+
+class GroupEnrollment(models.Model):
+    group = models.ForeignKey(TherapyGroup, on_delete=models.CASCADE, related_name="enrollments")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="enrollments")
+    start_date = models.DateField(default=timezone.localdate)
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["group", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "episode"], condition=Q(end_date__isnull=True),
+                name="one_open_enrollment",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.episode.patient} in {self.group}"
+
+    @property
+    def audit_patient_id(self):
+        return self.episode.patient_id
+
+
+class TherapySessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Sessions a user may open: supervisors all; clinicians those they run or whose
+        patient is on their caseload."""
+        from iop.accounts.roles import Role
+
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.has_role(Role.SUPERVISOR):
+            return self
+        if user.has_role(Role.CLINICIAN):
+            mine = Patient.objects.for_user(user).values("pk")
+            return self.filter(Q(clinicians=user) | Q(patient__in=mine)).distinct()
+        return self.none()
+
+    def on_day(self, day):
+        return self.filter(starts_at__date=day)
+
+
+class TherapySession(models.Model):
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", "Individual"
+        GROUP = "group", "Group"
+        FAMILY = "family", "Family"
+        INTAKE_EVAL = "intake_evaluation", "Intake evaluation"
+        MED_MGMT = "medication_management", "Medication management"
+        WORKSHOP = "workshop", "Psychoeducation workshop"
+
+    class Delivery(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        TELEHEALTH = "telehealth", "Telehealth"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "No-show"
+
+    kind = models.CharField(max_length=25, choices=Kind.choices)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices, default=Delivery.IN_PERSON)
+    starts_at = models.DateTimeField(db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField(default=50)
+    location = models.CharField(max_length=120, blank=True)
+    telehealth_link = models.URLField(blank=True)
+    group = models.ForeignKey(
+        TherapyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    clinicians = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="therapy_sessions")
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions",
+        help_text="The patient's episode, for sessions that are not groups.",
+    )  # fmt: skip
+    patient = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    patient_present = models.BooleanField(
+        null=True, blank=True, help_text="Family sessions: was the patient there?"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TherapySessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "starts_at"], name="one_session_per_slot"),
+        ]
+
+    def __str__(self):
+        who = self.group.name if self.group_id else (self.patient or "")
+        return (
+            f"{self.get_kind_display()} {who} {timezone.localtime(self.starts_at):%a %d %b %H:%M}"
+        )
+
+    def get_absolute_url(self):
+        return reverse("sessions:session", args=[self.pk])
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def audit_patient_id(self):
+        return self.patient_id
+
+    @property
+    def is_group(self):
+        return self.kind == self.Kind.GROUP
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        LATE = "late", "Late"
+        LEFT_EARLY = "left_early", "Left early"
+        ABSENT_EXCUSED = "absent_excused", "Absent (excused)"
+        ABSENT_UNEXCUSED = "absent_unexcused", "Absent (unexcused)"
+
+    ATTENDED = (Status.PRESENT, Status.LATE, Status.LEFT_EARLY)
+
+    session = models.ForeignKey(TherapySession, on_delete=models.CASCADE, related_name="attendance")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="attendance")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="attendance")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    minutes_attended = models.PositiveSmallIntegerField(default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = PatientScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "patient"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "episode"], name="one_attendance_each"),
+        ]
+
+    def __str__(self):
+        return f"{self.patient}: {self.get_status_display()} ({self.minutes_attended} min)"
+
+    @property
+    def audit_patient_id(self):
+        return self.patient_id
+
+    @property
+    def attended(self):
+        return self.status in self.ATTENDED
+
+
+class StepDown(models.Model):
+    """A planned short step-down below the weekly minimum: still IOP, not non-attendance."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="step_downs")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["episode", "starts_on"]
+
+    def __str__(self):
+        return f"Step-down {self.starts_on}–{self.ends_on} ({self.episode.patient})"
+
+    @property
+    def audit_patient_id(self):
+        return self.episode.patient_id
+
+
+class FamilyMember(models.Model):
+    session = models.ForeignKey(
+        TherapySession, on_delete=models.CASCADE, related_name="family_members"
+    )
+    name = models.CharField(max_length=120)
+    relationship = models.CharField(max_length=60)
+
+    def __str__(self):
+        return f"{self.name} ({self.relationship})"
+
+
+class ProgressNote(models.Model):
+    class Format(models.TextChoices):
+        SOAP = "SOAP", "SOAP"
+        DAP = "DAP", "DAP"
+        BIRP = "BIRP", "BIRP"
+
+    SECTIONS = {
+        "SOAP": (("subjective", "Subjective"), ("objective", "Objective"),
+                 ("assessment", "Assessment"), ("plan", "Plan")),
+        "DAP": (("data", "Data"), ("assessment", "Assessment"), ("plan", "Plan")),
+        "BIRP": (("behavior", "Behavior"), ("intervention", "Intervention"),
+                 ("response", "Response"), ("plan", "Plan")),
+    }  # fmt: skip
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AWAITING_COSIGN = "awaiting_cosign", "Signed, awaiting co-signature"
+        SIGNED = "signed", "Signed"
+
+    class Risk(models.TextChoices):
+        NONE = "none", "No risk indicated"
+        LOW = "low", "Low"
+        MODERATE = "moderate", "Moderate"
+        HIGH = "high", "High"
+
+    session = models.OneToOneField(TherapySession, on_delete=models.PROTECT, related_name="note")
+    format = models.CharField(max_length=4, choices=Format.choices, default=Format.DAP)
+    shared = models.JSONField(
+        default=dict, blank=True, help_text="Sections written once (for a group: shared part)."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revision = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    cosigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cosigned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.format} note for {self.session}"
+
+    def get_absolute_url(self):
+        return reverse("sessions:session", args=[self.session_id]) + "#note"
+
+    @property
+    def audit_patient_id(self):
+        return self.session.patient_id
+
+    @property
+    def is_locked(self):
+        return self.status != self.Status.DRAFT
+
+    def sections(self):
+        return self.SECTIONS[self.format]
+
+    def shared_rows(self):
+        return [(label, self.shared.get(key, "")) for key, label in self.sections()]
+
+    def canonical_content(self, entries):
+        """The note as signed, in a stable form: what the content hash covers."""
+        return json.dumps(
+            {
+                "session": self.session_id,
+                "format": self.format,
+                "shared": {k: self.shared.get(k, "") for k, _ in self.sections()},
+                "entries": [
+                    {"patient": e.patient_id, "text": e.text, "risk": e.risk_level,
+                     "risk_notes": e.risk_notes,
+                     "objectives": sorted(str(o) for o in e.objectives_addressed)}
+                    for e in sorted(entries, key=lambda e: e.patient_id)
+                ],
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+        )  # fmt: skip
+
+    def compute_hash(self, entries):
+        return hashlib.sha256(self.canonical_content(entries).encode()).hexdigest()
+
+
+class NoteEntry(models.Model):
+    """A patient's individualized part of a note, with the objectives addressed and the risk
+    re-check. For an individual session it is the only per-patient part."""
+
+    note = models.ForeignKey(ProgressNote, on_delete=models.CASCADE, related_name="entries")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="note_entries")
+    text = models.TextField(blank=True)
+    objectives_addressed = models.JSONField(
+        default=list, blank=True, help_text="Ids of plan objectives addressed."
+    )
+    progress_ratings = models.JSONField(
+        default=dict, blank=True, help_text="Objective id → progress rating 0–4."
+    )
+    risk_level = models.CharField(max_length=10, choices=ProgressNote.Risk.choices, blank=True)
+    risk_notes = models.TextField(blank=True)
+
+    objects = PatientScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["note", "patient"]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "patient"], name="one_entry_per_patient"),
+        ]
+
+    def __str__(self):
+        return f"{self.patient} in {self.note}"
+
+    @property
+    def audit_patient_id(self):
+        return self.patient_id
+
+
+class Addendum(models.Model):
+    note = models.ForeignKey(ProgressNote, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self):
+        return f"Addendum to {self.note} by {self.author}"
+
+    @property
+    def audit_patient_id(self):
+        return self.note.session.patient_id

@@ -12,6 +12,8 @@ def navigation(request):
     items = [("Today", reverse("today"))]
     if user.has_role(*Role.CLINICAL):
         items.append(("Caseload", reverse("patients:caseload")))
+        items.append(("Schedule", reverse("sessions:week")))
+        items.append(("Groups", reverse("sessions:groups")))
     if user.has_role(Role.INTAKE, Role.SUPERVISOR):
         items.append(("Intake", reverse("patients:intake-queue")))
     if user.is_staff and (user.has_role(Role.ADMIN) or user.is_superuser):

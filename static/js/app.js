@@ -21,6 +21,29 @@
     if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
   });
 
+  // Attendance from the keyboard: with a row focused, P/L/E/X/U presses that row's button, and
+  // the arrow keys move between rows.
+  document.body.addEventListener("keydown", function (event) {
+    var row = event.target.closest && event.target.closest("tr[data-attendance-row]");
+    if (!row || event.target.tagName === "INPUT" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var key = event.key.toLowerCase();
+    var button = row.querySelector('button[data-key="' + key + '"]');
+    if (button) { event.preventDefault(); button.click(); return; }
+    if (key === "arrowdown" || key === "arrowup") {
+      var rows = Array.from(row.closest("tbody").querySelectorAll("tr[data-attendance-row]"));
+      var next = rows[rows.indexOf(row) + (key === "arrowdown" ? 1 : -1)];
+      if (next) { event.preventDefault(); next.focus(); }
+    }
+  });
+  // After htmx re-draws a row, keep the keyboard where it was.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var row = event.detail.target;
+    if (row && row.matches && row.matches("tr[data-attendance-row]")) {
+      var fresh = document.getElementById(row.id);
+      if (fresh) { fresh.focus(); }
+    }
+  });
+
   // "Cancel" on a form opened in place removes it instead of leaving the page.
   document.body.addEventListener("click", function (event) {
     var cancel = event.target.closest && event.target.closest("[data-cancel-form]");

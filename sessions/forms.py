@@ -1,0 +1,167 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from iop.accounts.roles import Role
+from iop.errors import ConflictError
+from patients.models import Episode
+from plans.models import Objective, ProgressEntry, TreatmentPlan
+from sessions.models import ProgressNote, TherapySession
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class UserChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class EpisodeChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.patient.display_name} (MRN {obj.patient.mrn}) — {obj.program}"
+
+
+class ScheduleForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[c for c in TherapySession.Kind.choices if c[0] != TherapySession.Kind.GROUP]
+    )
+    episode = EpisodeChoice(queryset=Episode.objects.none(), label="Patient", required=False)
+    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME)
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=600, initial=50)
+    delivery = forms.ChoiceField(choices=TherapySession.Delivery.choices)
+    location = forms.CharField(required=False, max_length=120)
+    telehealth_link = forms.URLField(required=False)
+    clinicians = UserChoices(queryset=get_user_model().objects.none())
+    family_members = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Family sessions: one per line, “Name, relationship”.",
+    )  # fmt: skip
+    patient_present = forms.NullBooleanField(
+        required=False, label="Family sessions: the patient takes part",
+        widget=forms.Select(choices=[("unknown", "—"), ("true", "Yes"), ("false", "No")]),
+    )  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["episode"].queryset = (
+            Episode.objects.for_user(user)
+            .filter(status__in=[Episode.Status.ACTIVE, Episode.Status.INTAKE])
+            .select_related("patient", "program")
+            .order_by("patient__legal_last_name")
+        )
+        self.fields["clinicians"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name__in=Role.CLINICAL)
+            .distinct()
+            .order_by("last_name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == TherapySession.Kind.FAMILY and data.get("patient_present") is None:
+            self.add_error("patient_present", "Say whether the patient takes part.")
+        return data
+
+    def clean_family_members(self):
+        members = []
+        for line in (self.cleaned_data.get("family_members") or "").splitlines():
+            if not line.strip():
+                continue
+            name, _, relationship = line.partition(",")
+            if not relationship.strip():
+                raise ValidationError(f"Give the relationship after a comma: “{line.strip()}”.")
+            members.append({"name": name.strip(), "relationship": relationship.strip()})
+        return members
+
+    def members(self):
+        return self.cleaned_data.get("family_members") or []
+
+
+class NoteForm(forms.Form):
+    """The note composer: the shared sections, then one part per attendee."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, note=None, **kwargs):
+        initial = kwargs.pop("initial", {}) or {}
+        self.note = note
+        self.entry_list = list(note.entries.select_related("patient", "episode")) if note else []
+        if note is not None:
+            initial.setdefault("revision", note.revision)
+        super().__init__(*args, initial=initial, **kwargs)
+        if note is None:
+            return
+        for key, label in note.sections():
+            self.fields[f"shared_{key}"] = forms.CharField(
+                label=label, required=False, initial=note.shared.get(key, ""),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )  # fmt: skip
+        plans = TreatmentPlan.objects.filter(
+            episode_id__in=[e.episode_id for e in self.entry_list], status="active"
+        )
+        objectives = {}
+        for objective in Objective.objects.filter(goal__problem__plan__in=plans).select_related(
+            "goal__problem__plan"
+        ):
+            objectives.setdefault(objective.goal.problem.plan.episode_id, []).append(objective)
+        ratings = [("", "—")] + [(str(v), label) for v, label in ProgressEntry.Rating.choices]
+        risks = [("", "—")] + list(ProgressNote.Risk.choices)
+        self.rows = []
+        for entry in self.entry_list:
+            p = entry.patient_id
+            choices = [(o.pk, o.description) for o in objectives.get(entry.episode_id, [])]
+            first_rating = next(iter(entry.progress_ratings.values()), "")
+            self.fields[f"entry_{p}_text"] = forms.CharField(
+                label=f"About {entry.patient.display_name}", required=False, initial=entry.text,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )  # fmt: skip
+            self.fields[f"entry_{p}_objectives"] = forms.TypedMultipleChoiceField(
+                label="Plan objectives addressed", required=False, coerce=int, choices=choices,
+                initial=entry.objectives_addressed, widget=forms.CheckboxSelectMultiple,
+            )  # fmt: skip
+            self.fields[f"entry_{p}_rating"] = forms.ChoiceField(
+                label="Progress on them", required=False, choices=ratings,
+                initial=str(first_rating),
+            )  # fmt: skip
+            self.fields[f"entry_{p}_risk_level"] = forms.ChoiceField(
+                label="Risk re-check", required=False, choices=risks, initial=entry.risk_level
+            )
+            self.fields[f"entry_{p}_risk_notes"] = forms.CharField(
+                label="Risk notes", required=False, initial=entry.risk_notes,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )  # fmt: skip
+            self.rows.append((entry, [self[f"entry_{p}_{name}"] for name in
+                                      ("text", "objectives", "rating", "risk_level",
+                                       "risk_notes")]))  # fmt: skip
+
+    def shared_fields(self):
+        return [self[f"shared_{key}"] for key, _ in self.note.sections()] if self.note else []
+
+    def shared(self):
+        return {key: self.cleaned_data.get(f"shared_{key}", "") for key, _ in self.note.sections()}
+
+    def entries(self):
+        out = {}
+        for entry in self.entry_list:
+            p = entry.patient_id
+            objectives = self.cleaned_data.get(f"entry_{p}_objectives") or []
+            rating = self.cleaned_data.get(f"entry_{p}_rating")
+            out[p] = {
+                "text": self.cleaned_data.get(f"entry_{p}_text", ""),
+                "objectives": objectives,
+                "ratings": {o: int(rating) for o in objectives} if rating not in ("", None)
+                else {},
+                "risk_level": self.cleaned_data.get(f"entry_{p}_risk_level", ""),
+                "risk_notes": self.cleaned_data.get(f"entry_{p}_risk_notes", ""),
+            }  # fmt: skip
+        return out
+
+    def add_service_error(self, error):
+        if isinstance(error, ConflictError):
+            self.add_error(None, str(error))
+            return
+        if hasattr(error, "error_dict"):
+            for _field, messages in error.message_dict.items():
+                self.add_error(None, messages)
+        else:
+            self.add_error(None, error.messages)

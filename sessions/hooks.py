@@ -1,0 +1,64 @@
+"""How sessions shows up elsewhere: the chart's Sessions tab, the caseload's hours column, and
+attendance in plan reviews."""
+
+from django.utils import timezone
+
+from patients import extensions
+from plans import services as plan_services
+
+
+def hours_column(episodes):
+    from sessions.services import hours_ledger
+
+    active = [e for e in episodes if e.status == "active" and e.admission_date]
+    ledger = hours_ledger(active, weeks=1)
+    values = {}
+    for episode in active:
+        week = ledger[episode.pk][-1] if ledger[episode.pk] else None
+        if week:
+            values[episode.pk] = f"{week['hours']} / {week['minimum']:g} h" + (
+                " (step-down)" if week["step_down"] else ""
+            )
+    return extensions.CaseloadColumn("Hours this week", values)
+
+
+def review_attendance(plan, period_start):
+    """Attendance and hours since the last review, for the review form."""
+    from sessions.models import Attendance
+    from sessions.services import hours_ledger
+
+    today = timezone.localdate()
+    weeks = max(1, (today - period_start).days // 7 + 1)
+    rows = hours_ledger([plan.episode], weeks=weeks)[plan.episode_id]
+    rows = [w for w in rows if w["week"] >= period_start - timezone.timedelta(days=6)]
+    records = Attendance.objects.filter(
+        episode_id=plan.episode_id, session__starts_at__date__gte=period_start
+    ).values_list("status", flat=True)
+    counts = {}
+    for status in records:
+        counts[status] = counts.get(status, 0) + 1
+    attended = sum(counts.get(s, 0) for s in Attendance.ATTENDED)
+    return {
+        "attendance": {
+            "sessions": sum(counts.values()),
+            "attended": attended,
+            "absent_excused": counts.get("absent_excused", 0),
+            "absent_unexcused": counts.get("absent_unexcused", 0),
+            "late_or_left_early": counts.get("late", 0) + counts.get("left_early", 0),
+            "weeks": [
+                {"week": w["week"].isoformat(), "hours": str(w["hours"]),
+                 "minimum": str(w["minimum"]), "met": w["met"], "step_down": w["step_down"]}
+                for w in rows
+            ],
+        }
+    }  # fmt: skip
+
+
+def register():
+    if review_attendance in plan_services.review_prefill_hooks:
+        return
+    plan_services.review_prefill_hooks.append(review_attendance)
+    extensions.caseload_columns.append(hours_column)
+    extensions.chart_tabs.append(
+        extensions.ChartTab("sessions", "Sessions", "sessions:chart", clinical_only=True)
+    )

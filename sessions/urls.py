@@ -1,0 +1,23 @@
+from django.urls import path
+
+from sessions import views
+
+app_name = "sessions"
+urlpatterns = [
+    path("sessions/new/", views.SessionCreate.as_view(), name="new"),
+    path("sessions/<int:pk>/", views.SessionDetail.as_view(), name="session"),
+    path(
+        "sessions/<int:pk>/attendance/<int:episode_pk>/",
+        views.AttendanceMark.as_view(),
+        name="attendance",
+    ),
+    path("sessions/<int:pk>/note/", views.NoteSave.as_view(), name="note"),
+    path("sessions/<int:pk>/note/addendum/", views.NoteAddendum.as_view(), name="addendum"),
+    path("sessions/<int:pk>/note/cosign/", views.NoteCosign.as_view(), name="cosign"),
+    path("sessions/<int:pk>/cancel/", views.SessionCancel.as_view(), name="cancel"),
+    path("schedule/", views.WeekSchedule.as_view(), name="week"),
+    path("groups/", views.groups_list, name="groups"),
+    path("groups/<int:pk>/", views.GroupDetail.as_view(), name="group"),
+    path("cosign/", views.CosignQueue.as_view(), name="cosign-queue"),
+    path("patients/<int:pk>/sessions/", views.ChartSessions.as_view(), name="chart"),
+]
