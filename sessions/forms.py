@@ -30,7 +30,7 @@ class ScheduleForm(forms.Form):
     duration_minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=600, initial=50)
     delivery = forms.ChoiceField(choices=TherapySession.Delivery.choices)
     location = forms.CharField(required=False, max_length=120)
-    telehealth_link = forms.URLField(required=False)
+    telehealth_link = forms.URLField(required=False, assume_scheme="https")
     clinicians = UserChoices(queryset=get_user_model().objects.none())
     family_members = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}),

@@ -1,0 +1,108 @@
+"""Admin for groups and schedules; sessions, attendance and notes are shown read-only.
+
+A signed note is never edited here (nor on its page or in the API): only addenda, on the page.
+"""
+
+from django.contrib import admin, messages
+
+from iop.audit.admin_mixins import AuditedModelAdmin
+from sessions.models import (
+    Addendum,
+    Attendance,
+    GroupEnrollment,
+    NoteEntry,
+    ProgressNote,
+    StepDown,
+    TherapyGroup,
+    TherapySession,
+)
+from sessions.services import group_schedule_generate
+
+
+class EnrollmentInline(admin.TabularInline):
+    model = GroupEnrollment
+    extra = 0
+    autocomplete_fields = ()
+    raw_id_fields = ("episode",)
+
+
+@admin.register(TherapyGroup)
+class TherapyGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "program", "kind", "schedule_label", "capacity", "is_active")
+    list_filter = ("program", "kind", "is_active")
+    search_fields = ("name",)
+    filter_horizontal = ("facilitators",)
+    inlines = [EnrollmentInline]
+    actions = ["generate_sessions"]
+
+    @admin.action(description="Generate sessions for the next 4 weeks")
+    def generate_sessions(self, request, queryset):
+        created = sum(group_schedule_generate(weeks=4, group=group) for group in queryset)
+        messages.success(request, f"{created} sessions created (existing slots are kept).")
+
+
+class ReadOnlyAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ("patient", "status", "minutes_attended", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TherapySession)
+class TherapySessionAdmin(ReadOnlyAdmin):
+    list_display = ("starts_at", "kind", "group", "patient", "status", "duration_minutes")
+    list_filter = ("kind", "status", "group")
+    date_hierarchy = "starts_at"
+    list_select_related = ("group", "patient")
+    inlines = [AttendanceInline]
+
+
+class EntryInline(admin.StackedInline):
+    model = NoteEntry
+    extra = 0
+    readonly_fields = ("patient", "text", "objectives_addressed", "risk_level", "risk_notes")
+    fields = readonly_fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AddendumInline(admin.TabularInline):
+    model = Addendum
+    extra = 0
+    readonly_fields = ("author", "created_at", "text")
+    fields = readonly_fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgressNote)
+class ProgressNoteAdmin(ReadOnlyAdmin):
+    list_display = ("session", "format", "status", "author", "signed_at", "cosigned_by")
+    list_filter = ("status", "format")
+    list_select_related = ("session__group", "session__patient", "author", "cosigned_by")
+    readonly_fields = ("content_hash",)
+    inlines = [EntryInline, AddendumInline]
+
+
+@admin.register(StepDown)
+class StepDownAdmin(ReadOnlyAdmin):
+    list_display = ("episode", "starts_on", "ends_on", "reason")

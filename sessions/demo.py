@@ -1,0 +1,166 @@
+"""Demo groups, eight weeks of past sessions with realistic attendance, notes signed and not,
+and upcoming sessions. Runs after the patients and plans demos."""
+
+import contextlib
+import random
+from datetime import time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from patients.models import Episode, Program
+from sessions import services
+from sessions.models import Attendance, ProgressNote, TherapyGroup, TherapySession
+
+GROUPS = [
+    # name, program name, kind, weekdays, start, minutes, facilitators
+    ("Morning IOP Group", "Adult Mental Health IOP", "process", [0, 2, 4], time(9), 180,
+     ["clinician"]),
+    ("DBT Skills Group", "Adult Mental Health IOP", "dbt_skills", [1, 3], time(9), 180,
+     ["clinician2", "clinician"]),
+    ("Recovery Skills Group", "Substance Use IOP", "relapse_prevention", [0, 2, 4], time(13),
+     180, ["clinician"]),
+    ("Teen Skills Group", "Adolescent IOP", "dbt_skills", [1, 3], time(15), 120,
+     ["clinician2"]),
+]  # fmt: skip
+
+TOPICS = [
+    "behavioural activation and scheduling pleasant activities",
+    "noticing and challenging unhelpful thoughts",
+    "distress tolerance: the TIPP skills",
+    "sleep hygiene and evening routines",
+    "values and small steps toward them",
+    "warning signs and relapse-prevention plans",
+    "communicating needs with the people close to us",
+]
+PHRASES = [
+    "shared an example from the week and practised the skill with the group",
+    "was quiet at first, then described a difficult conversation and how it went",
+    "reported completing two planned activities and noticed a small lift in mood",
+    "struggled with the homework; we agreed a smaller first step",
+    "gave feedback to a peer and connected the topic to their own goals",
+    "described using the skill during a stressful shift at work",
+]
+# Patterns per patient (by last name): probability of each status.
+PATTERNS = {
+    "Okafor": {"absent_unexcused": 0.35, "late": 0.15},  # struggling, no-shows at the end
+    "Marsh": {"absent_excused": 0.3, "absent_unexcused": 0.2, "left_early": 0.2},  # low hours
+    "Silva": {"late": 0.2},
+}
+
+
+def _status(rng, last_name):
+    pattern = PATTERNS.get(last_name, {"late": 0.08, "left_early": 0.05, "absent_excused": 0.05})
+    roll, total = rng.random(), 0.0
+    for status, chance in pattern.items():
+        total += chance
+        if roll < total:
+            return status
+    return "present"
+
+
+def seed(*, password, stdout):
+    if TherapyGroup.objects.exists():
+        stdout.write("  groups already present; left as they are")
+        return
+    users = {u.username: u for u in get_user_model().objects.all()}
+    if "clinician" not in users:
+        return
+    rng = random.Random(7)  # noqa: S311 - repeatable demo data, not security
+    today = timezone.localdate()
+    first_monday = services.week_start(today) - timedelta(weeks=8)
+    get_user_model().objects.filter(username="clinician2").update(is_trainee=True)
+    programs = {p.name: p for p in Program.objects.all()}
+    groups = []
+    for name, program, kind, days, start, minutes, facilitators in GROUPS:
+        if program not in programs:
+            continue
+        group = TherapyGroup.objects.create(
+            name=name, program=programs[program], kind=kind, schedule_days=days,
+            start_time=start, duration_minutes=minutes, capacity=12,
+            location="Group room " + "ABCD"[len(groups)],
+        )  # fmt: skip
+        group.facilitators.set([users[f] for f in facilitators if f in users])
+        groups.append(group)
+        for episode in Episode.objects.filter(program=group.program, status="active"):
+            services.group_enroll(group=group, episode=episode, user=users["clinician"],
+                                  start_date=first_monday)  # fmt: skip
+    made = services.group_schedule_generate(start=first_monday, weeks=11)
+
+    # A planned step-down for Carmen two weeks ago: below the minimum, but not non-attendance.
+    carmen = Episode.objects.filter(patient__legal_last_name="Silva", status="active").first()
+    step_week = services.week_start(today) - timedelta(weeks=2)
+    if carmen:
+        services.step_down_record(episode=carmen, starts_on=step_week,
+                                  ends_on=step_week + timedelta(days=6),
+                                  reason="Planned week with family out of state.",
+                                  user=users["clinician"])  # fmt: skip
+
+    now = timezone.now()
+    past = TherapySession.objects.filter(starts_at__lt=now - timedelta(hours=3)).select_related(
+        "group"
+    )
+    notes = 0
+    for session in past.order_by("starts_at"):
+        runner = session.clinicians.first()
+        for episode in services.session_roster(session):
+            last = episode.patient.legal_last_name
+            status = _status(rng, last)
+            if last == "Silva" and services.week_start(
+                timezone.localtime(session.starts_at).date()) == step_week:  # fmt: skip
+                status = "absent_excused"
+            if last == "Okafor" and session.starts_at > now - timedelta(days=5):
+                status = "absent_unexcused"  # two no-shows in a row this week
+            services.attendance_mark(session=session, episode=episode, status=status,
+                                     user=runner)  # fmt: skip
+        if not session.attendance.filter(status__in=Attendance.ATTENDED).exists():
+            continue
+        # Notes: signed up to three days ago; the last few days are left to write.
+        if session.starts_at > now - timedelta(days=3):
+            continue
+        note = services.note_start(session=session, user=runner, format="DAP")
+        topic = TOPICS[session.pk % len(TOPICS)]
+        entries = {
+            e.patient_id: {
+                "text": f"{e.patient.display_name} {rng.choice(PHRASES)}.",
+                "risk_level": "none",
+            }
+            for e in note.entries.select_related("patient")
+        }
+        services.note_save(
+            note=note, user=runner, entries=entries,
+            shared={"data": f"Group skills session on {topic}.",
+                    "assessment": "Members engaged; practice varied in depth.",
+                    "plan": "Continue the skill as homework; review next session."},
+        )  # fmt: skip
+        services.note_sign(note=note, user=runner)
+        notes += 1
+
+    # Today: an individual session for Casey with Avery later in the day; a family session
+    # next week.
+    avery = Episode.objects.filter(patient__legal_last_name="Nguyen", status="active").first()
+    if avery:
+        start = timezone.localtime().replace(hour=15, minute=0, second=0, microsecond=0)
+        for offset in (0, 1, 2):
+            try:
+                services.session_schedule(
+                    kind="individual", starts_at=start + timedelta(hours=offset),
+                    duration_minutes=50, clinicians=[users["clinician"]], episode=avery,
+                    location="Room 3", user=users["clinician"],
+                )  # fmt: skip
+                break
+            except ValidationError:  # a clash with a group: try the next hour
+                continue
+        with contextlib.suppress(ValidationError):  # a demo nicety only
+            services.session_schedule(
+                kind="family", starts_at=start + timedelta(days=7), duration_minutes=60,
+                clinicians=[users["clinician"]], episode=avery, location="Room 3",
+                family_members=[{"name": "Sam Nguyen", "relationship": "partner"}],
+                patient_present=True, user=users["clinician"],
+            )  # fmt: skip
+    stdout.write(
+        f"  {len(groups)} groups, {made} group sessions, "
+        f"{Attendance.objects.count()} attendance records, {notes} signed notes, "
+        f"{ProgressNote.objects.filter(status='draft').count()} drafts"
+    )

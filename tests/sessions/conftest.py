@@ -1,0 +1,1 @@
+from tests.plans.conftest import *  # noqa: F403

@@ -1,0 +1,245 @@
+"""Session pages: Today, the session page (attendance and note), schedules, the chart's sessions
+tab; who may open what; query budgets that do not grow with the group."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions import services
+from sessions.models import Attendance, ProgressNote, TherapyGroup, TherapySession
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def day_group(program, clinician):
+    """A group meeting every day at 09:00 for 180 minutes, facilitated by `clinician`."""
+    group = TherapyGroup.objects.create(
+        name="Morning group", program=program, kind="process", schedule_days=list(range(7)),
+        start_time=time(9), duration_minutes=180,
+    )  # fmt: skip
+    group.facilitators.set([clinician])
+    return group
+
+
+@pytest.fixture
+def enrol(day_group, make_episode, clinician):
+    def make(count):
+        episodes = [make_episode(clinician=clinician) for _ in range(count)]
+        for episode in episodes:
+            services.group_enroll(
+                group=day_group,
+                episode=episode,
+                user=clinician,
+                start_date=timezone.localdate() - timedelta(days=14),
+            )
+        return episodes
+
+    return make
+
+
+@pytest.fixture
+def todays_session(day_group, time_machine):
+    """Today's session of the group, with the clock at 10:00 on a fixed day."""
+    tz = timezone.get_current_timezone()
+    time_machine.move_to(datetime(2026, 11, 18, 10, 0, tzinfo=tz), tick=False)
+    services.group_schedule_generate(weeks=1, start=timezone.localdate())
+    return TherapySession.objects.get(group=day_group, starts_at__date=timezone.localdate())
+
+
+def attendance_url(session, episode):
+    return reverse("sessions:attendance", args=[session.pk, episode.pk])
+
+
+# --- Today and the attendance sheet -------------------------------------------------------------
+
+
+def test_today_lists_my_sessions_with_their_attendance_sheet(
+    client, clinician, enrol, todays_session
+):
+    episodes = enrol(2)
+    client.force_login(clinician)
+    html = client.get(reverse("today")).content.decode()
+    assert "Morning group" in html
+    for episode in episodes:
+        assert attendance_url(todays_session, episode) in html
+
+
+def test_one_click_marks_attendance_and_redraws_the_row(client, clinician, enrol, todays_session):
+    (episode,) = enrol(1)
+    client.force_login(clinician)
+    response = client.post(attendance_url(todays_session, episode), {"status": "late"}, **HTMX)
+    html = response.content.decode()
+    assert 'data-testid="attendance-row"' in html and "<html" not in html
+    assert 'value="165"' in html  # 180 minutes less 15 for late
+    record = Attendance.objects.get()
+    assert (record.status, record.minutes_attended) == ("late", 165)
+    client.post(attendance_url(todays_session, episode), {"status": "late", "minutes": "120"},
+                **HTMX)  # fmt: skip
+    record.refresh_from_db()
+    assert record.minutes_attended == 120
+
+
+def test_a_bad_minutes_value_is_explained_in_the_row(client, clinician, enrol, todays_session):
+    (episode,) = enrol(1)
+    client.force_login(clinician)
+    html = client.post(
+        attendance_url(todays_session, episode), {"status": "late", "minutes": "500"}, **HTMX
+    ).content.decode()
+    assert "Minutes attended must be 1–180." in html
+    assert not Attendance.objects.exists()
+
+
+def test_only_the_sessions_clinicians_take_attendance(
+    client, clinician2, supervisor, enrol, todays_session
+):
+    (episode,) = enrol(1)
+    client.force_login(clinician2)
+    assert client.post(attendance_url(todays_session, episode),
+                       {"status": "present"}).status_code == 404  # fmt: skip
+    client.force_login(supervisor)
+    client.post(attendance_url(todays_session, episode), {"status": "present"})
+    assert Attendance.objects.get().status == "present"
+
+
+@pytest.mark.parametrize("size", [4, 12])
+def test_today_and_the_session_page_do_not_grow_with_the_group(
+    client, clinician, enrol, todays_session, size, django_assert_max_num_queries
+):
+    episodes = enrol(size)
+    for episode in episodes:
+        services.attendance_mark(session=todays_session, episode=episode, status="present",
+                                 user=clinician)  # fmt: skip
+    services.note_start(session=todays_session, user=clinician)
+    client.force_login(clinician)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("today")).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("sessions:session", args=[todays_session.pk])).status_code == 200
+    with django_assert_max_num_queries(16):
+        url = reverse("sessions:chart", args=[episodes[0].patient_id])
+        assert client.get(url).status_code == 200
+
+
+# --- who may open what --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("supervisor", 200), ("clinician", 200), ("clinician2", 404), ("intake", 404),
+     ("admin", 404)],
+)  # fmt: skip
+def test_the_session_page_per_role(client, role_users, enrol, todays_session, role, status):
+    enrol(1)
+    client.force_login(role_users[role])
+    assert client.get(reverse("sessions:session", args=[todays_session.pk])).status_code == status
+
+
+def test_a_facilitator_sees_the_groups_attendees_but_not_other_patients(
+    client, clinician2, day_group, make_episode, clinician, todays_session
+):
+    """clinician2 runs the group; the attendee is on clinician's caseload, not clinician2's."""
+    day_group.facilitators.set([clinician2])
+    todays_session.clinicians.set([clinician2])
+    episode = make_episode(clinician=clinician, last_name="Attendee")
+    services.group_enroll(group=day_group, episode=episode, user=clinician,
+                          start_date=timezone.localdate())  # fmt: skip
+    other = make_episode(clinician=clinician, last_name="Unrelated")
+    client.force_login(clinician2)
+    page = client.get(reverse("sessions:session", args=[todays_session.pk])).content.decode()
+    assert "Attendee" in page
+    assert client.get(reverse("patients:chart", args=[other.patient_id])).status_code == 404
+    assert client.get(reverse("sessions:chart", args=[other.patient_id])).status_code == 404
+
+
+def test_intake_cannot_open_the_sessions_tab(client, intake, patient):
+    client.force_login(intake)
+    assert client.get(reverse("sessions:chart", args=[patient.pk])).status_code == 404
+    assert client.get(reverse("sessions:week")).status_code == 403
+
+
+# --- the note composer --------------------------------------------------------------------------
+
+
+def note_post(note, entries, **extra):
+    data = {"revision": note.revision, "shared_data": "Skills group on sleep.",
+            "shared_assessment": "Engaged.", "shared_plan": "Practise nightly."}  # fmt: skip
+    for patient_id, text in entries.items():
+        data[f"entry_{patient_id}_text"] = text
+        data[f"entry_{patient_id}_risk_level"] = "none"
+    data.update(extra)
+    return data
+
+
+def test_a_cloned_group_note_is_refused_and_the_text_is_kept(
+    client, clinician, enrol, todays_session
+):
+    episodes = enrol(2)
+    for episode in episodes:
+        services.attendance_mark(session=todays_session, episode=episode, status="present",
+                                 user=clinician)  # fmt: skip
+    note = services.note_start(session=todays_session, user=clinician)
+    client.force_login(clinician)
+    same = "Participated well and practised the skill."
+    response = client.post(
+        reverse("sessions:note", args=[todays_session.pk]),
+        note_post(note, {e.patient_id: same for e in episodes}, sign="1"),
+    )
+    html = response.content.decode()
+    assert "identical" in html
+    assert same in html
+    note.refresh_from_db()
+    assert note.status == "draft"
+
+
+def test_signing_locks_the_note_and_only_addenda_follow(client, clinician, enrol, todays_session):
+    episodes = enrol(2)
+    for episode in episodes:
+        services.attendance_mark(session=todays_session, episode=episode, status="present",
+                                 user=clinician)  # fmt: skip
+    note = services.note_start(session=todays_session, user=clinician)
+    client.force_login(clinician)
+    url = reverse("sessions:note", args=[todays_session.pk])
+    texts = {e.patient_id: f"{e.patient.legal_last_name} described the week." for e in episodes}
+    client.post(url, note_post(note, texts, sign="1"))
+    note.refresh_from_db()
+    assert note.status == ProgressNote.Status.SIGNED and len(note.content_hash) == 64
+    page = client.get(reverse("sessions:session", args=[todays_session.pk])).content.decode()
+    assert "content matches its signature hash" in page
+    client.post(url, note_post(note, {e.patient_id: "Changed" for e in episodes}, save="1"))
+    assert not note.entries.filter(text="Changed").exists()
+    client.post(reverse("sessions:addendum", args=[todays_session.pk]),
+                {"text": "Late entry: called the family."})  # fmt: skip
+    assert note.addenda.get().text == "Late entry: called the family."
+
+
+def test_the_chart_shows_the_hours_ledger(client, clinician, enrol, todays_session):
+    (episode,) = enrol(1)
+    services.attendance_mark(session=todays_session, episode=episode, status="left_early",
+                             user=clinician)  # fmt: skip
+    client.force_login(clinician)
+    html = client.get(reverse("sessions:chart", args=[episode.patient_id])).content.decode()
+    assert "2.5" in html  # 150 minutes this week
+    assert "minimum of 9 h" in html
+
+
+def test_scheduling_refuses_a_double_booking_and_keeps_the_form(
+    client, clinician, episode, time_machine
+):
+    tz = timezone.get_current_timezone()
+    time_machine.move_to(datetime(2026, 11, 18, 8, 0, tzinfo=tz), tick=False)
+    services.session_schedule(kind="individual", starts_at=datetime(2026, 11, 18, 14, 0, tzinfo=tz),
+                              duration_minutes=50, clinicians=[clinician], episode=episode,
+                              user=clinician)  # fmt: skip
+    client.force_login(clinician)
+    response = client.post(reverse("sessions:new"), {
+        "kind": "individual", "episode": episode.pk, "starts_at": "2026-11-18T14:30",
+        "duration_minutes": "50", "delivery": "in_person", "location": "Room 9",
+        "clinicians": [clinician.pk],
+    })  # fmt: skip
+    html = response.content.decode()
+    assert "already booked" in html
+    assert "Room 9" in html
+    assert TherapySession.objects.count() == 1
