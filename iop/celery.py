@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
 from celery.schedules import crontab
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
 
@@ -49,4 +50,24 @@ app.autodiscover_tasks()
 # One beat schedule for every job (DESIGN.md, "Background jobs"). Keys are stable names.
 app.conf.beat_schedule = {
     "heartbeat": {"task": "iop.jobs.heartbeat", "schedule": crontab(minute="*")},
+    "reminders": {"task": "sessions.reminders", "schedule": crontab(minute="*/5")},
+    "reviews": {"task": "plans.reviews", "schedule": crontab(minute=10)},
+    "documentation": {"task": "sessions.documentation", "schedule": crontab(minute=20)},
+    "engagement": {"task": "sessions.engagement", "schedule": crontab(minute=30, hour="*/6")},
+    "measures_due": {"task": "patients.measures_due", "schedule": crontab(minute=40, hour=6)},
+    "group_schedule": {"task": "sessions.group_schedule", "schedule": crontab(minute=0, hour=2)},
 }
+
+# Catch up when a worker starts: every job is idempotent, so running each once at start covers
+# whatever was due while nothing ran (and makes `make run` show alerts and reminders at once).
+CATCH_UP_TASKS = [entry["task"] for name, entry in app.conf.beat_schedule.items()
+                  if name != "heartbeat"]  # fmt: skip
+
+
+@worker_ready.connect
+def catch_up(sender=None, **kwargs):
+    from django.conf import settings
+
+    if getattr(settings, "CELERY_CATCH_UP_ON_START", False):
+        for task in CATCH_UP_TASKS:
+            app.send_task(task)

@@ -205,10 +205,21 @@ if EMAIL_URL_HOST:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    # The readable outbox: one .log file per process run under var/outbox.
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "outbox"
+    # The readable outbox: one file per message under var/outbox/email.
+    EMAIL_BACKEND = "iop.notify.backends.OutboxEmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "outbox"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IOP <no-reply@localhost>")
+# Text messages: a pluggable backend (iop.notify); by default files under var/outbox/sms.
+SMS_BACKEND = env_str("SMS_BACKEND", "iop.notify.backends.FileSMSBackend")
+SMS_FILE_PATH = VAR_DIR / "outbox" / "sms"
+# What reminders may say: time, place or link, and the clinic's phone; nothing clinical.
+CLINIC_NAME = env_str("CLINIC_NAME", "the clinic")
+CLINIC_PHONE = env_str("CLINIC_PHONE", "555-0100")
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500, minimum=1)
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
+# Plan reviews open this many days before they are due.
+REVIEW_OPEN_DAYS_AHEAD = env_int("REVIEW_OPEN_DAYS_AHEAD", 7, minimum=0)
+GROUP_SCHEDULE_WEEKS = env_int("GROUP_SCHEDULE_WEEKS", 4, minimum=1)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admins", a) for a in env_list("ADMIN_EMAILS")]
 
@@ -247,6 +258,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = False
+# Run every scheduled job once when a worker starts (they are idempotent): catches up after
+# downtime. Off in the test settings, where tests decide what runs.
+CELERY_CATCH_UP_ON_START = env_bool("CELERY_CATCH_UP_ON_START", True)
 
 # --- API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -390,7 +390,7 @@ def alert_raise(
     Assigned to the episode's primary clinician unless told otherwise; supervisors see every
     open alert in their queue.
     """
-    if episode is None:
+    if episode is None and patient is not None:
         episode = patient.episodes.open().first()
     if assigned_to is None and episode is not None:
         assigned_to = episode.primary_clinician

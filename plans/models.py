@@ -63,9 +63,7 @@ class VersionedDocument(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
-    patient_ack_name = models.CharField(
-        "acknowledged by (patient)", max_length=120, blank=True
-    )
+    patient_ack_name = models.CharField("acknowledged by (patient)", max_length=120, blank=True)
     patient_ack_at = models.DateTimeField("acknowledged at", null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True, help_text="Superseded or closed at.")
@@ -168,9 +166,7 @@ class Objective(models.Model):
     measure_instrument = models.CharField(
         "measured by", max_length=10, choices=SCORED_INSTRUMENTS, blank=True
     )
-    measure_target = models.PositiveSmallIntegerField(
-        "target: total below", null=True, blank=True
-    )
+    measure_target = models.PositiveSmallIntegerField("target: total below", null=True, blank=True)
 
     class Meta:
         ordering = ["goal", "position", "pk"]

@@ -12,6 +12,7 @@ from sessions.models import (
     GroupEnrollment,
     NoteEntry,
     ProgressNote,
+    ReminderDelivery,
     StepDown,
     TherapyGroup,
     TherapySession,
@@ -106,3 +107,15 @@ class ProgressNoteAdmin(ReadOnlyAdmin):
 @admin.register(StepDown)
 class StepDownAdmin(ReadOnlyAdmin):
     list_display = ("episode", "starts_on", "ends_on", "reason")
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(ReadOnlyAdmin):
+    """What was sent, when, how, and failures after their retries."""
+
+    list_display = ("session", "patient", "lead_hours", "channel", "status", "attempts",
+                    "sent_at", "last_error")  # fmt: skip
+    list_filter = ("status", "channel", "lead_hours")
+    list_select_related = ("session__group", "patient")
+    search_fields = ("patient__mrn", "patient__legal_last_name", "to")
+    date_hierarchy = "next_attempt_at"

@@ -178,7 +178,17 @@ def session_schedule(*, kind, starts_at, duration_minutes, clinicians, user, epi
     for member in family_members:
         FamilyMember.objects.create(session=session, **member)
     _audit(CREATE, session, user=user, request=request)
+    _remind_soon(session)
     return session
+
+
+def _remind_soon(session):
+    """A session booked (or moved) inside a reminder lead time is reminded at once, not at the
+    next beat. Enqueued only if the transaction commits."""
+    from sessions.tasks import send_reminders
+
+    if session.starts_at - timezone.now() <= timedelta(hours=48):
+        send_reminders.delay_on_commit()
 
 
 @transaction.atomic
@@ -195,6 +205,7 @@ def session_reschedule(*, session, starts_at, user, duration_minutes=None, reque
     except IntegrityError:
         raise ValidationError("The group already meets at that time.") from None
     _audit(UPDATE, session, user=user, request=request, detail="rescheduled")
+    _remind_soon(session)
     return session
 
 

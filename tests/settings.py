@@ -28,3 +28,5 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so worker processes started by the tests share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# Tests decide which jobs run; a worker started by a test does not catch up on its own.
+CELERY_CATCH_UP_ON_START = False

@@ -59,6 +59,8 @@ ROLE_PERMISSIONS = {
         "therapy_sessions.view_attendance",
         "therapy_sessions.view_progressnote",
         "therapy_sessions.view_addendum",
+        "therapy_sessions.view_reminderdelivery",
+        "therapy_sessions.view_stepdown",
     ],
     Role.SUPERVISOR: [
         "audit.view_auditevent",

@@ -15,9 +15,16 @@ class AlertQuerySet(PatientScopedQuerySet):
 
         Clinicians: alerts on their caseload. Supervisors: every open alert.
         """
-        qs = self.for_user(user).open()
         if not user.has_role(Role.SUPERVISOR, Role.CLINICIAN):
-            return qs.none()
+            return self.none()
+        if user.has_role(Role.SUPERVISOR):
+            qs = self.open()
+        else:
+            # Their patients' alerts, and staff alerts (no patient) assigned to them.
+            qs = self.open().filter(
+                models.Q(pk__in=self.for_user(user).values("pk"))
+                | models.Q(patient__isnull=True, assigned_to=user)
+            )
         return qs.order_by("-priority", "-raised_at")
 
 
@@ -42,7 +49,11 @@ class Alert(models.Model):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="alerts")
+    patient = models.ForeignKey(
+        "patients.Patient", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="alerts", help_text="Empty for staff alerts not about one patient "
+        "(e.g. an unsigned group note).",
+    )  # fmt: skip
     episode = models.ForeignKey(
         "patients.Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
     )

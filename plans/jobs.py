@@ -1,0 +1,67 @@
+"""Progress-review jobs: open reviews ahead of their due date, flag overdue ones.
+
+Idempotent: a review is unique per plan and due date, an alert per dedupe key.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from patients.models import Alert
+from patients.services import alert_raise
+from plans.models import PlanReview, TreatmentPlan
+from plans.services import review_open
+
+
+def reviews_open_due(*, today=None):
+    """Open the review of every active plan due within REVIEW_OPEN_DAYS_AHEAD days and alert
+    the primary clinician. Returns {"opened", "alerts"}."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.REVIEW_OPEN_DAYS_AHEAD)
+    counts = {"opened": 0, "alerts": 0}
+    plans = TreatmentPlan.objects.filter(
+        status=TreatmentPlan.Status.ACTIVE, next_review_due__lte=horizon
+    ).select_related("episode__primary_clinician", "patient")
+    for plan in plans:
+        existed = PlanReview.objects.filter(plan=plan, due_date=plan.next_review_due).exists()
+        review = review_open(plan=plan)
+        counts["opened"] += not existed
+        key = f"review_due:{plan.pk}:{review.due_date.isoformat()}"
+        if Alert.objects.filter(dedupe_key=key).exists():
+            continue
+        alert_raise(
+            patient=plan.patient, episode=plan.episode, kind=Alert.Kind.REVIEW_DUE,
+            title=f"Plan review due {review.due_date:%-d %b %Y}",
+            detail="The review is open and pre-filled with measures and progress since the "
+            "last one.",
+            dedupe_key=key, action_url=review.get_absolute_url(), source=review,
+        )  # fmt: skip
+        counts["alerts"] += 1
+    return counts
+
+
+def reviews_flag_overdue(*, today=None):
+    """Alert on active plans whose review date has passed without a completed review.
+
+    Supervisors see these in their queue (they see every open alert); the primary clinician
+    is assigned. Returns {"overdue", "alerts"}."""
+    today = today or timezone.localdate()
+    counts = {"overdue": 0, "alerts": 0}
+    for plan in TreatmentPlan.objects.filter(
+        status=TreatmentPlan.Status.ACTIVE, next_review_due__lt=today
+    ).select_related("episode__primary_clinician", "patient"):
+        counts["overdue"] += 1
+        key = f"review_overdue:{plan.pk}:{plan.next_review_due.isoformat()}"
+        if Alert.objects.filter(dedupe_key=key).exists():
+            continue
+        review = PlanReview.objects.filter(plan=plan, status="open").first()
+        alert_raise(
+            patient=plan.patient, episode=plan.episode, kind=Alert.Kind.REVIEW_OVERDUE,
+            title=f"Plan review overdue since {plan.next_review_due:%-d %b %Y}",
+            detail="Flagged for supervisors: the plan has not been reviewed on time.",
+            priority=Alert.Priority.HIGH, dedupe_key=key,
+            action_url=review.get_absolute_url() if review else plan.get_absolute_url(),
+        )  # fmt: skip
+        counts["alerts"] += 1
+    return counts
