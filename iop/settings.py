@@ -217,6 +217,8 @@ CLINIC_NAME = env_str("CLINIC_NAME", "the clinic")
 CLINIC_PHONE = env_str("CLINIC_PHONE", "555-0100")
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500, minimum=1)
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
+# Seconds before a claim by a worker that died is released; longer than the task time limit.
+REMINDER_CLAIM_TIMEOUT = env_int("REMINDER_CLAIM_TIMEOUT", 10 * 60, minimum=1)
 # Plan reviews open this many days before they are due.
 REVIEW_OPEN_DAYS_AHEAD = env_int("REVIEW_OPEN_DAYS_AHEAD", 7, minimum=0)
 GROUP_SCHEDULE_WEEKS = env_int("GROUP_SCHEDULE_WEEKS", 4, minimum=1)

@@ -9,8 +9,8 @@ Two steps, each safe to run twice at once and after a crash:
 2. `reminders_send` claims due rows in batches (`SELECT … FOR UPDATE SKIP LOCKED` on
    PostgreSQL, so two workers never claim the same row), sends them with the delivery id as the
    idempotency key, and records the outcome in one statement per batch. Rows claimed by a worker
-   that died are released after `CLAIM_TIMEOUT` and sent again with the same key; the built-in
-   backends deliver a key once.
+   that died are released after REMINDER_CLAIM_TIMEOUT and sent again with the same key; the
+   built-in backends deliver a key once.
 
 Each batch costs a fixed number of queries whatever its size. Reminder text says when and where
 (or the telehealth link) and the clinic's phone: no names of groups, kinds of session or
@@ -18,6 +18,7 @@ anything else clinical.
 """
 
 import logging
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
@@ -34,7 +35,14 @@ from patients.models import Consent, Patient, Program
 from sessions.models import GroupEnrollment, ReminderDelivery, TherapySession
 
 logger = logging.getLogger(__name__)
-CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def claim_timeout():
+    """How long a claim by a worker that may have died is honoured (REMINDER_CLAIM_TIMEOUT).
+
+    Longer than any batch can take (the task time limit), so a live worker is never raced.
+    """
+    return timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
 
 
 def _leads(program):
@@ -141,7 +149,7 @@ def reminder_text(delivery):
 
 def _release_stale_claims(now):
     return ReminderDelivery.objects.filter(
-        status=ReminderDelivery.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+        status=ReminderDelivery.Status.SENDING, claimed_at__lt=now - claim_timeout()
     ).update(status=ReminderDelivery.Status.PENDING, claimed_by="")
 
 
@@ -154,7 +162,11 @@ def _claim(now, batch_size, worker):
             .values_list("pk", flat=True)[:batch_size]
         )
         if ids:
-            ReminderDelivery.objects.filter(pk__in=ids).update(
+            # Conditional on still pending, so that where SKIP LOCKED is not available
+            # (SQLite) a row two workers both selected is still claimed by one.
+            ReminderDelivery.objects.filter(
+                pk__in=ids, status=ReminderDelivery.Status.PENDING
+            ).update(
                 status=ReminderDelivery.Status.SENDING, claimed_at=now, claimed_by=worker,
                 attempts=F("attempts") + 1,
             )  # fmt: skip
@@ -167,13 +179,18 @@ def reminders_send(*, now=None, batch_size=None, worker="", task_id="", send_hoo
     batch_size = batch_size or settings.REMINDER_BATCH_SIZE
     counts = {"sent": 0, "cancelled": 0, "retrying": 0, "failed": 0, "released": 0}
     counts["released"] = _release_stale_claims(now)
+    worker = f"{worker or 'worker'}:{uuid.uuid4().hex[:12]}"  # unique per run
     sms = get_sms_backend()
     email = get_connection()
     while True:
         ids = _claim(now, batch_size, worker)
         if not ids:
             return counts
-        rows = list(ReminderDelivery.objects.filter(pk__in=ids).select_related("session"))
+        rows = list(
+            ReminderDelivery.objects.filter(
+                pk__in=ids, status=ReminderDelivery.Status.SENDING, claimed_by=worker
+            ).select_related("session")
+        )
         consents = _consents({r.patient_id for r in rows}, timezone.localdate(now))
         sent, cancelled, retry = [], [], []
         for row in rows:
