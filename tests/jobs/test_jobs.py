@@ -361,3 +361,25 @@ def test_one_beat_schedule_covers_every_job():
     app.loader.import_default_modules()
     registered = set(app.tasks)
     assert scheduled <= registered
+
+
+def test_reminder_runs_cost_a_fixed_number_of_queries_per_batch(db, program, clinician):
+    """Planning and sending grow with the number of batches, never with the number of rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.jobs.load import build_due_reminders
+
+    build_due_reminders(program, clinician, 60, per_session=20)
+    per_run = []
+    for batch_size in (60, 20):  # one batch, then three
+        ReminderDelivery.objects.all().delete()
+        with CaptureQueriesContext(connection) as plan_queries:
+            assert reminders_plan(batch_size=batch_size) == 60
+        with CaptureQueriesContext(connection) as send_queries:
+            assert reminders_send(batch_size=batch_size)["sent"] == 60
+        per_run.append((len(plan_queries), len(send_queries)))
+    (plan_one, send_one), (plan_three, send_three) = per_run
+    # Two more batches cost a few more queries each, not one per reminder.
+    assert (plan_three - plan_one) % 2 == 0 and (plan_three - plan_one) // 2 <= 6
+    assert (send_three - send_one) % 2 == 0 and (send_three - send_one) // 2 <= 10

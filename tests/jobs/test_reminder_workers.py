@@ -7,19 +7,16 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date, timedelta
-from datetime import time as clock_time
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from iop.celery import app
-from patients.models import Consent, Episode, Patient
-from sessions.models import GroupEnrollment, ReminderDelivery, TherapyGroup, TherapySession
+from sessions.models import ReminderDelivery
 from sessions.reminders import reminders_plan
 from tests.conftest import ROOT, _database_url_for_worker, wait_for
+from tests.jobs.load import build_due_reminders
 from tests.patients.conftest import program  # noqa: F401 - fixture
 
 pytestmark = [
@@ -36,31 +33,7 @@ COUNT = 200
 @pytest.fixture
 def due_reminders(program, clinician):  # noqa: F811
     """COUNT patients in one group session three hours from now, each consenting to SMS."""
-    patients = Patient.objects.bulk_create(
-        Patient(legal_first_name=f"P{n}", legal_last_name="Load", date_of_birth=date(1990, 1, 1),
-                phone=f"555-{n:04d}", preferred_contact_channel="sms")
-        for n in range(COUNT)
-    )  # fmt: skip
-    episodes = Episode.objects.bulk_create(
-        Episode(patient=p, program=program, status="active", referral_source="test",
-                admission_date=date.today() - timedelta(days=7), primary_clinician=clinician)
-        for p in patients
-    )  # fmt: skip
-    Consent.objects.bulk_create(
-        Consent(patient=p, kind="communications", allow_sms=True, signed_by_name=p.legal_name)
-        for p in patients
-    )  # fmt: skip
-    starts = timezone.localtime() + timedelta(hours=3)
-    group = TherapyGroup.objects.create(
-        name="Load group", program=program, kind="process", schedule_days=[starts.weekday()],
-        start_time=clock_time(starts.hour, starts.minute), duration_minutes=60,
-    )  # fmt: skip
-    GroupEnrollment.objects.bulk_create(
-        GroupEnrollment(group=group, episode=e, start_date=date.today() - timedelta(days=7))
-        for e in episodes
-    )
-    TherapySession.objects.create(kind="group", group=group, starts_at=starts,
-                                  duration_minutes=60)  # fmt: skip
+    build_due_reminders(program, clinician, COUNT)
     assert reminders_plan() == COUNT
     return COUNT
 

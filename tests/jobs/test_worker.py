@@ -9,6 +9,7 @@ from django.db import transaction
 from iop.jobs.models import JobRun
 from iop.jobs.tasks import heartbeat
 from tests.conftest import wait_for
+from tests.patients.conftest import program  # noqa: F401 - fixture
 
 pytestmark = [
     pytest.mark.services,
@@ -83,3 +84,46 @@ def test_admins_see_the_last_runs(client, admin_user_role):
     client.force_login(admin_user_role)
     html = client.get("/admin/jobs/jobrun/").content.decode()
     assert "heartbeat" in html and "success" in html
+
+
+def test_booking_a_session_in_a_rolled_back_transaction_enqueues_no_reminder_job(
+    celery_worker_process,
+    program,  # noqa: F811
+):
+    """session_schedule enqueues the reminder job after commit; a rollback enqueues nothing."""
+    from django.utils import timezone
+
+    from iop.jobs.tasks import heartbeat as marker_task
+    from patients.models import Episode, Patient
+    from sessions.services import session_schedule
+    from tests.factories import UserFactory
+
+    clinician = UserFactory(role="clinician")
+    patient = Patient.objects.create(
+        legal_first_name="Roll", legal_last_name="Back", date_of_birth="1990-01-01"
+    )
+    episode = Episode.objects.create(
+        patient=patient, program=program, status="active", referral_source="test",
+        admission_date=timezone.localdate(), primary_clinician=clinician,
+    )  # fmt: skip
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        session_schedule(
+            kind="individual", starts_at=timezone.now() + timezone.timedelta(hours=3),
+            duration_minutes=50, clinicians=[clinician], episode=episode, user=clinician,
+        )  # fmt: skip
+        raise Rollback
+    marker = uuid.uuid4().hex
+    marker_task.apply_async(task_id=marker)
+    assert wait_for(lambda: runs().filter(task_id=marker).exists())
+    assert not JobRun.objects.filter(job="reminders").exists()
+
+    # The same booking committed does run the job.
+    session_schedule(
+        kind="individual", starts_at=timezone.now() + timezone.timedelta(hours=3),
+        duration_minutes=50, clinicians=[clinician], episode=episode, user=clinician,
+    )  # fmt: skip
+    assert wait_for(lambda: JobRun.objects.filter(job="reminders", outcome="success").exists())
