@@ -1,7 +1,8 @@
 """Benchmark: a reminder run over many due reminders (default 10,000).
 
-    .venv/bin/python bench/reminders.py                      # embedded default: a fresh SQLite
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/iop_bench .venv/bin/python bench/reminders.py
+    .venv/bin/python bench/reminders.py          # embedded default: a fresh SQLite
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/iop_bench \
+        .venv/bin/python bench/reminders.py      # PostgreSQL (flushed first)
 
 It builds the patients, consents and group sessions in a throwaway database, then times
 `reminders_plan` and `reminders_send` (SMS to the file backend in a temporary outbox) and counts
