@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -142,6 +142,13 @@ def today(request):
         to_write = list(
             TherapySession.objects.filter(clinicians=user, starts_at__lt=timezone.now())
             .filter(status=TherapySession.Status.COMPLETED)
+            .filter(
+                Exists(
+                    Attendance.objects.filter(
+                        session=OuterRef("pk"), status__in=Attendance.ATTENDED
+                    )
+                )
+            )
             .filter(Q(note__isnull=True) | Q(note__status=ProgressNote.Status.DRAFT))
             .select_related("group", "patient", "note")
             .order_by("starts_at")[:30]

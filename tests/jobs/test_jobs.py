@@ -383,3 +383,17 @@ def test_reminder_runs_cost_a_fixed_number_of_queries_per_batch(db, program, cli
     # Two more batches cost a few more queries each, not one per reminder.
     assert (plan_three - plan_one) % 2 == 0 and (plan_three - plan_one) // 2 <= 6
     assert (send_three - send_one) % 2 == 0 and (send_three - send_one) // 2 <= 10
+
+
+def test_a_group_nobody_came_to_needs_no_note(
+    clock, client, weekday_group, make_episode, clinician
+):
+    episode = make_episode(clinician=clinician, last_name="Away")
+    ss.group_enroll(group=weekday_group, episode=episode, user=clinician,
+                    start_date=date(2026, 11, 1))  # fmt: skip
+    ss.group_schedule_generate(start=date(2026, 11, 11), weeks=1)
+    empty = TherapySession.objects.get(starts_at__date=date(2026, 11, 11))
+    ss.attendance_mark(session=empty, episode=episode, status="absent_excused", user=clinician)
+    assert documentation_alerts() == {"author_alerts": 0, "supervisor_alerts": 0, "resolved": 0}
+    client.force_login(clinician)
+    assert "Every note is signed." in client.get("/today/").content.decode()
