@@ -310,6 +310,9 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "patients.models.intake.IntakeAssessment.Status",
         "AlertStatusEnum": "patients.models.alerts.Alert.Status",
         "LevelOfCareEnum": "patients.models.patients.Episode.LevelOfCare",
+        "DocumentStatusEnum": "plans.models.DocumentStatus",
+        "ReviewStatusEnum": "plans.models.PlanReview.Status",
+        "GoalStatusEnum": "plans.models.Goal.Status",
     },
 }
 

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from iop.api import views
 from patients.api import views as patients
+from plans.api import views as plans
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -14,6 +15,15 @@ router.register("assessments", patients.AssessmentViewSet, basename="assessment"
 router.register("measures", patients.MeasureViewSet, basename="measure")
 router.register("consents", patients.ConsentViewSet, basename="consent")
 router.register("alerts", patients.AlertViewSet, basename="alert")
+router.register("plans", plans.PlanViewSet, basename="plan")
+router.register("problems", plans.ProblemViewSet, basename="problem")
+router.register("goals", plans.GoalViewSet, basename="goal")
+router.register("objectives", plans.ObjectiveViewSet, basename="objective")
+router.register("interventions", plans.InterventionViewSet, basename="intervention")
+router.register("progress", plans.ProgressViewSet, basename="progress")
+router.register("reviews", plans.ReviewViewSet, basename="review")
+router.register("safety-plans", plans.SafetyPlanViewSet, basename="safety-plan")
+router.register("aftercare-plans", plans.AftercareViewSet, basename="aftercare-plan")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

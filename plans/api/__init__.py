@@ -1,0 +1,2 @@
+"""REST API for treatment plans, their problems/goals/objectives/interventions, progress,
+reviews, safety plans and aftercare plans."""
