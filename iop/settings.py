@@ -313,6 +313,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "plans.models.DocumentStatus",
         "ReviewStatusEnum": "plans.models.PlanReview.Status",
         "GoalStatusEnum": "plans.models.Goal.Status",
+        "IntakeRiskLevelEnum": "patients.models.intake.IntakeAssessment.RiskLevel",
+        "NoteRiskEnum": "sessions.models.ProgressNote.Risk",
     },
 }
 

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from iop.api import views
 from patients.api import views as patients
 from plans.api import views as plans
+from sessions.api import views as sessions
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -24,6 +25,10 @@ router.register("progress", plans.ProgressViewSet, basename="progress")
 router.register("reviews", plans.ReviewViewSet, basename="review")
 router.register("safety-plans", plans.SafetyPlanViewSet, basename="safety-plan")
 router.register("aftercare-plans", plans.AftercareViewSet, basename="aftercare-plan")
+router.register("groups", sessions.GroupViewSet, basename="group")
+router.register("sessions", sessions.SessionViewSet, basename="session")
+router.register("attendance", sessions.AttendanceViewSet, basename="attendance")
+router.register("notes", sessions.NoteViewSet, basename="note")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

@@ -1,0 +1,1 @@
+"""REST API for therapy groups, sessions, attendance and progress notes."""

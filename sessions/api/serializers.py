@@ -1,0 +1,179 @@
+"""Serializers for the sessions API. Every write goes through `sessions.services`."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from patients.api.serializers import ClinicianField, UserRefSerializer
+from patients.models import Episode, Patient
+from sessions.models import (
+    Addendum,
+    Attendance,
+    NoteEntry,
+    ProgressNote,
+    TherapyGroup,
+    TherapySession,
+)
+
+
+class ScopedEpisodeField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Episode.objects.filter(
+            patient__in=Patient.objects.for_user(self.context["request"].user).values("pk")
+        )
+
+
+class ScopedSessionField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return TherapySession.objects.for_user(self.context["request"].user)
+
+
+class EnrollmentSerializer(serializers.Serializer):
+    episode = serializers.IntegerField(source="episode_id")
+    patient = serializers.CharField(source="episode.patient.display_name")
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(allow_null=True)
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    facilitators = UserRefSerializer(many=True, read_only=True)
+    enrollments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TherapyGroup
+        fields = ["id", "name", "program", "kind", "schedule_days", "start_time",
+                  "duration_minutes", "capacity", "location", "delivery", "is_active",
+                  "facilitators", "enrollments"]  # fmt: skip
+
+    @extend_schema_field(EnrollmentSerializer(many=True))
+    def get_enrollments(self, obj):
+        current = [e for e in obj.enrollments.all() if e.end_date is None]
+        return EnrollmentSerializer(current, many=True).data
+
+
+class FamilyMemberSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    relationship = serializers.CharField(max_length=60)
+
+
+class RosterRowSerializer(serializers.Serializer):
+    episode = serializers.IntegerField()
+    patient = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField(allow_null=True)
+    minutes_attended = serializers.IntegerField(allow_null=True)
+    billing_codes = serializers.ListField(child=serializers.CharField())
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    clinicians = ClinicianField(many=True)
+    episode = ScopedEpisodeField(required=False, allow_null=True)
+    family_members = FamilyMemberSerializer(many=True, required=False)
+    roster = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TherapySession
+        fields = ["id", "kind", "delivery", "starts_at", "duration_minutes", "location",
+                  "telehealth_link", "group", "clinicians", "episode", "patient", "status",
+                  "patient_present", "family_members", "roster", "note"]  # fmt: skip
+        read_only_fields = ["group", "patient", "status"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["family_members"] = [
+            {"name": m.name, "relationship": m.relationship} for m in instance.family_members.all()
+        ]
+        return data
+
+    @extend_schema_field(RosterRowSerializer(many=True))
+    def get_roster(self, obj):
+        return getattr(obj, "roster_rows", None) or []
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_note(self, obj):
+        note = getattr(obj, "note", None) if hasattr(obj, "note") else None
+        return note.pk if note else None
+
+
+class RescheduleSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(required=False, min_value=5, max_value=600)
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    session = ScopedSessionField()
+    episode = ScopedEpisodeField()
+    minutes = serializers.IntegerField(required=False, allow_null=True, write_only=True,
+                                       min_value=0)  # fmt: skip
+    recorded_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "session", "episode", "patient", "status", "minutes", "minutes_attended",
+                  "recorded_by", "recorded_at"]  # fmt: skip
+        read_only_fields = ["patient", "minutes_attended", "recorded_at"]
+        validators = []  # the service upserts on (session, episode)
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    patient_name = serializers.CharField(source="patient.display_name", read_only=True)
+
+    class Meta:
+        model = NoteEntry
+        fields = ["patient", "patient_name", "episode", "text", "objectives_addressed",
+                  "progress_ratings", "risk_level", "risk_notes"]  # fmt: skip
+
+
+class AddendumSerializer(serializers.ModelSerializer):
+    author = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Addendum
+        fields = ["id", "text", "author", "created_at"]
+        read_only_fields = ["author", "created_at"]
+
+
+class EntryWriteSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True)
+    objectives = serializers.ListField(child=serializers.IntegerField(), required=False)
+    ratings = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=4),
+                                    required=False)  # fmt: skip
+    risk_level = serializers.ChoiceField(choices=[("", "—"), *ProgressNote.Risk.choices],
+                                         required=False)  # fmt: skip
+    risk_notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    session = ScopedSessionField()
+    author = UserRefSerializer(read_only=True)
+    signed_by = UserRefSerializer(read_only=True)
+    cosigned_by = UserRefSerializer(read_only=True)
+    entries = EntrySerializer(many=True, read_only=True)
+    addenda = AddendumSerializer(many=True, read_only=True)
+    intact = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgressNote
+        fields = ["id", "session", "format", "shared", "status", "revision", "author",
+                  "signed_by", "signed_at", "content_hash", "cosigned_by", "cosigned_at",
+                  "intact", "entries", "addenda", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["shared", "status", "revision", "signed_at", "content_hash",
+                            "cosigned_at", "created_at", "updated_at"]  # fmt: skip
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_intact(self, obj):
+        """For a signed note: whether its content still matches the hash taken at signing."""
+        from sessions.services import note_is_intact
+
+        return note_is_intact(obj) if obj.is_locked else None
+
+
+class NoteUpdateSerializer(serializers.Serializer):
+    shared = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    entries = serializers.DictField(child=EntryWriteSerializer(), required=False)
+    revision = serializers.IntegerField(required=False, allow_null=True)
+
+
+class SignSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(required=False, allow_null=True)

@@ -1,0 +1,242 @@
+"""The sessions API: for clinicians and supervisors, with the same rules as the pages.
+
+Sessions are visible to supervisors, to the clinicians running them (a facilitator sees the
+group's attendees) and to clinicians whose patient it is. Attendance and notes are written only
+by the session's clinicians or a supervisor. A signed note answers 409 to changes; addenda are
+posted to `notes/{id}/addenda/`.
+"""
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from iop.accounts.roles import Role
+from iop.audit.mixins import AuditedViewSetMixin
+from sessions import services
+from sessions.api import serializers as s
+from sessions.models import (
+    Attendance,
+    GroupEnrollment,
+    ProgressNote,
+    TherapyGroup,
+    TherapySession,
+)
+from sessions.views import can_run, sessions_with_rosters
+
+CLINICAL = (Role.SUPERVISOR, Role.CLINICIAN)
+
+
+class ClinicalViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
+    allowed_roles = CLINICAL
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+def require_runner(user, session):
+    if not can_run(user, session):
+        raise PermissionDenied("Only the session's clinicians (or a supervisor) can do this.")
+
+
+class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicalViewSet):
+    """Therapy groups: supervisors see all; clinicians the groups they facilitate."""
+
+    http_method_names = ["get", "head", "options"]
+    serializer_class = s.GroupSerializer
+    queryset = TherapyGroup.objects.all()
+    filterset_fields = ["program", "kind", "is_active"]
+
+    def get_queryset(self):
+        qs = TherapyGroup.objects.prefetch_related(
+            "facilitators",
+            Prefetch("enrollments", GroupEnrollment.objects.select_related("episode__patient")),
+        ).order_by("name")
+        if self.request.user.has_role(Role.SUPERVISOR):
+            return qs
+        return qs.filter(facilitators=self.request.user)
+
+
+class SessionFilter(django_filters.FilterSet):
+    date = django_filters.DateFilter(method="on_day", label="Sessions on this local date")
+
+    class Meta:
+        model = TherapySession
+        fields = ["group", "patient", "status", "kind"]
+
+    def on_day(self, queryset, name, value):
+        return queryset.on_day(value)
+
+
+class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     ClinicalViewSet):  # fmt: skip
+    """Therapy sessions. POST books an individual, family, intake, medication or workshop session
+    (group sessions come from the group schedule); `cancel` and `reschedule` change it."""
+
+    serializer_class = s.SessionSerializer
+    queryset = TherapySession.objects.all()
+    filterset_class = SessionFilter
+
+    def get_queryset(self):
+        return (
+            TherapySession.objects.for_user(self.request.user)
+            .select_related("group", "episode__patient", "episode__program", "patient", "note")
+            .prefetch_related("clinicians", "family_members")
+            .order_by("starts_at", "pk")
+        )
+
+    def get_object(self):
+        session = super().get_object()
+        sessions_with_rosters([session])
+        day = timezone.localtime(session.starts_at).date()
+        totals = services.day_minutes([e.patient_id for e, _ in session.rows], day)
+        session.roster_rows = [
+            {
+                "episode": episode.pk, "patient": episode.patient_id,
+                "name": episode.patient.display_name,
+                "status": record.status if record else None,
+                "minutes_attended": record.minutes_attended if record else None,
+                "billing_codes": [code for code, _ in services.billing_codes(
+                    session, record, episode=episode,
+                    day_minutes=totals.get(episode.patient_id, 0))] if record else [],
+            }
+            for episode, record in session.rows
+        ]  # fmt: skip
+        return session
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.session_schedule(
+            kind=data["kind"], starts_at=data["starts_at"],
+            duration_minutes=data.get("duration_minutes", 50),
+            clinicians=data["clinicians"], episode=data.get("episode"),
+            delivery=data.get("delivery", TherapySession.Delivery.IN_PERSON),
+            location=data.get("location", ""), telehealth_link=data.get("telehealth_link", ""),
+            family_members=data.get("family_members", []),
+            patient_present=data.get("patient_present"), user=self.request.user,
+            request=self.request,
+        )  # fmt: skip
+
+    @extend_schema(request=None, responses=s.SessionSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        session = self.get_object()
+        require_runner(request.user, session)
+        services.session_cancel(session=session, user=request.user, request=request)
+        return Response(s.SessionSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(request=s.RescheduleSerializer, responses=s.SessionSerializer)
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        session = self.get_object()
+        require_runner(request.user, session)
+        payload = s.RescheduleSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.session_reschedule(session=session, user=request.user, request=request,
+                                    **payload.validated_data)  # fmt: skip
+        return Response(s.SessionSerializer(self.get_object(), context={"request": request}).data)
+
+
+class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ClinicalViewSet):
+    """Attendance per patient per session. POST records or corrects one (minutes default from
+    the status: full session when present, 15 fewer when late, 30 fewer when leaving early)."""
+
+    serializer_class = s.AttendanceSerializer
+    queryset = Attendance.objects.all()
+    filterset_fields = ["session", "patient", "status"]
+
+    def get_queryset(self):
+        return (
+            Attendance.objects.filter(session__in=TherapySession.objects.for_user(
+                self.request.user).values("pk"))
+            .select_related("recorded_by")
+            .order_by("session", "patient")
+        )  # fmt: skip
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        require_runner(self.request.user, data["session"])
+        serializer.instance = services.attendance_mark(
+            session=data["session"], episode=data["episode"], status=data["status"],
+            minutes=data.get("minutes"), user=self.request.user, request=self.request,
+        )  # fmt: skip
+
+
+class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.UpdateModelMixin, ClinicalViewSet):  # fmt: skip
+    """Progress notes. POST {session, format} starts the note with a part per attendee; PATCH
+    saves the draft (`shared` sections, `entries` by patient id, `revision`); `sign` locks it;
+    `cosign` is for supervisors; `addenda` adds to a signed note."""
+
+    serializer_class = s.NoteSerializer
+    queryset = ProgressNote.objects.all()
+    filterset_fields = ["session", "status", "author"]
+
+    def get_queryset(self):
+        return (
+            ProgressNote.objects.filter(session__in=TherapySession.objects.for_user(
+                self.request.user).values("pk"))
+            .select_related("author", "signed_by", "cosigned_by", "session")
+            .prefetch_related("entries__patient", "addenda__author")
+            .order_by("-created_at")
+        )  # fmt: skip
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return s.NoteUpdateSerializer
+        return super().get_serializer_class()
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        require_runner(self.request.user, data["session"])
+        serializer.instance = services.note_start(
+            session=data["session"], format=data.get("format", ProgressNote.Format.DAP),
+            user=self.request.user, request=self.request,
+        )  # fmt: skip
+
+    @extend_schema(request=s.NoteUpdateSerializer, responses=s.NoteSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        note = self.get_object()
+        require_runner(request.user, note.session)
+        payload = s.NoteUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            entries = {int(k): v for k, v in data.get("entries", {}).items()}
+        except ValueError:
+            raise ValidationError({"entries": "Key the entries by patient id."}) from None
+        services.note_save(note=note, user=request.user, shared=data.get("shared"),
+                           entries=entries, revision=data.get("revision"),
+                           request=request)  # fmt: skip
+        return Response(s.NoteSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(request=s.SignSerializer, responses=s.NoteSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        note = self.get_object()
+        require_runner(request.user, note.session)
+        payload = s.SignSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.note_sign(note=note, user=request.user, request=request,
+                           revision=payload.validated_data.get("revision"))  # fmt: skip
+        return Response(s.NoteSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(request=None, responses=s.NoteSerializer)
+    @action(detail=True, methods=["post"])
+    def cosign(self, request, pk=None):
+        if not request.user.has_role(Role.SUPERVISOR):
+            raise PermissionDenied("Only a supervisor co-signs a trainee's note.")
+        services.note_cosign(note=self.get_object(), user=request.user, request=request)
+        return Response(s.NoteSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(request=s.AddendumSerializer, responses={201: s.AddendumSerializer})
+    @action(detail=True, methods=["post"])
+    def addenda(self, request, pk=None):
+        note = self.get_object()
+        require_runner(request.user, note.session)
+        addendum = services.addendum_add(note=note, text=request.data.get("text", ""),
+                                         user=request.user, request=request)  # fmt: skip
+        return Response(s.AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)
