@@ -387,7 +387,11 @@ def billing_codes(session, attendance=None, *, day_minutes=None, episode=None):
                 codes.append(("90846", "Family psychotherapy without the patient"))
         elif kind == TherapySession.Kind.INTAKE_EVAL:
             codes.append(("90791", "Psychiatric diagnostic evaluation"))
-    episode = episode or (attendance.episode if attendance else session.episode)
+    if day_minutes is not None and day_minutes >= 180:
+        if episode is None and attendance is not None and attendance.episode_id:
+            episode = attendance.episode
+        if episode is None and session.episode_id:
+            episode = session.episode
     if day_minutes is not None and day_minutes >= 180 and episode is not None:
         if episode.is_sud or episode.program.is_substance_use:
             codes.append(("H0015", "Alcohol/drug intensive outpatient, per diem"))

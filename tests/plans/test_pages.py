@@ -394,3 +394,26 @@ def test_recording_progress_by_hand_shows_on_the_plan(client, clinician, active)
     assert (entry.rating, entry.recorded_by, entry.lineage) == (3, clinician, objective.lineage)
     html = client.get(reverse("plans:patient-plan", args=[active.patient_id])).content.decode()
     assert "Significant progress — Went to choir twice" in html
+
+
+def test_the_admin_refuses_to_change_a_signed_version(client, admin_user_role, active, draft):
+    client.force_login(admin_user_role)
+    url = reverse("admin:plans_treatmentplan_change", args=[active.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="summary"' not in page.content.decode()  # read-only for a signed version
+    client.post(url, {"summary": "Rewritten in the admin"})
+    active.refresh_from_db()
+    assert active.summary != "Rewritten in the admin"
+
+
+def test_the_admin_edits_a_drafts_summary_through_the_service(client, admin_user_role, episode,
+                                                              clinician):
+    plan = services.plan_start(episode=episode, user=clinician)
+    client.force_login(admin_user_role)
+    url = reverse("admin:plans_treatmentplan_change", args=[plan.pk])
+    assert 'name="summary"' in client.get(url).content.decode()
+    client.post(url, {"summary": "Corrected typo", "_save": "Save"})
+    plan.refresh_from_db()
+    assert (plan.summary, plan.revision) == ("Corrected typo", 1)
+    assert AuditEvent.objects.filter(action="update", object_id=str(plan.pk)).exists()
