@@ -407,8 +407,9 @@ def test_the_admin_refuses_to_change_a_signed_version(client, admin_user_role, a
     assert active.summary != "Rewritten in the admin"
 
 
-def test_the_admin_edits_a_drafts_summary_through_the_service(client, admin_user_role, episode,
-                                                              clinician):
+def test_the_admin_edits_a_drafts_summary_through_the_service(
+    client, admin_user_role, episode, clinician
+):
     plan = services.plan_start(episode=episode, user=clinician)
     client.force_login(admin_user_role)
     url = reverse("admin:plans_treatmentplan_change", args=[plan.pk])
