@@ -116,8 +116,14 @@ def seed(*, password, stdout):
                                      user=runner)  # fmt: skip
         if not session.attendance.filter(status__in=Attendance.ATTENDED).exists():
             continue
-        # Notes: signed up to three days ago; the last few days are left to write.
+        # Notes: signed up to three days ago; the last few days are left to write, and one is
+        # a draft started but not signed.
         if session.starts_at > now - timedelta(days=3):
+            if not ProgressNote.objects.filter(status="draft").exists():
+                draft = services.note_start(session=session, user=runner, format="SOAP")
+                services.note_save(note=draft, user=runner, shared={
+                    "subjective": "Members described a hard week.", "objective": "",
+                    "assessment": "", "plan": ""})  # fmt: skip
             continue
         note = services.note_start(session=session, user=runner, format="DAP")
         topic = TOPICS[session.pk % len(TOPICS)]

@@ -204,3 +204,20 @@ def test_a_signed_note_is_refused_in_the_admin(attended, clinician, client, admi
     note.refresh_from_db()
     assert (note.format, note.content_hash) == ("DAP", signed_hash)
     assert ss.note_is_intact(note)
+
+
+def test_a_plan_review_is_prefilled_with_attendance_and_hours(
+    attended, clinician, make_plan, client
+):
+    from plans import services as plan_services_
+
+    session, (ames, _) = attended
+    plan = plan_services_.plan_activate(plan=make_plan(ames), user=clinician,
+                                        patient_ack_name="Ames")  # fmt: skip
+    review = plan_services_.review_open(plan=plan, user=clinician)
+    attendance = review.prefill["attendance"]
+    assert (attendance["sessions"], attendance["attended"]) == (1, 1)
+    assert attendance["weeks"][-1]["hours"] == "3.0"
+    client.force_login(clinician)
+    html = client.get(reverse("plans:review", args=[review.pk])).content.decode()
+    assert "Attended 1 of 1 sessions" in html
