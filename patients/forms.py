@@ -248,7 +248,9 @@ class DeclineForm(forms.Form):
 
 class CaseloadFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Name or MRN")
-    program = forms.ModelChoiceField(queryset=Program.objects.all(), required=False)
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.all(), required=False, empty_label="Any program"
+    )
     status = forms.ChoiceField(
         choices=[("", "Any status")] + Episode.Status.choices, required=False
     )
@@ -258,7 +260,9 @@ class CaseloadFilterForm(forms.Form):
         label="Level of care",
     )
     risk = forms.ChoiceField(choices=[("", "Any"), ("open", "Open risk alert")], required=False)
-    clinician = ClinicianChoiceField(queryset=None, required=False, label="Primary clinician")
+    clinician = ClinicianChoiceField(
+        queryset=None, required=False, label="Primary clinician", empty_label="Any clinician"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,15 @@ from dataclasses import dataclass, field
 
 RISK_ALERT = "risk_alert"
 
+# How flags read on screen.
+FLAG_LABELS = {
+    "item9_positive": "Item 9 above 0",
+    RISK_ALERT: "Risk alert",
+    "safety_plan_required": "Safety plan required",
+    "positive_screen": "Positive screen",
+    "provisional_ptsd": "Provisional PTSD",
+}
+
 
 class InstrumentError(ValueError):
     """Answers that cannot be scored. `errors` maps "responses" or "item <code>" to a message."""

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.instruments import INSTRUMENTS, RISK_ALERT
+from patients.instruments import FLAG_LABELS, INSTRUMENTS, RISK_ALERT
 from patients.querysets import PatientScopedQuerySet
 
 INSTRUMENT_CHOICES = [(code, instrument.name) for code, instrument in INSTRUMENTS.items()]
@@ -71,6 +71,10 @@ class MeasureResponse(models.Model):
         """The item answers in item order; yes/no answers as booleans."""
         as_bool = self.definition.answer_type is bool
         return [bool(a.value) if as_bool else a.value for a in self.answers.all()]
+
+    @property
+    def flag_labels(self):
+        return [(flag, FLAG_LABELS.get(flag, flag.replace("_", " "))) for flag in self.flags]
 
     @property
     def raises_risk_alert(self):
