@@ -189,6 +189,14 @@ class TherapySession(models.Model):
     def is_group(self):
         return self.kind == self.Kind.GROUP
 
+    def is_run_by(self, user):
+        """Who takes attendance and writes the note: its clinicians, and any supervisor."""
+        from iop.accounts.roles import Role
+
+        if user.has_role(Role.SUPERVISOR):
+            return True
+        return any(c.pk == user.pk for c in self.clinicians.all())
+
 
 class Attendance(models.Model):
     class Status(models.TextChoices):

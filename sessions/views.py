@@ -103,10 +103,7 @@ def sessions_with_rosters(sessions):
 
 
 def can_run(user, session):
-    """Whether the user takes attendance and writes the note: its clinicians and supervisors."""
-    if user.has_role(Role.SUPERVISOR):
-        return True
-    return any(c.pk == user.pk for c in session.clinicians.all())
+    return session.is_run_by(user)
 
 
 # --- Today ---------------------------------------------------------------------------------------
@@ -260,7 +257,11 @@ class AttendanceMark(SessionMixin, View):
 
     def post(self, request, pk, episode_pk):
         session = self.require_runner()
-        episode = get_object_or_404(Episode, pk=episode_pk)
+        # Only an episode on this session's roster: any other id is a plain 404, so the page
+        # never tells whose an id is.
+        episode = next((e for e in services.session_roster(session) if e.pk == episode_pk), None)
+        if episode is None:
+            raise Http404("Not on this session's roster.")
         minutes = request.POST.get("minutes") or None
         error = ""
         try:

@@ -1,11 +1,12 @@
 """Serializers for the sessions API. Every write goes through `sessions.services`."""
 
-from drf_spectacular.types import OpenApiTypes
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from patients.api.serializers import ClinicianField, UserRefSerializer
 from patients.models import Episode, Patient
+from sessions import services
 from sessions.models import (
     Addendum,
     Attendance,
@@ -47,7 +48,8 @@ class GroupSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(EnrollmentSerializer(many=True))
     def get_enrollments(self, obj):
-        current = [e for e in obj.enrollments.all() if e.end_date is None]
+        today = timezone.localdate()
+        current = [e for e in obj.enrollments.all() if e.end_date is None or e.end_date >= today]
         return EnrollmentSerializer(current, many=True).data
 
 
@@ -90,7 +92,7 @@ class SessionSerializer(serializers.ModelSerializer):
     def get_roster(self, obj):
         return getattr(obj, "roster_rows", None) or []
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_note(self, obj):
         note = getattr(obj, "note", None) if hasattr(obj, "note") else None
         return note.pk if note else None
@@ -103,7 +105,9 @@ class RescheduleSerializer(serializers.Serializer):
 
 class AttendanceSerializer(serializers.ModelSerializer):
     session = ScopedSessionField()
-    episode = ScopedEpisodeField()
+    # Any episode on the session's roster: a facilitator takes attendance for attendees who
+    # are not on their own caseload. Other ids get one answer, whether they exist or not.
+    episode = serializers.IntegerField(source="episode_id")
     minutes = serializers.IntegerField(required=False, allow_null=True, write_only=True,
                                        min_value=0)  # fmt: skip
     recorded_by = UserRefSerializer(read_only=True)
@@ -114,6 +118,13 @@ class AttendanceSerializer(serializers.ModelSerializer):
                   "recorded_by", "recorded_at"]  # fmt: skip
         read_only_fields = ["patient", "minutes_attended", "recorded_at"]
         validators = []  # the service upserts on (session, episode)
+
+    def validate(self, attrs):
+        roster = {e.pk: e for e in services.session_roster(attrs["session"])}
+        episode = roster.get(attrs.pop("episode_id"))
+        if episode is None:
+            raise serializers.ValidationError({"episode": "Not on this session's roster."})
+        return {**attrs, "episode": episode}
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -161,15 +172,14 @@ class NoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["shared", "status", "revision", "signed_at", "content_hash",
                             "cosigned_at", "created_at", "updated_at"]  # fmt: skip
 
-    @extend_schema_field(OpenApiTypes.BOOL)
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_intact(self, obj):
         """For a signed note: whether its content still matches the hash taken at signing."""
-        from sessions.services import note_is_intact
-
-        return note_is_intact(obj) if obj.is_locked else None
+        return services.note_is_intact(obj) if obj.is_locked else None
 
 
 class NoteUpdateSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=ProgressNote.Format.choices, required=False)
     shared = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     entries = serializers.DictField(child=EntryWriteSerializer(), required=False)
     revision = serializers.IntegerField(required=False, allow_null=True)

@@ -3,12 +3,13 @@
 Sessions are visible to supervisors, to the clinicians running them (a facilitator sees the
 group's attendees) and to clinicians whose patient it is. Attendance and notes are written only
 by the session's clinicians or a supervisor. A signed note answers 409 to changes; addenda are
-posted to `notes/{id}/addenda/`.
+posted to `notes/{id}/addenda/`. Intake coordinators and admins get 403: no therapy notes.
 """
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 
 from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewSetMixin
+from patients.models import Patient
 from sessions import services
 from sessions.api import serializers as s
 from sessions.models import (
@@ -27,7 +29,6 @@ from sessions.models import (
     TherapyGroup,
     TherapySession,
 )
-from sessions.views import can_run, sessions_with_rosters
 
 CLINICAL = (Role.SUPERVISOR, Role.CLINICIAN)
 
@@ -38,12 +39,44 @@ class ClinicalViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
 
 
 def require_runner(user, session):
-    if not can_run(user, session):
+    """Attendance, notes, cancelling and moving are for the session's clinicians (the same
+    rule as the session page); a supervisor may do them for any session."""
+    if not session.is_run_by(user):
         raise PermissionDenied("Only the session's clinicians (or a supervisor) can do this.")
 
 
+def roster_rows(session):
+    """The session's roster with attendance and suggested billing codes: a fixed number of
+    queries however many attend (the per-diem code needs each patient's whole day)."""
+    prefetch_related_objects([session], "attendance")
+    records = {record.episode_id: record for record in session.attendance.all()}
+    episodes = services.session_roster(session)
+    day = timezone.localtime(session.starts_at).date()
+    totals = services.day_minutes([e.patient_id for e in episodes], day)
+    rows = []
+    for episode in episodes:
+        record = records.get(episode.pk)
+        codes = []
+        if record is not None:
+            codes = [
+                code
+                for code, _ in services.billing_codes(
+                    session, record, episode=episode, day_minutes=totals.get(episode.patient_id, 0)
+                )
+            ]
+        rows.append({
+            "episode": episode.pk, "patient": episode.patient_id,
+            "name": episode.patient.display_name,
+            "status": record.status if record else None,
+            "minutes_attended": record.minutes_attended if record else None,
+            "billing_codes": codes,
+        })  # fmt: skip
+    return rows
+
+
 class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicalViewSet):
-    """Therapy groups: supervisors see all; clinicians the groups they facilitate."""
+    """Therapy groups with their weekly schedule, facilitators and current enrollments:
+    supervisors see all; clinicians the groups they facilitate."""
 
     http_method_names = ["get", "head", "options"]
     serializer_class = s.GroupSerializer
@@ -62,19 +95,38 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicalVie
 
 class SessionFilter(django_filters.FilterSet):
     date = django_filters.DateFilter(method="on_day", label="Sessions on this local date")
+    patient = django_filters.NumberFilter(
+        method="for_patient",
+        label="Sessions of this patient: their own, and the group sessions they attend or are "
+        "enrolled in",
+    )
 
     class Meta:
         model = TherapySession
-        fields = ["group", "patient", "status", "kind"]
+        fields = ["date", "group", "patient", "status", "kind"]
 
     def on_day(self, queryset, name, value):
         return queryset.on_day(value)
+
+    def for_patient(self, queryset, name, value):
+        # A group session has no patient of its own: its patients are its enrolled episodes
+        # on that day and anyone whose attendance was taken there.
+        attended = Attendance.objects.filter(session=OuterRef("pk"), patient_id=value)
+        enrolled = GroupEnrollment.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("day")),
+            group=OuterRef("group"), episode__patient_id=value, start_date__lte=OuterRef("day"),
+        )  # fmt: skip
+        return queryset.annotate(day=TruncDate("starts_at")).filter(
+            Q(patient_id=value) | Exists(attended) | Exists(enrolled)
+        )
 
 
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      ClinicalViewSet):  # fmt: skip
     """Therapy sessions. POST books an individual, family, intake, medication or workshop session
-    (group sessions come from the group schedule); `cancel` and `reschedule` change it."""
+    (group sessions come from the group schedule); `cancel` and `reschedule` change it. The
+    detail carries the roster with attendance and suggested billing codes (lists leave it
+    empty)."""
 
     serializer_class = s.SessionSerializer
     queryset = TherapySession.objects.all()
@@ -90,21 +142,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     def get_object(self):
         session = super().get_object()
-        sessions_with_rosters([session])
-        day = timezone.localtime(session.starts_at).date()
-        totals = services.day_minutes([e.patient_id for e, _ in session.rows], day)
-        session.roster_rows = [
-            {
-                "episode": episode.pk, "patient": episode.patient_id,
-                "name": episode.patient.display_name,
-                "status": record.status if record else None,
-                "minutes_attended": record.minutes_attended if record else None,
-                "billing_codes": [code for code, _ in services.billing_codes(
-                    session, record, episode=episode,
-                    day_minutes=totals.get(episode.patient_id, 0))] if record else [],
-            }
-            for episode, record in session.rows
-        ]  # fmt: skip
+        session.roster_rows = roster_rows(session)
         return session
 
     def perform_create(self, serializer):
@@ -120,41 +158,49 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             request=self.request,
         )  # fmt: skip
 
+    def _answer(self, request):
+        return Response(s.SessionSerializer(self.get_object(), context={"request": request}).data)
+
     @extend_schema(request=None, responses=s.SessionSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
+        """Cancel a scheduled session (its clinicians or a supervisor)."""
         session = self.get_object()
         require_runner(request.user, session)
         services.session_cancel(session=session, user=request.user, request=request)
-        return Response(s.SessionSerializer(self.get_object(), context={"request": request}).data)
+        return self._answer(request)
 
     @extend_schema(request=s.RescheduleSerializer, responses=s.SessionSerializer)
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
+        """Move a scheduled session; its clinicians must be free at the new time."""
         session = self.get_object()
         require_runner(request.user, session)
         payload = s.RescheduleSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.session_reschedule(session=session, user=request.user, request=request,
                                     **payload.validated_data)  # fmt: skip
-        return Response(s.SessionSerializer(self.get_object(), context={"request": request}).data)
+        return self._answer(request)
 
 
 class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ClinicalViewSet):
-    """Attendance per patient per session. POST records or corrects one (minutes default from
-    the status: full session when present, 15 fewer when late, 30 fewer when leaving early)."""
+    """Attendance per patient per session: of the sessions one may open, and of one's own
+    patients wherever they attended. POST records or corrects one (minutes default from the
+    status: full session when present, 15 fewer when late, 30 fewer when leaving early)."""
 
     serializer_class = s.AttendanceSerializer
     queryset = Attendance.objects.all()
     filterset_fields = ["session", "patient", "status"]
 
     def get_queryset(self):
+        user = self.request.user
+        sessions = TherapySession.objects.for_user(user).values("pk")
+        patients = Patient.objects.for_user(user).values("pk")
         return (
-            Attendance.objects.filter(session__in=TherapySession.objects.for_user(
-                self.request.user).values("pk"))
+            Attendance.objects.filter(Q(session__in=sessions) | Q(patient__in=patients))
             .select_related("recorded_by")
             .order_by("session", "patient")
-        )  # fmt: skip
+        )
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -168,8 +214,8 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Clinical
 class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   mixins.UpdateModelMixin, ClinicalViewSet):  # fmt: skip
     """Progress notes. POST {session, format} starts the note with a part per attendee; PATCH
-    saves the draft (`shared` sections, `entries` by patient id, `revision`); `sign` locks it;
-    `cosign` is for supervisors; `addenda` adds to a signed note."""
+    saves the draft (`format`, `shared` sections, `entries` by patient id, `revision`); `sign`
+    locks it; `cosign` is for supervisors; `addenda` adds to a signed note."""
 
     serializer_class = s.NoteSerializer
     queryset = ProgressNote.objects.all()
@@ -180,14 +226,17 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             ProgressNote.objects.filter(session__in=TherapySession.objects.for_user(
                 self.request.user).values("pk"))
             .select_related("author", "signed_by", "cosigned_by", "session")
-            .prefetch_related("entries__patient", "addenda__author")
-            .order_by("-created_at")
+            .prefetch_related("entries__patient", "addenda__author", "session__clinicians")
+            .order_by("-created_at", "-pk")
         )  # fmt: skip
 
     def get_serializer_class(self):
         if self.action == "partial_update":
             return s.NoteUpdateSerializer
         return super().get_serializer_class()
+
+    def _answer(self, request):
+        return Response(s.NoteSerializer(self.get_object(), context={"request": request}).data)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -199,6 +248,7 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     @extend_schema(request=s.NoteUpdateSerializer, responses=s.NoteSerializer)
     def partial_update(self, request, *args, **kwargs):
+        """Save the draft. A stale `revision` or a signed note answers 409."""
         note = self.get_object()
         require_runner(request.user, note.session)
         payload = s.NoteUpdateSerializer(data=request.data)
@@ -209,34 +259,40 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         except ValueError:
             raise ValidationError({"entries": "Key the entries by patient id."}) from None
         services.note_save(note=note, user=request.user, shared=data.get("shared"),
-                           entries=entries, revision=data.get("revision"),
-                           request=request)  # fmt: skip
-        return Response(s.NoteSerializer(self.get_object(), context={"request": request}).data)
+                           entries=entries, format=data.get("format"),
+                           revision=data.get("revision"), request=request)  # fmt: skip
+        return self._answer(request)
 
     @extend_schema(request=s.SignSerializer, responses=s.NoteSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
+        """Sign and lock (the author or a supervisor); a trainee's note then awaits
+        co-signature. Missing or cloned parts answer 400; a signed note 409."""
         note = self.get_object()
         require_runner(request.user, note.session)
         payload = s.SignSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.note_sign(note=note, user=request.user, request=request,
                            revision=payload.validated_data.get("revision"))  # fmt: skip
-        return Response(s.NoteSerializer(self.get_object(), context={"request": request}).data)
+        return self._answer(request)
 
     @extend_schema(request=None, responses=s.NoteSerializer)
     @action(detail=True, methods=["post"])
     def cosign(self, request, pk=None):
+        """Co-sign a trainee's signed note (supervisors only)."""
         if not request.user.has_role(Role.SUPERVISOR):
             raise PermissionDenied("Only a supervisor co-signs a trainee's note.")
         services.note_cosign(note=self.get_object(), user=request.user, request=request)
-        return Response(s.NoteSerializer(self.get_object(), context={"request": request}).data)
+        return self._answer(request)
 
     @extend_schema(request=s.AddendumSerializer, responses={201: s.AddendumSerializer})
     @action(detail=True, methods=["post"])
     def addenda(self, request, pk=None):
+        """Add an addendum to a signed note (its session's clinicians or a supervisor)."""
         note = self.get_object()
         require_runner(request.user, note.session)
-        addendum = services.addendum_add(note=note, text=request.data.get("text", ""),
+        payload = s.AddendumSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        addendum = services.addendum_add(note=note, text=payload.validated_data["text"],
                                          user=request.user, request=request)  # fmt: skip
         return Response(s.AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)

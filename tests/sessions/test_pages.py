@@ -207,3 +207,15 @@ def test_scheduling_refuses_a_double_booking_and_keeps_the_form(
     assert "already booked" in html
     assert "Room 9" in html
     assert TherapySession.objects.count() == 1
+
+
+def test_marking_an_episode_not_on_the_roster_reveals_nothing(
+    client, clinician, enrol, todays_session, make_episode
+):
+    enrol(1)
+    outsider = make_episode(clinician=clinician, last_name="Outsider")
+    client.force_login(clinician)
+    response = client.post(attendance_url(todays_session, outsider), {"status": "present"})
+    assert response.status_code == 404
+    assert "Outsider" not in response.content.decode()
+    assert not Attendance.objects.exists()
