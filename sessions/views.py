@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewMixin
 from iop.audit.models import AuditEvent
-from iop.audit.services import audit_record
+from iop.audit.services import audit_record, audit_record_patients
 from iop.errors import ConflictError
 from patients.access import get_patient_for_user
 from patients.models import Alert, Episode
@@ -234,6 +234,11 @@ class SessionDetail(SessionMixin, TemplateView):
         totals = services.day_minutes(
             [e.patient_id for e, _ in session.rows], timezone.localtime(session.starts_at).date()
         )
+        # The page shows every attendee's attendance (and note part): one event per patient.
+        audit_record_patients(
+            action=AuditEvent.Action.VIEW, request=self.request, obj=session,
+            patient_ids=[e.patient_id for e, _ in session.rows], detail="session page",
+        )  # fmt: skip
         session.billing = [
             (episode, services.billing_codes(session, record, episode=episode,
                                              day_minutes=totals.get(episode.patient_id, 0)))

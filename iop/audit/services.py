@@ -56,3 +56,25 @@ def audit_record(
     )
     logger.debug("audit %s", event)
     return event
+
+
+def audit_record_patients(*, action, request, obj, patient_ids, detail=""):
+    """One event per patient whose data a page showed together (a group session, its note),
+    written in one statement so the page's query count does not grow with the group."""
+    user = getattr(request, "user", None)
+    user = user if user is not None and user.is_authenticated else None
+    common = {
+        "action": action,
+        "user": user,
+        "username": (user.get_username() if user else "")[:150],
+        "object_type": _object_type(obj),
+        "object_id": str(obj.pk)[:64],
+        "outcome": AuditEvent.Outcome.SUCCESS,
+        "ip": client_ip(request),
+        "request_id": getattr(request, "request_id", "")[:64],
+        "path": request.path[:300],
+        "detail": detail[:300],
+    }
+    AuditEvent.objects.bulk_create(
+        [AuditEvent(patient_id=pid, **common) for pid in sorted(set(patient_ids))]
+    )

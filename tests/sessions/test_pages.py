@@ -219,3 +219,15 @@ def test_marking_an_episode_not_on_the_roster_reveals_nothing(
     assert response.status_code == 404
     assert "Outsider" not in response.content.decode()
     assert not Attendance.objects.exists()
+
+
+def test_opening_a_group_session_audits_each_attendee(client, clinician, enrol, todays_session):
+    from iop.audit.models import AuditEvent
+
+    episodes = enrol(3)
+    client.force_login(clinician)
+    client.get(reverse("sessions:session", args=[todays_session.pk]))
+    viewed = AuditEvent.objects.filter(action="view", object_type="therapy_sessions.therapysession")
+    assert set(viewed.exclude(patient_id=None).values_list("patient_id", flat=True)) == {
+        e.patient_id for e in episodes
+    }
