@@ -89,6 +89,14 @@ def patient_update(*, patient, user, data, request=None):
 def episode_update(*, episode, user, data, request=None):
     """Change an episode's referral details, primary clinician or Part 2 flag."""
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if not user.has_role(Role.SUPERVISOR) and episode.status not in (
+        Episode.Status.REFERRED,
+        Episode.Status.INTAKE,
+    ):
+        raise ValidationError(
+            "Once a patient is admitted, only a supervisor changes the episode's clinician, "
+            "referral details or Part 2 flag."
+        )
     clinician = data.get("primary_clinician")
     if clinician is not None and not clinician.has_role(Role.CLINICIAN, Role.SUPERVISOR):
         raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})

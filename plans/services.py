@@ -64,7 +64,14 @@ def _lock_draft(document, revision=None):
             f"Version {document.version} is {document.get_status_display().lower()} and cannot "
             "be changed. Revise it to make a new draft."
         )
-    if revision is not None and int(revision) != document.revision:
+    if revision in ("", None):
+        revision = None
+    else:
+        try:
+            revision = int(revision)
+        except (TypeError, ValueError):
+            raise ValidationError({"revision": "The revision must be a whole number."}) from None
+    if revision is not None and revision != document.revision:
         who = document.updated_by.display_name if document.updated_by else "someone else"
         when = timezone.localtime(document.updated_at)
         raise StaleEditError(

@@ -199,15 +199,14 @@ class PlanEditor(PlanObjectMixin, TemplateView):
 
     template_name = "plans/plan_editor.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            plan = self.setup_plan()
-            if not plan.is_draft:
-                status = plan.get_status_display().lower()
-                messages.info(request, f"Version {plan.version} is {status} and cannot be "
-                              "edited. Revise it to make a new draft.")  # fmt: skip
-                return redirect(plan.get_absolute_url())
-        return super().dispatch(request, *args, **kwargs)
+    def get(self, request, *args, **kwargs):
+        plan = self.setup_plan()  # inside the audit wrapper: a refusal is recorded
+        if not plan.is_draft:
+            status = plan.get_status_display().lower()
+            messages.info(request, f"Version {plan.version} is {status} and cannot be "
+                          "edited. Revise it to make a new draft.")  # fmt: skip
+            return redirect(plan.get_absolute_url())
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, summary_form=None, **kwargs):
         plan = self.setup_plan()

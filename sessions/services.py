@@ -6,7 +6,7 @@ Keyword-only, atomic, validating, audited. A signed note is never changed (Signe
 
 from collections import defaultdict
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -346,7 +346,7 @@ def hours_ledger(episodes, *, weeks=8, today=None):
         week = start
         while week <= today:
             total = minutes[(episode.pk, week)]
-            hours = (Decimal(total) / 60).quantize(Decimal("0.1"))
+            hours = (Decimal(total) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             step_down = any(s.starts_on <= week + timedelta(days=6) and s.ends_on >= week
                             for s in steps[episode.pk])  # fmt: skip
             rows.append({
@@ -427,6 +427,8 @@ def note_start(*, session, user, format=ProgressNote.Format.DAP, request=None):
     """The session's note (created on first use) with a part for every patient who attended."""
     if not user.has_role(*Role.CLINICAL):
         raise ValidationError("Only clinicians write progress notes.")
+    if format not in ProgressNote.Format.values:
+        raise ValidationError({"format": "Choose SOAP, DAP or BIRP."})
     note = ProgressNote.objects.filter(session=session).first()
     if note is None:
         if session.status == TherapySession.Status.CANCELLED:
@@ -434,12 +436,21 @@ def note_start(*, session, user, format=ProgressNote.Format.DAP, request=None):
         note = ProgressNote.objects.create(session=session, author=user, format=format)
         _audit(CREATE, note, user=user, request=request)
     if not note.is_locked:
+        records = _attendees(session)
+        _drop_blank_absentees(note, {r.patient_id for r in records})
         have = set(note.entries.values_list("patient_id", flat=True))
-        for record in _attendees(session):
+        for record in records:
             if record.patient_id not in have:
                 NoteEntry.objects.create(note=note, episode=record.episode,
                                          patient=record.patient)  # fmt: skip
     return note
+
+
+def _drop_blank_absentees(note, attending):
+    """A part for a patient whose attendance was corrected to absent: dropped while blank; once
+    written it stays (nothing typed is lost) and note_sign refuses until it is cleared."""
+    blank = Q(text="", risk_level="", risk_notes="", objectives_addressed=[])
+    note.entries.exclude(patient_id__in=attending).filter(blank).delete()
 
 
 def _lock_note(note, revision):
@@ -523,8 +534,16 @@ def note_sign(*, note, user, revision=None, request=None):
     if user.pk != note.author_id and not user.has_role(Role.SUPERVISOR):
         raise ValidationError("Only the note's author (or a supervisor) signs it.")
     session = note.session
+    attending = {r.patient_id for r in _attendees(session)}
+    _drop_blank_absentees(note, attending)
     entries = list(note.entries.select_related("patient", "episode"))
     errors = {}
+    absent = [e.patient.display_name for e in entries if e.patient_id not in attending]
+    if absent:
+        errors["attendance"] = (
+            f"Not marked as attending, but with a part in this note: {', '.join(absent)}. "
+            "Correct the attendance, or clear their part."
+        )
     missing = [label for key, label in note.sections() if not note.shared.get(key, "").strip()]
     if missing:
         errors["shared"] = "Write these sections: " + ", ".join(missing) + "."

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -362,7 +363,12 @@ class NoteCosign(SessionMixin, View):
             messages.success(request, "Note co-signed.")
         except ValidationError as error:
             messages.error(request, error_text(error))
-        return redirect(request.POST.get("next") or session.get_absolute_url())
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = session.get_absolute_url()
+        return redirect(target)
 
 
 class SessionCancel(SessionMixin, View):
@@ -449,7 +455,7 @@ class WeekSchedule(LoginRequiredMixin, AuditedViewMixin, TemplateView):
         from iop.accounts.models import User
 
         clinician = user
-        if self.request.GET.get("clinician") and user.has_role(Role.SUPERVISOR):
+        if self.request.GET.get("clinician", "").isdecimal() and user.has_role(Role.SUPERVISOR):
             clinician = get_object_or_404(User, pk=self.request.GET["clinician"])
         start = _week(self.request)
         tz = timezone.get_current_timezone()
@@ -569,9 +575,14 @@ class CosignQueue(LoginRequiredMixin, TemplateView):
         if not self.request.user.has_role(Role.SUPERVISOR):
             raise PermissionDenied("The co-signature queue is for supervisors.")
         context = super().get_context_data(**kwargs)
-        context["notes"] = (
+        context["notes"] = list(
             ProgressNote.objects.filter(status=ProgressNote.Status.AWAITING_COSIGN)
             .select_related("session__group", "session__patient", "author")
             .order_by("signed_at")
         )
+        audit_record(
+            request=self.request, action=AuditEvent.Action.VIEW,
+            object_type="therapy_sessions.progressnote list",
+            detail=f"co-signature queue, {len(context['notes'])} notes",
+        )  # fmt: skip
         return context

@@ -92,7 +92,14 @@ class EpisodeViewSet(
 
     serializer_class = s.EpisodeSerializer
     queryset = Episode.objects.all()
-    action_roles = {"create": REGISTRARS, "level_of_care": CLINICAL_ROLES}
+    # Changing the primary clinician changes who may read the record: supervisors, and intake
+    # coordinators while the episode is still a referral or an intake (checked in the service).
+    action_roles = {
+        "create": REGISTRARS,
+        "update": REGISTRARS,
+        "partial_update": REGISTRARS,
+        "level_of_care": CLINICAL_ROLES,
+    }
     filterset_fields = ["patient", "program", "status", "level_of_care", "is_sud"]
 
     def get_queryset(self):

@@ -43,7 +43,7 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
             .order_by("referral_date", "pk")
         )
         program = self.request.GET.get("program")
-        if program and program.isdigit():
+        if program and program.isdecimal():
             qs = qs.filter(program_id=int(program))
         return qs
 
@@ -89,7 +89,7 @@ class ReferralCreate(IntakeRoleMixin, View):
         )
         existing = request.POST.get("existing_patient", "")
         patient_data = dict(data)
-        if existing.isdigit():
+        if existing.isdecimal():
             patient_data = duplicates.filter(pk=int(existing)).first()
             if patient_data is None:
                 raise Http404
