@@ -1,11 +1,17 @@
-"""Serializers for the plans API. Every write goes through `plans.services`."""
+"""Serializers for the plans API. Every write goes through `plans.services`.
 
-from drf_spectacular.types import OpenApiTypes
+What a serializer shows beyond the row (the plan's current revision on each item, an objective's
+progress entries and measure progress) is attached to the objects by the views in a fixed number
+of queries; the fallbacks here only keep a stray use correct, not fast.
+"""
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from patients.api.serializers import ClinicianField, UserRefSerializer
-from patients.models import Episode, Patient
+from patients.models import Episode, IntakeAssessment, Patient
+from patients.models.intake import ICD10_CODE
+from plans import services
 from plans.models import (
     AftercarePlan,
     Goal,
@@ -20,7 +26,7 @@ from plans.models import (
 
 
 class ScopedField(serializers.PrimaryKeyRelatedField):
-    """An id of an object whose patient the caller may read clinically."""
+    """An id of an object whose patient the caller may open; any other id "does not exist"."""
 
     def __init__(self, *, model, patient_path, **kwargs):
         self.model, self.patient_path = model, patient_path
@@ -33,10 +39,28 @@ class ScopedField(serializers.PrimaryKeyRelatedField):
         )
 
 
+REVISION_HELP = (
+    "Write: the plan's revision the client last saw (optional); if someone saved the draft since, "
+    "the change is refused with 409. Read: the plan's revision now."
+)
+
+
+class PlanRevisionField(serializers.IntegerField):
+    """On an item of a plan: the plan's revision (sent back to guard against a stale save)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", REVISION_HELP)
+        super().__init__(required=False, allow_null=True, min_value=0, **kwargs)
+
+    def get_attribute(self, instance):
+        revision = getattr(instance, "plan_revision", None)
+        return services.plan_of(instance).revision if revision is None else revision
+
+
 class InterventionSerializer(serializers.ModelSerializer):
     objective = ScopedField(model=Objective, patient_path="goal__problem__plan__patient")
-    responsible = ClinicianField()
-    revision = serializers.IntegerField(write_only=True, required=False, allow_null=True)
+    responsible = ClinicianField(help_text="The responsible clinician or supervisor.")
+    revision = PlanRevisionField()
 
     class Meta:
         model = Intervention
@@ -51,37 +75,68 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgressEntry
-        fields = ["id", "objective", "rating", "note", "session_ref", "review", "recorded_by",
-                  "recorded_at"]  # fmt: skip
-        read_only_fields = ["review", "recorded_at"]
+        fields = ["id", "objective", "lineage", "patient", "rating", "note", "session_ref",
+                  "review", "recorded_by", "recorded_at"]  # fmt: skip
+        read_only_fields = ["lineage", "patient", "review", "recorded_at"]
+        validators = []  # writes go through the services, which check uniqueness themselves
+
+
+class MeasureProgressSerializer(serializers.Serializer):
+    """Progress on a measure-tied objective, read from the patient's real results."""
+
+    instrument = serializers.CharField(help_text="The instrument's name, e.g. PHQ-9.")
+    target = serializers.IntegerField(help_text="Met when the latest total is below this.")
+    baseline = serializers.IntegerField(
+        allow_null=True, help_text="The first total since admission (or the last before it)."
+    )
+    latest = serializers.IntegerField(allow_null=True)
+    latest_at = serializers.DateTimeField(allow_null=True)
+    change = serializers.IntegerField(allow_null=True, help_text="Latest minus baseline.")
+    met = serializers.BooleanField()
+    state = serializers.CharField(
+        help_text="met, not yet met, not met by the target date, or no results yet."
+    )
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
     goal = ScopedField(model=Goal, patient_path="problem__plan__patient")
     interventions = InterventionSerializer(many=True, read_only=True)
-    measure_progress = serializers.SerializerMethodField()
-    revision = serializers.IntegerField(write_only=True, required=False, allow_null=True)
+    measure_progress = serializers.SerializerMethodField(
+        help_text="For an objective tied to a measure, in the plan and on one objective; null "
+        "in lists and for objectives without a measure."
+    )
+    progress = serializers.SerializerMethodField(
+        help_text="Progress entries on this objective across plan versions, newest first."
+    )
+    measure_label = serializers.CharField(read_only=True)
+    revision = PlanRevisionField()
 
     class Meta:
         model = Objective
         fields = ["id", "goal", "lineage", "position", "description", "target_date",
-                  "measure_instrument", "measure_target", "measure_progress", "interventions",
-                  "revision"]  # fmt: skip
+                  "measure_instrument", "measure_target", "measure_label", "measure_progress",
+                  "progress", "interventions", "revision"]  # fmt: skip
         read_only_fields = ["lineage", "position"]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(MeasureProgressSerializer(allow_null=True))
     def get_measure_progress(self, obj):
-        """Read from the patient's real measure results (plans.services.measure_progress)."""
         progress = getattr(obj, "measured", None)
-        if progress is None:
-            return None
-        return {k: v for k, v in progress.items() if k != "points"}
+        return MeasureProgressSerializer(progress).data if progress else None
+
+    @extend_schema_field(ProgressEntrySerializer(many=True))
+    def get_progress(self, obj):
+        entries = getattr(obj, "progress_entries", None)
+        if entries is None:
+            entries = ProgressEntry.objects.filter(lineage=obj.lineage).select_related(
+                "recorded_by"
+            )
+        return ProgressEntrySerializer(entries, many=True, context=self.context).data
 
 
 class GoalSerializer(serializers.ModelSerializer):
     problem = ScopedField(model=Problem, patient_path="plan__patient")
     objectives = ObjectiveSerializer(many=True, read_only=True)
-    revision = serializers.IntegerField(write_only=True, required=False, allow_null=True)
+    revision = PlanRevisionField()
 
     class Meta:
         model = Goal
@@ -93,16 +148,40 @@ class GoalSerializer(serializers.ModelSerializer):
 class ProblemSerializer(serializers.ModelSerializer):
     plan = ScopedField(model=TreatmentPlan, patient_path="patient")
     goals = GoalSerializer(many=True, read_only=True)
-    revision = serializers.IntegerField(write_only=True, required=False, allow_null=True)
+    revision = PlanRevisionField()
 
     class Meta:
         model = Problem
         fields = ["id", "plan", "position", "description", "diagnosis_code", "goals",
                   "revision"]  # fmt: skip
         read_only_fields = ["position"]
+        extra_kwargs = {
+            "diagnosis_code": {"help_text": "One of the intake assessment's ICD-10 diagnoses."}
+        }
+
+    def validate(self, attrs):
+        """As on the plan editor: a linked diagnosis is one the intake assessment made."""
+        code = (attrs.get("diagnosis_code") or "").strip().upper()
+        plan = attrs.get("plan") or getattr(self.instance, "plan", None)
+        if "diagnosis_code" in attrs:
+            attrs["diagnosis_code"] = code
+        if not code or plan is None:
+            return attrs
+        if not ICD10_CODE.match(code):
+            raise serializers.ValidationError({"diagnosis_code": f"Not an ICD-10 code: {code}."})
+        intake = IntakeAssessment.objects.filter(episode_id=plan.episode_id).first()
+        codes = [d.get("code", "").upper() for d in (intake.diagnoses if intake else [])]
+        if code not in codes:
+            listed = ", ".join(codes) if codes else "none"
+            raise serializers.ValidationError(
+                {"diagnosis_code": f"Link one of the intake's diagnoses ({listed})."}
+            )
+        return attrs
 
 
 class PlanSerializer(serializers.ModelSerializer):
+    """A plan version with its problems → goals → objectives → interventions."""
+
     episode = ScopedField(model=Episode, patient_path="patient")
     problems = serializers.SerializerMethodField()
     signed_by = UserRefSerializer(read_only=True)
@@ -113,50 +192,72 @@ class PlanSerializer(serializers.ModelSerializer):
                   "summary", "signed_by", "signed_at", "patient_ack_name", "patient_ack_at",
                   "activated_at", "next_review_due", "ended_at", "close_reason", "problems",
                   "created_at", "updated_at"]  # fmt: skip
-        read_only_fields = [f for f in fields if f not in ("episode", "summary", "revision")]
-        extra_kwargs = {"revision": {"required": False}}
+        read_only_fields = [f for f in fields if f != "episode"]
+        validators = []  # writes go through the services, which check uniqueness themselves
 
     @extend_schema_field(ProblemSerializer(many=True))
     def get_problems(self, obj):
         problems = getattr(obj, "tree", None)
         if problems is None:
-            return []
+            problems = obj.problems.prefetch_related("goals__objectives__interventions")
         return ProblemSerializer(problems, many=True, context=self.context).data
 
 
 class PlanListSerializer(PlanSerializer):
+    """A plan version without its content: GET the plan for its problems."""
+
     class Meta(PlanSerializer.Meta):
         fields = [f for f in PlanSerializer.Meta.fields if f != "problems"]
 
 
+class PlanUpdateSerializer(serializers.ModelSerializer):
+    """What may change on a draft plan itself; its items have their own endpoints."""
+
+    revision = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, help_text=REVISION_HELP
+    )
+
+    class Meta:
+        model = TreatmentPlan
+        fields = ["summary", "revision"]
+
+
 class ActivateSerializer(serializers.Serializer):
-    patient_ack_name = serializers.CharField(allow_blank=True)
-    patient_ack_at = serializers.DateTimeField(required=False)
-    revision = serializers.IntegerField(required=False, allow_null=True)
+    patient_ack_name = serializers.CharField(
+        allow_blank=True, help_text="The name of the patient acknowledging the plan."
+    )
+    patient_ack_at = serializers.DateTimeField(
+        required=False, help_text="When the patient acknowledged it; now if left out."
+    )
+    revision = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, help_text=REVISION_HELP
+    )
 
 
 class ReviewSerializer(serializers.ModelSerializer):
     plan = ScopedField(model=TreatmentPlan, patient_path="patient")
+    opened_by = UserRefSerializer(read_only=True)
     completed_by = UserRefSerializer(read_only=True)
     progress = ProgressEntrySerializer(many=True, read_only=True)
 
     class Meta:
         model = PlanReview
         fields = ["id", "plan", "patient", "due_date", "status", "period_start", "prefill",
-                  "decision", "summary", "opened_at", "completed_at", "completed_by",
-                  "progress"]  # fmt: skip
+                  "decision", "summary", "opened_at", "opened_by", "completed_at",
+                  "completed_by", "progress"]  # fmt: skip
         read_only_fields = [f for f in fields if f != "plan"]
+        validators = []  # writes go through the services, which check uniqueness themselves
 
 
 class RatingSerializer(serializers.Serializer):
-    objective = serializers.IntegerField()
+    objective = serializers.IntegerField(help_text="An objective of the reviewed plan.")
     rating = serializers.ChoiceField(choices=ProgressEntry.Rating.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class CompleteReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=PlanReview.Decision.choices)
-    summary = serializers.CharField()
+    summary = serializers.CharField(help_text="Progress since the last review.")
     ratings = RatingSerializer(many=True, required=False)
 
 
@@ -168,23 +269,43 @@ class SafetyPlanSerializer(serializers.ModelSerializer):
         model = SafetyPlan
         fields = ["id", "patient", "episode", "version", "status", "revision",
                   *SafetyPlan.SECTIONS, "signed_by", "signed_at", "patient_ack_name",
-                  "patient_ack_at", "ended_at"]  # fmt: skip
-        read_only_fields = ["episode", "version", "status", "signed_by", "signed_at",
-                            "patient_ack_name", "patient_ack_at", "ended_at"]  # fmt: skip
-        extra_kwargs = {"revision": {"required": False}}
+                  "patient_ack_at", "activated_at", "ended_at", "created_at",
+                  "updated_at"]  # fmt: skip
+        read_only_fields = [f for f in fields if f != "patient"]
+        validators = []  # writes go through the services, which check uniqueness themselves
+
+
+class SafetyPlanUpdateSerializer(serializers.ModelSerializer):
+    """The sections of a draft safety plan."""
+
+    revision = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0,
+        help_text="Write: the safety plan's revision the client last saw (optional); a stale "
+        "one is refused with 409.",
+    )  # fmt: skip
+
+    class Meta:
+        model = SafetyPlan
+        fields = [*SafetyPlan.SECTIONS, "revision"]
 
 
 class SafetyActivateSerializer(serializers.Serializer):
-    patient_ack_name = serializers.CharField(allow_blank=True)
-    revision = serializers.IntegerField(required=False, allow_null=True)
+    patient_ack_name = serializers.CharField(
+        allow_blank=True, help_text="The name of the patient acknowledging the plan."
+    )
+    revision = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
 
 class AftercareSerializer(serializers.ModelSerializer):
-    episode = ScopedField(model=Episode, patient_path="patient")
+    episode = ScopedField(
+        model=Episode, patient_path="patient", help_text="One aftercare plan per episode."
+    )
+    created_by = UserRefSerializer(read_only=True)
 
     class Meta:
         model = AftercarePlan
         fields = ["id", "episode", "patient", "step_down_level", "follow_up_appointments",
                   "support_groups", "relapse_prevention", "medications", "crisis_resources",
-                  "updated_at"]  # fmt: skip
+                  "created_by", "updated_at"]  # fmt: skip
         read_only_fields = ["patient", "updated_at"]
+        validators = []  # writes go through the services, which check uniqueness themselves

@@ -1,12 +1,18 @@
 """The plans API: clinical (supervisors and the care team); the same rules as the pages.
 
-A signed (non-draft) version answers 409 to any change (`NotADraftError`), and so does a change
-sent with a stale `revision` (`StaleEditError`); service ValidationErrors are 400s.
+Plan content is clinical: intake coordinators and admins get 403, and every QuerySet is scoped
+through `Patient.objects.for_user`, so a clinician off the care team gets 404 (and an id of such
+an object in a body "does not exist"). Every write goes through `plans.services`: a change to a
+signed (non-draft) version answers 409 (`NotADraftError`), and so does one sent with a stale
+`revision` (`StaleEditError`); a service's ValidationError is a 400 with field errors. Nothing is
+PUT; only an item of a draft is deleted. Reads are audited by `AuditedViewSetMixin`.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -26,118 +32,232 @@ from plans.models import (
     SafetyPlan,
     TreatmentPlan,
 )
-from plans.views import plan_tree
 
 CLINICAL = (Role.SUPERVISOR, Role.CLINICIAN)
+CHILDREN = {Problem: "goals", Goal: "objectives", Objective: "interventions"}
+REVISION_PARAM = OpenApiParameter(
+    "revision", int, required=False,
+    description="The plan's revision the client last saw; if someone saved the draft since, "
+    "the removal is refused with 409.",
+)  # fmt: skip
+
+
+def plan_filterset(model, plan_path, fields):
+    """A FilterSet with a `plan` filter for an item that hangs off a plan through `plan_path`."""
+    attrs = {
+        "plan": filters.NumberFilter(field_name=plan_path, help_text="A treatment plan's id."),
+        "Meta": type("Meta", (), {"model": model, "fields": fields}),
+    }
+    return type(f"{model.__name__}FilterSet", (filters.FilterSet,), attrs)
 
 
 def readable(user):
     return Patient.objects.for_user(user).values("pk")
 
 
-def revision_of(data):
-    return data.pop("revision", None)
+def decorate(items, *, measures):
+    """Attach what the item serializers show, in a fixed number of queries.
+
+    On every item (and the items under it, prefetched): the plan's current revision. On every
+    objective: its progress entries (by lineage, so across plan versions). With `measures`:
+    progress read from the patient's measure results, one query per plan involved (so lists,
+    which may span many plans, leave it out).
+    """
+    objectives = []
+
+    def walk(item, plan):
+        item.plan_revision = plan.revision
+        if isinstance(item, Objective):
+            objectives.append((item, plan))
+        children = CHILDREN.get(type(item))
+        for child in getattr(item, children).all() if children else ():
+            walk(child, plan)
+
+    for item in items:
+        walk(item, services.plan_of(item))
+    if not objectives:
+        return items
+    entries = {}
+    for entry in ProgressEntry.objects.filter(
+        lineage__in={objective.lineage for objective, _ in objectives}
+    ).select_related("recorded_by"):
+        entries.setdefault(entry.lineage, []).append(entry)
+    for objective, _ in objectives:
+        objective.progress_entries = entries.get(objective.lineage, [])
+    if measures:
+        by_plan = {}
+        for objective, plan in objectives:
+            by_plan.setdefault(plan.pk, (plan, []))[1].append(objective)
+        for plan, mine in by_plan.values():
+            progress = services.measure_progress(plan, mine)
+            for objective in mine:
+                objective.measured = progress.get(objective.pk)
+    return items
+
+
+def with_tree(plan):
+    """The plan with problems → goals → objectives → interventions, whatever its size."""
+    problems = list(plan.problems.prefetch_related("goals__objectives__interventions"))
+    plan.tree = decorate(problems, measures=True)
+    return plan
+
+
+def optional_revision(value):
+    """A `revision` query parameter: an integer, or None when left out."""
+    if value in (None, ""):
+        return None
+    try:
+        return serializers.IntegerField(min_value=0).run_validation(value)
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({"revision": exc.detail}) from exc
 
 
 class ClinicalViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
+    """Supervisors and clinicians; objects whose patient the caller may open."""
+
     allowed_roles = CLINICAL
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     patient_path = "patient"
 
     def get_queryset(self):
         return self.queryset.filter(**{f"{self.patient_path}__in": readable(self.request.user)})
 
+    def respond(self, serializer_class, obj, status_code=status.HTTP_200_OK):
+        context = self.get_serializer_context()
+        return Response(serializer_class(obj, context=context).data, status=status_code)
 
-class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, ClinicalViewSet):  # fmt: skip
-    """Treatment plan versions. POST {episode} starts (or returns) the draft; `activate` signs
-    it with the patient's acknowledgement; `revise` makes a new draft from the active plan."""
 
-    queryset = TreatmentPlan.objects.select_related("signed_by").order_by("episode", "-version")
+class PlanViewSet(mixins.ListModelMixin, ClinicalViewSet):
+    """Treatment plan versions: `draft → active → superseded`, or `closed` at discharge.
+
+    POST {episode} starts the episode's plan (or returns its draft, or revises the active
+    plan); PATCH changes the draft's summary; `activate` signs the draft with the patient's
+    acknowledgement; `revise` makes a new draft from the active plan. A list shows the versions;
+    a plan's problems → goals → objectives → interventions come with GET of one plan.
+    """
+
+    queryset = TreatmentPlan.objects.select_related("signed_by", "episode").order_by(
+        "episode", "-version"
+    )
     serializer_class = s.PlanSerializer
     filterset_fields = ["patient", "episode", "status"]
 
     def get_serializer_class(self):
         return s.PlanListSerializer if self.action == "list" else s.PlanSerializer
 
-    def get_object(self):
-        plan = super().get_object()
-        plan.tree = plan_tree(plan)
-        return plan
+    def present(self, plan, status_code=status.HTTP_200_OK):
+        return self.respond(s.PlanSerializer, with_tree(plan), status_code)
 
-    def perform_create(self, serializer):
-        serializer.instance = services.plan_start(
-            episode=serializer.validated_data["episode"], user=self.request.user,
-            request=self.request,
-        )  # fmt: skip
-        serializer.instance.tree = plan_tree(serializer.instance)
+    def retrieve(self, request, *args, **kwargs):
+        return self.present(self.get_object())
 
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("episode", None)
-        plan = services.plan_update(plan=serializer.instance, data=data,
-                                    revision=revision_of(data), user=self.request.user,
-                                    request=self.request)  # fmt: skip
-        plan.tree = plan_tree(plan)
-        serializer.instance = plan
+    def create(self, request, *args, **kwargs):
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        plan = services.plan_start(
+            episode=payload.validated_data["episode"], user=request.user, request=request
+        )
+        return self.present(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PlanUpdateSerializer, responses=s.PlanSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        plan = self.get_object()
+        payload = s.PlanUpdateSerializer(plan, data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        plan = services.plan_update(plan=plan, data=data, revision=data.pop("revision", None),
+                                    user=request.user, request=request)  # fmt: skip
+        return self.present(plan)
 
     @extend_schema(request=s.ActivateSerializer, responses=s.PlanSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
+        """Sign the draft: it needs a goal and the patient's acknowledgement. The plan it
+        revises is superseded and the next review is scheduled."""
         payload = s.ActivateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         plan = services.plan_activate(plan=self.get_object(), user=request.user,
                                       request=request, **payload.validated_data)  # fmt: skip
-        plan.tree = plan_tree(plan)
-        return Response(s.PlanSerializer(plan, context={"request": request}).data)
+        return self.present(plan)
 
     @extend_schema(request=None, responses={201: s.PlanSerializer})
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
+        """A new draft version pre-filled from the active plan (or the draft already open)."""
         draft = services.plan_revise(plan=self.get_object(), user=request.user, request=request)
-        draft.tree = plan_tree(draft)
-        return Response(s.PlanSerializer(draft, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)  # fmt: skip
+        return self.present(draft, status.HTTP_201_CREATED)
 
 
-class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, mixins.DestroyModelMixin, ClinicalViewSet):  # fmt: skip
-    """Shared by problems, goals, objectives and interventions: changes go to the draft only.
-    DELETE takes the plan's `revision` as a query parameter."""
+class ItemViewSet(mixins.ListModelMixin, ClinicalViewSet):
+    """Shared by problems, goals, objectives and interventions: only a draft's items change.
 
+    Each write takes the plan's `revision` the client last saw (in the body; for DELETE as a
+    query parameter) and each answer carries the plan's revision after it.
+    """
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     parent = ""
 
     def add(self, parent, data, revision):
         raise NotImplementedError
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        revision = revision_of(data)
-        parent = data.pop(self.parent)
-        serializer.instance = self.add(parent, data, revision)
+    def get_object(self):
+        item = super().get_object()
+        # Items hold no patient of their own; the audit trail records the plan's.
+        item.audit_patient_id = services.plan_of(item).patient_id
+        return item
 
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        revision = revision_of(data)
-        if self.parent in data and data.pop(self.parent) != getattr(
-            serializer.instance, self.parent
-        ):
-            raise ValidationError({self.parent: "An item stays where it is; remove and add it."})
-        serializer.instance = services.item_update(item=serializer.instance, data=data,
-                                                   revision=revision, user=self.request.user,
-                                                   request=self.request)  # fmt: skip
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else decorate(page, measures=False)
 
-    def perform_destroy(self, instance):
-        services.item_remove(item=instance, revision=self.request.query_params.get("revision"),
-                             user=self.request.user, request=self.request)  # fmt: skip
+    def present(self, item, status_code=status.HTTP_200_OK, *, reload=True):
+        if reload:  # after a write: the item as stored, with the plan's new revision
+            item = self.get_queryset().get(pk=item.pk)
+        decorate([item], measures=True)
+        return self.respond(self.get_serializer_class(), item, status_code)
 
-    @extend_schema(parameters=[OpenApiParameter("revision", int, required=False)])
+    def retrieve(self, request, *args, **kwargs):
+        return self.present(self.get_object(), reload=False)
+
+    def create(self, request, *args, **kwargs):
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        revision = data.pop("revision", None)
+        item = self.add(data.pop(self.parent), data, revision)
+        return self.present(item, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        item = self.get_object()
+        payload = self.get_serializer(item, data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        revision = data.pop("revision", None)
+        if self.parent in data and data.pop(self.parent) != getattr(item, self.parent):
+            raise ValidationError({self.parent: "An item stays where it is; remove it and add "
+                                   "it again where it belongs."})  # fmt: skip
+        item = services.item_update(item=item, data=data, revision=revision,
+                                    user=request.user, request=request)  # fmt: skip
+        return self.present(item)
+
+    @extend_schema(parameters=[REVISION_PARAM], responses={204: None})
     def destroy(self, request, *args, **kwargs):
-        return super().destroy(request, *args, **kwargs)
+        """Remove the item, and what hangs under it, from a draft."""
+        item = self.get_object()
+        revision = optional_revision(request.query_params.get("revision"))
+        services.item_remove(item=item, revision=revision, user=request.user, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ProblemViewSet(ItemViewSet):
-    queryset = Problem.objects.prefetch_related("goals__objectives__interventions")
+    """Problems of a plan, with their goals → objectives → interventions."""
+
+    queryset = (
+        Problem.objects.select_related("plan__episode")
+        .prefetch_related("goals__objectives__interventions")
+        .order_by("plan", "position", "pk")
+    )
     serializer_class = s.ProblemSerializer
     patient_path = "plan__patient"
     parent = "plan"
@@ -149,11 +269,17 @@ class ProblemViewSet(ItemViewSet):
 
 
 class GoalViewSet(ItemViewSet):
-    queryset = Goal.objects.prefetch_related("objectives__interventions")
+    """Goals, in the client's words, with their objectives → interventions."""
+
+    queryset = (
+        Goal.objects.select_related("problem__plan__episode")
+        .prefetch_related("objectives__interventions")
+        .order_by("problem", "position", "pk")
+    )
     serializer_class = s.GoalSerializer
     patient_path = "problem__plan__patient"
     parent = "problem"
-    filterset_fields = ["problem", "status"]
+    filterset_class = plan_filterset(Goal, "problem__plan", ["problem", "status"])
 
     def add(self, parent, data, revision):
         return services.goal_add(problem=parent, data=data, revision=revision,
@@ -161,19 +287,20 @@ class GoalViewSet(ItemViewSet):
 
 
 class ObjectiveViewSet(ItemViewSet):
-    queryset = Objective.objects.select_related("goal__problem__plan__episode").prefetch_related(
-        "interventions"
+    """Measurable, time-bound objectives, with their progress entries and (one objective at a
+    time) the progress read from the measure they are tied to."""
+
+    queryset = (
+        Objective.objects.select_related("goal__problem__plan__episode")
+        .prefetch_related("interventions")
+        .order_by("goal", "position", "pk")
     )
     serializer_class = s.ObjectiveSerializer
     patient_path = "goal__problem__plan__patient"
     parent = "goal"
-    filterset_fields = ["goal", "measure_instrument"]
-
-    def get_object(self):
-        objective = super().get_object()
-        plan = objective.goal.problem.plan
-        objective.measured = services.measure_progress(plan, [objective]).get(objective.pk)
-        return objective
+    filterset_class = plan_filterset(
+        Objective, "goal__problem__plan", ["goal", "measure_instrument", "lineage"]
+    )
 
     def add(self, parent, data, revision):
         return services.objective_add(goal=parent, data=data, revision=revision,
@@ -181,29 +308,33 @@ class ObjectiveViewSet(ItemViewSet):
 
 
 class InterventionViewSet(ItemViewSet):
-    queryset = Intervention.objects.select_related("responsible")
+    """Interventions: a modality, a frequency and the responsible staff member."""
+
+    queryset = Intervention.objects.select_related("objective__goal__problem__plan").order_by(
+        "objective", "position", "pk"
+    )
     serializer_class = s.InterventionSerializer
     patient_path = "objective__goal__problem__plan__patient"
     parent = "objective"
-    filterset_fields = ["objective", "modality"]
+    filterset_class = plan_filterset(
+        Intervention, "objective__goal__problem__plan", ["objective", "modality", "responsible"]
+    )
 
     def add(self, parent, data, revision):
-        return services.intervention_add(
-            objective=parent,
-            data=data,
-            revision=revision,
-            user=self.request.user,
-            request=self.request,
-        )
+        return services.intervention_add(objective=parent, data=data, revision=revision,
+                                         user=self.request.user, request=self.request)  # fmt: skip
 
 
-class ProgressViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      ClinicalViewSet):  # fmt: skip
-    """Progress entries on objectives (sessions write them from notes; reviews too)."""
+class ProgressViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicalViewSet
+):
+    """Progress entries on objectives of the active plan (session notes and reviews write them
+    too). Filter by `lineage` for one objective across plan versions."""
 
+    http_method_names = ["get", "post", "head", "options"]
     queryset = ProgressEntry.objects.select_related("recorded_by")
     serializer_class = s.ProgressEntrySerializer
-    filterset_fields = ["objective", "patient", "lineage"]
+    filterset_fields = ["objective", "patient", "lineage", "review"]
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -216,12 +347,16 @@ class ProgressViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         )  # fmt: skip
 
 
-class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    ClinicalViewSet):  # fmt: skip
-    """Plan reviews. POST {plan} opens (or returns) the review for the next due date, pre-filled;
-    `complete` records ratings per objective and the decision."""
+class ReviewViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicalViewSet
+):
+    """Plan reviews. POST {plan} opens (or returns) the active plan's review for its next due
+    date, pre-filled with what the system knows; `complete` records ratings and the decision."""
 
-    queryset = PlanReview.objects.select_related("completed_by").prefetch_related("progress")
+    http_method_names = ["get", "post", "head", "options"]
+    queryset = PlanReview.objects.select_related("opened_by", "completed_by").prefetch_related(
+        Prefetch("progress", ProgressEntry.objects.select_related("recorded_by"))
+    )
     serializer_class = s.ReviewSerializer
     filterset_fields = ["plan", "patient", "status"]
 
@@ -233,6 +368,8 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @extend_schema(request=s.CompleteReviewSerializer, responses=s.ReviewSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        """Record progress per objective, a summary and the decision; the next review is
+        scheduled."""
         payload = s.CompleteReviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -241,17 +378,19 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             ratings={r["objective"]: (r["rating"], r["comment"]) for r in data.get("ratings", [])},
             user=request.user, request=request,
         )  # fmt: skip
-        return Response(s.ReviewSerializer(review, context={"request": request}).data)
+        return self.respond(s.ReviewSerializer, review)
 
 
-class SafetyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                        mixins.UpdateModelMixin, ClinicalViewSet):  # fmt: skip
-    """Stanley–Brown safety plans, versioned. POST {patient} starts (or returns) the draft."""
+class SafetyPlanViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicalViewSet
+):
+    """Stanley–Brown safety plans, versioned like treatment plans. POST {patient} starts (or
+    returns) the draft, pre-filled from the active version; PATCH edits the draft's sections;
+    `activate` signs it with the patient's acknowledgement."""
 
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    queryset = SafetyPlan.objects.select_related("signed_by")
+    queryset = SafetyPlan.objects.select_related("signed_by").order_by("patient", "-version")
     serializer_class = s.SafetyPlanSerializer
-    filterset_fields = ["patient", "status"]
+    filterset_fields = ["patient", "episode", "status"]
 
     def perform_create(self, serializer):
         serializer.instance = services.safety_plan_start(
@@ -259,44 +398,58 @@ class SafetyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             request=self.request,
         )  # fmt: skip
 
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("patient", None)
-        serializer.instance = services.safety_plan_update(
-            plan=serializer.instance, data=data, revision=revision_of(data),
-            user=self.request.user, request=self.request,
-        )  # fmt: skip
+    @extend_schema(request=s.SafetyPlanUpdateSerializer, responses=s.SafetyPlanSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        plan = self.get_object()
+        payload = s.SafetyPlanUpdateSerializer(plan, data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        plan = services.safety_plan_update(plan=plan, data=data,
+                                           revision=data.pop("revision", None),
+                                           user=request.user, request=request)  # fmt: skip
+        return self.respond(s.SafetyPlanSerializer, plan)
 
     @extend_schema(request=s.SafetyActivateSerializer, responses=s.SafetyPlanSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
+        """Sign the draft; the active version it replaces is superseded."""
         payload = s.SafetyActivateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         plan = services.safety_plan_activate(
             plan=self.get_object(), user=request.user, request=request, **payload.validated_data
         )
-        return Response(s.SafetyPlanSerializer(plan, context={"request": request}).data)
+        return self.respond(s.SafetyPlanSerializer, plan)
 
 
-class AftercareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                       mixins.UpdateModelMixin, ClinicalViewSet):  # fmt: skip
-    """Aftercare plans: required before an episode is discharged (episodes/{id}/transition)."""
+class AftercareViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicalViewSet
+):
+    """Aftercare (discharge) plans, one per episode: required before the episode is discharged
+    through `episodes/{id}/transition/`. POST for an episode that has one updates it."""
 
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    queryset = AftercarePlan.objects.all()
+    queryset = AftercarePlan.objects.select_related("created_by").order_by("-updated_at", "-pk")
     serializer_class = s.AftercareSerializer
-    filterset_fields = ["episode", "patient"]
+    filterset_fields = ["episode", "patient", "step_down_level"]
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
+    @extend_schema(responses={201: s.AftercareSerializer, 200: s.AftercareSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
         episode = data.pop("episode")
-        serializer.instance = services.aftercare_save(episode=episode, data=data,
-                                                      user=self.request.user,
-                                                      request=self.request)  # fmt: skip
+        created = not AftercarePlan.objects.filter(episode=episode).exists()
+        aftercare = services.aftercare_save(episode=episode, data=data, user=request.user,
+                                            request=request)  # fmt: skip
+        return self.respond(s.AftercareSerializer, aftercare,
+                            status.HTTP_201_CREATED if created else status.HTTP_200_OK)  # fmt: skip
 
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("episode", None)
-        serializer.instance = services.aftercare_save(episode=serializer.instance.episode,
-                                                      data=data, user=self.request.user,
-                                                      request=self.request)  # fmt: skip
+    def partial_update(self, request, *args, **kwargs):
+        aftercare = self.get_object()
+        payload = self.get_serializer(aftercare, data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        if "episode" in data and data.pop("episode") != aftercare.episode:
+            raise ValidationError({"episode": "An aftercare plan stays with its episode."})
+        aftercare = services.aftercare_save(episode=aftercare.episode, data=data,
+                                            user=request.user, request=request)  # fmt: skip
+        return self.respond(s.AftercareSerializer, aftercare)
