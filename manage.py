@@ -5,8 +5,16 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        # Load the settings first: Django's command runner would otherwise swallow a
+        # configuration error and fail later with an unrelated "Models aren't loaded yet".
+        settings.INSTALLED_APPS  # noqa: B018
+    except ImproperlyConfigured as error:
+        sys.exit(f"Configuration error: {error}\n(For local development: DEBUG=1, or `make run`.)")
     execute_from_command_line(sys.argv)
 
 

@@ -60,6 +60,14 @@ def test_a_missing_secret_key_in_production_names_the_variable():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_a_command_without_any_configuration_says_so_plainly():
+    """Not Django's unrelated "Models aren't loaded yet" traceback."""
+    result = manage("migrate", "--plan", DEBUG="0", SECRET_KEY="")
+    assert result.returncode != 0
+    assert result.stderr.startswith("Configuration error: SECRET_KEY must be set")
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize(
     "name,value,message",
     [
