@@ -60,8 +60,9 @@ app.conf.beat_schedule = {
 
 # Catch up when a worker starts: every job is idempotent, so running each once at start covers
 # whatever was due while nothing ran (and makes `make run` show alerts and reminders at once).
-CATCH_UP_TASKS = [entry["task"] for name, entry in app.conf.beat_schedule.items()
-                  if name != "heartbeat"]  # fmt: skip
+CATCH_UP_TASKS = [
+    entry["task"] for name, entry in app.conf.beat_schedule.items() if name != "heartbeat"
+]
 
 
 @worker_ready.connect

@@ -47,11 +47,13 @@ def measures_due_alerts(*, today=None):
                 continue
             name = INSTRUMENTS[code].name
             alert_raise(
-                patient=episode.patient, episode=episode, kind=Alert.Kind.MEASURE_DUE,
+                patient=episode.patient,
+                episode=episode,
+                kind=Alert.Kind.MEASURE_DUE,
                 title=f"{name} due (every {every} days)",
                 detail=f"Last given {last_day:%-d %b %Y}." if last_day else "Not given yet.",
                 dedupe_key=key,
                 action_url=reverse("patients:measure-new", args=[episode.patient_id, code]),
-            )  # fmt: skip
+            )
             counts["alerts"] += 1
     return counts

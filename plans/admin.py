@@ -46,10 +46,23 @@ class TreatmentPlanAdmin(AuditedModelAdmin, admin.ModelAdmin):
     search_fields = ("patient__mrn", "patient__legal_last_name")
     list_select_related = ("patient", "signed_by")
     fields = (
-        "patient", "episode", "version", "status", "summary", "signed_by", "signed_at",
-        "patient_ack_name", "patient_ack_at", "activated_at", "next_review_due", "ended_at",
-        "close_reason", "previous", "revision", "audit_trail",
-    )  # fmt: skip
+        "patient",
+        "episode",
+        "version",
+        "status",
+        "summary",
+        "signed_by",
+        "signed_at",
+        "patient_ack_name",
+        "patient_ack_at",
+        "activated_at",
+        "next_review_due",
+        "ended_at",
+        "close_reason",
+        "previous",
+        "revision",
+        "audit_trail",
+    )
     inlines = [ProblemInline]
 
     @admin.display(description="Audit trail")
@@ -70,9 +83,11 @@ class TreatmentPlanAdmin(AuditedModelAdmin, admin.ModelAdmin):
         """A draft's summary goes through the service (draft check, revision, audit)."""
         try:
             services.plan_update(
-                plan=obj, data={"summary": form.cleaned_data.get("summary", obj.summary)},
-                user=request.user, request=request,
-            )  # fmt: skip
+                plan=obj,
+                data={"summary": form.cleaned_data.get("summary", obj.summary)},
+                user=request.user,
+                request=request,
+            )
         except (ValidationError, ConflictError) as error:
             messages.error(request, f"Not saved: {error}")
 

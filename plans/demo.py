@@ -39,25 +39,41 @@ PROBLEMS = [
 def _build(plan, user, problems, today):
     for spec in problems:
         problem = services.problem_add(
-            plan=plan, user=user, data={"description": spec["problem"],
-                                        "diagnosis_code": spec["code"]})  # fmt: skip
+            plan=plan,
+            user=user,
+            data={"description": spec["problem"], "diagnosis_code": spec["code"]},
+        )
         goal = services.goal_add(
-            problem=problem, user=user,
-            data={"client_words": spec["goal"], "target_date": today + timedelta(days=60),
-                  "status": "in_progress"},
-        )  # fmt: skip
+            problem=problem,
+            user=user,
+            data={
+                "client_words": spec["goal"],
+                "target_date": today + timedelta(days=60),
+                "status": "in_progress",
+            },
+        )
         instrument, target = spec["measure"]
         objective = services.objective_add(
-            goal=goal, user=user,
-            data={"description": spec["objective"], "target_date": today + timedelta(days=45),
-                  "measure_instrument": instrument, "measure_target": target},
-        )  # fmt: skip
+            goal=goal,
+            user=user,
+            data={
+                "description": spec["objective"],
+                "target_date": today + timedelta(days=45),
+                "measure_instrument": instrument,
+                "measure_target": target,
+            },
+        )
         for modality, frequency, description in spec["interventions"]:
             services.intervention_add(
-                objective=objective, user=user,
-                data={"modality": modality, "frequency": frequency,
-                      "description": description, "responsible": user},
-            )  # fmt: skip
+                objective=objective,
+                user=user,
+                data={
+                    "modality": modality,
+                    "frequency": frequency,
+                    "description": description,
+                    "responsible": user,
+                },
+            )
 
 
 def _active_plan(episode, user, today, *, days_ago, problems=PROBLEMS):
@@ -68,8 +84,7 @@ def _active_plan(episode, user, today, *, days_ago, problems=PROBLEMS):
         data={"summary": "Motivated and insightful; needs structure to rebuild routine and mood."},
     )
     _build(plan, user, problems, today)
-    plan = services.plan_activate(plan=plan, user=user,
-                                  patient_ack_name=episode.patient.legal_name)  # fmt: skip
+    plan = services.plan_activate(plan=plan, user=user, patient_ack_name=episode.patient.legal_name)
     _backdate(plan, days_ago, episode.program.review_cadence_days)
     plan.refresh_from_db()
     return plan
@@ -78,9 +93,12 @@ def _active_plan(episode, user, today, *, days_ago, problems=PROBLEMS):
 def _backdate(plan, days_ago, cadence):
     when = timezone.now() - timedelta(days=days_ago)
     TreatmentPlan.objects.filter(pk=plan.pk).update(
-        signed_at=when, activated_at=when, patient_ack_at=when, created_at=when,
+        signed_at=when,
+        activated_at=when,
+        patient_ack_at=when,
+        created_at=when,
         next_review_due=timezone.localdate(when) + timedelta(days=cadence),
-    )  # fmt: skip
+    )
 
 
 def seed(*, password, stdout):
@@ -104,26 +122,33 @@ def seed(*, password, stdout):
     review = services.review_open(plan=v1, user=casey)
     objectives = list(v1.problems.first().goals.first().objectives.all())
     services.review_complete(
-        review=review, user=casey, decision="revise",
+        review=review,
+        user=casey,
+        decision="revise",
         summary="Mood improving (PHQ-9 19 → 14); sleep still poor. Add a sleep objective.",
         ratings={objectives[0].pk: (2, "Attending groups; activation plan half done.")},
-    )  # fmt: skip
+    )
     v2 = services.plan_revise(plan=v1, user=casey)
     services.plan_activate(plan=v2, user=casey, patient_ack_name=avery.patient.legal_name)
     _backdate(v2, 25, avery.program.review_cadence_days)
     PlanReview.objects.filter(pk=review.pk).update(completed_at=timezone.now() - timedelta(days=26))
     TreatmentPlan.objects.filter(pk=v1.pk).update(ended_at=timezone.now() - timedelta(days=25))
     safety = services.safety_plan_start(patient=avery.patient, user=casey)
-    services.safety_plan_update(plan=safety, user=casey, data={
-        "warning_signs": "Staying in bed past noon; not answering texts.",
-        "coping_strategies": "Walk the dog; shower and dress; music playlist.",
-        "distractions": "Coffee shop on Main St; sister's house.",
-        "help_contacts": "Partner (555-0141); friend Jo (555-0177).",
-        "environment_safety": "Medications kept by partner.",
-        "reasons_for_living": "My partner, my dog, my nieces.",
-    })  # fmt: skip
-    services.safety_plan_activate(plan=safety, user=casey,
-                                  patient_ack_name=avery.patient.legal_name)  # fmt: skip
+    services.safety_plan_update(
+        plan=safety,
+        user=casey,
+        data={
+            "warning_signs": "Staying in bed past noon; not answering texts.",
+            "coping_strategies": "Walk the dog; shower and dress; music playlist.",
+            "distractions": "Coffee shop on Main St; sister's house.",
+            "help_contacts": "Partner (555-0141); friend Jo (555-0177).",
+            "environment_safety": "Medications kept by partner.",
+            "reasons_for_living": "My partner, my dog, my nieces.",
+        },
+    )
+    services.safety_plan_activate(
+        plan=safety, user=casey, patient_ack_name=avery.patient.legal_name
+    )
 
     # Blake: a draft plan not yet signed (and a high risk alert without a safety plan).
     blake = episodes["Okafor"]
@@ -142,7 +167,9 @@ def seed(*, password, stdout):
     if hana is not None:
         _active_plan(hana, casey, today, days_ago=40)
         services.episode_discharge(
-            episode=hana, user=casey, reason="completed",
+            episode=hana,
+            user=casey,
+            reason="completed",
             aftercare={
                 "step_down_level": "OP",
                 "follow_up_appointments": "Weekly therapy with Dr Lee, Main St clinic; first "
@@ -154,7 +181,7 @@ def seed(*, password, stdout):
                 "crisis_resources": "988 Suicide & Crisis Lifeline: call or text 988\n"
                 "Emergency: 911",
             },
-        )  # fmt: skip
+        )
     stdout.write(
         f"  {TreatmentPlan.objects.count()} plan versions, "
         f"{PlanReview.objects.count()} reviews, {SafetyPlan.objects.count()} safety plans"

@@ -31,12 +31,16 @@ def reviews_open_due(*, today=None):
         if Alert.objects.filter(dedupe_key=key).exists():
             continue
         alert_raise(
-            patient=plan.patient, episode=plan.episode, kind=Alert.Kind.REVIEW_DUE,
+            patient=plan.patient,
+            episode=plan.episode,
+            kind=Alert.Kind.REVIEW_DUE,
             title=f"Plan review due {review.due_date:%-d %b %Y}",
             detail="The review is open and pre-filled with measures and progress since the "
             "last one.",
-            dedupe_key=key, action_url=review.get_absolute_url(), source=review,
-        )  # fmt: skip
+            dedupe_key=key,
+            action_url=review.get_absolute_url(),
+            source=review,
+        )
         counts["alerts"] += 1
     return counts
 
@@ -57,11 +61,14 @@ def reviews_flag_overdue(*, today=None):
             continue
         review = PlanReview.objects.filter(plan=plan, status="open").first()
         alert_raise(
-            patient=plan.patient, episode=plan.episode, kind=Alert.Kind.REVIEW_OVERDUE,
+            patient=plan.patient,
+            episode=plan.episode,
+            kind=Alert.Kind.REVIEW_OVERDUE,
             title=f"Plan review overdue since {plan.next_review_due:%-d %b %Y}",
             detail="Flagged for supervisors: the plan has not been reviewed on time.",
-            priority=Alert.Priority.HIGH, dedupe_key=key,
+            priority=Alert.Priority.HIGH,
+            dedupe_key=key,
             action_url=review.get_absolute_url() if review else plan.get_absolute_url(),
-        )  # fmt: skip
+        )
         counts["alerts"] += 1
     return counts

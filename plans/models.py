@@ -89,9 +89,10 @@ class TreatmentPlan(VersionedDocument):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
     )
     summary = models.TextField(
-        "clinical summary", blank=True,
+        "clinical summary",
+        blank=True,
         help_text="Formulation: strengths, needs, abilities and preferences in brief.",
-    )  # fmt: skip
+    )
     next_review_due = models.DateField(null=True, blank=True, db_index=True)
     close_reason = models.CharField(max_length=200, blank=True)
 
@@ -119,9 +120,11 @@ class Problem(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     description = models.TextField()
     diagnosis_code = models.CharField(
-        "linked diagnosis", max_length=10, blank=True,
+        "linked diagnosis",
+        max_length=10,
+        blank=True,
         help_text="An ICD-10 code from the intake assessment.",
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["plan", "position", "pk"]
@@ -157,9 +160,10 @@ class Objective(models.Model):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="objectives")
     lineage = models.UUIDField(
-        default=uuid.uuid4, db_index=True,
+        default=uuid.uuid4,
+        db_index=True,
         help_text="The same objective across plan versions; progress entries follow it.",
-    )  # fmt: skip
+    )
     position = models.PositiveSmallIntegerField(default=0)
     description = models.TextField()
     target_date = models.DateField()
@@ -201,9 +205,11 @@ class Intervention(models.Model):
     description = models.TextField(blank=True)
     frequency = models.CharField(max_length=80, help_text="e.g. 3 groups a week")
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="responsible staff",
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["objective", "position", "pk"]
@@ -318,16 +324,22 @@ class SafetyPlan(VersionedDocument):
     )
     help_contacts = models.TextField("4. People I can ask for help", blank=True)
     professional_contacts = models.TextField(
-        "5. Professionals and agencies to contact in a crisis", blank=True,
+        "5. Professionals and agencies to contact in a crisis",
+        blank=True,
         default="988 Suicide & Crisis Lifeline: call or text 988\nEmergency: 911",
-    )  # fmt: skip
+    )
     environment_safety = models.TextField("6. Making the environment safe", blank=True)
     reasons_for_living = models.TextField("Reasons for living", blank=True)
 
     SECTIONS = (
-        "warning_signs", "coping_strategies", "distractions", "help_contacts",
-        "professional_contacts", "environment_safety", "reasons_for_living",
-    )  # fmt: skip
+        "warning_signs",
+        "coping_strategies",
+        "distractions",
+        "help_contacts",
+        "professional_contacts",
+        "environment_safety",
+        "reasons_for_living",
+    )
 
     class Meta:
         ordering = ["patient", "-version"]
@@ -379,8 +391,12 @@ class AftercarePlan(models.Model):
 
     objects = PatientScopedQuerySet.as_manager()
 
-    REQUIRED = ("step_down_level", "follow_up_appointments", "relapse_prevention",
-                "crisis_resources")  # fmt: skip
+    REQUIRED = (
+        "step_down_level",
+        "follow_up_appointments",
+        "relapse_prevention",
+        "crisis_resources",
+    )
 
     def __str__(self):
         return f"Aftercare plan for {self.patient}"

@@ -46,9 +46,13 @@ CREATE, UPDATE, DELETE = (
 
 def _audit(action, obj, *, user, request=None, detail=""):
     audit_record(
-        action=action, request=request, user=user, obj=obj,
-        patient_id=obj.audit_patient_id, detail=detail[:300],
-    )  # fmt: skip
+        action=action,
+        request=request,
+        user=user,
+        obj=obj,
+        patient_id=obj.audit_patient_id,
+        detail=detail[:300],
+    )
 
 
 def _require_clinical(user, doing):
@@ -105,9 +109,12 @@ def plan_start(*, episode, user, request=None):
     if active:
         return plan_revise(plan=active, user=user, request=request)
     plan = TreatmentPlan.objects.create(
-        episode=episode, patient_id=episode.patient_id, version=1, created_by=user,
+        episode=episode,
+        patient_id=episode.patient_id,
+        version=1,
+        created_by=user,
         updated_by=user,
-    )  # fmt: skip
+    )
     _audit(CREATE, plan, user=user, request=request, detail="version 1")
     return plan
 
@@ -146,8 +153,9 @@ def problem_add(*, plan, data, user, revision=None, request=None):
 
 @transaction.atomic
 def goal_add(*, problem, data, user, revision=None, request=None):
-    return _add(Goal, problem.plan, problem=problem, user=user, revision=revision,
-                request=request, **data)  # fmt: skip
+    return _add(
+        Goal, problem.plan, problem=problem, user=user, revision=revision, request=request, **data
+    )
 
 
 def _check_measure(code, target):
@@ -180,8 +188,15 @@ def objective_add(*, goal, data, user, revision=None, request=None):
 @transaction.atomic
 def intervention_add(*, objective, data, user, revision=None, request=None):
     plan = objective.goal.problem.plan
-    return _add(Intervention, plan, objective=objective, user=user, revision=revision,
-                request=request, **data)  # fmt: skip
+    return _add(
+        Intervention,
+        plan,
+        objective=objective,
+        user=user,
+        revision=revision,
+        request=request,
+        **data,
+    )
 
 
 def plan_of(item):
@@ -199,8 +214,10 @@ def item_update(*, item, data, user, revision=None, request=None):
     """Change one problem, goal, objective or intervention of a draft."""
     plan = _lock_draft(plan_of(item), revision)
     if isinstance(item, Objective):
-        _check_measure(data.get("measure_instrument", item.measure_instrument),
-                       data.get("measure_target", item.measure_target))  # fmt: skip
+        _check_measure(
+            data.get("measure_instrument", item.measure_instrument),
+            data.get("measure_target", item.measure_target),
+        )
     for field, value in data.items():
         setattr(item, field, value)
     item.full_clean()
@@ -232,8 +249,9 @@ def item_remove(*, item, user, revision=None, request=None):
 
 
 @transaction.atomic
-def plan_activate(*, plan, user, patient_ack_name, patient_ack_at=None, revision=None,
-                  request=None):  # fmt: skip
+def plan_activate(
+    *, plan, user, patient_ack_name, patient_ack_at=None, revision=None, request=None
+):
     """Sign and activate a draft: it needs a goal, the clinician's signature and the patient's
     acknowledgement. The plan it revises is superseded; the next review follows the cadence."""
     _require_clinical(user, "sign treatment plans")
@@ -258,8 +276,13 @@ def plan_activate(*, plan, user, patient_ack_name, patient_ack_at=None, revision
         previous.ended_at = now
         previous.save(update_fields=["status", "ended_at", "updated_at"])
         PlanReview.objects.filter(plan=previous, status=PlanReview.Status.OPEN).update(plan=plan)
-        _audit(UPDATE, previous, user=user, request=request,
-               detail=f"superseded by version {plan.version}")  # fmt: skip
+        _audit(
+            UPDATE,
+            previous,
+            user=user,
+            request=request,
+            detail=f"superseded by version {plan.version}",
+        )
     plan.status = TreatmentPlan.Status.ACTIVE
     plan.signed_by = user
     plan.signed_at = now
@@ -288,9 +311,14 @@ def plan_revise(*, plan, user, request=None):
         return existing
     latest = TreatmentPlan.objects.filter(episode_id=plan.episode_id).aggregate(m=Max("version"))
     draft = TreatmentPlan.objects.create(
-        episode_id=plan.episode_id, patient_id=plan.patient_id, version=latest["m"] + 1,
-        previous=plan, summary=plan.summary, created_by=user, updated_by=user,
-    )  # fmt: skip
+        episode_id=plan.episode_id,
+        patient_id=plan.patient_id,
+        version=latest["m"] + 1,
+        previous=plan,
+        summary=plan.summary,
+        created_by=user,
+        updated_by=user,
+    )
     for problem in plan.problems.prefetch_related("goals__objectives__interventions"):
         goals = list(problem.goals.all())
         problem.pk, problem.plan = None, draft
@@ -331,9 +359,11 @@ def require_aftercare(episode):
     aftercare = AftercarePlan.objects.filter(episode=episode).first()
     if aftercare is None:
         raise ValidationError(
-            {"aftercare": "Write the aftercare plan before discharging (step-down care, "
-             "follow-up, relapse prevention, crisis resources)."}
-        )  # fmt: skip
+            {
+                "aftercare": "Write the aftercare plan before discharging (step-down care, "
+                "follow-up, relapse prevention, crisis resources)."
+            }
+        )
     missing = aftercare.missing()
     if missing:
         raise ValidationError(
@@ -345,16 +375,31 @@ def require_aftercare(episode):
 
 
 @transaction.atomic
-def progress_record(*, objective, rating, user, note="", session_ref=None, review=None,
-                    recorded_at=None, request=None):  # fmt: skip
+def progress_record(
+    *,
+    objective,
+    rating,
+    user,
+    note="",
+    session_ref=None,
+    review=None,
+    recorded_at=None,
+    request=None,
+):
     if rating not in ProgressEntry.Rating.values:
         raise ValidationError({"rating": "Choose a rating from 0 (no progress) to 4 (met)."})
     plan = objective.goal.problem.plan
     entry = ProgressEntry.objects.create(
-        objective=objective, lineage=objective.lineage, patient_id=plan.patient_id,
-        rating=rating, note=note.strip(), session_ref=session_ref, review=review,
-        recorded_by=user, recorded_at=recorded_at or timezone.now(),
-    )  # fmt: skip
+        objective=objective,
+        lineage=objective.lineage,
+        patient_id=plan.patient_id,
+        rating=rating,
+        note=note.strip(),
+        session_ref=session_ref,
+        review=review,
+        recorded_by=user,
+        recorded_at=recorded_at or timezone.now(),
+    )
     _audit(CREATE, entry, user=user, request=request)
     return entry
 
@@ -383,8 +428,11 @@ def measure_progress(plan, objectives=None):
     progress = {}
     for objective in tied:
         series = [r for r in results if r["instrument"] == objective.measure_instrument]
-        since = [r for r in series if admitted is None or
-                 timezone.localdate(r["administered_at"]) >= admitted]  # fmt: skip
+        since = [
+            r
+            for r in series
+            if admitted is None or timezone.localdate(r["administered_at"]) >= admitted
+        ]
         before = [r for r in series if r not in since]
         baseline = since[0] if since else (before[-1] if before else None)
         latest = series[-1] if series else None
@@ -418,11 +466,12 @@ def measure_progress(plan, objectives=None):
 
 def _review_period_start(plan):
     last = (
-        PlanReview.objects.filter(plan__episode_id=plan.episode_id,
-                                  status=PlanReview.Status.COMPLETED)
+        PlanReview.objects.filter(
+            plan__episode_id=plan.episode_id, status=PlanReview.Status.COMPLETED
+        )
         .order_by("-completed_at")
         .first()
-    )  # fmt: skip
+    )
     if last:
         return timezone.localdate(last.completed_at)
     return timezone.localdate(plan.activated_at or plan.created_at)
@@ -445,9 +494,12 @@ def review_prefill(plan, period_start):
             entry["before"] = row["total_score"]
         else:
             entry["during"].append(
-                {"date": timezone.localdate(row["administered_at"]).isoformat(),
-                 "total": row["total_score"], "severity": row["severity"]}
-            )  # fmt: skip
+                {
+                    "date": timezone.localdate(row["administered_at"]).isoformat(),
+                    "total": row["total_score"],
+                    "severity": row["severity"],
+                }
+            )
     trends = []
     for code, entry in measures.items():
         during = entry["during"]
@@ -455,11 +507,18 @@ def review_prefill(plan, period_start):
             continue
         first = entry["before"] if entry["before"] is not None else during[0]["total"]
         last = during[-1]["total"]
-        trends.append({
-            "instrument": code, "name": entry["name"], "from": first, "to": last,
-            "change": last - first, "count": len(during), "latest_severity":
-            during[-1]["severity"], "results": during,
-        })  # fmt: skip
+        trends.append(
+            {
+                "instrument": code,
+                "name": entry["name"],
+                "from": first,
+                "to": last,
+                "change": last - first,
+                "count": len(during),
+                "latest_severity": during[-1]["severity"],
+                "results": during,
+            }
+        )
     objectives = Objective.objects.filter(goal__problem__plan=plan).select_related("goal")
     lineages = [o.lineage for o in objectives]
     entries = ProgressEntry.objects.filter(lineage__in=lineages, recorded_at__gte=start)
@@ -470,16 +529,22 @@ def review_prefill(plan, period_start):
     progress = []
     for objective in objectives:
         mine = by_lineage.get(objective.lineage, [])
-        progress.append({
-            "objective": objective.pk, "description": objective.description,
-            "entries": len(mine),
-            "sessions": len({e.session_ref for e in mine if e.session_ref}),
-            "latest_rating": mine[-1].get_rating_display() if mine else None,
-            "measure": {k: v for k, v in measured.get(objective.pk, {}).items()
-                        if k not in ("points", "latest_at")} or None,
-        })  # fmt: skip
-    prefill = {"period_start": period_start.isoformat(), "measures": trends,
-               "objectives": progress}  # fmt: skip
+        progress.append(
+            {
+                "objective": objective.pk,
+                "description": objective.description,
+                "entries": len(mine),
+                "sessions": len({e.session_ref for e in mine if e.session_ref}),
+                "latest_rating": mine[-1].get_rating_display() if mine else None,
+                "measure": {
+                    k: v
+                    for k, v in measured.get(objective.pk, {}).items()
+                    if k not in ("points", "latest_at")
+                }
+                or None,
+            }
+        )
+    prefill = {"period_start": period_start.isoformat(), "measures": trends, "objectives": progress}
     for hook in review_prefill_hooks:  # e.g. sessions adds attendance and hours
         prefill.update(hook(plan, period_start))
     return prefill
@@ -496,10 +561,15 @@ def review_open(*, plan, user=None, request=None):
         return review
     start = _review_period_start(plan)
     review, created = PlanReview.objects.get_or_create(
-        plan=plan, due_date=plan.next_review_due,
-        defaults={"patient_id": plan.patient_id, "period_start": start, "opened_by": user,
-                  "prefill": review_prefill(plan, start)},
-    )  # fmt: skip
+        plan=plan,
+        due_date=plan.next_review_due,
+        defaults={
+            "patient_id": plan.patient_id,
+            "period_start": start,
+            "opened_by": user,
+            "prefill": review_prefill(plan, start),
+        },
+    )
     if created:
         _audit(CREATE, review, user=user, request=request, detail=f"due {review.due_date}")
     return review
@@ -531,8 +601,14 @@ def review_complete(*, review, decision, user, summary="", ratings=None, request
     if errors:
         raise ValidationError(errors)
     for objective_id, (rating, comment) in (ratings or {}).items():
-        progress_record(objective=objectives[objective_id], rating=rating, note=comment or "",
-                        user=user, review=review, request=request)  # fmt: skip
+        progress_record(
+            objective=objectives[objective_id],
+            rating=rating,
+            note=comment or "",
+            user=user,
+            review=review,
+            request=request,
+        )
     now = timezone.now()
     review.status = PlanReview.Status.COMPLETED
     review.decision = decision
@@ -542,9 +618,10 @@ def review_complete(*, review, decision, user, summary="", ratings=None, request
     review.save()
     plan = review.plan
     plan.next_review_due = review_due_after(
-        review.due_date, plan.episode.program.review_cadence_days,
+        review.due_date,
+        plan.episode.program.review_cadence_days,
         not_before=timezone.localdate(now),
-    )  # fmt: skip
+    )
     plan.save(update_fields=["next_review_due", "updated_at"])
     _audit(UPDATE, review, user=user, request=request, detail=f"completed: {decision}")
     return review
@@ -561,11 +638,13 @@ def safety_plan_needed(patient):
     """An open moderate or high risk alert and no active safety plan."""
     return (
         Alert.objects.filter(
-            patient=patient, kind=Alert.Kind.RISK, status=Alert.Status.OPEN,
+            patient=patient,
+            kind=Alert.Kind.RISK,
+            status=Alert.Status.OPEN,
             risk_level__in=["moderate", "high"],
         ).exists()
         and not SafetyPlan.objects.filter(patient=patient, status="active").exists()
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -580,8 +659,9 @@ def safety_plan_start(*, patient, user, request=None):
         raise ValidationError("The patient has no episode of care.")
     active = current_safety_plan(patient)
     latest = SafetyPlan.objects.filter(patient=patient).aggregate(m=Max("version"))["m"] or 0
-    draft = SafetyPlan(patient=patient, episode=episode, version=latest + 1, created_by=user,
-                       updated_by=user)  # fmt: skip
+    draft = SafetyPlan(
+        patient=patient, episode=episode, version=latest + 1, created_by=user, updated_by=user
+    )
     if active:
         for name in SafetyPlan.SECTIONS:
             setattr(draft, name, getattr(active, name))
@@ -659,6 +739,10 @@ def episode_discharge(*, episode, aftercare, reason, user, discharge_date=None, 
     _require_clinical(user, "discharge patients")
     aftercare_save(episode=episode, data=aftercare, user=user, request=request)
     return patient_services.episode_transition(
-        episode=episode, to_status=Episode.Status.DISCHARGED, user=user, request=request,
-        discharge_reason=reason, discharge_date=discharge_date,
-    )  # fmt: skip
+        episode=episode,
+        to_status=Episode.Status.DISCHARGED,
+        user=user,
+        request=request,
+        discharge_reason=reason,
+        discharge_date=discharge_date,
+    )

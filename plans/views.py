@@ -45,8 +45,12 @@ from plans.models import (
     TreatmentPlan,
 )
 
-ITEM_MODELS = {"problem": Problem, "goal": Goal, "objective": Objective,
-               "intervention": Intervention}  # fmt: skip
+ITEM_MODELS = {
+    "problem": Problem,
+    "goal": Goal,
+    "objective": Objective,
+    "intervention": Intervention,
+}
 CHILD_OF = {"problem": None, "goal": "problem", "objective": "goal", "intervention": "objective"}
 
 
@@ -93,8 +97,13 @@ class ClinicalPatientMixin(LoginRequiredMixin, AuditedViewMixin):
 
     def chart_context(self, **extra):
         patient = self.setup_patient()
-        return {**chart_header(patient), "patient": patient, "tab": self.tab, "clinical": True,
-                **extra}  # fmt: skip
+        return {
+            **chart_header(patient),
+            "patient": patient,
+            "tab": self.tab,
+            "clinical": True,
+            **extra,
+        }
 
 
 class PlanObjectMixin(ClinicalPatientMixin):
@@ -203,19 +212,28 @@ class PlanEditor(PlanObjectMixin, TemplateView):
         plan = self.setup_plan()  # inside the audit wrapper: a refusal is recorded
         if not plan.is_draft:
             status = plan.get_status_display().lower()
-            messages.info(request, f"Version {plan.version} is {status} and cannot be "
-                          "edited. Revise it to make a new draft.")  # fmt: skip
+            messages.info(
+                request,
+                f"Version {plan.version} is {status} and cannot be "
+                "edited. Revise it to make a new draft.",
+            )
             return redirect(plan.get_absolute_url())
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, summary_form=None, **kwargs):
         plan = self.setup_plan()
         context = super().get_context_data(**kwargs)
-        context.update(self.chart_context(
-            plan=plan, problems=plan_tree(plan), editable=True,
-            summary_form=summary_form or PlanSummaryForm(
-                instance=plan, initial={"revision": plan.revision}, prefix="summary"),
-        ))  # fmt: skip
+        context.update(
+            self.chart_context(
+                plan=plan,
+                problems=plan_tree(plan),
+                editable=True,
+                summary_form=summary_form
+                or PlanSummaryForm(
+                    instance=plan, initial={"revision": plan.revision}, prefix="summary"
+                ),
+            )
+        )
         return context
 
     def post(self, request, plan_pk):
@@ -224,18 +242,25 @@ class PlanEditor(PlanObjectMixin, TemplateView):
         if form.is_valid():
             try:
                 plan = services.plan_update(
-                    plan=plan, data={"summary": form.cleaned_data["summary"]},
-                    revision=form.cleaned_data["revision"], user=request.user, request=request,
-                )  # fmt: skip
+                    plan=plan,
+                    data={"summary": form.cleaned_data["summary"]},
+                    revision=form.cleaned_data["revision"],
+                    user=request.user,
+                    request=request,
+                )
             except (ValidationError, ConflictError) as error:
                 add_errors(form, error)
         if request.htmx:
             saved = not form.errors
             if saved:
-                form = PlanSummaryForm(instance=plan, initial={"revision": plan.revision},
-                                       prefix="summary")  # fmt: skip
-            return render(request, "plans/_summary_form.html",
-                          {"plan": plan, "summary_form": form, "saved": saved})  # fmt: skip
+                form = PlanSummaryForm(
+                    instance=plan, initial={"revision": plan.revision}, prefix="summary"
+                )
+            return render(
+                request,
+                "plans/_summary_form.html",
+                {"plan": plan, "summary_form": form, "saved": saved},
+            )
         if form.errors:
             return self.render_to_response(self.get_context_data(summary_form=form))
         messages.success(request, "Summary saved.")
@@ -271,16 +296,24 @@ class ItemAdd(PlanObjectMixin, TemplateView):
 
     def make_form(self, data=None):
         plan = self.plan
-        kwargs = {"prefix": f"new-{self.kind}-{self.kwargs.get('parent_pk', 0)}",
-                  "initial": {"revision": plan.revision}}  # fmt: skip
+        kwargs = {
+            "prefix": f"new-{self.kind}-{self.kwargs.get('parent_pk', 0)}",
+            "initial": {"revision": plan.revision},
+        }
         if self.kind == "problem":
             kwargs["diagnoses"] = _diagnoses(plan)
         return ITEM_FORMS[self.kind](data, **kwargs)
 
     def form_context(self, form):
         container = f"add-{self.kind}" + (f"-{self.parent.pk}" if self.parent else "")
-        return {"plan": self.plan, "form": form, "kind": self.kind, "parent": self.parent,
-                "action": self.request.path, "container_id": container}  # fmt: skip
+        return {
+            "plan": self.plan,
+            "form": form,
+            "kind": self.kind,
+            "parent": self.parent,
+            "action": self.request.path,
+            "container_id": container,
+        }
 
     def get(self, request, *args, **kwargs):
         self.setup_item()
@@ -300,8 +333,9 @@ class ItemAdd(PlanObjectMixin, TemplateView):
                 "goal": lambda: services.goal_add(problem=self.parent, data=data, **common),
                 "objective": lambda: services.objective_add(goal=self.parent, data=data, **common),
                 "intervention": lambda: services.intervention_add(
-                    objective=self.parent, data=data, **common),
-            }  # fmt: skip
+                    objective=self.parent, data=data, **common
+                ),
+            }
             common = {"user": request.user, "revision": revision, "request": request}
             try:
                 add[self.kind]()
@@ -320,9 +354,11 @@ class ItemAdd(PlanObjectMixin, TemplateView):
 def tree_response(request, plan, error=""):
     plan.refresh_from_db()
     if request.htmx:
-        return render(request, "plans/_tree_response.html",
-                      {"plan": plan, "problems": plan_tree(plan), "editable": True,
-                       "tree_error": error})  # fmt: skip
+        return render(
+            request,
+            "plans/_tree_response.html",
+            {"plan": plan, "problems": plan_tree(plan), "editable": True, "tree_error": error},
+        )
     if error:
         messages.error(request, error)
     return redirect("plans:edit", plan_pk=plan.pk)
@@ -340,9 +376,13 @@ class ItemRemove(PlanObjectMixin, View):
         try:
             services.item_remove(item=item, user=request.user, revision=revision, request=request)
         except (ValidationError, ConflictError) as error:
-            return tree_response(request, plan, error=" ".join(
-                getattr(error, "messages", [str(error)])) if isinstance(
-                error, ValidationError) else str(error))  # fmt: skip
+            return tree_response(
+                request,
+                plan,
+                error=" ".join(getattr(error, "messages", [str(error)]))
+                if isinstance(error, ValidationError)
+                else str(error),
+            )
         return tree_response(request, plan)
 
 
@@ -363,8 +403,9 @@ class ProgressAdd(PlanObjectMixin, TemplateView):
     def get_context_data(self, form=None, **kwargs):
         objective = self.setup_objective()
         context = super().get_context_data(**kwargs)
-        context.update(self.chart_context(plan=self.plan, objective=objective,
-                                          form=form or ProgressForm()))  # fmt: skip
+        context.update(
+            self.chart_context(plan=self.plan, objective=objective, form=form or ProgressForm())
+        )
         return context
 
     def post(self, request, plan_pk, objective_pk):
@@ -373,9 +414,12 @@ class ProgressAdd(PlanObjectMixin, TemplateView):
         if form.is_valid():
             try:
                 services.progress_record(
-                    objective=objective, rating=int(form.cleaned_data["rating"]),
-                    note=form.cleaned_data["note"], user=request.user, request=request,
-                )  # fmt: skip
+                    objective=objective,
+                    rating=int(form.cleaned_data["rating"]),
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                    request=request,
+                )
             except ValidationError as error:
                 add_errors(form, error)
         if form.errors:
@@ -409,11 +453,13 @@ class PlanSign(PlanObjectMixin, TemplateView):
         if form.is_valid():
             try:
                 services.plan_activate(
-                    plan=plan, user=request.user,
+                    plan=plan,
+                    user=request.user,
                     patient_ack_name=form.cleaned_data["patient_ack_name"],
                     patient_ack_at=form.cleaned_data["patient_ack_at"],
-                    revision=form.cleaned_data["revision"], request=request,
-                )  # fmt: skip
+                    revision=form.cleaned_data["revision"],
+                    request=request,
+                )
             except (ValidationError, ConflictError) as error:
                 add_errors(form, error)
         if form.errors:
@@ -436,12 +482,16 @@ def plan_lines(plan):
             lines.append(f"  Goal: “{goal.client_words}” ({goal.get_status_display()}{target})")
             for objective in goal.objectives.all():
                 measure = f" — {objective.measure_label}" if objective.measure_instrument else ""
-                lines.append(f"    Objective: {objective.description}, by "
-                             f"{objective.target_date:%-d %b %Y}{measure}")  # fmt: skip
+                lines.append(
+                    f"    Objective: {objective.description}, by "
+                    f"{objective.target_date:%-d %b %Y}{measure}"
+                )
                 for i in objective.interventions.all():
-                    lines.append(f"      Intervention: {i.get_modality_display()}, {i.frequency}, "
-                                 f"{i.responsible.display_name}"
-                                 + (f" — {i.description}" if i.description else ""))  # fmt: skip
+                    lines.append(
+                        f"      Intervention: {i.get_modality_display()}, {i.frequency}, "
+                        f"{i.responsible.display_name}"
+                        + (f" — {i.description}" if i.description else "")
+                    )
     return lines
 
 
@@ -527,11 +577,14 @@ class ReviewDetail(ClinicalPatientMixin, TemplateView):
         review = self.setup_review()
         context = super().get_context_data(**kwargs)
         objectives = self.objectives()
-        context.update(self.chart_context(
-            review=review, prefill=review.prefill,
-            form=form or ReviewForm(objectives=objectives),
-            entries=list(review.progress.select_related("objective", "recorded_by")),
-        ))  # fmt: skip
+        context.update(
+            self.chart_context(
+                review=review,
+                prefill=review.prefill,
+                form=form or ReviewForm(objectives=objectives),
+                entries=list(review.progress.select_related("objective", "recorded_by")),
+            )
+        )
         return context
 
     def post(self, request, review_pk):
@@ -540,10 +593,13 @@ class ReviewDetail(ClinicalPatientMixin, TemplateView):
         if form.is_valid():
             try:
                 services.review_complete(
-                    review=review, decision=form.cleaned_data["decision"],
-                    summary=form.cleaned_data["summary"], ratings=form.ratings(),
-                    user=request.user, request=request,
-                )  # fmt: skip
+                    review=review,
+                    decision=form.cleaned_data["decision"],
+                    summary=form.cleaned_data["summary"],
+                    ratings=form.ratings(),
+                    user=request.user,
+                    request=request,
+                )
             except (ValidationError, ConflictError) as error:
                 add_errors(form, error)
         if form.errors:
@@ -568,12 +624,14 @@ class SafetyPlanPage(ClinicalPatientMixin, TemplateView):
         patient = self.setup_patient()
         context = super().get_context_data(**kwargs)
         versions = list(SafetyPlan.objects.filter(patient=patient).select_related("signed_by"))
-        context.update(self.chart_context(
-            versions=versions,
-            active=next((v for v in versions if v.status == "active"), None),
-            draft=next((v for v in versions if v.status == "draft"), None),
-            needed=services.safety_plan_needed(patient),
-        ))  # fmt: skip
+        context.update(
+            self.chart_context(
+                versions=versions,
+                active=next((v for v in versions if v.status == "active"), None),
+                draft=next((v for v in versions if v.status == "draft"), None),
+                needed=services.safety_plan_needed(patient),
+            )
+        )
         return context
 
     def post(self, request, pk):
@@ -599,13 +657,20 @@ class SafetyPlanEdit(ClinicalPatientMixin, TemplateView):
     def get_context_data(self, form=None, sign_form=None, **kwargs):
         draft = self.setup_draft()
         context = super().get_context_data(**kwargs)
-        context.update(self.chart_context(
-            draft=draft,
-            form=form or SafetyPlanForm(instance=draft, initial={"revision": draft.revision}),
-            sign_form=sign_form or SafetySignForm(
-                initial={"revision": draft.revision, "patient_ack_name": self.patient.legal_name},
-                prefix="sign"),
-        ))  # fmt: skip
+        context.update(
+            self.chart_context(
+                draft=draft,
+                form=form or SafetyPlanForm(instance=draft, initial={"revision": draft.revision}),
+                sign_form=sign_form
+                or SafetySignForm(
+                    initial={
+                        "revision": draft.revision,
+                        "patient_ack_name": self.patient.legal_name,
+                    },
+                    prefix="sign",
+                ),
+            )
+        )
         return context
 
     def post(self, request, pk):
@@ -617,19 +682,24 @@ class SafetyPlanEdit(ClinicalPatientMixin, TemplateView):
         if form.is_valid():
             try:
                 draft = services.safety_plan_update(
-                    plan=draft, data=form.cleaned_data, revision=form.cleaned_data["revision"],
-                    user=request.user, request=request,
-                )  # fmt: skip
+                    plan=draft,
+                    data=form.cleaned_data,
+                    revision=form.cleaned_data["revision"],
+                    user=request.user,
+                    request=request,
+                )
                 updated = True
             except (ValidationError, ConflictError) as error:
                 add_errors(form, error)
         if updated and signing and sign_form.is_valid():
             try:
                 services.safety_plan_activate(
-                    plan=draft, user=request.user,
+                    plan=draft,
+                    user=request.user,
                     patient_ack_name=sign_form.cleaned_data["patient_ack_name"],
-                    revision=draft.revision, request=request,
-                )  # fmt: skip
+                    revision=draft.revision,
+                    request=request,
+                )
             except (ValidationError, ConflictError) as error:
                 sign_errors = getattr(error, "message_dict", None) or {None: [str(error)]}
         if not updated or (signing and (sign_form.errors or sign_errors)):
@@ -669,8 +739,9 @@ class Discharge(ClinicalPatientMixin, TemplateView):
         episode = self.setup_episode()
         context = super().get_context_data(**kwargs)
         if form is None and episode is not None:
-            aftercare = getattr(episode, "aftercare", None) if hasattr(episode, "aftercare") \
-                else None  # fmt: skip
+            aftercare = (
+                getattr(episode, "aftercare", None) if hasattr(episode, "aftercare") else None
+            )
             form = DischargeForm(
                 instance=aftercare,
                 initial={"step_down_level": "OP", "discharge_date": timezone.localdate()},
@@ -687,15 +758,20 @@ class Discharge(ClinicalPatientMixin, TemplateView):
         if form.is_valid():
             try:
                 services.episode_discharge(
-                    episode=episode, aftercare=form.aftercare_data(),
+                    episode=episode,
+                    aftercare=form.aftercare_data(),
                     reason=form.cleaned_data["reason"],
                     discharge_date=form.cleaned_data["discharge_date"],
-                    user=request.user, request=request,
-                )  # fmt: skip
+                    user=request.user,
+                    request=request,
+                )
             except (ValidationError, ConflictError) as error:
                 add_errors(form, error)
         if form.errors:
             return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, f"{self.patient.display_name} discharged; the aftercare plan "
-                         "is recorded and the treatment plan is closed.")  # fmt: skip
+        messages.success(
+            request,
+            f"{self.patient.display_name} discharged; the aftercare plan "
+            "is recorded and the treatment plan is closed.",
+        )
         return redirect("patients:chart", pk=self.patient.pk)

@@ -113,8 +113,16 @@ class StepDownAdmin(ReadOnlyAdmin):
 class ReminderDeliveryAdmin(ReadOnlyAdmin):
     """What was sent, when, how, and failures after their retries."""
 
-    list_display = ("session", "patient", "lead_hours", "channel", "status", "attempts",
-                    "sent_at", "last_error")  # fmt: skip
+    list_display = (
+        "session",
+        "patient",
+        "lead_hours",
+        "channel",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    )
     list_filter = ("status", "channel", "lead_hours")
     list_select_related = ("session__group", "patient")
     search_fields = ("patient__mrn", "patient__legal_last_name", "to")

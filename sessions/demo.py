@@ -15,15 +15,35 @@ from sessions.models import Attendance, ProgressNote, TherapyGroup, TherapySessi
 
 GROUPS = [
     # name, program name, kind, weekdays, start, minutes, facilitators
-    ("Morning IOP Group", "Adult Mental Health IOP", "process", [0, 2, 4], time(9), 180,
-     ["clinician"]),
-    ("DBT Skills Group", "Adult Mental Health IOP", "dbt_skills", [1, 3], time(9), 180,
-     ["clinician2", "clinician"]),
-    ("Recovery Skills Group", "Substance Use IOP", "relapse_prevention", [0, 2, 4], time(13),
-     180, ["clinician"]),
-    ("Teen Skills Group", "Adolescent IOP", "dbt_skills", [1, 3], time(15), 120,
-     ["clinician2"]),
-]  # fmt: skip
+    (
+        "Morning IOP Group",
+        "Adult Mental Health IOP",
+        "process",
+        [0, 2, 4],
+        time(9),
+        180,
+        ["clinician"],
+    ),
+    (
+        "DBT Skills Group",
+        "Adult Mental Health IOP",
+        "dbt_skills",
+        [1, 3],
+        time(9),
+        180,
+        ["clinician2", "clinician"],
+    ),
+    (
+        "Recovery Skills Group",
+        "Substance Use IOP",
+        "relapse_prevention",
+        [0, 2, 4],
+        time(13),
+        180,
+        ["clinician"],
+    ),
+    ("Teen Skills Group", "Adolescent IOP", "dbt_skills", [1, 3], time(15), 120, ["clinician2"]),
+]
 
 TOPICS = [
     "behavioural activation and scheduling pleasant activities",
@@ -77,25 +97,34 @@ def seed(*, password, stdout):
         if program not in programs:
             continue
         group = TherapyGroup.objects.create(
-            name=name, program=programs[program], kind=kind, schedule_days=days,
-            start_time=start, duration_minutes=minutes, capacity=12,
+            name=name,
+            program=programs[program],
+            kind=kind,
+            schedule_days=days,
+            start_time=start,
+            duration_minutes=minutes,
+            capacity=12,
             location="Group room " + "ABCD"[len(groups)],
-        )  # fmt: skip
+        )
         group.facilitators.set([users[f] for f in facilitators if f in users])
         groups.append(group)
         for episode in Episode.objects.filter(program=group.program, status="active"):
-            services.group_enroll(group=group, episode=episode, user=users["clinician"],
-                                  start_date=first_monday)  # fmt: skip
+            services.group_enroll(
+                group=group, episode=episode, user=users["clinician"], start_date=first_monday
+            )
     made = services.group_schedule_generate(start=first_monday, weeks=11)
 
     # A planned step-down for Carmen two weeks ago: below the minimum, but not non-attendance.
     carmen = Episode.objects.filter(patient__legal_last_name="Silva", status="active").first()
     step_week = services.week_start(today) - timedelta(weeks=2)
     if carmen:
-        services.step_down_record(episode=carmen, starts_on=step_week,
-                                  ends_on=step_week + timedelta(days=6),
-                                  reason="Planned week with family out of state.",
-                                  user=users["clinician"])  # fmt: skip
+        services.step_down_record(
+            episode=carmen,
+            starts_on=step_week,
+            ends_on=step_week + timedelta(days=6),
+            reason="Planned week with family out of state.",
+            user=users["clinician"],
+        )
 
     now = timezone.now()
     past = TherapySession.objects.filter(starts_at__lt=now - timedelta(hours=3)).select_related(
@@ -107,13 +136,14 @@ def seed(*, password, stdout):
         for episode in services.session_roster(session):
             last = episode.patient.legal_last_name
             status = _status(rng, last)
-            if last == "Silva" and services.week_start(
-                timezone.localtime(session.starts_at).date()) == step_week:  # fmt: skip
+            if (
+                last == "Silva"
+                and services.week_start(timezone.localtime(session.starts_at).date()) == step_week
+            ):
                 status = "absent_excused"
             if last == "Okafor" and session.starts_at > now - timedelta(days=5):
                 status = "absent_unexcused"  # two no-shows in a row this week
-            services.attendance_mark(session=session, episode=episode, status=status,
-                                     user=runner)  # fmt: skip
+            services.attendance_mark(session=session, episode=episode, status=status, user=runner)
         if not session.attendance.filter(status__in=Attendance.ATTENDED).exists():
             continue
         # Notes: signed up to three days ago; the last few days are left to write, and one is
@@ -121,9 +151,16 @@ def seed(*, password, stdout):
         if session.starts_at > now - timedelta(days=3):
             if not ProgressNote.objects.filter(status="draft").exists():
                 draft = services.note_start(session=session, user=runner, format="SOAP")
-                services.note_save(note=draft, user=runner, shared={
-                    "subjective": "Members described a hard week.", "objective": "",
-                    "assessment": "", "plan": ""})  # fmt: skip
+                services.note_save(
+                    note=draft,
+                    user=runner,
+                    shared={
+                        "subjective": "Members described a hard week.",
+                        "objective": "",
+                        "assessment": "",
+                        "plan": "",
+                    },
+                )
             continue
         note = services.note_start(session=session, user=runner, format="DAP")
         topic = TOPICS[session.pk % len(TOPICS)]
@@ -135,11 +172,15 @@ def seed(*, password, stdout):
             for e in note.entries.select_related("patient")
         }
         services.note_save(
-            note=note, user=runner, entries=entries,
-            shared={"data": f"Group skills session on {topic}.",
-                    "assessment": "Members engaged; practice varied in depth.",
-                    "plan": "Continue the skill as homework; review next session."},
-        )  # fmt: skip
+            note=note,
+            user=runner,
+            entries=entries,
+            shared={
+                "data": f"Group skills session on {topic}.",
+                "assessment": "Members engaged; practice varied in depth.",
+                "plan": "Continue the skill as homework; review next session.",
+            },
+        )
         services.note_sign(note=note, user=runner)
         notes += 1
 
@@ -151,20 +192,29 @@ def seed(*, password, stdout):
         for offset in (0, 1, 2):
             try:
                 services.session_schedule(
-                    kind="individual", starts_at=start + timedelta(hours=offset),
-                    duration_minutes=50, clinicians=[users["clinician"]], episode=avery,
-                    location="Room 3", user=users["clinician"],
-                )  # fmt: skip
+                    kind="individual",
+                    starts_at=start + timedelta(hours=offset),
+                    duration_minutes=50,
+                    clinicians=[users["clinician"]],
+                    episode=avery,
+                    location="Room 3",
+                    user=users["clinician"],
+                )
                 break
             except ValidationError:  # a clash with a group: try the next hour
                 continue
         with contextlib.suppress(ValidationError):  # a demo nicety only
             services.session_schedule(
-                kind="family", starts_at=start + timedelta(days=7), duration_minutes=60,
-                clinicians=[users["clinician"]], episode=avery, location="Room 3",
+                kind="family",
+                starts_at=start + timedelta(days=7),
+                duration_minutes=60,
+                clinicians=[users["clinician"]],
+                episode=avery,
+                location="Room 3",
                 family_members=[{"name": "Sam Nguyen", "relationship": "partner"}],
-                patient_present=True, user=users["clinician"],
-            )  # fmt: skip
+                patient_present=True,
+                user=users["clinician"],
+            )
     stdout.write(
         f"  {len(groups)} groups, {made} group sessions, "
         f"{Attendance.objects.count()} attendance records, {notes} signed notes, "

@@ -33,13 +33,15 @@ class ScheduleForm(forms.Form):
     telehealth_link = forms.URLField(required=False, assume_scheme="https")
     clinicians = UserChoices(queryset=get_user_model().objects.none())
     family_members = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Family sessions: one per line, “Name, relationship”.",
-    )  # fmt: skip
+    )
     patient_present = forms.NullBooleanField(
-        required=False, label="Family sessions: the patient takes part",
+        required=False,
+        label="Family sessions: the patient takes part",
         widget=forms.Select(choices=[("unknown", "—"), ("true", "Yes"), ("false", "No")]),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,9 +95,11 @@ class NoteForm(forms.Form):
             return
         for key, label in note.sections():
             self.fields[f"shared_{key}"] = forms.CharField(
-                label=label, required=False, initial=note.shared.get(key, ""),
+                label=label,
+                required=False,
+                initial=note.shared.get(key, ""),
                 widget=forms.Textarea(attrs={"rows": 3}),
-            )  # fmt: skip
+            )
         plans = TreatmentPlan.objects.filter(
             episode_id__in=[e.episode_id for e in self.entry_list], status="active"
         )
@@ -112,27 +116,43 @@ class NoteForm(forms.Form):
             choices = [(o.pk, o.description) for o in objectives.get(entry.episode_id, [])]
             first_rating = next(iter(entry.progress_ratings.values()), "")
             self.fields[f"entry_{p}_text"] = forms.CharField(
-                label=f"About {entry.patient.display_name}", required=False, initial=entry.text,
+                label=f"About {entry.patient.display_name}",
+                required=False,
+                initial=entry.text,
                 widget=forms.Textarea(attrs={"rows": 4}),
-            )  # fmt: skip
+            )
             self.fields[f"entry_{p}_objectives"] = forms.TypedMultipleChoiceField(
-                label="Plan objectives addressed", required=False, coerce=int, choices=choices,
-                initial=entry.objectives_addressed, widget=forms.CheckboxSelectMultiple,
-            )  # fmt: skip
+                label="Plan objectives addressed",
+                required=False,
+                coerce=int,
+                choices=choices,
+                initial=entry.objectives_addressed,
+                widget=forms.CheckboxSelectMultiple,
+            )
             self.fields[f"entry_{p}_rating"] = forms.ChoiceField(
-                label="Progress on them", required=False, choices=ratings,
+                label="Progress on them",
+                required=False,
+                choices=ratings,
                 initial=str(first_rating),
-            )  # fmt: skip
+            )
             self.fields[f"entry_{p}_risk_level"] = forms.ChoiceField(
                 label="Risk re-check", required=False, choices=risks, initial=entry.risk_level
             )
             self.fields[f"entry_{p}_risk_notes"] = forms.CharField(
-                label="Risk notes", required=False, initial=entry.risk_notes,
+                label="Risk notes",
+                required=False,
+                initial=entry.risk_notes,
                 widget=forms.Textarea(attrs={"rows": 2}),
-            )  # fmt: skip
-            self.rows.append((entry, [self[f"entry_{p}_{name}"] for name in
-                                      ("text", "objectives", "rating", "risk_level",
-                                       "risk_notes")]))  # fmt: skip
+            )
+            self.rows.append(
+                (
+                    entry,
+                    [
+                        self[f"entry_{p}_{name}"]
+                        for name in ("text", "objectives", "rating", "risk_level", "risk_notes")
+                    ],
+                )
+            )
 
     def shared_fields(self):
         return [self[f"shared_{key}"] for key, _ in self.note.sections()] if self.note else []
@@ -149,11 +169,10 @@ class NoteForm(forms.Form):
             out[p] = {
                 "text": self.cleaned_data.get(f"entry_{p}_text", ""),
                 "objectives": objectives,
-                "ratings": {o: int(rating) for o in objectives} if rating not in ("", None)
-                else {},
+                "ratings": {o: int(rating) for o in objectives} if rating not in ("", None) else {},
                 "risk_level": self.cleaned_data.get(f"entry_{p}_risk_level", ""),
                 "risk_notes": self.cleaned_data.get(f"entry_{p}_risk_notes", ""),
-            }  # fmt: skip
+            }
         return out
 
     def add_service_error(self, error):

@@ -46,12 +46,17 @@ def review_attendance(plan, period_start):
             "absent_unexcused": counts.get("absent_unexcused", 0),
             "late_or_left_early": counts.get("late", 0) + counts.get("left_early", 0),
             "weeks": [
-                {"week": w["week"].isoformat(), "hours": str(w["hours"]),
-                 "minimum": str(w["minimum"]), "met": w["met"], "step_down": w["step_down"]}
+                {
+                    "week": w["week"].isoformat(),
+                    "hours": str(w["hours"]),
+                    "minimum": str(w["minimum"]),
+                    "met": w["met"],
+                    "step_down": w["step_down"],
+                }
                 for w in rows
             ],
         }
-    }  # fmt: skip
+    }
 
 
 def register():

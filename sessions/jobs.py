@@ -33,12 +33,14 @@ def engagement_alerts(*, today=None):
         if Alert.objects.filter(dedupe_key=key).exists():
             continue
         alert_raise(
-            patient=episode.patient, episode=episode, kind=Alert.Kind.LOW_ATTENDANCE,
-            title=f"{week['hours']} of {week['minimum']:g} hours in the week of "
-            f"{last_week:%-d %b}",
+            patient=episode.patient,
+            episode=episode,
+            kind=Alert.Kind.LOW_ATTENDANCE,
+            title=f"{week['hours']} of {week['minimum']:g} hours in the week of {last_week:%-d %b}",
             detail="Below the program minimum and not a recorded step-down.",
-            dedupe_key=key, action_url=reverse("sessions:chart", args=[episode.patient_id]),
-        )  # fmt: skip
+            dedupe_key=key,
+            action_url=reverse("sessions:chart", args=[episode.patient_id]),
+        )
         counts["below_hours"] += 1
     now = timezone.now()
     recent = (
@@ -60,11 +62,15 @@ def engagement_alerts(*, today=None):
         if Alert.objects.filter(dedupe_key=key).exists():
             continue
         alert_raise(
-            patient=episode.patient, episode=episode, kind=Alert.Kind.NO_SHOWS,
+            patient=episode.patient,
+            episode=episode,
+            kind=Alert.Kind.NO_SHOWS,
             title="Two unexcused absences in a row",
-            detail="Reach out today: engagement is slipping.", priority=Alert.Priority.HIGH,
-            dedupe_key=key, action_url=reverse("sessions:chart", args=[episode.patient_id]),
-        )  # fmt: skip
+            detail="Reach out today: engagement is slipping.",
+            priority=Alert.Priority.HIGH,
+            dedupe_key=key,
+            action_url=reverse("sessions:chart", args=[episode.patient_id]),
+        )
         counts["no_shows"] += 1
     return counts
 
@@ -102,24 +108,32 @@ def documentation_alerts(*, now=None):
             if Alert.objects.filter(dedupe_key=key).exists():
                 continue
             alert_raise(
-                patient=session.patient, episode=session.episode, kind=Alert.Kind.NOTE_UNSIGNED,
+                patient=session.patient,
+                episode=session.episode,
+                kind=Alert.Kind.NOTE_UNSIGNED,
                 title=f"Note unsigned {hours} h after the {what} session of {when:%a %-d %b}",
                 detail="" if hours == 24 else "Flagged for supervisors.",
                 priority=Alert.Priority.ROUTINE if hours == 24 else Alert.Priority.HIGH,
                 assigned_to=author if hours == 24 else None,
-                dedupe_key=key, action_url=url, source=session,
-            )  # fmt: skip
+                dedupe_key=key,
+                action_url=url,
+                source=session,
+            )
             counts[field] += 1
     open_alerts = Alert.objects.filter(
-        kind=Alert.Kind.NOTE_UNSIGNED, status=Alert.Status.OPEN,
+        kind=Alert.Kind.NOTE_UNSIGNED,
+        status=Alert.Status.OPEN,
         source_type="therapy_sessions.therapysession",
-    )  # fmt: skip
+    )
     ids = {int(i) for i in open_alerts.values_list("source_id", flat=True) if i.isdigit()}
     signed = TherapySession.objects.filter(pk__in=ids).exclude(
         Q(note__isnull=True) | Q(note__status=ProgressNote.Status.DRAFT)
     )
     counts["resolved"] = open_alerts.filter(
         source_id__in=[str(pk) for pk in signed.values_list("pk", flat=True)]
-    ).update(status=Alert.Status.CLOSED, closed_at=now,
-             action_taken="Closed automatically: the note was signed.")  # fmt: skip
+    ).update(
+        status=Alert.Status.CLOSED,
+        closed_at=now,
+        action_taken="Closed automatically: the note was signed.",
+    )
     return counts

@@ -48,8 +48,11 @@ class TherapyGroup(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(default=180)
     capacity = models.PositiveSmallIntegerField(default=12)
     location = models.CharField(max_length=120, blank=True)
-    delivery = models.CharField(max_length=12, default="in_person", choices=[
-        ("in_person", "In person"), ("telehealth", "Telehealth")])  # fmt: skip
+    delivery = models.CharField(
+        max_length=12,
+        default="in_person",
+        choices=[("in_person", "In person"), ("telehealth", "Telehealth")],
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -83,10 +86,11 @@ class GroupEnrollment(models.Model):
         ordering = ["group", "start_date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["group", "episode"], condition=Q(end_date__isnull=True),
+                fields=["group", "episode"],
+                condition=Q(end_date__isnull=True),
                 name="one_open_enrollment",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self):
         return f"{self.episode.patient} in {self.group}"
@@ -145,9 +149,13 @@ class TherapySession(models.Model):
     )
     clinicians = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="therapy_sessions")
     episode = models.ForeignKey(
-        Episode, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions",
+        Episode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
         help_text="The patient's episode, for sessions that are not groups.",
-    )  # fmt: skip
+    )
     patient = models.ForeignKey(
         Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
     )
@@ -278,12 +286,20 @@ class ProgressNote(models.Model):
         BIRP = "BIRP", "BIRP"
 
     SECTIONS = {
-        "SOAP": (("subjective", "Subjective"), ("objective", "Objective"),
-                 ("assessment", "Assessment"), ("plan", "Plan")),
+        "SOAP": (
+            ("subjective", "Subjective"),
+            ("objective", "Objective"),
+            ("assessment", "Assessment"),
+            ("plan", "Plan"),
+        ),
         "DAP": (("data", "Data"), ("assessment", "Assessment"), ("plan", "Plan")),
-        "BIRP": (("behavior", "Behavior"), ("intervention", "Intervention"),
-                 ("response", "Response"), ("plan", "Plan")),
-    }  # fmt: skip
+        "BIRP": (
+            ("behavior", "Behavior"),
+            ("intervention", "Intervention"),
+            ("response", "Response"),
+            ("plan", "Plan"),
+        ),
+    }
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -347,15 +363,19 @@ class ProgressNote(models.Model):
                 "format": self.format,
                 "shared": {k: self.shared.get(k, "") for k, _ in self.sections()},
                 "entries": [
-                    {"patient": e.patient_id, "text": e.text, "risk": e.risk_level,
-                     "risk_notes": e.risk_notes,
-                     "objectives": sorted(str(o) for o in e.objectives_addressed)}
+                    {
+                        "patient": e.patient_id,
+                        "text": e.text,
+                        "risk": e.risk_level,
+                        "risk_notes": e.risk_notes,
+                        "objectives": sorted(str(o) for o in e.objectives_addressed),
+                    }
                     for e in sorted(entries, key=lambda e: e.patient_id)
                 ],
             },
             sort_keys=True,
             ensure_ascii=False,
-        )  # fmt: skip
+        )
 
     def compute_hash(self, entries):
         return hashlib.sha256(self.canonical_content(entries).encode()).hexdigest()

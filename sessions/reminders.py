@@ -51,8 +51,11 @@ def _leads(program):
 
 
 def _max_lead():
-    leads = [h for p in Program.objects.values_list("reminder_lead_hours", flat=True)
-             for h in (p or [24, 2])]  # fmt: skip
+    leads = [
+        h
+        for p in Program.objects.values_list("reminder_lead_hours", flat=True)
+        for h in (p or [24, 2])
+    ]
     return max([24, *[int(h) for h in leads]])
 
 
@@ -107,9 +110,10 @@ def reminders_plan(*, now=None, batch_size=None):
             day = timezone.localtime(session.starts_at).date()
             if session.group_id:
                 episodes = [
-                    e.episode for e in enrollments[session.group_id]
+                    e.episode
+                    for e in enrollments[session.group_id]
                     if e.start_date <= day and (e.end_date is None or e.end_date >= day)
-                ]  # fmt: skip
+                ]
                 program = session.group.program
             else:
                 episodes = [session.episode] if session.episode_id else []
@@ -122,11 +126,17 @@ def reminders_plan(*, now=None, batch_size=None):
         for session, patient, lead in wanted:
             channel = _channel(patient, consents.get(patient.pk, {}))
             if channel:
-                rows.append(ReminderDelivery(
-                    session=session, patient=patient, lead_hours=lead,
-                    starts_at=session.starts_at, channel=channel[0], to=channel[1],
-                    next_attempt_at=now,
-                ))  # fmt: skip
+                rows.append(
+                    ReminderDelivery(
+                        session=session,
+                        patient=patient,
+                        lead_hours=lead,
+                        starts_at=session.starts_at,
+                        channel=channel[0],
+                        to=channel[1],
+                        next_attempt_at=now,
+                    )
+                )
         before = ReminderDelivery.objects.count() if rows else 0
         ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
         if rows:
@@ -167,9 +177,11 @@ def _claim(now, batch_size, worker):
             ReminderDelivery.objects.filter(
                 pk__in=ids, status=ReminderDelivery.Status.PENDING
             ).update(
-                status=ReminderDelivery.Status.SENDING, claimed_at=now, claimed_by=worker,
+                status=ReminderDelivery.Status.SENDING,
+                claimed_at=now,
+                claimed_by=worker,
                 attempts=F("attempts") + 1,
-            )  # fmt: skip
+            )
     return ids
 
 
@@ -212,10 +224,16 @@ def reminders_send(*, now=None, batch_size=None, worker="", task_id="", send_hoo
                 if row.channel == ReminderDelivery.Channel.SMS:
                     sms.send(to=row.to, body=row.body, key=key)
                 else:
-                    email.send_messages([EmailMessage(
-                        subject="Appointment reminder", body=row.body, to=[row.to],
-                        headers={KEY_HEADER: key},
-                    )])  # fmt: skip
+                    email.send_messages(
+                        [
+                            EmailMessage(
+                                subject="Appointment reminder",
+                                body=row.body,
+                                to=[row.to],
+                                headers={KEY_HEADER: key},
+                            )
+                        ]
+                    )
             except Exception as exc:  # noqa: BLE001 - any backend failure is retried
                 logger.warning("reminder %s failed: %s", row.pk, exc)
                 row.last_error = f"{type(exc).__name__}: {exc}"[:500]
@@ -226,14 +244,20 @@ def reminders_send(*, now=None, batch_size=None, worker="", task_id="", send_hoo
         with transaction.atomic():
             if sent:
                 ReminderDelivery.objects.bulk_update(sent, ["status", "sent_at", "body"])
-                AuditEvent.objects.bulk_create([
-                    AuditEvent(
-                        user=None, action=AuditEvent.Action.EXPORT,
-                        object_type="therapy_sessions.reminderdelivery", object_id=str(r.pk),
-                        patient_id=r.patient_id, request_id=task_id,
-                        detail=f"{r.lead_hours} h reminder sent by {r.channel}",
-                    ) for r in sent
-                ])  # fmt: skip
+                AuditEvent.objects.bulk_create(
+                    [
+                        AuditEvent(
+                            user=None,
+                            action=AuditEvent.Action.EXPORT,
+                            object_type="therapy_sessions.reminderdelivery",
+                            object_id=str(r.pk),
+                            patient_id=r.patient_id,
+                            request_id=task_id,
+                            detail=f"{r.lead_hours} h reminder sent by {r.channel}",
+                        )
+                        for r in sent
+                    ]
+                )
             if cancelled:
                 ReminderDelivery.objects.filter(pk__in=cancelled).update(
                     status=ReminderDelivery.Status.CANCELLED
@@ -243,8 +267,11 @@ def reminders_send(*, now=None, batch_size=None, worker="", task_id="", send_hoo
                 delay = timedelta(minutes=2 ** min(row.attempts, 8))
                 too_late = now + delay >= row.session.starts_at
                 exhausted = row.attempts >= settings.REMINDER_MAX_ATTEMPTS
-                row.status = (ReminderDelivery.Status.FAILED if too_late or exhausted
-                              else ReminderDelivery.Status.PENDING)  # fmt: skip
+                row.status = (
+                    ReminderDelivery.Status.FAILED
+                    if too_late or exhausted
+                    else ReminderDelivery.Status.PENDING
+                )
                 row.next_attempt_at = now + delay
             if retry:
                 ReminderDelivery.objects.bulk_update(

@@ -40,10 +40,13 @@ ACTIVE_SESSION = ~Q(status=TherapySession.Status.CANCELLED)
 
 def _audit(action, obj, *, user, request=None, detail="", patient_id=None):
     audit_record(
-        action=action, request=request, user=user, obj=obj,
+        action=action,
+        request=request,
+        user=user,
+        obj=obj,
         patient_id=patient_id if patient_id is not None else obj.audit_patient_id,
         detail=detail[:300],
-    )  # fmt: skip
+    )
 
 
 def _local(dt):
@@ -107,10 +110,14 @@ def group_schedule_generate(*, weeks=4, start=None, group=None, user=None):
             try:
                 with transaction.atomic():
                     session = TherapySession.objects.create(
-                        kind=TherapySession.Kind.GROUP, group=g, starts_at=starts_at,
-                        duration_minutes=g.duration_minutes, location=g.location,
-                        delivery=g.delivery, created_by=user,
-                    )  # fmt: skip
+                        kind=TherapySession.Kind.GROUP,
+                        group=g,
+                        starts_at=starts_at,
+                        duration_minutes=g.duration_minutes,
+                        location=g.location,
+                        delivery=g.delivery,
+                        created_by=user,
+                    )
                     session.clinicians.set(facilitators)
             except IntegrityError:
                 continue  # another run made it first
@@ -124,23 +131,40 @@ def group_schedule_generate(*, weeks=4, start=None, group=None, user=None):
 def _check_clinicians_free(starts_at, duration, clinicians, exclude=None):
     ends_at = starts_at + timedelta(minutes=duration)
     for clinician in clinicians:
-        clashes = TherapySession.objects.filter(ACTIVE_SESSION, clinicians=clinician,
-                                                starts_at__lt=ends_at)  # fmt: skip
+        clashes = TherapySession.objects.filter(
+            ACTIVE_SESSION, clinicians=clinician, starts_at__lt=ends_at
+        )
         if exclude is not None:
             clashes = clashes.exclude(pk=exclude.pk)
         for other in clashes.filter(starts_at__gte=starts_at - timedelta(hours=12)):
             if other.ends_at > starts_at:
                 start, end = _local(other.starts_at), _local(other.ends_at)
-                raise ValidationError({"clinicians": (
-                    f"{clinician.display_name} is already booked {start:%a %d %b %H:%M}–"
-                    f"{end:%H:%M} ({other.get_kind_display().lower()})."
-                )})  # fmt: skip
+                raise ValidationError(
+                    {
+                        "clinicians": (
+                            f"{clinician.display_name} is already booked {start:%a %d %b %H:%M}–"
+                            f"{end:%H:%M} ({other.get_kind_display().lower()})."
+                        )
+                    }
+                )
 
 
 @transaction.atomic
-def session_schedule(*, kind, starts_at, duration_minutes, clinicians, user, episode=None,
-                     delivery=TherapySession.Delivery.IN_PERSON, location="", telehealth_link="",
-                     family_members=(), patient_present=None, request=None):  # fmt: skip
+def session_schedule(
+    *,
+    kind,
+    starts_at,
+    duration_minutes,
+    clinicians,
+    user,
+    episode=None,
+    delivery=TherapySession.Delivery.IN_PERSON,
+    location="",
+    telehealth_link="",
+    family_members=(),
+    patient_present=None,
+    request=None,
+):
     """Book an individual, family, intake, medication or workshop session.
 
     Refuses a clinician who is already booked then, and a patient outside an active episode.
@@ -169,11 +193,17 @@ def session_schedule(*, kind, starts_at, duration_minutes, clinicians, user, epi
         raise ValidationError(errors)
     _check_clinicians_free(starts_at, duration_minutes, clinicians)
     session = TherapySession.objects.create(
-        kind=kind, starts_at=starts_at, duration_minutes=duration_minutes, delivery=delivery,
-        location=location, telehealth_link=telehealth_link, episode=episode,
-        patient_id=episode.patient_id if episode else None, created_by=user,
+        kind=kind,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        delivery=delivery,
+        location=location,
+        telehealth_link=telehealth_link,
+        episode=episode,
+        patient_id=episode.patient_id if episode else None,
+        created_by=user,
         patient_present=patient_present if kind == TherapySession.Kind.FAMILY else None,
-    )  # fmt: skip
+    )
     session.clinicians.set(clinicians)
     for member in family_members:
         FamilyMember.objects.create(session=session, **member)
@@ -229,9 +259,10 @@ def session_roster(session):
     if session.is_group:
         day = _local(session.starts_at).date()
         enrollments = GroupEnrollment.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=day), group_id=session.group_id,
+            Q(end_date__isnull=True) | Q(end_date__gte=day),
+            group_id=session.group_id,
             start_date__lte=day,
-        ).select_related("episode__patient", "episode__program")  # fmt: skip
+        ).select_related("episode__patient", "episode__program")
         episodes = [e.episode for e in enrollments]
         marked = {a.episode_id for a in session.attendance.all()}
         extra = Episode.objects.filter(pk__in=marked - {e.pk for e in episodes}).select_related(
@@ -276,13 +307,20 @@ def attendance_mark(*, session, episode, status, user, minutes=None, request=Non
             {"minutes": f"Minutes attended must be 1–{session.duration_minutes}."}
         )
     if status == Attendance.Status.PRESENT and minutes != session.duration_minutes:
-        raise ValidationError({"minutes": "Present means the whole session; mark late or left "
-                                          "early for part of it."})  # fmt: skip
+        raise ValidationError(
+            {"minutes": "Present means the whole session; mark late or left early for part of it."}
+        )
     record, created = Attendance.objects.update_or_create(
-        session=session, episode=episode,
-        defaults={"patient_id": episode.patient_id, "status": status, "minutes_attended": minutes,
-                  "recorded_by": user, "recorded_at": timezone.now()},
-    )  # fmt: skip
+        session=session,
+        episode=episode,
+        defaults={
+            "patient_id": episode.patient_id,
+            "status": status,
+            "minutes_attended": minutes,
+            "recorded_by": user,
+            "recorded_at": timezone.now(),
+        },
+    )
     # A group met once anyone's attendance is taken; a one-patient session is a no-show when
     # its patient did not come.
     if session.is_group or attended:
@@ -292,8 +330,13 @@ def attendance_mark(*, session, episode, status, user, minutes=None, request=Non
     if session.status != new_status:
         session.status = new_status
         session.save(update_fields=["status"])
-    _audit(CREATE if created else UPDATE, record, user=user, request=request,
-           detail=f"{status}, {minutes} min")  # fmt: skip
+    _audit(
+        CREATE if created else UPDATE,
+        record,
+        user=user,
+        request=request,
+        detail=f"{status}, {minutes} min",
+    )
     return record
 
 
@@ -308,8 +351,13 @@ def step_down_record(*, episode, starts_on, ends_on, reason, user, request=None)
         errors["reason"] = "Say why the hours are planned below the minimum."
     if errors:
         raise ValidationError(errors)
-    step = StepDown.objects.create(episode=episode, starts_on=starts_on, ends_on=ends_on,
-                                   reason=reason.strip(), recorded_by=user)  # fmt: skip
+    step = StepDown.objects.create(
+        episode=episode,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason.strip(),
+        recorded_by=user,
+    )
     _audit(CREATE, step, user=user, request=request)
     return step
 
@@ -347,13 +395,21 @@ def hours_ledger(episodes, *, weeks=8, today=None):
         while week <= today:
             total = minutes[(episode.pk, week)]
             hours = (Decimal(total) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            step_down = any(s.starts_on <= week + timedelta(days=6) and s.ends_on >= week
-                            for s in steps[episode.pk])  # fmt: skip
-            rows.append({
-                "week": week, "minutes": total, "hours": hours, "minimum": minimum,
-                "met": Decimal(total) >= minimum * 60, "step_down": step_down,
-                "current": week == week_start(today),
-            })  # fmt: skip
+            step_down = any(
+                s.starts_on <= week + timedelta(days=6) and s.ends_on >= week
+                for s in steps[episode.pk]
+            )
+            rows.append(
+                {
+                    "week": week,
+                    "minutes": total,
+                    "hours": hours,
+                    "minimum": minimum,
+                    "met": Decimal(total) >= minimum * 60,
+                    "step_down": step_down,
+                    "current": week == week_start(today),
+                }
+            )
             week += timedelta(weeks=1)
         ledger[episode.pk] = rows
     return ledger
@@ -418,8 +474,11 @@ def day_minutes(patient_ids, day):
 
 
 def _attendees(session):
-    return list(session.attendance.filter(status__in=Attendance.ATTENDED)
-                .select_related("episode", "patient"))  # fmt: skip
+    return list(
+        session.attendance.filter(status__in=Attendance.ATTENDED).select_related(
+            "episode", "patient"
+        )
+    )
 
 
 @transaction.atomic
@@ -441,8 +500,7 @@ def note_start(*, session, user, format=ProgressNote.Format.DAP, request=None):
         have = set(note.entries.values_list("patient_id", flat=True))
         for record in records:
             if record.patient_id not in have:
-                NoteEntry.objects.create(note=note, episode=record.episode,
-                                         patient=record.patient)  # fmt: skip
+                NoteEntry.objects.create(note=note, episode=record.episode, patient=record.patient)
     return note
 
 
@@ -473,8 +531,7 @@ def _objectives_for(entry):
 
 
 @transaction.atomic
-def note_save(*, note, user, shared=None, entries=None, format=None, revision=None,
-              request=None):  # fmt: skip
+def note_save(*, note, user, shared=None, entries=None, format=None, revision=None, request=None):
     """Save the draft. `entries` maps patient id to {text, objectives, ratings, risk_level,
     risk_notes}; a patient not in the note is refused."""
     note = _lock_note(note, revision)
@@ -499,12 +556,12 @@ def note_save(*, note, user, shared=None, entries=None, format=None, revision=No
             chosen = [int(o) for o in data["objectives"] or []]
             bad = [o for o in chosen if o not in allowed]
             if bad:
-                errors["entries"] = (f"Objective {bad[0]} is not in {entry.patient}'s active "
-                                     "plan.")  # fmt: skip
+                errors["entries"] = f"Objective {bad[0]} is not in {entry.patient}'s active plan."
             entry.objectives_addressed = chosen
         if "ratings" in data:
-            entry.progress_ratings = {str(k): int(v) for k, v in (data["ratings"] or {}).items()
-                                      if v not in (None, "")}  # fmt: skip
+            entry.progress_ratings = {
+                str(k): int(v) for k, v in (data["ratings"] or {}).items() if v not in (None, "")
+            }
         if "risk_level" in data:
             if data["risk_level"] not in ("", *ProgressNote.Risk.values):
                 errors["entries"] = "Choose a risk level."
@@ -516,8 +573,7 @@ def note_save(*, note, user, shared=None, entries=None, format=None, revision=No
         raise ValidationError(errors)
     note.revision += 1
     note.save()
-    _audit(UPDATE, note, user=user, request=request,
-           patient_id=note.session.patient_id)  # fmt: skip
+    _audit(UPDATE, note, user=user, request=request, patient_id=note.session.patient_id)
     return note
 
 
@@ -574,31 +630,49 @@ def note_sign(*, note, user, revision=None, request=None):
         for objective_id in entry.objectives_addressed:
             objective = objectives.get(objective_id)
             if objective is None:
-                raise ValidationError({"entries": f"An objective for {entry.patient} is no "
-                                                  "longer in the active plan."})  # fmt: skip
+                raise ValidationError(
+                    {
+                        "entries": f"An objective for {entry.patient} is no "
+                        "longer in the active plan."
+                    }
+                )
             rating = entry.progress_ratings.get(str(objective_id), 2)
             plan_services.progress_record(
-                objective=objective, rating=rating, user=user, session_ref=session.pk,
+                objective=objective,
+                rating=rating,
+                user=user,
+                session_ref=session.pk,
                 note=f"From the {session.get_kind_display().lower()} session of "
-                f"{_local(session.starts_at):%d %b %Y}.", recorded_at=now, request=request,
-            )  # fmt: skip
+                f"{_local(session.starts_at):%d %b %Y}.",
+                recorded_at=now,
+                request=request,
+            )
         if entry.risk_level in (ProgressNote.Risk.MODERATE, ProgressNote.Risk.HIGH):
             patient_services.alert_raise(
-                patient=entry.patient, episode=entry.episode, kind=Alert.Kind.RISK,
+                patient=entry.patient,
+                episode=entry.episode,
+                kind=Alert.Kind.RISK,
                 title=f"Risk re-check in session: {entry.risk_level}",
                 detail=entry.risk_notes or "Raised from a progress note's risk re-check.",
-                priority=Alert.Priority.URGENT, risk_level=entry.risk_level,
-                dedupe_key=f"risk:note:{note.pk}:{entry.patient_id}", user=user, request=request,
+                priority=Alert.Priority.URGENT,
+                risk_level=entry.risk_level,
+                dedupe_key=f"risk:note:{note.pk}:{entry.patient_id}",
+                user=user,
+                request=request,
                 action_url=note.get_absolute_url(),
-            )  # fmt: skip
+            )
     note.signed_by, note.signed_at = user, now
-    note.status = (ProgressNote.Status.AWAITING_COSIGN if note.author.is_trainee
-                   else ProgressNote.Status.SIGNED)  # fmt: skip
+    note.status = (
+        ProgressNote.Status.AWAITING_COSIGN
+        if note.author.is_trainee
+        else ProgressNote.Status.SIGNED
+    )
     note.content_hash = note.compute_hash(entries)
     note.save()
     for entry in entries:
-        _audit(UPDATE, note, user=user, request=request, patient_id=entry.patient_id,
-               detail="signed")  # fmt: skip
+        _audit(
+            UPDATE, note, user=user, request=request, patient_id=entry.patient_id, detail="signed"
+        )
     return note
 
 
@@ -614,8 +688,14 @@ def note_cosign(*, note, user, request=None):
     note.status = ProgressNote.Status.SIGNED
     note.cosigned_by, note.cosigned_at = user, timezone.now()
     note.save()
-    _audit(UPDATE, note, user=user, request=request, patient_id=note.session.patient_id,
-           detail="co-signed")  # fmt: skip
+    _audit(
+        UPDATE,
+        note,
+        user=user,
+        request=request,
+        patient_id=note.session.patient_id,
+        detail="co-signed",
+    )
     return note
 
 

@@ -17,8 +17,9 @@ from sessions.services import group_schedule_generate
 
 def reminders_job(*, task_id=""):
     counts = {"planned": reminders.reminders_plan()}
-    counts.update(reminders.reminders_send(worker=f"{socket.gethostname()}:{task_id}",
-                                           task_id=task_id))  # fmt: skip
+    counts.update(
+        reminders.reminders_send(worker=f"{socket.gethostname()}:{task_id}", task_id=task_id)
+    )
     return counts
 
 

@@ -237,14 +237,22 @@ class SessionDetail(SessionMixin, TemplateView):
         )
         # The page shows every attendee's attendance (and note part): one event per patient.
         audit_record_patients(
-            action=AuditEvent.Action.VIEW, request=self.request, obj=session,
-            patient_ids=[e.patient_id for e, _ in session.rows], detail="session page",
-        )  # fmt: skip
+            action=AuditEvent.Action.VIEW,
+            request=self.request,
+            obj=session,
+            patient_ids=[e.patient_id for e, _ in session.rows],
+            detail="session page",
+        )
         session.billing = [
-            (episode, services.billing_codes(session, record, episode=episode,
-                                             day_minutes=totals.get(episode.patient_id, 0)))
-            for episode, record in session.rows if record is not None
-        ]  # fmt: skip
+            (
+                episode,
+                services.billing_codes(
+                    session, record, episode=episode, day_minutes=totals.get(episode.patient_id, 0)
+                ),
+            )
+            for episode, record in session.rows
+            if record is not None
+        ]
         context.update(
             session=session,
             runner=can_run(self.request.user, session),
@@ -272,10 +280,13 @@ class AttendanceMark(SessionMixin, View):
         error = ""
         try:
             services.attendance_mark(
-                session=session, episode=episode, status=request.POST.get("status", ""),
-                minutes=int(minutes) if minutes is not None else None, user=request.user,
+                session=session,
+                episode=episode,
+                status=request.POST.get("status", ""),
+                minutes=int(minutes) if minutes is not None else None,
+                user=request.user,
                 request=request,
-            )  # fmt: skip
+            )
         except ValueError:
             error = "Minutes must be a whole number."
         except ValidationError as exc:
@@ -283,9 +294,18 @@ class AttendanceMark(SessionMixin, View):
         if request.htmx:
             sessions_with_rosters([session])
             row = next((r for r in session.rows if r[0].pk == episode.pk), (episode, None))
-            return render(request, "sessions/_attendance_row.html", {
-                "session": session, "episode": row[0], "record": row[1], "runner": True,
-                "statuses": ATTENDANCE_BUTTONS, "row_error": error})  # fmt: skip
+            return render(
+                request,
+                "sessions/_attendance_row.html",
+                {
+                    "session": session,
+                    "episode": row[0],
+                    "record": row[1],
+                    "runner": True,
+                    "statuses": ATTENDANCE_BUTTONS,
+                    "row_error": error,
+                },
+            )
         if error:
             messages.error(request, error)
         return redirect(session.get_absolute_url())
@@ -299,9 +319,12 @@ class NoteSave(SessionMixin, View):
         note = ProgressNote.objects.filter(session=session).first()
         if note is None:
             try:
-                note = services.note_start(session=session, user=request.user,
-                                           format=request.POST.get("format") or "DAP",
-                                           request=request)  # fmt: skip
+                note = services.note_start(
+                    session=session,
+                    user=request.user,
+                    format=request.POST.get("format") or "DAP",
+                    request=request,
+                )
             except ValidationError as error:
                 messages.error(request, error_text(error))
                 return redirect(session.get_absolute_url())
@@ -313,9 +336,13 @@ class NoteSave(SessionMixin, View):
         if form.is_valid():
             try:
                 note = services.note_save(
-                    note=note, user=request.user, shared=form.shared(), entries=form.entries(),
-                    revision=form.cleaned_data["revision"], request=request,
-                )  # fmt: skip
+                    note=note,
+                    user=request.user,
+                    shared=form.shared(),
+                    entries=form.entries(),
+                    revision=form.cleaned_data["revision"],
+                    request=request,
+                )
                 if "sign" in request.POST:
                     services.note_sign(note=note, user=request.user, request=request)
             except (ValidationError, ConflictError) as error:
@@ -346,8 +373,9 @@ class NoteAddendum(SessionMixin, View):
         session = self.require_runner()
         note = get_object_or_404(ProgressNote, session=session)
         try:
-            services.addendum_add(note=note, text=request.POST.get("text", ""),
-                                  user=request.user, request=request)  # fmt: skip
+            services.addendum_add(
+                note=note, text=request.POST.get("text", ""), user=request.user, request=request
+            )
             messages.success(request, "Addendum added.")
         except ValidationError as error:
             messages.error(request, error_text(error))
@@ -407,15 +435,19 @@ class SessionCreate(LoginRequiredMixin, TemplateView):
             data = form.cleaned_data
             try:
                 session = services.session_schedule(
-                    kind=data["kind"], starts_at=data["starts_at"],
+                    kind=data["kind"],
+                    starts_at=data["starts_at"],
                     duration_minutes=data["duration_minutes"],
-                    clinicians=list(data["clinicians"]), episode=data["episode"],
-                    delivery=data["delivery"], location=data["location"],
+                    clinicians=list(data["clinicians"]),
+                    episode=data["episode"],
+                    delivery=data["delivery"],
+                    location=data["location"],
                     telehealth_link=data["telehealth_link"],
                     family_members=form.members(),
-                    patient_present=data.get("patient_present"), user=request.user,
+                    patient_present=data.get("patient_present"),
+                    user=request.user,
                     request=request,
-                )  # fmt: skip
+                )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -466,15 +498,19 @@ class WeekSchedule(LoginRequiredMixin, AuditedViewMixin, TemplateView):
                 starts_at__lt=datetime.combine(
                     start + timedelta(days=7), datetime.min.time(), tzinfo=tz
                 )
-            )  # fmt: skip
+            )
             .select_related("group", "patient", "note")
         )
         context.update(
-            clinician=clinician, start=start, days=week_days(start, sessions),
-            previous=start - timedelta(days=7), next=start + timedelta(days=7),
+            clinician=clinician,
+            start=start,
+            days=week_days(start, sessions),
+            previous=start - timedelta(days=7),
+            next=start + timedelta(days=7),
             clinicians=User.objects.filter(groups__name__in=Role.CLINICAL).distinct()
-            if user.has_role(Role.SUPERVISOR) else [],
-        )  # fmt: skip
+            if user.has_role(Role.SUPERVISOR)
+            else [],
+        )
         return context
 
 
@@ -491,20 +527,25 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
             if not user.has_role(Role.CLINICIAN):
                 raise Http404("No such group.")
             groups = groups.filter(facilitators=user)
-        group = self.object = get_object_or_404(groups.select_related("program"),
-                                                pk=self.kwargs["pk"])  # fmt: skip
+        group = self.object = get_object_or_404(
+            groups.select_related("program"), pk=self.kwargs["pk"]
+        )
         context = super().get_context_data(**kwargs)
         start = _week(self.request)
         sessions = group.sessions.filter(
             starts_at__date__gte=start, starts_at__date__lt=start + timedelta(days=7)
         ).select_related("note")
         context.update(
-            group=group, start=start, days=week_days(start, sessions),
-            previous=start - timedelta(days=7), next=start + timedelta(days=7),
+            group=group,
+            start=start,
+            days=week_days(start, sessions),
+            previous=start - timedelta(days=7),
+            next=start + timedelta(days=7),
             enrollments=group.enrollments.filter(end_date__isnull=True).select_related(
-                "episode__patient"),
+                "episode__patient"
+            ),
             facilitators=list(group.facilitators.all()),
-        )  # fmt: skip
+        )
         return context
 
 
@@ -535,13 +576,17 @@ class ChartSessions(LoginRequiredMixin, AuditedViewMixin, TemplateView):
     template_name = "sessions/chart_sessions.html"
 
     def get_context_data(self, **kwargs):
-        patient = self.object = get_patient_for_user(self.request.user, self.kwargs["pk"],
-                                                     clinical=True)  # fmt: skip
+        patient = self.object = get_patient_for_user(
+            self.request.user, self.kwargs["pk"], clinical=True
+        )
         context = super().get_context_data(**kwargs)
         context.update(chart_header(patient))
         episode = context["episode"]
-        ledger = services.hours_ledger([episode], weeks=12)[episode.pk] if episode and \
-            episode.admission_date else []  # fmt: skip
+        ledger = (
+            services.hours_ledger([episode], weeks=12)[episode.pk]
+            if episode and episode.admission_date
+            else []
+        )
         since = timezone.now() - timedelta(weeks=8)
         attendance = list(
             Attendance.objects.filter(patient=patient, session__starts_at__gte=since)
@@ -550,21 +595,32 @@ class ChartSessions(LoginRequiredMixin, AuditedViewMixin, TemplateView):
         )
         upcoming = list(
             TherapySession.objects.filter(starts_at__gte=timezone.now())
-            .filter(Q(patient=patient) | Q(group__enrollments__episode__patient=patient,
-                                           group__enrollments__end_date__isnull=True))
+            .filter(
+                Q(patient=patient)
+                | Q(
+                    group__enrollments__episode__patient=patient,
+                    group__enrollments__end_date__isnull=True,
+                )
+            )
             .exclude(status=TherapySession.Status.CANCELLED)
-            .select_related("group").distinct().order_by("starts_at")[:10]
-        )  # fmt: skip
+            .select_related("group")
+            .distinct()
+            .order_by("starts_at")[:10]
+        )
         context.update(
-            patient=patient, tab="sessions", clinical=True, ledger=ledger,
+            patient=patient,
+            tab="sessions",
+            clinical=True,
+            ledger=ledger,
             ledger_chart={
                 "labels": [f"{w['week']:%-d %b}" for w in ledger],
                 "hours": [float(w["hours"]) for w in ledger],
                 "minimum": float(ledger[0]["minimum"]) if ledger else 0,
                 "stepDown": [w["step_down"] for w in ledger],
             },
-            attendance=attendance, upcoming=upcoming,
-        )  # fmt: skip
+            attendance=attendance,
+            upcoming=upcoming,
+        )
         return context
 
 
@@ -581,8 +637,9 @@ class CosignQueue(LoginRequiredMixin, TemplateView):
             .order_by("signed_at")
         )
         audit_record(
-            request=self.request, action=AuditEvent.Action.VIEW,
+            request=self.request,
+            action=AuditEvent.Action.VIEW,
             object_type="therapy_sessions.progressnote list",
             detail=f"co-signature queue, {len(context['notes'])} notes",
-        )  # fmt: skip
+        )
         return context

@@ -50,12 +50,26 @@ class PatientSerializer(serializers.ModelSerializer):
     class Meta:
         model = Patient
         fields = [
-            "id", "mrn", "display_name", "legal_first_name", "legal_last_name", "preferred_name",
-            "date_of_birth", "pronouns", "sex", "gender_identity", "phone", "email",
-            "preferred_contact_channel", "emergency_contact_name",
-            "emergency_contact_relationship", "emergency_contact_phone", "insurance_payer",
-            "insurance_member_id", "created_at",
-        ]  # fmt: skip
+            "id",
+            "mrn",
+            "display_name",
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "date_of_birth",
+            "pronouns",
+            "sex",
+            "gender_identity",
+            "phone",
+            "email",
+            "preferred_contact_channel",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+            "insurance_payer",
+            "insurance_member_id",
+            "created_at",
+        ]
         read_only_fields = ["mrn", "created_at"]
 
     def validate_date_of_birth(self, value):
@@ -73,15 +87,33 @@ class EpisodeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Episode
         fields = [
-            "id", "patient", "program", "status", "referral_source", "referral_date",
-            "referral_reason", "admission_date", "discharge_date", "discharge_reason",
-            "decline_reason", "level_of_care", "primary_clinician", "care_team", "is_sud",
-            "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "patient",
+            "program",
+            "status",
+            "referral_source",
+            "referral_date",
+            "referral_reason",
+            "admission_date",
+            "discharge_date",
+            "discharge_reason",
+            "decline_reason",
+            "level_of_care",
+            "primary_clinician",
+            "care_team",
+            "is_sud",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = [
-            "status", "admission_date", "discharge_date", "discharge_reason", "decline_reason",
-            "created_at", "updated_at",
-        ]  # fmt: skip
+            "status",
+            "admission_date",
+            "discharge_date",
+            "discharge_reason",
+            "decline_reason",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class EpisodeUpdateSerializer(serializers.ModelSerializer):
@@ -134,25 +166,57 @@ class AssessmentSerializer(serializers.ModelSerializer):
     asam_d5 = serializers.IntegerField(**ASAM)
     asam_d6 = serializers.IntegerField(**ASAM)
     primary_clinician = ClinicianField(
-        required=False, allow_null=True, write_only=True,
+        required=False,
+        allow_null=True,
+        write_only=True,
         help_text="Assigns the episode's primary clinician.",
-    )  # fmt: skip
+    )
     missing_sections = serializers.SerializerMethodField()
 
     class Meta:
         model = IntakeAssessment
         fields = [
-            "id", "episode", "patient", "status", "current_step", "presenting_problem",
-            "psychiatric_history", "medical_history", "medications", "substance_use",
-            "trauma_history", "family_social", "support_system", "strengths", "barriers",
-            "client_goals", "risk_level", "risk_assessment", "diagnoses", "asam_d1", "asam_d2",
-            "asam_d3", "asam_d4", "asam_d5", "asam_d6", "recommended_level_of_care",
-            "level_of_care_rationale", "primary_clinician", "missing_sections", "started_at",
-            "updated_at", "completed_at",
-        ]  # fmt: skip
+            "id",
+            "episode",
+            "patient",
+            "status",
+            "current_step",
+            "presenting_problem",
+            "psychiatric_history",
+            "medical_history",
+            "medications",
+            "substance_use",
+            "trauma_history",
+            "family_social",
+            "support_system",
+            "strengths",
+            "barriers",
+            "client_goals",
+            "risk_level",
+            "risk_assessment",
+            "diagnoses",
+            "asam_d1",
+            "asam_d2",
+            "asam_d3",
+            "asam_d4",
+            "asam_d5",
+            "asam_d6",
+            "recommended_level_of_care",
+            "level_of_care_rationale",
+            "primary_clinician",
+            "missing_sections",
+            "started_at",
+            "updated_at",
+            "completed_at",
+        ]
         read_only_fields = [
-            "patient", "status", "current_step", "started_at", "updated_at", "completed_at",
-        ]  # fmt: skip
+            "patient",
+            "status",
+            "current_step",
+            "started_at",
+            "updated_at",
+            "completed_at",
+        ]
 
     def get_missing_sections(self, obj) -> list[str]:
         return [step.title for step in obj.missing_sections()]
@@ -186,12 +250,27 @@ class MeasureSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeasureResponse
         fields = [
-            "id", "patient", "episode", "instrument", "administered_at", "responses",
-            "total_score", "severity", "flags", "subscores", "recorded_by", "created_at",
-        ]  # fmt: skip
+            "id",
+            "patient",
+            "episode",
+            "instrument",
+            "administered_at",
+            "responses",
+            "total_score",
+            "severity",
+            "flags",
+            "subscores",
+            "recorded_by",
+            "created_at",
+        ]
         read_only_fields = [
-            "episode", "total_score", "severity", "flags", "subscores", "created_at",
-        ]  # fmt: skip
+            "episode",
+            "total_score",
+            "severity",
+            "flags",
+            "subscores",
+            "created_at",
+        ]
 
     def validate_administered_at(self, value):
         if value > timezone.now() + timezone.timedelta(minutes=5):
@@ -208,10 +287,25 @@ class ConsentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Consent
         fields = [
-            "id", "patient", "kind", "state", "allow_email", "allow_sms", "recipient", "purpose",
-            "scope", "expires_on", "expiry_event", "signed_by_name", "signer_relationship",
-            "signed_at", "recorded_by", "revoked_at", "revoked_by", "revocation_note",
-        ]  # fmt: skip
+            "id",
+            "patient",
+            "kind",
+            "state",
+            "allow_email",
+            "allow_sms",
+            "recipient",
+            "purpose",
+            "scope",
+            "expires_on",
+            "expiry_event",
+            "signed_by_name",
+            "signer_relationship",
+            "signed_at",
+            "recorded_by",
+            "revoked_at",
+            "revoked_by",
+            "revocation_note",
+        ]
         read_only_fields = ["revoked_at", "revocation_note"]
 
 
@@ -226,15 +320,28 @@ class AlertSerializer(serializers.ModelSerializer):
     class Meta:
         model = Alert
         fields = [
-            "id", "patient", "episode", "kind", "priority", "risk_level", "title", "detail",
-            "action_url", "status", "assigned_to", "raised_at", "closed_by", "closed_at",
+            "id",
+            "patient",
+            "episode",
+            "kind",
+            "priority",
+            "risk_level",
+            "title",
+            "detail",
+            "action_url",
+            "status",
+            "assigned_to",
+            "raised_at",
+            "closed_by",
+            "closed_at",
             "action_taken",
-        ]  # fmt: skip
+        ]
         read_only_fields = fields
 
 
 class AcknowledgeSerializer(serializers.Serializer):
     action_taken = serializers.CharField(
-        required=False, allow_blank=True,
+        required=False,
+        allow_blank=True,
         help_text="What was done. Required to close a risk alert.",
-    )  # fmt: skip
+    )

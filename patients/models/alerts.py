@@ -50,10 +50,13 @@ class Alert(models.Model):
         CLOSED = "closed", "Closed"
 
     patient = models.ForeignKey(
-        "patients.Patient", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="alerts", help_text="Empty for staff alerts not about one patient "
-        "(e.g. an unsigned group note).",
-    )  # fmt: skip
+        "patients.Patient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        help_text="Empty for staff alerts not about one patient (e.g. an unsigned group note).",
+    )
     episode = models.ForeignKey(
         "patients.Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
     )

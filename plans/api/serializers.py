@@ -64,8 +64,16 @@ class InterventionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Intervention
-        fields = ["id", "objective", "position", "modality", "description", "frequency",
-                  "responsible", "revision"]  # fmt: skip
+        fields = [
+            "id",
+            "objective",
+            "position",
+            "modality",
+            "description",
+            "frequency",
+            "responsible",
+            "revision",
+        ]
         read_only_fields = ["position"]
 
 
@@ -75,8 +83,18 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgressEntry
-        fields = ["id", "objective", "lineage", "patient", "rating", "note", "session_ref",
-                  "review", "recorded_by", "recorded_at"]  # fmt: skip
+        fields = [
+            "id",
+            "objective",
+            "lineage",
+            "patient",
+            "rating",
+            "note",
+            "session_ref",
+            "review",
+            "recorded_by",
+            "recorded_at",
+        ]
         read_only_fields = ["lineage", "patient", "review", "recorded_at"]
         validators = []  # writes go through the services, which check uniqueness themselves
 
@@ -113,9 +131,21 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Objective
-        fields = ["id", "goal", "lineage", "position", "description", "target_date",
-                  "measure_instrument", "measure_target", "measure_label", "measure_progress",
-                  "progress", "interventions", "revision"]  # fmt: skip
+        fields = [
+            "id",
+            "goal",
+            "lineage",
+            "position",
+            "description",
+            "target_date",
+            "measure_instrument",
+            "measure_target",
+            "measure_label",
+            "measure_progress",
+            "progress",
+            "interventions",
+            "revision",
+        ]
         read_only_fields = ["lineage", "position"]
 
     @extend_schema_field(MeasureProgressSerializer(allow_null=True))
@@ -140,8 +170,16 @@ class GoalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Goal
-        fields = ["id", "problem", "position", "client_words", "target_date", "status",
-                  "objectives", "revision"]  # fmt: skip
+        fields = [
+            "id",
+            "problem",
+            "position",
+            "client_words",
+            "target_date",
+            "status",
+            "objectives",
+            "revision",
+        ]
         read_only_fields = ["position"]
 
 
@@ -152,8 +190,7 @@ class ProblemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Problem
-        fields = ["id", "plan", "position", "description", "diagnosis_code", "goals",
-                  "revision"]  # fmt: skip
+        fields = ["id", "plan", "position", "description", "diagnosis_code", "goals", "revision"]
         read_only_fields = ["position"]
         extra_kwargs = {
             "diagnosis_code": {"help_text": "One of the intake assessment's ICD-10 diagnoses."}
@@ -188,10 +225,27 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TreatmentPlan
-        fields = ["id", "patient", "episode", "version", "status", "revision", "previous",
-                  "summary", "signed_by", "signed_at", "patient_ack_name", "patient_ack_at",
-                  "activated_at", "next_review_due", "ended_at", "close_reason", "problems",
-                  "created_at", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "patient",
+            "episode",
+            "version",
+            "status",
+            "revision",
+            "previous",
+            "summary",
+            "signed_by",
+            "signed_at",
+            "patient_ack_name",
+            "patient_ack_at",
+            "activated_at",
+            "next_review_due",
+            "ended_at",
+            "close_reason",
+            "problems",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = [f for f in fields if f != "episode"]
         validators = []  # writes go through the services, which check uniqueness themselves
 
@@ -242,9 +296,22 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlanReview
-        fields = ["id", "plan", "patient", "due_date", "status", "period_start", "prefill",
-                  "decision", "summary", "opened_at", "opened_by", "completed_at",
-                  "completed_by", "progress"]  # fmt: skip
+        fields = [
+            "id",
+            "plan",
+            "patient",
+            "due_date",
+            "status",
+            "period_start",
+            "prefill",
+            "decision",
+            "summary",
+            "opened_at",
+            "opened_by",
+            "completed_at",
+            "completed_by",
+            "progress",
+        ]
         read_only_fields = [f for f in fields if f != "plan"]
         validators = []  # writes go through the services, which check uniqueness themselves
 
@@ -267,10 +334,23 @@ class SafetyPlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SafetyPlan
-        fields = ["id", "patient", "episode", "version", "status", "revision",
-                  *SafetyPlan.SECTIONS, "signed_by", "signed_at", "patient_ack_name",
-                  "patient_ack_at", "activated_at", "ended_at", "created_at",
-                  "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "patient",
+            "episode",
+            "version",
+            "status",
+            "revision",
+            *SafetyPlan.SECTIONS,
+            "signed_by",
+            "signed_at",
+            "patient_ack_name",
+            "patient_ack_at",
+            "activated_at",
+            "ended_at",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = [f for f in fields if f != "patient"]
         validators = []  # writes go through the services, which check uniqueness themselves
 
@@ -279,10 +359,12 @@ class SafetyPlanUpdateSerializer(serializers.ModelSerializer):
     """The sections of a draft safety plan."""
 
     revision = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0,
+        required=False,
+        allow_null=True,
+        min_value=0,
         help_text="Write: the safety plan's revision the client last saw (optional); a stale "
         "one is refused with 409.",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = SafetyPlan
@@ -304,8 +386,18 @@ class AftercareSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AftercarePlan
-        fields = ["id", "episode", "patient", "step_down_level", "follow_up_appointments",
-                  "support_groups", "relapse_prevention", "medications", "crisis_resources",
-                  "created_by", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "episode",
+            "patient",
+            "step_down_level",
+            "follow_up_appointments",
+            "support_groups",
+            "relapse_prevention",
+            "medications",
+            "crisis_resources",
+            "created_by",
+            "updated_at",
+        ]
         read_only_fields = ["patient", "updated_at"]
         validators = []  # writes go through the services, which check uniqueness themselves

@@ -36,10 +36,12 @@ from plans.models import (
 CLINICAL = (Role.SUPERVISOR, Role.CLINICIAN)
 CHILDREN = {Problem: "goals", Goal: "objectives", Objective: "interventions"}
 REVISION_PARAM = OpenApiParameter(
-    "revision", int, required=False,
+    "revision",
+    int,
+    required=False,
     description="The plan's revision the client last saw; if someone saved the draft since, "
     "the removal is refused with 409.",
-)  # fmt: skip
+)
 
 
 def plan_filterset(model, plan_path, fields):
@@ -165,8 +167,13 @@ class PlanViewSet(mixins.ListModelMixin, ClinicalViewSet):
         payload = s.PlanUpdateSerializer(plan, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        plan = services.plan_update(plan=plan, data=data, revision=data.pop("revision", None),
-                                    user=request.user, request=request)  # fmt: skip
+        plan = services.plan_update(
+            plan=plan,
+            data=data,
+            revision=data.pop("revision", None),
+            user=request.user,
+            request=request,
+        )
         return self.present(plan)
 
     @extend_schema(request=s.ActivateSerializer, responses=s.PlanSerializer)
@@ -176,8 +183,9 @@ class PlanViewSet(mixins.ListModelMixin, ClinicalViewSet):
         revises is superseded and the next review is scheduled."""
         payload = s.ActivateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        plan = services.plan_activate(plan=self.get_object(), user=request.user,
-                                      request=request, **payload.validated_data)  # fmt: skip
+        plan = services.plan_activate(
+            plan=self.get_object(), user=request.user, request=request, **payload.validated_data
+        )
         return self.present(plan)
 
     @extend_schema(request=None, responses={201: s.PlanSerializer})
@@ -235,10 +243,15 @@ class ItemViewSet(mixins.ListModelMixin, ClinicalViewSet):
         data = dict(payload.validated_data)
         revision = data.pop("revision", None)
         if self.parent in data and data.pop(self.parent) != getattr(item, self.parent):
-            raise ValidationError({self.parent: "An item stays where it is; remove it and add "
-                                   "it again where it belongs."})  # fmt: skip
-        item = services.item_update(item=item, data=data, revision=revision,
-                                    user=request.user, request=request)  # fmt: skip
+            raise ValidationError(
+                {
+                    self.parent: "An item stays where it is; remove it and add "
+                    "it again where it belongs."
+                }
+            )
+        item = services.item_update(
+            item=item, data=data, revision=revision, user=request.user, request=request
+        )
         return self.present(item)
 
     @extend_schema(parameters=[REVISION_PARAM], responses={204: None})
@@ -264,8 +277,9 @@ class ProblemViewSet(ItemViewSet):
     filterset_fields = ["plan"]
 
     def add(self, parent, data, revision):
-        return services.problem_add(plan=parent, data=data, revision=revision,
-                                    user=self.request.user, request=self.request)  # fmt: skip
+        return services.problem_add(
+            plan=parent, data=data, revision=revision, user=self.request.user, request=self.request
+        )
 
 
 class GoalViewSet(ItemViewSet):
@@ -282,8 +296,13 @@ class GoalViewSet(ItemViewSet):
     filterset_class = plan_filterset(Goal, "problem__plan", ["problem", "status"])
 
     def add(self, parent, data, revision):
-        return services.goal_add(problem=parent, data=data, revision=revision,
-                                 user=self.request.user, request=self.request)  # fmt: skip
+        return services.goal_add(
+            problem=parent,
+            data=data,
+            revision=revision,
+            user=self.request.user,
+            request=self.request,
+        )
 
 
 class ObjectiveViewSet(ItemViewSet):
@@ -303,8 +322,9 @@ class ObjectiveViewSet(ItemViewSet):
     )
 
     def add(self, parent, data, revision):
-        return services.objective_add(goal=parent, data=data, revision=revision,
-                                      user=self.request.user, request=self.request)  # fmt: skip
+        return services.objective_add(
+            goal=parent, data=data, revision=revision, user=self.request.user, request=self.request
+        )
 
 
 class InterventionViewSet(ItemViewSet):
@@ -321,8 +341,13 @@ class InterventionViewSet(ItemViewSet):
     )
 
     def add(self, parent, data, revision):
-        return services.intervention_add(objective=parent, data=data, revision=revision,
-                                         user=self.request.user, request=self.request)  # fmt: skip
+        return services.intervention_add(
+            objective=parent,
+            data=data,
+            revision=revision,
+            user=self.request.user,
+            request=self.request,
+        )
 
 
 class ProgressViewSet(
@@ -342,9 +367,13 @@ class ProgressViewSet(
         if objective.goal.problem.plan.status != TreatmentPlan.Status.ACTIVE:
             raise ValidationError({"objective": "Progress is recorded on the active plan."})
         serializer.instance = services.progress_record(
-            objective=objective, rating=data["rating"], note=data.get("note", ""),
-            session_ref=data.get("session_ref"), user=self.request.user, request=self.request,
-        )  # fmt: skip
+            objective=objective,
+            rating=data["rating"],
+            note=data.get("note", ""),
+            session_ref=data.get("session_ref"),
+            user=self.request.user,
+            request=self.request,
+        )
 
 
 class ReviewViewSet(
@@ -374,10 +403,13 @@ class ReviewViewSet(
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         review = services.review_complete(
-            review=self.get_object(), decision=data["decision"], summary=data["summary"],
+            review=self.get_object(),
+            decision=data["decision"],
+            summary=data["summary"],
             ratings={r["objective"]: (r["rating"], r["comment"]) for r in data.get("ratings", [])},
-            user=request.user, request=request,
-        )  # fmt: skip
+            user=request.user,
+            request=request,
+        )
         return self.respond(s.ReviewSerializer, review)
 
 
@@ -394,9 +426,10 @@ class SafetyPlanViewSet(
 
     def perform_create(self, serializer):
         serializer.instance = services.safety_plan_start(
-            patient=serializer.validated_data["patient"], user=self.request.user,
+            patient=serializer.validated_data["patient"],
+            user=self.request.user,
             request=self.request,
-        )  # fmt: skip
+        )
 
     @extend_schema(request=s.SafetyPlanUpdateSerializer, responses=s.SafetyPlanSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -404,9 +437,13 @@ class SafetyPlanViewSet(
         payload = s.SafetyPlanUpdateSerializer(plan, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        plan = services.safety_plan_update(plan=plan, data=data,
-                                           revision=data.pop("revision", None),
-                                           user=request.user, request=request)  # fmt: skip
+        plan = services.safety_plan_update(
+            plan=plan,
+            data=data,
+            revision=data.pop("revision", None),
+            user=request.user,
+            request=request,
+        )
         return self.respond(s.SafetyPlanSerializer, plan)
 
     @extend_schema(request=s.SafetyActivateSerializer, responses=s.SafetyPlanSerializer)
@@ -438,10 +475,14 @@ class AftercareViewSet(
         data = dict(payload.validated_data)
         episode = data.pop("episode")
         created = not AftercarePlan.objects.filter(episode=episode).exists()
-        aftercare = services.aftercare_save(episode=episode, data=data, user=request.user,
-                                            request=request)  # fmt: skip
-        return self.respond(s.AftercareSerializer, aftercare,
-                            status.HTTP_201_CREATED if created else status.HTTP_200_OK)  # fmt: skip
+        aftercare = services.aftercare_save(
+            episode=episode, data=data, user=request.user, request=request
+        )
+        return self.respond(
+            s.AftercareSerializer,
+            aftercare,
+            status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     def partial_update(self, request, *args, **kwargs):
         aftercare = self.get_object()
@@ -450,6 +491,7 @@ class AftercareViewSet(
         data = dict(payload.validated_data)
         if "episode" in data and data.pop("episode") != aftercare.episode:
             raise ValidationError({"episode": "An aftercare plan stays with its episode."})
-        aftercare = services.aftercare_save(episode=aftercare.episode, data=data,
-                                            user=request.user, request=request)  # fmt: skip
+        aftercare = services.aftercare_save(
+            episode=aftercare.episode, data=data, user=request.user, request=request
+        )
         return self.respond(s.AftercareSerializer, aftercare)

@@ -42,9 +42,21 @@ class GroupSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TherapyGroup
-        fields = ["id", "name", "program", "kind", "schedule_days", "start_time",
-                  "duration_minutes", "capacity", "location", "delivery", "is_active",
-                  "facilitators", "enrollments"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "program",
+            "kind",
+            "schedule_days",
+            "start_time",
+            "duration_minutes",
+            "capacity",
+            "location",
+            "delivery",
+            "is_active",
+            "facilitators",
+            "enrollments",
+        ]
 
     @extend_schema_field(EnrollmentSerializer(many=True))
     def get_enrollments(self, obj):
@@ -76,9 +88,24 @@ class SessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TherapySession
-        fields = ["id", "kind", "delivery", "starts_at", "duration_minutes", "location",
-                  "telehealth_link", "group", "clinicians", "episode", "patient", "status",
-                  "patient_present", "family_members", "roster", "note"]  # fmt: skip
+        fields = [
+            "id",
+            "kind",
+            "delivery",
+            "starts_at",
+            "duration_minutes",
+            "location",
+            "telehealth_link",
+            "group",
+            "clinicians",
+            "episode",
+            "patient",
+            "status",
+            "patient_present",
+            "family_members",
+            "roster",
+            "note",
+        ]
         read_only_fields = ["group", "patient", "status"]
 
     def to_representation(self, instance):
@@ -108,14 +135,24 @@ class AttendanceSerializer(serializers.ModelSerializer):
     # Any episode on the session's roster: a facilitator takes attendance for attendees who
     # are not on their own caseload. Other ids get one answer, whether they exist or not.
     episode = serializers.IntegerField(source="episode_id")
-    minutes = serializers.IntegerField(required=False, allow_null=True, write_only=True,
-                                       min_value=0)  # fmt: skip
+    minutes = serializers.IntegerField(
+        required=False, allow_null=True, write_only=True, min_value=0
+    )
     recorded_by = UserRefSerializer(read_only=True)
 
     class Meta:
         model = Attendance
-        fields = ["id", "session", "episode", "patient", "status", "minutes", "minutes_attended",
-                  "recorded_by", "recorded_at"]  # fmt: skip
+        fields = [
+            "id",
+            "session",
+            "episode",
+            "patient",
+            "status",
+            "minutes",
+            "minutes_attended",
+            "recorded_by",
+            "recorded_at",
+        ]
         read_only_fields = ["patient", "minutes_attended", "recorded_at"]
         validators = []  # the service upserts on (session, episode)
 
@@ -132,8 +169,16 @@ class EntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NoteEntry
-        fields = ["patient", "patient_name", "episode", "text", "objectives_addressed",
-                  "progress_ratings", "risk_level", "risk_notes"]  # fmt: skip
+        fields = [
+            "patient",
+            "patient_name",
+            "episode",
+            "text",
+            "objectives_addressed",
+            "progress_ratings",
+            "risk_level",
+            "risk_notes",
+        ]
 
 
 class AddendumSerializer(serializers.ModelSerializer):
@@ -148,10 +193,12 @@ class AddendumSerializer(serializers.ModelSerializer):
 class EntryWriteSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True)
     objectives = serializers.ListField(child=serializers.IntegerField(), required=False)
-    ratings = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=4),
-                                    required=False)  # fmt: skip
-    risk_level = serializers.ChoiceField(choices=[("", "—"), *ProgressNote.Risk.choices],
-                                         required=False)  # fmt: skip
+    ratings = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=4), required=False
+    )
+    risk_level = serializers.ChoiceField(
+        choices=[("", "—"), *ProgressNote.Risk.choices], required=False
+    )
     risk_notes = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -166,11 +213,35 @@ class NoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgressNote
-        fields = ["id", "session", "format", "shared", "status", "revision", "author",
-                  "signed_by", "signed_at", "content_hash", "cosigned_by", "cosigned_at",
-                  "intact", "entries", "addenda", "created_at", "updated_at"]  # fmt: skip
-        read_only_fields = ["shared", "status", "revision", "signed_at", "content_hash",
-                            "cosigned_at", "created_at", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "session",
+            "format",
+            "shared",
+            "status",
+            "revision",
+            "author",
+            "signed_by",
+            "signed_at",
+            "content_hash",
+            "cosigned_by",
+            "cosigned_at",
+            "intact",
+            "entries",
+            "addenda",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "shared",
+            "status",
+            "revision",
+            "signed_at",
+            "content_hash",
+            "cosigned_at",
+            "created_at",
+            "updated_at",
+        ]
 
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_intact(self, obj):

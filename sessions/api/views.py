@@ -64,13 +64,16 @@ def roster_rows(session):
                     session, record, episode=episode, day_minutes=totals.get(episode.patient_id, 0)
                 )
             ]
-        rows.append({
-            "episode": episode.pk, "patient": episode.patient_id,
-            "name": episode.patient.display_name,
-            "status": record.status if record else None,
-            "minutes_attended": record.minutes_attended if record else None,
-            "billing_codes": codes,
-        })  # fmt: skip
+        rows.append(
+            {
+                "episode": episode.pk,
+                "patient": episode.patient_id,
+                "name": episode.patient.display_name,
+                "status": record.status if record else None,
+                "minutes_attended": record.minutes_attended if record else None,
+                "billing_codes": codes,
+            }
+        )
     return rows
 
 
@@ -114,15 +117,18 @@ class SessionFilter(django_filters.FilterSet):
         attended = Attendance.objects.filter(session=OuterRef("pk"), patient_id=value)
         enrolled = GroupEnrollment.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("day")),
-            group=OuterRef("group"), episode__patient_id=value, start_date__lte=OuterRef("day"),
-        )  # fmt: skip
+            group=OuterRef("group"),
+            episode__patient_id=value,
+            start_date__lte=OuterRef("day"),
+        )
         return queryset.annotate(day=TruncDate("starts_at")).filter(
             Q(patient_id=value) | Exists(attended) | Exists(enrolled)
         )
 
 
-class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                     ClinicalViewSet):  # fmt: skip
+class SessionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicalViewSet
+):
     """Therapy sessions. POST books an individual, family, intake, medication or workshop session
     (group sessions come from the group schedule); `cancel` and `reschedule` change it. The
     detail carries the roster with attendance and suggested billing codes (lists leave it
@@ -148,15 +154,19 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.session_schedule(
-            kind=data["kind"], starts_at=data["starts_at"],
+            kind=data["kind"],
+            starts_at=data["starts_at"],
             duration_minutes=data.get("duration_minutes", 50),
-            clinicians=data["clinicians"], episode=data.get("episode"),
+            clinicians=data["clinicians"],
+            episode=data.get("episode"),
             delivery=data.get("delivery", TherapySession.Delivery.IN_PERSON),
-            location=data.get("location", ""), telehealth_link=data.get("telehealth_link", ""),
+            location=data.get("location", ""),
+            telehealth_link=data.get("telehealth_link", ""),
             family_members=data.get("family_members", []),
-            patient_present=data.get("patient_present"), user=self.request.user,
+            patient_present=data.get("patient_present"),
+            user=self.request.user,
             request=self.request,
-        )  # fmt: skip
+        )
 
     def _answer(self, request):
         return Response(s.SessionSerializer(self.get_object(), context={"request": request}).data)
@@ -178,8 +188,9 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         require_runner(request.user, session)
         payload = s.RescheduleSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.session_reschedule(session=session, user=request.user, request=request,
-                                    **payload.validated_data)  # fmt: skip
+        services.session_reschedule(
+            session=session, user=request.user, request=request, **payload.validated_data
+        )
         return self._answer(request)
 
 
@@ -206,13 +217,22 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Clinical
         data = serializer.validated_data
         require_runner(self.request.user, data["session"])
         serializer.instance = services.attendance_mark(
-            session=data["session"], episode=data["episode"], status=data["status"],
-            minutes=data.get("minutes"), user=self.request.user, request=self.request,
-        )  # fmt: skip
+            session=data["session"],
+            episode=data["episode"],
+            status=data["status"],
+            minutes=data.get("minutes"),
+            user=self.request.user,
+            request=self.request,
+        )
 
 
-class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, ClinicalViewSet):  # fmt: skip
+class NoteViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ClinicalViewSet,
+):
     """Progress notes. POST {session, format} starts the note with a part per attendee; PATCH
     saves the draft (`format`, `shared` sections, `entries` by patient id, `revision`); `sign`
     locks it; `cosign` is for supervisors; `addenda` adds to a signed note."""
@@ -223,12 +243,13 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def get_queryset(self):
         return (
-            ProgressNote.objects.filter(session__in=TherapySession.objects.for_user(
-                self.request.user).values("pk"))
+            ProgressNote.objects.filter(
+                session__in=TherapySession.objects.for_user(self.request.user).values("pk")
+            )
             .select_related("author", "signed_by", "cosigned_by", "session")
             .prefetch_related("entries__patient", "addenda__author", "session__clinicians")
             .order_by("-created_at", "-pk")
-        )  # fmt: skip
+        )
 
     def get_serializer_class(self):
         if self.action == "partial_update":
@@ -242,9 +263,11 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         data = serializer.validated_data
         require_runner(self.request.user, data["session"])
         serializer.instance = services.note_start(
-            session=data["session"], format=data.get("format", ProgressNote.Format.DAP),
-            user=self.request.user, request=self.request,
-        )  # fmt: skip
+            session=data["session"],
+            format=data.get("format", ProgressNote.Format.DAP),
+            user=self.request.user,
+            request=self.request,
+        )
 
     @extend_schema(request=s.NoteUpdateSerializer, responses=s.NoteSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -258,9 +281,15 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             entries = {int(k): v for k, v in data.get("entries", {}).items()}
         except ValueError:
             raise ValidationError({"entries": "Key the entries by patient id."}) from None
-        services.note_save(note=note, user=request.user, shared=data.get("shared"),
-                           entries=entries, format=data.get("format"),
-                           revision=data.get("revision"), request=request)  # fmt: skip
+        services.note_save(
+            note=note,
+            user=request.user,
+            shared=data.get("shared"),
+            entries=entries,
+            format=data.get("format"),
+            revision=data.get("revision"),
+            request=request,
+        )
         return self._answer(request)
 
     @extend_schema(request=s.SignSerializer, responses=s.NoteSerializer)
@@ -272,8 +301,12 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         require_runner(request.user, note.session)
         payload = s.SignSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.note_sign(note=note, user=request.user, request=request,
-                           revision=payload.validated_data.get("revision"))  # fmt: skip
+        services.note_sign(
+            note=note,
+            user=request.user,
+            request=request,
+            revision=payload.validated_data.get("revision"),
+        )
         return self._answer(request)
 
     @extend_schema(request=None, responses=s.NoteSerializer)
@@ -293,6 +326,7 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         require_runner(request.user, note.session)
         payload = s.AddendumSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        addendum = services.addendum_add(note=note, text=payload.validated_data["text"],
-                                         user=request.user, request=request)  # fmt: skip
+        addendum = services.addendum_add(
+            note=note, text=payload.validated_data["text"], user=request.user, request=request
+        )
         return Response(s.AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)

@@ -22,15 +22,20 @@ def test_run_a_group_session(page, live_server, make_episode, program, clinician
     now = timezone.localtime()
     start = max(now - timedelta(minutes=60), now.replace(hour=0, minute=0, second=0))
     group = TherapyGroup.objects.create(
-        name="Morning group", program=program, kind="process", schedule_days=list(range(7)),
-        start_time=time(start.hour, start.minute), duration_minutes=180,
-    )  # fmt: skip
+        name="Morning group",
+        program=program,
+        kind="process",
+        schedule_days=list(range(7)),
+        start_time=time(start.hour, start.minute),
+        duration_minutes=180,
+    )
     group.facilitators.set([clinician])
     people = {}
     for last in ("Adams", "Baker", "Cruz"):
         episode = make_episode(clinician=clinician, last_name=last)
-        services.group_enroll(group=group, episode=episode, user=clinician,
-                              start_date=now.date() - timedelta(days=7))  # fmt: skip
+        services.group_enroll(
+            group=group, episode=episode, user=clinician, start_date=now.date() - timedelta(days=7)
+        )
         people[last] = episode
     services.group_schedule_generate(weeks=1, start=now.date())
 

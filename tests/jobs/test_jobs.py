@@ -33,10 +33,15 @@ def clock(time_machine):
 
 def consent(patient, user, *, email=True, sms=True):
     return patient_services.consent_record(
-        patient=patient, user=user,
-        data={"kind": "communications", "allow_email": email, "allow_sms": sms,
-              "signed_by_name": patient.legal_name},
-    )  # fmt: skip
+        patient=patient,
+        user=user,
+        data={
+            "kind": "communications",
+            "allow_email": email,
+            "allow_sms": sms,
+            "signed_by_name": patient.legal_name,
+        },
+    )
 
 
 def contactable(episode, user, channel="email"):
@@ -51,9 +56,15 @@ def contactable(episode, user, channel="email"):
 
 def individual(episode, clinician, starts_at, **extra):
     return ss.session_schedule(
-        kind="individual", starts_at=starts_at, duration_minutes=50, clinicians=[clinician],
-        episode=episode, user=clinician, location="Room 2", **extra,
-    )  # fmt: skip
+        kind="individual",
+        starts_at=starts_at,
+        duration_minutes=50,
+        clinicians=[clinician],
+        episode=episode,
+        user=clinician,
+        location="Room 2",
+        **extra,
+    )
 
 
 # --- reminders -----------------------------------------------------------------------------------
@@ -77,8 +88,10 @@ def test_reminders_go_to_consenting_patients_once_per_lead_time(
             patient_services.consent_revoke(consent=consent_, user=intake)
     contactable(phone_only, intake, "phone")
     tomorrow = WEDNESDAY + timedelta(hours=20)
-    sessions = [individual(e, clinician, tomorrow + timedelta(hours=i))
-                for i, e in enumerate([yes, no_consent, revoked, phone_only])]  # fmt: skip
+    sessions = [
+        individual(e, clinician, tomorrow + timedelta(hours=i))
+        for i, e in enumerate([yes, no_consent, revoked, phone_only])
+    ]
 
     assert reminders_plan() == 1  # only `yes` is within 24 h, consenting, by a channel we have
     counts = reminders_send()
@@ -119,8 +132,7 @@ def test_a_cancelled_or_moved_session(clock, make_episode, clinician, intake):
     moved = individual(episode, clinician, WEDNESDAY + timedelta(hours=12))
     reminders_plan()
     ss.session_cancel(session=cancelled, user=clinician)
-    ss.session_reschedule(session=moved, starts_at=WEDNESDAY + timedelta(hours=22),
-                                user=clinician)  # fmt: skip
+    ss.session_reschedule(session=moved, starts_at=WEDNESDAY + timedelta(hours=22), user=clinician)
     counts = reminders_send()
     assert (counts["sent"], counts["cancelled"]) == (0, 2)
     assert reminders_plan() == 1  # the new time is reminded
@@ -187,8 +199,9 @@ def test_reviews_open_ahead_and_overdue_ones_are_flagged(
     clock, episode, clinician, make_plan, settings
 ):
     settings.REVIEW_OPEN_DAYS_AHEAD = 7
-    plan = plan_services.plan_activate(plan=make_plan(episode), user=clinician,
-                                       patient_ack_name="Pat")  # fmt: skip
+    plan = plan_services.plan_activate(
+        plan=make_plan(episode), user=clinician, patient_ack_name="Pat"
+    )
     assert plan.next_review_due == date(2026, 12, 18)
     assert reviews_open_due() == {"opened": 0, "alerts": 0}
     clock.move_to(datetime(2026, 12, 11, 8, tzinfo=TZ))  # 7 days ahead
@@ -211,9 +224,12 @@ def test_measure_due_alerts_follow_the_schedule(clock, make_episode, clinician):
     Episode.objects.filter(pk__in=[given.pk, fresh.pk]).update(admission_date=date(2026, 11, 1))
     for code, n in (("PHQ9", 9), ("GAD7", 7)):
         patient_services.measure_record(
-            patient=given.patient, instrument_code=code, responses=[0] * n, user=clinician,
+            patient=given.patient,
+            instrument_code=code,
+            responses=[0] * n,
+            user=clinician,
             administered_at=datetime(2026, 11, 10, 9, tzinfo=TZ),
-        )  # fmt: skip
+        )
     counts = measures_due_alerts()
     # `fresh` never had PHQ-9 or GAD-7 since admission: both due; `given` is due on 24 Nov.
     assert counts == {"due": 2, "alerts": 2}
@@ -232,9 +248,13 @@ def test_measure_due_alerts_follow_the_schedule(clock, make_episode, clinician):
 @pytest.fixture
 def weekday_group(program, clinician):
     group = TherapyGroup.objects.create(
-        name="Group", program=program, kind="process", schedule_days=[0, 2, 4],
-        start_time=time(9), duration_minutes=180,
-    )  # fmt: skip
+        name="Group",
+        program=program,
+        kind="process",
+        schedule_days=[0, 2, 4],
+        start_time=time(9),
+        duration_minutes=180,
+    )
     group.facilitators.set([clinician])
     return group
 
@@ -242,15 +262,18 @@ def weekday_group(program, clinician):
 def test_engagement_alerts_for_low_hours_and_no_shows(
     clock, weekday_group, make_episode, clinician
 ):
-    people = {n: make_episode(clinician=clinician, last_name=n)
-              for n in ("Full", "Low", "Stepdown", "Noshow")}  # fmt: skip
+    people = {
+        n: make_episode(clinician=clinician, last_name=n)
+        for n in ("Full", "Low", "Stepdown", "Noshow")
+    }
     Episode.objects.filter(pk__in=[e.pk for e in people.values()]).update(
         admission_date=date(2026, 11, 1)
     )
     for e in people.values():
         e.refresh_from_db()
-        ss.group_enroll(group=weekday_group, episode=e, user=clinician,
-                              start_date=date(2026, 11, 2))  # fmt: skip
+        ss.group_enroll(
+            group=weekday_group, episode=e, user=clinician, start_date=date(2026, 11, 2)
+        )
     ss.group_schedule_generate(start=date(2026, 11, 9), weeks=2)
     ss.step_down_record(
         episode=people["Stepdown"],
@@ -259,15 +282,19 @@ def test_engagement_alerts_for_low_hours_and_no_shows(
         reason="Planned",
         user=clinician,
     )
-    plan = {"Full": ["present"] * 3, "Low": ["present", "absent_excused", "present"],
-            "Stepdown": ["present", "absent_excused", "absent_excused"],
-            "Noshow": ["present", "absent_unexcused", "absent_unexcused"]}  # fmt: skip
+    plan = {
+        "Full": ["present"] * 3,
+        "Low": ["present", "absent_excused", "present"],
+        "Stepdown": ["present", "absent_excused", "absent_excused"],
+        "Noshow": ["present", "absent_unexcused", "absent_unexcused"],
+    }
     sessions = list(TherapySession.objects.filter(starts_at__lt=WEDNESDAY - timedelta(days=2)))
     assert len(sessions) == 3  # Mon, Wed, Fri of the week of 9 Nov
     for i, session in enumerate(sessions):
         for name, statuses in plan.items():
-            ss.attendance_mark(session=session, episode=people[name],
-                                     status=statuses[i], user=clinician)  # fmt: skip
+            ss.attendance_mark(
+                session=session, episode=people[name], status=statuses[i], user=clinician
+            )
     counts = engagement_alerts()
     assert counts == {"below_hours": 2, "no_shows": 1}
     low = Alert.objects.filter(kind="low_attendance").values_list(
@@ -280,14 +307,14 @@ def test_engagement_alerts_for_low_hours_and_no_shows(
 
 def test_documentation_alerts_at_24_and_72_hours(clock, weekday_group, make_episode, clinician):
     episode = make_episode(clinician=clinician, last_name="Doc")
-    ss.group_enroll(group=weekday_group, episode=episode, user=clinician,
-                          start_date=date(2026, 11, 1))  # fmt: skip
+    ss.group_enroll(
+        group=weekday_group, episode=episode, user=clinician, start_date=date(2026, 11, 1)
+    )
     ss.group_schedule_generate(start=date(2026, 11, 13), weeks=1)
     friday = TherapySession.objects.get(starts_at__date=date(2026, 11, 13))
     monday = TherapySession.objects.get(starts_at__date=date(2026, 11, 16))
     for session in (friday, monday):
-        ss.attendance_mark(session=session, episode=episode, status="present",
-                                 user=clinician)  # fmt: skip
+        ss.attendance_mark(session=session, episode=episode, status="present", user=clinician)
     counts = documentation_alerts()
     # Monday's session ended 44 h ago: the author; Friday's 116 h ago: author and supervisors.
     assert counts == {"author_alerts": 2, "supervisor_alerts": 1, "resolved": 0}
@@ -310,8 +337,9 @@ def test_staff_alerts_reach_the_author_and_supervisors_on_today(
     clock, client, weekday_group, make_episode, clinician, supervisor, clinician2
 ):
     episode = make_episode(clinician=clinician, last_name="Doc")
-    ss.group_enroll(group=weekday_group, episode=episode, user=clinician,
-                          start_date=date(2026, 11, 1))  # fmt: skip
+    ss.group_enroll(
+        group=weekday_group, episode=episode, user=clinician, start_date=date(2026, 11, 1)
+    )
     ss.group_schedule_generate(start=date(2026, 11, 16), weeks=1)
     monday = TherapySession.objects.get(starts_at__date=date(2026, 11, 16))
     ss.attendance_mark(session=monday, episode=episode, status="present", user=clinician)
@@ -355,9 +383,15 @@ def test_one_beat_schedule_covers_every_job():
     from iop.celery import app
 
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert scheduled == {"iop.jobs.heartbeat", "sessions.reminders", "plans.reviews",
-                         "sessions.documentation", "sessions.engagement",
-                         "patients.measures_due", "sessions.group_schedule"}  # fmt: skip
+    assert scheduled == {
+        "iop.jobs.heartbeat",
+        "sessions.reminders",
+        "plans.reviews",
+        "sessions.documentation",
+        "sessions.engagement",
+        "patients.measures_due",
+        "sessions.group_schedule",
+    }
     app.loader.import_default_modules()
     registered = set(app.tasks)
     assert scheduled <= registered
@@ -389,8 +423,9 @@ def test_a_group_nobody_came_to_needs_no_note(
     clock, client, weekday_group, make_episode, clinician
 ):
     episode = make_episode(clinician=clinician, last_name="Away")
-    ss.group_enroll(group=weekday_group, episode=episode, user=clinician,
-                    start_date=date(2026, 11, 1))  # fmt: skip
+    ss.group_enroll(
+        group=weekday_group, episode=episode, user=clinician, start_date=date(2026, 11, 1)
+    )
     ss.group_schedule_generate(start=date(2026, 11, 11), weeks=1)
     empty = TherapySession.objects.get(starts_at__date=date(2026, 11, 11))
     ss.attendance_mark(session=empty, episode=episode, status="absent_excused", user=clinician)

@@ -56,11 +56,28 @@ def workers(tmp_path):
         }
         log = tmp_path / f"{name}.log"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "iop", "worker", "--pool=solo",
-             "--without-mingle", "--without-gossip", "--without-heartbeat", "-Q", queue,
-             "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h", "--loglevel=INFO"],
-            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "iop",
+                "worker",
+                "--pool=solo",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+                "-Q",
+                queue,
+                "-n",
+                f"{name}-{uuid.uuid4().hex[:6]}@%h",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
         procs.append(proc)
         assert wait_for(lambda: " ready." in log.read_text(), timeout=60), log.read_text()
         return proc

@@ -103,18 +103,26 @@ def test_booking_a_session_in_a_rolled_back_transaction_enqueues_no_reminder_job
         legal_first_name="Roll", legal_last_name="Back", date_of_birth="1990-01-01"
     )
     episode = Episode.objects.create(
-        patient=patient, program=program, status="active", referral_source="test",
-        admission_date=timezone.localdate(), primary_clinician=clinician,
-    )  # fmt: skip
+        patient=patient,
+        program=program,
+        status="active",
+        referral_source="test",
+        admission_date=timezone.localdate(),
+        primary_clinician=clinician,
+    )
 
     class Rollback(Exception):
         pass
 
     with pytest.raises(Rollback), transaction.atomic():
         session_schedule(
-            kind="individual", starts_at=timezone.now() + timezone.timedelta(hours=3),
-            duration_minutes=50, clinicians=[clinician], episode=episode, user=clinician,
-        )  # fmt: skip
+            kind="individual",
+            starts_at=timezone.now() + timezone.timedelta(hours=3),
+            duration_minutes=50,
+            clinicians=[clinician],
+            episode=episode,
+            user=clinician,
+        )
         raise Rollback
     marker = uuid.uuid4().hex
     marker_task.apply_async(task_id=marker)
@@ -123,7 +131,11 @@ def test_booking_a_session_in_a_rolled_back_transaction_enqueues_no_reminder_job
 
     # The same booking committed does run the job.
     session_schedule(
-        kind="individual", starts_at=timezone.now() + timezone.timedelta(hours=3),
-        duration_minutes=50, clinicians=[clinician], episode=episode, user=clinician,
-    )  # fmt: skip
+        kind="individual",
+        starts_at=timezone.now() + timezone.timedelta(hours=3),
+        duration_minutes=50,
+        clinicians=[clinician],
+        episode=episode,
+        user=clinician,
+    )
     assert wait_for(lambda: JobRun.objects.filter(job="reminders", outcome="success").exists())

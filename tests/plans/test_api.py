@@ -50,14 +50,27 @@ def tree_ids(plan):
     problem = plan.problems.get()
     goal = problem.goals.get()
     objective = goal.objectives.get()
-    return {"problem": problem.pk, "goal": goal.pk, "objective": objective.pk,
-            "intervention": objective.interventions.get().pk}  # fmt: skip
+    return {
+        "problem": problem.pk,
+        "goal": goal.pk,
+        "objective": objective.pk,
+        "intervention": objective.interventions.get().pk,
+    }
 
 
 def snapshot():
     """Everything the plans API can change, to show a refused call changed nothing."""
-    models = (TreatmentPlan, Problem, Goal, Objective, Intervention, ProgressEntry, PlanReview,
-              SafetyPlan, AftercarePlan)  # fmt: skip
+    models = (
+        TreatmentPlan,
+        Problem,
+        Goal,
+        Objective,
+        Intervention,
+        ProgressEntry,
+        PlanReview,
+        SafetyPlan,
+        AftercarePlan,
+    )
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
 
@@ -80,38 +93,68 @@ def test_build_and_activate_a_plan_through_the_api(api_client, clinician, episod
     assert plan.status_code == 201, plan.json()
     plan = plan.json()
     assert (plan["version"], plan["status"], plan["problems"]) == (1, "draft", [])
-    problem = client.post(url("problem"), {
-        "plan": plan["id"], "description": "Low mood", "diagnosis_code": "f32.1",
-        "revision": plan["revision"],
-    })  # fmt: skip
+    problem = client.post(
+        url("problem"),
+        {
+            "plan": plan["id"],
+            "description": "Low mood",
+            "diagnosis_code": "f32.1",
+            "revision": plan["revision"],
+        },
+    )
     assert problem.status_code == 201, problem.json()
     assert problem.json()["diagnosis_code"] == "F32.1"
     assert problem.json()["revision"] == plan["revision"] + 1  # the plan's revision after it
-    goal = client.post(url("goal"), {
-        "problem": problem.json()["id"], "client_words": "Feel like myself again",
-        "target_date": "2027-03-01", "status": "in_progress",
-        "revision": problem.json()["revision"],
-    })  # fmt: skip
+    goal = client.post(
+        url("goal"),
+        {
+            "problem": problem.json()["id"],
+            "client_words": "Feel like myself again",
+            "target_date": "2027-03-01",
+            "status": "in_progress",
+            "revision": problem.json()["revision"],
+        },
+    )
     assert goal.status_code == 201, goal.json()
-    objective = client.post(url("objective"), {
-        "goal": goal.json()["id"], "description": "PHQ-9 below 10", "target_date": "2027-01-31",
-        "measure_instrument": "PHQ9", "measure_target": 10, "revision": goal.json()["revision"],
-    })  # fmt: skip
+    objective = client.post(
+        url("objective"),
+        {
+            "goal": goal.json()["id"],
+            "description": "PHQ-9 below 10",
+            "target_date": "2027-01-31",
+            "measure_instrument": "PHQ9",
+            "measure_target": 10,
+            "revision": goal.json()["revision"],
+        },
+    )
     assert objective.status_code == 201, objective.json()
     assert objective.json()["measure_progress"]["state"] == "no results yet"
-    intervention = client.post(url("intervention"), {
-        "objective": objective.json()["id"], "modality": "cbt", "frequency": "3 groups a week",
-        "description": "Thought records", "responsible": clinician.pk,
-        "revision": objective.json()["revision"],
-    })  # fmt: skip
+    intervention = client.post(
+        url("intervention"),
+        {
+            "objective": objective.json()["id"],
+            "modality": "cbt",
+            "frequency": "3 groups a week",
+            "description": "Thought records",
+            "responsible": clinician.pk,
+            "revision": objective.json()["revision"],
+        },
+    )
     assert intervention.status_code == 201, intervention.json()
-    signed = client.post(url("plan", plan["id"], "activate"), {
-        "patient_ack_name": "Pat Doe", "revision": intervention.json()["revision"],
-    })  # fmt: skip
+    signed = client.post(
+        url("plan", plan["id"], "activate"),
+        {
+            "patient_ack_name": "Pat Doe",
+            "revision": intervention.json()["revision"],
+        },
+    )
     assert signed.status_code == 200, signed.json()
     body = signed.json()
     assert (body["status"], body["signed_by"]["id"], body["patient_ack_name"]) == (
-        "active", clinician.pk, "Pat Doe")  # fmt: skip
+        "active",
+        clinician.pk,
+        "Pat Doe",
+    )
     assert body["signed_at"] and body["patient_ack_at"] and body["next_review_due"]
     nested = body["problems"][0]["goals"][0]["objectives"][0]
     assert nested["measure_label"].startswith("PHQ-9 below 10")
@@ -154,22 +197,34 @@ def test_a_signed_version_answers_409_and_nothing_changes(api_client, clinician,
     before = snapshot()
     responses = {
         "plan summary": client.patch(url("plan", active.pk), {"summary": "Rewritten"}),
-        "plan activate": client.post(url("plan", active.pk, "activate"),
-                                     {"patient_ack_name": "Again"}),
+        "plan activate": client.post(
+            url("plan", active.pk, "activate"), {"patient_ack_name": "Again"}
+        ),
         "add problem": client.post(url("problem"), {"plan": active.pk, "description": "New"}),
         "add goal": client.post(url("goal"), {"problem": ids["problem"], "client_words": "G"}),
-        "add objective": client.post(url("objective"), {
-            "goal": ids["goal"], "description": "O", "target_date": "2027-01-01"}),
-        "add intervention": client.post(url("intervention"), {
-            "objective": ids["objective"], "modality": "mi", "frequency": "weekly",
-            "responsible": clinician.pk}),
-        **{f"change {kind}": client.patch(url(kind, pk), body) for kind, pk, body in [
-            ("problem", ids["problem"], {"description": "Changed"}),
-            ("goal", ids["goal"], {"status": "achieved"}),
-            ("objective", ids["objective"], {"description": "Changed"}),
-            ("intervention", ids["intervention"], {"frequency": "daily"})]},
+        "add objective": client.post(
+            url("objective"), {"goal": ids["goal"], "description": "O", "target_date": "2027-01-01"}
+        ),
+        "add intervention": client.post(
+            url("intervention"),
+            {
+                "objective": ids["objective"],
+                "modality": "mi",
+                "frequency": "weekly",
+                "responsible": clinician.pk,
+            },
+        ),
+        **{
+            f"change {kind}": client.patch(url(kind, pk), body)
+            for kind, pk, body in [
+                ("problem", ids["problem"], {"description": "Changed"}),
+                ("goal", ids["goal"], {"status": "achieved"}),
+                ("objective", ids["objective"], {"description": "Changed"}),
+                ("intervention", ids["intervention"], {"frequency": "daily"}),
+            ]
+        },
         **{f"remove {kind}": client.delete(url(kind, ids[kind])) for kind in ids},
-    }  # fmt: skip
+    }
     assert {name: r.status_code for name, r in responses.items()} == dict.fromkeys(responses, 409)
     assert "cannot be changed" in responses["plan summary"].json()["detail"]
     assert snapshot() == before
@@ -187,9 +242,10 @@ def test_a_stale_revision_answers_409_and_nothing_changes(api_client, clinician,
         client.post(url("problem"), {"plan": draft.pk, "description": "New", "revision": seen}),
         client.patch(url("goal", ids["goal"]), {"status": "achieved", "revision": seen}),
         client.delete(url("intervention", ids["intervention"]) + f"?revision={seen}"),
-        client.post(url("plan", draft.pk, "activate"),
-                    {"patient_ack_name": "Pat", "revision": seen}),
-    ]  # fmt: skip
+        client.post(
+            url("plan", draft.pk, "activate"), {"patient_ack_name": "Pat", "revision": seen}
+        ),
+    ]
     assert [r.status_code for r in responses] == [409] * 5
     assert "saved this draft" in responses[0].json()["detail"]
     assert snapshot() == before
@@ -240,14 +296,36 @@ def test_item_lists_filter_by_plan(api_client, clinician, active):
 @pytest.mark.parametrize(
     ("resource", "payload", "field"),
     [
-        ("objective", {"description": "x", "target_date": "2027-01-01",
-                       "measure_instrument": "PHQ9"}, "measure_target"),
-        ("objective", {"description": "x", "target_date": "2027-01-01",
-                       "measure_target": 10}, "measure_target"),
-        ("objective", {"description": "x", "target_date": "2027-01-01",
-                       "measure_instrument": "PHQ9", "measure_target": 99}, "measure_target"),
-        ("objective", {"description": "x", "target_date": "2027-01-01",
-                       "measure_instrument": "CSSRS", "measure_target": 2}, "measure_instrument"),
+        (
+            "objective",
+            {"description": "x", "target_date": "2027-01-01", "measure_instrument": "PHQ9"},
+            "measure_target",
+        ),
+        (
+            "objective",
+            {"description": "x", "target_date": "2027-01-01", "measure_target": 10},
+            "measure_target",
+        ),
+        (
+            "objective",
+            {
+                "description": "x",
+                "target_date": "2027-01-01",
+                "measure_instrument": "PHQ9",
+                "measure_target": 99,
+            },
+            "measure_target",
+        ),
+        (
+            "objective",
+            {
+                "description": "x",
+                "target_date": "2027-01-01",
+                "measure_instrument": "CSSRS",
+                "measure_target": 2,
+            },
+            "measure_instrument",
+        ),
         ("objective", {"description": "x"}, "target_date"),
         ("intervention", {"modality": "astrology", "frequency": "daily"}, "modality"),
         ("intervention", {"modality": "cbt"}, "frequency"),
@@ -257,15 +335,17 @@ def test_item_lists_filter_by_plan(api_client, clinician, active):
         ("problem", {"description": "x", "diagnosis_code": "nonsense"}, "diagnosis_code"),
         ("problem", {"description": ""}, "description"),
     ],
-)  # fmt: skip
+)
 def test_bad_items_are_400_with_field_errors(
     api_client, clinician, draft, resource, payload, field
 ):
     ids = tree_ids(draft)
-    parent = {"problem": {"plan": draft.pk}, "goal": {"problem": ids["problem"]},
-              "objective": {"goal": ids["goal"]},
-              "intervention": {"objective": ids["objective"], "responsible": clinician.pk},
-              }[resource]  # fmt: skip
+    parent = {
+        "problem": {"plan": draft.pk},
+        "goal": {"problem": ids["problem"]},
+        "objective": {"goal": ids["goal"]},
+        "intervention": {"objective": ids["objective"], "responsible": clinician.pk},
+    }[resource]
     before = snapshot()
     response = as_user(api_client, clinician).post(url(resource), {**parent, **payload})
     assert response.status_code == 400
@@ -322,8 +402,17 @@ def test_progress_is_recorded_on_the_active_plan_only(api_client, clinician, dra
 
 # --- access per role -------------------------------------------------------------------------
 
-RESOURCES = ["plan", "problem", "goal", "objective", "intervention", "progress", "review",
-             "safety-plan", "aftercare-plan"]  # fmt: skip
+RESOURCES = [
+    "plan",
+    "problem",
+    "goal",
+    "objective",
+    "intervention",
+    "progress",
+    "review",
+    "safety-plan",
+    "aftercare-plan",
+]
 ROLES = ["admin", "intake", "clinician2", "clinician", "supervisor"]
 
 
@@ -335,8 +424,14 @@ def world(active, clinician, patient):
     review = services.review_open(plan=active, user=clinician)
     safety = services.safety_plan_start(patient=patient, user=clinician)
     aftercare = services.aftercare_save(episode=active.episode, data=AFTERCARE, user=clinician)
-    return {"plan": active.pk, **tree_ids(active), "progress": progress.pk, "review": review.pk,
-            "safety-plan": safety.pk, "aftercare-plan": aftercare.pk}  # fmt: skip
+    return {
+        "plan": active.pk,
+        **tree_ids(active),
+        "progress": progress.pk,
+        "review": review.pk,
+        "safety-plan": safety.pk,
+        "aftercare-plan": aftercare.pk,
+    }
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
@@ -374,48 +469,133 @@ def writes(world, clinician):
     """(name, method, url, body, status for the care team, the parent field of a create)."""
     draft = services.plan_revise(plan=TreatmentPlan.objects.get(pk=world["plan"]), user=clinician)
     d = tree_ids(draft)
-    safety = {"warning_signs": "Isolating", "coping_strategies": "Walk",
-              "help_contacts": "Sister"}  # fmt: skip
+    safety = {"warning_signs": "Isolating", "coping_strategies": "Walk", "help_contacts": "Sister"}
     return [
         ("start plan", "post", url("plan"), {"episode": draft.episode_id}, 201, "episode"),
         ("change plan", "patch", url("plan", draft.pk), {"summary": "S"}, 200, None),
         ("revise plan", "post", url("plan", world["plan"], "revise"), {}, 201, None),
-        ("add problem", "post", url("problem"), {"plan": draft.pk, "description": "P"}, 201,
-         "plan"),
-        ("change problem", "patch", url("problem", d["problem"]), {"description": "P2"}, 200,
-         None),
-        ("add goal", "post", url("goal"), {"problem": d["problem"], "client_words": "G"}, 201,
-         "problem"),
+        (
+            "add problem",
+            "post",
+            url("problem"),
+            {"plan": draft.pk, "description": "P"},
+            201,
+            "plan",
+        ),
+        ("change problem", "patch", url("problem", d["problem"]), {"description": "P2"}, 200, None),
+        (
+            "add goal",
+            "post",
+            url("goal"),
+            {"problem": d["problem"], "client_words": "G"},
+            201,
+            "problem",
+        ),
         ("change goal", "patch", url("goal", d["goal"]), {"status": "in_progress"}, 200, None),
-        ("add objective", "post", url("objective"),
-         {"goal": d["goal"], "description": "O", "target_date": "2027-02-01"}, 201, "goal"),
-        ("change objective", "patch", url("objective", d["objective"]), {"description": "O2"},
-         200, None),
-        ("add intervention", "post", url("intervention"),
-         {"objective": d["objective"], "modality": "mi", "frequency": "weekly",
-          "responsible": clinician.pk}, 201, "objective"),
-        ("change intervention", "patch", url("intervention", d["intervention"]),
-         {"frequency": "daily"}, 200, None),
-        ("remove intervention", "delete", url("intervention", d["intervention"]), None, 204,
-         None),
-        ("record progress", "post", url("progress"), {"objective": world["objective"],
-                                                      "rating": 3}, 201, "objective"),
-        ("complete review", "post", url("review", world["review"], "complete"),
-         {"decision": "continue", "summary": "Steady"}, 200, None),
+        (
+            "add objective",
+            "post",
+            url("objective"),
+            {"goal": d["goal"], "description": "O", "target_date": "2027-02-01"},
+            201,
+            "goal",
+        ),
+        (
+            "change objective",
+            "patch",
+            url("objective", d["objective"]),
+            {"description": "O2"},
+            200,
+            None,
+        ),
+        (
+            "add intervention",
+            "post",
+            url("intervention"),
+            {
+                "objective": d["objective"],
+                "modality": "mi",
+                "frequency": "weekly",
+                "responsible": clinician.pk,
+            },
+            201,
+            "objective",
+        ),
+        (
+            "change intervention",
+            "patch",
+            url("intervention", d["intervention"]),
+            {"frequency": "daily"},
+            200,
+            None,
+        ),
+        ("remove intervention", "delete", url("intervention", d["intervention"]), None, 204, None),
+        (
+            "record progress",
+            "post",
+            url("progress"),
+            {"objective": world["objective"], "rating": 3},
+            201,
+            "objective",
+        ),
+        (
+            "complete review",
+            "post",
+            url("review", world["review"], "complete"),
+            {"decision": "continue", "summary": "Steady"},
+            200,
+            None,
+        ),
         ("open review", "post", url("review"), {"plan": world["plan"]}, 201, "plan"),
-        ("start safety plan", "post", url("safety-plan"),
-         {"patient": TreatmentPlan.objects.get(pk=world["plan"]).patient_id}, 201, "patient"),
-        ("change safety plan", "patch", url("safety-plan", world["safety-plan"]), safety, 200,
-         None),
-        ("sign safety plan", "post", url("safety-plan", world["safety-plan"], "activate"),
-         {"patient_ack_name": "Pat"}, 200, None),
-        ("save aftercare", "post", url("aftercare-plan"),
-         {"episode": draft.episode_id, **AFTERCARE}, 200, "episode"),
-        ("change aftercare", "patch", url("aftercare-plan", world["aftercare-plan"]),
-         {"medications": "Sertraline 50 mg"}, 200, None),
-        ("sign plan", "post", url("plan", draft.pk, "activate"), {"patient_ack_name": "Pat"},
-         200, None),
-    ]  # fmt: skip
+        (
+            "start safety plan",
+            "post",
+            url("safety-plan"),
+            {"patient": TreatmentPlan.objects.get(pk=world["plan"]).patient_id},
+            201,
+            "patient",
+        ),
+        (
+            "change safety plan",
+            "patch",
+            url("safety-plan", world["safety-plan"]),
+            safety,
+            200,
+            None,
+        ),
+        (
+            "sign safety plan",
+            "post",
+            url("safety-plan", world["safety-plan"], "activate"),
+            {"patient_ack_name": "Pat"},
+            200,
+            None,
+        ),
+        (
+            "save aftercare",
+            "post",
+            url("aftercare-plan"),
+            {"episode": draft.episode_id, **AFTERCARE},
+            200,
+            "episode",
+        ),
+        (
+            "change aftercare",
+            "patch",
+            url("aftercare-plan", world["aftercare-plan"]),
+            {"medications": "Sertraline 50 mg"},
+            200,
+            None,
+        ),
+        (
+            "sign plan",
+            "post",
+            url("plan", draft.pk, "activate"),
+            {"patient_ack_name": "Pat"},
+            200,
+            None,
+        ),
+    ]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -455,8 +635,7 @@ def test_measure_progress_is_read_from_real_results(api_client, clinician, activ
     none_yet = client.get(url("objective", objective)).json()["measure_progress"]
     assert (none_yet["latest"], none_yet["state"]) == (None, "no results yet")
     for responses in (PHQ9_18, PHQ9_9):
-        measure_record(patient=patient, instrument_code="PHQ9", responses=responses,
-                       user=clinician)  # fmt: skip
+        measure_record(patient=patient, instrument_code="PHQ9", responses=responses, user=clinician)
     progress = client.get(url("objective", objective)).json()["measure_progress"]
     assert (progress["baseline"], progress["latest"], progress["change"]) == (18, 9, -9)
     assert (progress["met"], progress["state"], progress["target"]) == (True, "met", 10)
@@ -476,8 +655,9 @@ def test_an_objective_without_a_measure_has_no_measure_progress(
 def test_progress_entries_follow_the_objective_across_versions(api_client, clinician, active):
     client = as_user(api_client, clinician)
     objective = tree_ids(active)["objective"]
-    entry = client.post(url("progress"), {"objective": objective, "rating": 2, "note": "Better",
-                                          "session_ref": 7})  # fmt: skip
+    entry = client.post(
+        url("progress"), {"objective": objective, "rating": 2, "note": "Better", "session_ref": 7}
+    )
     assert entry.status_code == 201, entry.json()
     assert (entry.json()["rating"], entry.json()["recorded_by"]["id"]) == (2, clinician.pk)
     draft = client.post(url("plan", active.pk, "revise")).json()
@@ -501,22 +681,34 @@ def test_review_open_and_complete(api_client, clinician, active, patient):
     objective = tree_ids(active)["objective"]
     missing = client.post(url("review", review["id"], "complete"), {"ratings": []})
     assert missing.status_code == 400 and {"decision", "summary"} <= set(missing.json())
-    bad = client.post(url("review", review["id"], "complete"), {
-        "decision": "continue", "summary": "x",
-        "ratings": [{"objective": objective + 999, "rating": 3}],
-    })  # fmt: skip
+    bad = client.post(
+        url("review", review["id"], "complete"),
+        {
+            "decision": "continue",
+            "summary": "x",
+            "ratings": [{"objective": objective + 999, "rating": 3}],
+        },
+    )
     assert bad.status_code == 400 and "ratings" in bad.json()
-    done = client.post(url("review", review["id"], "complete"), {
-        "decision": "continue", "summary": "Steady.",
-        "ratings": [{"objective": objective, "rating": 3, "comment": "Good week"}],
-    })  # fmt: skip
+    done = client.post(
+        url("review", review["id"], "complete"),
+        {
+            "decision": "continue",
+            "summary": "Steady.",
+            "ratings": [{"objective": objective, "rating": 3, "comment": "Good week"}],
+        },
+    )
     assert done.status_code == 200, done.json()
     body = done.json()
     assert (body["status"], body["decision"], body["completed_by"]["id"]) == (
-        "completed", "continue", clinician.pk)  # fmt: skip
+        "completed",
+        "continue",
+        clinician.pk,
+    )
     assert [(p["rating"], p["note"]) for p in body["progress"]] == [(3, "Good week")]
-    again = client.post(url("review", review["id"], "complete"),
-                        {"decision": "continue", "summary": "Again"})  # fmt: skip
+    again = client.post(
+        url("review", review["id"], "complete"), {"decision": "continue", "summary": "Again"}
+    )
     assert again.status_code == 400
     active.refresh_from_db()
     assert active.next_review_due > date.fromisoformat(review["due_date"])
@@ -540,13 +732,19 @@ def test_safety_plan_start_edit_and_activate(api_client, clinician, patient):
     assert "988" in plan["professional_contacts"]
     refused = client.post(url("safety-plan", plan["id"], "activate"), {"patient_ack_name": "P"})
     assert refused.status_code == 400 and "warning_signs" in refused.json()
-    edited = client.patch(url("safety-plan", plan["id"]), {
-        "warning_signs": "Isolating", "coping_strategies": "Walk", "help_contacts": "Sister",
-        "revision": plan["revision"],
-    })  # fmt: skip
+    edited = client.patch(
+        url("safety-plan", plan["id"]),
+        {
+            "warning_signs": "Isolating",
+            "coping_strategies": "Walk",
+            "help_contacts": "Sister",
+            "revision": plan["revision"],
+        },
+    )
     assert edited.status_code == 200 and edited.json()["revision"] == plan["revision"] + 1
-    stale = client.patch(url("safety-plan", plan["id"]),
-                         {"warning_signs": "x", "revision": plan["revision"]})  # fmt: skip
+    stale = client.patch(
+        url("safety-plan", plan["id"]), {"warning_signs": "x", "revision": plan["revision"]}
+    )
     assert stale.status_code == 409
     signed = client.post(url("safety-plan", plan["id"], "activate"), {"patient_ack_name": "P"})
     assert signed.status_code == 200, signed.json()
@@ -566,8 +764,9 @@ def test_discharge_through_the_api_needs_aftercare(api_client, clinician, active
     refused = client.post(transition, payload)
     assert refused.status_code == 400 and "aftercare" in refused.json()
     assert Episode.objects.get(pk=active.episode_id).status == Episode.Status.ACTIVE
-    incomplete = client.post(url("aftercare-plan"), {"episode": active.episode_id,
-                                                     "step_down_level": "OP"})  # fmt: skip
+    incomplete = client.post(
+        url("aftercare-plan"), {"episode": active.episode_id, "step_down_level": "OP"}
+    )
     assert incomplete.status_code == 400
     assert {"follow_up_appointments", "relapse_prevention"} <= set(incomplete.json())
     aftercare = client.post(url("aftercare-plan"), {"episode": active.episode_id, **AFTERCARE})
@@ -589,8 +788,10 @@ def test_aftercare_stays_with_its_episode(api_client, clinician, episode, make_e
     saved = client.post(url("aftercare-plan"), {"episode": episode.pk, **AFTERCARE}).json()
     moved = client.patch(url("aftercare-plan", saved["id"]), {"episode": other.pk})
     assert moved.status_code == 400 and "episode" in moved.json()
-    resaved = client.post(url("aftercare-plan"), {"episode": episode.pk, **AFTERCARE,
-                                                  "support_groups": "SMART Recovery"})  # fmt: skip
+    resaved = client.post(
+        url("aftercare-plan"),
+        {"episode": episode.pk, **AFTERCARE, "support_groups": "SMART Recovery"},
+    )
     assert resaved.status_code == 200 and resaved.json()["id"] == saved["id"]
     assert AftercarePlan.objects.get().support_groups == "SMART Recovery"
 
@@ -605,13 +806,23 @@ def build(plan, user, size):
         )
         for g in range(2):
             goal = services.goal_add(problem=problem, user=user, data={"client_words": f"G{g}"})
-            objective = services.objective_add(goal=goal, user=user, data={
-                "description": "O", "target_date": date(2027, 1, 1),
-                "measure_instrument": "PHQ9", "measure_target": 10})  # fmt: skip
+            objective = services.objective_add(
+                goal=goal,
+                user=user,
+                data={
+                    "description": "O",
+                    "target_date": date(2027, 1, 1),
+                    "measure_instrument": "PHQ9",
+                    "measure_target": 10,
+                },
+            )
             services.progress_record(objective=objective, rating=1, user=user)
             for modality in ("cbt", "mi"):
-                services.intervention_add(objective=objective, user=user, data={
-                    "modality": modality, "frequency": "weekly", "responsible": user})  # fmt: skip
+                services.intervention_add(
+                    objective=objective,
+                    user=user,
+                    data={"modality": modality, "frequency": "weekly", "responsible": user},
+                )
 
 
 PLAN_DETAIL_QUERIES = 10  # 8 today: plan, 4 levels, progress, measures, audit
@@ -628,11 +839,11 @@ def test_plan_detail_queries_do_not_grow_with_the_plan(
     with django_assert_max_num_queries(PLAN_DETAIL_QUERIES):
         response = client.get(url("plan", plan.pk))
     assert response.status_code == 200
-    objectives = [o for p in response.json()["problems"] for g in p["goals"]
-                  for o in g["objectives"]]  # fmt: skip
+    objectives = [
+        o for p in response.json()["problems"] for g in p["goals"] for o in g["objectives"]
+    ]
     assert len(objectives) == 2 * size
-    assert all(o["measure_progress"]["latest"] == 9 and len(o["progress"]) == 1
-               for o in objectives)  # fmt: skip
+    assert all(o["measure_progress"]["latest"] == 9 and len(o["progress"]) == 1 for o in objectives)
 
 
 def test_plan_detail_and_item_lists_run_the_same_queries_for_1_or_5_problems(
@@ -640,8 +851,9 @@ def test_plan_detail_and_item_lists_run_the_same_queries_for_1_or_5_problems(
 ):
     plan = services.plan_start(episode=episode, user=clinician)
     client = as_user(api_client, clinician)
-    paths = [url("plan", plan.pk)] + [url(kind) for kind in
-                                      ("problem", "goal", "objective", "intervention")]  # fmt: skip
+    paths = [url("plan", plan.pk)] + [
+        url(kind) for kind in ("problem", "goal", "objective", "intervention")
+    ]
     counts = []
     for size in (1, 4):
         build(plan, clinician, size)

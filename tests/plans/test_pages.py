@@ -22,19 +22,30 @@ def build(plan, user, problems=1):
             plan=plan, user=user, data={"description": f"Problem {n}", "diagnosis_code": ""}
         )
         goal = services.goal_add(
-            problem=problem, user=user,
+            problem=problem,
+            user=user,
             data={"client_words": f"Goal {n}", "target_date": None, "status": "not_started"},
-        )  # fmt: skip
+        )
         objective = services.objective_add(
-            goal=goal, user=user,
-            data={"description": f"Objective {n}", "target_date": date(2027, 1, 31),
-                  "measure_instrument": "PHQ9", "measure_target": 10},
-        )  # fmt: skip
+            goal=goal,
+            user=user,
+            data={
+                "description": f"Objective {n}",
+                "target_date": date(2027, 1, 31),
+                "measure_instrument": "PHQ9",
+                "measure_target": 10,
+            },
+        )
         services.intervention_add(
-            objective=objective, user=user,
-            data={"modality": "cbt", "frequency": "3 groups a week", "description": "",
-                  "responsible": user},
-        )  # fmt: skip
+            objective=objective,
+            user=user,
+            data={
+                "modality": "cbt",
+                "frequency": "3 groups a week",
+                "description": "",
+                "responsible": user,
+            },
+        )
     return plan
 
 
@@ -65,9 +76,8 @@ def plan_urls(plan):
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("supervisor", 200), ("clinician", 200), ("clinician2", 404), ("intake", 404),
-     ("admin", 404)],
-)  # fmt: skip
+    [("supervisor", 200), ("clinician", 200), ("clinician2", 404), ("intake", 404), ("admin", 404)],
+)
 def test_plan_pages_per_role(client, role_users, active, role, status):
     client.force_login(role_users[role])
     for name, url in plan_urls(active).items():
@@ -78,8 +88,9 @@ def test_the_editor_is_for_the_care_team_only(client, clinician2, intake, draft)
     for user in (clinician2, intake):
         client.force_login(user)
         assert client.get(reverse("plans:edit", args=[draft.pk])).status_code == 404
-        response = client.post(reverse("plans:add-problem", args=[draft.pk]),
-                               {"new-problem-0-description": "x"})  # fmt: skip
+        response = client.post(
+            reverse("plans:add-problem", args=[draft.pk]), {"new-problem-0-description": "x"}
+        )
         assert response.status_code == 404
     assert Problem.objects.filter(plan=draft).count() == 1
 
@@ -120,11 +131,13 @@ def test_adding_a_goal_in_place_redraws_the_tree_with_the_new_revision(client, c
     draft.refresh_from_db()
     response = client.post(
         url,
-        {f"new-goal-{problem.pk}-client_words": "Go back to my choir",
-         f"new-goal-{problem.pk}-status": "not_started",
-         f"new-goal-{problem.pk}-revision": draft.revision},
+        {
+            f"new-goal-{problem.pk}-client_words": "Go back to my choir",
+            f"new-goal-{problem.pk}-status": "not_started",
+            f"new-goal-{problem.pk}-revision": draft.revision,
+        },
         **HTMX,
-    )  # fmt: skip
+    )
     html = response.content.decode()
     assert "Go back to my choir" in html
     assert 'id="plan-tree"' in html
@@ -139,10 +152,14 @@ def test_a_bad_item_keeps_what_was_typed_and_names_the_problem(client, clinician
     prefix = f"new-objective-{goal.pk}"
     response = client.post(
         url,
-        {f"{prefix}-description": "Walk 20 minutes daily", f"{prefix}-target_date": "",
-         f"{prefix}-measure_instrument": "PHQ9", f"{prefix}-measure_target": ""},
+        {
+            f"{prefix}-description": "Walk 20 minutes daily",
+            f"{prefix}-target_date": "",
+            f"{prefix}-measure_instrument": "PHQ9",
+            f"{prefix}-measure_target": "",
+        },
         **HTMX,
-    )  # fmt: skip
+    )
     html = response.content.decode()
     assert response["HX-Retarget"] == f"#add-objective-{goal.pk}"
     assert "Walk 20 minutes daily" in html
@@ -154,8 +171,9 @@ def test_a_stale_save_is_refused_and_keeps_the_typed_text(client, clinician, sup
     client.force_login(clinician)
     draft.refresh_from_db()
     seen = draft.revision
-    services.plan_update(plan=draft, data={"summary": "Supervisor's text"}, user=supervisor,
-                         revision=seen)  # fmt: skip
+    services.plan_update(
+        plan=draft, data={"summary": "Supervisor's text"}, user=supervisor, revision=seen
+    )
     response = client.post(
         reverse("plans:edit", args=[draft.pk]),
         {"summary-summary": "My own text", "summary-revision": seen},
@@ -207,8 +225,15 @@ def test_signing_needs_the_patients_acknowledgement(client, clinician, draft):
     assert refused.status_code == 200
     draft.refresh_from_db()
     assert draft.status == "draft"
-    client.post(url, {"patient_ack_name": "Pat Doe", "patient_ack_at": now, "attest": "on",
-                      "revision": draft.revision})  # fmt: skip
+    client.post(
+        url,
+        {
+            "patient_ack_name": "Pat Doe",
+            "patient_ack_at": now,
+            "attest": "on",
+            "revision": draft.revision,
+        },
+    )
     draft.refresh_from_db()
     assert (draft.status, draft.signed_by, draft.patient_ack_name) == (
         "active",
@@ -233,8 +258,9 @@ def test_revise_then_compare_shows_what_changed(client, clinician, active):
     response = client.post(reverse("plans:revise", args=[active.pk]))
     v2 = TreatmentPlan.objects.get(version=2)
     assert response.url == reverse("plans:edit", args=[v2.pk])
-    services.problem_add(plan=v2, user=clinician,
-                         data={"description": "Isolation", "diagnosis_code": ""})  # fmt: skip
+    services.problem_add(
+        plan=v2, user=clinician, data={"description": "Isolation", "diagnosis_code": ""}
+    )
     html = client.get(reverse("plans:compare", args=[active.patient_id, active.pk, v2.pk]))
     html = html.content.decode()
     assert "1 line changed" in html
@@ -258,8 +284,7 @@ def test_the_caseload_shows_the_next_review(client, clinician, active):
 
 
 def test_objective_progress_is_read_from_measures(client, clinician, active, patient):
-    measure_record(patient=patient, instrument_code="PHQ9", responses=[1] * 8 + [0],
-                   user=clinician)  # fmt: skip
+    measure_record(patient=patient, instrument_code="PHQ9", responses=[1] * 8 + [0], user=clinician)
     client.force_login(clinician)
     html = client.get(reverse("plans:plan", args=[active.pk])).content.decode()
     assert "PHQ-9 below 10" in html
@@ -271,8 +296,7 @@ def test_objective_progress_is_read_from_measures(client, clinician, active, pat
 
 
 def test_a_review_is_prefilled_and_completed(client, clinician, active, patient):
-    measure_record(patient=patient, instrument_code="PHQ9", responses=[2] * 8 + [0],
-                   user=clinician)  # fmt: skip
+    measure_record(patient=patient, instrument_code="PHQ9", responses=[2] * 8 + [0], user=clinician)
     client.force_login(clinician)
     opened = client.post(reverse("plans:review-open", args=[active.pk]))
     review = active.reviews.get()
@@ -282,8 +306,15 @@ def test_a_review_is_prefilled_and_completed(client, clinician, active, patient)
     objective = active.problems.get().goals.get().objectives.get()
     missing = client.post(opened.url, {"decision": "", "summary": ""})
     assert missing.status_code == 200
-    client.post(opened.url, {f"rating_{objective.pk}": "2", f"comment_{objective.pk}": "Better",
-                             "decision": "continue", "summary": "Steady progress."})  # fmt: skip
+    client.post(
+        opened.url,
+        {
+            f"rating_{objective.pk}": "2",
+            f"comment_{objective.pk}": "Better",
+            "decision": "continue",
+            "summary": "Steady progress.",
+        },
+    )
     review.refresh_from_db()
     assert (review.status, review.decision) == ("completed", "continue")
     assert objective.progress.get().rating == 2
@@ -312,10 +343,15 @@ def test_writing_and_signing_a_safety_plan(client, clinician, patient):
     draft = SafetyPlan.objects.get()
     url = reverse("plans:safety-edit", args=[patient.pk])
     sections = {
-        "warning_signs": "Not answering the phone", "coping_strategies": "Walk",
-        "distractions": "", "help_contacts": "Sister", "professional_contacts": "988",
-        "environment_safety": "", "reasons_for_living": "My kids", "revision": draft.revision,
-    }  # fmt: skip
+        "warning_signs": "Not answering the phone",
+        "coping_strategies": "Walk",
+        "distractions": "",
+        "help_contacts": "Sister",
+        "professional_contacts": "988",
+        "environment_safety": "",
+        "reasons_for_living": "My kids",
+        "revision": draft.revision,
+    }
     missing = client.post(
         url,
         {
@@ -328,8 +364,16 @@ def test_writing_and_signing_a_safety_plan(client, clinician, patient):
     )
     assert "This section is needed" in missing.content.decode()
     draft.refresh_from_db()
-    client.post(url, {**sections, "revision": draft.revision, "sign": "1",
-                      "sign-patient_ack_name": "Pat", "sign-attest": "on"})  # fmt: skip
+    client.post(
+        url,
+        {
+            **sections,
+            "revision": draft.revision,
+            "sign": "1",
+            "sign-patient_ack_name": "Pat",
+            "sign-attest": "on",
+        },
+    )
     draft.refresh_from_db()
     assert (draft.status, draft.warning_signs) == ("active", "Not answering the phone")
 
@@ -338,11 +382,15 @@ def test_discharge_needs_aftercare_then_closes_the_plan(client, clinician, activ
     client.force_login(clinician)
     url = reverse("plans:discharge", args=[active.patient_id])
     data = {
-        "step_down_level": "OP", "follow_up_appointments": "", "support_groups": "",
-        "relapse_prevention": "Call sponsor", "medications": "",
-        "crisis_resources": "988", "reason": "completed",
+        "step_down_level": "OP",
+        "follow_up_appointments": "",
+        "support_groups": "",
+        "relapse_prevention": "Call sponsor",
+        "medications": "",
+        "crisis_resources": "988",
+        "reason": "completed",
         "discharge_date": timezone.localdate().isoformat(),
-    }  # fmt: skip
+    }
     refused = client.post(url, data)
     assert "This field is required." in refused.content.decode()
     assert "Call sponsor" in refused.content.decode()
@@ -377,8 +425,10 @@ def test_plan_view_and_editor_queries_do_not_grow_with_the_plan(
     with django_assert_max_num_queries(19):
         assert client.get(reverse("plans:edit", args=[plan.pk])).status_code == 200
     services.plan_activate(plan=plan, user=clinician, patient_ack_name="Pat")
-    for url in (reverse("plans:plan", args=[plan.pk]),
-                reverse("plans:patient-plan", args=[plan.patient_id])):  # fmt: skip
+    for url in (
+        reverse("plans:plan", args=[plan.pk]),
+        reverse("plans:patient-plan", args=[plan.patient_id]),
+    ):
         with django_assert_max_num_queries(19):
             assert client.get(url).status_code == 200
 

@@ -16,9 +16,13 @@ NEW_YORK = ZoneInfo("America/New_York")
 def day_group(program, clinician):
     """A group meeting every day at 09:00 for 180 minutes, facilitated by `clinician`."""
     group = TherapyGroup.objects.create(
-        name="Morning group", program=program, kind="process", schedule_days=list(range(7)),
-        start_time=time(9), duration_minutes=180,
-    )  # fmt: skip
+        name="Morning group",
+        program=program,
+        kind="process",
+        schedule_days=list(range(7)),
+        start_time=time(9),
+        duration_minutes=180,
+    )
     group.facilitators.set([clinician])
     return group
 
@@ -63,9 +67,14 @@ def clock(time_machine):
 def group(program, clinician):
     """A process group meeting Mon/Wed/Fri at 09:00 for 180 minutes, `clinician` facilitating."""
     group = TherapyGroup.objects.create(
-        name="MWF process group", program=program, kind="process", schedule_days=[0, 2, 4],
-        start_time=time(9), duration_minutes=180, location="Room 2",
-    )  # fmt: skip
+        name="MWF process group",
+        program=program,
+        kind="process",
+        schedule_days=[0, 2, 4],
+        start_time=time(9),
+        duration_minutes=180,
+        location="Room 2",
+    )
     group.facilitators.set([clinician])
     return group
 

@@ -32,9 +32,15 @@ def at(hour, minute=0):
 
 
 def book(clinician, episode, hour, *, kind="individual", minutes=50, **extra):
-    return ss.session_schedule(kind=kind, starts_at=at(hour), duration_minutes=minutes,
-                               clinicians=[clinician], episode=episode, user=clinician,
-                               **extra)  # fmt: skip
+    return ss.session_schedule(
+        kind=kind,
+        starts_at=at(hour),
+        duration_minutes=minutes,
+        clinicians=[clinician],
+        episode=episode,
+        user=clinician,
+        **extra,
+    )
 
 
 def ids(response):
@@ -46,8 +52,9 @@ def present(enrol, todays_session, clinician):
     def make(count):
         episodes = enrol(count)
         for episode in episodes:
-            ss.attendance_mark(session=todays_session, episode=episode, status="present",
-                               user=clinician)  # fmt: skip
+            ss.attendance_mark(
+                session=todays_session, episode=episode, status="present", user=clinician
+            )
         return episodes
 
     return make
@@ -57,8 +64,12 @@ def present(enrol, todays_session, clinician):
 def signed_note(present, todays_session, clinician):
     (episode,) = present(1)
     note = ss.note_start(session=todays_session, user=clinician)
-    ss.note_save(note=note, user=clinician, shared=DAP,
-                 entries={episode.patient_id: {"text": "Fine.", "risk_level": "none"}})  # fmt: skip
+    ss.note_save(
+        note=note,
+        user=clinician,
+        shared=DAP,
+        entries={episode.patient_id: {"text": "Fine.", "risk_level": "none"}},
+    )
     return ss.note_sign(note=note, user=clinician)
 
 
@@ -106,8 +117,13 @@ def test_a_bad_booking_names_the_field(
 ):
     time_machine.move_to(at(8), tick=False)
     episode = make_episode(clinician=clinician)
-    booking = {"kind": "individual", "starts_at": "2026-11-18T14:00:00-05:00",
-               "clinicians": [clinician.pk], "episode": episode.pk, **change}  # fmt: skip
+    booking = {
+        "kind": "individual",
+        "starts_at": "2026-11-18T14:00:00-05:00",
+        "clinicians": [clinician.pk],
+        "episode": episode.pk,
+        **change,
+    }
     response = as_user(api_client, clinician).post(url("session"), booking, format="json")
     assert response.status_code == 400 and field in response.json()
 
@@ -119,15 +135,25 @@ def test_a_family_session_records_its_members_and_is_billed_with_the_patient(
     episode = make_episode(clinician=clinician)
     client = as_user(api_client, clinician)
     members = [{"name": "Sam Doe", "relationship": "Mother"}]
-    booked = client.post(url("session"), {
-        "kind": "family", "starts_at": "2026-11-18T09:00:00-05:00", "duration_minutes": 50,
-        "clinicians": [clinician.pk], "episode": episode.pk, "family_members": members,
-        "patient_present": True,
-    }, format="json")  # fmt: skip
+    booked = client.post(
+        url("session"),
+        {
+            "kind": "family",
+            "starts_at": "2026-11-18T09:00:00-05:00",
+            "duration_minutes": 50,
+            "clinicians": [clinician.pk],
+            "episode": episode.pk,
+            "family_members": members,
+            "patient_present": True,
+        },
+        format="json",
+    )
     assert booked.status_code == 201, booked.json()
     assert booked.json()["family_members"] == members
-    client.post(url("attendance"), {"session": booked.json()["id"], "episode": episode.pk,
-                                    "status": "present"})  # fmt: skip
+    client.post(
+        url("attendance"),
+        {"session": booked.json()["id"], "episode": episode.pk, "status": "present"},
+    )
     detail = client.get(url("session", booked.json()["id"])).json()
     assert (detail["status"], detail["roster"][0]["billing_codes"]) == ("completed", ["90847"])
 
@@ -137,8 +163,9 @@ def test_a_session_is_moved_and_cancelled(api_client, clinician, make_episode, t
     episode = make_episode(clinician=clinician)
     first, _second = book(clinician, episode, 14), book(clinician, episode, 16)
     client = as_user(api_client, clinician)
-    clash = client.post(url("session", first.pk, "reschedule"),
-                        {"starts_at": "2026-11-18T16:20:00-05:00"})  # fmt: skip
+    clash = client.post(
+        url("session", first.pk, "reschedule"), {"starts_at": "2026-11-18T16:20:00-05:00"}
+    )
     assert clash.status_code == 400 and "Casey Morgan" in str(clash.json())
     moved = client.post(
         url("session", first.pk, "reschedule"),
@@ -146,12 +173,15 @@ def test_a_session_is_moved_and_cancelled(api_client, clinician, make_episode, t
     )
     assert moved.status_code == 200
     assert (moved.json()["starts_at"], moved.json()["duration_minutes"]) == (
-        "2026-11-18T15:00:00-05:00", 45)  # fmt: skip
+        "2026-11-18T15:00:00-05:00",
+        45,
+    )
     cancelled = client.post(url("session", first.pk, "cancel"))
     assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
     assert client.post(url("session", first.pk, "cancel")).status_code == 400
-    again = client.post(url("session", first.pk, "reschedule"),
-                        {"starts_at": "2026-11-18T17:00:00-05:00"})  # fmt: skip
+    again = client.post(
+        url("session", first.pk, "reschedule"), {"starts_at": "2026-11-18T17:00:00-05:00"}
+    )
     assert again.status_code == 400
 
 
@@ -188,7 +218,9 @@ def test_sessions_filter_by_day_patient_kind_and_status(
     assert todays_session.pk not in listed(date="2026-11-19")
     # A group session has no patient of its own: its enrolled patients find it.
     assert listed(date="2026-11-18", patient=enrolled.patient_id) == [
-        individual.pk, todays_session.pk]  # fmt: skip
+        individual.pk,
+        todays_session.pk,
+    ]
     assert listed(patient=outsider.patient_id) == []
     assert listed(kind="individual") == [individual.pk]
     assert listed(status="completed") == [individual.pk]
@@ -201,10 +233,14 @@ def test_groups_show_schedule_facilitators_and_current_enrollments(
     (episode,) = enrol(1)
     group = as_user(api_client, clinician).get(url("group", day_group.pk)).json()
     assert (group["start_time"], group["duration_minutes"], group["schedule_days"]) == (
-        "09:00:00", 180, list(range(7)))  # fmt: skip
+        "09:00:00",
+        180,
+        list(range(7)),
+    )
     assert [f["id"] for f in group["facilitators"]] == [clinician.pk]
     assert [(e["episode"], e["patient"]) for e in group["enrollments"]] == [
-        (episode.pk, episode.patient.display_name)]  # fmt: skip
+        (episode.pk, episode.patient.display_name)
+    ]
 
 
 # --- attendance and billing ---------------------------------------------------------------------
@@ -218,8 +254,10 @@ def test_attendance_and_billing_codes_on_the_session(
 ):
     (episode,) = enrol(1)
     client = as_user(api_client, clinician)
-    marked = client.post(url("attendance"), {"session": todays_session.pk, "episode": episode.pk,
-                                             "status": "present"})  # fmt: skip
+    marked = client.post(
+        url("attendance"),
+        {"session": todays_session.pk, "episode": episode.pk, "status": "present"},
+    )
     assert marked.status_code == 201, marked.json()
     assert marked.json()["minutes_attended"] == 180
     roster = client.get(url("session", todays_session.pk)).json()["roster"]
@@ -251,13 +289,15 @@ def test_the_per_diem_code_comes_when_the_patients_day_reaches_three_hours(
 ):
     (episode,) = enrol(1)
     client = as_user(api_client, clinician)
-    client.post(url("attendance"), {"session": todays_session.pk, "episode": episode.pk,
-                                    "status": "late"})  # 165 of 180 minutes  # fmt: skip
+    client.post(
+        url("attendance"), {"session": todays_session.pk, "episode": episode.pk, "status": "late"}
+    )  # 165 of 180 minutes
     group_codes = client.get(url("session", todays_session.pk)).json()["roster"][0]
     assert group_codes["billing_codes"] == ["90853"]
     individual = book(clinician, episode, 8)
-    corrected = client.post(url("attendance"), {"session": individual.pk, "episode": episode.pk,
-                                                "status": "present"})  # fmt: skip
+    corrected = client.post(
+        url("attendance"), {"session": individual.pk, "episode": episode.pk, "status": "present"}
+    )
     assert corrected.status_code == 201
     individual_row = client.get(url("session", individual.pk)).json()["roster"][0]
     assert individual_row["billing_codes"] == ["90834", "S9480"]
@@ -299,8 +339,10 @@ def test_a_facilitator_sees_and_marks_the_attendees_but_not_others_sessions(
     day_group.facilitators.set([clinician2])
     todays_session.clinicians.set([clinician2])
     client = as_user(api_client, clinician2)
-    marked = client.post(url("attendance"), {"session": todays_session.pk, "episode": episode.pk,
-                                             "status": "present"})  # fmt: skip
+    marked = client.post(
+        url("attendance"),
+        {"session": todays_session.pk, "episode": episode.pk, "status": "present"},
+    )
     assert marked.status_code == 201, marked.json()
     roster = client.get(url("session", todays_session.pk)).json()["roster"]
     assert [(r["patient"], r["status"]) for r in roster] == [(episode.patient_id, "present")]
@@ -319,7 +361,8 @@ def test_a_clinician_sees_their_patients_attendance_at_a_group_run_by_someone_el
     ss.attendance_mark(session=todays_session, episode=episode, status="late", user=clinician2)
     rows = as_user(api_client, clinician).get(url("attendance"), {"patient": episode.patient_id})
     assert [(r["session"], r["status"]) for r in rows.json()["results"]] == [
-        (todays_session.pk, "late")]  # fmt: skip
+        (todays_session.pk, "late")
+    ]
 
 
 # --- notes --------------------------------------------------------------------------------------
@@ -334,19 +377,18 @@ def test_a_group_note_through_the_api(api_client, clinician, present, todays_ses
     client.patch(url("note", note["id"]), {"shared": DAP, "entries": same}, format="json")
     cloned = client.post(url("note", note["id"], "sign"), {})
     assert cloned.status_code == 400 and "identical" in str(cloned.json())
-    own = {str(e.patient_id): {"text": f"{e.patient.legal_last_name} did well."}
-           for e in episodes}  # fmt: skip
+    own = {str(e.patient_id): {"text": f"{e.patient.legal_last_name} did well."} for e in episodes}
     client.patch(url("note", note["id"]), {"entries": own}, format="json")
     signed = client.post(url("note", note["id"], "sign"), {})
     assert signed.status_code == 200, signed.json()
     assert (signed.json()["status"], signed.json()["intact"]) == ("signed", True)
-    assert client.patch(url("note", note["id"]), {"shared": DAP}, format="json"
-                        ).status_code == 409  # fmt: skip
+    assert client.patch(url("note", note["id"]), {"shared": DAP}, format="json").status_code == 409
     assert client.post(url("note", note["id"], "sign"), {}).status_code == 409
     addendum = client.post(url("note", note["id"], "addenda"), {"text": "Called the family."})
     assert addendum.status_code == 201
     assert [a["text"] for a in client.get(url("note", note["id"])).json()["addenda"]] == [
-        "Called the family."]  # fmt: skip
+        "Called the family."
+    ]
 
 
 def test_a_draft_saved_from_a_stale_revision_is_refused(
@@ -356,15 +398,20 @@ def test_a_draft_saved_from_a_stale_revision_is_refused(
     client = as_user(api_client, clinician)
     note = client.post(url("note"), {"session": todays_session.pk}).json()
     entry = {str(episode.patient_id): {"text": "Quiet today.", "risk_level": "low"}}
-    saved = client.patch(url("note", note["id"]),
-                         {"shared": DAP, "entries": entry, "revision": note["revision"]},
-                         format="json")  # fmt: skip
+    saved = client.patch(
+        url("note", note["id"]),
+        {"shared": DAP, "entries": entry, "revision": note["revision"]},
+        format="json",
+    )
     assert saved.json()["revision"] == note["revision"] + 1
-    stale = client.patch(url("note", note["id"]), {"shared": {}, "revision": note["revision"]},
-                         format="json")  # fmt: skip
+    stale = client.patch(
+        url("note", note["id"]), {"shared": {}, "revision": note["revision"]}, format="json"
+    )
     assert stale.status_code == 409 and "after you opened it" in stale.json()["detail"]
-    assert client.post(url("note", note["id"], "sign"),
-                       {"revision": note["revision"]}).status_code == 409  # fmt: skip
+    assert (
+        client.post(url("note", note["id"], "sign"), {"revision": note["revision"]}).status_code
+        == 409
+    )
     assert client.get(url("note", note["id"])).json()["shared"]["data"] == DAP["data"]
 
 
@@ -375,10 +422,13 @@ def test_a_draft_changes_format_and_keeps_the_new_sections(
     client = as_user(api_client, clinician)
     note = client.post(url("note"), {"session": todays_session.pk}).json()
     soap = {"subjective": "s", "objective": "o", "assessment": "a", "plan": "p", "data": "x"}
-    saved = client.patch(url("note", note["id"]), {"format": "SOAP", "shared": soap},
-                         format="json").json()  # fmt: skip
+    saved = client.patch(
+        url("note", note["id"]), {"format": "SOAP", "shared": soap}, format="json"
+    ).json()
     assert (saved["format"], sorted(saved["shared"])) == (
-        "SOAP", ["assessment", "objective", "plan", "subjective"])  # fmt: skip
+        "SOAP",
+        ["assessment", "objective", "plan", "subjective"],
+    )
     bad = client.patch(url("note", note["id"]), {"format": "XYZ"}, format="json")
     assert bad.status_code == 400 and "format" in bad.json()
 
@@ -397,8 +447,9 @@ def test_an_addendum_needs_a_signed_note_and_text(
 ):
     client = as_user(api_client, clinician)
     assert client.post(url("note", signed_note.pk, "addenda"), {"text": " "}).status_code == 400
-    assert client.post(url("note", signed_note.pk, "addenda"), ["x"], format="json"
-                       ).status_code == 400  # fmt: skip
+    assert (
+        client.post(url("note", signed_note.pk, "addenda"), ["x"], format="json").status_code == 400
+    )
 
 
 def test_a_trainees_note_is_cosigned_by_a_supervisor(
@@ -471,13 +522,15 @@ def test_every_write_is_refused_to_admins_and_intake(
         (url("session"), {"kind": "individual", "starts_at": at(15), "episode": episode.pk}),
         (url("session", todays_session.pk, "cancel"), {}),
         (url("session", todays_session.pk, "reschedule"), {"starts_at": at(15)}),
-        (url("attendance"), {"session": todays_session.pk, "episode": episode.pk,
-                             "status": "present"}),
+        (
+            url("attendance"),
+            {"session": todays_session.pk, "episode": episode.pk, "status": "present"},
+        ),
         (url("note"), {"session": todays_session.pk}),
         (url("note", signed_note.pk, "sign"), {}),
         (url("note", signed_note.pk, "cosign"), {}),
         (url("note", signed_note.pk, "addenda"), {"text": "x"}),
-    ]  # fmt: skip
+    ]
     statuses = [client.post(path, data).status_code for path, data in writes]
     statuses.append(client.patch(url("note", signed_note.pk), {"shared": DAP}).status_code)
     assert statuses == [403] * 9
@@ -489,12 +542,13 @@ def test_an_unrelated_clinician_gets_404_on_every_action(
     client = as_user(api_client, clinician2)
     statuses = [
         client.post(url("session", todays_session.pk, "cancel")).status_code,
-        client.post(url("session", todays_session.pk, "reschedule"),
-                    {"starts_at": at(15)}).status_code,
+        client.post(
+            url("session", todays_session.pk, "reschedule"), {"starts_at": at(15)}
+        ).status_code,
         client.patch(url("note", signed_note.pk), {"shared": DAP}, format="json").status_code,
         client.post(url("note", signed_note.pk, "sign"), {}).status_code,
         client.post(url("note", signed_note.pk, "addenda"), {"text": "x"}).status_code,
-    ]  # fmt: skip
+    ]
     assert statuses == [404] * 5
     refused = client.post(url("note"), {"session": todays_session.pk})
     assert refused.status_code == 400 and "session" in refused.json()
@@ -522,7 +576,13 @@ def test_detail_and_list_queries_do_not_grow_with_the_group(
     present(size)
     note = ss.note_start(session=todays_session, user=clinician)
     client = as_user(api_client, clinician)
-    for path in (url("session", todays_session.pk), url("note", note.pk), url("note"),
-                 url("attendance"), url("group"), url("session")):  # fmt: skip
+    for path in (
+        url("session", todays_session.pk),
+        url("note", note.pk),
+        url("note"),
+        url("attendance"),
+        url("group"),
+        url("session"),
+    ):
         with django_assert_max_num_queries(8):
             assert client.get(path).status_code == 200

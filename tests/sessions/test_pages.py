@@ -40,8 +40,9 @@ def test_one_click_marks_attendance_and_redraws_the_row(client, clinician, enrol
     assert 'value="165"' in html  # 180 minutes less 15 for late
     record = Attendance.objects.get()
     assert (record.status, record.minutes_attended) == ("late", 165)
-    client.post(attendance_url(todays_session, episode), {"status": "late", "minutes": "120"},
-                **HTMX)  # fmt: skip
+    client.post(
+        attendance_url(todays_session, episode), {"status": "late", "minutes": "120"}, **HTMX
+    )
     record.refresh_from_db()
     assert record.minutes_attended == 120
 
@@ -61,8 +62,10 @@ def test_only_the_sessions_clinicians_take_attendance(
 ):
     (episode,) = enrol(1)
     client.force_login(clinician2)
-    assert client.post(attendance_url(todays_session, episode),
-                       {"status": "present"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(attendance_url(todays_session, episode), {"status": "present"}).status_code
+        == 404
+    )
     client.force_login(supervisor)
     client.post(attendance_url(todays_session, episode), {"status": "present"})
     assert Attendance.objects.get().status == "present"
@@ -74,8 +77,9 @@ def test_today_and_the_session_page_do_not_grow_with_the_group(
 ):
     episodes = enrol(size)
     for episode in episodes:
-        services.attendance_mark(session=todays_session, episode=episode, status="present",
-                                 user=clinician)  # fmt: skip
+        services.attendance_mark(
+            session=todays_session, episode=episode, status="present", user=clinician
+        )
     services.note_start(session=todays_session, user=clinician)
     client.force_login(clinician)
     with django_assert_max_num_queries(16):
@@ -92,9 +96,8 @@ def test_today_and_the_session_page_do_not_grow_with_the_group(
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("supervisor", 200), ("clinician", 200), ("clinician2", 404), ("intake", 404),
-     ("admin", 404)],
-)  # fmt: skip
+    [("supervisor", 200), ("clinician", 200), ("clinician2", 404), ("intake", 404), ("admin", 404)],
+)
 def test_the_session_page_per_role(client, role_users, enrol, todays_session, role, status):
     enrol(1)
     client.force_login(role_users[role])
@@ -108,8 +111,9 @@ def test_a_facilitator_sees_the_groups_attendees_but_not_other_patients(
     day_group.facilitators.set([clinician2])
     todays_session.clinicians.set([clinician2])
     episode = make_episode(clinician=clinician, last_name="Attendee")
-    services.group_enroll(group=day_group, episode=episode, user=clinician,
-                          start_date=timezone.localdate())  # fmt: skip
+    services.group_enroll(
+        group=day_group, episode=episode, user=clinician, start_date=timezone.localdate()
+    )
     other = make_episode(clinician=clinician, last_name="Unrelated")
     client.force_login(clinician2)
     page = client.get(reverse("sessions:session", args=[todays_session.pk])).content.decode()
@@ -128,8 +132,12 @@ def test_intake_cannot_open_the_sessions_tab(client, intake, patient):
 
 
 def note_post(note, entries, **extra):
-    data = {"revision": note.revision, "shared_data": "Skills group on sleep.",
-            "shared_assessment": "Engaged.", "shared_plan": "Practise nightly."}  # fmt: skip
+    data = {
+        "revision": note.revision,
+        "shared_data": "Skills group on sleep.",
+        "shared_assessment": "Engaged.",
+        "shared_plan": "Practise nightly.",
+    }
     for patient_id, text in entries.items():
         data[f"entry_{patient_id}_text"] = text
         data[f"entry_{patient_id}_risk_level"] = "none"
@@ -142,8 +150,9 @@ def test_a_cloned_group_note_is_refused_and_the_text_is_kept(
 ):
     episodes = enrol(2)
     for episode in episodes:
-        services.attendance_mark(session=todays_session, episode=episode, status="present",
-                                 user=clinician)  # fmt: skip
+        services.attendance_mark(
+            session=todays_session, episode=episode, status="present", user=clinician
+        )
     note = services.note_start(session=todays_session, user=clinician)
     client.force_login(clinician)
     same = "Participated well and practised the skill."
@@ -161,8 +170,9 @@ def test_a_cloned_group_note_is_refused_and_the_text_is_kept(
 def test_signing_locks_the_note_and_only_addenda_follow(client, clinician, enrol, todays_session):
     episodes = enrol(2)
     for episode in episodes:
-        services.attendance_mark(session=todays_session, episode=episode, status="present",
-                                 user=clinician)  # fmt: skip
+        services.attendance_mark(
+            session=todays_session, episode=episode, status="present", user=clinician
+        )
     note = services.note_start(session=todays_session, user=clinician)
     client.force_login(clinician)
     url = reverse("sessions:note", args=[todays_session.pk])
@@ -174,15 +184,18 @@ def test_signing_locks_the_note_and_only_addenda_follow(client, clinician, enrol
     assert "content matches its signature hash" in page
     client.post(url, note_post(note, {e.patient_id: "Changed" for e in episodes}, save="1"))
     assert not note.entries.filter(text="Changed").exists()
-    client.post(reverse("sessions:addendum", args=[todays_session.pk]),
-                {"text": "Late entry: called the family."})  # fmt: skip
+    client.post(
+        reverse("sessions:addendum", args=[todays_session.pk]),
+        {"text": "Late entry: called the family."},
+    )
     assert note.addenda.get().text == "Late entry: called the family."
 
 
 def test_the_chart_shows_the_hours_ledger(client, clinician, enrol, todays_session):
     (episode,) = enrol(1)
-    services.attendance_mark(session=todays_session, episode=episode, status="left_early",
-                             user=clinician)  # fmt: skip
+    services.attendance_mark(
+        session=todays_session, episode=episode, status="left_early", user=clinician
+    )
     client.force_login(clinician)
     html = client.get(reverse("sessions:chart", args=[episode.patient_id])).content.decode()
     assert "2.5" in html  # 150 minutes this week
@@ -194,15 +207,27 @@ def test_scheduling_refuses_a_double_booking_and_keeps_the_form(
 ):
     tz = timezone.get_current_timezone()
     time_machine.move_to(datetime(2026, 11, 18, 8, 0, tzinfo=tz), tick=False)
-    services.session_schedule(kind="individual", starts_at=datetime(2026, 11, 18, 14, 0, tzinfo=tz),
-                              duration_minutes=50, clinicians=[clinician], episode=episode,
-                              user=clinician)  # fmt: skip
+    services.session_schedule(
+        kind="individual",
+        starts_at=datetime(2026, 11, 18, 14, 0, tzinfo=tz),
+        duration_minutes=50,
+        clinicians=[clinician],
+        episode=episode,
+        user=clinician,
+    )
     client.force_login(clinician)
-    response = client.post(reverse("sessions:new"), {
-        "kind": "individual", "episode": episode.pk, "starts_at": "2026-11-18T14:30",
-        "duration_minutes": "50", "delivery": "in_person", "location": "Room 9",
-        "clinicians": [clinician.pk],
-    })  # fmt: skip
+    response = client.post(
+        reverse("sessions:new"),
+        {
+            "kind": "individual",
+            "episode": episode.pk,
+            "starts_at": "2026-11-18T14:30",
+            "duration_minutes": "50",
+            "delivery": "in_person",
+            "location": "Room 9",
+            "clinicians": [clinician.pk],
+        },
+    )
     html = response.content.decode()
     assert "already booked" in html
     assert "Room 9" in html

@@ -20,9 +20,13 @@ TZ = timezone.get_current_timezone()
 @pytest.fixture
 def mwf_group(program, clinician):
     group = TherapyGroup.objects.create(
-        name="MWF group", program=program, kind="process", schedule_days=[0, 2, 4],
-        start_time=time(9), duration_minutes=180,
-    )  # fmt: skip
+        name="MWF group",
+        program=program,
+        kind="process",
+        schedule_days=[0, 2, 4],
+        start_time=time(9),
+        duration_minutes=180,
+    )
     group.facilitators.set([clinician])
     return group
 
@@ -35,9 +39,13 @@ def test_generation_makes_each_slot_once(mwf_group, clinician):
     assert ss.group_schedule_generate(start=date(2026, 11, 9), weeks=2) == 0
     days = [timezone.localtime(s.starts_at) for s in TherapySession.objects.order_by("starts_at")]
     assert [d.strftime("%a %d %H:%M") for d in days] == [
-        "Mon 09 09:00", "Wed 11 09:00", "Fri 13 09:00",
-        "Mon 16 09:00", "Wed 18 09:00", "Fri 20 09:00",
-    ]  # fmt: skip
+        "Mon 09 09:00",
+        "Wed 11 09:00",
+        "Fri 13 09:00",
+        "Mon 16 09:00",
+        "Wed 18 09:00",
+        "Fri 20 09:00",
+    ]
     assert list(TherapySession.objects.first().clinicians.all()) == [clinician]
 
 
@@ -72,13 +80,19 @@ def test_the_ledger_against_hand_computed_weeks(mwf_group, make_episode, clinici
         date(2026, 11, 2): [("present", None), ("present", None), ("present", None)],  # 540
         date(2026, 11, 9): [("late", None), ("left_early", 120), ("absent_unexcused", None)],
         date(2026, 11, 16): [("present", None), ("absent_excused", None), ("late", 170)],
-    }  # fmt: skip
+    }
     for week, sessions in weeks.items():
         for session, (status, minutes) in zip(sessions, marks[week], strict=True):
-            ss.attendance_mark(session=session, episode=episode, status=status, minutes=minutes,
-                               user=clinician)  # fmt: skip
-    ss.step_down_record(episode=episode, starts_on=date(2026, 11, 16), ends_on=date(2026, 11, 22),
-                        reason="Planned taper", user=clinician)  # fmt: skip
+            ss.attendance_mark(
+                session=session, episode=episode, status=status, minutes=minutes, user=clinician
+            )
+    ss.step_down_record(
+        episode=episode,
+        starts_on=date(2026, 11, 16),
+        ends_on=date(2026, 11, 22),
+        reason="Planned taper",
+        user=clinician,
+    )
     rows = ss.hours_ledger([episode], weeks=3, today=date(2026, 11, 22))[episode.pk]
     table = [(r["week"], r["minutes"], r["hours"], r["met"], r["step_down"]) for r in rows]
     assert table == [
@@ -110,9 +124,16 @@ def codes(kind, minutes, *, present=None, day=None, episode=None):
 
 @pytest.mark.parametrize(
     ("minutes", "expected"),
-    [(15, []), (16, ["90832"]), (37, ["90832"]), (38, ["90834"]), (52, ["90834"]),
-     (53, ["90837"]), (90, ["90837"])],
-)  # fmt: skip
+    [
+        (15, []),
+        (16, ["90832"]),
+        (37, ["90832"]),
+        (38, ["90834"]),
+        (52, ["90834"]),
+        (53, ["90837"]),
+        (90, ["90837"]),
+    ],
+)
 def test_individual_psychotherapy_boundaries(minutes, expected):
     assert codes("individual", minutes) == expected
 
@@ -120,7 +141,7 @@ def test_individual_psychotherapy_boundaries(minutes, expected):
 @pytest.mark.parametrize(
     ("minutes", "present", "expected"),
     [(25, True, []), (26, True, ["90847"]), (26, False, ["90846"]), (60, False, ["90846"])],
-)  # fmt: skip
+)
 def test_family_psychotherapy_boundaries(minutes, present, expected):
     assert codes("family", minutes, present=present) == expected
 
@@ -157,16 +178,29 @@ SHARED = {"data": "Sleep skills.", "assessment": "Engaged.", "plan": "Practise n
 
 def test_objectives_addressed_become_progress_entries(attended, clinician, make_plan):
     session, (ames, bell) = attended
-    plan = plan_services.plan_activate(plan=make_plan(ames), user=clinician,
-                                       patient_ack_name="Ames")  # fmt: skip
+    plan = plan_services.plan_activate(
+        plan=make_plan(ames), user=clinician, patient_ack_name="Ames"
+    )
     objective = plan.problems.get().goals.get().objectives.get()
     note = ss.note_start(session=session, user=clinician)
-    ss.note_save(note=note, user=clinician, shared=SHARED, entries={
-        ames.patient_id: {"text": "Ames tried the routine.", "objectives": [objective.pk],
-                          "ratings": {objective.pk: 3}, "risk_level": "none"},
-        bell.patient_id: {"text": "Bell listened.", "risk_level": "moderate",
-                          "risk_notes": "Passive thoughts this week."},
-    })  # fmt: skip
+    ss.note_save(
+        note=note,
+        user=clinician,
+        shared=SHARED,
+        entries={
+            ames.patient_id: {
+                "text": "Ames tried the routine.",
+                "objectives": [objective.pk],
+                "ratings": {objective.pk: 3},
+                "risk_level": "none",
+            },
+            bell.patient_id: {
+                "text": "Bell listened.",
+                "risk_level": "moderate",
+                "risk_notes": "Passive thoughts this week.",
+            },
+        },
+    )
     ss.note_sign(note=note, user=clinician)
     entry = ProgressEntry.objects.get()
     assert (entry.objective, entry.rating, entry.session_ref) == (objective, 3, session.pk)
@@ -178,8 +212,9 @@ def test_objectives_addressed_become_progress_entries(attended, clinician, make_
 
 def test_an_objective_from_another_patients_plan_is_refused(attended, clinician, make_plan):
     session, (ames, bell) = attended
-    plan = plan_services.plan_activate(plan=make_plan(ames), user=clinician,
-                                       patient_ack_name="Ames")  # fmt: skip
+    plan = plan_services.plan_activate(
+        plan=make_plan(ames), user=clinician, patient_ack_name="Ames"
+    )
     objective = plan.problems.get().goals.get().objectives.get()
     note = ss.note_start(session=session, user=clinician)
     with pytest.raises(Exception, match="not in"):
@@ -191,9 +226,18 @@ def test_an_objective_from_another_patients_plan_is_refused(attended, clinician,
 def test_a_signed_note_is_refused_in_the_admin(attended, clinician, client, admin_user_role):
     session, people = attended
     note = ss.note_start(session=session, user=clinician)
-    ss.note_save(note=note, user=clinician, shared=SHARED, entries={
-        e.patient_id: {"text": f"{e.patient.legal_last_name} was present.", "risk_level": "none"}
-        for e in people})  # fmt: skip
+    ss.note_save(
+        note=note,
+        user=clinician,
+        shared=SHARED,
+        entries={
+            e.patient_id: {
+                "text": f"{e.patient.legal_last_name} was present.",
+                "risk_level": "none",
+            }
+            for e in people
+        },
+    )
     ss.note_sign(note=note, user=clinician)
     signed_hash = ProgressNote.objects.get().content_hash
     client.force_login(admin_user_role)
@@ -212,8 +256,9 @@ def test_a_plan_review_is_prefilled_with_attendance_and_hours(
     from plans import services as plan_services_
 
     session, (ames, _) = attended
-    plan = plan_services_.plan_activate(plan=make_plan(ames), user=clinician,
-                                        patient_ack_name="Ames")  # fmt: skip
+    plan = plan_services_.plan_activate(
+        plan=make_plan(ames), user=clinician, patient_ack_name="Ames"
+    )
     review = plan_services_.review_open(plan=plan, user=clinician)
     attendance = review.prefill["attendance"]
     assert (attendance["sessions"], attendance["attended"]) == (1, 1)

@@ -44,9 +44,14 @@ def group_session(group, day):
 
 def book(user, *, starts_at, minutes=50, clinicians=None, episode=None, kind="individual", **kw):
     return ss.session_schedule(
-        kind=kind, starts_at=starts_at, duration_minutes=minutes,
-        clinicians=clinicians or [user], user=user, episode=episode, **kw,
-    )  # fmt: skip
+        kind=kind,
+        starts_at=starts_at,
+        duration_minutes=minutes,
+        clinicians=clinicians or [user],
+        user=user,
+        episode=episode,
+        **kw,
+    )
 
 
 def local_starts(sessions):
@@ -60,9 +65,13 @@ def test_two_weeks_from_a_monday_make_six_sessions_at_nine(group, clinician):
     assert ss.group_schedule_generate(weeks=2, start=MON_9) == 6
     sessions = list(TherapySession.objects.filter(group=group))
     assert local_starts(sessions) == [
-        "Mon 09 Nov 09:00", "Wed 11 Nov 09:00", "Fri 13 Nov 09:00",
-        "Mon 16 Nov 09:00", "Wed 18 Nov 09:00", "Fri 20 Nov 09:00",
-    ]  # fmt: skip
+        "Mon 09 Nov 09:00",
+        "Wed 11 Nov 09:00",
+        "Fri 13 Nov 09:00",
+        "Mon 16 Nov 09:00",
+        "Wed 18 Nov 09:00",
+        "Fri 20 Nov 09:00",
+    ]
     for s in sessions:
         assert s.kind == "group"
         assert s.status == "scheduled"
@@ -84,8 +93,10 @@ def test_a_window_starting_midweek_runs_seven_days(group):
     # Wed 11 → Tue 17 Nov: Wed 11, Fri 13, Mon 16.
     assert ss.group_schedule_generate(weeks=1, start=WED_11) == 3
     assert local_starts(TherapySession.objects.filter(group=group)) == [
-        "Wed 11 Nov 09:00", "Fri 13 Nov 09:00", "Mon 16 Nov 09:00",
-    ]  # fmt: skip
+        "Wed 11 Nov 09:00",
+        "Fri 13 Nov 09:00",
+        "Mon 16 Nov 09:00",
+    ]
 
 
 def test_every_session_starts_at_nine_local_across_the_daylight_saving_change(group):
@@ -94,9 +105,13 @@ def test_every_session_starts_at_nine_local_across_the_daylight_saving_change(gr
     assert ss.group_schedule_generate(weeks=2, start=date(2026, 10, 26)) == 0
     sessions = list(TherapySession.objects.filter(group=group))
     assert local_starts(sessions) == [
-        "Mon 26 Oct 09:00", "Wed 28 Oct 09:00", "Fri 30 Oct 09:00",
-        "Mon 02 Nov 09:00", "Wed 04 Nov 09:00", "Fri 06 Nov 09:00",
-    ]  # fmt: skip
+        "Mon 26 Oct 09:00",
+        "Wed 28 Oct 09:00",
+        "Fri 30 Oct 09:00",
+        "Mon 02 Nov 09:00",
+        "Wed 04 Nov 09:00",
+        "Fri 06 Nov 09:00",
+    ]
     assert all(timezone.localtime(s.starts_at).hour == 9 for s in sessions)
     offsets = [timezone.localtime(s.starts_at).utcoffset() for s in sessions]
     assert offsets[:3] == [timedelta(hours=-4)] * 3
@@ -113,9 +128,13 @@ def test_facilitators_become_the_sessions_clinicians(group, clinician, clinician
 
 def test_only_active_groups_or_the_group_asked_for(group, program, clinician):
     other = TherapyGroup.objects.create(
-        name="Tuesday skills", program=program, kind="dbt_skills", schedule_days=[1],
-        start_time=time(13), duration_minutes=90,
-    )  # fmt: skip
+        name="Tuesday skills",
+        program=program,
+        kind="dbt_skills",
+        schedule_days=[1],
+        start_time=time(13),
+        duration_minutes=90,
+    )
     assert ss.group_schedule_generate(weeks=1, start=MON_9, group=other) == 1
     assert not TherapySession.objects.filter(group=group).exists()
     other.is_active = False
@@ -129,8 +148,10 @@ def test_a_cancelled_slot_is_not_made_again(group, clinician):
     ss.session_cancel(session=group_session(group, WED_11), user=clinician)
     assert ss.group_schedule_generate(weeks=1, start=MON_9) == 0
     assert list(TherapySession.objects.filter(group=group).values_list("status", flat=True)) == [
-        "scheduled", "cancelled", "scheduled",
-    ]  # fmt: skip
+        "scheduled",
+        "cancelled",
+        "scheduled",
+    ]
 
 
 def test_enrolment_rules(clock, group, enroll, make_episode, sud_program, clinician):
@@ -138,8 +159,11 @@ def test_enrolment_rules(clock, group, enroll, make_episode, sud_program, clinic
     with pytest.raises(ValidationError, match="already in"):
         ss.group_enroll(group=group, episode=ep, user=clinician)
     with pytest.raises(ValidationError, match="another program"):
-        ss.group_enroll(group=group, episode=make_episode(clinician=clinician,
-                        program_=sud_program), user=clinician)  # fmt: skip
+        ss.group_enroll(
+            group=group,
+            episode=make_episode(clinician=clinician, program_=sud_program),
+            user=clinician,
+        )
     with pytest.raises(ValidationError, match="active episode"):
         ss.group_enroll(group=group, episode=make_episode(status="referred"), user=clinician)
     group.capacity = 2
@@ -179,8 +203,10 @@ def test_back_to_back_sessions_are_allowed(clock, group, episode, clinician):
     after = book(clinician, starts_at=at(MON_9, 12), episode=episode)  # group ends 12:00
     next_one = book(clinician, starts_at=at(MON_9, 12, 50), episode=episode)  # 12:00–12:50 ends
     assert [s.pk for s in TherapySession.objects.filter(kind="individual")] == [
-        before.pk, after.pk, next_one.pk,
-    ]  # fmt: skip
+        before.pk,
+        after.pk,
+        next_one.pk,
+    ]
 
 
 def test_another_clinician_or_a_cancelled_session_does_not_block(
@@ -197,8 +223,12 @@ def test_another_clinician_or_a_cancelled_session_does_not_block(
 def test_a_busy_co_clinician_is_named(clock, episode, clinician, clinician2):
     book(clinician2, starts_at=at(MON_9, 14), episode=episode)
     with pytest.raises(ValidationError) as exc:
-        book(clinician, starts_at=at(MON_9, 14, 10), clinicians=[clinician, clinician2],
-             episode=episode)  # fmt: skip
+        book(
+            clinician,
+            starts_at=at(MON_9, 14, 10),
+            clinicians=[clinician, clinician2],
+            episode=episode,
+        )
     assert clinician2.display_name in exc.value.message_dict["clinicians"][0]
     assert "Casey Morgan" not in exc.value.message_dict["clinicians"][0]
 
@@ -234,8 +264,9 @@ def test_a_patient_outside_an_active_episode_is_refused(clock, make_episode, cli
 def test_an_intake_evaluation_is_booked_for_an_episode_in_intake(clock, make_episode, clinician):
     ep = Episode.objects.get(pk=make_episode(clinician=clinician, status="intake").pk)
     assert ep.status == "intake"
-    session = book(clinician, starts_at=at(MON_9, 14), minutes=60, episode=ep,
-                   kind="intake_evaluation")  # fmt: skip
+    session = book(
+        clinician, starts_at=at(MON_9, 14), minutes=60, episode=ep, kind="intake_evaluation"
+    )
     assert session.kind == "intake_evaluation"
     assert session.patient_id == ep.patient_id
     assert list(session.clinicians.all()) == [clinician]
@@ -247,9 +278,15 @@ def test_an_intake_evaluation_is_booked_for_an_episode_in_intake(clock, make_epi
 
 def test_booking_needs_a_patient_a_clinician_and_a_link_for_telehealth(clock, episode, clinician):
     with pytest.raises(ValidationError) as exc:
-        ss.session_schedule(kind="individual", starts_at=at(MON_9, 14), duration_minutes=50,
-                            clinicians=[], user=clinician, episode=None,
-                            delivery="telehealth")  # fmt: skip
+        ss.session_schedule(
+            kind="individual",
+            starts_at=at(MON_9, 14),
+            duration_minutes=50,
+            clinicians=[],
+            user=clinician,
+            episode=None,
+            delivery="telehealth",
+        )
     assert set(exc.value.message_dict) == {"clinicians", "episode", "telehealth_link"}
     with pytest.raises(ValidationError) as exc:
         book(clinician, starts_at=at(MON_9, 14), episode=episode, kind="group")
@@ -260,9 +297,13 @@ def test_booking_needs_a_patient_a_clinician_and_a_link_for_telehealth(clock, ep
 
 def test_a_family_session_records_who_came(clock, episode, clinician):
     session = book(
-        clinician, starts_at=at(MON_9, 14), episode=episode, kind="family",
-        patient_present=False, family_members=[{"name": "Jo Doe", "relationship": "mother"}],
-    )  # fmt: skip
+        clinician,
+        starts_at=at(MON_9, 14),
+        episode=episode,
+        kind="family",
+        patient_present=False,
+        family_members=[{"name": "Jo Doe", "relationship": "mother"}],
+    )
     assert session.patient_present is False
     assert [(m.name, m.relationship) for m in session.family_members.all()] == [
         ("Jo Doe", "mother")
@@ -283,12 +324,18 @@ def monday(clock, group, enroll):
 
 @pytest.mark.parametrize(
     ("status", "minutes"),
-    [("present", 180), ("late", 165), ("left_early", 150), ("absent_excused", 0),
-     ("absent_unexcused", 0)],
-)  # fmt: skip
+    [
+        ("present", 180),
+        ("late", 165),
+        ("left_early", 150),
+        ("absent_excused", 0),
+        ("absent_unexcused", 0),
+    ],
+)
 def test_minutes_default_from_the_status(monday, clinician, status, minutes):
-    record = ss.attendance_mark(session=monday.session, episode=monday.episode, status=status,
-                                user=clinician)  # fmt: skip
+    record = ss.attendance_mark(
+        session=monday.session, episode=monday.episode, status=status, user=clinician
+    )
     assert (record.status, record.minutes_attended) == (status, minutes)
     assert record.patient_id == monday.episode.patient_id
     assert record.recorded_by == clinician
@@ -299,8 +346,13 @@ def test_given_minutes_are_kept_and_bad_ones_refused(monday, clinician):
     s, ep = monday.session, monday.episode
     record = mark(session=s, episode=ep, status="late", minutes=170, user=clinician)
     assert record.minutes_attended == 170
-    for status, minutes in (("absent_unexcused", 30), ("absent_excused", 1), ("present", 120),
-                            ("late", 0), ("left_early", 181)):  # fmt: skip
+    for status, minutes in (
+        ("absent_unexcused", 30),
+        ("absent_excused", 1),
+        ("present", 120),
+        ("late", 0),
+        ("left_early", 181),
+    ):
         with pytest.raises(ValidationError) as exc:
             mark(session=s, episode=ep, status=status, minutes=minutes, user=clinician)
         assert "minutes" in exc.value.message_dict, (status, minutes)
@@ -313,8 +365,13 @@ def test_given_minutes_are_kept_and_bad_ones_refused(monday, clinician):
 
 def test_an_absence_refuses_minutes_with_a_clear_message(monday, clinician):
     with pytest.raises(ValidationError) as exc:
-        ss.attendance_mark(session=monday.session, episode=monday.episode,
-                           status="absent_unexcused", minutes=45, user=clinician)  # fmt: skip
+        ss.attendance_mark(
+            session=monday.session,
+            episode=monday.episode,
+            status="absent_unexcused",
+            minutes=45,
+            user=clinician,
+        )
     assert exc.value.message_dict["minutes"] == ["An absence has no minutes attended."]
 
 
@@ -323,8 +380,7 @@ def test_a_patient_not_on_the_roster_is_refused(monday, enroll, make_episode, cl
     joins_later = enroll(last_name="Later", start_date=date(2026, 11, 10))
     for ep in (stranger, joins_later):
         with pytest.raises(ValidationError) as exc:
-            ss.attendance_mark(session=monday.session, episode=ep, status="present",
-                               user=clinician)  # fmt: skip
+            ss.attendance_mark(session=monday.session, episode=ep, status="present", user=clinician)
         assert "not on this session's roster" in exc.value.message_dict["episode"][0]
     assert not Attendance.objects.exists()
     assert [e.pk for e in ss.session_roster(monday.session)] == [monday.episode.pk]
@@ -333,23 +389,25 @@ def test_a_patient_not_on_the_roster_is_refused(monday, enroll, make_episode, cl
 def test_future_sessions_are_refused_until_thirty_minutes_before(monday, group, clock, clinician):
     wednesday = group_session(group, WED_11)
     with pytest.raises(ValidationError) as exc:
-        ss.attendance_mark(session=wednesday, episode=monday.episode, status="present",
-                           user=clinician)  # fmt: skip
+        ss.attendance_mark(
+            session=wednesday, episode=monday.episode, status="present", user=clinician
+        )
     assert "once the session has started" in exc.value.messages[0]
     clock.move_to(at(WED_11, 8, 29), tick=False)
     with pytest.raises(ValidationError):
-        ss.attendance_mark(session=wednesday, episode=monday.episode, status="present",
-                           user=clinician)  # fmt: skip
+        ss.attendance_mark(
+            session=wednesday, episode=monday.episode, status="present", user=clinician
+        )
     clock.move_to(at(WED_11, 8, 30), tick=False)
-    ss.attendance_mark(session=wednesday, episode=monday.episode, status="present",
-                       user=clinician)  # fmt: skip
+    ss.attendance_mark(session=wednesday, episode=monday.episode, status="present", user=clinician)
     assert Attendance.objects.get(session=wednesday).minutes_attended == 180
 
 
 def test_a_group_session_is_completed_once_attendance_is_taken(monday, clinician):
     assert monday.session.status == "scheduled"
-    ss.attendance_mark(session=monday.session, episode=monday.episode, status="absent_unexcused",
-                       user=clinician)  # fmt: skip
+    ss.attendance_mark(
+        session=monday.session, episode=monday.episode, status="absent_unexcused", user=clinician
+    )
     monday.session.refresh_from_db()
     assert monday.session.status == "completed"
 
@@ -357,8 +415,7 @@ def test_a_group_session_is_completed_once_attendance_is_taken(monday, clinician
 def test_an_individual_no_show_and_a_correction(clock, episode, clinician):
     session = book(clinician, starts_at=at(MON_9, 14), episode=episode)
     clock.move_to(at(MON_9, 15), tick=False)
-    ss.attendance_mark(session=session, episode=episode, status="absent_unexcused",
-                       user=clinician)  # fmt: skip
+    ss.attendance_mark(session=session, episode=episode, status="absent_unexcused", user=clinician)
     session.refresh_from_db()
     assert session.status == "no_show"
     # The patient was in the waiting room after all: the same record is corrected.
@@ -382,8 +439,9 @@ def test_a_cancelled_session_takes_no_attendance(clock, episode, clinician):
 
 def mark_all(sessions_and_marks, episode, user):
     for session, status, minutes in sessions_and_marks:
-        ss.attendance_mark(session=session, episode=episode, status=status, minutes=minutes,
-                           user=user)  # fmt: skip
+        ss.attendance_mark(
+            session=session, episode=episode, status=status, minutes=minutes, user=user
+        )
 
 
 def test_the_ledger_against_hand_computed_weeks(clock, group, enroll, clinician):
@@ -392,13 +450,27 @@ def test_the_ledger_against_hand_computed_weeks(clock, group, enroll, clinician)
     ss.group_schedule_generate(weeks=3, start=MON_2)
     clock.move_to(at(date(2026, 11, 20), 18), tick=False)
     s = {d: group_session(group, date(2026, 11, d)) for d in (2, 4, 6, 9, 11, 13, 16, 18)}
-    mark_all([
-        (s[2], "present", None), (s[4], "present", None), (s[6], "present", None),  # 540 min
-        (s[9], "late", None), (s[11], "left_early", None), (s[13], "absent_unexcused", None),
-        (s[16], "present", None), (s[18], "absent_excused", None),  # 180 min; Fri 20 unmarked
-    ], ep, clinician)  # fmt: skip
-    ss.step_down_record(episode=ep, starts_on=MON_16, ends_on=date(2026, 11, 22),
-                        reason="Returning to work part-time", user=clinician)  # fmt: skip
+    mark_all(
+        [
+            (s[2], "present", None),
+            (s[4], "present", None),
+            (s[6], "present", None),  # 540 min
+            (s[9], "late", None),
+            (s[11], "left_early", None),
+            (s[13], "absent_unexcused", None),
+            (s[16], "present", None),
+            (s[18], "absent_excused", None),  # 180 min; Fri 20 unmarked
+        ],
+        ep,
+        clinician,
+    )
+    ss.step_down_record(
+        episode=ep,
+        starts_on=MON_16,
+        ends_on=date(2026, 11, 22),
+        reason="Returning to work part-time",
+        user=clinician,
+    )
 
     rows = ss.hours_ledger([ep], weeks=8, today=date(2026, 11, 20))[ep.pk]
 
@@ -418,11 +490,17 @@ def test_hours_round_half_up_to_a_tenth(clock, group, enroll, clinician):
     ss.group_schedule_generate(weeks=3, start=MON_2)
     clock.move_to(at(date(2026, 11, 20), 18), tick=False)
     s = {d: group_session(group, date(2026, 11, d)) for d in (2, 4, 9, 11, 16)}
-    mark_all([
-        (s[2], "late", None), (s[4], "left_early", None),  # 165 + 150 = 315 = 5.25 h
-        (s[9], "late", None), (s[11], "left_early", 120),  # 165 + 120 = 285 = 4.75 h
-        (s[16], "late", 15),  # 0.25 h
-    ], ep, clinician)  # fmt: skip
+    mark_all(
+        [
+            (s[2], "late", None),
+            (s[4], "left_early", None),  # 165 + 150 = 315 = 5.25 h
+            (s[9], "late", None),
+            (s[11], "left_early", 120),  # 165 + 120 = 285 = 4.75 h
+            (s[16], "late", 15),  # 0.25 h
+        ],
+        ep,
+        clinician,
+    )
     rows = ss.hours_ledger([ep], weeks=3, today=date(2026, 11, 20))[ep.pk]
     assert [r["hours"] for r in rows] == [Decimal("5.3"), Decimal("4.8"), Decimal("0.3")]
 
@@ -440,20 +518,32 @@ def test_the_ledger_window_and_several_patients_at_once(clock, group, enroll, cl
 
 def test_a_step_down_across_two_weeks_flags_both(clock, group, enroll, clinician):
     ep = enroll()
-    ss.step_down_record(episode=ep, starts_on=date(2026, 11, 12), ends_on=date(2026, 11, 18),
-                        reason="Surgery recovery", user=clinician)  # fmt: skip
+    ss.step_down_record(
+        episode=ep,
+        starts_on=date(2026, 11, 12),
+        ends_on=date(2026, 11, 18),
+        reason="Surgery recovery",
+        user=clinician,
+    )
     rows = ss.hours_ledger([ep], weeks=4, today=date(2026, 11, 23))[ep.pk]
     assert [(r["week"], r["step_down"]) for r in rows] == [
-        (MON_2, False), (MON_9, True), (MON_16, True), (date(2026, 11, 23), False),
-    ]  # fmt: skip
+        (MON_2, False),
+        (MON_9, True),
+        (MON_16, True),
+        (date(2026, 11, 23), False),
+    ]
 
 
 def test_an_adolescent_program_needs_six_hours(clock, make_episode, clinician):
     teens = Program.objects.create(name="Adolescent IOP", track="adolescent")
     teen_group = TherapyGroup.objects.create(
-        name="Teen group", program=teens, kind="process", schedule_days=[1, 3],
-        start_time=time(15), duration_minutes=180,
-    )  # fmt: skip
+        name="Teen group",
+        program=teens,
+        kind="process",
+        schedule_days=[1, 3],
+        start_time=time(15),
+        duration_minutes=180,
+    )
     teen_group.facilitators.set([clinician])
     ep = make_episode(clinician=clinician, program_=teens)
     ss.group_enroll(group=teen_group, episode=ep, user=clinician, start_date=MON_2)
@@ -463,12 +553,20 @@ def test_an_adolescent_program_needs_six_hours(clock, make_episode, clinician):
         TherapySession.objects.get(group=teen_group, starts_at=at(date(2026, 11, d), 15))
         for d in (3, 5, 10)
     )
-    mark_all([(tue_3, "present", None), (thu_5, "present", None),  # 360 min = 6.0 h
-              (tue_10, "left_early", None)], ep, clinician)  # 150 min = 2.5 h  # fmt: skip
+    mark_all(
+        [
+            (tue_3, "present", None),
+            (thu_5, "present", None),  # 360 min = 6.0 h
+            (tue_10, "left_early", None),
+        ],
+        ep,
+        clinician,
+    )  # 150 min = 2.5 h
     rows = ss.hours_ledger([ep], weeks=2, today=date(2026, 11, 13))[ep.pk]
     assert [(r["hours"], r["minimum"], r["met"]) for r in rows] == [
-        (Decimal("6.0"), 6, True), (Decimal("2.5"), 6, False),
-    ]  # fmt: skip
+        (Decimal("6.0"), 6, True),
+        (Decimal("2.5"), 6, False),
+    ]
 
 
 def test_a_step_down_is_one_or_two_weeks_with_a_reason(episode, clinician):
@@ -477,15 +575,25 @@ def test_a_step_down_is_one_or_two_weeks_with_a_reason(episode, clinician):
         record(episode=episode, starts_on=MON_16, ends_on=MON_9, reason="Work", user=clinician)
     assert "ends before it starts" in exc.value.message_dict["ends_on"][0]
     with pytest.raises(ValidationError) as exc:
-        record(episode=episode, starts_on=MON_2, ends_on=date(2026, 11, 17), reason="Work",
-               user=clinician)  # fmt: skip
+        record(
+            episode=episode,
+            starts_on=MON_2,
+            ends_on=date(2026, 11, 17),
+            reason="Work",
+            user=clinician,
+        )
     assert "one to two weeks" in exc.value.message_dict["ends_on"][0]
     with pytest.raises(ValidationError) as exc:
         record(episode=episode, starts_on=MON_2, ends_on=MON_9, reason="   ", user=clinician)
     assert "reason" in exc.value.message_dict
     assert not StepDown.objects.exists()
-    step = record(episode=episode, starts_on=MON_2, ends_on=date(2026, 11, 15),
-                  reason="  Back to work  ", user=clinician)  # fmt: skip
+    step = record(
+        episode=episode,
+        starts_on=MON_2,
+        ends_on=date(2026, 11, 15),
+        reason="  Back to work  ",
+        user=clinician,
+    )
     assert (step.reason, step.recorded_by) == ("Back to work", clinician)
 
 
@@ -500,18 +608,31 @@ def codes(kind, minutes=None, *, status="present", day_minutes=None, episode=Non
 
 @pytest.mark.parametrize(
     ("minutes", "expected"),
-    [(15, []), (16, ["90832"]), (37, ["90832"]), (38, ["90834"]), (52, ["90834"]),
-     (53, ["90837"]), (90, ["90837"])],
-)  # fmt: skip
+    [
+        (15, []),
+        (16, ["90832"]),
+        (37, ["90832"]),
+        (38, ["90834"]),
+        (52, ["90834"]),
+        (53, ["90837"]),
+        (90, ["90837"]),
+    ],
+)
 def test_individual_psychotherapy_by_minutes(minutes, expected):
     assert codes("individual", minutes) == expected
 
 
 @pytest.mark.parametrize(
     ("minutes", "present", "expected"),
-    [(25, True, []), (25, False, []), (26, True, ["90847"]), (26, False, ["90846"]),
-     (60, True, ["90847"]), (60, False, ["90846"])],
-)  # fmt: skip
+    [
+        (25, True, []),
+        (25, False, []),
+        (26, True, ["90847"]),
+        (26, False, ["90846"]),
+        (60, True, ["90847"]),
+        (60, False, ["90846"]),
+    ],
+)
 def test_family_psychotherapy_with_and_without_the_patient(minutes, present, expected):
     assert codes("family", minutes, patient_present=present) == expected
 
@@ -534,11 +655,13 @@ def test_the_iop_per_diem_needs_three_hours_in_the_day(program, sud_program):
     assert codes("group", 180, day_minutes=179, episode=mh) == ["90853"]
     assert codes("group", 180, day_minutes=180, episode=mh) == ["90853", "S9480"]
     assert codes("group", 180, day_minutes=180, episode=Episode(program=sud_program)) == [
-        "90853", "H0015",
-    ]  # fmt: skip
+        "90853",
+        "H0015",
+    ]
     assert codes("group", 180, day_minutes=180, episode=Episode(program=program, is_sud=True)) == [
-        "90853", "H0015",
-    ]  # fmt: skip
+        "90853",
+        "H0015",
+    ]
     assert codes("group", 180, day_minutes=240, episode=Episode(program=co)) == ["90853", "H0015"]
     assert codes("individual", 50, day_minutes=230, episode=mh) == ["90834", "S9480"]
     # Without an episode the program is unknown: no per-diem.
@@ -561,8 +684,9 @@ def test_day_minutes_adds_a_patients_attended_minutes_on_the_day(clock, group, e
     ss.group_schedule_generate(weeks=1, start=MON_9)
     individual = book(clinician, starts_at=at(MON_9, 13), episode=ep)
     clock.move_to(at(MON_9, 18), tick=False)
-    mark_all([(group_session(group, MON_9), "late", None), (individual, "present", None)],
-             ep, clinician)  # fmt: skip
+    mark_all(
+        [(group_session(group, MON_9), "late", None), (individual, "present", None)], ep, clinician
+    )
     assert ss.day_minutes([ep.patient_id], MON_9) == {ep.patient_id: 165 + 50}
 
 
@@ -582,10 +706,15 @@ def attended(monday, enroll, clinician, clock):
     for name in ("Brook", "Cole", "Dunn"):
         people[name.lower()] = enroll(last_name=name)
     clock.move_to(at(MON_9, 13), tick=False)
-    for name, status in (("ames", "present"), ("brook", "late"), ("cole", "left_early"),
-                         ("dunn", "absent_unexcused")):  # fmt: skip
-        ss.attendance_mark(session=monday.session, episode=people[name], status=status,
-                           user=clinician)  # fmt: skip
+    for name, status in (
+        ("ames", "present"),
+        ("brook", "late"),
+        ("cole", "left_early"),
+        ("dunn", "absent_unexcused"),
+    ):
+        ss.attendance_mark(
+            session=monday.session, episode=people[name], status=status, user=clinician
+        )
     monday.session.refresh_from_db()
     return SimpleNamespace(session=monday.session, **people)
 
@@ -611,8 +740,10 @@ def test_note_start_makes_a_part_for_each_attendee_not_absentees(attended, clini
     note = ss.note_start(session=attended.session, user=clinician)
     assert (note.format, note.status, note.author) == ("DAP", "draft", clinician)
     assert set(note.entries.values_list("patient_id", flat=True)) == {
-        attended.ames.patient_id, attended.brook.patient_id, attended.cole.patient_id,
-    }  # fmt: skip
+        attended.ames.patient_id,
+        attended.brook.patient_id,
+        attended.cole.patient_id,
+    }
     # Starting again returns the same note and adds no duplicate parts.
     assert ss.note_start(session=attended.session, user=clinician).pk == note.pk
     assert NoteEntry.objects.filter(note=note).count() == 3
@@ -620,8 +751,9 @@ def test_note_start_makes_a_part_for_each_attendee_not_absentees(attended, clini
 
 def test_a_late_attendance_mark_joins_the_note_on_the_next_start(attended, clinician):
     note = ss.note_start(session=attended.session, user=clinician)
-    ss.attendance_mark(session=attended.session, episode=attended.dunn, status="late",
-                       user=clinician)  # fmt: skip
+    ss.attendance_mark(
+        session=attended.session, episode=attended.dunn, status="late", user=clinician
+    )
     ss.note_start(session=attended.session, user=clinician)
     assert note.entries.count() == 4
 
@@ -629,24 +761,27 @@ def test_a_late_attendance_mark_joins_the_note_on_the_next_start(attended, clini
 def test_a_part_follows_an_attendance_correction_to_absent(attended, clinician):
     note = ss.note_start(session=attended.session, user=clinician)
     # Cole was marked "left early" by mistake: she never came.
-    ss.attendance_mark(session=attended.session, episode=attended.cole, status="absent_excused",
-                       user=clinician)  # fmt: skip
+    ss.attendance_mark(
+        session=attended.session, episode=attended.cole, status="absent_excused", user=clinician
+    )
     entries = texts_for(attended)
     del entries[attended.cole.patient_id]
     ss.note_save(note=note, user=clinician, shared=SHARED, entries=entries)
     note = ss.note_sign(note=note, user=clinician)
     assert note.status == "signed"
     assert set(note.entries.values_list("patient_id", flat=True)) == {
-        attended.ames.patient_id, attended.brook.patient_id,
-    }  # fmt: skip
+        attended.ames.patient_id,
+        attended.brook.patient_id,
+    }
     assert ss.note_is_intact(note)
 
 
 def test_a_written_part_for_a_patient_now_absent_blocks_signing_and_is_kept(attended, clinician):
     note = ss.note_start(session=attended.session, user=clinician)
     write(note, clinician, attended)
-    ss.attendance_mark(session=attended.session, episode=attended.cole,
-                       status="absent_unexcused", user=clinician)  # fmt: skip
+    ss.attendance_mark(
+        session=attended.session, episode=attended.cole, status="absent_unexcused", user=clinician
+    )
     ss.note_start(session=attended.session, user=clinician)  # the page reloads
     with pytest.raises(ValidationError) as exc:
         ss.note_sign(note=note, user=clinician)
@@ -656,8 +791,9 @@ def test_a_written_part_for_a_patient_now_absent_blocks_signing_and_is_kept(atte
     kept = NoteEntry.objects.get(note=note, patient=attended.cole.patient)
     assert kept.text.startswith("Left at 11:30")
     # Marked back as attending, the note signs with her part.
-    ss.attendance_mark(session=attended.session, episode=attended.cole, status="left_early",
-                       user=clinician)  # fmt: skip
+    ss.attendance_mark(
+        session=attended.session, episode=attended.cole, status="left_early", user=clinician
+    )
     assert ss.note_sign(note=note, user=clinician).status == "signed"
     assert note.entries.count() == 3
 
@@ -677,8 +813,9 @@ def test_only_clinical_staff_start_notes_and_not_for_cancelled_sessions(
 
 def test_signing_needs_every_shared_section(attended, clinician):
     note = ss.note_start(session=attended.session, user=clinician)
-    ss.note_save(note=note, user=clinician, shared={**SHARED, "plan": "  "},
-                 entries=texts_for(attended))  # fmt: skip
+    ss.note_save(
+        note=note, user=clinician, shared={**SHARED, "plan": "  "}, entries=texts_for(attended)
+    )
     with pytest.raises(ValidationError) as exc:
         ss.note_sign(note=note, user=clinician)
     assert exc.value.message_dict["shared"] == ["Write these sections: Plan."]
@@ -714,10 +851,15 @@ def test_signing_needs_each_individualized_part(attended, clinician):
 )
 def test_identical_individualized_parts_are_refused_as_a_cloned_note(attended, clinician, clone):
     note = ss.note_start(session=attended.session, user=clinician)
-    write(note, clinician, attended, {
-        attended.ames.patient_id: "Engaged well; practised TIPP with a peer.",
-        attended.cole.patient_id: clone,
-    })  # fmt: skip
+    write(
+        note,
+        clinician,
+        attended,
+        {
+            attended.ames.patient_id: "Engaged well; practised TIPP with a peer.",
+            attended.cole.patient_id: clone,
+        },
+    )
     with pytest.raises(ValidationError) as exc:
         ss.note_sign(note=note, user=clinician)
     message = exc.value.message_dict["entries"][0]
@@ -740,8 +882,9 @@ def test_signing_needs_a_risk_recheck_for_each_attendee(attended, clinician):
 
 
 def test_a_note_with_no_attendees_cannot_be_signed(monday, clinician):
-    ss.attendance_mark(session=monday.session, episode=monday.episode, status="absent_excused",
-                       user=clinician)  # fmt: skip
+    ss.attendance_mark(
+        session=monday.session, episode=monday.episode, status="absent_excused", user=clinician
+    )
     note = ss.note_start(session=monday.session, user=clinician)
     ss.note_save(note=note, user=clinician, shared=SHARED)
     with pytest.raises(ValidationError) as exc:
@@ -777,8 +920,9 @@ def test_a_signed_note_refuses_every_change(attended, clinician, supervisor):
     assert note.shared["plan"] == SHARED["plan"]
     assert ss.note_is_intact(note)
     # note_start on a signed note adds no parts for a late-marked attendee.
-    ss.attendance_mark(session=attended.session, episode=attended.dunn, status="late",
-                       user=clinician)  # fmt: skip
+    ss.attendance_mark(
+        session=attended.session, episode=attended.dunn, status="late", user=clinician
+    )
     ss.note_start(session=attended.session, user=clinician)
     assert note.entries.count() == 3
 
@@ -826,8 +970,9 @@ def test_an_objective_outside_the_patients_active_plan_is_refused(attended, clin
     assert ames.objectives_addressed == []
 
 
-@pytest.mark.parametrize(("level", "alerts"), [("none", 0), ("low", 0), ("moderate", 1),
-                                               ("high", 1)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("level", "alerts"), [("none", 0), ("low", 0), ("moderate", 1), ("high", 1)]
+)
 def test_a_moderate_or_high_risk_recheck_raises_a_risk_alert(attended, clinician, level, alerts):
     note = ss.note_start(session=attended.session, user=clinician)
     entries = texts_for(attended)
@@ -854,8 +999,7 @@ def test_addenda_only_on_a_signed_note_and_never_blank(attended, clinician):
     with pytest.raises(ValidationError) as exc:
         ss.addendum_add(note=note, text="  \n ", user=clinician)
     assert "text" in exc.value.message_dict
-    addendum = ss.addendum_add(note=note, text="  Called Ms Cole's GP as agreed.  ",
-                               user=clinician)  # fmt: skip
+    addendum = ss.addendum_add(note=note, text="  Called Ms Cole's GP as agreed.  ", user=clinician)
     assert (addendum.text, addendum.author) == ("Called Ms Cole's GP as agreed.", clinician)
     assert list(Addendum.objects.filter(note=note)) == [addendum]
     assert ss.note_is_intact(note)  # an addendum does not touch the signed content
@@ -867,8 +1011,12 @@ def test_a_stale_copy_is_refused(attended, clinician, clinician2):
     saved = ss.note_save(note=note, user=clinician, shared=SHARED, revision=0)
     assert saved.revision == 1
     with pytest.raises(StaleNoteError):
-        ss.note_save(note=note, user=clinician, revision=0,
-                     shared={**SHARED, "plan": "Overwrites the other edit."})  # fmt: skip
+        ss.note_save(
+            note=note,
+            user=clinician,
+            revision=0,
+            shared={**SHARED, "plan": "Overwrites the other edit."},
+        )
     saved.refresh_from_db()
     assert saved.shared["plan"] == SHARED["plan"]
     ss.note_save(note=note, user=clinician, entries=texts_for(attended), revision=1)
@@ -893,11 +1041,16 @@ def test_an_individual_session_note(clock, episode, clinician):
     ss.attendance_mark(session=session, episode=episode, status="present", user=clinician)
     note = ss.note_start(session=session, user=clinician, format="BIRP")
     ss.note_save(
-        note=note, user=clinician,
-        shared={"behavior": "Calm, on time.", "intervention": "Behavioural activation plan.",
-                "response": "Chose two activities.", "plan": "Review Thursday."},
+        note=note,
+        user=clinician,
+        shared={
+            "behavior": "Calm, on time.",
+            "intervention": "Behavioural activation plan.",
+            "response": "Chose two activities.",
+            "plan": "Review Thursday.",
+        },
         entries={episode.patient_id: {"text": "Reports sleeping 6 h.", "risk_level": "low"}},
-    )  # fmt: skip
+    )
     note = ss.note_sign(note=note, user=clinician)
     assert note.status == "signed"
     assert ss.note_is_intact(note)
@@ -976,10 +1129,12 @@ def test_signing_writes_an_update_event_per_attendee(attended, clinician):
 
 def test_attendance_marks_are_audited(attended, clinician):
     marks = AuditEvent.objects.filter(object_type="therapy_sessions.attendance")
-    assert sorted(marks.values_list("patient_id", "detail")) == sorted([
-        (attended.ames.patient_id, "present, 180 min"),
-        (attended.brook.patient_id, "late, 165 min"),
-        (attended.cole.patient_id, "left_early, 150 min"),
-        (attended.dunn.patient_id, "absent_unexcused, 0 min"),
-    ])  # fmt: skip
+    assert sorted(marks.values_list("patient_id", "detail")) == sorted(
+        [
+            (attended.ames.patient_id, "present, 180 min"),
+            (attended.brook.patient_id, "late, 165 min"),
+            (attended.cole.patient_id, "left_early, 150 min"),
+            (attended.dunn.patient_id, "absent_unexcused, 0 min"),
+        ]
+    )
     assert set(marks.values_list("action", flat=True)) == {"create"}
