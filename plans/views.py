@@ -22,7 +22,7 @@ from iop.audit.mixins import AuditedViewMixin
 from iop.errors import ConflictError
 from patients.access import get_patient_for_user
 from patients.models import Episode, IntakeAssessment
-from patients.views.chart import chart_header
+from patients.selectors import chart_header
 from plans import services
 from plans.forms import (
     ITEM_FORMS,

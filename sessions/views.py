@@ -26,7 +26,7 @@ from iop.audit.services import audit_record, audit_record_patients
 from iop.errors import ConflictError
 from patients.access import get_patient_for_user
 from patients.models import Alert, Episode
-from patients.views.chart import chart_header
+from patients.selectors import chart_header
 from plans.models import SafetyPlan
 from sessions import services
 from sessions.forms import NoteForm, ScheduleForm

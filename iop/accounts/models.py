@@ -1,9 +1,15 @@
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from iop.accounts.roles import Role
+
+
+class StaffManager(UserManager):
+    def clinical_staff(self):
+        """Active supervisors and clinicians: who may run a group, hold a caseload or sign."""
+        return self.filter(is_active=True, groups__name__in=Role.CLINICAL).distinct()
 
 
 class User(AbstractUser):
@@ -17,6 +23,8 @@ class User(AbstractUser):
         default=False,
         help_text="A trainee's progress notes need a supervisor's co-signature.",
     )
+
+    objects = StaffManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -11,6 +11,7 @@ returns its own id, an episode its patient's).
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from iop.audit.context import AuditContext
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 
@@ -56,6 +57,11 @@ def _model_of(view):
 class AuditedViewMixin:
     """For Django class-based views (DetailView, ListView, UpdateView, ...)."""
 
+    @property
+    def audit_context(self):
+        """Who, from where, under which request id: what services record on the audit trail."""
+        return AuditContext.from_request(self.request)
+
     def dispatch(self, request, *args, **kwargs):
         object_id = str(kwargs.get(getattr(self, "pk_url_kwarg", "pk"), "") or "")
         try:
@@ -78,6 +84,11 @@ class AuditedViewMixin:
 
 class AuditedViewSetMixin:
     """For DRF views and viewsets: records reads and refusals in `finalize_response`."""
+
+    @property
+    def audit_context(self):
+        """Who, from where, under which request id: what services record on the audit trail."""
+        return AuditContext.from_request(self.request)
 
     def get_object(self):
         obj = super().get_object()

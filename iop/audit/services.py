@@ -1,6 +1,6 @@
 import logging
 
-from iop.accounts.net import client_ip
+from iop.audit.context import NO_CONTEXT, AuditContext
 from iop.audit.models import AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -13,6 +13,7 @@ def _object_type(obj):
 def audit_record(
     *,
     action,
+    context=None,
     request=None,
     user=None,
     obj=None,
@@ -26,16 +27,14 @@ def audit_record(
 ):
     """Record one audit event. The one way anything writes to the trail.
 
-    `request` supplies the user, address, path and request id when given; a background job
-    passes `user=None` and its task id as `request_id`. `obj` supplies the object type and id;
-    `patient_id` is the patient the data belongs to, so a patient's accounting of access is
-    one query.
+    `context` (an `AuditContext`) supplies the address, path and request id, and the user when
+    none is given; views may pass their `request` instead. A background job passes
+    `AuditContext.for_job(task_id)`. `obj` supplies the object type and id; `patient_id` is the
+    patient the data belongs to, so a patient's accounting of access is one query.
     """
-    if request is not None:
-        request_user = getattr(request, "user", None)
-        if user is None and request_user is not None and request_user.is_authenticated:
-            user = request_user
-        request_id = request_id or getattr(request, "request_id", "")
+    if context is None:
+        context = AuditContext.from_request(request) if request is not None else NO_CONTEXT
+    user = user if user is not None else context.user
     if user is not None and not username:
         username = user.get_username()
     if obj is not None:
@@ -49,20 +48,33 @@ def audit_record(
         object_id=str(object_id or "")[:64],
         patient_id=patient_id,
         outcome=outcome,
-        ip=client_ip(request),
-        request_id=request_id[:64],
-        path=(request.path[:300] if request is not None else ""),
+        ip=context.ip,
+        request_id=(request_id or context.request_id)[:64],
+        path=context.path[:300],
         detail=detail[:300],
     )
     logger.debug("audit %s", event)
     return event
 
 
+def audit_change(action, obj, *, user, context=None, detail="", patient_id=None):
+    """A service's record of a change it made to `obj`, filed under the patient it belongs to
+    (`obj.audit_patient_id` unless `patient_id` says otherwise)."""
+    return audit_record(
+        action=action,
+        context=context,
+        user=user,
+        obj=obj,
+        patient_id=patient_id if patient_id is not None else obj.audit_patient_id,
+        detail=detail,
+    )
+
+
 def audit_record_patients(*, action, request, obj, patient_ids, detail=""):
     """One event per patient whose data a page showed together (a group session, its note),
     written in one statement so the page's query count does not grow with the group."""
-    user = getattr(request, "user", None)
-    user = user if user is not None and user.is_authenticated else None
+    context = AuditContext.from_request(request)
+    user = context.user
     common = {
         "action": action,
         "user": user,
@@ -70,9 +82,9 @@ def audit_record_patients(*, action, request, obj, patient_ids, detail=""):
         "object_type": _object_type(obj),
         "object_id": str(obj.pk)[:64],
         "outcome": AuditEvent.Outcome.SUCCESS,
-        "ip": client_ip(request),
-        "request_id": getattr(request, "request_id", "")[:64],
-        "path": request.path[:300],
+        "ip": context.ip,
+        "request_id": context.request_id[:64],
+        "path": context.path[:300],
         "detail": detail[:300],
     }
     AuditEvent.objects.bulk_create(

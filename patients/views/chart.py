@@ -9,11 +9,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
 
 from iop.audit.mixins import AuditedViewMixin
-from patients import extensions, services
+from patients import services
 from patients.access import Access, get_patient_for_user
 from patients.forms import AlertCloseForm, ConsentForm, MeasureForm
 from patients.instruments import INSTRUMENTS, get_instrument
 from patients.models import Alert, Consent, MeasureResponse, Patient
+from patients.selectors import chart_header
 
 
 def add_errors(form, error):
@@ -23,36 +24,6 @@ def add_errors(form, error):
             form.add_error(field if field in form.fields else None, messages_)
     else:
         form.add_error(None, error.messages)
-
-
-def chart_header(patient):
-    """What the chart header shows: current episode, risk and Part 2 badges. Fixed queries."""
-    episodes = list(
-        patient.episodes.select_related("program", "primary_clinician").order_by(
-            "-referral_date", "-pk"
-        )
-    )
-    current = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
-    open_risk = patient.alerts.filter(kind=Alert.Kind.RISK, status=Alert.Status.OPEN)
-    open_risk_alert = open_risk.order_by("-priority", "-raised_at").first()
-    patient.open_risk_alert = open_risk_alert
-    facts = [fact for provider in extensions.header_facts for fact in provider(patient, current)]
-    return {
-        "episode": current,
-        "episodes": episodes,
-        "open_risk_alert": open_risk_alert,
-        "is_part2": any(e.is_sud for e in episodes if e.is_open) or (current and current.is_sud),
-        "header_facts": facts,
-        "extra_tabs": [
-            {
-                "slug": t.slug,
-                "label": t.label,
-                "url": reverse(t.url_name, args=[patient.pk]),
-                "clinical_only": t.clinical_only,
-            }
-            for t in extensions.chart_tabs
-        ],
-    }
 
 
 class PatientMixin(LoginRequiredMixin, AuditedViewMixin):

@@ -1,0 +1,34 @@
+"""Where an action came from, for the audit trail, without handing services an HTTP request.
+
+Pages and the API build one from the request (`AuditContext.from_request`); a background job
+passes its task id (`AuditContext.for_job`); a test or the shell may pass nothing at all.
+"""
+
+from dataclasses import dataclass
+
+from iop.accounts.net import client_ip
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    user: object = None
+    ip: str | None = None
+    request_id: str = ""
+    path: str = ""
+
+    @classmethod
+    def from_request(cls, request):
+        user = getattr(request, "user", None)
+        return cls(
+            user=user if user is not None and user.is_authenticated else None,
+            ip=client_ip(request),
+            request_id=getattr(request, "request_id", ""),
+            path=request.path,
+        )
+
+    @classmethod
+    def for_job(cls, task_id=""):
+        return cls(request_id=task_id or "")
+
+
+NO_CONTEXT = AuditContext()
