@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from iop.audit.admin_mixins import AuditedModelAdmin
+from iop.audit.context import AuditContext
 from patients import services
 from patients.models import (
     Alert,
@@ -113,14 +114,14 @@ class EpisodeAdmin(AuditedModelAdmin, admin.ModelAdmin):
 
     @admin.action(description="Decline the selected referrals (reason: declined by admin)")
     def decline_referrals(self, request, queryset):
-        done = 0
+        done, context = 0, AuditContext.from_request(request)
         for episode in queryset:
             try:
                 services.episode_transition(
                     episode=episode,
                     to_status=Episode.Status.DECLINED,
                     user=request.user,
-                    request=request,
+                    context=context,
                     decline_reason="Declined by an administrator.",
                 )
                 done += 1
@@ -200,11 +201,12 @@ class ConsentAdmin(AuditedModelAdmin, admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected consents")
     def revoke(self, request, queryset):
+        context = AuditContext.from_request(request)
         for consent in queryset.filter(revoked_at__isnull=True):
             services.consent_revoke(
                 consent=consent,
                 user=request.user,
-                request=request,
+                context=context,
                 note="Revoked by an administrator.",
             )
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from patients import services
-from patients.models import Episode, IntakeAssessment, Patient, Program
+from patients.models import Consent, Episode, IntakeAssessment, Patient, Program
 from patients.models.intake import steps_for
 
 PROGRAMS = [
@@ -116,21 +116,21 @@ def seed(*, password, stdout):
                 "referral_date": today - timedelta(weeks=weeks, days=3),
                 "referral_reason": "Worsening symptoms despite weekly therapy.",
                 "is_sud": program.is_substance_use,
-                "level_of_care": "IOP",
+                "level_of_care": Episode.LevelOfCare.IOP,
             },
         )
-        if status == "declined":
+        if status == Episode.Status.DECLINED:
             services.episode_transition(
                 episode=episode,
-                to_status="declined",
+                to_status=Episode.Status.DECLINED,
                 user=intake_user,
                 decline_reason="Needs a higher level of care (inpatient).",
             )
             continue
-        if status == "referred":
+        if status == Episode.Status.REFERRED:
             continue
         assessment = services.intake_start(episode=episode, user=intake_user)
-        if status == "intake":
+        if status == Episode.Status.INTAKE:
             for step in steps_for(episode)[:4]:
                 services.intake_save_step(
                     assessment=assessment, step=step, data=INTAKE_TEXT, user=intake_user
@@ -149,7 +149,7 @@ def seed(*, password, stdout):
             patient=patient,
             user=intake_user,
             data={
-                "kind": "treatment",
+                "kind": Consent.Kind.TREATMENT,
                 "signed_by_name": patient.legal_name,
                 "signed_at": timezone.now() - timedelta(weeks=weeks),
             },
@@ -158,7 +158,7 @@ def seed(*, password, stdout):
             patient=patient,
             user=intake_user,
             data={
-                "kind": "communications",
+                "kind": Consent.Kind.COMMUNICATIONS,
                 "allow_email": True,
                 "allow_sms": True,
                 "signed_by_name": patient.legal_name,
@@ -170,7 +170,7 @@ def seed(*, password, stdout):
                 patient=patient,
                 user=intake_user,
                 data={
-                    "kind": "part2",
+                    "kind": Consent.Kind.PART2,
                     "recipient": "Dr. Lee, primary care",
                     "purpose": "Care coordination",
                     "scope": "Diagnosis, attendance and medications",

@@ -5,8 +5,8 @@ apps register here from their AppConfig.ready():
 
 - `discharge_guards`: callables `(episode) -> None` that raise ValidationError when an episode may
   not be discharged yet (plans: an aftercare plan is required).
-- `discharge_hooks`: callables `(episode, user, request) -> None` run inside the discharge
-  transaction (plans: close the treatment plan).
+- `discharge_hooks`: callables `(episode, user, context) -> None` run inside the discharge
+  transaction (plans: close the treatment plan); `context` is the `AuditContext` or None.
 - `chart_tabs`: `ChartTab` entries added to the chart's tab bar.
 - `header_facts`: callables `(patient, episode) -> list[HeaderFact]` shown in the chart header.
   Each must cost a fixed number of queries.

@@ -5,20 +5,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from iop.accounts.roles import Role
 from patients.models import Alert, Consent, Episode, IntakeAssessment, Patient, Program
 from patients.models.intake import ASAM_FIELDS
+from patients.services import check_date_of_birth
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def clinicians():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[Role.CLINICIAN, Role.SUPERVISOR])
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    return get_user_model().objects.clinical_staff().order_by("last_name", "first_name")
 
 
 class ClinicianChoiceField(forms.ModelChoiceField):
@@ -50,8 +45,7 @@ class PatientForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data["date_of_birth"]
-        if dob > timezone.localdate():
-            raise forms.ValidationError("The date of birth is in the future.")
+        check_date_of_birth(dob)
         if dob.year < 1900:
             raise forms.ValidationError("Check the year of birth.")
         return dob

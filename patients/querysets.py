@@ -45,15 +45,21 @@ class PatientQuerySet(models.QuerySet):
 
 
 class EpisodeQuerySet(models.QuerySet):
-    OPEN = ("referred", "intake", "active")
-
     def for_user(self, user):
         from patients.models import Patient
 
         return self.filter(patient__in=Patient.objects.for_user(user).values("pk"))
 
+    def on_caseload_of(self, user):
+        """The episodes on this user's caseload: every one a supervisor may open; for anyone
+        else, those whose care team they are on (as primary clinician or member)."""
+        episodes = self.for_user(user)
+        if user.has_role(Role.SUPERVISOR):
+            return episodes
+        return episodes.filter(_on_care_team(user)).distinct()
+
     def open(self):
-        return self.filter(status__in=self.OPEN)
+        return self.filter(status__in=self.model.OPEN_STATUSES)
 
 
 class PatientScopedQuerySet(models.QuerySet):

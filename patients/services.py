@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
-from iop.audit.services import audit_record
+from iop.audit.services import audit_change
 from patients import extensions
 from patients.instruments import InstrumentError, get_instrument
 from patients.models import (
@@ -24,27 +24,16 @@ from patients.models.intake import ICD10_CODE, steps_for
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 
 
-def _audit(action, obj, *, user, request=None, detail=""):
-    audit_record(
-        action=action,
-        request=request,
-        user=user,
-        obj=obj,
-        patient_id=obj.audit_patient_id,
-        detail=detail,
-    )
-
-
 # --- patients and episodes -------------------------------------------------------------
 
 
 @transaction.atomic
-def referral_register(*, user, patient_data, episode_data, request=None):
+def referral_register(*, user, patient_data, episode_data, context=None):
     """Register a referral: a new patient (or an existing one) and an episode in `referred`."""
     if isinstance(patient_data, Patient):
         patient = patient_data
     else:
-        patient = patient_create(user=user, data=patient_data, request=request)
+        patient = patient_create(user=user, data=patient_data, context=context)
     care_team = episode_data.pop("care_team", [])
     episode = Episode(patient=patient, status=Episode.Status.REFERRED, **episode_data)
     episode.full_clean(validate_constraints=False)
@@ -55,15 +44,40 @@ def referral_register(*, user, patient_data, episode_data, request=None):
     episode.save()
     if care_team:
         episode.care_team.set(care_team)
-    _audit(CREATE, episode, user=user, request=request)
+    audit_change(CREATE, episode, user=user, context=context)
     return episode
 
 
+def check_date_of_birth(day):
+    """A date of birth may not be in the future.
+
+    The services enforce it; the patient form and serializer call it too, so that a user sees
+    this error together with the others on the page or in the API's answer.
+    """
+    if day > timezone.localdate():
+        raise ValidationError("The date of birth is in the future.", code="future")
+
+
+def _validate_patient(patient):
+    errors = {}
+    try:
+        patient.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+    if patient.date_of_birth and "date_of_birth" not in errors:
+        try:
+            check_date_of_birth(patient.date_of_birth)
+        except ValidationError as error:
+            errors["date_of_birth"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def patient_create(*, user, data, request=None):
+def patient_create(*, user, data, context=None):
     """Register a patient with a newly drawn MRN."""
     patient = Patient(**data, created_by=user)
-    patient.full_clean()
+    _validate_patient(patient)
     for _ in range(5):  # a clash of random MRNs is rare; draw again
         try:
             with transaction.atomic():
@@ -71,22 +85,23 @@ def patient_create(*, user, data, request=None):
             break
         except IntegrityError:
             patient.mrn = Patient._meta.get_field("mrn").default()
-    _audit(CREATE, patient, user=user, request=request)
+    audit_change(CREATE, patient, user=user, context=context)
     return patient
 
 
 @transaction.atomic
-def patient_update(*, patient, user, data, request=None):
+def patient_update(*, patient, user, data, context=None):
+    """Change a patient's details; the date of birth may not be in the future."""
     for field, value in data.items():
         setattr(patient, field, value)
-    patient.full_clean()
+    _validate_patient(patient)
     patient.save()
-    _audit(UPDATE, patient, user=user, request=request, detail=", ".join(sorted(data))[:300])
+    audit_change(UPDATE, patient, user=user, context=context, detail=", ".join(sorted(data))[:300])
     return patient
 
 
 @transaction.atomic
-def episode_update(*, episode, user, data, request=None):
+def episode_update(*, episode, user, data, context=None):
     """Change an episode's referral details, primary clinician or Part 2 flag."""
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if not user.has_role(Role.SUPERVISOR) and episode.status not in (
@@ -98,7 +113,7 @@ def episode_update(*, episode, user, data, request=None):
             "referral details or Part 2 flag."
         )
     clinician = data.get("primary_clinician")
-    if clinician is not None and not clinician.has_role(Role.CLINICIAN, Role.SUPERVISOR):
+    if clinician is not None and not clinician.has_role(*Role.CLINICAL):
         raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})
     for field, value in data.items():
         setattr(episode, field, value)
@@ -106,12 +121,12 @@ def episode_update(*, episode, user, data, request=None):
     episode.save()
     if clinician is not None and episode.status == Episode.Status.ACTIVE:
         episode.care_team.add(clinician)
-    _audit(UPDATE, episode, user=user, request=request, detail=", ".join(sorted(data))[:300])
+    audit_change(UPDATE, episode, user=user, context=context, detail=", ".join(sorted(data))[:300])
     return episode
 
 
 @transaction.atomic
-def episode_transition(*, episode, to_status, user, request=None, **details):
+def episode_transition(*, episode, to_status, user, context=None, **details):
     """Move an episode along referred → intake → active → discharged (or declined).
 
     Refuses moves the workflow does not allow, saying why. `details` carries what a move
@@ -149,16 +164,16 @@ def episode_transition(*, episode, to_status, user, request=None, **details):
         episode.discharge_date = details.get("discharge_date") or today
     episode.status = to_status
     episode.save()
-    _audit(UPDATE, episode, user=user, request=request, detail=f"status → {to_status}")
+    audit_change(UPDATE, episode, user=user, context=context, detail=f"status → {to_status}")
     if to_status == Episode.Status.DISCHARGED:
         for hook in extensions.discharge_hooks:
-            hook(episode, user, request)
+            hook(episode, user, context)
     return episode
 
 
 @transaction.atomic
 def episode_change_level_of_care(
-    *, episode, to_level, reason, user, effective_date=None, request=None
+    *, episode, to_level, reason, user, effective_date=None, context=None
 ):
     if episode.status != Episode.Status.ACTIVE:
         raise ValidationError("Only an active episode changes level of care.")
@@ -176,11 +191,11 @@ def episode_change_level_of_care(
     )
     episode.level_of_care = to_level
     episode.save(update_fields=["level_of_care", "updated_at"])
-    _audit(
+    audit_change(
         UPDATE,
         episode,
         user=user,
-        request=request,
+        context=context,
         detail=f"level of care {change.from_level} → {to_level}",
     )
     return change
@@ -213,26 +228,26 @@ def parse_diagnoses(text):
 
 
 @transaction.atomic
-def intake_start(*, episode, user, request=None):
+def intake_start(*, episode, user, context=None):
     """Open (or return) the episode's intake assessment; a referral moves to `intake`."""
     assessment = IntakeAssessment.objects.filter(episode=episode).first()
     if assessment is not None:
         return assessment
     if episode.status == Episode.Status.REFERRED:
         episode = episode_transition(
-            episode=episode, to_status=Episode.Status.INTAKE, user=user, request=request
+            episode=episode, to_status=Episode.Status.INTAKE, user=user, context=context
         )
     elif episode.status != Episode.Status.INTAKE:
         raise ValidationError("Intake can only start for a referral.")
     assessment = IntakeAssessment.objects.create(
         episode=episode, patient_id=episode.patient_id, started_by=user
     )
-    _audit(CREATE, assessment, user=user, request=request)
+    audit_change(CREATE, assessment, user=user, context=context)
     return assessment
 
 
 @transaction.atomic
-def intake_save_step(*, assessment, step, data, user, request=None):
+def intake_save_step(*, assessment, step, data, user, context=None):
     """Save one step's answers as a draft and remember where the coordinator is."""
     if assessment.is_completed:
         raise ValidationError("This intake is completed and can no longer be changed.")
@@ -242,7 +257,7 @@ def intake_save_step(*, assessment, step, data, user, request=None):
             continue
         if field == "primary_clinician":
             clinician = data[field]
-            if clinician is not None and not clinician.has_role(Role.CLINICIAN, Role.SUPERVISOR):
+            if clinician is not None and not clinician.has_role(*Role.CLINICAL):
                 raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})
             episode.primary_clinician = clinician
             episode.save(update_fields=["primary_clinician", "updated_at"])
@@ -252,12 +267,12 @@ def intake_save_step(*, assessment, step, data, user, request=None):
     position = slugs.index(step.slug)
     assessment.current_step = slugs[min(position + 1, len(slugs) - 1)]
     assessment.save()
-    _audit(UPDATE, assessment, user=user, request=request, detail=f"step {step.slug}")
+    audit_change(UPDATE, assessment, user=user, context=context, detail=f"step {step.slug}")
     return assessment
 
 
 @transaction.atomic
-def intake_update(*, assessment, data, user, request=None):
+def intake_update(*, assessment, data, user, context=None):
     """Save any of the assessment's sections at once (the API's draft save)."""
     assessment = IntakeAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.is_completed:
@@ -268,16 +283,16 @@ def intake_update(*, assessment, data, user, request=None):
     assessment.full_clean(exclude=["episode", "patient"])
     assessment.save()
     if clinician is not None:
-        if not clinician.has_role(Role.CLINICIAN, Role.SUPERVISOR):
+        if not clinician.has_role(*Role.CLINICAL):
             raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})
         Episode.objects.filter(pk=assessment.episode_id).update(primary_clinician=clinician)
     changed = sorted([*data, *(["primary_clinician"] if clinician else [])])
-    _audit(UPDATE, assessment, user=user, request=request, detail=", ".join(changed)[:300])
+    audit_change(UPDATE, assessment, user=user, context=context, detail=", ".join(changed)[:300])
     return assessment
 
 
 @transaction.atomic
-def intake_complete(*, assessment, user, request=None):
+def intake_complete(*, assessment, user, context=None):
     """Complete the intake: every required section filled; the episode becomes active."""
     assessment = IntakeAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.is_completed:
@@ -291,7 +306,7 @@ def intake_complete(*, assessment, user, request=None):
     assessment.completed_by = user
     assessment.completed_at = timezone.now()
     assessment.save()
-    _audit(UPDATE, assessment, user=user, request=request, detail="completed")
+    audit_change(UPDATE, assessment, user=user, context=context, detail="completed")
     episode = assessment.episode
     if episode.primary_clinician_id:
         episode.care_team.add(episode.primary_clinician_id)
@@ -299,7 +314,7 @@ def intake_complete(*, assessment, user, request=None):
         episode=episode,
         to_status=Episode.Status.ACTIVE,
         user=user,
-        request=request,
+        context=context,
         level_of_care=assessment.recommended_level_of_care,
     )
     return assessment
@@ -310,7 +325,7 @@ def intake_complete(*, assessment, user, request=None):
 
 @transaction.atomic
 def measure_record(
-    *, patient, instrument_code, responses, user, episode=None, administered_at=None, request=None
+    *, patient, instrument_code, responses, user, episode=None, administered_at=None, context=None
 ):
     """Score and store one administration item by item; raise a risk alert when it calls for one.
 
@@ -348,13 +363,13 @@ def measure_record(
         MeasureAnswer(response=response, position=i, item_code=item.code, value=int(answer))
         for i, (item, answer) in enumerate(zip(instrument.items, answers, strict=True), start=1)
     )
-    _audit(CREATE, response, user=user, request=request)
+    audit_change(CREATE, response, user=user, context=context)
     if response.raises_risk_alert:
-        risk_alert_from_measure(response=response, user=user, request=request)
+        risk_alert_from_measure(response=response, user=user, context=context)
     return response
 
 
-def risk_alert_from_measure(*, response, user=None, request=None):
+def risk_alert_from_measure(*, response, user=None, context=None):
     instrument = response.definition
     if response.instrument == "CSSRS":
         level = response.severity
@@ -373,7 +388,7 @@ def risk_alert_from_measure(*, response, user=None, request=None):
         source=response,
         dedupe_key=f"risk:measure:{response.pk}",
         user=user,
-        request=request,
+        context=context,
     )
 
 
@@ -391,7 +406,7 @@ def alert_raise(
     assigned_to=None,
     action_url="",
     user=None,
-    request=None,
+    context=None,
 ):
     """Raise an alert once. Every app raises its alerts here; a repeated dedupe_key is a no-op.
 
@@ -425,12 +440,12 @@ def alert_raise(
     except IntegrityError:
         # Raised concurrently by another process: the constraint kept it to one.
         return Alert.objects.get(dedupe_key=dedupe_key)
-    _audit(CREATE, alert, user=user, request=request)
+    audit_change(CREATE, alert, user=user, context=context)
     return alert
 
 
 @transaction.atomic
-def alert_close(*, alert, user, action_taken="", request=None):
+def alert_close(*, alert, user, action_taken="", context=None):
     """Close an alert. A risk alert needs an acknowledgement of what was done."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if not alert.is_open:
@@ -448,7 +463,7 @@ def alert_close(*, alert, user, action_taken="", request=None):
     alert.closed_at = timezone.now()
     alert.action_taken = action_taken
     alert.save()
-    _audit(UPDATE, alert, user=user, request=request, detail="acknowledged")
+    audit_change(UPDATE, alert, user=user, context=context, detail="acknowledged")
     return alert
 
 
@@ -456,7 +471,7 @@ def alert_close(*, alert, user, action_taken="", request=None):
 
 
 @transaction.atomic
-def consent_record(*, patient, user, data, request=None):
+def consent_record(*, patient, user, data, context=None):
     consent = Consent(patient=patient, recorded_by=user, **data)
     errors = {}
     if consent.kind == Consent.Kind.COMMUNICATIONS and not (
@@ -479,12 +494,12 @@ def consent_record(*, patient, user, data, request=None):
         raise ValidationError(errors)
     consent.full_clean()
     consent.save()
-    _audit(CREATE, consent, user=user, request=request)
+    audit_change(CREATE, consent, user=user, context=context)
     return consent
 
 
 @transaction.atomic
-def consent_revoke(*, consent, user, note="", request=None):
+def consent_revoke(*, consent, user, note="", context=None):
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.revoked_at:
         raise ValidationError("This consent is already revoked.")
@@ -492,5 +507,5 @@ def consent_revoke(*, consent, user, note="", request=None):
     consent.revoked_by = user
     consent.revocation_note = note.strip()
     consent.save()
-    _audit(UPDATE, consent, user=user, request=request, detail="revoked")
+    audit_change(UPDATE, consent, user=user, context=context, detail="revoked")
     return consent

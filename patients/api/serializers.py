@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from iop.accounts.roles import Role
 from patients.instruments import INSTRUMENTS
 from patients.models import (
     Alert,
@@ -18,6 +17,7 @@ from patients.models import (
     Program,
 )
 from patients.models.intake import ICD10_CODE
+from patients.services import check_date_of_birth
 
 
 class UserRefSerializer(serializers.Serializer):
@@ -37,11 +37,7 @@ class ClinicianField(serializers.PrimaryKeyRelatedField):
     """The id of an active clinician or supervisor."""
 
     def get_queryset(self):
-        return (
-            get_user_model()
-            .objects.filter(is_active=True, groups__name__in=[Role.CLINICIAN, Role.SUPERVISOR])
-            .distinct()
-        )
+        return get_user_model().objects.clinical_staff()
 
 
 class PatientSerializer(serializers.ModelSerializer):
@@ -73,8 +69,7 @@ class PatientSerializer(serializers.ModelSerializer):
         read_only_fields = ["mrn", "created_at"]
 
     def validate_date_of_birth(self, value):
-        if value > timezone.localdate():
-            raise serializers.ValidationError("The date of birth is in the future.")
+        check_date_of_birth(value)
         return value
 
 

@@ -9,13 +9,13 @@ which validate (400 with field errors) and write the audit trail; reads are audi
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
-from iop.audit.mixins import AuditedViewSetMixin
+from iop.api.viewsets import IOPViewSet
 from patients import services
 from patients.api import serializers as s
 from patients.models import (
@@ -28,23 +28,7 @@ from patients.models import (
     Patient,
 )
 
-PATIENT_ROLES = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
-CLINICAL_ROLES = (Role.SUPERVISOR, Role.CLINICIAN)
 REGISTRARS = (Role.SUPERVISOR, Role.INTAKE)
-
-
-class PatientDataViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
-    allowed_roles = PATIENT_ROLES
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    # Narrower roles for some actions, checked before the body is read: {action: roles}.
-    action_roles = {}
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        roles = self.action_roles.get(self.action)
-        if roles and not request.user.has_role(*roles):
-            raise PermissionDenied("Your role does not allow this.")
 
 
 class PatientViewSet(
@@ -52,10 +36,11 @@ class PatientViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    PatientDataViewSet,
+    IOPViewSet,
 ):
     """Patients the caller may open. `?search=` matches names or the exact MRN."""
 
+    allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
     serializer_class = s.PatientSerializer
     queryset = Patient.objects.all()
     action_roles = {"create": REGISTRARS}
@@ -69,7 +54,7 @@ class PatientViewSet(
 
     def perform_create(self, serializer):
         serializer.instance = services.patient_create(
-            user=self.request.user, data=serializer.validated_data, request=self.request
+            user=self.request.user, data=serializer.validated_data, context=self.audit_context
         )
 
     def perform_update(self, serializer):
@@ -77,7 +62,7 @@ class PatientViewSet(
             patient=serializer.instance,
             user=self.request.user,
             data=serializer.validated_data,
-            request=self.request,
+            context=self.audit_context,
         )
 
 
@@ -86,10 +71,11 @@ class EpisodeViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    PatientDataViewSet,
+    IOPViewSet,
 ):
     """Episodes of care. Creating one registers a referral; `transition` moves its status."""
 
+    allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
     serializer_class = s.EpisodeSerializer
     queryset = Episode.objects.all()
     # Changing the primary clinician changes who may read the record: supervisors, and intake
@@ -98,7 +84,7 @@ class EpisodeViewSet(
         "create": REGISTRARS,
         "update": REGISTRARS,
         "partial_update": REGISTRARS,
-        "level_of_care": CLINICAL_ROLES,
+        "level_of_care": Role.CLINICAL,
     }
     filterset_fields = ["patient", "program", "status", "level_of_care", "is_sud"]
 
@@ -119,7 +105,10 @@ class EpisodeViewSet(
         data = dict(serializer.validated_data)
         patient = data.pop("patient")
         serializer.instance = services.referral_register(
-            user=self.request.user, patient_data=patient, episode_data=data, request=self.request
+            user=self.request.user,
+            patient_data=patient,
+            episode_data=data,
+            context=self.audit_context,
         )
 
     def perform_update(self, serializer):
@@ -127,7 +116,7 @@ class EpisodeViewSet(
             episode=serializer.instance,
             user=self.request.user,
             data=serializer.validated_data,
-            request=self.request,
+            context=self.audit_context,
         )
 
     def update(self, request, *args, **kwargs):
@@ -147,10 +136,14 @@ class EpisodeViewSet(
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         to_status = data.pop("status")
-        if to_status == Episode.Status.DISCHARGED and not request.user.has_role(*CLINICAL_ROLES):
+        if to_status == Episode.Status.DISCHARGED and not request.user.has_role(*Role.CLINICAL):
             raise PermissionDenied("Discharge is a clinical decision (clinician or supervisor).")
         episode = services.episode_transition(
-            episode=episode, to_status=to_status, user=request.user, request=request, **data
+            episode=episode,
+            to_status=to_status,
+            user=request.user,
+            context=self.audit_context,
+            **data,
         )
         return Response(s.EpisodeSerializer(episode, context={"request": request}).data)
 
@@ -167,7 +160,7 @@ class EpisodeViewSet(
             reason=payload.validated_data["reason"],
             effective_date=payload.validated_data.get("effective_date"),
             user=request.user,
-            request=request,
+            context=self.audit_context,
         )
         episode.refresh_from_db()
         return Response(s.EpisodeSerializer(episode, context={"request": request}).data)
@@ -178,11 +171,12 @@ class AssessmentViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    PatientDataViewSet,
+    IOPViewSet,
 ):
     """Intake assessments. Creating one starts the intake for a referred episode; PATCH saves
     a draft of any sections; `complete` checks the required sections and admits."""
 
+    allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
     serializer_class = s.AssessmentSerializer
     queryset = IntakeAssessment.objects.all()
     action_roles = dict.fromkeys(("create", "partial_update", "complete"), REGISTRARS)
@@ -200,11 +194,11 @@ class AssessmentViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         assessment = services.intake_start(
-            episode=data.pop("episode"), user=self.request.user, request=self.request
+            episode=data.pop("episode"), user=self.request.user, context=self.audit_context
         )
         if data:
             assessment = services.intake_update(
-                assessment=assessment, data=data, user=self.request.user, request=self.request
+                assessment=assessment, data=data, user=self.request.user, context=self.audit_context
             )
         serializer.instance = assessment
 
@@ -212,27 +206,31 @@ class AssessmentViewSet(
         data = dict(serializer.validated_data)
         data.pop("episode", None)
         serializer.instance = services.intake_update(
-            assessment=serializer.instance, data=data, user=self.request.user, request=self.request
+            assessment=serializer.instance,
+            data=data,
+            user=self.request.user,
+            context=self.audit_context,
         )
 
     @extend_schema(request=None, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         assessment = services.intake_complete(
-            assessment=self.get_object(), user=request.user, request=request
+            assessment=self.get_object(), user=request.user, context=self.audit_context
         )
         assessment.refresh_from_db()
         return Response(s.AssessmentSerializer(assessment, context={"request": request}).data)
 
 
 class MeasureViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, PatientDataViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Standardized measures, scored on the server from the item answers.
 
     A PHQ-9 with item 9 above 0 or a C-SSRS at moderate or high risk raises a risk alert.
     """
 
+    allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
     serializer_class = s.MeasureSerializer
     queryset = MeasureResponse.objects.all()
     filterset_fields = ["patient", "instrument", "episode"]
@@ -252,15 +250,16 @@ class MeasureViewSet(
             responses=data["responses"],
             administered_at=data.get("administered_at"),
             user=self.request.user,
-            request=self.request,
+            context=self.audit_context,
         )
 
 
 class ConsentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, PatientDataViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Consents: treatment, communications, release of information, Part 2. `revoke` ends one."""
 
+    allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
     serializer_class = s.ConsentSerializer
     queryset = Consent.objects.all()
     filterset_fields = ["patient", "kind"]
@@ -273,7 +272,10 @@ class ConsentViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.consent_record(
-            patient=data.pop("patient"), data=data, user=self.request.user, request=self.request
+            patient=data.pop("patient"),
+            data=data,
+            user=self.request.user,
+            context=self.audit_context,
         )
 
     @extend_schema(request=s.RevokeSerializer, responses=s.ConsentSerializer)
@@ -285,16 +287,15 @@ class ConsentViewSet(
             consent=self.get_object(),
             note=payload.validated_data.get("note", ""),
             user=request.user,
-            request=request,
+            context=self.audit_context,
         )
         return Response(s.ConsentSerializer(consent, context={"request": request}).data)
 
 
-class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PatientDataViewSet):
+class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet):
     """Alerts about the caller's patients (clinicians and supervisors). `?status=open` for the
     work queue; `acknowledge` closes one, recording what was done."""
 
-    allowed_roles = CLINICAL_ROLES
     serializer_class = s.AlertSerializer
     queryset = Alert.objects.all()
     filterset_fields = ["patient", "status", "kind"]
@@ -315,6 +316,6 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PatientData
             alert=self.get_object(),
             action_taken=payload.validated_data.get("action_taken", ""),
             user=request.user,
-            request=request,
+            context=self.audit_context,
         )
         return Response(s.AlertSerializer(alert).data, status=status.HTTP_200_OK)

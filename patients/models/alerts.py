@@ -15,7 +15,7 @@ class AlertQuerySet(PatientScopedQuerySet):
 
         Clinicians: alerts on their caseload. Supervisors: every open alert.
         """
-        if not user.has_role(Role.SUPERVISOR, Role.CLINICIAN):
+        if not user.has_role(*Role.CLINICAL):
             return self.none()
         if user.has_role(Role.SUPERVISOR):
             qs = self.open()

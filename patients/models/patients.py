@@ -93,6 +93,8 @@ class Episode(models.Model):
         DISCHARGED = "discharged", "Discharged"
         DECLINED = "declined", "Declined"
 
+    OPEN_STATUSES = (Status.REFERRED, Status.INTAKE, Status.ACTIVE)
+
     class LevelOfCare(models.TextChoices):
         PHP = "PHP", "PHP (partial hospitalization)"
         IOP = "IOP", "IOP (intensive outpatient)"
@@ -157,6 +159,7 @@ class Episode(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["patient"],
+                # OPEN_STATUSES, spelled out: Meta cannot see the class being defined.
                 condition=models.Q(status__in=["referred", "intake", "active"]),
                 name="one_open_episode_per_patient",
             ),
@@ -171,7 +174,7 @@ class Episode(models.Model):
 
     @property
     def is_open(self):
-        return self.status in EpisodeQuerySet.OPEN
+        return self.status in self.OPEN_STATUSES
 
     def can_move_to(self, status):
         return status in self.TRANSITIONS[self.status]

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.views.generic import ListView
 
 from iop.accounts.roles import Role
@@ -49,10 +49,7 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
     def get_queryset(self):
         user = self.request.user
         self.filters = CaseloadFilterForm(self.request.GET or None)
-        qs = Episode.objects.for_user(user)
-        if not user.has_role(Role.SUPERVISOR):
-            # A clinician's caseload: the episodes whose care team they are on.
-            qs = qs.filter(Q(primary_clinician=user) | Q(care_team=user)).distinct()
+        qs = Episode.objects.on_caseload_of(user)
         data = self.filters.cleaned_data if self.filters.is_valid() else {}
         qs = qs.filter(status=data["status"]) if data.get("status") else qs.open()
         if data.get("q"):

@@ -1,57 +1,21 @@
 """The patient chart: a header and one tab per part of the record."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
 
-from iop.audit.mixins import AuditedViewMixin
+from iop.errors import add_service_error
 from patients import services
-from patients.access import Access, get_patient_for_user
 from patients.forms import AlertCloseForm, ConsentForm, MeasureForm
 from patients.instruments import INSTRUMENTS, get_instrument
-from patients.models import Alert, Consent, MeasureResponse, Patient
-from patients.selectors import chart_header
+from patients.models import Alert, Consent, MeasureResponse
+from patients.views.mixins import ChartMixin
 
 
-def add_errors(form, error):
-    """Show a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
-class PatientMixin(LoginRequiredMixin, AuditedViewMixin):
-    """Loads the patient the URL names, if this user may see it (404 otherwise)."""
-
-    model = Patient
-    clinical_only = False
-    tab = ""
-
-    def get_object(self):
-        return get_patient_for_user(
-            self.request.user, self.kwargs["pk"], clinical=self.clinical_only
-        )
-
-    def setup_patient(self):
-        if not hasattr(self, "patient"):
-            self.patient = self.object = self.get_object()
-        return self.patient
-
-    def get_context_data(self, **kwargs):
-        patient = self.setup_patient()
-        context = super().get_context_data(**kwargs)
-        context.update(chart_header(patient))
-        context.update(patient=patient, tab=self.tab, clinical=patient.access == Access.CLINICAL)
-        return context
-
-
-class ChartTab(PatientMixin, TemplateView):
+class ChartTab(ChartMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.setup_patient()
         return super().get(request, *args, **kwargs)
@@ -163,7 +127,7 @@ class AlertsTab(ChartTab):
         return context
 
 
-class MeasureCreate(PatientMixin, FormView):
+class MeasureCreate(ChartMixin, FormView):
     template_name = "patients/measure_form.html"
     form_class = MeasureForm
     tab = "measures"
@@ -192,7 +156,7 @@ class MeasureCreate(PatientMixin, FormView):
                 responses=form.responses(),
                 user=self.request.user,
                 administered_at=form.cleaned_data["administered_at"],
-                request=self.request,
+                context=self.audit_context,
             )
         except ValidationError as error:
             item_errors = (
@@ -225,7 +189,7 @@ def _item_field(message):
     return None
 
 
-class ConsentCreate(PatientMixin, FormView):
+class ConsentCreate(ChartMixin, FormView):
     template_name = "patients/consent_form.html"
     form_class = ConsentForm
     tab = "consents"
@@ -246,16 +210,16 @@ class ConsentCreate(PatientMixin, FormView):
                 patient=self.patient,
                 user=self.request.user,
                 data=form.cleaned_data,
-                request=self.request,
+                context=self.audit_context,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{Consent.Kind(form.cleaned_data['kind']).label} recorded.")
         return redirect("patients:consents", pk=self.patient.pk)
 
 
-class ConsentRevoke(PatientMixin, TemplateView):
+class ConsentRevoke(ChartMixin, TemplateView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -266,7 +230,7 @@ class ConsentRevoke(PatientMixin, TemplateView):
                 consent=consent,
                 user=request.user,
                 note=request.POST.get("note", ""),
-                request=request,
+                context=self.audit_context,
             )
             messages.success(request, f"{consent.get_kind_display()} revoked.")
         except ValidationError as error:
@@ -274,7 +238,7 @@ class ConsentRevoke(PatientMixin, TemplateView):
         return redirect("patients:consents", pk=patient.pk)
 
 
-class AlertClose(PatientMixin, FormView):
+class AlertClose(ChartMixin, FormView):
     template_name = "patients/alert_close.html"
     clinical_only = True
     tab = "alerts"
@@ -313,10 +277,10 @@ class AlertClose(PatientMixin, FormView):
                 alert=self.alert,
                 user=self.request.user,
                 action_taken=form.cleaned_data["action_taken"],
-                request=self.request,
+                context=self.audit_context,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Alert acknowledged and closed.")
         return redirect(self.next_url())

@@ -10,13 +10,14 @@ from django.views import View
 from django.views.generic import ListView
 
 from iop.accounts.roles import Role
+from iop.audit.context import AuditContext
 from iop.audit.mixins import AuditedViewMixin
+from iop.errors import add_service_error
 from patients import services
 from patients.access import get_patient_for_user
 from patients.forms import DeclineForm, PatientForm, ReferralForm, intake_step_form
 from patients.models import Episode, IntakeAssessment, Patient
 from patients.models.intake import steps_for
-from patients.views.chart import add_errors
 
 INTAKE_ROLES = (Role.INTAKE, Role.SUPERVISOR)
 
@@ -96,22 +97,25 @@ class ReferralCreate(IntakeRoleMixin, View):
         elif duplicates.exists() and request.POST.get("confirm_new") != "1":
             return self.render(patient_form, referral_form, duplicates=list(duplicates))
         episode_data = dict(referral_form.cleaned_data)
+        audit_context = AuditContext.from_request(request)
         try:
             episode = services.referral_register(
                 user=request.user,
                 patient_data=patient_data,
                 episode_data=episode_data,
-                request=request,
+                context=audit_context,
             )
         except ValidationError as error:
-            add_errors(referral_form, error)
+            # A refusal names either the patient's fields or the referral's, never both.
+            names_patient = set(getattr(error, "error_dict", ())) & set(patient_form.fields)
+            add_service_error(patient_form if names_patient else referral_form, error)
             return self.render(patient_form, referral_form)
         messages.success(
             request,
             f"Referral registered for {episode.patient.display_name} (MRN {episode.patient.mrn}).",
         )
         if "start_intake" in request.POST:
-            services.intake_start(episode=episode, user=request.user, request=request)
+            services.intake_start(episode=episode, user=request.user, context=audit_context)
             return redirect(
                 "patients:intake-step", episode_pk=episode.pk, step=steps_for(episode)[0].slug
             )
@@ -144,7 +148,9 @@ class IntakeStart(EpisodeMixin, View):
     def post(self, request, episode_pk):
         episode = self.get_episode()
         try:
-            assessment = services.intake_start(episode=episode, user=request.user, request=request)
+            assessment = services.intake_start(
+                episode=episode, user=request.user, context=self.audit_context
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("patients:intake-queue")
@@ -200,10 +206,10 @@ class IntakeStep(EpisodeMixin, View):
                 step=self.step,
                 data=form.cleaned_data,
                 user=request.user,
-                request=request,
+                context=self.audit_context,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_error(form, error)
             return self.render(form)
         target = request.POST.get("goto", "")
         if target == "review" or (not target and self.step == self.steps[-1]):
@@ -240,7 +246,7 @@ class IntakeReview(EpisodeMixin, View):
         context = self.get_context()
         try:
             services.intake_complete(
-                assessment=context["assessment"], user=request.user, request=request
+                assessment=context["assessment"], user=request.user, context=self.audit_context
             )
         except ValidationError as error:
             context["errors"] = error.messages
@@ -270,11 +276,11 @@ class ReferralDecline(EpisodeMixin, View):
                     episode=episode,
                     to_status=Episode.Status.DECLINED,
                     user=request.user,
-                    request=request,
+                    context=self.audit_context,
                     decline_reason=form.cleaned_data["decline_reason"],
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, f"Referral for {episode.patient.display_name} declined.")
                 return redirect("patients:intake-queue")
