@@ -1,12 +1,14 @@
-"""The Celery app. Configuration lives in settings (CELERY_*); the schedule lives here."""
+"""The Celery app. Configuration lives in settings (CELERY_*); the jobs and their schedule in
+`iop/jobs/registry.py`."""
 
 import os
 from datetime import datetime, timedelta
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
-from celery.schedules import crontab
 from celery.signals import worker_ready
+
+from iop.jobs.registry import beat_schedule, catch_up_tasks
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
 
@@ -47,22 +49,12 @@ app = Celery("iop", task_cls=IopTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# One beat schedule for every job (DESIGN.md, "Background jobs"). Keys are stable names.
-app.conf.beat_schedule = {
-    "heartbeat": {"task": "iop.jobs.heartbeat", "schedule": crontab(minute="*")},
-    "reminders": {"task": "sessions.reminders", "schedule": crontab(minute="*/5")},
-    "reviews": {"task": "plans.reviews", "schedule": crontab(minute=10)},
-    "documentation": {"task": "sessions.documentation", "schedule": crontab(minute=20)},
-    "engagement": {"task": "sessions.engagement", "schedule": crontab(minute=30, hour="*/6")},
-    "measures_due": {"task": "patients.measures_due", "schedule": crontab(minute=40, hour=6)},
-    "group_schedule": {"task": "sessions.group_schedule", "schedule": crontab(minute=0, hour=2)},
-}
+# One beat schedule for every job (DESIGN.md, "Background jobs"), from the one list of jobs.
+app.conf.beat_schedule = beat_schedule()
 
 # Catch up when a worker starts: every job is idempotent, so running each once at start covers
 # whatever was due while nothing ran (and makes `make run` show alerts and reminders at once).
-CATCH_UP_TASKS = [
-    entry["task"] for name, entry in app.conf.beat_schedule.items() if name != "heartbeat"
-]
+CATCH_UP_TASKS = catch_up_tasks()
 
 
 @worker_ready.connect

@@ -2,15 +2,17 @@
 
 from celery import shared_task
 
-from iop.jobs.registry import run_job
+from iop.jobs.registry import JOBS, run_job
 from iop.jobs.retry import RETRY
 from plans.jobs import reviews_flag_overdue, reviews_open_due
 
 
 def reviews_job(*, task_id=""):
+    """Open the reviews coming due and alert on the overdue ones; returns the counts."""
     return {**reviews_open_due(), **reviews_flag_overdue()}
 
 
-@shared_task(name="plans.reviews", bind=True, **RETRY)
+@shared_task(name=JOBS["reviews"].task, bind=True, **RETRY)
 def reviews(self):
+    """Beat, hourly: the `reviews` job (plan reviews due and overdue), recorded as a JobRun."""
     run_job("reviews", task_id=self.request.id or "")

@@ -1,7 +1,7 @@
 """Celery tasks for sessions: reminders, engagement, documentation, group schedules.
 
-Tasks take ids (or nothing), call services, and are idempotent; `iop.jobs.registry` runs them
-with a JobRun record.
+Tasks take ids (or nothing), call services, and are idempotent; `iop.jobs.registry` declares
+them and runs them with a JobRun record.
 """
 
 import socket
@@ -9,13 +9,14 @@ import socket
 from celery import shared_task
 from django.conf import settings
 
-from iop.jobs.registry import run_job
+from iop.jobs.registry import JOBS, run_job
 from iop.jobs.retry import RETRY
 from sessions import jobs, reminders
 from sessions.services import group_schedule_generate
 
 
 def reminders_job(*, task_id=""):
+    """Plan the reminders now due, then send a batch of them; returns the counts."""
     counts = {"planned": reminders.reminders_plan()}
     counts.update(
         reminders.reminders_send(worker=f"{socket.gethostname()}:{task_id}", task_id=task_id)
@@ -24,32 +25,39 @@ def reminders_job(*, task_id=""):
 
 
 def engagement_job(*, task_id=""):
+    """Alert on patients below their program's weekly hours and on repeated no-shows."""
     return jobs.engagement_alerts()
 
 
 def documentation_job(*, task_id=""):
+    """Alert on notes unsigned 24 h after their session (at 72 h, supervisors too)."""
     return jobs.documentation_alerts()
 
 
 def group_schedule_job(*, task_id=""):
+    """Create each active group's sessions for the next GROUP_SCHEDULE_WEEKS weeks."""
     return {"created": group_schedule_generate(weeks=settings.GROUP_SCHEDULE_WEEKS)}
 
 
-@shared_task(name="sessions.reminders", bind=True, **RETRY)
+@shared_task(name=JOBS["reminders"].task, bind=True, **RETRY)
 def send_reminders(self):
+    """Beat, every 5 minutes, and after a session is booked within 48 h: the `reminders` job."""
     run_job("reminders", task_id=self.request.id or "")
 
 
-@shared_task(name="sessions.engagement", bind=True, **RETRY)
+@shared_task(name=JOBS["engagement"].task, bind=True, **RETRY)
 def engagement(self):
+    """Beat, every 6 hours: the `engagement` job (hours and no-shows), recorded as a JobRun."""
     run_job("engagement", task_id=self.request.id or "")
 
 
-@shared_task(name="sessions.documentation", bind=True, **RETRY)
+@shared_task(name=JOBS["documentation"].task, bind=True, **RETRY)
 def documentation(self):
+    """Beat, hourly: the `documentation` job (unsigned notes), recorded as a JobRun."""
     run_job("documentation", task_id=self.request.id or "")
 
 
-@shared_task(name="sessions.group_schedule", bind=True, **RETRY)
+@shared_task(name=JOBS["group_schedule"].task, bind=True, **RETRY)
 def group_schedule(self):
+    """Beat, nightly: the `group_schedule` job (the coming weeks' group sessions)."""
     run_job("group_schedule", task_id=self.request.id or "")

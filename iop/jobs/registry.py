@@ -1,24 +1,102 @@
-"""Every background job by name: what beat runs, what `manage.py run_job` runs by hand, and what
-admins see under Background jobs → Job runs. A job is a function `(task_id) -> counts`."""
+"""Every background job, declared once.
 
+From this list come beat's schedule (`beat_schedule`), what a worker catches up on when it
+starts, what `manage.py run_job` runs by hand, and what admins see under Background jobs →
+Job runs. A job's function takes `task_id` and returns counts; each app's Celery task calls
+`run_job` with the job's name, under the task name given here.
+
+Task names are a contract with messages already queued: never rename one.
+"""
+
+from dataclasses import dataclass
+
+from celery.schedules import crontab
 from django.utils.module_loading import import_string
 
-from iop.jobs.services import job_run
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    title: str
+    function: str  # dotted path of `(*, task_id) -> dict of counts`
+    task: str  # the Celery task name
+    schedule: crontab
+    catch_up: bool = True  # run once when a worker starts (every job is idempotent)
+
 
 JOBS = {
-    "heartbeat": ("Heartbeat", "iop.jobs.services.heartbeat_counts"),
-    "reminders": ("Session reminders", "sessions.tasks.reminders_job"),
-    "reviews": ("Plan reviews due and overdue", "plans.tasks.reviews_job"),
-    "measures_due": ("Measures due", "patients.tasks.measures_due_job"),
-    "engagement": ("Engagement: hours and no-shows", "sessions.tasks.engagement_job"),
-    "documentation": ("Unsigned notes", "sessions.tasks.documentation_job"),
-    "group_schedule": ("Group sessions for the coming weeks", "sessions.tasks.group_schedule_job"),
+    job.name: job
+    for job in (
+        Job(
+            "heartbeat",
+            "Heartbeat",
+            "iop.jobs.services.heartbeat_counts",
+            "iop.jobs.heartbeat",
+            crontab(minute="*"),
+            catch_up=False,
+        ),
+        Job(
+            "reminders",
+            "Session reminders",
+            "sessions.tasks.reminders_job",
+            "sessions.reminders",
+            crontab(minute="*/5"),
+        ),
+        Job(
+            "reviews",
+            "Plan reviews due and overdue",
+            "plans.tasks.reviews_job",
+            "plans.reviews",
+            crontab(minute=10),
+        ),
+        Job(
+            "documentation",
+            "Unsigned notes",
+            "sessions.tasks.documentation_job",
+            "sessions.documentation",
+            crontab(minute=20),
+        ),
+        Job(
+            "engagement",
+            "Engagement: hours and no-shows",
+            "sessions.tasks.engagement_job",
+            "sessions.engagement",
+            crontab(minute=30, hour="*/6"),
+        ),
+        Job(
+            "measures_due",
+            "Measures due",
+            "patients.tasks.measures_due_job",
+            "patients.measures_due",
+            crontab(minute=40, hour=6),
+        ),
+        Job(
+            "group_schedule",
+            "Group sessions for the coming weeks",
+            "sessions.tasks.group_schedule_job",
+            "sessions.group_schedule",
+            crontab(minute=0, hour=2),
+        ),
+    )
 }
+
+
+def beat_schedule():
+    """Beat's schedule, keyed by job name."""
+    return {job.name: {"task": job.task, "schedule": job.schedule} for job in JOBS.values()}
+
+
+def catch_up_tasks():
+    """The tasks a worker sends once when it starts, to cover whatever fell due meanwhile."""
+    return [job.task for job in JOBS.values() if job.catch_up]
 
 
 def run_job(name, *, task_id=""):
     """Run one job now, recording its run (start, end, outcome, counts)."""
-    _, path = JOBS[name]
+    # Imported here: the Celery app reads this module before Django's models are loaded.
+    from iop.jobs.services import job_run
+
+    job = JOBS[name]
     with job_run(job=name, task_id=task_id) as counts:
-        counts.update(import_string(path)(task_id=task_id))
+        counts.update(import_string(job.function)(task_id=task_id))
     return counts

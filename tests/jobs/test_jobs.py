@@ -1,6 +1,7 @@
 """Each job on hand-built data: who gets an alert or a reminder, who does not, and nothing
 doubled on a second run."""
 
+import dataclasses
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -369,7 +370,8 @@ def test_an_unknown_job_is_named(db):
 
 
 def test_a_failing_job_is_recorded_as_failed(db, monkeypatch):
-    monkeypatch.setitem(JOBS, "heartbeat", ("Heartbeat", "tests.jobs.test_jobs.explode"))
+    failing = dataclasses.replace(JOBS["heartbeat"], function="tests.jobs.test_jobs.explode")
+    monkeypatch.setitem(JOBS, "heartbeat", failing)
     with pytest.raises(RuntimeError):
         run_job("heartbeat")
     assert JobRun.objects.get().outcome == "failed"

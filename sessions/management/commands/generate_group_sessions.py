@@ -1,14 +1,18 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from sessions.services import group_schedule_generate
+from iop.jobs.registry import run_job
 
 
 class Command(BaseCommand):
-    help = "Create each active group's sessions for the coming weeks (never twice for a slot)."
+    help = (
+        "Create each active group's sessions for the next GROUP_SCHEDULE_WEEKS weeks (never "
+        "twice for a slot): `run_job group_schedule` under its old name."
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--weeks", type=int, default=4, help="How many weeks ahead (4).")
-
-    def handle(self, *args, weeks, **options):
-        created = group_schedule_generate(weeks=weeks)
-        self.stdout.write(f"{created} group sessions created for the next {weeks} weeks.")
+    def handle(self, *args, **options):
+        counts = run_job("group_schedule", task_id="manual")
+        self.stdout.write(
+            f"{counts['created']} group sessions created for the next "
+            f"{settings.GROUP_SCHEDULE_WEEKS} weeks."
+        )

@@ -17,4 +17,4 @@ class Command(BaseCommand):
         for name in names:
             counts = run_job(name, task_id="manual")
             summary = ", ".join(f"{k} {v}" for k, v in counts.items()) or "nothing to do"
-            self.stdout.write(f"{JOBS[name][0]}: {summary}")
+            self.stdout.write(f"{JOBS[name].title}: {summary}")
