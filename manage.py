@@ -15,6 +15,9 @@ def main():
         settings.INSTALLED_APPS  # noqa: B018
     except ImproperlyConfigured as error:
         sys.exit(f"Configuration error: {error}\n(For local development: DEBUG=1, or `make run`.)")
+    from iop.runtime import ensure_var_dirs
+
+    ensure_var_dirs()
     execute_from_command_line(sys.argv)
 
 

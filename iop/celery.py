@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
-from celery.signals import worker_ready
+from celery.signals import import_modules, worker_ready
 
 from iop.jobs.registry import beat_schedule, catch_up_tasks
+from iop.runtime import ensure_var_dirs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
 
@@ -55,6 +56,13 @@ app.conf.beat_schedule = beat_schedule()
 # Catch up when a worker starts: every job is idempotent, so running each once at start covers
 # whatever was due while nothing ran (and makes `make run` show alerts and reminders at once).
 CATCH_UP_TASKS = catch_up_tasks()
+
+
+@import_modules.connect
+def make_var_dirs(sender=None, **kwargs):
+    # Sent when a worker or beat loads the task modules, before either opens the broker's
+    # folders or beat's schedule file.
+    ensure_var_dirs()
 
 
 @worker_ready.connect

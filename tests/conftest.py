@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from iop.accounts.roles import Role
+from iop.runtime import ensure_var_dirs
 from tests.factories import PASSWORD, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,7 @@ def _flag(name):
 
 def pytest_sessionstart(session):
     """With REQUIRE_SERVICES=1 (CI), a missing PostgreSQL or Redis fails the run at once."""
+    ensure_var_dirs()  # the test database's folder and the broker's, as any process start
     if not _flag("REQUIRE_SERVICES"):
         return
     problems = []
