@@ -17,9 +17,6 @@ class AuditEventQuerySet(models.QuerySet):
     def _raw_delete(self, using):
         raise AppendOnlyError("The audit trail is append-only: events cannot be deleted.")
 
-    def for_patient(self, patient_id):
-        return self.filter(patient_id=patient_id)
-
 
 class AuditEvent(models.Model):
     """Who did what to which record, when, from where, and whether it was allowed.

@@ -2,17 +2,6 @@ from django.db import models
 from django.utils import timezone
 
 
-class JobRunQuerySet(models.QuerySet):
-    def latest_per_job(self):
-        """The newest run of each job, for the admin's overview."""
-        newest = (
-            JobRun.objects.filter(job=models.OuterRef("job"))
-            .order_by("-started_at")
-            .values("pk")[:1]
-        )
-        return self.filter(pk=models.Subquery(newest))
-
-
 class JobRun(models.Model):
     """One run of a background job: when, how long, what it did. Admins read these."""
 
@@ -28,8 +17,6 @@ class JobRun(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
     counts = models.JSONField(default=dict, blank=True, help_text="What the run did, e.g. sent: 12")
     error = models.TextField(blank=True)
-
-    objects = JobRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

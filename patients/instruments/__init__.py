@@ -1,0 +1,27 @@
+"""Standardized measures: their definitions (`definitions.py`) and how answers are checked and
+scored (`scoring.py`)."""
+
+from patients.instruments.definitions import INSTRUMENTS, get_instrument
+from patients.instruments.scoring import (
+    FLAG_LABELS,
+    RISK_ALERT,
+    Band,
+    Instrument,
+    InstrumentError,
+    Item,
+    Option,
+    Score,
+)
+
+__all__ = [
+    "FLAG_LABELS",
+    "INSTRUMENTS",
+    "RISK_ALERT",
+    "Band",
+    "Instrument",
+    "InstrumentError",
+    "Item",
+    "Option",
+    "Score",
+    "get_instrument",
+]
