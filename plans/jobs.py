@@ -59,7 +59,7 @@ def reviews_flag_overdue(*, today=None):
         key = f"review_overdue:{plan.pk}:{plan.next_review_due.isoformat()}"
         if Alert.objects.filter(dedupe_key=key).exists():
             continue
-        review = PlanReview.objects.filter(plan=plan, status="open").first()
+        review = PlanReview.objects.filter(plan=plan, status=PlanReview.Status.OPEN).first()
         alert_raise(
             patient=plan.patient,
             episode=plan.episode,

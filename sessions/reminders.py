@@ -31,7 +31,7 @@ from django.utils import timezone
 from iop.audit.models import AuditEvent
 from iop.notify import get_sms_backend
 from iop.notify.backends import KEY_HEADER
-from patients.models import Consent, Patient, Program
+from patients.models import Consent, Episode, Patient, Program
 from sessions.models import GroupEnrollment, ReminderDelivery, TherapySession
 
 logger = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def reminders_plan(*, now=None, batch_size=None):
         group_ids = {s.group_id for s in batch if s.group_id}
         enrollments = defaultdict(list)
         for enrollment in GroupEnrollment.objects.filter(
-            group_id__in=group_ids, episode__status="active"
+            group_id__in=group_ids, episode__status=Episode.Status.ACTIVE
         ).select_related("episode__patient", "episode__program"):
             enrollments[enrollment.group_id].append(enrollment)
         wanted = []
