@@ -1,0 +1,50 @@
+"""Every write to patient data: validated, atomic, audited (STYLE.md, "services").
+
+By subject: patients and episodes, the intake assessment, measures and alerts, consents. Each
+takes `user=` and an optional `context=` (an `AuditContext`: where the change came from).
+"""
+
+from patients.services.consents import consent_record, consent_revoke
+from patients.services.intake import (
+    intake_complete,
+    intake_save_step,
+    intake_start,
+    intake_update,
+    parse_diagnoses,
+)
+from patients.services.measures import (
+    alert_close,
+    alert_raise,
+    measure_record,
+    risk_alert_from_measure,
+)
+from patients.services.patients import (
+    check_date_of_birth,
+    episode_change_level_of_care,
+    episode_transition,
+    episode_update,
+    patient_create,
+    patient_update,
+    referral_register,
+)
+
+__all__ = [
+    "alert_close",
+    "alert_raise",
+    "check_date_of_birth",
+    "consent_record",
+    "consent_revoke",
+    "episode_change_level_of_care",
+    "episode_transition",
+    "episode_update",
+    "intake_complete",
+    "intake_save_step",
+    "intake_start",
+    "intake_update",
+    "measure_record",
+    "parse_diagnoses",
+    "patient_create",
+    "patient_update",
+    "referral_register",
+    "risk_alert_from_measure",
+]

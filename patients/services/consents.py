@@ -1,0 +1,52 @@
+"""Consents recorded and revoked."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_change
+from patients.models import Consent
+
+CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+
+
+@transaction.atomic
+def consent_record(*, patient, user, data, context=None):
+    consent = Consent(patient=patient, recorded_by=user, **data)
+    errors = {}
+    if consent.kind == Consent.Kind.COMMUNICATIONS and not (
+        consent.allow_email or consent.allow_sms
+    ):
+        errors["allow_email"] = "Tick at least one channel the patient agrees to."
+    if consent.kind in (Consent.Kind.RELEASE, Consent.Kind.PART2):
+        if not consent.recipient.strip():
+            errors["recipient"] = "Name who may receive the information."
+        if not consent.purpose.strip():
+            errors["purpose"] = "State the purpose of the disclosure."
+    if consent.kind == Consent.Kind.PART2:
+        if not consent.scope.strip():
+            errors["scope"] = "Describe how much and what kind of information may be disclosed."
+        if not consent.expires_on and not consent.expiry_event.strip():
+            errors["expires_on"] = "A Part 2 consent needs an expiry date or an ending event."
+    if consent.expires_on and consent.expires_on < timezone.localdate():
+        errors["expires_on"] = "The expiry date is in the past."
+    if errors:
+        raise ValidationError(errors)
+    consent.full_clean()
+    consent.save()
+    audit_change(CREATE, consent, user=user, context=context)
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, consent, user, note="", context=None):
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.revoked_at:
+        raise ValidationError("This consent is already revoked.")
+    consent.revoked_at = timezone.now()
+    consent.revoked_by = user
+    consent.revocation_note = note.strip()
+    consent.save()
+    audit_change(UPDATE, consent, user=user, context=context, detail="revoked")
+    return consent

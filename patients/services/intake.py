@@ -1,0 +1,130 @@
+"""The intake assessment: started, saved step by step, completed (which admits)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from iop.accounts.roles import Role
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_change
+from patients.models import Episode, IntakeAssessment
+from patients.models.intake import ICD10_CODE, steps_for
+from patients.services.patients import episode_transition
+
+CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+
+
+def parse_diagnoses(text):
+    """'F33.1 Major depressive disorder, recurrent' per line → list of {code, description}."""
+    diagnoses, bad = [], []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        code, _, description = line.partition(" ")
+        code = code.upper().rstrip(",:;-")
+        if not ICD10_CODE.match(code):
+            bad.append(code)
+            continue
+        diagnoses.append({"code": code, "description": description.strip(" -–:")})
+    if bad:
+        raise ValidationError(
+            {
+                "diagnoses": f"Not an ICD-10 code: {', '.join(bad)}. "
+                "Use e.g. F33.1 then a description."
+            }
+        )
+    return diagnoses
+
+
+@transaction.atomic
+def intake_start(*, episode, user, context=None):
+    """Open (or return) the episode's intake assessment; a referral moves to `intake`."""
+    assessment = IntakeAssessment.objects.filter(episode=episode).first()
+    if assessment is not None:
+        return assessment
+    if episode.status == Episode.Status.REFERRED:
+        episode = episode_transition(
+            episode=episode, to_status=Episode.Status.INTAKE, user=user, context=context
+        )
+    elif episode.status != Episode.Status.INTAKE:
+        raise ValidationError("Intake can only start for a referral.")
+    assessment = IntakeAssessment.objects.create(
+        episode=episode, patient_id=episode.patient_id, started_by=user
+    )
+    audit_change(CREATE, assessment, user=user, context=context)
+    return assessment
+
+
+@transaction.atomic
+def intake_save_step(*, assessment, step, data, user, context=None):
+    """Save one step's answers as a draft and remember where the coordinator is."""
+    if assessment.is_completed:
+        raise ValidationError("This intake is completed and can no longer be changed.")
+    episode = assessment.episode
+    for field in step.fields:
+        if field not in data:
+            continue
+        if field == "primary_clinician":
+            clinician = data[field]
+            if clinician is not None and not clinician.has_role(*Role.CLINICAL):
+                raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})
+            episode.primary_clinician = clinician
+            episode.save(update_fields=["primary_clinician", "updated_at"])
+        else:
+            setattr(assessment, field, data[field])
+    slugs = [s.slug for s in steps_for(episode)]
+    position = slugs.index(step.slug)
+    assessment.current_step = slugs[min(position + 1, len(slugs) - 1)]
+    assessment.save()
+    audit_change(UPDATE, assessment, user=user, context=context, detail=f"step {step.slug}")
+    return assessment
+
+
+@transaction.atomic
+def intake_update(*, assessment, data, user, context=None):
+    """Save any of the assessment's sections at once (the API's draft save)."""
+    assessment = IntakeAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.is_completed:
+        raise ValidationError("This intake is completed and can no longer be changed.")
+    clinician = data.pop("primary_clinician", None)
+    for field, value in data.items():
+        setattr(assessment, field, value)
+    assessment.full_clean(exclude=["episode", "patient"])
+    assessment.save()
+    if clinician is not None:
+        if not clinician.has_role(*Role.CLINICAL):
+            raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})
+        Episode.objects.filter(pk=assessment.episode_id).update(primary_clinician=clinician)
+    changed = sorted([*data, *(["primary_clinician"] if clinician else [])])
+    audit_change(UPDATE, assessment, user=user, context=context, detail=", ".join(changed)[:300])
+    return assessment
+
+
+@transaction.atomic
+def intake_complete(*, assessment, user, context=None):
+    """Complete the intake: every required section filled; the episode becomes active."""
+    assessment = IntakeAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.is_completed:
+        raise ValidationError("This intake is already completed.")
+    missing = assessment.missing_sections()
+    if missing:
+        raise ValidationError(
+            "Complete these sections first: " + ", ".join(step.title for step in missing) + "."
+        )
+    assessment.status = IntakeAssessment.Status.COMPLETED
+    assessment.completed_by = user
+    assessment.completed_at = timezone.now()
+    assessment.save()
+    audit_change(UPDATE, assessment, user=user, context=context, detail="completed")
+    episode = assessment.episode
+    if episode.primary_clinician_id:
+        episode.care_team.add(episode.primary_clinician_id)
+    episode_transition(
+        episode=episode,
+        to_status=Episode.Status.ACTIVE,
+        user=user,
+        context=context,
+        level_of_care=assessment.recommended_level_of_care,
+    )
+    return assessment

@@ -1,0 +1,156 @@
+"""Measures scored and stored item by item; the alerts every app raises, and closing them."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_change
+from patients.instruments import InstrumentError, get_instrument
+from patients.models import Alert, MeasureAnswer, MeasureResponse
+
+CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+
+
+@transaction.atomic
+def measure_record(
+    *, patient, instrument_code, responses, user, episode=None, administered_at=None, context=None
+):
+    """Score and store one administration item by item; raise a risk alert when it calls for one.
+
+    Raises ValidationError naming the item for a missing, extra or out-of-range answer, and
+    stores nothing then.
+    """
+    try:
+        instrument = get_instrument(instrument_code)
+    except KeyError:
+        raise ValidationError({"instrument": f"Unknown instrument {instrument_code!r}."}) from None
+    if episode is None:
+        episode = patient.episodes.open().first() or patient.episodes.first()
+    program = episode.program if episode else None
+    try:
+        answers = instrument.validate(responses)
+        score = instrument.score(
+            answers, sex=patient.sex, pcl5_cutoff=program.pcl5_cutoff if program else 33
+        )
+    except InstrumentError as exc:
+        raise ValidationError(
+            {"responses": [f"{k}: {v}" if k != "responses" else v for k, v in exc.errors.items()]}
+        ) from None
+    response = MeasureResponse.objects.create(
+        patient=patient,
+        episode=episode,
+        instrument=instrument.code,
+        administered_at=administered_at or timezone.now(),
+        total_score=score.total,
+        severity=score.severity,
+        flags=list(score.flags),
+        subscores=score.subscores,
+        recorded_by=user,
+    )
+    MeasureAnswer.objects.bulk_create(
+        MeasureAnswer(response=response, position=i, item_code=item.code, value=int(answer))
+        for i, (item, answer) in enumerate(zip(instrument.items, answers, strict=True), start=1)
+    )
+    audit_change(CREATE, response, user=user, context=context)
+    if response.raises_risk_alert:
+        risk_alert_from_measure(response=response, user=user, context=context)
+    return response
+
+
+def risk_alert_from_measure(*, response, user=None, context=None):
+    instrument = response.definition
+    if response.instrument == "CSSRS":
+        level = response.severity
+        title = f"C-SSRS screener: {level} suicide risk"
+    else:
+        level = "high" if "item9_positive" in response.flags else "moderate"
+        title = f"{instrument.name} item 9 (thoughts of death or self-harm) answered above 0"
+    return alert_raise(
+        patient=response.patient,
+        episode=response.episode,
+        kind=Alert.Kind.RISK,
+        title=title,
+        detail="Same-day follow-up needed: assess risk and review or create the safety plan.",
+        priority=Alert.Priority.URGENT,
+        risk_level=level,
+        source=response,
+        dedupe_key=f"risk:measure:{response.pk}",
+        user=user,
+        context=context,
+    )
+
+
+def alert_raise(
+    *,
+    patient,
+    kind,
+    title,
+    episode=None,
+    detail="",
+    priority=Alert.Priority.ROUTINE,
+    risk_level="",
+    source=None,
+    dedupe_key="",
+    assigned_to=None,
+    action_url="",
+    user=None,
+    context=None,
+):
+    """Raise an alert once. Every app raises its alerts here; a repeated dedupe_key is a no-op.
+
+    Assigned to the episode's primary clinician unless told otherwise; supervisors see every
+    open alert in their queue.
+    """
+    if episode is None and patient is not None:
+        episode = patient.episodes.open().first()
+    if assigned_to is None and episode is not None:
+        assigned_to = episode.primary_clinician
+    if dedupe_key:
+        existing = Alert.objects.filter(dedupe_key=dedupe_key).first()
+        if existing:
+            return existing
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                patient=patient,
+                episode=episode,
+                kind=kind,
+                title=title[:200],
+                detail=detail,
+                priority=priority,
+                risk_level=risk_level,
+                assigned_to=assigned_to,
+                source_type=source._meta.label_lower if source is not None else "",
+                source_id=str(source.pk) if source is not None else "",
+                dedupe_key=dedupe_key,
+                action_url=action_url,
+            )
+    except IntegrityError:
+        # Raised concurrently by another process: the constraint kept it to one.
+        return Alert.objects.get(dedupe_key=dedupe_key)
+    audit_change(CREATE, alert, user=user, context=context)
+    return alert
+
+
+@transaction.atomic
+def alert_close(*, alert, user, action_taken="", context=None):
+    """Close an alert. A risk alert needs an acknowledgement of what was done."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if not alert.is_open:
+        raise ValidationError(
+            f"This alert was already closed by {alert.closed_by} at "
+            f"{timezone.localtime(alert.closed_at):%Y-%m-%d %H:%M}."
+        )
+    action_taken = (action_taken or "").strip()
+    if alert.needs_acknowledgement and not action_taken:
+        raise ValidationError(
+            {"action_taken": "Record what was done (e.g. risk assessed, safety plan reviewed)."}
+        )
+    alert.status = Alert.Status.CLOSED
+    alert.closed_by = user
+    alert.closed_at = timezone.now()
+    alert.action_taken = action_taken
+    alert.save()
+    audit_change(UPDATE, alert, user=user, context=context, detail="acknowledged")
+    return alert

@@ -1,0 +1,187 @@
+"""Registering patients and referrals; moving episodes through the workflow."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from iop.accounts.roles import Role
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_change
+from patients import extensions
+from patients.models import Episode, LevelOfCareChange, Patient
+
+CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+
+
+@transaction.atomic
+def referral_register(*, user, patient_data, episode_data, context=None):
+    """Register a referral: a new patient (or an existing one) and an episode in `referred`."""
+    if isinstance(patient_data, Patient):
+        patient = patient_data
+    else:
+        patient = patient_create(user=user, data=patient_data, context=context)
+    care_team = episode_data.pop("care_team", [])
+    episode = Episode(patient=patient, status=Episode.Status.REFERRED, **episode_data)
+    episode.full_clean(validate_constraints=False)
+    if Episode.objects.open().filter(patient=patient).exists():
+        raise ValidationError(
+            f"{patient.display_name} already has an open episode; discharge or decline it first."
+        )
+    episode.save()
+    if care_team:
+        episode.care_team.set(care_team)
+    audit_change(CREATE, episode, user=user, context=context)
+    return episode
+
+
+def check_date_of_birth(day):
+    """A date of birth may not be in the future.
+
+    The services enforce it; the patient form and serializer call it too, so that a user sees
+    this error together with the others on the page or in the API's answer.
+    """
+    if day > timezone.localdate():
+        raise ValidationError("The date of birth is in the future.", code="future")
+
+
+def _validate_patient(patient):
+    errors = {}
+    try:
+        patient.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+    if patient.date_of_birth and "date_of_birth" not in errors:
+        try:
+            check_date_of_birth(patient.date_of_birth)
+        except ValidationError as error:
+            errors["date_of_birth"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def patient_create(*, user, data, context=None):
+    """Register a patient with a newly drawn MRN."""
+    patient = Patient(**data, created_by=user)
+    _validate_patient(patient)
+    for _ in range(5):  # a clash of random MRNs is rare; draw again
+        try:
+            with transaction.atomic():
+                patient.save()
+            break
+        except IntegrityError:
+            patient.mrn = Patient._meta.get_field("mrn").default()
+    audit_change(CREATE, patient, user=user, context=context)
+    return patient
+
+
+@transaction.atomic
+def patient_update(*, patient, user, data, context=None):
+    """Change a patient's details; the date of birth may not be in the future."""
+    for field, value in data.items():
+        setattr(patient, field, value)
+    _validate_patient(patient)
+    patient.save()
+    audit_change(UPDATE, patient, user=user, context=context, detail=", ".join(sorted(data))[:300])
+    return patient
+
+
+@transaction.atomic
+def episode_update(*, episode, user, data, context=None):
+    """Change an episode's referral details, primary clinician or Part 2 flag."""
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if not user.has_role(Role.SUPERVISOR) and episode.status not in (
+        Episode.Status.REFERRED,
+        Episode.Status.INTAKE,
+    ):
+        raise ValidationError(
+            "Once a patient is admitted, only a supervisor changes the episode's clinician, "
+            "referral details or Part 2 flag."
+        )
+    clinician = data.get("primary_clinician")
+    if clinician is not None and not clinician.has_role(*Role.CLINICAL):
+        raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})
+    for field, value in data.items():
+        setattr(episode, field, value)
+    episode.full_clean(validate_constraints=False)
+    episode.save()
+    if clinician is not None and episode.status == Episode.Status.ACTIVE:
+        episode.care_team.add(clinician)
+    audit_change(UPDATE, episode, user=user, context=context, detail=", ".join(sorted(data))[:300])
+    return episode
+
+
+@transaction.atomic
+def episode_transition(*, episode, to_status, user, context=None, **details):
+    """Move an episode along referred → intake → active → discharged (or declined).
+
+    Refuses moves the workflow does not allow, saying why. `details` carries what a move
+    needs: `decline_reason`, or `discharge_reason` and `discharge_date`.
+    """
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if not episode.can_move_to(to_status):
+        allowed = ", ".join(
+            sorted(Episode.Status(s).label for s in episode.TRANSITIONS[episode.status])
+        )
+        raise ValidationError(
+            f"An episode that is {episode.get_status_display().lower()} cannot become "
+            f"{Episode.Status(to_status).label.lower()}"
+            + (f"; it can become: {allowed}." if allowed else "; it is closed.")
+        )
+    today = timezone.localdate()
+    if to_status == Episode.Status.DECLINED:
+        if not details.get("decline_reason", "").strip():
+            raise ValidationError({"decline_reason": "Say why the referral was declined."})
+        episode.decline_reason = details["decline_reason"].strip()
+    elif to_status == Episode.Status.ACTIVE:
+        if episode.primary_clinician_id is None:
+            raise ValidationError(
+                {"primary_clinician": "Assign a primary clinician before admitting."}
+            )
+        episode.admission_date = details.get("admission_date") or today
+        episode.level_of_care = details.get("level_of_care") or episode.level_of_care
+    elif to_status == Episode.Status.DISCHARGED:
+        reason = details.get("discharge_reason", "")
+        if reason not in Episode.DischargeReason.values:
+            raise ValidationError({"discharge_reason": "Choose a discharge reason."})
+        for guard in extensions.discharge_guards:
+            guard(episode)
+        episode.discharge_reason = reason
+        episode.discharge_date = details.get("discharge_date") or today
+    episode.status = to_status
+    episode.save()
+    audit_change(UPDATE, episode, user=user, context=context, detail=f"status → {to_status}")
+    if to_status == Episode.Status.DISCHARGED:
+        for hook in extensions.discharge_hooks:
+            hook(episode, user, context)
+    return episode
+
+
+@transaction.atomic
+def episode_change_level_of_care(
+    *, episode, to_level, reason, user, effective_date=None, context=None
+):
+    if episode.status != Episode.Status.ACTIVE:
+        raise ValidationError("Only an active episode changes level of care.")
+    if to_level == episode.level_of_care:
+        raise ValidationError({"to_level": f"The episode is already at {to_level}."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the clinical reason for the change."})
+    change = LevelOfCareChange.objects.create(
+        episode=episode,
+        from_level=episode.level_of_care,
+        to_level=to_level,
+        reason=reason.strip(),
+        changed_by=user,
+        effective_date=effective_date or timezone.localdate(),
+    )
+    episode.level_of_care = to_level
+    episode.save(update_fields=["level_of_care", "updated_at"])
+    audit_change(
+        UPDATE,
+        episode,
+        user=user,
+        context=context,
+        detail=f"level of care {change.from_level} → {to_level}",
+    )
+    return change
