@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from iop.audit.admin_mixins import AuditedModelAdmin
+from iop.audit.context import AuditContext
 from iop.errors import ConflictError
 from plans import services
 from plans.models import (
@@ -86,7 +87,7 @@ class TreatmentPlanAdmin(AuditedModelAdmin, admin.ModelAdmin):
                 plan=obj,
                 data={"summary": form.cleaned_data.get("summary", obj.summary)},
                 user=request.user,
-                request=request,
+                context=AuditContext.from_request(request),
             )
         except (ValidationError, ConflictError) as error:
             messages.error(request, f"Not saved: {error}")

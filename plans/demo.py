@@ -109,7 +109,9 @@ def seed(*, password, stdout):
     today = timezone.localdate()
     episodes = {
         e.patient.legal_last_name: e
-        for e in Episode.objects.filter(status="active").select_related("patient", "program")
+        for e in Episode.objects.filter(status=Episode.Status.ACTIVE).select_related(
+            "patient", "program"
+        )
     }
     casey, sam = users.get("clinician"), users.get("clinician2")
     if not episodes or casey is None or sam is None:

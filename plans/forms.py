@@ -2,7 +2,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from iop.accounts.roles import Role
 from patients.models import Episode
 from plans.models import (
     AftercarePlan,
@@ -21,12 +20,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 def staff():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[Role.CLINICIAN, Role.SUPERVISOR])
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    return get_user_model().objects.clinical_staff().order_by("last_name", "first_name")
 
 
 class StaffChoiceField(forms.ModelChoiceField):

@@ -1,24 +1,26 @@
 """How plans shows up in the patients app: chart tab, header facts, caseload column, discharge."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from iop.audit.context import AuditContext
 from patients import extensions
+from patients.models import Episode
 from plans.models import SafetyPlan, TreatmentPlan
 
 
 def plan_header_facts(patient, episode):
     facts = []
-    if episode is not None and episode.status == "active":
-        plan = (
-            TreatmentPlan.objects.filter(episode=episode)
-            .filter(Q(status="active") | Q(status="draft"))
+    if episode is not None and episode.status == Episode.Status.ACTIVE:
+        plans = list(
+            TreatmentPlan.objects.filter(
+                episode=episode,
+                status__in=[TreatmentPlan.Status.ACTIVE, TreatmentPlan.Status.DRAFT],
+            )
             .order_by("-version")
             .only("status", "version", "next_review_due", "pk")
         )
-        plans = list(plan)
-        active = next((p for p in plans if p.status == "active"), None)
+        active = next((p for p in plans if p.status == TreatmentPlan.Status.ACTIVE), None)
         url = reverse("plans:patient-plan", args=[patient.pk])
         if active:
             facts.append(extensions.HeaderFact("Plan", f"v{active.version} active", url=url))
@@ -40,7 +42,7 @@ def plan_header_facts(patient, episode):
     if (
         alert is not None
         and alert.risk_level in ("moderate", "high")
-        and not SafetyPlan.objects.filter(patient=patient, status="active").exists()
+        and not SafetyPlan.objects.filter(patient=patient).active().exists()
     ):
         facts.append(
             extensions.HeaderFact(
@@ -55,8 +57,10 @@ def plan_header_facts(patient, episode):
 
 def next_review_column(episodes):
     ids = [e.pk for e in episodes]
-    rows = TreatmentPlan.objects.filter(episode_id__in=ids, status="active").values_list(
-        "episode_id", "next_review_due"
+    rows = (
+        TreatmentPlan.objects.filter(episode_id__in=ids)
+        .active()
+        .values_list("episode_id", "next_review_due")
     )
     today = timezone.localdate()
     values = {
@@ -66,10 +70,12 @@ def next_review_column(episodes):
     return extensions.CaseloadColumn("Next review", values)
 
 
-def close_plans(episode, user, request):
+def close_plans(episode, user, context):
     from plans.services import close_plans_on_discharge
 
-    close_plans_on_discharge(episode, user, request)
+    if context is not None and not isinstance(context, AuditContext):  # a request, not yet one
+        context = AuditContext.from_request(context)
+    close_plans_on_discharge(episode, user, context=context)
 
 
 def require_aftercare(episode):

@@ -37,6 +37,15 @@ class DocumentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class VersionedDocumentQuerySet(PatientScopedQuerySet):
+    def active(self):
+        """The signed version in force (one per episode for plans, per patient for safety)."""
+        return self.filter(status=DocumentStatus.ACTIVE)
+
+    def drafts(self):
+        return self.filter(status=DocumentStatus.DRAFT)
+
+
 class VersionedDocument(models.Model):
     """What treatment plans and safety plans share: version, status, signature, acknowledgement."""
 
@@ -68,7 +77,10 @@ class VersionedDocument(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True, help_text="Superseded or closed at.")
 
-    objects = PatientScopedQuerySet.as_manager()
+    objects = VersionedDocumentQuerySet.as_manager()
+
+    # The field whose versions are numbered together: one active and one draft per value.
+    versioned_within = ""
 
     class Meta:
         abstract = True
@@ -80,6 +92,17 @@ class VersionedDocument(models.Model):
     @property
     def is_draft(self):
         return self.status == DocumentStatus.DRAFT
+
+    def supersede_active(self, now):
+        """Supersede the active version this one replaces (locking it first); returns it, or
+        None when there is none. Called while activating this version."""
+        scope = {self.versioned_within: getattr(self, self.versioned_within)}
+        previous = type(self).objects.select_for_update().filter(**scope).active().first()
+        if previous is not None:
+            previous.status = DocumentStatus.SUPERSEDED
+            previous.ended_at = now
+            previous.save(update_fields=["status", "ended_at", "updated_at"])
+        return previous
 
 
 class TreatmentPlan(VersionedDocument):
@@ -96,15 +119,19 @@ class TreatmentPlan(VersionedDocument):
     next_review_due = models.DateField(null=True, blank=True, db_index=True)
     close_reason = models.CharField(max_length=200, blank=True)
 
+    versioned_within = "episode_id"
+
     class Meta:
         ordering = ["episode", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["episode", "version"], name="plan_version_unique"),
             models.UniqueConstraint(
-                fields=["episode"], condition=Q(status="active"), name="one_active_plan"
+                fields=["episode"],
+                condition=Q(status=DocumentStatus.ACTIVE),
+                name="one_active_plan",
             ),
             models.UniqueConstraint(
-                fields=["episode"], condition=Q(status="draft"), name="one_draft_plan"
+                fields=["episode"], condition=Q(status=DocumentStatus.DRAFT), name="one_draft_plan"
             ),
         ]
 
@@ -331,6 +358,8 @@ class SafetyPlan(VersionedDocument):
     environment_safety = models.TextField("6. Making the environment safe", blank=True)
     reasons_for_living = models.TextField("Reasons for living", blank=True)
 
+    versioned_within = "patient_id"
+
     SECTIONS = (
         "warning_signs",
         "coping_strategies",
@@ -346,10 +375,14 @@ class SafetyPlan(VersionedDocument):
         constraints = [
             models.UniqueConstraint(fields=["patient", "version"], name="safety_version_unique"),
             models.UniqueConstraint(
-                fields=["patient"], condition=Q(status="active"), name="one_active_safety_plan"
+                fields=["patient"],
+                condition=Q(status=DocumentStatus.ACTIVE),
+                name="one_active_safety_plan",
             ),
             models.UniqueConstraint(
-                fields=["patient"], condition=Q(status="draft"), name="one_draft_safety_plan"
+                fields=["patient"],
+                condition=Q(status=DocumentStatus.DRAFT),
+                name="one_draft_safety_plan",
             ),
         ]
 

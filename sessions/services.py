@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from iop.accounts.roles import Role
+from iop.audit.context import AuditContext
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from patients import services as patient_services
@@ -645,7 +646,7 @@ def note_sign(*, note, user, revision=None, request=None):
                 note=f"From the {session.get_kind_display().lower()} session of "
                 f"{_local(session.starts_at):%d %b %Y}.",
                 recorded_at=now,
-                request=request,
+                context=AuditContext.from_request(request) if request is not None else None,
             )
         if entry.risk_level in (ProgressNote.Risk.MODERATE, ProgressNote.Risk.HIGH):
             patient_services.alert_raise(

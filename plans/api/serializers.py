@@ -9,9 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from patients.api.serializers import ClinicianField, UserRefSerializer
-from patients.models import Episode, IntakeAssessment, Patient
-from patients.models.intake import ICD10_CODE
-from plans import services
+from patients.models import Episode, Patient
 from plans.models import (
     AftercarePlan,
     Goal,
@@ -23,6 +21,7 @@ from plans.models import (
     SafetyPlan,
     TreatmentPlan,
 )
+from plans.selectors import plan_of
 
 
 class ScopedField(serializers.PrimaryKeyRelatedField):
@@ -54,7 +53,7 @@ class PlanRevisionField(serializers.IntegerField):
 
     def get_attribute(self, instance):
         revision = getattr(instance, "plan_revision", None)
-        return services.plan_of(instance).revision if revision is None else revision
+        return plan_of(instance).revision if revision is None else revision
 
 
 class InterventionSerializer(serializers.ModelSerializer):
@@ -195,25 +194,6 @@ class ProblemSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "diagnosis_code": {"help_text": "One of the intake assessment's ICD-10 diagnoses."}
         }
-
-    def validate(self, attrs):
-        """As on the plan editor: a linked diagnosis is one the intake assessment made."""
-        code = (attrs.get("diagnosis_code") or "").strip().upper()
-        plan = attrs.get("plan") or getattr(self.instance, "plan", None)
-        if "diagnosis_code" in attrs:
-            attrs["diagnosis_code"] = code
-        if not code or plan is None:
-            return attrs
-        if not ICD10_CODE.match(code):
-            raise serializers.ValidationError({"diagnosis_code": f"Not an ICD-10 code: {code}."})
-        intake = IntakeAssessment.objects.filter(episode_id=plan.episode_id).first()
-        codes = [d.get("code", "").upper() for d in (intake.diagnoses if intake else [])]
-        if code not in codes:
-            listed = ", ".join(codes) if codes else "none"
-            raise serializers.ValidationError(
-                {"diagnosis_code": f"Link one of the intake's diagnoses ({listed})."}
-            )
-        return attrs
 
 
 class PlanSerializer(serializers.ModelSerializer):

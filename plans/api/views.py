@@ -12,13 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from iop.accounts.roles import Role
-from iop.audit.mixins import AuditedViewSetMixin
-from patients.models import Patient
+from iop.api.viewsets import IOPViewSet
 from plans import services
 from plans.api import serializers as s
 from plans.models import (
@@ -32,9 +30,8 @@ from plans.models import (
     SafetyPlan,
     TreatmentPlan,
 )
+from plans.selectors import decorate_items, plan_of, plan_tree
 
-CLINICAL = (Role.SUPERVISOR, Role.CLINICIAN)
-CHILDREN = {Problem: "goals", Goal: "objectives", Objective: "interventions"}
 REVISION_PARAM = OpenApiParameter(
     "revision",
     int,
@@ -53,57 +50,6 @@ def plan_filterset(model, plan_path, fields):
     return type(f"{model.__name__}FilterSet", (filters.FilterSet,), attrs)
 
 
-def readable(user):
-    return Patient.objects.for_user(user).values("pk")
-
-
-def decorate(items, *, measures):
-    """Attach what the item serializers show, in a fixed number of queries.
-
-    On every item (and the items under it, prefetched): the plan's current revision. On every
-    objective: its progress entries (by lineage, so across plan versions). With `measures`:
-    progress read from the patient's measure results, one query per plan involved (so lists,
-    which may span many plans, leave it out).
-    """
-    objectives = []
-
-    def walk(item, plan):
-        item.plan_revision = plan.revision
-        if isinstance(item, Objective):
-            objectives.append((item, plan))
-        children = CHILDREN.get(type(item))
-        for child in getattr(item, children).all() if children else ():
-            walk(child, plan)
-
-    for item in items:
-        walk(item, services.plan_of(item))
-    if not objectives:
-        return items
-    entries = {}
-    for entry in ProgressEntry.objects.filter(
-        lineage__in={objective.lineage for objective, _ in objectives}
-    ).select_related("recorded_by"):
-        entries.setdefault(entry.lineage, []).append(entry)
-    for objective, _ in objectives:
-        objective.progress_entries = entries.get(objective.lineage, [])
-    if measures:
-        by_plan = {}
-        for objective, plan in objectives:
-            by_plan.setdefault(plan.pk, (plan, []))[1].append(objective)
-        for plan, mine in by_plan.values():
-            progress = services.measure_progress(plan, mine)
-            for objective in mine:
-                objective.measured = progress.get(objective.pk)
-    return items
-
-
-def with_tree(plan):
-    """The plan with problems → goals → objectives → interventions, whatever its size."""
-    problems = list(plan.problems.prefetch_related("goals__objectives__interventions"))
-    plan.tree = decorate(problems, measures=True)
-    return plan
-
-
 def optional_revision(value):
     """A `revision` query parameter: an integer, or None when left out."""
     if value in (None, ""):
@@ -114,22 +60,7 @@ def optional_revision(value):
         raise serializers.ValidationError({"revision": exc.detail}) from exc
 
 
-class ClinicalViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
-    """Supervisors and clinicians; objects whose patient the caller may open."""
-
-    allowed_roles = CLINICAL
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    patient_path = "patient"
-
-    def get_queryset(self):
-        return self.queryset.filter(**{f"{self.patient_path}__in": readable(self.request.user)})
-
-    def respond(self, serializer_class, obj, status_code=status.HTTP_200_OK):
-        context = self.get_serializer_context()
-        return Response(serializer_class(obj, context=context).data, status=status_code)
-
-
-class PlanViewSet(mixins.ListModelMixin, ClinicalViewSet):
+class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
     """Treatment plan versions: `draft → active → superseded`, or `closed` at discharge.
 
     POST {episode} starts the episode's plan (or returns its draft, or revises the active
@@ -142,13 +73,20 @@ class PlanViewSet(mixins.ListModelMixin, ClinicalViewSet):
         "episode", "-version"
     )
     serializer_class = s.PlanSerializer
+    patient_path = "patient"
     filterset_fields = ["patient", "episode", "status"]
 
     def get_serializer_class(self):
         return s.PlanListSerializer if self.action == "list" else s.PlanSerializer
 
+    @staticmethod
+    def with_tree(plan):
+        """The plan with its problems → goals → objectives → interventions attached."""
+        plan.tree = plan_tree(plan)
+        return plan
+
     def present(self, plan, status_code=status.HTTP_200_OK):
-        return self.respond(s.PlanSerializer, with_tree(plan), status_code)
+        return self.respond(s.PlanSerializer, self.with_tree(plan), status_code)
 
     def retrieve(self, request, *args, **kwargs):
         return self.present(self.get_object())
@@ -157,7 +95,7 @@ class PlanViewSet(mixins.ListModelMixin, ClinicalViewSet):
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
         plan = services.plan_start(
-            episode=payload.validated_data["episode"], user=request.user, request=request
+            episode=payload.validated_data["episode"], user=request.user, context=self.audit_context
         )
         return self.present(plan, status.HTTP_201_CREATED)
 
@@ -172,7 +110,7 @@ class PlanViewSet(mixins.ListModelMixin, ClinicalViewSet):
             data=data,
             revision=data.pop("revision", None),
             user=request.user,
-            request=request,
+            context=self.audit_context,
         )
         return self.present(plan)
 
@@ -184,7 +122,10 @@ class PlanViewSet(mixins.ListModelMixin, ClinicalViewSet):
         payload = s.ActivateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         plan = services.plan_activate(
-            plan=self.get_object(), user=request.user, request=request, **payload.validated_data
+            plan=self.get_object(),
+            user=request.user,
+            context=self.audit_context,
+            **payload.validated_data,
         )
         return self.present(plan)
 
@@ -192,11 +133,13 @@ class PlanViewSet(mixins.ListModelMixin, ClinicalViewSet):
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
         """A new draft version pre-filled from the active plan (or the draft already open)."""
-        draft = services.plan_revise(plan=self.get_object(), user=request.user, request=request)
+        draft = services.plan_revise(
+            plan=self.get_object(), user=request.user, context=self.audit_context
+        )
         return self.present(draft, status.HTTP_201_CREATED)
 
 
-class ItemViewSet(mixins.ListModelMixin, ClinicalViewSet):
+class ItemViewSet(mixins.ListModelMixin, IOPViewSet):
     """Shared by problems, goals, objectives and interventions: only a draft's items change.
 
     Each write takes the plan's `revision` the client last saw (in the body; for DELETE as a
@@ -212,17 +155,17 @@ class ItemViewSet(mixins.ListModelMixin, ClinicalViewSet):
     def get_object(self):
         item = super().get_object()
         # Items hold no patient of their own; the audit trail records the plan's.
-        item.audit_patient_id = services.plan_of(item).patient_id
+        item.audit_patient_id = plan_of(item).patient_id
         return item
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        return None if page is None else decorate(page, measures=False)
+        return None if page is None else decorate_items(page, measures=False)
 
     def present(self, item, status_code=status.HTTP_200_OK, *, reload=True):
         if reload:  # after a write: the item as stored, with the plan's new revision
             item = self.get_queryset().get(pk=item.pk)
-        decorate([item], measures=True)
+        decorate_items([item], measures=True)
         return self.respond(self.get_serializer_class(), item, status_code)
 
     def retrieve(self, request, *args, **kwargs):
@@ -250,7 +193,7 @@ class ItemViewSet(mixins.ListModelMixin, ClinicalViewSet):
                 }
             )
         item = services.item_update(
-            item=item, data=data, revision=revision, user=request.user, request=request
+            item=item, data=data, revision=revision, user=request.user, context=self.audit_context
         )
         return self.present(item)
 
@@ -259,7 +202,9 @@ class ItemViewSet(mixins.ListModelMixin, ClinicalViewSet):
         """Remove the item, and what hangs under it, from a draft."""
         item = self.get_object()
         revision = optional_revision(request.query_params.get("revision"))
-        services.item_remove(item=item, revision=revision, user=request.user, request=request)
+        services.item_remove(
+            item=item, revision=revision, user=request.user, context=self.audit_context
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -278,7 +223,11 @@ class ProblemViewSet(ItemViewSet):
 
     def add(self, parent, data, revision):
         return services.problem_add(
-            plan=parent, data=data, revision=revision, user=self.request.user, request=self.request
+            plan=parent,
+            data=data,
+            revision=revision,
+            user=self.request.user,
+            context=self.audit_context,
         )
 
 
@@ -301,7 +250,7 @@ class GoalViewSet(ItemViewSet):
             data=data,
             revision=revision,
             user=self.request.user,
-            request=self.request,
+            context=self.audit_context,
         )
 
 
@@ -323,7 +272,11 @@ class ObjectiveViewSet(ItemViewSet):
 
     def add(self, parent, data, revision):
         return services.objective_add(
-            goal=parent, data=data, revision=revision, user=self.request.user, request=self.request
+            goal=parent,
+            data=data,
+            revision=revision,
+            user=self.request.user,
+            context=self.audit_context,
         )
 
 
@@ -346,12 +299,12 @@ class InterventionViewSet(ItemViewSet):
             data=data,
             revision=revision,
             user=self.request.user,
-            request=self.request,
+            context=self.audit_context,
         )
 
 
 class ProgressViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicalViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Progress entries on objectives of the active plan (session notes and reviews write them
     too). Filter by `lineage` for one objective across plan versions."""
@@ -359,25 +312,23 @@ class ProgressViewSet(
     http_method_names = ["get", "post", "head", "options"]
     queryset = ProgressEntry.objects.select_related("recorded_by")
     serializer_class = s.ProgressEntrySerializer
+    patient_path = "patient"
     filterset_fields = ["objective", "patient", "lineage", "review"]
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        objective = data["objective"]
-        if objective.goal.problem.plan.status != TreatmentPlan.Status.ACTIVE:
-            raise ValidationError({"objective": "Progress is recorded on the active plan."})
         serializer.instance = services.progress_record(
-            objective=objective,
+            objective=data["objective"],
             rating=data["rating"],
             note=data.get("note", ""),
             session_ref=data.get("session_ref"),
             user=self.request.user,
-            request=self.request,
+            context=self.audit_context,
         )
 
 
 class ReviewViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicalViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Plan reviews. POST {plan} opens (or returns) the active plan's review for its next due
     date, pre-filled with what the system knows; `complete` records ratings and the decision."""
@@ -387,11 +338,14 @@ class ReviewViewSet(
         Prefetch("progress", ProgressEntry.objects.select_related("recorded_by"))
     )
     serializer_class = s.ReviewSerializer
+    patient_path = "patient"
     filterset_fields = ["plan", "patient", "status"]
 
     def perform_create(self, serializer):
         serializer.instance = services.review_open(
-            plan=serializer.validated_data["plan"], user=self.request.user, request=self.request
+            plan=serializer.validated_data["plan"],
+            user=self.request.user,
+            context=self.audit_context,
         )
 
     @extend_schema(request=s.CompleteReviewSerializer, responses=s.ReviewSerializer)
@@ -408,13 +362,13 @@ class ReviewViewSet(
             summary=data["summary"],
             ratings={r["objective"]: (r["rating"], r["comment"]) for r in data.get("ratings", [])},
             user=request.user,
-            request=request,
+            context=self.audit_context,
         )
         return self.respond(s.ReviewSerializer, review)
 
 
 class SafetyPlanViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicalViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Stanley–Brown safety plans, versioned like treatment plans. POST {patient} starts (or
     returns) the draft, pre-filled from the active version; PATCH edits the draft's sections;
@@ -422,13 +376,14 @@ class SafetyPlanViewSet(
 
     queryset = SafetyPlan.objects.select_related("signed_by").order_by("patient", "-version")
     serializer_class = s.SafetyPlanSerializer
+    patient_path = "patient"
     filterset_fields = ["patient", "episode", "status"]
 
     def perform_create(self, serializer):
         serializer.instance = services.safety_plan_start(
             patient=serializer.validated_data["patient"],
             user=self.request.user,
-            request=self.request,
+            context=self.audit_context,
         )
 
     @extend_schema(request=s.SafetyPlanUpdateSerializer, responses=s.SafetyPlanSerializer)
@@ -442,7 +397,7 @@ class SafetyPlanViewSet(
             data=data,
             revision=data.pop("revision", None),
             user=request.user,
-            request=request,
+            context=self.audit_context,
         )
         return self.respond(s.SafetyPlanSerializer, plan)
 
@@ -453,19 +408,23 @@ class SafetyPlanViewSet(
         payload = s.SafetyActivateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         plan = services.safety_plan_activate(
-            plan=self.get_object(), user=request.user, request=request, **payload.validated_data
+            plan=self.get_object(),
+            user=request.user,
+            context=self.audit_context,
+            **payload.validated_data,
         )
         return self.respond(s.SafetyPlanSerializer, plan)
 
 
 class AftercareViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicalViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Aftercare (discharge) plans, one per episode: required before the episode is discharged
     through `episodes/{id}/transition/`. POST for an episode that has one updates it."""
 
     queryset = AftercarePlan.objects.select_related("created_by").order_by("-updated_at", "-pk")
     serializer_class = s.AftercareSerializer
+    patient_path = "patient"
     filterset_fields = ["episode", "patient", "step_down_level"]
 
     @extend_schema(responses={201: s.AftercareSerializer, 200: s.AftercareSerializer})
@@ -476,7 +435,7 @@ class AftercareViewSet(
         episode = data.pop("episode")
         created = not AftercarePlan.objects.filter(episode=episode).exists()
         aftercare = services.aftercare_save(
-            episode=episode, data=data, user=request.user, request=request
+            episode=episode, data=data, user=request.user, context=self.audit_context
         )
         return self.respond(
             s.AftercareSerializer,
@@ -492,6 +451,6 @@ class AftercareViewSet(
         if "episode" in data and data.pop("episode") != aftercare.episode:
             raise ValidationError({"episode": "An aftercare plan stays with its episode."})
         aftercare = services.aftercare_save(
-            episode=aftercare.episode, data=data, user=request.user, request=request
+            episode=aftercare.episode, data=data, user=request.user, context=self.audit_context
         )
         return self.respond(s.AftercareSerializer, aftercare)

@@ -816,7 +816,13 @@ def build(plan, user, size):
                     "measure_target": 10,
                 },
             )
-            services.progress_record(objective=objective, rating=1, user=user)
+            ProgressEntry.objects.create(  # the plan is a draft: data as an earlier version left it
+                objective=objective,
+                lineage=objective.lineage,
+                patient_id=plan.patient_id,
+                rating=1,
+                recorded_by=user,
+            )
             for modality in ("cbt", "mi"):
                 services.intervention_add(
                     objective=objective,

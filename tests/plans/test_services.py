@@ -1314,7 +1314,14 @@ def test_safety_plan_activation_is_audited(patient, clinician):
 def test_what_has_progress_recorded_cannot_be_removed(episode, make_plan, clinician, kind):
     plan = make_plan(episode)
     objective = objective_of(plan)
-    services.progress_record(objective=objective, rating=2, user=clinician, note="By hand")
+    ProgressEntry.objects.create(  # a draft's objective with progress: only older data has one
+        objective=objective,
+        lineage=objective.lineage,
+        patient_id=plan.patient_id,
+        rating=2,
+        note="By hand",
+        recorded_by=clinician,
+    )
     item = {"objective": objective, "goal": objective.goal, "problem": objective.goal.problem}
     before = snapshot(plan)
 

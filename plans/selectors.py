@@ -1,0 +1,153 @@
+"""Reads of plans that the pages, the API and the services share, each in a fixed number of
+queries: the plan tree with its progress, progress read from measures, the current safety plan."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from patients.instruments import INSTRUMENTS
+from patients.models import Alert, MeasureResponse
+from plans.models import (
+    Goal,
+    Intervention,
+    Objective,
+    Problem,
+    ProgressEntry,
+    SafetyPlan,
+)
+
+CHILDREN = {Problem: "goals", Goal: "objectives", Objective: "interventions"}
+
+
+def plan_of(item):
+    """The treatment plan a problem, goal, objective or intervention belongs to."""
+    if isinstance(item, Problem):
+        return item.plan
+    if isinstance(item, Goal):
+        return item.problem.plan
+    if isinstance(item, Objective):
+        return item.goal.problem.plan
+    return item.objective.goal.problem.plan
+
+
+def measure_progress(plan, objectives=None):
+    """{objective id: progress} for the plan's measure-tied objectives, read from real results.
+
+    One query for all of them. Baseline: the first result since the episode's admission (or the
+    last before it); latest: the newest. `met` when the latest total is below the target.
+    """
+    if objectives is None:
+        objectives = Objective.objects.filter(goal__problem__plan=plan)
+    tied = [o for o in objectives if o.measure_instrument and o.measure_target is not None]
+    if not tied:
+        return {}
+    results = list(
+        MeasureResponse.objects.filter(
+            patient_id=plan.patient_id,
+            instrument__in={o.measure_instrument for o in tied},
+        )
+        .order_by("administered_at", "pk")
+        .values("instrument", "administered_at", "total_score")
+    )
+    admitted = plan.episode.admission_date
+    today = timezone.localdate()
+    progress = {}
+    for objective in tied:
+        series = [r for r in results if r["instrument"] == objective.measure_instrument]
+        since = [
+            r
+            for r in series
+            if admitted is None or timezone.localdate(r["administered_at"]) >= admitted
+        ]
+        before = [r for r in series if r not in since]
+        baseline = since[0] if since else (before[-1] if before else None)
+        latest = series[-1] if series else None
+        met = latest is not None and latest["total_score"] < objective.measure_target
+        if latest is None:
+            state = "no results yet"
+        elif met:
+            state = "met"
+        elif objective.target_date < today:
+            state = "not met by the target date"
+        else:
+            state = "not yet met"
+        progress[objective.pk] = {
+            "instrument": INSTRUMENTS[objective.measure_instrument].name,
+            "target": objective.measure_target,
+            "baseline": baseline["total_score"] if baseline else None,
+            "latest": latest["total_score"] if latest else None,
+            "latest_at": latest["administered_at"] if latest else None,
+            "change": (latest["total_score"] - baseline["total_score"])
+            if (latest and baseline)
+            else None,
+            "met": met,
+            "state": state,
+            "points": [(r["administered_at"], r["total_score"]) for r in series],
+        }
+    return progress
+
+
+def decorate_items(items, *, measures):
+    """Attach what a plan's items show, in a fixed number of queries.
+
+    On every item (and the items under it, prefetched): `plan_revision`, the plan's current
+    revision. On every objective: `progress_entries`, newest first (by lineage, so across plan
+    versions). With `measures`: `measured`, progress read from the patient's measure results,
+    one query per plan involved (so lists, which may span many plans, leave it out).
+    """
+    objectives = []
+
+    def walk(item, plan):
+        item.plan_revision = plan.revision
+        if isinstance(item, Objective):
+            objectives.append((item, plan))
+        children = CHILDREN.get(type(item))
+        for child in getattr(item, children).all() if children else ():
+            walk(child, plan)
+
+    for item in items:
+        walk(item, plan_of(item))
+    if not objectives:
+        return items
+    entries = {}
+    for entry in ProgressEntry.objects.filter(
+        lineage__in={objective.lineage for objective, _ in objectives}
+    ).select_related("recorded_by"):
+        entries.setdefault(entry.lineage, []).append(entry)
+    for objective, _ in objectives:
+        objective.progress_entries = entries.get(objective.lineage, [])
+    if measures:
+        by_plan = {}
+        for objective, plan in objectives:
+            by_plan.setdefault(plan.pk, (plan, []))[1].append(objective)
+        for plan, mine in by_plan.values():
+            progress = measure_progress(plan, mine)
+            for objective in mine:
+                objective.measured = progress.get(objective.pk)
+    return items
+
+
+def plan_tree(plan):
+    """The plan's problems → goals → objectives → interventions (with the responsible staff),
+    decorated with progress entries and measure progress, whatever the plan's size."""
+    interventions = Intervention.objects.select_related("responsible")
+    objectives = Objective.objects.prefetch_related(Prefetch("interventions", interventions))
+    goals = Goal.objects.prefetch_related(Prefetch("objectives", objectives))
+    problems = list(plan.problems.prefetch_related(Prefetch("goals", goals)))
+    return decorate_items(problems, measures=True)
+
+
+def current_safety_plan(patient):
+    return SafetyPlan.objects.filter(patient=patient).active().first()
+
+
+def safety_plan_needed(patient):
+    """An open moderate or high risk alert and no active safety plan."""
+    return (
+        Alert.objects.filter(
+            patient=patient,
+            kind=Alert.Kind.RISK,
+            status=Alert.Status.OPEN,
+            risk_level__in=["moderate", "high"],
+        ).exists()
+        and not SafetyPlan.objects.filter(patient=patient).active().exists()
+    )

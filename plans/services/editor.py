@@ -1,0 +1,185 @@
+"""Writing a draft treatment plan: start it, its summary, and its problems → goals →
+objectives → interventions (added, changed, removed)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from iop.audit.services import audit_change
+from patients.instruments import INSTRUMENTS
+from patients.models import Episode, IntakeAssessment
+from patients.models.intake import ICD10_CODE
+from plans.models import Goal, Intervention, Objective, Problem, ProgressEntry, TreatmentPlan
+from plans.selectors import plan_of
+from plans.services.activation import plan_revise
+from plans.services.drafts import CREATE, UPDATE, lock_draft, require_clinical, touch
+
+
+@transaction.atomic
+def plan_start(*, episode, user, context=None):
+    """Start the episode's plan: its draft if one exists, a revision of the active plan, or v1."""
+    require_clinical(user, "write treatment plans")
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if episode.status != Episode.Status.ACTIVE:
+        raise ValidationError("A treatment plan is written for an admitted (active) episode.")
+    plans = TreatmentPlan.objects.filter(episode=episode)
+    draft = plans.drafts().first()
+    if draft:
+        return draft
+    active = plans.active().first()
+    if active:
+        return plan_revise(plan=active, user=user, context=context)
+    plan = TreatmentPlan.objects.create(
+        episode=episode,
+        patient_id=episode.patient_id,
+        version=1,
+        created_by=user,
+        updated_by=user,
+    )
+    audit_change(CREATE, plan, user=user, context=context, detail="version 1")
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan, data, user, revision=None, context=None):
+    plan = lock_draft(plan, revision)
+    for field in ("summary",):
+        if field in data:
+            setattr(plan, field, data[field])
+    plan.full_clean(validate_constraints=False)
+    plan.save()
+    touch(plan, user)
+    audit_change(UPDATE, plan, user=user, context=context, detail="summary")
+    return plan
+
+
+def _add(model, owner, *, user, revision, context, **fields):
+    plan = lock_draft(owner, revision)
+    parent_field, parent = next(
+        (k, v) for k, v in fields.items() if k in ("plan", "problem", "goal", "objective")
+    )
+    siblings = model.objects.filter(**{parent_field: parent})
+    item = model(**fields, position=(siblings.aggregate(m=Max("position"))["m"] or 0) + 1)
+    item.full_clean()
+    item.save()
+    touch(plan, user)
+    audit_change(
+        CREATE, plan, user=user, context=context, detail=f"added {model._meta.verbose_name}"
+    )
+    return item
+
+
+def _check_diagnosis(plan, data):
+    """A problem's linked diagnosis is one the episode's intake assessment made (an ICD-10 code,
+    stored upper-case). Returns `data` with the code normalised."""
+    if "diagnosis_code" not in data:
+        return data
+    code = (data["diagnosis_code"] or "").strip().upper()
+    data = {**data, "diagnosis_code": code}
+    if not code:
+        return data
+    if not ICD10_CODE.match(code):
+        raise ValidationError({"diagnosis_code": f"Not an ICD-10 code: {code}."})
+    intake = IntakeAssessment.objects.filter(episode_id=plan.episode_id).first()
+    codes = [d.get("code", "").upper() for d in (intake.diagnoses if intake else [])]
+    if code not in codes:
+        listed = ", ".join(codes) if codes else "none"
+        raise ValidationError({"diagnosis_code": f"Link one of the intake's diagnoses ({listed})."})
+    return data
+
+
+@transaction.atomic
+def problem_add(*, plan, data, user, revision=None, context=None):
+    data = _check_diagnosis(plan, data)
+    return _add(Problem, plan, plan=plan, user=user, revision=revision, context=context, **data)
+
+
+@transaction.atomic
+def goal_add(*, problem, data, user, revision=None, context=None):
+    return _add(
+        Goal, problem.plan, problem=problem, user=user, revision=revision, context=context, **data
+    )
+
+
+def _check_measure(code, target):
+    """An objective's measure: both the instrument and a target inside its total, or neither."""
+    if bool(code) != (target is not None):
+        raise ValidationError(
+            {"measure_target": "Give both the measure and its target, or neither."}
+        )
+    if code:
+        instrument = INSTRUMENTS.get(code)
+        if instrument is None or instrument.min_total is None:
+            raise ValidationError({"measure_instrument": "Choose a measure with a total score."})
+        if not instrument.min_total < target <= instrument.max_total:
+            raise ValidationError(
+                {
+                    "measure_target": f"{instrument.name} totals run {instrument.min_total}–"
+                    f"{instrument.max_total}; choose a target above {instrument.min_total}."
+                }
+            )
+
+
+@transaction.atomic
+def objective_add(*, goal, data, user, revision=None, context=None):
+    data = dict(data)
+    _check_measure(data.get("measure_instrument"), data.get("measure_target"))
+    plan = goal.problem.plan
+    return _add(Objective, plan, goal=goal, user=user, revision=revision, context=context, **data)
+
+
+@transaction.atomic
+def intervention_add(*, objective, data, user, revision=None, context=None):
+    plan = objective.goal.problem.plan
+    return _add(
+        Intervention,
+        plan,
+        objective=objective,
+        user=user,
+        revision=revision,
+        context=context,
+        **data,
+    )
+
+
+@transaction.atomic
+def item_update(*, item, data, user, revision=None, context=None):
+    """Change one problem, goal, objective or intervention of a draft."""
+    if isinstance(item, Problem):
+        data = _check_diagnosis(item.plan, data)
+    plan = lock_draft(plan_of(item), revision)
+    if isinstance(item, Objective):
+        _check_measure(
+            data.get("measure_instrument", item.measure_instrument),
+            data.get("measure_target", item.measure_target),
+        )
+    for field, value in data.items():
+        setattr(item, field, value)
+    item.full_clean()
+    item.save()
+    touch(plan, user)
+    audit_change(
+        UPDATE, plan, user=user, context=context, detail=f"changed {item._meta.verbose_name}"
+    )
+    return item
+
+
+@transaction.atomic
+def item_remove(*, item, user, revision=None, context=None):
+    """Remove a problem, goal, objective or intervention (and what hangs under it) from a draft."""
+    plan = lock_draft(plan_of(item), revision)
+    kind = item._meta.verbose_name
+    if isinstance(item, Objective) and item.progress.exists():
+        raise ValidationError(
+            "This objective has progress recorded against it; mark its goal discontinued instead."
+        )
+    under = {Problem: "objective__goal__problem", Goal: "objective__goal"}.get(type(item))
+    if under and ProgressEntry.objects.filter(**{under: item}).exists():
+        raise ValidationError(
+            f"This {kind} has an objective with progress recorded against it; mark the goal "
+            "discontinued instead."
+        )
+    item.delete()
+    touch(plan, user)
+    audit_change(UPDATE, plan, user=user, context=context, detail=f"removed {kind}")
+    return plan

@@ -1,0 +1,73 @@
+"""A patient's plan versions, and two versions compared side by side."""
+
+import difflib
+
+from django.shortcuts import get_object_or_404
+from django.views.generic import TemplateView
+
+from plans.models import TreatmentPlan
+from plans.selectors import plan_tree
+from plans.views.plan import PlanChartMixin
+
+
+def plan_lines(plan):
+    """A plain-text rendering of a plan version, one line per fact, for comparing versions."""
+    lines = [f"Summary: {plan.summary or '—'}"]
+    for n, problem in enumerate(plan_tree(plan), start=1):
+        code = f" [{problem.diagnosis_code}]" if problem.diagnosis_code else ""
+        lines.append(f"Problem {n}: {problem.description}{code}")
+        for goal in problem.goals.all():
+            target = f", by {goal.target_date:%-d %b %Y}" if goal.target_date else ""
+            lines.append(f"  Goal: “{goal.client_words}” ({goal.get_status_display()}{target})")
+            for objective in goal.objectives.all():
+                measure = f" — {objective.measure_label}" if objective.measure_instrument else ""
+                lines.append(
+                    f"    Objective: {objective.description}, by "
+                    f"{objective.target_date:%-d %b %Y}{measure}"
+                )
+                for i in objective.interventions.all():
+                    lines.append(
+                        f"      Intervention: {i.get_modality_display()}, {i.frequency}, "
+                        f"{i.responsible.display_name}"
+                        + (f" — {i.description}" if i.description else "")
+                    )
+    return lines
+
+
+def side_by_side(old, new):
+    """Rows of (tag, left, right) with tag in equal/replace/delete/insert."""
+    rows = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        left, right = old[i1:i2], new[j1:j2]
+        for k in range(max(len(left), len(right))):
+            rows.append((tag, left[k] if k < len(left) else "", right[k] if k < len(right) else ""))
+    return rows
+
+
+class PlanHistory(PlanChartMixin, TemplateView):
+    template_name = "plans/plan_history.html"
+
+    def get_context_data(self, **kwargs):
+        patient = self.setup_patient()
+        context = super().get_context_data(**kwargs)
+        context["plans"] = list(
+            TreatmentPlan.objects.filter(patient=patient)
+            .select_related("episode__program", "signed_by", "created_by")
+            .order_by("-episode__referral_date", "-version")
+        )
+        return context
+
+
+class PlanCompare(PlanChartMixin, TemplateView):
+    template_name = "plans/plan_compare.html"
+
+    def get_context_data(self, **kwargs):
+        patient = self.setup_patient()
+        context = super().get_context_data(**kwargs)
+        versions = TreatmentPlan.objects.filter(patient=patient)
+        old = get_object_or_404(versions, pk=self.kwargs["old_pk"])
+        new = get_object_or_404(versions, pk=self.kwargs["new_pk"])
+        rows = side_by_side(plan_lines(old), plan_lines(new))
+        context.update(old=old, new=new, rows=rows, changed=sum(1 for r in rows if r[0] != "equal"))
+        return context

@@ -1,0 +1,158 @@
+"""The plan page, one version (read-only, printable), and starting, revising and signing a plan."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from iop.errors import ConflictError, add_service_error, error_text
+from patients.models import Episode
+from patients.views.mixins import ChartMixin
+from plans import services
+from plans.forms import SignForm
+from plans.models import PlanReview, TreatmentPlan
+from plans.selectors import current_safety_plan, plan_tree
+
+
+class PlanChartMixin(ChartMixin):
+    """A page of the patient's plan: clinical, under the chart's Plan tab."""
+
+    clinical_only = True
+    tab = "plan"
+
+
+class PlanObjectMixin(PlanChartMixin):
+    """The plan from the URL's `plan_pk`; 404 unless the user may read its patient's record."""
+
+    def setup_plan(self):
+        if not hasattr(self, "plan"):
+            plan = get_object_or_404(
+                TreatmentPlan.objects.select_related("episode__program", "signed_by"),
+                pk=self.kwargs["plan_pk"],
+            )
+            self.setup_patient(plan.patient_id)
+            self.plan = self.object = plan
+        return self.plan
+
+
+class PatientPlan(PlanChartMixin, TemplateView):
+    """The current plan (active, and the draft being written), versions, reviews, safety plan."""
+
+    template_name = "plans/patient_plan.html"
+
+    def get_context_data(self, **kwargs):
+        patient = self.setup_patient()
+        context = super().get_context_data(**kwargs)
+        episode = context["episode"]
+        plans = list(
+            TreatmentPlan.objects.filter(patient=patient)
+            .select_related("episode", "signed_by")
+            .order_by("-episode__referral_date", "-version")
+        )
+        current = [p for p in plans if episode and p.episode_id == episode.pk]
+        active = next((p for p in current if p.status == TreatmentPlan.Status.ACTIVE), None)
+        context.update(
+            plans=plans,
+            active=active,
+            draft=next((p for p in current if p.status == TreatmentPlan.Status.DRAFT), None),
+            problems=plan_tree(active) if active else [],
+            reviews=list(
+                PlanReview.objects.filter(patient=patient).select_related("completed_by")[:20]
+            ),
+            open_review=next(
+                (
+                    r
+                    for r in PlanReview.objects.filter(
+                        patient=patient, status=PlanReview.Status.OPEN
+                    )
+                ),
+                None,
+            ),
+            safety_plan=current_safety_plan(patient),
+            can_start=episode is not None and episode.status == Episode.Status.ACTIVE,
+        )
+        return context
+
+
+class PlanDetail(PlanObjectMixin, TemplateView):
+    """One version, read-only and printable."""
+
+    template_name = "plans/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        plan = self.setup_plan()
+        context = super().get_context_data(**kwargs)
+        context.update(plan=plan, problems=plan_tree(plan))
+        return context
+
+
+class PlanStart(PlanChartMixin, View):
+    def post(self, request, pk):
+        patient = self.setup_patient()
+        episode = patient.episodes.filter(status=Episode.Status.ACTIVE).first()
+        if episode is None:
+            messages.error(request, "A plan is written for an admitted (active) episode.")
+            return redirect("plans:patient-plan", pk=patient.pk)
+        try:
+            plan = services.plan_start(
+                episode=episode, user=request.user, context=self.audit_context
+            )
+        except (ValidationError, ConflictError) as error:
+            messages.error(request, error_text(error))
+            return redirect("plans:patient-plan", pk=patient.pk)
+        return redirect("plans:edit", plan_pk=plan.pk)
+
+
+class PlanRevise(PlanObjectMixin, View):
+    def post(self, request, plan_pk):
+        plan = self.setup_plan()
+        try:
+            draft = services.plan_revise(plan=plan, user=request.user, context=self.audit_context)
+        except (ValidationError, ConflictError) as error:
+            messages.error(request, error_text(error))
+            return redirect(plan.get_absolute_url())
+        messages.info(
+            request,
+            f"Version {draft.version} is a draft made from version "
+            f"{plan.version}, which stays active until you sign this one.",
+        )
+        return redirect("plans:edit", plan_pk=draft.pk)
+
+
+class PlanSign(PlanObjectMixin, TemplateView):
+    template_name = "plans/plan_sign.html"
+
+    def get_context_data(self, form=None, **kwargs):
+        plan = self.setup_plan()
+        context = super().get_context_data(**kwargs)
+        form = form or SignForm(
+            initial={
+                "revision": plan.revision,
+                "patient_ack_name": self.patient.legal_name,
+                "patient_ack_at": timezone.localtime().replace(second=0, microsecond=0),
+            }
+        )
+        context.update(plan=plan, problems=plan_tree(plan), form=form)
+        return context
+
+    def post(self, request, plan_pk):
+        plan = self.setup_plan()
+        form = SignForm(request.POST)
+        if form.is_valid():
+            try:
+                services.plan_activate(
+                    plan=plan,
+                    user=request.user,
+                    patient_ack_name=form.cleaned_data["patient_ack_name"],
+                    patient_ack_at=form.cleaned_data["patient_ack_at"],
+                    revision=form.cleaned_data["revision"],
+                    context=self.audit_context,
+                )
+            except (ValidationError, ConflictError) as error:
+                add_service_error(form, error)
+        if form.errors:
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, f"Plan version {plan.version} signed and active.")
+        return redirect("plans:patient-plan", pk=plan.patient_id)

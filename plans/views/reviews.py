@@ -1,0 +1,83 @@
+"""Opening a plan review, and the review page: what the system knows, ratings, the decision."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from iop.errors import ConflictError, add_service_error, error_text
+from plans import services
+from plans.forms import ReviewForm
+from plans.models import Objective, PlanReview
+from plans.views.plan import PlanChartMixin, PlanObjectMixin
+
+
+class ReviewOpen(PlanObjectMixin, View):
+    def post(self, request, plan_pk):
+        plan = self.setup_plan()
+        try:
+            review = services.review_open(plan=plan, user=request.user, context=self.audit_context)
+        except (ValidationError, ConflictError) as error:
+            messages.error(request, error_text(error))
+            return redirect("plans:patient-plan", pk=plan.patient_id)
+        return redirect(review.get_absolute_url())
+
+
+class ReviewDetail(PlanChartMixin, TemplateView):
+    template_name = "plans/review.html"
+
+    def setup_review(self):
+        if not hasattr(self, "review"):
+            review = get_object_or_404(
+                PlanReview.objects.select_related("plan__episode__program", "completed_by"),
+                pk=self.kwargs["review_pk"],
+            )
+            self.setup_patient(review.patient_id)
+            self.review = self.object = review
+        return self.review
+
+    def objectives(self):
+        return list(
+            Objective.objects.filter(goal__problem__plan=self.review.plan)
+            .select_related("goal")
+            .order_by("goal__problem__position", "goal__position", "position")
+        )
+
+    def get_context_data(self, form=None, **kwargs):
+        review = self.setup_review()
+        context = super().get_context_data(**kwargs)
+        objectives = self.objectives()
+        context.update(
+            review=review,
+            prefill=review.prefill,
+            form=form or ReviewForm(objectives=objectives),
+            entries=list(review.progress.select_related("objective", "recorded_by")),
+        )
+        return context
+
+    def post(self, request, review_pk):
+        review = self.setup_review()
+        form = ReviewForm(request.POST, objectives=self.objectives())
+        if form.is_valid():
+            try:
+                services.review_complete(
+                    review=review,
+                    decision=form.cleaned_data["decision"],
+                    summary=form.cleaned_data["summary"],
+                    ratings=form.ratings(),
+                    user=request.user,
+                    context=self.audit_context,
+                )
+            except (ValidationError, ConflictError) as error:
+                add_service_error(form, error)
+        if form.errors:
+            return self.render_to_response(self.get_context_data(form=form))
+        review.refresh_from_db()
+        messages.success(request, f"Review recorded: {review.get_decision_display()}.")
+        follow = {
+            PlanReview.Decision.REVISE: reverse("plans:patient-plan", args=[review.patient_id]),
+            PlanReview.Decision.DISCHARGE: reverse("plans:discharge", args=[review.patient_id]),
+        }
+        return redirect(follow.get(review.decision, review.get_absolute_url()))
