@@ -25,6 +25,20 @@ class StaleNoteError(ConflictError):
     """Someone saved the note after this editor loaded it."""
 
 
+class TherapyGroupQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Groups a user runs: supervisors all; clinicians those they facilitate."""
+        from iop.accounts.roles import Role
+
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.has_role(Role.SUPERVISOR):
+            return self
+        if user.has_role(Role.CLINICIAN):
+            return self.filter(facilitators=user)
+        return self.none()
+
+
 class TherapyGroup(models.Model):
     class Kind(models.TextChoices):
         PROCESS = "process", "Process group"
@@ -54,6 +68,8 @@ class TherapyGroup(models.Model):
         choices=[("in_person", "In person"), ("telehealth", "Telehealth")],
     )
     is_active = models.BooleanField(default=True)
+
+    objects = TherapyGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
