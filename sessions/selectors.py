@@ -13,8 +13,8 @@ from iop.accounts.roles import Role
 from patients.models import Alert, Episode
 from plans.models import DocumentStatus, SafetyPlan
 from sessions.billing import billing_codes
-from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
-from sessions.services import day_minutes, hours_ledger
+from sessions.models import Attendance, ProgressNote, TherapySession
+from sessions.services import day_minutes, hours_ledger, session_rosters
 
 RISK_LEVELS = (ProgressNote.Risk.MODERATE, ProgressNote.Risk.HIGH)
 
@@ -26,35 +26,10 @@ def sessions_with_rosters(sessions, *, billing=False):
     (the per-diem code needs each patient's whole day). A fixed number of queries per call,
     however many attend."""
     sessions = list(sessions)
-    group_ids = {s.group_id for s in sessions if s.group_id}
-    enrollments = list(
-        GroupEnrollment.objects.filter(group_id__in=group_ids).select_related(
-            "episode__patient", "episode__program"
-        )
-    )
-    attendance = {}
-    for record in Attendance.objects.filter(session__in=sessions).select_related(
-        "episode__patient", "episode__program"
-    ):
-        attendance.setdefault(record.session_id, {})[record.episode_id] = record
+    rosters = session_rosters(sessions)
     for session in sessions:
-        marked = attendance.get(session.pk, {})
-        if session.is_group:
-            day = timezone.localtime(session.starts_at).date()
-            episodes = [
-                e.episode
-                for e in enrollments
-                if e.group_id == session.group_id
-                and e.start_date <= day
-                and (e.end_date is None or e.end_date >= day)
-            ]
-            known = {e.pk for e in episodes}
-            episodes += [r.episode for r in marked.values() if r.episode_id not in known]
-            episodes.sort(key=lambda e: (e.patient.legal_last_name, e.patient.legal_first_name))
-        else:
-            episodes = [session.episode] if session.episode_id else []
-        session.rows = [(episode, marked.get(episode.pk)) for episode in episodes]
-        session.marked = len(marked)
+        session.rows = rosters[session.pk]
+        session.marked = sum(record is not None for _, record in session.rows)
     if billing:
         _attach_billing(sessions)
     return sessions

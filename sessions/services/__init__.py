@@ -12,6 +12,7 @@ from sessions.services.attendance import (
     default_minutes,
     hours_ledger,
     session_roster,
+    session_rosters,
     step_down_record,
 )
 from sessions.services.notes import (
@@ -50,6 +51,7 @@ __all__ = [
     "session_cancel",
     "session_reschedule",
     "session_roster",
+    "session_rosters",
     "session_schedule",
     "step_down_record",
     "week_start",

@@ -6,38 +6,58 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
-from patients.models import Episode
 from sessions.models import Attendance, GroupEnrollment, StepDown, TherapySession
 from sessions.services.scheduling import local, week_start
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 
 
+def session_rosters(sessions):
+    """{session id: [(episode, its attendance or None)] in name order}: the episodes expected
+    at each session (a group's enrolled episodes on that day, or the session's own patient),
+    plus anyone whose attendance was taken there. Two queries for any number of sessions."""
+    sessions = list(sessions)
+    group_ids = {s.group_id for s in sessions if s.group_id}
+    enrollments = list(
+        GroupEnrollment.objects.filter(group_id__in=group_ids).select_related(
+            "episode__patient", "episode__program"
+        )
+    )
+    attendance = defaultdict(dict)
+    for record in Attendance.objects.filter(session__in=sessions).select_related(
+        "episode__patient", "episode__program"
+    ):
+        attendance[record.session_id][record.episode_id] = record
+    rosters = {}
+    for session in sessions:
+        marked = attendance[session.pk]
+        if session.is_group:
+            day = local(session.starts_at).date()
+            episodes = [
+                e.episode
+                for e in enrollments
+                if e.group_id == session.group_id
+                and e.start_date <= day
+                and (e.end_date is None or e.end_date >= day)
+            ]
+            known = {e.pk for e in episodes}
+            episodes += [r.episode for r in marked.values() if r.episode_id not in known]
+            episodes.sort(key=lambda e: (e.patient.legal_last_name, e.patient.legal_first_name))
+        else:
+            episodes = [session.episode] if session.episode_id else []
+        rosters[session.pk] = [(episode, marked.get(episode.pk)) for episode in episodes]
+    return rosters
+
+
 def session_roster(session):
-    """The episodes expected at a session: a group's enrolled episodes on that day, or the
-    session's own patient."""
-    if session.is_group:
-        day = local(session.starts_at).date()
-        enrollments = GroupEnrollment.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=day),
-            group_id=session.group_id,
-            start_date__lte=day,
-        ).select_related("episode__patient", "episode__program")
-        episodes = [e.episode for e in enrollments]
-        marked = {a.episode_id for a in session.attendance.all()}
-        extra = Episode.objects.filter(pk__in=marked - {e.pk for e in episodes}).select_related(
-            "patient", "program"
-        )
-        return sorted(
-            [*episodes, *extra],
-            key=lambda e: (e.patient.legal_last_name, e.patient.legal_first_name),
-        )
-    return [session.episode] if session.episode_id else []
+    """The episodes expected at a session (see `session_rosters`)."""
+    if not session.is_group:
+        return [session.episode] if session.episode_id else []
+    return [episode for episode, _ in session_rosters([session])[session.pk]]
 
 
 def default_minutes(session, status):
