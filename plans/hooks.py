@@ -3,7 +3,6 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from iop.audit.context import AuditContext
 from patients import extensions
 from patients.models import Episode
 from plans.models import SafetyPlan, TreatmentPlan
@@ -73,8 +72,6 @@ def next_review_column(episodes):
 def close_plans(episode, user, context):
     from plans.services import close_plans_on_discharge
 
-    if context is not None and not isinstance(context, AuditContext):  # a request, not yet one
-        context = AuditContext.from_request(context)
     close_plans_on_discharge(episode, user, context=context)
 
 

@@ -64,20 +64,33 @@ PHRASES = [
 ]
 # Patterns per patient (by last name): probability of each status.
 PATTERNS = {
-    "Okafor": {"absent_unexcused": 0.35, "late": 0.15},  # struggling, no-shows at the end
-    "Marsh": {"absent_excused": 0.3, "absent_unexcused": 0.2, "left_early": 0.2},  # low hours
-    "Silva": {"late": 0.2},
+    # struggling, no-shows at the end
+    "Okafor": {Attendance.Status.ABSENT_UNEXCUSED: 0.35, Attendance.Status.LATE: 0.15},
+    # low hours
+    "Marsh": {
+        Attendance.Status.ABSENT_EXCUSED: 0.3,
+        Attendance.Status.ABSENT_UNEXCUSED: 0.2,
+        Attendance.Status.LEFT_EARLY: 0.2,
+    },
+    "Silva": {Attendance.Status.LATE: 0.2},
 }
 
 
 def _status(rng, last_name):
-    pattern = PATTERNS.get(last_name, {"late": 0.08, "left_early": 0.05, "absent_excused": 0.05})
+    pattern = PATTERNS.get(
+        last_name,
+        {
+            Attendance.Status.LATE: 0.08,
+            Attendance.Status.LEFT_EARLY: 0.05,
+            Attendance.Status.ABSENT_EXCUSED: 0.05,
+        },
+    )
     roll, total = rng.random(), 0.0
     for status, chance in pattern.items():
         total += chance
         if roll < total:
             return status
-    return "present"
+    return Attendance.Status.PRESENT
 
 
 def seed(*, password, stdout):
@@ -108,14 +121,16 @@ def seed(*, password, stdout):
         )
         group.facilitators.set([users[f] for f in facilitators if f in users])
         groups.append(group)
-        for episode in Episode.objects.filter(program=group.program, status="active"):
+        for episode in Episode.objects.filter(program=group.program, status=Episode.Status.ACTIVE):
             services.group_enroll(
                 group=group, episode=episode, user=users["clinician"], start_date=first_monday
             )
     made = services.group_schedule_generate(start=first_monday, weeks=11)
 
     # A planned step-down for Carmen two weeks ago: below the minimum, but not non-attendance.
-    carmen = Episode.objects.filter(patient__legal_last_name="Silva", status="active").first()
+    carmen = Episode.objects.filter(
+        patient__legal_last_name="Silva", status=Episode.Status.ACTIVE
+    ).first()
     step_week = services.week_start(today) - timedelta(weeks=2)
     if carmen:
         services.step_down_record(
@@ -140,17 +155,19 @@ def seed(*, password, stdout):
                 last == "Silva"
                 and services.week_start(timezone.localtime(session.starts_at).date()) == step_week
             ):
-                status = "absent_excused"
+                status = Attendance.Status.ABSENT_EXCUSED
             if last == "Okafor" and session.starts_at > now - timedelta(days=5):
-                status = "absent_unexcused"  # two no-shows in a row this week
+                status = Attendance.Status.ABSENT_UNEXCUSED  # two no-shows in a row this week
             services.attendance_mark(session=session, episode=episode, status=status, user=runner)
         if not session.attendance.filter(status__in=Attendance.ATTENDED).exists():
             continue
         # Notes: signed up to three days ago; the last few days are left to write, and one is
         # a draft started but not signed.
         if session.starts_at > now - timedelta(days=3):
-            if not ProgressNote.objects.filter(status="draft").exists():
-                draft = services.note_start(session=session, user=runner, format="SOAP")
+            if not ProgressNote.objects.filter(status=ProgressNote.Status.DRAFT).exists():
+                draft = services.note_start(
+                    session=session, user=runner, format=ProgressNote.Format.SOAP
+                )
                 services.note_save(
                     note=draft,
                     user=runner,
@@ -162,7 +179,7 @@ def seed(*, password, stdout):
                     },
                 )
             continue
-        note = services.note_start(session=session, user=runner, format="DAP")
+        note = services.note_start(session=session, user=runner, format=ProgressNote.Format.DAP)
         topic = TOPICS[session.pk % len(TOPICS)]
         entries = {
             e.patient_id: {
@@ -186,13 +203,15 @@ def seed(*, password, stdout):
 
     # Today: an individual session for Casey with Avery later in the day; a family session
     # next week.
-    avery = Episode.objects.filter(patient__legal_last_name="Nguyen", status="active").first()
+    avery = Episode.objects.filter(
+        patient__legal_last_name="Nguyen", status=Episode.Status.ACTIVE
+    ).first()
     if avery:
         start = timezone.localtime().replace(hour=15, minute=0, second=0, microsecond=0)
         for offset in (0, 1, 2):
             try:
                 services.session_schedule(
-                    kind="individual",
+                    kind=TherapySession.Kind.INDIVIDUAL,
                     starts_at=start + timedelta(hours=offset),
                     duration_minutes=50,
                     clinicians=[users["clinician"]],

@@ -2,10 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from iop.accounts.roles import Role
-from iop.errors import ConflictError
 from patients.models import Episode
-from plans.models import Objective, ProgressEntry, TreatmentPlan
+from plans.models import DocumentStatus, Objective, ProgressEntry, TreatmentPlan
 from sessions.models import ProgressNote, TherapySession
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -52,10 +50,7 @@ class ScheduleForm(forms.Form):
             .order_by("patient__legal_last_name")
         )
         self.fields["clinicians"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, groups__name__in=Role.CLINICAL)
-            .distinct()
-            .order_by("last_name")
+            get_user_model().objects.clinical_staff().order_by("last_name")
         )
 
     def clean(self):
@@ -101,7 +96,7 @@ class NoteForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         plans = TreatmentPlan.objects.filter(
-            episode_id__in=[e.episode_id for e in self.entry_list], status="active"
+            episode_id__in=[e.episode_id for e in self.entry_list], status=DocumentStatus.ACTIVE
         )
         objectives = {}
         for objective in Objective.objects.filter(goal__problem__plan__in=plans).select_related(
@@ -174,13 +169,3 @@ class NoteForm(forms.Form):
                 "risk_notes": self.cleaned_data.get(f"entry_{p}_risk_notes", ""),
             }
         return out
-
-    def add_service_error(self, error):
-        if isinstance(error, ConflictError):
-            self.add_error(None, str(error))
-            return
-        if hasattr(error, "error_dict"):
-            for _field, messages in error.message_dict.items():
-                self.add_error(None, messages)
-        else:
-            self.add_error(None, error.messages)

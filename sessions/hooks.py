@@ -8,9 +8,10 @@ from plans import services as plan_services
 
 
 def hours_column(episodes):
+    from patients.models import Episode
     from sessions.services import hours_ledger
 
-    active = [e for e in episodes if e.status == "active" and e.admission_date]
+    active = [e for e in episodes if e.status == Episode.Status.ACTIVE and e.admission_date]
     ledger = hours_ledger(active, weeks=1)
     values = {}
     for episode in active:
@@ -38,13 +39,14 @@ def review_attendance(plan, period_start):
     for status in records:
         counts[status] = counts.get(status, 0) + 1
     attended = sum(counts.get(s, 0) for s in Attendance.ATTENDED)
+    Status = Attendance.Status
     return {
         "attendance": {
             "sessions": sum(counts.values()),
             "attended": attended,
-            "absent_excused": counts.get("absent_excused", 0),
-            "absent_unexcused": counts.get("absent_unexcused", 0),
-            "late_or_left_early": counts.get("late", 0) + counts.get("left_early", 0),
+            "absent_excused": counts.get(Status.ABSENT_EXCUSED, 0),
+            "absent_unexcused": counts.get(Status.ABSENT_UNEXCUSED, 0),
+            "late_or_left_early": counts.get(Status.LATE, 0) + counts.get(Status.LEFT_EARLY, 0),
             "weeks": [
                 {
                     "week": w["week"].isoformat(),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from iop.errors import ConflictError
 from patients.models import Episode, Patient, Program
 from patients.querysets import PatientScopedQuerySet
+from sessions.querysets import TherapyGroupQuerySet, TherapySessionQuerySet
 
 
 class SignedNoteError(ConflictError):
@@ -54,6 +55,8 @@ class TherapyGroup(models.Model):
         choices=[("in_person", "In person"), ("telehealth", "Telehealth")],
     )
     is_active = models.BooleanField(default=True)
+
+    objects = TherapyGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -98,25 +101,6 @@ class GroupEnrollment(models.Model):
     @property
     def audit_patient_id(self):
         return self.episode.patient_id
-
-
-class TherapySessionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Sessions a user may open: supervisors all; clinicians those they run or whose
-        patient is on their caseload."""
-        from iop.accounts.roles import Role
-
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        if user.has_role(Role.SUPERVISOR):
-            return self
-        if user.has_role(Role.CLINICIAN):
-            mine = Patient.objects.for_user(user).values("pk")
-            return self.filter(Q(clinicians=user) | Q(patient__in=mine)).distinct()
-        return self.none()
-
-    def on_day(self, day):
-        return self.filter(starts_at__date=day)
 
 
 class TherapySession(models.Model):

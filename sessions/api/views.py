@@ -8,17 +8,16 @@ posted to `notes/{id}/addenda/`. Intake coordinators and admins get 403: no ther
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
-from iop.audit.mixins import AuditedViewSetMixin
+from iop.api.viewsets import IOPViewSet
 from patients.models import Patient
 from sessions import services
 from sessions.api import serializers as s
@@ -29,13 +28,7 @@ from sessions.models import (
     TherapyGroup,
     TherapySession,
 )
-
-CLINICAL = (Role.SUPERVISOR, Role.CLINICIAN)
-
-
-class ClinicalViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
-    allowed_roles = CLINICAL
-    http_method_names = ["get", "post", "patch", "head", "options"]
+from sessions.selectors import session_with_roster
 
 
 def require_runner(user, session):
@@ -46,38 +39,24 @@ def require_runner(user, session):
 
 
 def roster_rows(session):
-    """The session's roster with attendance and suggested billing codes: a fixed number of
-    queries however many attend (the per-diem code needs each patient's whole day)."""
-    prefetch_related_objects([session], "attendance")
-    records = {record.episode_id: record for record in session.attendance.all()}
-    episodes = services.session_roster(session)
-    day = timezone.localtime(session.starts_at).date()
-    totals = services.day_minutes([e.patient_id for e in episodes], day)
-    rows = []
-    for episode in episodes:
-        record = records.get(episode.pk)
-        codes = []
-        if record is not None:
-            codes = [
-                code
-                for code, _ in services.billing_codes(
-                    session, record, episode=episode, day_minutes=totals.get(episode.patient_id, 0)
-                )
-            ]
-        rows.append(
-            {
-                "episode": episode.pk,
-                "patient": episode.patient_id,
-                "name": episode.patient.display_name,
-                "status": record.status if record else None,
-                "minutes_attended": record.minutes_attended if record else None,
-                "billing_codes": codes,
-            }
-        )
-    return rows
+    """The session's roster as the API shows it: the `session_with_roster` selector (the
+    session page reads the same), one dict per patient, codes without their labels."""
+    session_with_roster(session)
+    codes = {episode.pk: [code for code, _ in billing] for episode, billing in session.billing}
+    return [
+        {
+            "episode": episode.pk,
+            "patient": episode.patient_id,
+            "name": episode.patient.display_name,
+            "status": record.status if record else None,
+            "minutes_attended": record.minutes_attended if record else None,
+            "billing_codes": codes.get(episode.pk, []),
+        }
+        for episode, record in session.rows
+    ]
 
 
-class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicalViewSet):
+class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet):
     """Therapy groups with their weekly schedule, facilitators and current enrollments:
     supervisors see all; clinicians the groups they facilitate."""
 
@@ -87,13 +66,14 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicalVie
     filterset_fields = ["program", "kind", "is_active"]
 
     def get_queryset(self):
-        qs = TherapyGroup.objects.prefetch_related(
-            "facilitators",
-            Prefetch("enrollments", GroupEnrollment.objects.select_related("episode__patient")),
-        ).order_by("name")
-        if self.request.user.has_role(Role.SUPERVISOR):
-            return qs
-        return qs.filter(facilitators=self.request.user)
+        return (
+            TherapyGroup.objects.for_user(self.request.user)
+            .prefetch_related(
+                "facilitators",
+                Prefetch("enrollments", GroupEnrollment.objects.select_related("episode__patient")),
+            )
+            .order_by("name")
+        )
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -127,7 +107,7 @@ class SessionFilter(django_filters.FilterSet):
 
 
 class SessionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClinicalViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Therapy sessions. POST books an individual, family, intake, medication or workshop session
     (group sessions come from the group schedule); `cancel` and `reschedule` change it. The
@@ -165,7 +145,7 @@ class SessionViewSet(
             family_members=data.get("family_members", []),
             patient_present=data.get("patient_present"),
             user=self.request.user,
-            request=self.request,
+            context=self.audit_context,
         )
 
     def _answer(self, request):
@@ -177,7 +157,7 @@ class SessionViewSet(
         """Cancel a scheduled session (its clinicians or a supervisor)."""
         session = self.get_object()
         require_runner(request.user, session)
-        services.session_cancel(session=session, user=request.user, request=request)
+        services.session_cancel(session=session, user=request.user, context=self.audit_context)
         return self._answer(request)
 
     @extend_schema(request=s.RescheduleSerializer, responses=s.SessionSerializer)
@@ -189,12 +169,12 @@ class SessionViewSet(
         payload = s.RescheduleSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.session_reschedule(
-            session=session, user=request.user, request=request, **payload.validated_data
+            session=session, user=request.user, context=self.audit_context, **payload.validated_data
         )
         return self._answer(request)
 
 
-class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ClinicalViewSet):
+class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewSet):
     """Attendance per patient per session: of the sessions one may open, and of one's own
     patients wherever they attended. POST records or corrects one (minutes default from the
     status: full session when present, 15 fewer when late, 30 fewer when leaving early)."""
@@ -222,7 +202,7 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Clinical
             status=data["status"],
             minutes=data.get("minutes"),
             user=self.request.user,
-            request=self.request,
+            context=self.audit_context,
         )
 
 
@@ -231,7 +211,7 @@ class NoteViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    ClinicalViewSet,
+    IOPViewSet,
 ):
     """Progress notes. POST {session, format} starts the note with a part per attendee; PATCH
     saves the draft (`format`, `shared` sections, `entries` by patient id, `revision`); `sign`
@@ -266,7 +246,7 @@ class NoteViewSet(
             session=data["session"],
             format=data.get("format", ProgressNote.Format.DAP),
             user=self.request.user,
-            request=self.request,
+            context=self.audit_context,
         )
 
     @extend_schema(request=s.NoteUpdateSerializer, responses=s.NoteSerializer)
@@ -288,7 +268,7 @@ class NoteViewSet(
             entries=entries,
             format=data.get("format"),
             revision=data.get("revision"),
-            request=request,
+            context=self.audit_context,
         )
         return self._answer(request)
 
@@ -304,7 +284,7 @@ class NoteViewSet(
         services.note_sign(
             note=note,
             user=request.user,
-            request=request,
+            context=self.audit_context,
             revision=payload.validated_data.get("revision"),
         )
         return self._answer(request)
@@ -315,7 +295,7 @@ class NoteViewSet(
         """Co-sign a trainee's signed note (supervisors only)."""
         if not request.user.has_role(Role.SUPERVISOR):
             raise PermissionDenied("Only a supervisor co-signs a trainee's note.")
-        services.note_cosign(note=self.get_object(), user=request.user, request=request)
+        services.note_cosign(note=self.get_object(), user=request.user, context=self.audit_context)
         return self._answer(request)
 
     @extend_schema(request=s.AddendumSerializer, responses={201: s.AddendumSerializer})
@@ -327,6 +307,9 @@ class NoteViewSet(
         payload = s.AddendumSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         addendum = services.addendum_add(
-            note=note, text=payload.validated_data["text"], user=request.user, request=request
+            note=note,
+            text=payload.validated_data["text"],
+            user=request.user,
+            context=self.audit_context,
         )
         return Response(s.AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)

@@ -76,12 +76,12 @@ def test_unknown_pages_get_the_friendly_404(client, clinician):
 
 
 def test_a_server_error_gets_the_friendly_500(client, clinician, monkeypatch):
-    import sessions.views
+    import sessions.views.day
 
     def boom(request):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(sessions.views, "render", lambda *a, **k: boom(None))
+    monkeypatch.setattr(sessions.views.day, "render", lambda *a, **k: boom(None))
     client.raise_request_exception = False
     client.force_login(clinician)
     response = client.get(TODAY)

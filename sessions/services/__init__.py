@@ -1,0 +1,58 @@
+"""Every write to groups, sessions, attendance and notes; the hours ledger; billing codes.
+
+Keyword-only, atomic, validating, audited (`context` is the caller's `AuditContext`). By
+subject: `scheduling` (groups, booking), `attendance` (roster, attendance, step-downs, the hours
+ledger), `notes` (progress notes and addenda); billing codes are `sessions.billing`.
+"""
+
+from sessions.billing import billing_codes
+from sessions.services.attendance import (
+    attendance_mark,
+    day_minutes,
+    default_minutes,
+    hours_ledger,
+    session_roster,
+    session_rosters,
+    step_down_record,
+)
+from sessions.services.notes import (
+    addendum_add,
+    note_cosign,
+    note_is_intact,
+    note_save,
+    note_sign,
+    note_start,
+)
+from sessions.services.scheduling import (
+    group_enroll,
+    group_schedule_generate,
+    group_slots,
+    session_cancel,
+    session_reschedule,
+    session_schedule,
+    week_start,
+)
+
+__all__ = [
+    "addendum_add",
+    "attendance_mark",
+    "billing_codes",
+    "day_minutes",
+    "default_minutes",
+    "group_enroll",
+    "group_schedule_generate",
+    "group_slots",
+    "hours_ledger",
+    "note_cosign",
+    "note_is_intact",
+    "note_save",
+    "note_sign",
+    "note_start",
+    "session_cancel",
+    "session_reschedule",
+    "session_roster",
+    "session_rosters",
+    "session_schedule",
+    "step_down_record",
+    "week_start",
+]

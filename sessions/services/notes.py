@@ -1,0 +1,274 @@
+"""Progress notes: start, save, sign, co-sign, addenda.
+
+A signed note is never changed (SignedNoteError, 409 in the API); a note saved from a stale copy
+is refused (StaleNoteError).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from iop.accounts.roles import Role
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_change
+from patients import services as patient_services
+from patients.models import Alert
+from plans import services as plan_services
+from plans.models import DocumentStatus, Objective, TreatmentPlan
+from sessions.models import (
+    Addendum,
+    Attendance,
+    NoteEntry,
+    ProgressNote,
+    SignedNoteError,
+    StaleNoteError,
+    TherapySession,
+)
+from sessions.services.scheduling import local
+
+CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+
+
+def _attendees(session):
+    return list(
+        session.attendance.filter(status__in=Attendance.ATTENDED).select_related(
+            "episode", "patient"
+        )
+    )
+
+
+@transaction.atomic
+def note_start(*, session, user, format=ProgressNote.Format.DAP, context=None):
+    """The session's note (created on first use) with a part for every patient who attended."""
+    if not user.has_role(*Role.CLINICAL):
+        raise ValidationError("Only clinicians write progress notes.")
+    if format not in ProgressNote.Format.values:
+        raise ValidationError({"format": "Choose SOAP, DAP or BIRP."})
+    note = ProgressNote.objects.filter(session=session).first()
+    if note is None:
+        if session.status == TherapySession.Status.CANCELLED:
+            raise ValidationError("A cancelled session has no note.")
+        note = ProgressNote.objects.create(session=session, author=user, format=format)
+        audit_change(CREATE, note, user=user, context=context)
+    if not note.is_locked:
+        records = _attendees(session)
+        _drop_blank_absentees(note, {r.patient_id for r in records})
+        have = set(note.entries.values_list("patient_id", flat=True))
+        for record in records:
+            if record.patient_id not in have:
+                NoteEntry.objects.create(note=note, episode=record.episode, patient=record.patient)
+    return note
+
+
+def _drop_blank_absentees(note, attending):
+    """A part for a patient whose attendance was corrected to absent: dropped while blank; once
+    written it stays (nothing typed is lost) and note_sign refuses until it is cleared."""
+    blank = Q(text="", risk_level="", risk_notes="", objectives_addressed=[])
+    note.entries.exclude(patient_id__in=attending).filter(blank).delete()
+
+
+def _lock_note(note, revision):
+    note = ProgressNote.objects.select_for_update().get(pk=note.pk)
+    if note.is_locked:
+        raise SignedNoteError("This note is signed and cannot be changed; add an addendum.")
+    if revision is not None and int(revision) != note.revision:
+        raise StaleNoteError(
+            f"This note was saved at {local(note.updated_at):%H:%M} after you opened it. Your "
+            "text was not saved; it is kept below. Review the current note and save again."
+        )
+    return note
+
+
+def _objectives_for(entry):
+    plan = TreatmentPlan.objects.filter(
+        episode_id=entry.episode_id, status=DocumentStatus.ACTIVE
+    ).first()
+    if plan is None:
+        return {}
+    return {o.pk: o for o in Objective.objects.filter(goal__problem__plan=plan)}
+
+
+@transaction.atomic
+def note_save(*, note, user, shared=None, entries=None, format=None, revision=None, context=None):
+    """Save the draft. `entries` maps patient id to {text, objectives, ratings, risk_level,
+    risk_notes}; a patient not in the note is refused."""
+    note = _lock_note(note, revision)
+    errors = {}
+    if format is not None:
+        if format not in ProgressNote.Format.values:
+            errors["format"] = "Choose SOAP, DAP or BIRP."
+        note.format = format
+    if shared is not None:
+        keys = {k for k, _ in ProgressNote.SECTIONS.get(note.format, ())}
+        note.shared = {k: (shared.get(k) or "").strip() for k in keys}
+    by_patient = {e.patient_id: e for e in note.entries.all()}
+    for patient_id, data in (entries or {}).items():
+        entry = by_patient.get(int(patient_id))
+        if entry is None:
+            errors["entries"] = f"Patient {patient_id} did not attend this session."
+            continue
+        if "text" in data:
+            entry.text = (data["text"] or "").strip()
+        if "objectives" in data:
+            allowed = _objectives_for(entry)
+            chosen = [int(o) for o in data["objectives"] or []]
+            bad = [o for o in chosen if o not in allowed]
+            if bad:
+                errors["entries"] = f"Objective {bad[0]} is not in {entry.patient}'s active plan."
+            entry.objectives_addressed = chosen
+        if "ratings" in data:
+            entry.progress_ratings = {
+                str(k): int(v) for k, v in (data["ratings"] or {}).items() if v not in (None, "")
+            }
+        if "risk_level" in data:
+            if data["risk_level"] not in ("", *ProgressNote.Risk.values):
+                errors["entries"] = "Choose a risk level."
+            entry.risk_level = data["risk_level"] or ""
+        if "risk_notes" in data:
+            entry.risk_notes = (data["risk_notes"] or "").strip()
+        entry.save()
+    if errors:
+        raise ValidationError(errors)
+    note.revision += 1
+    note.save()
+    audit_change(UPDATE, note, user=user, context=context, patient_id=note.session.patient_id)
+    return note
+
+
+def _normalise(text):
+    return " ".join(text.lower().split())
+
+
+@transaction.atomic
+def note_sign(*, note, user, revision=None, context=None):
+    """Sign and lock: every section and every attendee's individualized part written (not
+    cloned), each with a risk re-check. Objectives addressed become progress entries; a
+    moderate or high re-check raises a risk alert. A trainee's note waits for co-signature."""
+    note = _lock_note(note, revision)
+    if user.pk != note.author_id and not user.has_role(Role.SUPERVISOR):
+        raise ValidationError("Only the note's author (or a supervisor) signs it.")
+    session = note.session
+    attending = {r.patient_id for r in _attendees(session)}
+    _drop_blank_absentees(note, attending)
+    entries = list(note.entries.select_related("patient", "episode"))
+    errors = {}
+    absent = [e.patient.display_name for e in entries if e.patient_id not in attending]
+    if absent:
+        errors["attendance"] = (
+            f"Not marked as attending, but with a part in this note: {', '.join(absent)}. "
+            "Correct the attendance, or clear their part."
+        )
+    missing = [label for key, label in note.sections() if not note.shared.get(key, "").strip()]
+    if missing:
+        errors["shared"] = "Write these sections: " + ", ".join(missing) + "."
+    if not entries:
+        errors["entries"] = "Take attendance first: no one attended this session."
+    blank = [e.patient.display_name for e in entries if not e.text.strip()]
+    if blank:
+        errors["entries"] = "Write the individualized part for: " + ", ".join(blank) + "."
+    seen = {}
+    for entry in entries:
+        key = _normalise(entry.text)
+        if key and key in seen:
+            errors["entries"] = (
+                f"The individualized parts for {seen[key]} and {entry.patient.display_name} are "
+                "identical. Each attendee's part must describe that person (a cloned group note "
+                "is refused)."
+            )
+            break
+        seen[key] = entry.patient.display_name
+    no_risk = [e.patient.display_name for e in entries if not e.risk_level]
+    if no_risk:
+        errors["risk"] = "Record the risk re-check for: " + ", ".join(no_risk) + "."
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    for entry in entries:
+        objectives = _objectives_for(entry)
+        for objective_id in entry.objectives_addressed:
+            objective = objectives.get(objective_id)
+            if objective is None:
+                raise ValidationError(
+                    {
+                        "entries": f"An objective for {entry.patient} is no "
+                        "longer in the active plan."
+                    }
+                )
+            rating = entry.progress_ratings.get(str(objective_id), 2)
+            plan_services.progress_record(
+                objective=objective,
+                rating=rating,
+                user=user,
+                session_ref=session.pk,
+                note=f"From the {session.get_kind_display().lower()} session of "
+                f"{local(session.starts_at):%d %b %Y}.",
+                recorded_at=now,
+                context=context,
+            )
+        if entry.risk_level in (ProgressNote.Risk.MODERATE, ProgressNote.Risk.HIGH):
+            patient_services.alert_raise(
+                patient=entry.patient,
+                episode=entry.episode,
+                kind=Alert.Kind.RISK,
+                title=f"Risk re-check in session: {entry.risk_level}",
+                detail=entry.risk_notes or "Raised from a progress note's risk re-check.",
+                priority=Alert.Priority.URGENT,
+                risk_level=entry.risk_level,
+                dedupe_key=f"risk:note:{note.pk}:{entry.patient_id}",
+                user=user,
+                context=context,
+                action_url=note.get_absolute_url(),
+            )
+    note.signed_by, note.signed_at = user, now
+    note.status = (
+        ProgressNote.Status.AWAITING_COSIGN
+        if note.author.is_trainee
+        else ProgressNote.Status.SIGNED
+    )
+    note.content_hash = note.compute_hash(entries)
+    note.save()
+    for entry in entries:
+        audit_change(
+            UPDATE, note, user=user, context=context, patient_id=entry.patient_id, detail="signed"
+        )
+    return note
+
+
+@transaction.atomic
+def note_cosign(*, note, user, context=None):
+    if not user.has_role(Role.SUPERVISOR):
+        raise ValidationError("Only a supervisor co-signs a trainee's note.")
+    note = ProgressNote.objects.select_for_update().get(pk=note.pk)
+    if note.status != ProgressNote.Status.AWAITING_COSIGN:
+        raise ValidationError("This note is not waiting for a co-signature.")
+    if note.author_id == user.pk:
+        raise ValidationError("A note is co-signed by someone other than its author.")
+    note.status = ProgressNote.Status.SIGNED
+    note.cosigned_by, note.cosigned_at = user, timezone.now()
+    note.save()
+    audit_change(
+        UPDATE,
+        note,
+        user=user,
+        context=context,
+        patient_id=note.session.patient_id,
+        detail="co-signed",
+    )
+    return note
+
+
+@transaction.atomic
+def addendum_add(*, note, text, user, context=None):
+    if not note.is_locked:
+        raise ValidationError("The note is still a draft: edit it instead of adding an addendum.")
+    if not (text or "").strip():
+        raise ValidationError({"text": "Write the addendum."})
+    addendum = Addendum.objects.create(note=note, text=text.strip(), author=user)
+    audit_change(CREATE, addendum, user=user, context=context, patient_id=note.session.patient_id)
+    return addendum
+
+
+def note_is_intact(note):
+    """Whether a signed note still matches the hash taken when it was signed."""
+    return note.content_hash == note.compute_hash(list(note.entries.all()))

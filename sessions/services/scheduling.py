@@ -1,0 +1,211 @@
+"""Groups and their schedules, and booking, moving and cancelling sessions."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_change
+from patients.models import Episode
+from sessions.models import FamilyMember, GroupEnrollment, TherapyGroup, TherapySession
+
+CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+ACTIVE_SESSION = ~Q(status=TherapySession.Status.CANCELLED)
+
+
+def local(dt):
+    return timezone.localtime(dt)
+
+
+def week_start(day):
+    return day - timedelta(days=day.weekday())
+
+
+@transaction.atomic
+def group_enroll(*, group, episode, user, start_date=None, context=None):
+    if episode.status != Episode.Status.ACTIVE:
+        raise ValidationError("Only patients in an active episode join groups.")
+    if episode.program_id != group.program_id:
+        raise ValidationError(f"{group} belongs to another program.")
+    open_count = group.enrollments.filter(end_date__isnull=True).count()
+    if open_count >= group.capacity:
+        raise ValidationError(f"{group} is full ({group.capacity} places).")
+    try:
+        with transaction.atomic():
+            enrollment = GroupEnrollment.objects.create(
+                group=group, episode=episode, start_date=start_date or timezone.localdate()
+            )
+    except IntegrityError:
+        raise ValidationError(f"{episode.patient} is already in {group}.") from None
+    audit_change(CREATE, enrollment, user=user, context=context, detail=str(group))
+    return enrollment
+
+
+def group_slots(group, first_day, last_day):
+    """The group's session start times between two dates, in local time (DST-aware)."""
+    tz = timezone.get_current_timezone()
+    day = first_day
+    while day <= last_day:
+        if day.weekday() in group.schedule_days:
+            yield datetime.combine(day, group.start_time, tzinfo=tz)
+        day += timedelta(days=1)
+
+
+def group_schedule_generate(*, weeks=4, start=None, group=None, user=None):
+    """Create each active group's sessions for the coming weeks. Never twice for a slot: the
+    (group, start) unique constraint holds even when two runs race. Returns the count made."""
+    first = start or timezone.localdate()
+    last = first + timedelta(weeks=weeks) - timedelta(days=1)
+    groups = [group] if group else TherapyGroup.objects.filter(is_active=True)
+    created = 0
+    for g in groups:
+        facilitators = list(g.facilitators.all())
+        existing = set(
+            TherapySession.objects.filter(
+                group=g, starts_at__date__gte=first - timedelta(1)
+            ).values_list("starts_at", flat=True)
+        )
+        for starts_at in group_slots(g, first, last):
+            if starts_at in existing:
+                continue
+            try:
+                with transaction.atomic():
+                    session = TherapySession.objects.create(
+                        kind=TherapySession.Kind.GROUP,
+                        group=g,
+                        starts_at=starts_at,
+                        duration_minutes=g.duration_minutes,
+                        location=g.location,
+                        delivery=g.delivery,
+                        created_by=user,
+                    )
+                    session.clinicians.set(facilitators)
+            except IntegrityError:
+                continue  # another run made it first
+            created += 1
+    return created
+
+
+def _check_clinicians_free(starts_at, duration, clinicians, exclude=None):
+    ends_at = starts_at + timedelta(minutes=duration)
+    for clinician in clinicians:
+        clashes = TherapySession.objects.filter(
+            ACTIVE_SESSION, clinicians=clinician, starts_at__lt=ends_at
+        )
+        if exclude is not None:
+            clashes = clashes.exclude(pk=exclude.pk)
+        for other in clashes.filter(starts_at__gte=starts_at - timedelta(hours=12)):
+            if other.ends_at > starts_at:
+                start, end = local(other.starts_at), local(other.ends_at)
+                raise ValidationError(
+                    {
+                        "clinicians": (
+                            f"{clinician.display_name} is already booked {start:%a %d %b %H:%M}–"
+                            f"{end:%H:%M} ({other.get_kind_display().lower()})."
+                        )
+                    }
+                )
+
+
+@transaction.atomic
+def session_schedule(
+    *,
+    kind,
+    starts_at,
+    duration_minutes,
+    clinicians,
+    user,
+    episode=None,
+    delivery=TherapySession.Delivery.IN_PERSON,
+    location="",
+    telehealth_link="",
+    family_members=(),
+    patient_present=None,
+    context=None,
+):
+    """Book an individual, family, intake, medication or workshop session.
+
+    Refuses a clinician who is already booked then, and a patient outside an active episode.
+    """
+    errors = {}
+    if kind == TherapySession.Kind.GROUP:
+        errors["kind"] = "Group sessions come from the group's schedule."
+    if not clinicians:
+        errors["clinicians"] = "Choose at least one clinician."
+    if duration_minutes is None or not 5 <= duration_minutes <= 600:
+        errors["duration_minutes"] = "Give a duration between 5 and 600 minutes."
+    if kind != TherapySession.Kind.WORKSHOP:
+        allowed = {Episode.Status.ACTIVE}
+        if kind == TherapySession.Kind.INTAKE_EVAL:
+            allowed.add(Episode.Status.INTAKE)
+        if episode is None:
+            errors["episode"] = "Choose the patient (their episode of care)."
+        elif episode.status not in allowed:
+            errors["episode"] = (
+                f"{episode.patient.display_name} is not in an active episode "
+                f"({episode.get_status_display().lower()}); admit them first."
+            )
+    if delivery == TherapySession.Delivery.TELEHEALTH and not telehealth_link:
+        errors["telehealth_link"] = "Add the telehealth link."
+    if errors:
+        raise ValidationError(errors)
+    _check_clinicians_free(starts_at, duration_minutes, clinicians)
+    session = TherapySession.objects.create(
+        kind=kind,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        delivery=delivery,
+        location=location,
+        telehealth_link=telehealth_link,
+        episode=episode,
+        patient_id=episode.patient_id if episode else None,
+        created_by=user,
+        patient_present=patient_present if kind == TherapySession.Kind.FAMILY else None,
+    )
+    session.clinicians.set(clinicians)
+    for member in family_members:
+        FamilyMember.objects.create(session=session, **member)
+    audit_change(CREATE, session, user=user, context=context)
+    _remind_soon(session)
+    return session
+
+
+def _remind_soon(session):
+    """A session booked (or moved) inside a reminder lead time is reminded at once, not at the
+    next beat. Enqueued only if the transaction commits."""
+    from sessions.tasks import send_reminders
+
+    if session.starts_at - timezone.now() <= timedelta(hours=48):
+        send_reminders.delay_on_commit()
+
+
+@transaction.atomic
+def session_reschedule(*, session, starts_at, user, duration_minutes=None, context=None):
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if session.status != TherapySession.Status.SCHEDULED:
+        raise ValidationError("Only a scheduled session can be moved.")
+    duration = duration_minutes or session.duration_minutes
+    _check_clinicians_free(starts_at, duration, list(session.clinicians.all()), exclude=session)
+    session.starts_at, session.duration_minutes = starts_at, duration
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        raise ValidationError("The group already meets at that time.") from None
+    audit_change(UPDATE, session, user=user, context=context, detail="rescheduled")
+    _remind_soon(session)
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session, user, context=None):
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if session.status != TherapySession.Status.SCHEDULED:
+        raise ValidationError("Only a scheduled session can be cancelled.")
+    session.status = TherapySession.Status.CANCELLED
+    session.save(update_fields=["status"])
+    audit_change(UPDATE, session, user=user, context=context, detail="cancelled")
+    return session

@@ -1,0 +1,29 @@
+"""Pages for a clinician's day, by subject: Today (`day`), the session page with attendance
+(`session`), notes and co-signature (`notes`), scheduling, weeks and groups (`scheduling`),
+and the chart's sessions tab (`chart`).
+
+Views are thin: writes are `sessions.services` calls; reads go through `sessions.selectors`
+and `for_user` QuerySets.
+"""
+
+from sessions.views.chart import ChartSessions
+from sessions.views.day import today
+from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
+from sessions.views.scheduling import GroupDetail, SessionCreate, WeekSchedule, groups_list
+from sessions.views.session import AttendanceMark, SessionCancel, SessionDetail
+
+__all__ = [
+    "AttendanceMark",
+    "ChartSessions",
+    "CosignQueue",
+    "GroupDetail",
+    "NoteAddendum",
+    "NoteCosign",
+    "NoteSave",
+    "SessionCancel",
+    "SessionCreate",
+    "SessionDetail",
+    "WeekSchedule",
+    "groups_list",
+    "today",
+]

@@ -1,0 +1,27 @@
+"""Today: a clinician's day on one page (the data is `sessions.selectors.today_for`)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
+from sessions.selectors import today_for
+from sessions.views.session import ATTENDANCE_BUTTONS
+
+
+@login_required
+@require_safe
+def today(request):
+    """A clinician's day: sessions with attendance sheets, notes to write and sign, alerts,
+    patients below their hours; supervisors also see notes waiting for co-signature."""
+    context = today_for(request.user)
+    if context["is_clinical"]:
+        context["statuses"] = ATTENDANCE_BUTTONS
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.VIEW,
+            object_type="today",
+            detail=f"{len(context['sessions'])} sessions, {len(context['alerts'])} alerts",
+        )
+    return render(request, "today.html", context)

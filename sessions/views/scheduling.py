@@ -1,0 +1,168 @@
+"""Booking a session, a clinician's week, the groups one runs and a group's week."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from iop.accounts.roles import Role
+from iop.audit.context import AuditContext
+from iop.audit.mixins import AuditedViewMixin
+from sessions import services
+from sessions.forms import ScheduleForm
+from sessions.models import GroupEnrollment, TherapyGroup, TherapySession
+
+
+class SessionCreate(LoginRequiredMixin, TemplateView):
+    template_name = "sessions/schedule_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_role(*Role.CLINICAL):
+            raise PermissionDenied("Scheduling is for clinicians and supervisors.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        initial = {"clinicians": [self.request.user.pk]}
+        if self.request.GET.get("episode"):
+            initial["episode"] = self.request.GET["episode"]
+        context["form"] = form or ScheduleForm(user=self.request.user, initial=initial)
+        return context
+
+    def post(self, request):
+        form = ScheduleForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                session = services.session_schedule(
+                    kind=data["kind"],
+                    starts_at=data["starts_at"],
+                    duration_minutes=data["duration_minutes"],
+                    clinicians=list(data["clinicians"]),
+                    episode=data["episode"],
+                    delivery=data["delivery"],
+                    location=data["location"],
+                    telehealth_link=data["telehealth_link"],
+                    family_members=form.members(),
+                    patient_present=data.get("patient_present"),
+                    user=request.user,
+                    context=AuditContext.from_request(request),
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, f"Scheduled: {session}.")
+                return redirect(session.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+def _week(request):
+    try:
+        day = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return services.week_start(day)
+
+
+def week_days(start, sessions):
+    days = [start + timedelta(days=n) for n in range(7)]
+    by_day = {d: [] for d in days}
+    for session in sessions:
+        by_day.setdefault(timezone.localtime(session.starts_at).date(), []).append(session)
+    return [(d, by_day[d]) for d in days]
+
+
+class WeekSchedule(LoginRequiredMixin, AuditedViewMixin, TemplateView):
+    """A clinician's week (any clinician's for supervisors)."""
+
+    template_name = "sessions/week.html"
+    model = TherapySession
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if not user.has_role(*Role.CLINICAL):
+            raise PermissionDenied("The schedule is for clinicians and supervisors.")
+        context = super().get_context_data(**kwargs)
+        User = get_user_model()
+        supervisor = user.has_role(Role.SUPERVISOR)
+        clinician = user
+        if self.request.GET.get("clinician", "").isdecimal() and supervisor:
+            clinician = get_object_or_404(User, pk=self.request.GET["clinician"])
+        start = _week(self.request)
+        tz = timezone.get_current_timezone()
+        sessions = (
+            TherapySession.objects.filter(clinicians=clinician)
+            .filter(starts_at__gte=datetime.combine(start, datetime.min.time(), tzinfo=tz))
+            .filter(
+                starts_at__lt=datetime.combine(
+                    start + timedelta(days=7), datetime.min.time(), tzinfo=tz
+                )
+            )
+            .select_related("group", "patient", "note")
+        )
+        context.update(
+            clinician=clinician,
+            start=start,
+            days=week_days(start, sessions),
+            previous=start - timedelta(days=7),
+            next=start + timedelta(days=7),
+            clinicians=User.objects.clinical_staff() if supervisor else [],
+        )
+        return context
+
+
+class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
+    """A group: its schedule for a week and who is enrolled."""
+
+    template_name = "sessions/group.html"
+    model = TherapyGroup
+
+    def get_context_data(self, **kwargs):
+        groups = TherapyGroup.objects.for_user(self.request.user)
+        group = self.object = get_object_or_404(
+            groups.select_related("program"), pk=self.kwargs["pk"]
+        )
+        context = super().get_context_data(**kwargs)
+        start = _week(self.request)
+        sessions = group.sessions.filter(
+            starts_at__date__gte=start, starts_at__date__lt=start + timedelta(days=7)
+        ).select_related("note")
+        context.update(
+            group=group,
+            start=start,
+            days=week_days(start, sessions),
+            previous=start - timedelta(days=7),
+            next=start + timedelta(days=7),
+            enrollments=group.enrollments.filter(end_date__isnull=True).select_related(
+                "episode__patient"
+            ),
+            facilitators=list(group.facilitators.all()),
+        )
+        return context
+
+
+@login_required
+@require_safe
+def groups_list(request):
+    user = request.user
+    if not user.has_role(*Role.CLINICAL):
+        raise PermissionDenied("Groups are for clinicians and supervisors.")
+    groups = TherapyGroup.objects.for_user(user).filter(is_active=True).select_related("program")
+    return render(
+        request,
+        "sessions/groups.html",
+        {
+            "groups": groups.prefetch_related(
+                Prefetch("enrollments", GroupEnrollment.objects.filter(end_date__isnull=True))
+            )
+        },
+    )

@@ -1,0 +1,65 @@
+"""Reads with one home: groups a user runs, the roster with billing codes, Today's data."""
+
+import pytest
+from django.urls import reverse
+
+from iop.accounts.roles import Role
+from sessions import services
+from sessions.models import TherapyGroup
+from sessions.selectors import session_with_roster, today_for
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_the_group"),
+    [
+        (Role.SUPERVISOR, True),
+        (Role.CLINICIAN, True),
+        ("clinician2", False),
+        (Role.INTAKE, False),
+        (Role.ADMIN, False),
+    ],
+)
+def test_groups_a_user_runs_per_role(role_users, day_group, role, sees_the_group):
+    groups = TherapyGroup.objects.for_user(role_users[role])
+    assert list(groups) == ([day_group] if sees_the_group else [])
+
+
+def test_the_session_page_and_the_api_show_the_same_roster_and_codes(
+    client, api_client, clinician, enrol, todays_session
+):
+    present, absent = enrol(2)
+    services.attendance_mark(
+        session=todays_session, episode=present, status="present", user=clinician
+    )
+    services.attendance_mark(
+        session=todays_session, episode=absent, status="absent_excused", user=clinician
+    )
+    client.force_login(clinician)
+    page = client.get(reverse("sessions:session", args=[todays_session.pk])).context["session"]
+    api_client.force_authenticate(clinician)
+    roster = api_client.get(f"/api/v1/sessions/{todays_session.pk}/").json()["roster"]
+
+    page_codes = {episode.pk: [code for code, _ in codes] for episode, codes in page.billing}
+    assert page_codes == {present.pk: ["90853", "S9480"], absent.pk: []}
+    assert {row["episode"]: row["billing_codes"] for row in roster} == page_codes
+    assert [row["episode"] for row in roster] == [episode.pk for episode, _ in page.rows]
+
+
+def test_the_roster_is_read_in_a_fixed_number_of_queries(
+    clinician, enrol, todays_session, django_assert_num_queries
+):
+    for episode in enrol(5):
+        services.attendance_mark(
+            session=todays_session, episode=episode, status="present", user=clinician
+        )
+    with django_assert_num_queries(3):  # enrolments, attendance, the day's minutes
+        session_with_roster(todays_session)
+    assert [record.status for _, record in todays_session.rows] == ["present"] * 5
+
+
+def test_today_for_a_clinician_lists_their_sessions_and_nothing_for_intake(
+    role_users, todays_session
+):
+    assert today_for(role_users[Role.CLINICIAN])["sessions"] == [todays_session]
+    intake_day = today_for(role_users[Role.INTAKE])
+    assert intake_day["is_intake"] and "sessions" not in intake_day
