@@ -85,9 +85,7 @@ def mark_missing_safety_plans(alerts):
 
 def below_hours(user):
     """Caseload patients whose last full week was below their program minimum."""
-    episodes = Episode.objects.for_user(user).filter(status=Episode.Status.ACTIVE)
-    if not user.has_role(Role.SUPERVISOR):
-        episodes = episodes.filter(Q(primary_clinician=user) | Q(care_team=user)).distinct()
+    episodes = Episode.objects.on_caseload_of(user).filter(status=Episode.Status.ACTIVE)
     episodes = list(episodes.select_related("patient", "program")[:200])
     ledger = hours_ledger(episodes, weeks=2)
     rows = []
