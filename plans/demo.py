@@ -171,7 +171,7 @@ def seed(*, password, stdout):
         services.episode_discharge(
             episode=hana,
             user=casey,
-            reason="completed",
+            reason=Episode.DischargeReason.COMPLETED,
             aftercare={
                 "step_down_level": "OP",
                 "follow_up_appointments": "Weekly therapy with Dr Lee, Main St clinic; first "
