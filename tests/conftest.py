@@ -12,6 +12,9 @@ from django.core.cache import cache
 from iop.accounts.roles import Role
 from tests.factories import PASSWORD, UserFactory
 
+# The shared fixtures, by app: patients and programs, plans, groups and sessions.
+pytest_plugins = ["tests.fixtures.patients", "tests.fixtures.plans", "tests.fixtures.sessions"]
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 

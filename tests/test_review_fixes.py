@@ -4,13 +4,11 @@ a 500; changing who carries a patient is for supervisors; redirects stay on this
 import pytest
 from django.urls import reverse
 
-from tests.sessions.conftest import *  # noqa: F403 - fixtures
-
 
 def test_an_unknown_note_format_is_refused_and_the_page_still_opens(
-    client, clinician, enrol, todays_session
+    client, clinician, enroll, todays_session
 ):
-    (episode,) = enrol(1)
+    (episode,) = enroll.many(1)
     from sessions import services as ss
 
     ss.attendance_mark(session=todays_session, episode=episode, status="present", user=clinician)
@@ -55,10 +53,10 @@ def test_only_supervisors_change_an_admitted_patients_clinician(
     assert episode.primary_clinician == clinician2
 
 
-def test_cosigning_never_redirects_off_site(client, clinician, supervisor, enrol, todays_session):
+def test_cosigning_never_redirects_off_site(client, clinician, supervisor, enroll, todays_session):
     from sessions import services as ss
 
-    (episode,) = enrol(1)
+    (episode,) = enroll.many(1)
     clinician.is_trainee = True
     clinician.save()
     ss.attendance_mark(session=todays_session, episode=episode, status="present", user=clinician)

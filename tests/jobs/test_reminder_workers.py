@@ -17,7 +17,6 @@ from sessions.models import ReminderDelivery
 from sessions.reminders import reminders_plan
 from tests.conftest import ROOT, _database_url_for_worker, wait_for
 from tests.jobs.load import build_due_reminders
-from tests.patients.conftest import program  # noqa: F401 - fixture
 
 pytestmark = [
     pytest.mark.services,

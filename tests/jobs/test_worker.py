@@ -9,7 +9,6 @@ from django.db import transaction
 from iop.jobs.models import JobRun
 from iop.jobs.tasks import heartbeat
 from tests.conftest import wait_for
-from tests.patients.conftest import program  # noqa: F401 - fixture
 
 pytestmark = [
     pytest.mark.services,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from iop.audit.models import AuditEvent
 from patients.models import Alert, Consent, Episode, MeasureAnswer, MeasureResponse, Patient
 from patients.services import measure_record
-from tests.patients.conftest import INTAKE_ANSWERS
+from tests.factories import INTAKE_ANSWERS
 
 MEASURES = reverse("measure-list")
 

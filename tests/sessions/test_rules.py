@@ -2,7 +2,7 @@
 daylight-saving change), the weekly hours ledger, billing code boundaries, and notes that sign,
 lock, create progress entries and refuse edits everywhere."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,29 +12,15 @@ from django.utils import timezone
 from plans import services as plan_services
 from plans.models import ProgressEntry
 from sessions import services as ss
-from sessions.models import Attendance, ProgressNote, TherapyGroup, TherapySession
+from sessions.models import Attendance, ProgressNote, TherapySession
 
 TZ = timezone.get_current_timezone()
-
-
-@pytest.fixture
-def mwf_group(program, clinician):
-    group = TherapyGroup.objects.create(
-        name="MWF group",
-        program=program,
-        kind="process",
-        schedule_days=[0, 2, 4],
-        start_time=time(9),
-        duration_minutes=180,
-    )
-    group.facilitators.set([clinician])
-    return group
 
 
 # --- schedule generation -------------------------------------------------------------------------
 
 
-def test_generation_makes_each_slot_once(mwf_group, clinician):
+def test_generation_makes_each_slot_once(group, clinician):
     assert ss.group_schedule_generate(start=date(2026, 11, 9), weeks=2) == 6
     assert ss.group_schedule_generate(start=date(2026, 11, 9), weeks=2) == 0
     days = [timezone.localtime(s.starts_at) for s in TherapySession.objects.order_by("starts_at")]
@@ -49,7 +35,7 @@ def test_generation_makes_each_slot_once(mwf_group, clinician):
     assert list(TherapySession.objects.first().clinicians.all()) == [clinician]
 
 
-def test_generation_across_the_daylight_saving_change(mwf_group):
+def test_generation_across_the_daylight_saving_change(group):
     # US daylight saving time ends on Sunday 1 November 2026.
     ss.group_schedule_generate(start=date(2026, 10, 26), weeks=2)
     ss.group_schedule_generate(start=date(2026, 10, 26), weeks=2)  # and again: no duplicates
@@ -63,13 +49,13 @@ def test_generation_across_the_daylight_saving_change(mwf_group):
 # --- the hours ledger ----------------------------------------------------------------------------
 
 
-def test_the_ledger_against_hand_computed_weeks(mwf_group, make_episode, clinician):
+def test_the_ledger_against_hand_computed_weeks(group, make_episode, clinician):
     from patients.models import Episode
 
     episode = make_episode(clinician=clinician)
     Episode.objects.filter(pk=episode.pk).update(admission_date=date(2026, 11, 2))
     episode.refresh_from_db()
-    ss.group_enroll(group=mwf_group, episode=episode, user=clinician, start_date=date(2026, 11, 2))
+    ss.group_enroll(group=group, episode=episode, user=clinician, start_date=date(2026, 11, 2))
     ss.group_schedule_generate(start=date(2026, 11, 2), weeks=3)
     weeks = {}
     for session in TherapySession.objects.order_by("starts_at"):
@@ -161,11 +147,11 @@ def test_group_intake_and_per_diem(episode, sud_program, make_episode, clinician
 
 
 @pytest.fixture
-def attended(mwf_group, make_episode, clinician, time_machine):
+def attended(group, make_episode, clinician, time_machine):
     time_machine.move_to(datetime(2026, 11, 18, 13, tzinfo=TZ), tick=False)
     people = [make_episode(clinician=clinician, last_name=n) for n in ("Ames", "Bell")]
     for e in people:
-        ss.group_enroll(group=mwf_group, episode=e, user=clinician, start_date=date(2026, 11, 1))
+        ss.group_enroll(group=group, episode=e, user=clinician, start_date=date(2026, 11, 1))
     ss.group_schedule_generate(start=date(2026, 11, 18), weeks=1)
     session = TherapySession.objects.get(starts_at__date=date(2026, 11, 18))
     for e in people:
