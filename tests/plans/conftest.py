@@ -1,0 +1,24 @@
+"""Plans fixtures: a program reviewed fortnightly, and a plan with signed versions."""
+
+import pytest
+
+from patients.models import Program
+from plans import services
+from tests.plans.helpers import activate
+
+
+@pytest.fixture
+def fortnightly(db):
+    return Program.objects.create(name="Adolescent IOP", track="adolescent", review_cadence_days=14)
+
+
+@pytest.fixture
+def signed_versions(episode, make_plan, clinician):
+    """v1 superseded by v2, which is active."""
+    v1 = activate(make_plan(episode), clinician)
+    v2 = services.plan_revise(plan=v1, user=clinician)
+    services.plan_update(plan=v2, data={"summary": "Revised"}, user=clinician)
+    v2 = activate(v2, clinician)
+    v1.refresh_from_db()
+    assert (v1.status, v2.status) == ("superseded", "active")
+    return {"superseded": v1, "active": v2}
