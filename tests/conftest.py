@@ -43,6 +43,15 @@ def pytest_sessionstart(session):
         pytest.exit("REQUIRE_SERVICES=1 but " + "; ".join(problems), returncode=3)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test`), the browser tests share one test process and so one
+    Chromium, and the worker tests one Celery worker (with `--dist loadgroup`)."""
+    for item in items:
+        for marker in ("browser", "services"):
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.xdist_group(marker))
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

@@ -30,7 +30,7 @@ COUNT = 200
 
 
 @pytest.fixture
-def due_reminders(program, clinician):  # noqa: F811
+def due_reminders(program, clinician):
     """COUNT patients in one group session three hours from now, each consenting to SMS."""
     build_due_reminders(program, clinician, COUNT)
     assert reminders_plan() == COUNT

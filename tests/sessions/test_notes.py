@@ -580,7 +580,7 @@ def test_a_plan_review_is_prefilled_with_attendance_and_hours(
     )
     review = plan_services_.review_open(plan=plan, user=clinician)
     attendance = review.prefill["attendance"]
-    assert (attendance["sessions"], attendance["ames_and_bell"]) == (1, 1)
+    assert (attendance["sessions"], attendance["attended"]) == (1, 1)
     assert attendance["weeks"][-1]["hours"] == "3.0"
     client.force_login(clinician)
     html = client.get(reverse("plans:review", args=[review.pk])).content.decode()
