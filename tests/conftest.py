@@ -43,6 +43,26 @@ def pytest_sessionstart(session):
         pytest.exit("REQUIRE_SERVICES=1 but " + "; ".join(problems), returncode=3)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, kept between runs (--reuse-db). A transactional test's flush ends
+    with an empty database, so a kept one may have lost the role groups the data migrations
+    made: put them back, and take them into what transactional tests roll back to."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.db import connections
+
+    from iop.accounts.roles import sync_role_permissions
+
+    with django_db_blocker.unblock():
+        if Group.objects.filter(name__in=Role.ALL).count() == len(Role.ALL):
+            return
+        sync_role_permissions(apps)
+        for connection in connections.all():
+            if hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`make test`), the browser tests share one test process and so one
     Chromium, and the worker tests one Celery worker (with `--dist loadgroup`)."""

@@ -1,4 +1,5 @@
-"""Plans fixtures: a program reviewed fortnightly, and a plan with signed versions."""
+"""Plans fixtures: a draft plan and its activated version, a program reviewed fortnightly, and a
+plan with signed versions. (tests/plans/test_pages.py builds its own `draft` through the editor.)"""
 
 import pytest
 
@@ -22,3 +23,13 @@ def signed_versions(episode, make_plan, clinician):
     v1.refresh_from_db()
     assert (v1.status, v2.status) == ("superseded", "active")
     return {"superseded": v1, "active": v2}
+
+
+@pytest.fixture
+def draft(make_plan, episode):
+    return make_plan(episode)
+
+
+@pytest.fixture
+def active(draft, clinician):
+    return services.plan_activate(plan=draft, user=clinician, patient_ack_name="Pat Doe")
