@@ -3,14 +3,14 @@ plan with signed versions. (tests/plans/test_pages.py builds its own `draft` thr
 
 import pytest
 
-from patients.models import Program
 from plans import services
+from tests.factories import ProgramFactory
 from tests.plans.helpers import activate
 
 
 @pytest.fixture
 def fortnightly(db):
-    return Program.objects.create(name="Adolescent IOP", track="adolescent", review_cadence_days=14)
+    return ProgramFactory(name="Adolescent IOP", track="adolescent", review_cadence_days=14)
 
 
 @pytest.fixture
