@@ -13,6 +13,9 @@ from iop.accounts.roles import Role
 from iop.runtime import ensure_var_dirs
 from tests.factories import PASSWORD, UserFactory
 
+# The shared fixtures, by app: patients and programs, plans, groups and sessions.
+pytest_plugins = ["tests.fixtures.patients", "tests.fixtures.plans", "tests.fixtures.sessions"]
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 
@@ -40,6 +43,35 @@ def pytest_sessionstart(session):
             problems.append(f"Redis at REDIS_URL does not answer ({exc})")
     if problems:
         pytest.exit("REQUIRE_SERVICES=1 but " + "; ".join(problems), returncode=3)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, kept between runs (--reuse-db). A transactional test's flush ends
+    with an empty database, so a kept one may have lost the role groups the data migrations
+    made: put them back, and take them into what transactional tests roll back to."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.db import connections
+
+    from iop.accounts.roles import sync_role_permissions
+
+    with django_db_blocker.unblock():
+        if Group.objects.filter(name__in=Role.ALL).count() == len(Role.ALL):
+            return
+        sync_role_permissions(apps)
+        for connection in connections.all():
+            if hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test`), the browser tests share one test process and so one
+    Chromium, and the worker tests one Celery worker (with `--dist loadgroup`)."""
+    for item in items:
+        for marker in ("browser", "services"):
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.xdist_group(marker))
 
 
 @pytest.fixture(autouse=True)

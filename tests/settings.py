@@ -14,6 +14,11 @@ os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("VAR_DIR", str(_base / "var" / "test"))
 # A queue of this run's own, inherited by the worker processes the tests start.
 os.environ.setdefault("CELERY_QUEUE", f"iop-test-{uuid.uuid4().hex[:10]}")
+# Under pytest-xdist each test process has its own database, so its own queue too (the worker
+# processes it starts inherit the name).
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _xdist_worker and not os.environ["CELERY_QUEUE"].endswith(f"-{_xdist_worker}"):
+    os.environ["CELERY_QUEUE"] += f"-{_xdist_worker}"
 
 from iop.settings import *  # noqa: E402,F403
 from iop.settings import DATABASES, VAR_DIR  # noqa: E402

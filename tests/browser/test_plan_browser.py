@@ -5,7 +5,6 @@ from playwright.sync_api import expect
 
 from plans.models import TreatmentPlan
 from tests.browser.test_intake_browser import sign_in
-from tests.patients.conftest import make_episode, program  # noqa: F401 - fixtures
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,8 +19,8 @@ def open_form(page, link, region=None):
     return form
 
 
-def test_build_sign_and_revise_a_plan(page, live_server, make_episode, clinician, password):  # noqa: F811
-    episode = make_episode(clinician=clinician, last_name="Hale")
+def test_build_sign_and_revise_a_plan(page, live_server, admit, clinician, password):
+    episode = admit(clinician=clinician, last_name="Hale")
     sign_in(page, live_server, "clinician", password)
     page.goto(f"{live_server.url}/patients/{episode.patient_id}/plan/")
     page.get_by_role("button", name="Start the treatment plan").click()

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from sessions import services
 from sessions.models import Attendance, ProgressNote, TherapyGroup
 from tests.browser.test_intake_browser import sign_in
-from tests.patients.conftest import make_episode, program  # noqa: F401 - fixtures
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,7 +17,7 @@ pytestmark = [
 ]
 
 
-def test_run_a_group_session(page, live_server, make_episode, program, clinician, password):  # noqa: F811
+def test_run_a_group_session(page, live_server, admit, program, clinician, password):
     now = timezone.localtime()
     start = max(now - timedelta(minutes=60), now.replace(hour=0, minute=0, second=0))
     group = TherapyGroup.objects.create(
@@ -32,7 +31,7 @@ def test_run_a_group_session(page, live_server, make_episode, program, clinician
     group.facilitators.set([clinician])
     people = {}
     for last in ("Adams", "Baker", "Cruz"):
-        episode = make_episode(clinician=clinician, last_name=last)
+        episode = admit(clinician=clinician, last_name=last)
         services.group_enroll(
             group=group, episode=episode, user=clinician, start_date=now.date() - timedelta(days=7)
         )

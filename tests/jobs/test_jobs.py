@@ -2,7 +2,7 @@
 doubled on a second run."""
 
 import dataclasses
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -18,9 +18,8 @@ from plans.jobs import reviews_flag_overdue, reviews_open_due
 from plans.models import PlanReview
 from sessions import services as ss
 from sessions.jobs import documentation_alerts, engagement_alerts
-from sessions.models import ReminderDelivery, TherapyGroup, TherapySession
+from sessions.models import ReminderDelivery, TherapySession
 from sessions.reminders import reminder_text, reminders_plan, reminders_send
-from tests.plans.conftest import *  # noqa: F403 - fixtures
 
 TZ = timezone.get_current_timezone()
 WEDNESDAY = datetime(2026, 11, 18, 8, 0, tzinfo=TZ)
@@ -246,23 +245,7 @@ def test_measure_due_alerts_follow_the_schedule(clock, make_episode, clinician):
 # --- engagement and documentation ---------------------------------------------------------------
 
 
-@pytest.fixture
-def weekday_group(program, clinician):
-    group = TherapyGroup.objects.create(
-        name="Group",
-        program=program,
-        kind="process",
-        schedule_days=[0, 2, 4],
-        start_time=time(9),
-        duration_minutes=180,
-    )
-    group.facilitators.set([clinician])
-    return group
-
-
-def test_engagement_alerts_for_low_hours_and_no_shows(
-    clock, weekday_group, make_episode, clinician
-):
+def test_engagement_alerts_for_low_hours_and_no_shows(clock, group, make_episode, clinician):
     people = {
         n: make_episode(clinician=clinician, last_name=n)
         for n in ("Full", "Low", "Stepdown", "Noshow")
@@ -272,9 +255,7 @@ def test_engagement_alerts_for_low_hours_and_no_shows(
     )
     for e in people.values():
         e.refresh_from_db()
-        ss.group_enroll(
-            group=weekday_group, episode=e, user=clinician, start_date=date(2026, 11, 2)
-        )
+        ss.group_enroll(group=group, episode=e, user=clinician, start_date=date(2026, 11, 2))
     ss.group_schedule_generate(start=date(2026, 11, 9), weeks=2)
     ss.step_down_record(
         episode=people["Stepdown"],
@@ -306,11 +287,9 @@ def test_engagement_alerts_for_low_hours_and_no_shows(
     assert engagement_alerts() == {"below_hours": 0, "no_shows": 0}
 
 
-def test_documentation_alerts_at_24_and_72_hours(clock, weekday_group, make_episode, clinician):
+def test_documentation_alerts_at_24_and_72_hours(clock, group, make_episode, clinician):
     episode = make_episode(clinician=clinician, last_name="Doc")
-    ss.group_enroll(
-        group=weekday_group, episode=episode, user=clinician, start_date=date(2026, 11, 1)
-    )
+    ss.group_enroll(group=group, episode=episode, user=clinician, start_date=date(2026, 11, 1))
     ss.group_schedule_generate(start=date(2026, 11, 13), weeks=1)
     friday = TherapySession.objects.get(starts_at__date=date(2026, 11, 13))
     monday = TherapySession.objects.get(starts_at__date=date(2026, 11, 16))
@@ -335,12 +314,10 @@ def test_documentation_alerts_at_24_and_72_hours(clock, weekday_group, make_epis
 
 
 def test_staff_alerts_reach_the_author_and_supervisors_on_today(
-    clock, client, weekday_group, make_episode, clinician, supervisor, clinician2
+    clock, client, group, make_episode, clinician, supervisor, clinician2
 ):
     episode = make_episode(clinician=clinician, last_name="Doc")
-    ss.group_enroll(
-        group=weekday_group, episode=episode, user=clinician, start_date=date(2026, 11, 1)
-    )
+    ss.group_enroll(group=group, episode=episode, user=clinician, start_date=date(2026, 11, 1))
     ss.group_schedule_generate(start=date(2026, 11, 16), weeks=1)
     monday = TherapySession.objects.get(starts_at__date=date(2026, 11, 16))
     ss.attendance_mark(session=monday, episode=episode, status="present", user=clinician)
@@ -421,13 +398,9 @@ def test_reminder_runs_cost_a_fixed_number_of_queries_per_batch(db, program, cli
     assert (send_three - send_one) % 2 == 0 and (send_three - send_one) // 2 <= 10
 
 
-def test_a_group_nobody_came_to_needs_no_note(
-    clock, client, weekday_group, make_episode, clinician
-):
+def test_a_group_nobody_came_to_needs_no_note(clock, client, group, make_episode, clinician):
     episode = make_episode(clinician=clinician, last_name="Away")
-    ss.group_enroll(
-        group=weekday_group, episode=episode, user=clinician, start_date=date(2026, 11, 1)
-    )
+    ss.group_enroll(group=group, episode=episode, user=clinician, start_date=date(2026, 11, 1))
     ss.group_schedule_generate(start=date(2026, 11, 11), weeks=1)
     empty = TherapySession.objects.get(starts_at__date=date(2026, 11, 11))
     ss.attendance_mark(session=empty, episode=episode, status="absent_excused", user=clinician)

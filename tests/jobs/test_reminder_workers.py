@@ -17,7 +17,6 @@ from sessions.models import ReminderDelivery
 from sessions.reminders import reminders_plan
 from tests.conftest import ROOT, _database_url_for_worker, wait_for
 from tests.jobs.load import build_due_reminders
-from tests.patients.conftest import program  # noqa: F401 - fixture
 
 pytestmark = [
     pytest.mark.services,
@@ -31,7 +30,7 @@ COUNT = 200
 
 
 @pytest.fixture
-def due_reminders(program, clinician):  # noqa: F811
+def due_reminders(program, clinician):
     """COUNT patients in one group session three hours from now, each consenting to SMS."""
     build_due_reminders(program, clinician, COUNT)
     assert reminders_plan() == COUNT

@@ -9,19 +9,18 @@ from django.db import transaction
 from iop.jobs.models import JobRun
 from iop.jobs.tasks import heartbeat
 from tests.conftest import wait_for
-from tests.patients.conftest import program  # noqa: F401 - fixture
 
-pytestmark = [
-    pytest.mark.services,
-    # Transactional tests flush the database; this restores the roles the migrations made.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.services
+# The worker is another process: it sees only committed data, so these tests commit, and the
+# flush after them is undone by restoring what the migrations made.
+with_worker = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def runs():
     return JobRun.objects.filter(job="heartbeat")
 
 
+@with_worker
 def test_a_worker_runs_the_heartbeat(celery_worker_process):
     heartbeat.delay()
     run = wait_for(lambda: runs().filter(outcome=JobRun.Outcome.SUCCESS).first())
@@ -30,12 +29,14 @@ def test_a_worker_runs_the_heartbeat(celery_worker_process):
     assert run.finished_at >= run.started_at
 
 
+@with_worker
 def test_a_task_enqueued_after_commit_runs(celery_worker_process):
     with transaction.atomic():
         heartbeat.delay_on_commit()
     assert wait_for(lambda: runs().exists())
 
 
+@with_worker
 def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs(celery_worker_process):
     class Rollback(Exception):
         pass
@@ -77,7 +78,7 @@ def test_the_celery_app_is_configured_for_reliability():
     assert "heartbeat" in conf.beat_schedule
 
 
-def test_admins_see_the_last_runs(client, admin_user_role):
+def test_admins_see_the_last_runs(db, client, admin_user_role):
     from iop.jobs.services import heartbeat_record
 
     heartbeat_record(task_id="abc")
@@ -86,30 +87,19 @@ def test_admins_see_the_last_runs(client, admin_user_role):
     assert "heartbeat" in html and "success" in html
 
 
+@with_worker
 def test_booking_a_session_in_a_rolled_back_transaction_enqueues_no_reminder_job(
-    celery_worker_process,
-    program,  # noqa: F811
+    celery_worker_process, program
 ):
     """session_schedule enqueues the reminder job after commit; a rollback enqueues nothing."""
     from django.utils import timezone
 
     from iop.jobs.tasks import heartbeat as marker_task
-    from patients.models import Episode, Patient
     from sessions.services import session_schedule
-    from tests.factories import UserFactory
+    from tests.factories import EpisodeFactory, UserFactory
 
     clinician = UserFactory(role="clinician")
-    patient = Patient.objects.create(
-        legal_first_name="Roll", legal_last_name="Back", date_of_birth="1990-01-01"
-    )
-    episode = Episode.objects.create(
-        patient=patient,
-        program=program,
-        status="active",
-        referral_source="test",
-        admission_date=timezone.localdate(),
-        primary_clinician=clinician,
-    )
+    episode = EpisodeFactory(program=program, primary_clinician=clinician)
 
     class Rollback(Exception):
         pass

@@ -84,8 +84,8 @@ def test_a_step_down_is_a_recorded_transition(episode, clinician):
     assert change.is_step_down and (change.from_level, change.to_level) == ("IOP", "OP")
 
 
-def test_every_change_writes_the_audit_trail(make_episode, intake):
-    episode = make_episode(status="referred")
+def test_every_change_writes_the_audit_trail(admit, intake):
+    episode = admit(status="referred")
     actions = set(
         AuditEvent.objects.filter(patient_id=episode.patient_id).values_list(
             "action", "object_type"

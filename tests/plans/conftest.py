@@ -1,60 +1,35 @@
-from datetime import date
+"""Plans fixtures: a draft plan and its activated version, a program reviewed fortnightly, and a
+plan with signed versions. (tests/plans/test_pages.py builds its own `draft` through the editor.)"""
 
 import pytest
 
-from plans import services as plan_services
-from tests.patients.conftest import *  # noqa: F403
+from plans import services
+from tests.factories import ProgramFactory
+from tests.plans.helpers import activate
 
 
 @pytest.fixture
-def make_plan(clinician):
-    """A draft plan built through the services: one problem → goal → objective → intervention.
+def fortnightly(db):
+    return ProgramFactory(name="Adolescent IOP", track="adolescent", review_cadence_days=14)
 
-    The objective is tied to PHQ-9 ("below `measure_target` by `objective_due`") unless
-    `measure_instrument=""`.
-    """
 
-    def make(
-        episode,
-        *,
-        user=None,
-        measure_instrument="PHQ9",
-        measure_target=10,
-        objective_due=date(2027, 1, 31),
-    ):
-        user = user or clinician
-        plan = plan_services.plan_start(episode=episode, user=user)
-        problem = plan_services.problem_add(
-            plan=plan,
-            user=user,
-            data={"description": "Low mood most days; not working", "diagnosis_code": "F32.1"},
-        )
-        goal = plan_services.goal_add(
-            problem=problem,
-            user=user,
-            data={"client_words": "I want to feel like myself again", "target_date": None},
-        )
-        objective = plan_services.objective_add(
-            goal=goal,
-            user=user,
-            data={
-                "description": "Mood improves as measured by PHQ-9",
-                "target_date": objective_due,
-                "measure_instrument": measure_instrument,
-                "measure_target": measure_target if measure_instrument else None,
-            },
-        )
-        plan_services.intervention_add(
-            objective=objective,
-            user=user,
-            data={
-                "modality": "cbt",
-                "description": "Thought records",
-                "frequency": "3 groups a week",
-                "responsible": user,
-            },
-        )
-        plan.refresh_from_db()
-        return plan
+@pytest.fixture
+def signed_versions(episode, make_plan, clinician):
+    """v1 superseded by v2, which is active."""
+    v1 = activate(make_plan(episode), clinician)
+    v2 = services.plan_revise(plan=v1, user=clinician)
+    services.plan_update(plan=v2, data={"summary": "Revised"}, user=clinician)
+    v2 = activate(v2, clinician)
+    v1.refresh_from_db()
+    assert (v1.status, v2.status) == ("superseded", "active")
+    return {"superseded": v1, "active": v2}
 
-    return make
+
+@pytest.fixture
+def draft(make_plan, episode):
+    return make_plan(episode)
+
+
+@pytest.fixture
+def active(draft, clinician):
+    return services.plan_activate(plan=draft, user=clinician, patient_ack_name="Pat Doe")

@@ -19,15 +19,15 @@ from sessions.selectors import session_with_roster, today_for
         (Role.ADMIN, False),
     ],
 )
-def test_groups_a_user_runs_per_role(role_users, day_group, role, sees_the_group):
+def test_groups_a_user_runs_per_role(role_users, group, role, sees_the_group):
     groups = TherapyGroup.objects.for_user(role_users[role])
-    assert list(groups) == ([day_group] if sees_the_group else [])
+    assert list(groups) == ([group] if sees_the_group else [])
 
 
 def test_the_session_page_and_the_api_show_the_same_roster_and_codes(
-    client, api_client, clinician, enrol, todays_session
+    client, api_client, clinician, enroll, todays_session
 ):
-    present, absent = enrol(2)
+    present, absent = enroll.many(2)
     services.attendance_mark(
         session=todays_session, episode=present, status="present", user=clinician
     )
@@ -46,9 +46,9 @@ def test_the_session_page_and_the_api_show_the_same_roster_and_codes(
 
 
 def test_the_roster_is_read_in_a_fixed_number_of_queries(
-    clinician, enrol, todays_session, django_assert_num_queries
+    clinician, enroll, todays_session, django_assert_num_queries
 ):
-    for episode in enrol(5):
+    for episode in enroll.many(5):
         services.attendance_mark(
             session=todays_session, episode=episode, status="present", user=clinician
         )
