@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from patients import extensions
 from patients.models import Episode
-from plans.models import SafetyPlan, TreatmentPlan
+from plans.models import SafetyPlan, TreatmentPlan, initial_plan_due
 
 
 def plan_header_facts(patient, episode):
@@ -37,6 +37,10 @@ def plan_header_facts(patient, episode):
             facts.append(extensions.HeaderFact("Plan", "draft, not signed", "warning", url))
         else:
             facts.append(extensions.HeaderFact("Plan", "none yet", "warning", url))
+        if not active and episode.admission_date:
+            text = initial_plan_text(episode)
+            late = text.endswith("(late)")
+            facts.append(extensions.HeaderFact("Initial plan", text, "danger" if late else ""))
     alert = getattr(patient, "open_risk_alert", None)
     if (
         alert is not None
@@ -54,6 +58,13 @@ def plan_header_facts(patient, episode):
     return facts
 
 
+def initial_plan_text(episode, today=None):
+    """ "due 5 Nov 2026", or "due 5 Nov 2026 (late)" the day after."""
+    due = initial_plan_due(episode)
+    late = due < (today or timezone.localdate())
+    return f"due {due:%-d %b %Y}" + (" (late)" if late else "")
+
+
 def next_review_column(episodes):
     ids = [e.pk for e in episodes]
     rows = (
@@ -66,6 +77,13 @@ def next_review_column(episodes):
         episode_id: (f"{due:%-d %b %Y}" + (" (overdue)" if due < today else "")) if due else "—"
         for episode_id, due in rows
     }
+    for episode in episodes:
+        if (
+            episode.pk not in values
+            and episode.status == Episode.Status.ACTIVE
+            and episode.admission_date
+        ):
+            values[episode.pk] = "initial plan " + initial_plan_text(episode, today)
     return extensions.CaseloadColumn("Next review", values)
 
 

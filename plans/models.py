@@ -446,13 +446,16 @@ class AftercarePlan(models.Model):
         ]
 
 
-def review_due_after(anchor, cadence_days, *, not_before=None):
-    """The next review date: `cadence_days` after the anchor (activation or the last due date).
+def review_due_after(anchor, cadence_days):
+    """The next review date: `cadence_days` after the anchor, the day the plan was activated or
+    the day the last review was *completed* (never the previous due date: a review done late,
+    or early, is followed by the next within the cadence of when it was actually done)."""
+    return anchor + timedelta(days=cadence_days)
 
-    A review completed so late that the next date has already passed is due a full cadence
-    after that review instead, so a late review does not leave the plan overdue at once.
-    """
-    due = anchor + timedelta(days=cadence_days)
-    if not_before is not None and due <= not_before:
-        due = not_before + timedelta(days=cadence_days)
-    return due
+
+def initial_plan_due(episode):
+    """The date the first treatment plan is due: the program's `initial_plan_days` after
+    admission (None before admission)."""
+    if episode.admission_date is None:
+        return None
+    return episode.admission_date + timedelta(days=episode.program.initial_plan_days)

@@ -151,3 +151,33 @@ def safety_plan_needed(patient):
         ).exists()
         and not SafetyPlan.objects.filter(patient=patient).active().exists()
     )
+
+
+def discharged_episodes(patient, plans):
+    """The patient's discharged episodes, newest first, each with what stays readable after
+    discharge: its levels of care, its last signed plan (closed at discharge) and its aftercare
+    plan. `plans` are the patient's treatment plans, already read (with `signed_by`)."""
+    from patients.models import Episode
+    from plans.models import AftercarePlan
+
+    episodes = list(
+        Episode.objects.filter(patient=patient, status=Episode.Status.DISCHARGED)
+        .select_related("program", "primary_clinician")
+        .prefetch_related("level_changes")
+        .order_by("-discharge_date", "-pk")
+    )
+    aftercare = {a.episode_id: a for a in AftercarePlan.objects.filter(patient=patient)}
+    records = []
+    for episode in episodes:
+        signed = [p for p in plans if p.episode_id == episode.pk and p.signed_at]
+        changes = sorted(episode.level_changes.all(), key=lambda c: (c.effective_date, c.pk))
+        levels = [changes[0].from_level] + [c.to_level for c in changes] if changes else []
+        records.append(
+            {
+                "episode": episode,
+                "levels": levels or [episode.level_of_care],
+                "plan": max(signed, key=lambda p: p.version) if signed else None,
+                "aftercare": aftercare.get(episode.pk),
+            }
+        )
+    return records

@@ -17,10 +17,20 @@ def hours_column(episodes):
     for episode in active:
         week = ledger[episode.pk][-1] if ledger[episode.pk] else None
         if week:
-            values[episode.pk] = f"{week['hours']} / {week['minimum']:g} h" + (
-                " (step-down)" if week["step_down"] else ""
-            )
+            values[episode.pk] = _hours_text(week)
     return extensions.CaseloadColumn("Hours this week", values)
+
+
+def _hours_text(week):
+    """ "3.0 / 9 h (in progress)", "2.0 h, OP: no minimum": a ledger week in a few words."""
+    if week["minimum"] is None:
+        text = f"{week['hours']} h, {week['level']}: no minimum"
+    else:
+        text = f"{week['hours']} / {week['minimum']:g} h"
+    notes = [week["status"]] if week["status"] in ("in progress", "planned step-down") else []
+    if week["php_hint"]:
+        notes.append("PHP may fit")
+    return text + (f" ({', '.join(notes)})" if notes else "")
 
 
 def review_attendance(plan, period_start):
@@ -51,9 +61,14 @@ def review_attendance(plan, period_start):
                 {
                     "week": w["week"].isoformat(),
                     "hours": str(w["hours"]),
-                    "minimum": str(w["minimum"]),
+                    "level": w["level"],
+                    "minimum": "" if w["minimum"] is None else f"{w['minimum']:g}",
                     "met": w["met"],
                     "step_down": w["step_down"],
+                    "in_progress": w["in_progress"],
+                    "below": w["below"],
+                    "php_hint": w["php_hint"],
+                    "status": w["status"],
                 }
                 for w in rows
             ],

@@ -13,8 +13,10 @@ from sessions.services import hours_ledger, week_start
 
 
 def engagement_alerts(*, today=None):
-    """Alert when last week's attended hours are below the program minimum (outside a recorded
-    step-down), and when the two latest attendances are both unexcused absences."""
+    """Alert when last week's attended hours are below the minimum of the episode's level of
+    care that week (PHP 20, IOP 9 or 6 for an adolescent, OP none; outside a recorded step-down,
+    a week of admission and the week in progress), and when the two latest attendances are both
+    unexcused absences."""
     today = today or timezone.localdate()
     episodes = list(
         Episode.objects.filter(
@@ -26,8 +28,7 @@ def engagement_alerts(*, today=None):
     ledger = hours_ledger(episodes, weeks=2, today=today)
     for episode in episodes:
         week = next((w for w in ledger[episode.pk] if w["week"] == last_week), None)
-        # A week the patient was only partly admitted for is not judged.
-        if week is None or episode.admission_date > last_week or week["met"] or week["step_down"]:
+        if week is None or not week["below"]:
             continue
         key = f"low_hours:{episode.pk}:{last_week.isoformat()}"
         if Alert.objects.filter(dedupe_key=key).exists():
@@ -37,7 +38,7 @@ def engagement_alerts(*, today=None):
             episode=episode,
             kind=Alert.Kind.LOW_ATTENDANCE,
             title=f"{week['hours']} of {week['minimum']:g} hours in the week of {last_week:%-d %b}",
-            detail="Below the program minimum and not a recorded step-down.",
+            detail=f"Below the {week['level']} minimum and not a recorded step-down.",
             dedupe_key=key,
             action_url=reverse("sessions:chart", args=[episode.patient_id]),
         )

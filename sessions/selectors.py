@@ -84,15 +84,18 @@ def mark_missing_safety_plans(alerts):
 
 
 def below_hours(user):
-    """Caseload patients whose last full week was below their program minimum."""
+    """Caseload patients whose last full week was below the minimum of their level of care, each
+    with that week and the week in progress (labelled so, never judged)."""
     episodes = Episode.objects.on_caseload_of(user).filter(status=Episode.Status.ACTIVE)
     episodes = list(episodes.select_related("patient", "program")[:200])
     ledger = hours_ledger(episodes, weeks=2)
     rows = []
     for episode in episodes:
-        weeks = [w for w in ledger[episode.pk] if not w["current"]]
-        if weeks and not weeks[-1]["met"] and not weeks[-1]["step_down"]:
-            rows.append((episode, weeks[-1]))
+        weeks = ledger[episode.pk]
+        done = [w for w in weeks if not w["in_progress"]]
+        if done and done[-1]["below"]:
+            current = weeks[-1] if weeks[-1]["in_progress"] else None
+            rows.append((episode, done[-1], current))
     return rows
 
 

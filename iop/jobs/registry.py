@@ -50,6 +50,13 @@ JOBS = {
             crontab(minute=10),
         ),
         Job(
+            "initial_plans",
+            "Initial treatment plans late",
+            "plans.tasks.initial_plans_job",
+            "plans.initial_plans",
+            crontab(minute=15),
+        ),
+        Job(
             "documentation",
             "Unsigned notes",
             "sessions.tasks.documentation_job",

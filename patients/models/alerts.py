@@ -39,6 +39,7 @@ class Alert(models.Model):
         LOW_ATTENDANCE = "low_attendance", "Below weekly hours"
         NO_SHOWS = "no_shows", "Repeated no-shows"
         MEASURE_DUE = "measure_due", "Measure due"
+        INITIAL_PLAN_LATE = "initial_plan_late", "Initial plan late"
 
     class Priority(models.IntegerChoices):
         ROUTINE = 1, "Routine"

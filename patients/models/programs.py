@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from patients.instruments import INSTRUMENTS
@@ -31,7 +32,13 @@ class Program(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        help_text="Leave blank for the track's default: 9 hours, or 6 for adolescent programs.",
+        help_text="The IOP weekly minimum; leave blank for 9 hours, or 6 for adolescents "
+        "(under 18, or in an adolescent program). PHP is always 20 hours and OP has none.",
+    )
+    initial_plan_days = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="The initial treatment plan is due within this many days of admission.",
     )
     review_cadence_days = models.PositiveSmallIntegerField(
         default=30, help_text="Treatment plans are reviewed at least this often."

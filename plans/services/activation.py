@@ -15,7 +15,8 @@ def plan_activate(
     *, plan, user, patient_ack_name, patient_ack_at=None, revision=None, context=None
 ):
     """Sign and activate a draft: it needs a goal, the clinician's signature and the patient's
-    acknowledgement. The plan it revises is superseded; the next review follows the cadence."""
+    acknowledgement. The plan it revises is superseded; the next review is due the cadence
+    after today, or sooner when the replaced plan's review was due sooner."""
     require_clinical(user, "sign treatment plans")
     plan = lock_draft(plan, revision)
     errors = {}
@@ -47,6 +48,10 @@ def plan_activate(
     plan.updated_by = user
     cadence = plan.episode.program.review_cadence_days
     plan.next_review_due = review_due_after(timezone.localdate(now), cadence)
+    # A revision never pushes back the review the plan it replaces was due (at most the
+    # cadence after the last completed review or activation).
+    if previous and previous.next_review_due:
+        plan.next_review_due = min(plan.next_review_due, previous.next_review_due)
     plan.save()
     audit_change(UPDATE, plan, user=user, context=context, detail="signed and activated")
     return plan

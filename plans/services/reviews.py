@@ -174,9 +174,7 @@ def review_complete(*, review, decision, user, summary="", ratings=None, context
     review.save()
     plan = review.plan
     plan.next_review_due = review_due_after(
-        review.due_date,
-        plan.episode.program.review_cadence_days,
-        not_before=timezone.localdate(now),
+        timezone.localdate(now), plan.episode.program.review_cadence_days
     )
     plan.save(update_fields=["next_review_due", "updated_at"])
     audit_change(UPDATE, review, user=user, context=context, detail=f"completed: {decision}")

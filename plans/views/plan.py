@@ -13,7 +13,7 @@ from patients.views.mixins import ChartMixin
 from plans import services
 from plans.forms import SignForm
 from plans.models import PlanReview, TreatmentPlan
-from plans.selectors import current_safety_plan, plan_tree
+from plans.selectors import current_safety_plan, discharged_episodes, plan_tree
 
 
 class PlanChartMixin(ChartMixin):
@@ -53,10 +53,18 @@ class PatientPlan(PlanChartMixin, TemplateView):
         )
         current = [p for p in plans if episode and p.episode_id == episode.pk]
         active = next((p for p in current if p.status == TreatmentPlan.Status.ACTIVE), None)
+        # After discharge the episode's last plan, closed, stays readable (with its signer).
+        past = discharged_episodes(patient, plans)
+        closed = None
+        if episode is not None and episode.status == Episode.Status.DISCHARGED and past:
+            closed = past[0]["plan"] if past[0]["episode"].pk == episode.pk else None
         context.update(
             plans=plans,
             active=active,
             draft=next((p for p in current if p.status == TreatmentPlan.Status.DRAFT), None),
+            closed=closed,
+            closed_problems=plan_tree(closed) if closed else [],
+            discharged=past,
             problems=plan_tree(active) if active else [],
             reviews=list(
                 PlanReview.objects.filter(patient=patient).select_related("completed_by")[:20]

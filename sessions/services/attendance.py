@@ -11,6 +11,7 @@ from django.utils import timezone
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from sessions.models import Attendance, GroupEnrollment, StepDown, TherapySession
+from sessions.services import levels
 from sessions.services.scheduling import local, week_start
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -150,9 +151,13 @@ def step_down_record(*, episode, starts_on, ends_on, reason, user, context=None)
 def hours_ledger(episodes, *, weeks=8, today=None):
     """{episode id: [week rows, oldest first]} for the last `weeks` weeks including this one.
 
-    A row: week start, minutes and hours attended, the program minimum, whether it is met,
-    whether the week is a recorded step-down, and whether it is the current (partial) week.
-    Two queries for any number of episodes.
+    A row: week start, minutes and hours attended; the levels of care in force that week, the
+    level judged against and its minimum (None for OP: no minimum, see `levels`); whether it is
+    met, whether the week is a recorded step-down, whether it is the current week (in progress:
+    never judged), whether the patient was admitted during it (not judged either), `below`
+    (the week is judged and under the minimum: the one thing that alerts), `php_hint` (an IOP
+    week over 19 h) and `status`, the label every page shows. Three queries for any number of
+    episodes (their patient and program are expected to be loaded with them).
     """
     today = today or timezone.localdate()
     episodes = list(episodes)
@@ -171,33 +176,60 @@ def hours_ledger(episodes, *, weeks=8, today=None):
     steps = defaultdict(list)
     for step in StepDown.objects.filter(episode__in=episodes, ends_on__gte=first):
         steps[step.episode_id].append(step)
+    changes = levels.level_changes(episodes)
     ledger = {}
     for episode in episodes:
-        minimum = episode.program.weekly_hours_minimum
         start = max(first, week_start(episode.admission_date)) if episode.admission_date else first
         rows = []
         week = start
         while week <= today:
-            total = minutes[(episode.pk, week)]
-            hours = (Decimal(total) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             step_down = any(
                 s.starts_on <= week + timedelta(days=6) and s.ends_on >= week
                 for s in steps[episode.pk]
             )
-            rows.append(
-                {
-                    "week": week,
-                    "minutes": total,
-                    "hours": hours,
-                    "minimum": minimum,
-                    "met": Decimal(total) >= minimum * 60,
-                    "step_down": step_down,
-                    "current": week == week_start(today),
-                }
+            row = _ledger_row(
+                episode, changes[episode.pk], week, minutes[(episode.pk, week)], today, step_down
             )
+            rows.append(row)
             week += timedelta(weeks=1)
         ledger[episode.pk] = rows
     return ledger
+
+
+def _ledger_row(episode, changes, week, total, today, step_down):
+    hours = (Decimal(total) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    in_force, level, minimum = levels.week_standard(episode, changes, week)
+    current = week == week_start(today)
+    partial = bool(episode.admission_date and episode.admission_date > week)
+    met = minimum is None or Decimal(total) >= minimum * 60
+    below = not (met or step_down or current or partial)
+    php_hint = level == levels.Level.IOP and Decimal(total) > levels.IOP_MAXIMUM * 60
+    if current:
+        status = "in progress"
+    elif step_down:
+        status = "planned step-down"
+    elif minimum is None:
+        status = "no minimum"
+    elif partial and not met:
+        status = "admitted mid-week"
+    else:
+        status = "met" if met else "below"
+    return {
+        "week": week,
+        "minutes": total,
+        "hours": hours,
+        "levels": in_force,
+        "level": level,
+        "minimum": minimum,
+        "met": met,
+        "step_down": step_down,
+        "current": current,
+        "in_progress": current,
+        "partial": partial,
+        "below": below,
+        "php_hint": php_hint,
+        "status": status,
+    }
 
 
 def day_minutes(patient_ids, day):

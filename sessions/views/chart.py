@@ -49,9 +49,10 @@ class ChartSessions(ChartMixin, TemplateView):
             ledger_chart={
                 "labels": [f"{w['week']:%-d %b}" for w in ledger],
                 "hours": [float(w["hours"]) for w in ledger],
-                "minimum": float(ledger[0]["minimum"]) if ledger else 0,
+                "minimums": [None if w["minimum"] is None else float(w["minimum"]) for w in ledger],
                 "stepDown": [w["step_down"] for w in ledger],
             },
+            iop_minimum=next((w["minimum"] for w in ledger if w["level"] == "IOP"), 9),
             attendance=attendance,
             upcoming=upcoming,
         )

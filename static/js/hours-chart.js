@@ -1,4 +1,5 @@
-/* Attended hours per week as bars, with the program minimum as a line (Chart.js). */
+/* Attended hours per week as bars, with each week's minimum (its level of care) as a line
+   (Chart.js); a week with no minimum (OP) has no line point. */
 (function () {
   "use strict";
   var source = document.getElementById("hours-data");
@@ -13,12 +14,13 @@
         {
           type: "bar", label: "Hours attended", data: data.hours,
           backgroundColor: data.hours.map(function (h, i) {
-            if (h >= data.minimum) { return "rgba(25,135,84,0.7)"; }
+            var minimum = data.minimums[i];
+            if (minimum === null || h >= minimum) { return "rgba(25,135,84,0.7)"; }
             return data.stepDown[i] ? "rgba(13,202,240,0.7)" : "rgba(220,53,69,0.7)";
           })
         },
         {
-          type: "line", label: "Weekly minimum", data: data.labels.map(function () { return data.minimum; }),
+          type: "line", label: "Weekly minimum", data: data.minimums,
           borderColor: "#212529", borderDash: [6, 4], pointRadius: 0, fill: false
         }
       ]

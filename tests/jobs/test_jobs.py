@@ -366,6 +366,7 @@ def test_one_beat_schedule_covers_every_job():
         "iop.jobs.heartbeat",
         "sessions.reminders",
         "plans.reviews",
+        "plans.initial_plans",
         "sessions.documentation",
         "sessions.engagement",
         "patients.measures_due",

@@ -29,6 +29,7 @@ def test_task_names_are_unchanged_for_messages_already_queued():
         "heartbeat": "iop.jobs.heartbeat",
         "reminders": "sessions.reminders",
         "reviews": "plans.reviews",
+        "initial_plans": "plans.initial_plans",
         "documentation": "sessions.documentation",
         "engagement": "sessions.engagement",
         "measures_due": "patients.measures_due",

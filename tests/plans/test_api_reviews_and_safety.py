@@ -1,9 +1,10 @@
 """The plans API beyond the editor: measure progress, progress entries across versions,
 reviews, safety plans and discharge with aftercare."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from patients.models import Episode
 from patients.services import measure_record
@@ -96,7 +97,8 @@ def test_review_open_and_complete(api_client, clinician, active, patient):
     )
     assert again.status_code == 400
     active.refresh_from_db()
-    assert active.next_review_due > date.fromisoformat(review["due_date"])
+    # Completed today: the next review is due 30 days after today (the review, not its due date).
+    assert active.next_review_due == timezone.localdate() + timedelta(days=30)
 
 
 def test_a_draft_plan_is_not_reviewed(api_client, clinician, draft):

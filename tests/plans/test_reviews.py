@@ -16,24 +16,19 @@ from tests.plans.helpers import activate, at, objective_of, phq9, travel
 
 
 @pytest.mark.parametrize(
-    ("anchor", "cadence", "not_before", "due"),
+    ("anchor", "cadence", "due"),
     [
-        (date(2025, 3, 5), 30, None, date(2025, 4, 4)),
-        (date(2025, 3, 5), 14, None, date(2025, 3, 19)),
-        (date(2024, 2, 15), 14, None, date(2024, 2, 29)),  # leap year
-        (date(2025, 12, 20), 30, None, date(2026, 1, 19)),
-        # reviewed on time: the next date follows the previous due date, not the review
-        (date(2025, 4, 4), 30, date(2025, 4, 1), date(2025, 5, 4)),
-        (date(2025, 3, 19), 14, date(2025, 3, 25), date(2025, 4, 2)),
-        # reviewed so late that previous due + cadence has passed: a full cadence from the review
-        (date(2025, 4, 4), 30, date(2025, 5, 10), date(2025, 6, 9)),
-        (date(2025, 3, 19), 14, date(2025, 4, 10), date(2025, 4, 24)),
-        # ... or falls on the review day itself
-        (date(2025, 3, 5), 14, date(2025, 3, 19), date(2025, 4, 2)),
+        (date(2025, 3, 5), 30, date(2025, 4, 4)),
+        (date(2025, 3, 5), 14, date(2025, 3, 19)),
+        (date(2024, 2, 15), 14, date(2024, 2, 29)),  # leap year
+        (date(2025, 12, 20), 30, date(2026, 1, 19)),
+        # the anchor is the day the review was completed, whatever its due date was:
+        (date(2026, 11, 10), 30, date(2026, 12, 10)),  # due 1 Nov, completed late on 10 Nov
+        (date(2026, 10, 25), 30, date(2026, 11, 24)),  # due 1 Nov, completed early on 25 Oct
     ],
 )
-def test_review_due_after(anchor, cadence, not_before, due):
-    assert review_due_after(anchor, cadence, not_before=not_before) == due
+def test_review_due_after(anchor, cadence, due):
+    assert review_due_after(anchor, cadence) == due
 
 
 def test_reviews_every_fourteen_days_through_the_services(
@@ -51,12 +46,13 @@ def test_reviews_every_fourteen_days_through_the_services(
             review=first, decision="continue", summary=" Attends every group. ", user=clinician
         )
         plan.refresh_from_db()
-        assert plan.next_review_due == date(2025, 3, 31)  # 17 March + 14, not 14 March + 14
+        # Completed early: due 14 days after the review (14 March), not after 17 March.
+        assert plan.next_review_due == date(2025, 3, 28)
 
-        traveller.move_to(at(2025, 3, 28))
+        traveller.move_to(at(2025, 3, 26))
         second = services.review_open(plan=plan, user=clinician)
-        assert (second.due_date, second.period_start) == (date(2025, 3, 31), date(2025, 3, 14))
-        traveller.move_to(at(2025, 4, 20))  # 31 March + 14 = 14 April has passed
+        assert (second.due_date, second.period_start) == (date(2025, 3, 28), date(2025, 3, 14))
+        traveller.move_to(at(2025, 4, 20))  # completed late
         services.review_complete(review=second, decision="revise", summary="Late", user=clinician)
         plan.refresh_from_db()
         assert plan.next_review_due == date(2025, 5, 4)  # 20 April + 14
@@ -71,9 +67,10 @@ def test_reviews_every_fourteen_days_through_the_services(
 @pytest.mark.parametrize(
     ("completed_on", "next_due"),
     [
-        (date(2025, 3, 31), date(2025, 5, 2)),  # on time: 2 April + 30
-        (date(2025, 4, 20), date(2025, 5, 2)),  # late, but 2 May is still ahead
-        (date(2025, 5, 10), date(2025, 6, 9)),  # 2 May has passed: 10 May + 30
+        (date(2025, 3, 31), date(2025, 4, 30)),  # two days early: 31 March + 30
+        (date(2025, 4, 2), date(2025, 5, 2)),  # on the due date
+        (date(2025, 4, 20), date(2025, 5, 20)),  # late: 20 April + 30, not 2 May
+        (date(2025, 5, 10), date(2025, 6, 9)),
     ],
 )
 def test_reviews_every_thirty_days_through_the_services(

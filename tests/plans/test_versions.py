@@ -147,7 +147,9 @@ def test_activating_the_revision_supersedes_the_old_version(make_episode, make_p
     assert v1.ended_at == at(2025, 3, 20, 11)
     assert v2.status == "active"
     assert v2.activated_at == at(2025, 3, 20, 11)
-    assert v2.next_review_due == date(2025, 4, 19)  # 20 March + 30, not v1's 2 April
+    # v1's review was due 2 April: signing a revision on 20 March does not push it back to
+    # 19 April (20 March + 30).
+    assert v2.next_review_due == date(2025, 4, 2)
     assert dict(TreatmentPlan.objects.filter(episode=episode).values_list("version", "status")) == {
         1: "superseded",
         2: "active",

@@ -205,7 +205,8 @@ def test_the_chart_shows_the_hours_ledger(client, clinician, enroll, todays_sess
     client.force_login(clinician)
     html = client.get(reverse("sessions:chart", args=[episode.patient_id])).content.decode()
     assert "2.5" in html  # 150 minutes this week
-    assert "minimum of 9 h" in html
+    assert "IOP 9 h" in html  # the level of care's minimum, not the program's
+    assert "in progress" in html
 
 
 def test_scheduling_refuses_a_double_booking_and_keeps_the_form(

@@ -1,0 +1,78 @@
+"""The weekly hours minimum of each level of care (CLINICAL.md, "Levels of care and hours").
+
+The minimum follows the episode's level of care *in force that week*, rebuilt from its recorded
+level changes: PHP 20 h, IOP 9 h (6 h for an adolescent), OP none. A week in which the level
+changed is judged against the lowest minimum in force during it (a step-down on Wednesday is not
+a missed IOP week; a step-up on Wednesday is not a missed PHP week).
+
+Adolescent: the patient is under 18 on the week's Monday, or the program's track is
+"adolescent". The age is the patient's own fact; the track covers a young adult who stays in an
+adolescent program (whose schedule offers six hours) past their 18th birthday. A program's
+explicit `minimum_weekly_hours` replaces the IOP minimum (it was, and stays, the program's IOP
+setting); it never applies to PHP or OP.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from patients.models import Episode, LevelOfCareChange, Program
+
+Level = Episode.LevelOfCare
+PHP_MINIMUM = Decimal(20)
+IOP_MINIMUM = Decimal(9)
+IOP_ADOLESCENT_MINIMUM = Decimal(6)
+# Above this many hours an IOP week suggests PHP may fit.
+IOP_MAXIMUM = Decimal(19)
+
+
+def level_changes(episodes):
+    """{episode id: [LevelOfCareChange, oldest first]} in one query."""
+    changes = defaultdict(list)
+    for change in LevelOfCareChange.objects.filter(episode__in=episodes).order_by(
+        "effective_date", "pk"
+    ):
+        changes[change.episode_id].append(change)
+    return changes
+
+
+def levels_in_week(episode, changes, week):
+    """The levels in force during the week starting `week`, in order (usually one)."""
+    before = [c for c in changes if c.effective_date <= week]
+    if before:
+        levels = [before[-1].to_level]
+    else:
+        levels = [changes[0].from_level if changes else episode.level_of_care]
+    for change in changes:
+        within = week < change.effective_date <= week + timedelta(days=6)
+        if within and change.to_level != levels[-1]:
+            levels.append(change.to_level)
+    return levels
+
+
+def is_adolescent(episode, week):
+    return episode.patient.age_on(week) < 18 or episode.program.track == Program.Track.ADOLESCENT
+
+
+def level_minimum(level, episode, week):
+    """The weekly minimum in hours for `level` that week, or None (OP: no minimum)."""
+    if level == Level.PHP:
+        return PHP_MINIMUM
+    if level == Level.IOP:
+        if episode.program.minimum_weekly_hours is not None:
+            return episode.program.minimum_weekly_hours
+        return IOP_ADOLESCENT_MINIMUM if is_adolescent(episode, week) else IOP_MINIMUM
+    return None
+
+
+def week_standard(episode, changes, week):
+    """(levels in force, the level judged against, its minimum or None) for one week."""
+    levels = levels_in_week(episode, changes, week)
+    judged = min(
+        levels,
+        key=lambda level: (
+            -1 if level_minimum(level, episode, week) is None else 0,
+            level_minimum(level, episode, week) or 0,
+        ),
+    )
+    return levels, judged, level_minimum(judged, episode, week)
