@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from patients import extensions
 from patients.models import Episode
-from plans.models import SafetyPlan, TreatmentPlan
+from plans.models import TreatmentPlan
+from plans.selectors import safety_plan_needed
 
 
 def plan_header_facts(patient, episode):
@@ -37,12 +38,7 @@ def plan_header_facts(patient, episode):
             facts.append(extensions.HeaderFact("Plan", "draft, not signed", "warning", url))
         else:
             facts.append(extensions.HeaderFact("Plan", "none yet", "warning", url))
-    alert = getattr(patient, "open_risk_alert", None)
-    if (
-        alert is not None
-        and alert.risk_level in ("moderate", "high")
-        and not SafetyPlan.objects.filter(patient=patient).active().exists()
-    ):
+    if safety_plan_needed(patient):
         facts.append(
             extensions.HeaderFact(
                 "Safety plan",

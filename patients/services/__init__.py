@@ -27,6 +27,7 @@ from patients.services.patients import (
     patient_update,
     referral_register,
 )
+from patients.services.risk import risk_assessment_record
 
 __all__ = [
     "alert_close",
@@ -47,4 +48,5 @@ __all__ = [
     "patient_update",
     "referral_register",
     "risk_alert_from_measure",
+    "risk_assessment_record",
 ]

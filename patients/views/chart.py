@@ -170,7 +170,13 @@ class MeasureCreate(ChartMixin, FormView):
             return self.form_invalid(form)
         total = "" if response.total_score is None else f" {response.total_score},"
         text = f"{self.instrument.name} saved:{total} {response.severity}."
-        if response.raises_risk_alert:
+        if response.raises_risk_alert and response.instrument != "CSSRS":
+            messages.warning(
+                self.request,
+                text + " A risk alert went to the primary clinician and supervisors: give a "
+                "C-SSRS or record a risk assessment today.",
+            )
+        elif response.raises_risk_alert:
             messages.warning(
                 self.request,
                 text + " A risk alert went to the primary clinician "
