@@ -70,12 +70,20 @@ class MeasuresTab(ChartTab):
         )
         context["responses"] = responses
         context["instruments"] = INSTRUMENTS.values()
-        context["chart_data"] = measure_chart_data(responses)
+        episode = context["episode"]
+        context["chart_data"] = measure_chart_data(
+            responses,
+            sex=self.patient.sex,
+            pcl5_cutoff=episode.program.pcl5_cutoff if episode else 33,
+        )
         return context
 
 
-def measure_chart_data(responses):
-    """Per instrument with totals: its points over time and band boundaries, for Chart.js."""
+def measure_chart_data(responses, *, sex=None, pcl5_cutoff=33):
+    """Per instrument with totals: its points over time and band boundaries, for Chart.js.
+
+    The bands are this patient's: AUDIT-C's positive band starts at the patient's own cut-off
+    (by sex), PCL-5's at the program's."""
     series = {}
     for response in sorted(responses, key=lambda r: r.administered_at):
         instrument = response.definition
@@ -89,7 +97,8 @@ def measure_chart_data(responses):
                 "min": instrument.min_total,
                 "max": instrument.max_total,
                 "bands": [
-                    {"low": b.low, "high": b.high, "label": b.label} for b in instrument.bands
+                    {"low": b.low, "high": b.high, "label": b.label}
+                    for b in instrument.bands_for(sex=sex, pcl5_cutoff=pcl5_cutoff)
                 ],
                 "points": [],
             },
