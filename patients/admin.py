@@ -15,6 +15,7 @@ from patients.models import (
     Patient,
     Program,
 )
+from patients.models.risk import RiskAssessment
 
 
 @admin.register(Program)
@@ -103,6 +104,9 @@ class EpisodeAdmin(AuditedModelAdmin, admin.ModelAdmin):
         "discharge_reason",
         "decline_reason",
         "level_of_care",
+        "part2_refusal_reason",
+        "part2_refusal_at",
+        "part2_refusal_by",
         "audit_trail",
     )
     inlines = [LevelOfCareChangeInline]
@@ -227,6 +231,25 @@ class AlertAdmin(AuditedModelAdmin, admin.ModelAdmin):
     search_fields = ("patient__mrn", "patient__legal_last_name", "title")
     list_select_related = ("patient", "assigned_to")
     date_hierarchy = "raised_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RiskAssessment)
+class RiskAssessmentAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    """Read-only: a signed risk assessment is recorded on the chart (services) and never edited."""
+
+    list_display = ("patient", "level", "signed_by", "signed_at")
+    list_filter = ("level",)
+    search_fields = ("patient__mrn", "patient__legal_last_name")
+    list_select_related = ("patient", "signed_by")
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

@@ -139,11 +139,6 @@ def seed(*, password, stdout):
         data = {**INTAKE_TEXT, "primary_clinician": users[clinician]}
         for step in steps_for(episode):
             services.intake_save_step(assessment=assessment, step=step, data=data, user=intake_user)
-        services.intake_complete(assessment=assessment, user=intake_user)
-        Episode.objects.filter(pk=episode.pk).update(admission_date=today - timedelta(weeks=weeks))
-        IntakeAssessment.objects.filter(pk=assessment.pk).update(
-            completed_at=timezone.now() - timedelta(weeks=weeks)
-        )
         patient = episode.patient
         services.consent_record(
             patient=patient,
@@ -178,6 +173,14 @@ def seed(*, password, stdout):
                     "signed_by_name": patient.legal_name,
                 },
             )
+        # Admission: the consents above, the clinician's confirmation, then completion.
+        services.intake_confirm(assessment=assessment, user=users[clinician])
+        services.intake_complete(assessment=assessment, user=intake_user)
+        Episode.objects.filter(pk=episode.pk).update(admission_date=today - timedelta(weeks=weeks))
+        IntakeAssessment.objects.filter(pk=assessment.pk).update(
+            completed_at=timezone.now() - timedelta(weeks=weeks),
+            confirmed_at=timezone.now() - timedelta(weeks=weeks),
+        )
         for n, total in enumerate(phq9):
             when = timezone.now() - timedelta(weeks=weeks - 2 * n, hours=rng.randint(0, 5))
             services.measure_record(

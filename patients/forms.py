@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from patients.models import Alert, Consent, Episode, IntakeAssessment, Patient, Program
 from patients.models.intake import ASAM_FIELDS
+from patients.models.risk import RiskLevel
 from patients.services import check_date_of_birth
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -261,3 +262,12 @@ class CaseloadFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clinician"].queryset = clinicians()
+
+
+class RiskAssessmentForm(forms.Form):
+    level = forms.ChoiceField(choices=[("", "—")] + list(RiskLevel.choices), label="Risk level")
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Rationale",
+        help_text="What the level rests on: what was asked, what the patient said, what was seen.",
+    )

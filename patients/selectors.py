@@ -1,9 +1,48 @@
 """Reads of patient data that more than one page or endpoint needs: one home each."""
 
+from dataclasses import dataclass
+
 from django.urls import reverse
 
 from patients import extensions
-from patients.models import Alert
+from patients.models import Alert, MeasureResponse, RiskAssessment
+from patients.models.risk import SAFETY_PLAN_LEVELS
+
+
+@dataclass(frozen=True)
+class CurrentRisk:
+    """The patient's risk level and where it comes from (a C-SSRS or a clinician)."""
+
+    level: str
+    source: str
+    at: object
+
+    @property
+    def requires_safety_plan(self):
+        return self.level in SAFETY_PLAN_LEVELS
+
+
+def current_risk(patient):
+    """The latest C-SSRS screener or clinician risk assessment, whichever is newer; None when
+    neither exists. A PHQ-9 item 9 screen never sets it (CLINICAL.md). Two queries."""
+    screener = (
+        MeasureResponse.objects.filter(patient=patient, instrument="CSSRS")
+        .order_by("-administered_at", "-pk")
+        .only("severity", "administered_at")
+        .first()
+    )
+    assessment = (
+        RiskAssessment.objects.filter(patient=patient)
+        .order_by("-signed_at", "-pk")
+        .only("level", "signed_at")
+        .first()
+    )
+    found = []
+    if screener is not None:
+        found.append(CurrentRisk(screener.severity, "C-SSRS", screener.administered_at))
+    if assessment is not None:
+        found.append(CurrentRisk(assessment.level, "clinician assessment", assessment.signed_at))
+    return max(found, key=lambda risk: risk.at) if found else None
 
 
 def chart_header(patient):
@@ -17,11 +56,13 @@ def chart_header(patient):
     open_risk = patient.alerts.filter(kind=Alert.Kind.RISK, status=Alert.Status.OPEN)
     open_risk_alert = open_risk.order_by("-priority", "-raised_at").first()
     patient.open_risk_alert = open_risk_alert
+    patient.current_risk = risk = current_risk(patient)
     facts = [fact for provider in extensions.header_facts for fact in provider(patient, current)]
     return {
         "episode": current,
         "episodes": episodes,
         "open_risk_alert": open_risk_alert,
+        "current_risk": risk,
         "is_part2": any(e.is_sud for e in episodes if e.is_open) or (current and current.is_sud),
         "header_facts": facts,
         "extra_tabs": [

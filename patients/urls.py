@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import caseload, chart, intake
+from patients.views import caseload, chart, intake, risk
 
 app_name = "patients"
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
         chart.AlertClose.as_view(),
         name="alert-close",
     ),
+    path("patients/<int:pk>/risk/", risk.RiskAssessmentPage.as_view(), name="risk"),
     path("intake/", intake.IntakeQueue.as_view(), name="intake-queue"),
     path("intake/referrals/new/", intake.ReferralCreate.as_view(), name="referral-new"),
     path(

@@ -152,7 +152,7 @@ def seed(*, password, stdout):
         plan=safety, user=casey, patient_ack_name=avery.patient.legal_name
     )
 
-    # Blake: a draft plan not yet signed (and a high risk alert without a safety plan).
+    # Blake: a draft plan not yet signed (and a PHQ-9 item 9 alert asking for a C-SSRS today).
     blake = episodes["Okafor"]
     draft = services.plan_start(episode=blake, user=casey)
     _build(draft, casey, PROBLEMS[:1], today)

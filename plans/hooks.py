@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from patients import extensions
 from patients.models import Episode
-from plans.models import SafetyPlan, TreatmentPlan, initial_plan_due
+from plans.models import TreatmentPlan, initial_plan_due
+from plans.selectors import safety_plan_needed
 
 
 def plan_header_facts(patient, episode):
@@ -41,12 +42,7 @@ def plan_header_facts(patient, episode):
             text = initial_plan_text(episode)
             late = text.endswith("(late)")
             facts.append(extensions.HeaderFact("Initial plan", text, "danger" if late else ""))
-    alert = getattr(patient, "open_risk_alert", None)
-    if (
-        alert is not None
-        and alert.risk_level in ("moderate", "high")
-        and not SafetyPlan.objects.filter(patient=patient).active().exists()
-    ):
+    if safety_plan_needed(patient):
         facts.append(
             extensions.HeaderFact(
                 "Safety plan",

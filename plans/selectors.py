@@ -141,16 +141,25 @@ def current_safety_plan(patient):
 
 
 def safety_plan_needed(patient):
-    """An open moderate or high risk alert and no active safety plan."""
-    return (
-        Alert.objects.filter(
-            patient=patient,
-            kind=Alert.Kind.RISK,
-            status=Alert.Status.OPEN,
-            risk_level__in=["moderate", "high"],
-        ).exists()
-        and not SafetyPlan.objects.filter(patient=patient).active().exists()
-    )
+    """No active safety plan, and the patient's risk calls for one: the latest C-SSRS or
+    clinician risk assessment is moderate or high, or a moderate or high risk alert from another
+    source (a note's risk rating) is open and newer than that assessment. Item 9 never does."""
+    from patients.selectors import current_risk
+
+    if SafetyPlan.objects.filter(patient=patient).active().exists():
+        return False
+    risk = getattr(patient, "current_risk", None) or current_risk(patient)
+    if risk is not None and risk.requires_safety_plan:
+        return True
+    alerts = Alert.objects.filter(
+        patient=patient,
+        kind=Alert.Kind.RISK,
+        status=Alert.Status.OPEN,
+        risk_level__in=["moderate", "high"],
+    ).exclude(source_type__in=["patients.measureresponse", "patients.riskassessment"])
+    if risk is not None:
+        alerts = alerts.filter(raised_at__gt=risk.at)
+    return alerts.exists()
 
 
 def discharged_episodes(patient, plans):

@@ -124,6 +124,8 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
                     "current_step": "recommendation",
                     "completed_by": by,
                     "completed_at": timezone.now(),
+                    "confirmed_by": self.primary_clinician,
+                    "confirmed_at": timezone.now() if self.primary_clinician_id else None,
                 }
                 if completed
                 else {}

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from iop.api import views
 from patients.api import views as patients
+from patients.api.risk import RiskAssessmentViewSet
 from plans.api import views as plans
 from sessions.api import views as sessions
 
@@ -16,6 +17,7 @@ router.register("assessments", patients.AssessmentViewSet, basename="assessment"
 router.register("measures", patients.MeasureViewSet, basename="measure")
 router.register("consents", patients.ConsentViewSet, basename="consent")
 router.register("alerts", patients.AlertViewSet, basename="alert")
+router.register("risk-assessments", RiskAssessmentViewSet, basename="risk-assessment")
 router.register("plans", plans.PlanViewSet, basename="plan")
 router.register("problems", plans.ProblemViewSet, basename="problem")
 router.register("goals", plans.GoalViewSet, basename="goal")

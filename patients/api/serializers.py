@@ -17,7 +17,7 @@ from patients.models import (
     Program,
 )
 from patients.models.intake import ICD10_CODE
-from patients.services import check_date_of_birth
+from patients.services import admission_missing, check_date_of_birth
 
 
 class UserRefSerializer(serializers.Serializer):
@@ -97,10 +97,14 @@ class EpisodeSerializer(serializers.ModelSerializer):
             "primary_clinician",
             "care_team",
             "is_sud",
+            "part2_refusal_reason",
+            "part2_refusal_at",
             "created_at",
             "updated_at",
         ]
         read_only_fields = [
+            "part2_refusal_reason",
+            "part2_refusal_at",
             "status",
             "admission_date",
             "discharge_date",
@@ -167,6 +171,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
         help_text="Assigns the episode's primary clinician.",
     )
     missing_sections = serializers.SerializerMethodField()
+    confirmed_by = UserRefSerializer(read_only=True)
+    admission_needs = serializers.SerializerMethodField()
 
     class Meta:
         model = IntakeAssessment
@@ -203,6 +209,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "started_at",
             "updated_at",
             "completed_at",
+            "confirmed_by",
+            "confirmed_at",
+            "admission_needs",
         ]
         read_only_fields = [
             "patient",
@@ -211,10 +220,18 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "started_at",
             "updated_at",
             "completed_at",
+            "confirmed_by",
+            "confirmed_at",
         ]
 
     def get_missing_sections(self, obj) -> list[str]:
         return [step.title for step in obj.missing_sections()]
+
+    def get_admission_needs(self, obj) -> dict[str, str]:
+        """What admission still needs besides the sections (empty once admitted)."""
+        if obj.episode.status != Episode.Status.INTAKE:
+            return {}
+        return admission_missing(obj.episode, obj, completing=not obj.is_completed)
 
     def validate_episode(self, episode):
         user = self.context["request"].user
@@ -340,3 +357,7 @@ class AcknowledgeSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="What was done. Required to close a risk alert.",
     )
+
+
+class Part2RefusalSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the patient declines a Part 2 consent.")

@@ -147,6 +147,21 @@ class EpisodeViewSet(
         )
         return Response(s.EpisodeSerializer(episode, context={"request": request}).data)
 
+    @extend_schema(request=s.Part2RefusalSerializer, responses=s.EpisodeSerializer)
+    @action(detail=True, methods=["post"], url_path="part2-refusal")
+    def part2_refusal(self, request, pk=None):
+        """SUD care: record that the patient declines a Part 2 consent, with the reason."""
+        episode = self.get_object()
+        payload = s.Part2RefusalSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        episode = services.part2_refusal_record(
+            episode=episode,
+            reason=payload.validated_data["reason"],
+            user=request.user,
+            context=self.audit_context,
+        )
+        return Response(s.EpisodeSerializer(episode, context={"request": request}).data)
+
     @extend_schema(request=s.LevelOfCareChangeSerializer, responses=s.EpisodeSerializer)
     @action(detail=True, methods=["post"], url_path="level-of-care")
     def level_of_care(self, request, pk=None):
@@ -174,12 +189,16 @@ class AssessmentViewSet(
     IOPViewSet,
 ):
     """Intake assessments. Creating one starts the intake for a referred episode; PATCH saves
-    a draft of any sections; `complete` checks the required sections and admits."""
+    a draft of any sections; `confirm` (clinicians, supervisors) confirms the diagnoses and
+    level of care; `complete` checks the sections and the admission rule, and admits."""
 
     allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
     serializer_class = s.AssessmentSerializer
     queryset = IntakeAssessment.objects.all()
-    action_roles = dict.fromkeys(("create", "partial_update", "complete"), REGISTRARS)
+    action_roles = {
+        **dict.fromkeys(("create", "partial_update", "complete"), REGISTRARS),
+        "confirm": Role.CLINICAL,
+    }
     filterset_fields = ["patient", "episode", "status"]
 
     def get_queryset(self):
@@ -219,6 +238,16 @@ class AssessmentViewSet(
             assessment=self.get_object(), user=request.user, context=self.audit_context
         )
         assessment.refresh_from_db()
+        return Response(s.AssessmentSerializer(assessment, context={"request": request}).data)
+
+    @extend_schema(request=None, responses=s.AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """A clinician or supervisor confirms the diagnoses and level of care (admission
+        needs it; intake coordinators prepare them)."""
+        assessment = services.intake_confirm(
+            assessment=self.get_object(), user=request.user, context=self.audit_context
+        )
         return Response(s.AssessmentSerializer(assessment, context={"request": request}).data)
 
 

@@ -119,7 +119,10 @@ INSTRUMENTS = {
                 ),
                 Item(
                     "2",
-                    "How many standard drinks containing alcohol do you have on a typical day?",
+                    (
+                        "How many standard drinks containing alcohol do you have on a typical "
+                        "day when you are drinking?"
+                    ),
                     (
                         Option(0, "1 or 2"),
                         Option(1, "3 or 4"),
@@ -140,7 +143,7 @@ INSTRUMENTS = {
                     ),
                 ),
             ),
-            bands=(Band(0, 2, "negative"), Band(3, 12, "positive (4+ for men)")),
+            bands=(Band(0, 2, "negative"), Band(3, 12, "positive (3+; 4+ for men)")),
         ),
         DAST10(
             code="DAST10",

@@ -138,6 +138,10 @@ class Instrument:
         total = sum(self.item_points(answers))
         return Score(total=total, severity=self.band_for(total), flags=self.flags(answers, total))
 
+    def bands_for(self, sex=None, pcl5_cutoff=33):
+        """The bands a chart shades for this patient (most instruments: the same for all)."""
+        return self.bands
+
     def band_for(self, total):
         for band in self.bands:
             if band.low <= total <= band.high:
@@ -164,6 +168,26 @@ class AuditC(Instrument):
     @staticmethod
     def cutoff(sex):
         return 4 if (sex or "").lower() in {"m", "male", "man"} else 3
+
+    def check_consistency(self, answers):
+        # Item 1 "Never" means no drinks: items 2 and 3 are then 0 (CLINICAL.md).
+        if answers[0] != 0:
+            return {}
+        return {
+            f"item {code}": (
+                'Item 1 is "Never" (no drinking), so this item must be 0; '
+                "correct item 1 or this answer."
+            )
+            for index, code in ((1, "2"), (2, "3"))
+            if answers[index]
+        }
+
+    def bands_for(self, sex=None, pcl5_cutoff=33):
+        cutoff = self.cutoff(sex)
+        return (
+            Band(0, cutoff - 1, "negative"),
+            Band(cutoff, self.max_total, f"positive ({cutoff}+)"),
+        )
 
     def score(self, answers, sex=None, pcl5_cutoff=33):
         total = sum(answers)
@@ -258,6 +282,12 @@ class CSSRS(YesNoInstrument):
 
 class PCL5(Instrument):
     CLUSTERS = {"B": range(1, 6), "C": range(6, 8), "D": range(8, 15), "E": range(15, 21)}
+
+    def bands_for(self, sex=None, pcl5_cutoff=33):
+        return (
+            Band(0, pcl5_cutoff - 1, "below cutoff"),
+            Band(pcl5_cutoff, self.max_total, f"provisional PTSD ({pcl5_cutoff}+)"),
+        )
 
     def score(self, answers, sex=None, pcl5_cutoff=33):
         total = sum(answers)

@@ -4,6 +4,7 @@ from patients.models.intake import IntakeAssessment
 from patients.models.measures import MeasureAnswer, MeasureResponse
 from patients.models.patients import Episode, LevelOfCareChange, Patient
 from patients.models.programs import Program
+from patients.models.risk import RiskAssessment
 
 __all__ = [
     "Alert",
@@ -15,4 +16,5 @@ __all__ = [
     "MeasureResponse",
     "Patient",
     "Program",
+    "RiskAssessment",
 ]

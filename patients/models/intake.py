@@ -133,6 +133,12 @@ class IntakeAssessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Intake coordinators prepare the diagnoses and level of care; a clinician or supervisor
+    # confirms them before admission. Changing either clears the confirmation.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     objects = PatientScopedQuerySet.as_manager()
 
@@ -145,6 +151,13 @@ class IntakeAssessment(models.Model):
     @property
     def audit_patient_id(self):
         return self.patient_id
+
+    # What the clinician's confirmation covers: changing any of these clears it.
+    CONFIRMED_FIELDS = ("diagnoses", "recommended_level_of_care")
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
 
     @property
     def is_completed(self):

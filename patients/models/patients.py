@@ -149,6 +149,13 @@ class Episode(models.Model):
         default=False,
         help_text="Substance use disorder treatment records are protected under 42 CFR Part 2.",
     )
+    # SUD care: admission needs a Part 2 consent in force, or the patient's refusal recorded
+    # here with the reason (services.part2_refusal_record).
+    part2_refusal_reason = models.TextField("why the patient declines a Part 2 consent", blank=True)
+    part2_refusal_at = models.DateTimeField(null=True, blank=True)
+    part2_refusal_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,6 +4,11 @@ By subject: patients and episodes, the intake assessment, measures and alerts, c
 takes `user=` and an optional `context=` (an `AuditContext`: where the change came from).
 """
 
+from patients.services.admission import (
+    admission_missing,
+    intake_confirm,
+    part2_refusal_record,
+)
 from patients.services.consents import consent_record, consent_revoke
 from patients.services.intake import (
     intake_complete,
@@ -27,8 +32,12 @@ from patients.services.patients import (
     patient_update,
     referral_register,
 )
+from patients.services.risk import risk_assessment_record
 
 __all__ = [
+    "admission_missing",
+    "intake_confirm",
+    "part2_refusal_record",
     "alert_close",
     "alert_raise",
     "check_date_of_birth",
@@ -47,4 +56,5 @@ __all__ = [
     "patient_update",
     "referral_register",
     "risk_alert_from_measure",
+    "risk_assessment_record",
 ]

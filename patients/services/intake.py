@@ -2,13 +2,16 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
-from patients.models import Episode, IntakeAssessment
+from patients.models import Alert, Episode, IntakeAssessment
 from patients.models.intake import ICD10_CODE, steps_for
+from patients.services.admission import check_admission, clear_confirmation_if_changed
+from patients.services.measures import alert_raise
 from patients.services.patients import episode_transition
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -62,6 +65,7 @@ def intake_save_step(*, assessment, step, data, user, context=None):
     if assessment.is_completed:
         raise ValidationError("This intake is completed and can no longer be changed.")
     episode = assessment.episode
+    before = {f: getattr(assessment, f) for f in IntakeAssessment.CONFIRMED_FIELDS}
     for field in step.fields:
         if field not in data:
             continue
@@ -73,6 +77,7 @@ def intake_save_step(*, assessment, step, data, user, context=None):
             episode.save(update_fields=["primary_clinician", "updated_at"])
         else:
             setattr(assessment, field, data[field])
+    clear_confirmation_if_changed(assessment, before)
     slugs = [s.slug for s in steps_for(episode)]
     position = slugs.index(step.slug)
     assessment.current_step = slugs[min(position + 1, len(slugs) - 1)]
@@ -88,8 +93,10 @@ def intake_update(*, assessment, data, user, context=None):
     if assessment.is_completed:
         raise ValidationError("This intake is completed and can no longer be changed.")
     clinician = data.pop("primary_clinician", None)
+    before = {f: getattr(assessment, f) for f in IntakeAssessment.CONFIRMED_FIELDS}
     for field, value in data.items():
         setattr(assessment, field, value)
+    clear_confirmation_if_changed(assessment, before)
     assessment.full_clean(exclude=["episode", "patient"])
     assessment.save()
     if clinician is not None:
@@ -107,11 +114,13 @@ def intake_complete(*, assessment, user, context=None):
     assessment = IntakeAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.is_completed:
         raise ValidationError("This intake is already completed.")
-    missing = assessment.missing_sections()
-    if missing:
-        raise ValidationError(
-            "Complete these sections first: " + ", ".join(step.title for step in missing) + "."
-        )
+    # Completing admits: the sections and the whole admission rule, every gap named at once.
+    check_admission(
+        assessment.episode,
+        assessment,
+        completing=True,
+        sections=assessment.missing_sections(),
+    )
     assessment.status = IntakeAssessment.Status.COMPLETED
     assessment.completed_by = user
     assessment.completed_at = timezone.now()
@@ -127,4 +136,21 @@ def intake_complete(*, assessment, user, context=None):
         context=context,
         level_of_care=assessment.recommended_level_of_care,
     )
+    if assessment.risk_level == IntakeAssessment.RiskLevel.HIGH:
+        alert_raise(
+            patient=episode.patient,
+            episode=episode,
+            kind=Alert.Kind.RISK,
+            title="Intake risk assessment: high risk",
+            detail=(
+                "Same-day follow-up: give a C-SSRS screener or record a clinician's risk "
+                "assessment today, and review or create the safety plan."
+            ),
+            priority=Alert.Priority.URGENT,
+            source=assessment,
+            dedupe_key=f"risk:intake:{assessment.pk}",
+            action_url=reverse("patients:risk", args=[episode.patient_id]),
+            user=user,
+            context=context,
+        )
     return assessment

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from iop.audit.models import AuditEvent
@@ -59,23 +60,37 @@ def measure_record(
 
 
 def risk_alert_from_measure(*, response, user=None, context=None):
+    """The risk alert a measure raises. A C-SSRS at moderate or high sets that risk level and
+    asks for the safety plan; PHQ-9 item 9 is a screen: its alert asks for a C-SSRS (or a
+    clinician's risk assessment) today and sets no risk level (CLINICAL.md)."""
     instrument = response.definition
     if response.instrument == "CSSRS":
         level = response.severity
         title = f"C-SSRS screener: {level} suicide risk"
+        detail = "Same-day follow-up needed: review or create the safety plan."
+        action_url = ""
     else:
-        level = "high" if "item9_positive" in response.flags else "moderate"
-        title = f"{instrument.name} item 9 (thoughts of death or self-harm) answered above 0"
+        level = ""
+        title = (
+            f"{instrument.name} item 9 (thoughts of death or self-harm) answered above 0: "
+            "C-SSRS needed today"
+        )
+        detail = (
+            "Same-day follow-up: give a C-SSRS screener or record a clinician's risk assessment "
+            "today. The risk level and any safety plan follow from that assessment."
+        )
+        action_url = reverse("patients:risk", args=[response.patient_id])
     return alert_raise(
         patient=response.patient,
         episode=response.episode,
         kind=Alert.Kind.RISK,
         title=title,
-        detail="Same-day follow-up needed: assess risk and review or create the safety plan.",
+        detail=detail,
         priority=Alert.Priority.URGENT,
         risk_level=level,
         source=response,
         dedupe_key=f"risk:measure:{response.pk}",
+        action_url=action_url,
         user=user,
         context=context,
     )

@@ -9,6 +9,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from patients import extensions
 from patients.models import Episode, LevelOfCareChange, Patient
+from patients.services.admission import check_admission
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 
@@ -134,10 +135,7 @@ def episode_transition(*, episode, to_status, user, context=None, **details):
             raise ValidationError({"decline_reason": "Say why the referral was declined."})
         episode.decline_reason = details["decline_reason"].strip()
     elif to_status == Episode.Status.ACTIVE:
-        if episode.primary_clinician_id is None:
-            raise ValidationError(
-                {"primary_clinician": "Assign a primary clinician before admitting."}
-            )
+        check_admission(episode)
         episode.admission_date = details.get("admission_date") or today
         episode.level_of_care = details.get("level_of_care") or episode.level_of_care
     elif to_status == Episode.Status.DISCHARGED:

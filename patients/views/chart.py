@@ -70,12 +70,20 @@ class MeasuresTab(ChartTab):
         )
         context["responses"] = responses
         context["instruments"] = INSTRUMENTS.values()
-        context["chart_data"] = measure_chart_data(responses)
+        episode = context["episode"]
+        context["chart_data"] = measure_chart_data(
+            responses,
+            sex=self.patient.sex,
+            pcl5_cutoff=episode.program.pcl5_cutoff if episode else 33,
+        )
         return context
 
 
-def measure_chart_data(responses):
-    """Per instrument with totals: its points over time and band boundaries, for Chart.js."""
+def measure_chart_data(responses, *, sex=None, pcl5_cutoff=33):
+    """Per instrument with totals: its points over time and band boundaries, for Chart.js.
+
+    The bands are this patient's: AUDIT-C's positive band starts at the patient's own cut-off
+    (by sex), PCL-5's at the program's."""
     series = {}
     for response in sorted(responses, key=lambda r: r.administered_at):
         instrument = response.definition
@@ -89,7 +97,8 @@ def measure_chart_data(responses):
                 "min": instrument.min_total,
                 "max": instrument.max_total,
                 "bands": [
-                    {"low": b.low, "high": b.high, "label": b.label} for b in instrument.bands
+                    {"low": b.low, "high": b.high, "label": b.label}
+                    for b in instrument.bands_for(sex=sex, pcl5_cutoff=pcl5_cutoff)
                 ],
                 "points": [],
             },
@@ -170,7 +179,13 @@ class MeasureCreate(ChartMixin, FormView):
             return self.form_invalid(form)
         total = "" if response.total_score is None else f" {response.total_score},"
         text = f"{self.instrument.name} saved:{total} {response.severity}."
-        if response.raises_risk_alert:
+        if response.raises_risk_alert and response.instrument != "CSSRS":
+            messages.warning(
+                self.request,
+                text + " A risk alert went to the primary clinician and supervisors: give a "
+                "C-SSRS or record a risk assessment today.",
+            )
+        elif response.raises_risk_alert:
             messages.warning(
                 self.request,
                 text + " A risk alert went to the primary clinician "

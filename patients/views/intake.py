@@ -223,6 +223,9 @@ class IntakeStep(EpisodeMixin, View):
 
 
 class IntakeReview(EpisodeMixin, View):
+    """The whole intake, what admission still needs, and the buttons that supply it: a
+    clinician's confirmation, a Part 2 refusal (SUD care), and completing (which admits)."""
+
     template_name = "patients/intake_review.html"
 
     def get_context(self):
@@ -231,12 +234,19 @@ class IntakeReview(EpisodeMixin, View):
         if assessment is None:
             raise Http404("The intake has not been started.")
         self.object = assessment
+        needs = {}
+        if episode.status == Episode.Status.INTAKE:
+            needs = services.admission_missing(
+                episode, assessment, completing=not assessment.is_completed
+            )
         return {
             "episode": episode,
             "patient": episode.patient,
             "assessment": assessment,
             "steps": steps_for(episode),
             "missing": assessment.missing_sections(),
+            "admission_needs": needs,
+            "can_confirm": self.request.user.has_role(*Role.CLINICAL),
         }
 
     def get(self, request, episode_pk):
@@ -244,13 +254,33 @@ class IntakeReview(EpisodeMixin, View):
 
     def post(self, request, episode_pk):
         context = self.get_context()
+        action = request.POST.get("action", "complete")
         try:
-            services.intake_complete(
-                assessment=context["assessment"], user=request.user, context=self.audit_context
-            )
+            if action == "confirm":
+                services.intake_confirm(
+                    assessment=context["assessment"], user=request.user, context=self.audit_context
+                )
+            elif action == "part2_refusal":
+                services.part2_refusal_record(
+                    episode=self.episode,
+                    reason=request.POST.get("reason", ""),
+                    user=request.user,
+                    context=self.audit_context,
+                )
+            else:
+                services.intake_complete(
+                    assessment=context["assessment"], user=request.user, context=self.audit_context
+                )
         except ValidationError as error:
             context["errors"] = error.messages
+            context["refusal_reason"] = request.POST.get("reason", "")
             return render(request, self.template_name, context, status=400)
+        if action == "confirm":
+            messages.success(request, "Diagnoses and level of care confirmed.")
+            return redirect("patients:intake-review", episode_pk=self.episode.pk)
+        if action == "part2_refusal":
+            messages.success(request, "The patient's refusal of a Part 2 consent is recorded.")
+            return redirect("patients:intake-review", episode_pk=self.episode.pk)
         messages.success(
             request,
             f"Intake completed: {self.episode.patient.display_name} is "

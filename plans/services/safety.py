@@ -51,10 +51,14 @@ def safety_plan_update(*, plan, data, user, revision=None, context=None):
 def safety_plan_activate(*, plan, user, patient_ack_name, revision=None, context=None):
     require_clinical(user, "sign safety plans")
     plan = lock_draft(plan, revision)
-    errors = {}
-    for name in ("warning_signs", "coping_strategies", "help_contacts", "professional_contacts"):
-        if not getattr(plan, name).strip():
-            errors[name] = "This section is needed before the plan is signed."
+    errors = {
+        name: "This section is empty: every section is needed before the plan is signed."
+        for name in SafetyPlan.SECTIONS
+        if not (getattr(plan, name) or "").strip()
+    }
+    if errors:
+        labels = ", ".join(str(SafetyPlan._meta.get_field(n).verbose_name) for n in errors)
+        errors["__all__"] = f"Fill in every section before signing. Empty: {labels}."
     if not (patient_ack_name or "").strip():
         errors["patient_ack_name"] = "Record the name of the patient acknowledging the plan."
     if errors:

@@ -1,4 +1,5 @@
-"""Referral to completed intake with a PHQ-9 whose item 9 is 1; the clinician acknowledges."""
+"""Referral to admission (consent, the clinician's confirmation) and a PHQ-9 whose item 9 is
+1; the clinician acknowledges the alert."""
 
 import pytest
 from django.utils import timezone
@@ -63,6 +64,20 @@ def test_intake_to_risk_alert_acknowledged(page, live_server, intake, clinician,
     page.get_by_label("Level of care rationale").fill("Needs structure; safe at home.")
     page.get_by_label("Primary clinician").select_option(label="Casey Morgan")
     page.get_by_role("button", name="Save and review").click()
+    # Admission needs a consent to treatment and a clinician's confirmation.
+    needs = page.get_by_test_id("admission-needs")
+    expect(needs).to_contain_text("Record the patient's consent to treatment")
+    expect(needs).to_contain_text("A clinician or supervisor must confirm")
+    review_url = page.url
+    page.get_by_role("link", name="Record consent to treatment").click()
+    page.get_by_role("button", name="Save consent").click()
+    expect(page.get_by_text("Consent to treatment recorded.")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, live_server, "clinician", password)
+    page.goto(review_url)
+    page.get_by_role("button", name="Confirm diagnoses and level of care").click()
+    expect(page.get_by_text("confirmed by Casey Morgan")).to_be_visible()
     page.get_by_role("button", name="Complete intake and admit").click()
     expect(page.get_by_test_id("episode-status")).to_have_text("Active")
 
@@ -74,9 +89,10 @@ def test_intake_to_risk_alert_acknowledged(page, live_server, intake, clinician,
         ).check()
     page.get_by_role("button", name="Save and score").click()
     expect(page.get_by_text("PHQ-9 saved: 7, mild. A risk alert went to")).to_be_visible()
-    sign_out(page)
+    # Item 9 is a screen: no risk level yet, a C-SSRS is asked for today.
+    expect(page.get_by_test_id("risk-badge")).to_have_text("Risk alert open: risk not yet assessed")
 
-    sign_in(page, live_server, "clinician", password)
+    page.goto(f"{live_server.url}/today/")
     alert = page.get_by_test_id("alert").filter(has_text="item 9")
     expect(alert).to_be_visible()
     expect(alert).to_contain_text("Robin Hale")

@@ -251,6 +251,13 @@ def test_intake_registers_a_patient_and_a_referral_and_admits_through_the_api(
     )
     assert saved.status_code == 200, saved.json()
     assert saved.json()["missing_sections"] == []
+    # Admission also needs a consent to treatment and a clinician's confirmation.
+    client.post(
+        reverse("consent-list"),
+        {"patient": patient["id"], "kind": "treatment", "signed_by_name": "Robin Hale"},
+    )
+    as_user(api_client, clinician).post(detail("assessment", assessment["id"], "confirm"))
+    client = as_user(api_client, intake)
     done = client.post(detail("assessment", assessment["id"], "complete"))
     assert done.status_code == 200, done.json()
     assert done.json()["status"] == "completed"

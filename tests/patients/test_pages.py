@@ -160,7 +160,9 @@ def test_item9_at_a_low_total_raises_a_risk_alert_for_the_primary_clinician(
     response = client.post(url, measure_post(PHQ9_ITEM9), follow=True)
     assert "A risk alert went to the primary clinician" in response.content.decode()
     alert = Alert.objects.get(patient=patient)
-    assert (alert.kind, alert.assigned_to, alert.risk_level) == ("risk", clinician, "high")
+    # Item 9 is a screen: the alert asks for a C-SSRS today and sets no risk level.
+    assert (alert.kind, alert.assigned_to, alert.risk_level) == ("risk", clinician, "")
+    assert "C-SSRS needed today" in alert.title
 
 
 # --- alerts on Today and their acknowledgement ---------------------------------------------

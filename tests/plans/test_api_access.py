@@ -77,7 +77,14 @@ def writes(world, clinician):
     """(name, method, url, body, status for the care team, the parent field of a create)."""
     draft = services.plan_revise(plan=TreatmentPlan.objects.get(pk=world["plan"]), user=clinician)
     d = tree_ids(draft)
-    safety = {"warning_signs": "Isolating", "coping_strategies": "Walk", "help_contacts": "Sister"}
+    safety = {
+        "warning_signs": "Isolating",
+        "coping_strategies": "Walk",
+        "distractions": "Library",
+        "help_contacts": "Sister",
+        "environment_safety": "Pills with sister",
+        "reasons_for_living": "My kids",
+    }
     return [
         ("start plan", "post", url("plan"), {"episode": draft.episode_id}, 201, "episode"),
         ("change plan", "patch", url("plan", draft.pk), {"summary": "S"}, 200, None),

@@ -124,7 +124,10 @@ def test_safety_plan_start_edit_and_activate(api_client, clinician, patient):
         {
             "warning_signs": "Isolating",
             "coping_strategies": "Walk",
+            "distractions": "Library",
             "help_contacts": "Sister",
+            "environment_safety": "Pills with sister",
+            "reasons_for_living": "My kids",
             "revision": plan["revision"],
         },
     )

@@ -346,10 +346,10 @@ def test_writing_and_signing_a_safety_plan(client, clinician, patient):
     sections = {
         "warning_signs": "Not answering the phone",
         "coping_strategies": "Walk",
-        "distractions": "",
+        "distractions": "Library",
         "help_contacts": "Sister",
         "professional_contacts": "988",
-        "environment_safety": "",
+        "environment_safety": "Pills with sister",
         "reasons_for_living": "My kids",
         "revision": draft.revision,
     }
@@ -363,7 +363,8 @@ def test_writing_and_signing_a_safety_plan(client, clinician, patient):
             "sign-attest": "on",
         },
     )
-    assert "This section is needed" in missing.content.decode()
+    assert "This section is empty" in missing.content.decode()
+    assert "Empty: 1. Warning signs." in missing.content.decode()
     draft.refresh_from_db()
     client.post(
         url,

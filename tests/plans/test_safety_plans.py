@@ -75,7 +75,7 @@ def test_safety_plan_versions(patient, clinician, supervisor):
     assert v2.warning_signs == SAFETY["warning_signs"]
 
 
-def test_safety_plan_activation_needs_its_core_sections_and_the_acknowledgement(patient, clinician):
+def test_safety_plan_activation_needs_every_section_and_the_acknowledgement(patient, clinician):
     plan = services.safety_plan_start(patient=patient, user=clinician)
     services.safety_plan_update(
         plan=plan,
@@ -91,19 +91,19 @@ def test_safety_plan_activation_needs_its_core_sections_and_the_acknowledgement(
         "coping_strategies",
         "help_contacts",
         "professional_contacts",
+        "environment_safety",
+        "reasons_for_living",
         "patient_ack_name",
+        "__all__",
     }
     plan.refresh_from_db()
     assert (plan.status, plan.signed_by) == ("draft", None)
 
 
-def test_a_safety_plan_with_the_four_core_sections_can_be_signed(patient, clinician):
+def test_a_safety_plan_with_every_section_filled_can_be_signed(patient, clinician):
     plan = services.safety_plan_start(patient=patient, user=clinician)
-    services.safety_plan_update(
-        plan=plan,
-        user=clinician,
-        data={"warning_signs": "a", "coping_strategies": "b", "help_contacts": "c"},
-    )  # professional_contacts keeps its 988 default
+    services.safety_plan_update(plan=plan, user=clinician, data=SAFETY)
+    # professional_contacts keeps its 988 default
     plan = services.safety_plan_activate(plan=plan, user=clinician, patient_ack_name="Pat")
     assert plan.status == "active"
 
@@ -146,9 +146,17 @@ def test_a_safety_plan_is_needed_after_a_moderate_risk_alert_until_one_is_signed
     assert services.safety_plan_needed(patient) is False
 
 
-def test_a_closed_or_low_risk_alert_needs_no_safety_plan(patient, clinician):
+def test_closing_the_alert_leaves_the_safety_plan_required_until_risk_is_reassessed(
+    patient, clinician
+):
+    # The requirement comes from the latest C-SSRS or clinician risk assessment, not the alert.
     alert = raise_moderate_risk(patient, clinician)
     patient_services.alert_close(alert=alert, user=clinician, action_taken="Risk assessed")
+    assert services.safety_plan_needed(patient) is True
+
+    patient_services.risk_assessment_record(
+        patient=patient, level="low", rationale="Denies intent; plan removed.", user=clinician
+    )
     assert services.safety_plan_needed(patient) is False
 
     patient_services.alert_raise(
