@@ -5,6 +5,7 @@ App label `therapy_sessions`; the main model is `TherapySession`.
 
 import hashlib
 import json
+from datetime import UTC
 
 from django.conf import settings
 from django.db import models
@@ -398,11 +399,30 @@ class NoteEntry(models.Model):
         return self.patient_id
 
 
+def addendum_hash(addendum, note_hash):
+    """An addendum's own hash: its text, author and time, chained to the note's hash."""
+    content = json.dumps(
+        {
+            "note": addendum.note_id,
+            "note_hash": note_hash,
+            "text": addendum.text,
+            "author": addendum.author_id,
+            "at": addendum.created_at.astimezone(UTC).isoformat(),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
 class Addendum(models.Model):
     note = models.ForeignKey(ProgressNote, on_delete=models.PROTECT, related_name="addenda")
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="Over its text, author, time and the note's hash."
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -410,6 +430,9 @@ class Addendum(models.Model):
 
     def __str__(self):
         return f"Addendum to {self.note} by {self.author}"
+
+    def compute_hash(self):
+        return addendum_hash(self, self.note.content_hash)
 
     @property
     def audit_patient_id(self):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from iop.audit.services import audit_change
 from plans.models import Goal, NotADraftError, PlanReview, TreatmentPlan, review_due_after
 from plans.services.drafts import CREATE, UPDATE, lock_draft, require_clinical
+from plans.signatures import plan_hash
 
 
 @transaction.atomic
@@ -47,6 +48,7 @@ def plan_activate(
     plan.updated_by = user
     cadence = plan.episode.program.review_cadence_days
     plan.next_review_due = review_due_after(timezone.localdate(now), cadence)
+    plan.content_hash = plan_hash(plan)
     plan.save()
     audit_change(UPDATE, plan, user=user, context=context, detail="signed and activated")
     return plan

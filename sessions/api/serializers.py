@@ -186,8 +186,8 @@ class AddendumSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Addendum
-        fields = ["id", "text", "author", "created_at"]
-        read_only_fields = ["author", "created_at"]
+        fields = ["id", "text", "author", "created_at", "content_hash"]
+        read_only_fields = ["author", "created_at", "content_hash"]
 
 
 class EntryWriteSerializer(serializers.Serializer):

@@ -275,8 +275,8 @@ class NoteViewSet(
     @extend_schema(request=s.SignSerializer, responses=s.NoteSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        """Sign and lock (the author or a supervisor); a trainee's note then awaits
-        co-signature. Missing or cloned parts answer 400; a signed note 409."""
+        """Sign and lock (the note's author only); a trainee's note then awaits co-signature.
+        Someone else signing, missing or cloned parts answer 400; a signed note 409."""
         note = self.get_object()
         require_runner(request.user, note.session)
         payload = s.SignSerializer(data=request.data)
@@ -292,7 +292,7 @@ class NoteViewSet(
     @extend_schema(request=None, responses=s.NoteSerializer)
     @action(detail=True, methods=["post"])
     def cosign(self, request, pk=None):
-        """Co-sign a trainee's signed note (supervisors only)."""
+        """Co-sign a trainee's signed note (supervisors only; never its author or signer)."""
         if not request.user.has_role(Role.SUPERVISOR):
             raise PermissionDenied("Only a supervisor co-signs a trainee's note.")
         services.note_cosign(note=self.get_object(), user=request.user, context=self.audit_context)

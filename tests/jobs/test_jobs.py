@@ -367,6 +367,7 @@ def test_one_beat_schedule_covers_every_job():
         "sessions.reminders",
         "plans.reviews",
         "sessions.documentation",
+        "sessions.cosignature",
         "sessions.engagement",
         "patients.measures_due",
         "sessions.group_schedule",
