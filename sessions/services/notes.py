@@ -25,6 +25,7 @@ from sessions.models import (
     StaleNoteError,
     TherapySession,
 )
+from sessions.services.clones import clone_messages
 from sessions.services.scheduling import local
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -136,10 +137,6 @@ def note_save(*, note, user, shared=None, entries=None, format=None, revision=No
     return note
 
 
-def _normalise(text):
-    return " ".join(text.lower().split())
-
-
 @transaction.atomic
 def note_sign(*, note, user, revision=None, context=None):
     """Sign and lock, by the note's author only: every section and every attendee's
@@ -171,17 +168,9 @@ def note_sign(*, note, user, revision=None, context=None):
     blank = [e.patient.display_name for e in entries if not e.text.strip()]
     if blank:
         errors["entries"] = "Write the individualized part for: " + ", ".join(blank) + "."
-    seen = {}
-    for entry in entries:
-        key = _normalise(entry.text)
-        if key and key in seen:
-            errors["entries"] = (
-                f"The individualized parts for {seen[key]} and {entry.patient.display_name} are "
-                "identical. Each attendee's part must describe that person (a cloned group note "
-                "is refused)."
-            )
-            break
-        seen[key] = entry.patient.display_name
+    clones = clone_messages(entries)
+    if clones and "entries" not in errors:
+        errors["entries"] = clones
     no_risk = [e.patient.display_name for e in entries if not e.risk_level]
     if no_risk:
         errors["risk"] = "Record the risk re-check for: " + ", ".join(no_risk) + "."

@@ -551,11 +551,10 @@ def test_a_signed_note_is_refused_in_the_admin(ames_and_bell, clinician, client,
         user=clinician,
         shared=BRIEF_SHARED,
         entries={
-            e.patient_id: {
-                "text": f"{e.patient.legal_last_name} was present.",
-                "risk_level": "none",
-            }
-            for e in people
+            e.patient_id: {"text": text, "risk_level": "none"}
+            for e, text in zip(
+                people, ("Present; quiet until the role-play.", "Led the check-in."), strict=True
+            )
         },
     )
     ss.note_sign(note=note, user=clinician)
