@@ -5,7 +5,6 @@ App label `therapy_sessions`; the main model is `TherapySession`.
 
 import hashlib
 import json
-from datetime import UTC
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +15,7 @@ from django.utils import timezone
 from iop.errors import ConflictError
 from patients.models import Episode, Patient, Program
 from patients.querysets import PatientScopedQuerySet
+from sessions.hashing import addendum_hash
 from sessions.querysets import TherapyGroupQuerySet, TherapySessionQuerySet
 
 
@@ -397,22 +397,6 @@ class NoteEntry(models.Model):
     @property
     def audit_patient_id(self):
         return self.patient_id
-
-
-def addendum_hash(addendum, note_hash):
-    """An addendum's own hash: its text, author and time, chained to the note's hash."""
-    content = json.dumps(
-        {
-            "note": addendum.note_id,
-            "note_hash": note_hash,
-            "text": addendum.text,
-            "author": addendum.author_id,
-            "at": addendum.created_at.astimezone(UTC).isoformat(),
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(content.encode()).hexdigest()
 
 
 class Addendum(models.Model):

@@ -18,6 +18,8 @@ from rest_framework.response import Response
 
 from iop.accounts.roles import Role
 from iop.api.viewsets import IOPViewSet
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record_patients
 from patients.models import Patient
 from sessions import services
 from sessions.api import serializers as s
@@ -222,9 +224,17 @@ class NoteViewSet(
     filterset_fields = ["session", "status", "author"]
 
     def get_queryset(self):
+        user = self.request.user
+        # A clinician also reads the notes of groups run by others that their own patients
+        # attended: the shared part and those patients' parts (NoteSerializer leaves out the
+        # rest), once signed.
+        theirs = ProgressNote.objects.exclude(status=ProgressNote.Status.DRAFT).filter(
+            entries__patient__in=Patient.objects.for_user(user).values("pk")
+        )
         return (
             ProgressNote.objects.filter(
-                session__in=TherapySession.objects.for_user(self.request.user).values("pk")
+                Q(session__in=TherapySession.objects.for_user(user).values("pk"))
+                | Q(pk__in=theirs.values("pk"))
             )
             .select_related("author", "signed_by", "cosigned_by", "session")
             .prefetch_related("entries__patient", "addenda__author", "session__clinicians")
@@ -238,6 +248,20 @@ class NoteViewSet(
 
     def _answer(self, request):
         return Response(s.NoteSerializer(self.get_object(), context={"request": request}).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        note = self._audited_object
+        if not note.session.is_run_by(request.user):
+            # Whose parts were read, beyond the note itself: one event per patient shown.
+            audit_record_patients(
+                action=AuditEvent.Action.VIEW,
+                request=request,
+                obj=note,
+                patient_ids=[e["patient"] for e in response.data["entries"]],
+                detail="group note: the shared part and own patients' parts",
+            )
+        return response
 
     def perform_create(self, serializer):
         data = serializer.validated_data

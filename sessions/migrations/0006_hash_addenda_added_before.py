@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from sessions.models import addendum_hash
+from sessions.hashing import addendum_hash
 
 
 def hash_addenda(apps, schema_editor):
