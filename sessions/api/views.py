@@ -4,7 +4,8 @@ Sessions are visible to supervisors, to the clinicians running them (a facilitat
 group's attendees) and to clinicians whose patient it is. Attendance and notes are written only
 by the session's clinicians or a supervisor. A signed note answers 409 to changes; addenda are
 posted to `notes/{id}/addenda/`. A clinician whose patient attended a group run by others reads
-its signed note's shared part and their own patients' parts, nothing else. Intake coordinators and admins get 403: no therapy notes.
+its signed note's shared part and their own patients' parts, nothing else. Intake coordinators
+and admins get 403: no therapy notes.
 """
 
 import django_filters
