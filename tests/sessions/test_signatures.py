@@ -282,3 +282,11 @@ def test_a_draft_note_is_not_checked(draft, capsys):
         "Every signature matches its content: checked 0 progress notes, 0 addenda, "
         "0 treatment plans, 0 safety plans."
     ]
+
+
+def test_plan_pages_show_the_signer_and_the_time(client, active_plan, clinician):
+    client.force_login(clinician)
+    plan_page = client.get(reverse("plans:plan", args=[active_plan.pk])).content.decode()
+    assert "Casey Morgan, 2 Nov 2026 08:00" in plan_page
+    history = client.get(reverse("plans:history", args=[active_plan.patient_id]))
+    assert "Casey Morgan, 2 Nov 2026 08:00" in history.content.decode()
