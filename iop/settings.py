@@ -11,7 +11,15 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from iop.env import env_bool, env_database, env_int, env_list, env_redis_url, env_str
+from iop.env import (
+    env_bool,
+    env_database,
+    env_float,
+    env_int,
+    env_list,
+    env_redis_url,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Created when a process starts (iop/runtime.py), never on import.
@@ -221,6 +229,8 @@ REMINDER_CLAIM_TIMEOUT = env_int("REMINDER_CLAIM_TIMEOUT", 10 * 60, minimum=1)
 # Plan reviews open this many days before they are due.
 REVIEW_OPEN_DAYS_AHEAD = env_int("REVIEW_OPEN_DAYS_AHEAD", 7, minimum=0)
 GROUP_SCHEDULE_WEEKS = env_int("GROUP_SCHEDULE_WEEKS", 4, minimum=1)
+# Two parts of a group note more alike than this (0–1, names removed) are refused as cloned.
+GROUP_NOTE_SIMILARITY_MAX = env_float("GROUP_NOTE_SIMILARITY_MAX", 0.85, minimum=0, maximum=1)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admins", a) for a in env_list("ADMIN_EMAILS")]
 

@@ -54,6 +54,7 @@ class TreatmentPlanAdmin(AuditedModelAdmin, admin.ModelAdmin):
         "summary",
         "signed_by",
         "signed_at",
+        "content_hash",
         "patient_ack_name",
         "patient_ack_at",
         "activated_at",

@@ -72,6 +72,9 @@ class VersionedDocument(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the content as signed (plans.signatures)."
+    )
     patient_ack_name = models.CharField("acknowledged by (patient)", max_length=120, blank=True)
     patient_ack_at = models.DateTimeField("acknowledged at", null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)

@@ -87,7 +87,7 @@ class EntryInline(admin.StackedInline):
 class AddendumInline(admin.TabularInline):
     model = Addendum
     extra = 0
-    readonly_fields = ("author", "created_at", "text")
+    readonly_fields = ("author", "created_at", "text", "content_hash")
     fields = readonly_fields
     can_delete = False
 
@@ -97,9 +97,24 @@ class AddendumInline(admin.TabularInline):
 
 @admin.register(ProgressNote)
 class ProgressNoteAdmin(ReadOnlyAdmin):
-    list_display = ("session", "format", "status", "author", "signed_at", "cosigned_by")
+    list_display = (
+        "session",
+        "format",
+        "status",
+        "author",
+        "signed_by",
+        "signed_at",
+        "cosigned_by",
+        "cosigned_at",
+    )
     list_filter = ("status", "format")
-    list_select_related = ("session__group", "session__patient", "author", "cosigned_by")
+    list_select_related = (
+        "session__group",
+        "session__patient",
+        "author",
+        "signed_by",
+        "cosigned_by",
+    )
     readonly_fields = ("content_hash",)
     inlines = [EntryInline, AddendumInline]
 

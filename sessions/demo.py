@@ -181,12 +181,15 @@ def seed(*, password, stdout):
             continue
         note = services.note_start(session=session, user=runner, format=ProgressNote.Format.DAP)
         topic = TOPICS[session.pk % len(TOPICS)]
+        # Each attendee's part says something of their own (parts alike are refused as cloned;
+        # the demo's groups have fewer attendees than there are phrases).
+        phrases = rng.sample(PHRASES, k=len(PHRASES))
         entries = {
             e.patient_id: {
-                "text": f"{e.patient.display_name} {rng.choice(PHRASES)}.",
+                "text": f"{e.patient.display_name} {phrases[i % len(phrases)]}.",
                 "risk_level": "none",
             }
-            for e in note.entries.select_related("patient")
+            for i, e in enumerate(note.entries.select_related("patient"))
         }
         services.note_save(
             note=note,

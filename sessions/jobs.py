@@ -138,3 +138,58 @@ def documentation_alerts(*, now=None):
         action_taken="Closed automatically: the note was signed.",
     )
     return counts
+
+
+COSIGN_ALERT_AFTER = timedelta(hours=72)
+
+
+def cosignature_alerts(*, now=None):
+    """Notes signed and still waiting for a co-signature 72 h later alert the supervisors: one
+    alert per note. Alerts for notes since co-signed are closed."""
+    now = now or timezone.now()
+    waiting = ProgressNote.objects.filter(
+        status=ProgressNote.Status.AWAITING_COSIGN, signed_at__lte=now - COSIGN_ALERT_AFTER
+    ).select_related("author", "session__group", "session__patient", "session__episode")
+    counts = {"alerts": 0, "resolved": 0}
+    for note in waiting:
+        key = f"note_cosign:{note.pk}"
+        if Alert.objects.filter(dedupe_key=key).exists():
+            continue
+        session = note.session
+        what = session.group.name if session.group_id else session.get_kind_display().lower()
+        alert_raise(
+            patient=session.patient,
+            episode=session.episode,
+            kind=Alert.Kind.NOTE_UNSIGNED,
+            title=f"{note.author.display_name}'s note on the {what} session of "
+            f"{timezone.localtime(session.starts_at):%a %-d %b} awaits co-signature (72 h)",
+            detail=f"Signed {timezone.localtime(note.signed_at):%a %-d %b %H:%M}; a supervisor "
+            "other than the author co-signs it.",
+            priority=Alert.Priority.HIGH,
+            dedupe_key=key,
+            action_url=note.get_absolute_url(),
+            source=note,
+        )
+        counts["alerts"] += 1
+    counts["resolved"] = (
+        Alert.objects.filter(
+            kind=Alert.Kind.NOTE_UNSIGNED,
+            status=Alert.Status.OPEN,
+            source_type="therapy_sessions.progressnote",
+            dedupe_key__startswith="note_cosign:",
+        )
+        .exclude(
+            source_id__in=[
+                str(pk)
+                for pk in ProgressNote.objects.filter(
+                    status=ProgressNote.Status.AWAITING_COSIGN
+                ).values_list("pk", flat=True)
+            ]
+        )
+        .update(
+            status=Alert.Status.CLOSED,
+            closed_at=now,
+            action_taken="Closed automatically: the note was co-signed.",
+        )
+    )
+    return counts

@@ -15,6 +15,7 @@ from django.utils import timezone
 from iop.errors import ConflictError
 from patients.models import Episode, Patient, Program
 from patients.querysets import PatientScopedQuerySet
+from sessions.hashing import addendum_hash
 from sessions.querysets import TherapyGroupQuerySet, TherapySessionQuerySet
 
 
@@ -403,6 +404,9 @@ class Addendum(models.Model):
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="Over its text, author, time and the note's hash."
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -410,6 +414,9 @@ class Addendum(models.Model):
 
     def __str__(self):
         return f"Addendum to {self.note} by {self.author}"
+
+    def compute_hash(self):
+        return addendum_hash(self, self.note.content_hash)
 
     @property
     def audit_patient_id(self):

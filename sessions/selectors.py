@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from iop.accounts.roles import Role
-from patients.models import Alert, Episode
+from patients.models import Alert, Episode, Patient
 from plans.models import DocumentStatus, SafetyPlan
 from sessions.billing import billing_codes
 from sessions.models import Attendance, ProgressNote, TherapySession
@@ -153,3 +153,24 @@ def today_for(user):
         below=below_hours(user),
     )
     return context
+
+
+def readable_patient_ids(user, patient_ids):
+    """Of these patients, those whose part of a group note this user may read without running
+    the session: the clinical roles' own patients (care team), never intake's or admins'."""
+    if not user.has_role(*Role.CLINICAL):
+        return set()
+    return set(
+        Patient.objects.for_user(user).filter(pk__in=patient_ids).values_list("pk", flat=True)
+    )
+
+
+def note_entries_for(note, user):
+    """The individualized parts of a note this user may read: every part for the session's
+    clinicians (and supervisors); for a clinician on an attendee's care team, only their own
+    patients' parts (the other attendees are not named)."""
+    entries = list(note.entries.select_related("patient"))
+    if note.session.is_run_by(user):
+        return entries
+    readable = readable_patient_ids(user, [e.patient_id for e in entries])
+    return [e for e in entries if e.patient_id in readable]

@@ -34,6 +34,11 @@ def documentation_job(*, task_id=""):
     return jobs.documentation_alerts()
 
 
+def cosignature_job(*, task_id=""):
+    """Alert supervisors on notes still waiting for a co-signature 72 h after signing."""
+    return jobs.cosignature_alerts()
+
+
 def group_schedule_job(*, task_id=""):
     """Create each active group's sessions for the next GROUP_SCHEDULE_WEEKS weeks."""
     return {"created": group_schedule_generate(weeks=settings.GROUP_SCHEDULE_WEEKS)}
@@ -55,6 +60,12 @@ def engagement(self):
 def documentation(self):
     """Beat, hourly: the `documentation` job (unsigned notes), recorded as a JobRun."""
     run_job("documentation", task_id=self.request.id or "")
+
+
+@shared_task(name=JOBS["cosignature"].task, bind=True, **RETRY)
+def cosignature(self):
+    """Beat, hourly: the `cosignature` job (notes awaiting co-signature 72 h), as a JobRun."""
+    run_job("cosignature", task_id=self.request.id or "")
 
 
 @shared_task(name=JOBS["group_schedule"].task, bind=True, **RETRY)

@@ -20,4 +20,9 @@ urlpatterns = [
     path("groups/<int:pk>/", views.GroupDetail.as_view(), name="group"),
     path("cosign/", views.CosignQueue.as_view(), name="cosign-queue"),
     path("patients/<int:pk>/sessions/", views.ChartSessions.as_view(), name="chart"),
+    path(
+        "patients/<int:pk>/sessions/<int:session_pk>/note/",
+        views.ChartNote.as_view(),
+        name="chart-note",
+    ),
 ]

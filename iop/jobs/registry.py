@@ -64,6 +64,13 @@ JOBS = {
             crontab(minute=20),
         ),
         Job(
+            "cosignature",
+            "Notes awaiting co-signature",
+            "sessions.tasks.cosignature_job",
+            "sessions.cosignature",
+            crontab(minute=25),
+        ),
+        Job(
             "engagement",
             "Engagement: hours and no-shows",
             "sessions.tasks.engagement_job",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from iop.audit.services import audit_change
 from plans.models import Goal, NotADraftError, PlanReview, TreatmentPlan, review_due_after
 from plans.services.drafts import CREATE, UPDATE, lock_draft, require_clinical
+from plans.signatures import plan_hash
 
 
 @transaction.atomic
@@ -52,6 +53,7 @@ def plan_activate(
     # cadence after the last completed review or activation).
     if previous and previous.next_review_due:
         plan.next_review_due = min(plan.next_review_due, previous.next_review_due)
+    plan.content_hash = plan_hash(plan)
     plan.save()
     audit_change(UPDATE, plan, user=user, context=context, detail="signed and activated")
     return plan

@@ -9,6 +9,7 @@ from iop.audit.services import audit_change
 from plans.models import SafetyPlan
 from plans.selectors import current_safety_plan
 from plans.services.drafts import CREATE, UPDATE, lock_draft, require_clinical, touch
+from plans.signatures import safety_plan_hash
 
 
 @transaction.atomic
@@ -68,6 +69,7 @@ def safety_plan_activate(*, plan, user, patient_ack_name, revision=None, context
     plan.status = SafetyPlan.Status.ACTIVE
     plan.signed_by, plan.signed_at, plan.activated_at = user, now, now
     plan.patient_ack_name, plan.patient_ack_at = patient_ack_name.strip(), now
+    plan.content_hash = safety_plan_hash(plan)
     plan.save()
     audit_change(UPDATE, plan, user=user, context=context, detail="signed and activated")
     return plan

@@ -15,6 +15,7 @@ from sessions.models import (
     TherapyGroup,
     TherapySession,
 )
+from sessions.selectors import readable_patient_ids
 
 
 class ScopedEpisodeField(serializers.PrimaryKeyRelatedField):
@@ -186,8 +187,8 @@ class AddendumSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Addendum
-        fields = ["id", "text", "author", "created_at"]
-        read_only_fields = ["author", "created_at"]
+        fields = ["id", "text", "author", "created_at", "content_hash"]
+        read_only_fields = ["author", "created_at", "content_hash"]
 
 
 class EntryWriteSerializer(serializers.Serializer):
@@ -242,6 +243,17 @@ class NoteSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def to_representation(self, instance):
+        """For a clinician who does not run the session: the shared part and their own
+        patients' parts only (the others are left out, names too), no addenda."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not instance.session.is_run_by(request.user):
+            readable = readable_patient_ids(request.user, [e["patient"] for e in data["entries"]])
+            data["entries"] = [e for e in data["entries"] if e["patient"] in readable]
+            data["addenda"] = []
+        return data
 
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_intact(self, obj):

@@ -3,7 +3,9 @@
 Sessions are visible to supervisors, to the clinicians running them (a facilitator sees the
 group's attendees) and to clinicians whose patient it is. Attendance and notes are written only
 by the session's clinicians or a supervisor. A signed note answers 409 to changes; addenda are
-posted to `notes/{id}/addenda/`. Intake coordinators and admins get 403: no therapy notes.
+posted to `notes/{id}/addenda/`. A clinician whose patient attended a group run by others reads
+its signed note's shared part and their own patients' parts, nothing else. Intake coordinators
+and admins get 403: no therapy notes.
 """
 
 import django_filters
@@ -18,6 +20,8 @@ from rest_framework.response import Response
 
 from iop.accounts.roles import Role
 from iop.api.viewsets import IOPViewSet
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record_patients
 from patients.models import Patient
 from sessions import services
 from sessions.api import serializers as s
@@ -222,9 +226,17 @@ class NoteViewSet(
     filterset_fields = ["session", "status", "author"]
 
     def get_queryset(self):
+        user = self.request.user
+        # A clinician also reads the notes of groups run by others that their own patients
+        # attended: the shared part and those patients' parts (NoteSerializer leaves out the
+        # rest), once signed.
+        theirs = ProgressNote.objects.exclude(status=ProgressNote.Status.DRAFT).filter(
+            entries__patient__in=Patient.objects.for_user(user).values("pk")
+        )
         return (
             ProgressNote.objects.filter(
-                session__in=TherapySession.objects.for_user(self.request.user).values("pk")
+                Q(session__in=TherapySession.objects.for_user(user).values("pk"))
+                | Q(pk__in=theirs.values("pk"))
             )
             .select_related("author", "signed_by", "cosigned_by", "session")
             .prefetch_related("entries__patient", "addenda__author", "session__clinicians")
@@ -238,6 +250,20 @@ class NoteViewSet(
 
     def _answer(self, request):
         return Response(s.NoteSerializer(self.get_object(), context={"request": request}).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        note = self._audited_object
+        if not note.session.is_run_by(request.user):
+            # Whose parts were read, beyond the note itself: one event per patient shown.
+            audit_record_patients(
+                action=AuditEvent.Action.VIEW,
+                request=request,
+                obj=note,
+                patient_ids=[e["patient"] for e in response.data["entries"]],
+                detail="group note: the shared part and own patients' parts",
+            )
+        return response
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -275,8 +301,8 @@ class NoteViewSet(
     @extend_schema(request=s.SignSerializer, responses=s.NoteSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        """Sign and lock (the author or a supervisor); a trainee's note then awaits
-        co-signature. Missing or cloned parts answer 400; a signed note 409."""
+        """Sign and lock (the note's author only); a trainee's note then awaits co-signature.
+        Someone else signing, missing or cloned parts answer 400; a signed note 409."""
         note = self.get_object()
         require_runner(request.user, note.session)
         payload = s.SignSerializer(data=request.data)
@@ -292,7 +318,7 @@ class NoteViewSet(
     @extend_schema(request=None, responses=s.NoteSerializer)
     @action(detail=True, methods=["post"])
     def cosign(self, request, pk=None):
-        """Co-sign a trainee's signed note (supervisors only)."""
+        """Co-sign a trainee's signed note (supervisors only; never its author or signer)."""
         if not request.user.has_role(Role.SUPERVISOR):
             raise PermissionDenied("Only a supervisor co-signs a trainee's note.")
         services.note_cosign(note=self.get_object(), user=request.user, context=self.audit_context)

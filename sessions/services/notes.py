@@ -25,6 +25,7 @@ from sessions.models import (
     StaleNoteError,
     TherapySession,
 )
+from sessions.services.clones import clone_messages
 from sessions.services.scheduling import local
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -136,18 +137,18 @@ def note_save(*, note, user, shared=None, entries=None, format=None, revision=No
     return note
 
 
-def _normalise(text):
-    return " ".join(text.lower().split())
-
-
 @transaction.atomic
 def note_sign(*, note, user, revision=None, context=None):
-    """Sign and lock: every section and every attendee's individualized part written (not
-    cloned), each with a risk re-check. Objectives addressed become progress entries; a
-    moderate or high re-check raises a risk alert. A trainee's note waits for co-signature."""
+    """Sign and lock, by the note's author only: every section and every attendee's
+    individualized part written (not cloned), each with a risk re-check. Objectives addressed
+    become progress entries; a moderate or high re-check raises a risk alert. A trainee's note
+    waits for co-signature."""
     note = _lock_note(note, revision)
-    if user.pk != note.author_id and not user.has_role(Role.SUPERVISOR):
-        raise ValidationError("Only the note's author (or a supervisor) signs it.")
+    if user.pk != note.author_id:
+        raise ValidationError(
+            f"Only the note's author, {note.author.display_name}, signs it. A supervisor "
+            "co-signs a trainee's note once it is signed."
+        )
     session = note.session
     attending = {r.patient_id for r in _attendees(session)}
     _drop_blank_absentees(note, attending)
@@ -167,17 +168,9 @@ def note_sign(*, note, user, revision=None, context=None):
     blank = [e.patient.display_name for e in entries if not e.text.strip()]
     if blank:
         errors["entries"] = "Write the individualized part for: " + ", ".join(blank) + "."
-    seen = {}
-    for entry in entries:
-        key = _normalise(entry.text)
-        if key and key in seen:
-            errors["entries"] = (
-                f"The individualized parts for {seen[key]} and {entry.patient.display_name} are "
-                "identical. Each attendee's part must describe that person (a cloned group note "
-                "is refused)."
-            )
-            break
-        seen[key] = entry.patient.display_name
+    clones = clone_messages(entries)
+    if clones and "entries" not in errors:
+        errors["entries"] = clones
     no_risk = [e.patient.display_name for e in entries if not e.risk_level]
     if no_risk:
         errors["risk"] = "Record the risk re-check for: " + ", ".join(no_risk) + "."
@@ -242,8 +235,11 @@ def note_cosign(*, note, user, context=None):
     note = ProgressNote.objects.select_for_update().get(pk=note.pk)
     if note.status != ProgressNote.Status.AWAITING_COSIGN:
         raise ValidationError("This note is not waiting for a co-signature.")
-    if note.author_id == user.pk:
-        raise ValidationError("A note is co-signed by someone other than its author.")
+    if user.pk in (note.author_id, note.signed_by_id):
+        raise ValidationError(
+            "You wrote or signed this note: another supervisor co-signs it (the co-signer is "
+            "never the author or the signer)."
+        )
     note.status = ProgressNote.Status.SIGNED
     note.cosigned_by, note.cosigned_at = user, timezone.now()
     note.save()
@@ -264,11 +260,16 @@ def addendum_add(*, note, text, user, context=None):
         raise ValidationError("The note is still a draft: edit it instead of adding an addendum.")
     if not (text or "").strip():
         raise ValidationError({"text": "Write the addendum."})
-    addendum = Addendum.objects.create(note=note, text=text.strip(), author=user)
+    addendum = Addendum(note=note, text=text.strip(), author=user, created_at=timezone.now())
+    addendum.content_hash = addendum.compute_hash()
+    addendum.save()
     audit_change(CREATE, addendum, user=user, context=context, patient_id=note.session.patient_id)
     return addendum
 
 
 def note_is_intact(note):
-    """Whether a signed note still matches the hash taken when it was signed."""
-    return note.content_hash == note.compute_hash(list(note.entries.all()))
+    """Whether a signed note, and each of its addenda, still matches the hash taken when it was
+    signed (or added)."""
+    if note.content_hash != note.compute_hash(list(note.entries.all())):
+        return False
+    return all(a.content_hash == a.compute_hash() for a in note.addenda.all())

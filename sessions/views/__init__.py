@@ -6,7 +6,7 @@ Views are thin: writes are `sessions.services` calls; reads go through `sessions
 and `for_user` QuerySets.
 """
 
-from sessions.views.chart import ChartSessions
+from sessions.views.chart import ChartNote, ChartSessions
 from sessions.views.day import today
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
 from sessions.views.scheduling import GroupDetail, SessionCreate, WeekSchedule, groups_list
@@ -14,6 +14,7 @@ from sessions.views.session import AttendanceMark, SessionCancel, SessionDetail
 
 __all__ = [
     "AttendanceMark",
+    "ChartNote",
     "ChartSessions",
     "CosignQueue",
     "GroupDetail",

@@ -1,14 +1,19 @@
-"""The chart's sessions tab: hours per week, recent attendance, what is coming up."""
+"""The chart's sessions tab: hours per week, recent attendance, what is coming up; a session
+note as the patient's care team reads it."""
 
 from datetime import timedelta
 
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
 from patients.views.mixins import ChartMixin
 from sessions import services
-from sessions.models import Attendance, TherapySession
+from sessions.models import Attendance, ProgressNote, TherapySession
+from sessions.selectors import note_entries_for
 
 
 class ChartSessions(ChartMixin, TemplateView):
@@ -56,4 +61,39 @@ class ChartSessions(ChartMixin, TemplateView):
             attendance=attendance,
             upcoming=upcoming,
         )
+        return context
+
+
+class ChartNote(ChartMixin, TemplateView):
+    """A session note as the patient's care team reads it from the chart: for a clinician who
+    does not run the session, the shared part and this patient's own part only (the other
+    attendees are not shown, not even by name); audited for this patient."""
+
+    template_name = "sessions/chart_note.html"
+    clinical_only = True
+    tab = "sessions"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        patient = self.patient
+        note = get_object_or_404(
+            ProgressNote.objects.filter(
+                session_id=self.kwargs["session_pk"], entries__patient=patient
+            ).select_related(
+                "session__group", "session__patient", "author", "signed_by", "cosigned_by"
+            )
+        )
+        runner = note.session.is_run_by(self.request.user)
+        entries = [
+            e for e in note_entries_for(note, self.request.user) if e.patient_id == patient.pk
+        ]
+        if note.is_locked and entries:
+            audit_record(
+                request=self.request,
+                action=AuditEvent.Action.VIEW,
+                obj=note,
+                patient_id=patient.pk,
+                detail="group note from the chart: the shared part and this patient's part",
+            )
+        context.update(note=note, session=note.session, entries=entries, runner=runner)
         return context

@@ -16,7 +16,11 @@ from iop.errors import error_text
 from sessions import services
 from sessions.forms import NoteForm
 from sessions.models import Attendance, ProgressNote, TherapySession
-from sessions.selectors import session_with_roster, sessions_with_rosters
+from sessions.selectors import (
+    readable_patient_ids,
+    session_with_roster,
+    sessions_with_rosters,
+)
 
 # One key per attendance button, for taking attendance from the keyboard (see app.js).
 ATTENDANCE_BUTTONS = [
@@ -87,7 +91,20 @@ def render_session_page(request, session, note_form=None):
 
 class SessionDetail(SessionMixin, View):
     def get(self, request, pk):
-        return render_session_page(request, self.setup_session())
+        try:
+            session = self.setup_session()
+        except Http404:
+            # A group run by others: its note is read from the chart of one's own attendee.
+            attendee = readable_patient_ids(
+                request.user,
+                Attendance.objects.filter(
+                    session_id=pk, status__in=Attendance.ATTENDED
+                ).values_list("patient_id", flat=True),
+            )
+            if not attendee:
+                raise
+            return redirect("sessions:chart-note", min(attendee), pk)
+        return render_session_page(request, session)
 
 
 class AttendanceMark(SessionMixin, View):

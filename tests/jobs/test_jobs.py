@@ -368,6 +368,7 @@ def test_one_beat_schedule_covers_every_job():
         "plans.reviews",
         "plans.initial_plans",
         "sessions.documentation",
+        "sessions.cosignature",
         "sessions.engagement",
         "patients.measures_due",
         "sessions.group_schedule",

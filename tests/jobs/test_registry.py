@@ -31,6 +31,7 @@ def test_task_names_are_unchanged_for_messages_already_queued():
         "reviews": "plans.reviews",
         "initial_plans": "plans.initial_plans",
         "documentation": "sessions.documentation",
+        "cosignature": "sessions.cosignature",
         "engagement": "sessions.engagement",
         "measures_due": "patients.measures_due",
         "group_schedule": "sessions.group_schedule",

@@ -182,7 +182,12 @@ def test_signing_locks_the_note_and_only_addenda_follow(client, clinician, enrol
     note = services.note_start(session=todays_session, user=clinician)
     client.force_login(clinician)
     url = reverse("sessions:note", args=[todays_session.pk])
-    texts = {e.patient_id: f"{e.patient.legal_last_name} described the week." for e in episodes}
+    texts = {
+        e.patient_id: text
+        for e, text in zip(
+            episodes, ("Described the week.", "Asked for help with sleep."), strict=True
+        )
+    }
     client.post(url, note_post(note, texts, sign="1"))
     note.refresh_from_db()
     assert note.status == ProgressNote.Status.SIGNED and len(note.content_hash) == 64

@@ -1,0 +1,128 @@
+"""Who reads which parts of a group note: the group's facilitators and supervisors all of it;
+a clinician on one attendee's care team who does not run the group, the shared part and their
+own patient's part only (the other attendees not even named), audited; intake nothing."""
+
+import pytest
+from django.urls import reverse
+
+from iop.audit.models import AuditEvent
+from patients.models import Patient
+from sessions import services as ss
+from tests.factories import UserFactory
+
+DAP = {"data": "Distress tolerance: TIPP.", "assessment": "Engaged.", "plan": "Practise."}
+ARLO = "Practised paced breathing; named work stress as a trigger."
+BECK = "Disclosed a relapse on Saturday; agreed to call her sponsor."
+
+
+@pytest.fixture
+def group_note(enroll, make_episode, todays_session, clinician, clinician2):
+    """Today's group, run by Casey Morgan (`clinician`): Arlo (on clinician2's caseload) and
+    Beck (Casey's own) attended; the note is written, not yet signed."""
+    arlo = enroll(make_episode(clinician=clinician2, last_name="Arlo"))
+    beck = enroll(last_name="Beck")
+    Patient.objects.filter(pk=beck.patient_id).update(legal_first_name="Bea")
+    for episode in (arlo, beck):
+        ss.attendance_mark(
+            session=todays_session, episode=episode, status="present", user=clinician
+        )
+    note = ss.note_start(session=todays_session, user=clinician)
+    ss.note_save(
+        note=note,
+        user=clinician,
+        shared=DAP,
+        entries={
+            arlo.patient_id: {"text": ARLO, "risk_level": "none"},
+            beck.patient_id: {"text": BECK, "risk_level": "low"},
+        },
+    )
+    return note, arlo.patient, beck.patient
+
+
+def signed(group_note, clinician):
+    note, arlo, beck = group_note
+    return ss.note_sign(note=note, user=clinician), arlo, beck
+
+
+def chart_note(patient, note):
+    return reverse("sessions:chart-note", args=[patient.pk, note.session_id])
+
+
+def test_the_care_team_clinician_reads_the_shared_part_and_their_patients_part(
+    client, group_note, clinician, clinician2
+):
+    note, arlo, beck = signed(group_note, clinician)
+    client.force_login(clinician2)
+    # The session page of a group run by someone else leads to the note from Arlo's chart.
+    response = client.get(reverse("sessions:session", args=[note.session_id]))
+    assert response.url == chart_note(arlo, note)
+    html = client.get(response.url).content.decode()
+    assert ARLO in html
+    assert DAP["data"] in html
+    assert "DAP note by Casey Morgan; signed by Casey Morgan 18 Nov 2026 10:00." in html
+    assert BECK not in html
+    assert "Beck" not in html and "Bea" not in html  # not even the other attendee's name
+    event = AuditEvent.objects.get(object_type="therapy_sessions.progressnote", action="view")
+    assert (event.user, event.patient_id, event.object_id) == (clinician2, arlo.pk, str(note.pk))
+    # Beck is not on clinician2's caseload: her chart, and her part, stay closed.
+    assert client.get(chart_note(beck, note)).status_code == 404
+
+
+def test_the_api_gives_the_care_team_clinician_only_their_patients_part(
+    api_client, group_note, clinician, clinician2
+):
+    note, arlo, beck = signed(group_note, clinician)
+    ss.addendum_add(note=note, text="Bea's sponsor called back.", user=clinician)
+    api_client.force_authenticate(clinician2)
+    data = api_client.get(reverse("note-detail", args=[note.pk])).json()
+    assert data["shared"] == DAP
+    assert [(e["patient"], e["text"]) for e in data["entries"]] == [(arlo.pk, ARLO)]
+    assert "Beck" not in str(data) and "Bea" not in str(data)
+    assert data["addenda"] == []
+    listed = api_client.get(reverse("note-list")).json()["results"]
+    assert [(n["id"], len(n["entries"])) for n in listed] == [(note.pk, 1)]
+    assert AuditEvent.objects.filter(
+        user=clinician2, object_id=str(note.pk), patient_id=arlo.pk, action="view"
+    ).exists()
+    # Reading is all: the note's writes stay with the session's clinicians.
+    refused = api_client.post(reverse("note-addenda", args=[note.pk]), {"text": "Mine."})
+    assert refused.status_code == 403
+
+
+def test_a_draft_is_not_shown_to_the_care_team_clinician(
+    api_client, client, group_note, clinician2
+):
+    note, arlo, _ = group_note
+    api_client.force_authenticate(clinician2)
+    assert api_client.get(reverse("note-detail", args=[note.pk])).status_code == 404
+    client.force_login(clinician2)
+    html = client.get(chart_note(arlo, note)).content.decode()
+    assert "it can be read here once it is signed" in html
+    assert ARLO not in html and DAP["data"] not in html
+
+
+@pytest.mark.parametrize("who", ["clinician", "supervisor"])
+def test_the_facilitator_and_supervisors_read_every_part(
+    api_client, client, group_note, clinician, supervisor, who
+):
+    note, arlo, beck = signed(group_note, clinician)
+    user = {"clinician": clinician, "supervisor": supervisor}[who]
+    client.force_login(user)
+    html = client.get(reverse("sessions:session", args=[note.session_id])).content.decode()
+    assert ARLO in html and BECK in html
+    api_client.force_authenticate(user)
+    data = api_client.get(reverse("note-detail", args=[note.pk])).json()
+    assert {e["text"] for e in data["entries"]} == {ARLO, BECK}
+
+
+def test_intake_and_an_unrelated_clinician_read_nothing(
+    api_client, client, group_note, clinician, intake
+):
+    note, arlo, _ = signed(group_note, clinician)
+    stranger = UserFactory(username="clinician3", role="clinician")
+    for user, api_status in ((intake, 403), (stranger, 404)):
+        client.force_login(user)
+        assert client.get(chart_note(arlo, note)).status_code == 404
+        assert client.get(reverse("sessions:session", args=[note.session_id])).status_code == 404
+        api_client.force_authenticate(user)
+        assert api_client.get(reverse("note-detail", args=[note.pk])).status_code == api_status
