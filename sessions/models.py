@@ -469,3 +469,7 @@ class ReminderDelivery(models.Model):
     @property
     def audit_patient_id(self):
         return self.patient_id
+
+
+# Re-exported here so the app's models load together (see its module for why it is apart).
+from sessions.correction_models import AttendanceCorrection as AttendanceCorrection  # noqa: E402

@@ -176,8 +176,10 @@ class SessionViewSet(
 
 class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewSet):
     """Attendance per patient per session: of the sessions one may open, and of one's own
-    patients wherever they attended. POST records or corrects one (minutes default from the
-    status: full session when present, 15 fewer when late, 30 fewer when leaving early)."""
+    patients wherever they attended. POST records or changes one (minutes default from the
+    status: full session when present, 15 fewer when late, 30 fewer when leaving early). Once
+    the session's note is signed, POST answers 409: `correct/` records a correction with a
+    reason (shown on the note; billing follows the corrected attendance)."""
 
     serializer_class = s.AttendanceSerializer
     queryset = Attendance.objects.all()
@@ -203,6 +205,31 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewS
             minutes=data.get("minutes"),
             user=self.request.user,
             context=self.audit_context,
+        )
+
+    @extend_schema(
+        request=s.AttendanceCorrectionSerializer,
+        responses={201: s.AttendanceCorrectionSerializer},
+        summary="Correct attendance under a signed note (reason required)",
+    )
+    @action(detail=False, methods=["post"], serializer_class=s.AttendanceCorrectionSerializer)
+    def correct(self, request):
+        payload = s.AttendanceCorrectionSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        require_runner(request.user, data["session"])
+        correction = services.attendance_correct(
+            session=data["session"],
+            episode=data["episode"],
+            status=data["status"],
+            minutes=data.get("minutes"),
+            reason=data["reason"],
+            user=request.user,
+            context=self.audit_context,
+        )
+        return Response(
+            s.AttendanceCorrectionSerializer(correction, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

@@ -7,10 +7,16 @@ ledger), `notes` (progress notes and addenda); billing codes are `sessions.billi
 
 from sessions.billing import billing_codes
 from sessions.services.attendance import (
+    AttendanceLockedError,
+    attendance_correct,
     attendance_mark,
     day_minutes,
     default_minutes,
+    discharged_before,
+    enrollments_end_at_discharge,
     hours_ledger,
+    note_is_signed,
+    require_not_discharged,
     session_roster,
     session_rosters,
     step_down_record,
@@ -34,20 +40,26 @@ from sessions.services.scheduling import (
 )
 
 __all__ = [
+    "AttendanceLockedError",
     "addendum_add",
+    "attendance_correct",
     "attendance_mark",
     "billing_codes",
     "day_minutes",
     "default_minutes",
+    "discharged_before",
+    "enrollments_end_at_discharge",
     "group_enroll",
     "group_schedule_generate",
     "group_slots",
     "hours_ledger",
     "note_cosign",
+    "note_is_signed",
     "note_is_intact",
     "note_save",
     "note_sign",
     "note_start",
+    "require_not_discharged",
     "session_cancel",
     "session_reschedule",
     "session_roster",

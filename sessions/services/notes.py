@@ -25,6 +25,7 @@ from sessions.models import (
     StaleNoteError,
     TherapySession,
 )
+from sessions.services.attendance import require_not_discharged
 from sessions.services.scheduling import local
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -53,6 +54,8 @@ def note_start(*, session, user, format=ProgressNote.Format.DAP, context=None):
         audit_change(CREATE, note, user=user, context=context)
     if not note.is_locked:
         records = _attendees(session)
+        for record in records:
+            require_not_discharged(session, record.episode)
         _drop_blank_absentees(note, {r.patient_id for r in records})
         have = set(note.entries.values_list("patient_id", flat=True))
         for record in records:
@@ -152,6 +155,8 @@ def note_sign(*, note, user, revision=None, context=None):
     attending = {r.patient_id for r in _attendees(session)}
     _drop_blank_absentees(note, attending)
     entries = list(note.entries.select_related("patient", "episode"))
+    for entry in entries:
+        require_not_discharged(session, entry.episode)
     errors = {}
     absent = [e.patient.display_name for e in entries if e.patient_id not in attending]
     if absent:
