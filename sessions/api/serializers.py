@@ -79,6 +79,10 @@ class RosterRowSerializer(serializers.Serializer):
     status = serializers.CharField(allow_null=True)
     minutes_attended = serializers.IntegerField(allow_null=True)
     billing_codes = serializers.ListField(child=serializers.CharField())
+    bundled_codes = serializers.ListField(
+        child=serializers.CharField(), help_text="Per diem: the day's components, not billable."
+    )
+    billing_note = serializers.CharField(help_text='e.g. "per-diem threshold not met".')
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -104,6 +108,8 @@ class SessionSerializer(serializers.ModelSerializer):
             "patient",
             "status",
             "patient_present",
+            "place_of_service",
+            "telehealth_modifier",
             "family_members",
             "roster",
             "note",

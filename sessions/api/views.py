@@ -42,7 +42,7 @@ def roster_rows(session):
     """The session's roster as the API shows it: the `session_with_roster` selector (the
     session page reads the same), one dict per patient, codes without their labels."""
     session_with_roster(session)
-    codes = {episode.pk: [code for code, _ in billing] for episode, billing in session.billing}
+    suggestions = {episode.pk: suggestion for episode, suggestion in session.billing_rows}
     return [
         {
             "episode": episode.pk,
@@ -50,10 +50,20 @@ def roster_rows(session):
             "name": episode.patient.display_name,
             "status": record.status if record else None,
             "minutes_attended": record.minutes_attended if record else None,
-            "billing_codes": codes.get(episode.pk, []),
+            **_billing(suggestions.get(episode.pk)),
         }
         for episode, record in session.rows
     ]
+
+
+def _billing(suggestion):
+    if suggestion is None:
+        return {"billing_codes": [], "bundled_codes": [], "billing_note": ""}
+    return {
+        "billing_codes": [code for code, _ in suggestion.billable],
+        "bundled_codes": [code for code, _ in suggestion.bundled],
+        "billing_note": suggestion.note,
+    }
 
 
 class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet):
@@ -144,6 +154,8 @@ class SessionViewSet(
             telehealth_link=data.get("telehealth_link", ""),
             family_members=data.get("family_members", []),
             patient_present=data.get("patient_present"),
+            place_of_service=data.get("place_of_service", ""),
+            telehealth_modifier=data.get("telehealth_modifier", ""),
             user=self.request.user,
             context=self.audit_context,
         )

@@ -124,6 +124,13 @@ def _checked_minutes(session, episode, status, minutes):
         raise ValidationError({"status": "Choose present, late, left early or absent."})
     if session.status == TherapySession.Status.CANCELLED:
         raise ValidationError("The session was cancelled.")
+    if session.without_patient:
+        raise ValidationError(
+            {
+                "status": "Family therapy without the patient: no attendance is taken for the "
+                "patient, and its minutes do not count toward their hours."
+            }
+        )
     if session.starts_at > timezone.now() + timedelta(minutes=30):
         raise ValidationError("Attendance is taken once the session has started.")
     require_not_discharged(session, episode)
@@ -295,6 +302,7 @@ def hours_ledger(episodes, *, weeks=8, today=None):
             episode__in=episodes, status__in=Attendance.ATTENDED, session__starts_at__gte=since
         )
         .exclude(session__status=TherapySession.Status.CANCELLED)
+        .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)
         .values_list("episode_id", "session__starts_at", "minutes_attended")
     ):
         minutes[(episode_id, week_start(local(starts_at).date()))] += mins
@@ -330,15 +338,26 @@ def hours_ledger(episodes, *, weeks=8, today=None):
     return ledger
 
 
-def day_minutes(patient_ids, day):
-    """{patient id: attended minutes on that local day} in one query."""
-    totals = defaultdict(int)
-    for patient_id, mins in (
+def day_attendance(patient_ids, day):
+    """{patient id: [attended Attendance, with its session, by start time]} on that local day,
+    in one query. Cancelled sessions and family therapy without the patient do not count."""
+    by_patient = defaultdict(list)
+    for record in (
         Attendance.objects.filter(
             patient_id__in=patient_ids, status__in=Attendance.ATTENDED, session__starts_at__date=day
         )
         .exclude(session__status=TherapySession.Status.CANCELLED)
-        .values_list("patient_id", "minutes_attended")
+        .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)
+        .select_related("session")
+        .order_by("session__starts_at", "session_id")
     ):
-        totals[patient_id] += mins
-    return totals
+        by_patient[record.patient_id].append(record)
+    return by_patient
+
+
+def day_minutes(patient_ids, day):
+    """{patient id: attended minutes on that local day} in one query (see `day_attendance`)."""
+    return {
+        patient_id: sum(r.minutes_attended for r in records)
+        for patient_id, records in day_attendance(patient_ids, day).items()
+    }

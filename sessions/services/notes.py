@@ -56,12 +56,23 @@ def note_start(*, session, user, format=ProgressNote.Format.DAP, context=None):
         records = _attendees(session)
         for record in records:
             require_not_discharged(session, record.episode)
-        _drop_blank_absentees(note, {r.patient_id for r in records})
+        _drop_blank_absentees(note, {r.patient_id for r in records} | _without_patient(session))
         have = set(note.entries.values_list("patient_id", flat=True))
         for record in records:
             if record.patient_id not in have:
                 NoteEntry.objects.create(note=note, episode=record.episode, patient=record.patient)
+        if _without_patient(session) and session.patient_id not in have:
+            # Family therapy without the patient: the note is about them, with no attendance.
+            require_not_discharged(session, session.episode)
+            NoteEntry.objects.create(
+                note=note, episode=session.episode, patient_id=session.patient_id
+            )
     return note
+
+
+def _without_patient(session):
+    """{the patient} for family therapy without the patient (who needs no attendance)."""
+    return {session.patient_id} if session.without_patient and session.episode_id else set()
 
 
 def _drop_blank_absentees(note, attending):
@@ -152,7 +163,7 @@ def note_sign(*, note, user, revision=None, context=None):
     if user.pk != note.author_id and not user.has_role(Role.SUPERVISOR):
         raise ValidationError("Only the note's author (or a supervisor) signs it.")
     session = note.session
-    attending = {r.patient_id for r in _attendees(session)}
+    attending = {r.patient_id for r in _attendees(session)} | _without_patient(session)
     _drop_blank_absentees(note, attending)
     entries = list(note.entries.select_related("patient", "episode"))
     for entry in entries:

@@ -4,8 +4,9 @@ cancelling."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views import View
 
 from iop.accounts.roles import Role
@@ -23,7 +24,7 @@ from sessions.models import (
     ProgressNote,
     TherapySession,
 )
-from sessions.selectors import session_with_roster, sessions_with_rosters
+from sessions.selectors import session_with_roster
 
 # One key per attendance button, for taking attendance from the keyboard (see app.js).
 ATTENDANCE_BUTTONS = [
@@ -146,20 +147,21 @@ class AttendanceMark(SessionMixin, View):
         except (ValidationError, ConflictError) as exc:
             error = error_text(exc)
         if request.htmx:
-            sessions_with_rosters([session])
+            # The row re-draws in place; the billing suggestions follow out of band.
+            session_with_roster(session)
             row = next((r for r in session.rows if r[0].pk == episode.pk), (episode, None))
-            return render(
-                request,
-                "sessions/_attendance_row.html",
-                {
-                    "session": session,
-                    "episode": row[0],
-                    "record": row[1],
-                    "runner": True,
-                    "statuses": ATTENDANCE_BUTTONS,
-                    "row_error": error,
-                },
-            )
+            context = {
+                "session": session,
+                "episode": row[0],
+                "record": row[1],
+                "runner": True,
+                "statuses": ATTENDANCE_BUTTONS,
+                "row_error": error,
+                "oob": True,
+            }
+            html = render_to_string("sessions/_attendance_row.html", context, request)
+            html += render_to_string("sessions/_billing.html", context, request)
+            return HttpResponse(html)
         if error:
             messages.error(request, error)
         return redirect(session.get_absolute_url())
