@@ -61,6 +61,7 @@ def note_start(*, session, user, format=ProgressNote.Format.DAP, context=None):
         for record in records:
             if record.patient_id not in have:
                 NoteEntry.objects.create(note=note, episode=record.episode, patient=record.patient)
+                have.add(record.patient_id)
         if _without_patient(session) and session.patient_id not in have:
             # Family therapy without the patient: the note is about them, with no attendance.
             require_not_discharged(session, session.episode)
