@@ -95,12 +95,11 @@ def session_page_context(request, session, note_form=None, correction=None):
     }
 
 
-def render_session_page(request, session, note_form=None, correction=None, status=200):
+def render_session_page(request, session, note_form=None, correction=None):
     return render(
         request,
         "sessions/session.html",
         session_page_context(request, session, note_form, correction),
-        status=status,
     )
 
 
@@ -184,7 +183,7 @@ class AttendanceCorrect(SessionMixin, View):
             minutes = int(typed["minutes"]) if typed["minutes"].strip() else None
         except ValueError:
             typed["errors"] = {"minutes": ["Minutes must be a whole number."]}
-            return render_session_page(request, session, correction=typed, status=400)
+            return render_session_page(request, session, correction=typed)
         try:
             services.attendance_correct(
                 session=session,
@@ -199,7 +198,7 @@ class AttendanceCorrect(SessionMixin, View):
             typed["errors"] = (
                 exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
             )
-            return render_session_page(request, session, correction=typed, status=400)
+            return render_session_page(request, session, correction=typed)
         messages.success(request, f"Attendance corrected for {episode.patient.display_name}.")
         return redirect(session.get_absolute_url())
 
