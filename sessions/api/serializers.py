@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -188,16 +189,8 @@ def roster_episode(session, episode_id):
 
 
 class AttendanceCorrectionSerializer(serializers.ModelSerializer):
-    """A correction of attendance under a signed note: session, episode, the new status and
-    minutes (default from the status) and the reason (required)."""
+    """A correction of attendance under a signed note, as recorded."""
 
-    session = ScopedSessionField(write_only=True)
-    episode = serializers.IntegerField(write_only=True)
-    status = serializers.ChoiceField(choices=Attendance.Status.choices, write_only=True)
-    minutes = serializers.IntegerField(
-        required=False, allow_null=True, write_only=True, min_value=0
-    )
-    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
     patient = serializers.IntegerField(source="attendance.patient_id", read_only=True)
     corrected_by = UserRefSerializer(read_only=True)
 
@@ -205,10 +198,6 @@ class AttendanceCorrectionSerializer(serializers.ModelSerializer):
         model = AttendanceCorrection
         fields = [
             "id",
-            "session",
-            "episode",
-            "status",
-            "minutes",
             "patient",
             "before_status",
             "before_minutes",
@@ -219,14 +208,23 @@ class AttendanceCorrectionSerializer(serializers.ModelSerializer):
             "corrected_at",
             "content_hash",
         ]
-        read_only_fields = [
-            "before_status",
-            "before_minutes",
-            "after_status",
-            "after_minutes",
-            "corrected_at",
-            "content_hash",
-        ]
+        read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class SessionIdField(ScopedSessionField):
+    """A session id (of the sessions one may open), typed for the schema."""
+
+
+class AttendanceCorrectSerializer(serializers.Serializer):
+    """Correct one patient's attendance under a signed note: the new status, minutes (default
+    from the status) and the reason (required)."""
+
+    session = SessionIdField()
+    episode = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Attendance.Status.choices)
+    minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
     def validate(self, attrs):
         return {**attrs, "episode": roster_episode(attrs["session"], attrs["episode"])}

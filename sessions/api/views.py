@@ -220,13 +220,13 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewS
         )
 
     @extend_schema(
-        request=s.AttendanceCorrectionSerializer,
+        request=s.AttendanceCorrectSerializer,
         responses={201: s.AttendanceCorrectionSerializer},
         summary="Correct attendance under a signed note (reason required)",
     )
-    @action(detail=False, methods=["post"], serializer_class=s.AttendanceCorrectionSerializer)
+    @action(detail=False, methods=["post"], serializer_class=s.AttendanceCorrectSerializer)
     def correct(self, request):
-        payload = s.AttendanceCorrectionSerializer(data=request.data, context={"request": request})
+        payload = s.AttendanceCorrectSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         require_runner(request.user, data["session"])

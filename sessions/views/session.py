@@ -89,6 +89,8 @@ def session_page_context(request, session, note_form=None, correction=None):
             .order_by("corrected_at", "pk")
         ),
         "locked": bool(note and note.is_locked),
+        # The page shows the billing codes: attendance rows ask for them back (htmx, OOB).
+        "billing_shown": True,
         "correction": correction or {},
         "note": note,
         "note_form": note_form or (NoteForm(note=note) if note else None),
@@ -146,7 +148,9 @@ class AttendanceMark(SessionMixin, View):
         except (ValidationError, ConflictError) as exc:
             error = error_text(exc)
         if request.htmx:
-            # The row re-draws in place; the billing suggestions follow out of band.
+            # The row re-draws in place; on the session page (which shows the billing codes)
+            # the suggestions follow out of band.
+            billing_shown = request.POST.get("billing") == "1"
             session_with_roster(session)
             row = next((r for r in session.rows if r[0].pk == episode.pk), (episode, None))
             context = {
@@ -157,9 +161,11 @@ class AttendanceMark(SessionMixin, View):
                 "statuses": ATTENDANCE_BUTTONS,
                 "row_error": error,
                 "oob": True,
+                "billing_shown": billing_shown,
             }
             html = render_to_string("sessions/_attendance_row.html", context, request)
-            html += render_to_string("sessions/_billing.html", context, request)
+            if billing_shown:
+                html += render_to_string("sessions/_billing.html", context, request)
             return HttpResponse(html)
         if error:
             messages.error(request, error)

@@ -83,3 +83,35 @@ def test_correct_attendance_under_a_signed_group_note(
     expect(cruz_billing).to_contain_text("90853")
     expect(page.get_by_test_id("note-signed")).to_contain_text("content matches")
     assert ProgressNote.objects.get().status == "signed"
+
+
+def test_billing_codes_refresh_as_attendance_is_taken(
+    page, live_server, admit, program, clinician, password
+):
+    now = timezone.localtime()
+    start = max(now - timedelta(minutes=60), now.replace(hour=0, minute=0, second=0))
+    group = TherapyGroup.objects.create(
+        name="Morning group",
+        program=program,
+        kind="process",
+        schedule_days=list(range(7)),
+        start_time=time(start.hour, start.minute),
+        duration_minutes=180,
+    )
+    group.facilitators.set([clinician])
+    episode = admit(clinician=clinician, last_name="Adams")
+    services.group_enroll(
+        group=group, episode=episode, user=clinician, start_date=now.date() - timedelta(days=7)
+    )
+    services.group_schedule_generate(weeks=1, start=now.date())
+    session = TherapySession.objects.get(group=group, starts_at__date=now.date())
+
+    sign_in(page, live_server, "clinician", password)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    expect(page.get_by_test_id("billing")).to_have_count(0)
+    row = page.get_by_test_id("attendance-row").filter(has_text="Adams")
+    row.get_by_role("button", name="Present").click()
+    billing = page.get_by_test_id("billing").locator("li").filter(has_text="Adams")
+    expect(billing).to_contain_text("90853")  # no reload
+    row.get_by_role("button", name="Absent (excused)").click()
+    expect(billing).to_contain_text("none")

@@ -280,10 +280,20 @@ def test_api_a_telehealth_booking_without_place_of_service_answers_400(
 def test_marking_attendance_refreshes_the_codes_out_of_band(client, monday, clinician):
     client.force_login(clinician)
     url = reverse("sessions:attendance", args=[monday.session.pk, monday.episode.pk])
-    html = client.post(url, {"status": "present"}, HTTP_HX_REQUEST="true").content.decode()
+    assert (
+        'name="billing" value="1"' in client.get(monday.session.get_absolute_url()).content.decode()
+    )
+    # From the session page (which shows the codes) the row asks for them back.
+    form = {"billing": "1"}
+    html = client.post(url, {**form, "status": "present"}, HTTP_HX_REQUEST="true").content.decode()
     assert 'data-testid="attendance-row"' in html
     assert f'id="billing-{monday.session.pk}" hx-swap-oob="true"' in html
     assert 'title="Group psychotherapy">90853</span>' in html
-    html = client.post(url, {"status": "absent_excused"}, HTTP_HX_REQUEST="true").content.decode()
+    html = client.post(
+        url, {**form, "status": "absent_excused"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert f'id="billing-{monday.session.pk}" hx-swap-oob="true"' in html
     assert "90853" not in html
+    # From Today (no codes shown there), the row alone.
+    html = client.post(url, {"status": "present"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-swap-oob" not in html
