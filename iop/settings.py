@@ -322,6 +322,7 @@ SPECTACULAR_SETTINGS = {
         "GoalStatusEnum": "plans.models.Goal.Status",
         "IntakeRiskLevelEnum": "patients.models.intake.IntakeAssessment.RiskLevel",
         "NoteRiskEnum": "sessions.models.ProgressNote.Risk",
+        "AttendanceStatusEnum": "sessions.models.Attendance.Status",
     },
 }
 

@@ -20,7 +20,14 @@ from patients.models.risk import RiskAssessment
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ("name", "track", "weekly_hours_minimum", "review_cadence_days", "is_active")
+    list_display = (
+        "name",
+        "track",
+        "weekly_hours_minimum",
+        "review_cadence_days",
+        "billing_mode",
+        "is_active",
+    )
     list_filter = ("track", "is_active")
     search_fields = ("name",)
 

@@ -9,6 +9,7 @@ from iop.audit.admin_mixins import AuditedModelAdmin
 from sessions.models import (
     Addendum,
     Attendance,
+    AttendanceCorrection,
     GroupEnrollment,
     NoteEntry,
     ProgressNote,
@@ -117,6 +118,15 @@ class ProgressNoteAdmin(ReadOnlyAdmin):
     )
     readonly_fields = ("content_hash",)
     inlines = [EntryInline, AddendumInline]
+
+
+@admin.register(AttendanceCorrection)
+class AttendanceCorrectionAdmin(ReadOnlyAdmin):
+    """Corrections of attendance under signed notes: made on the session page or the API
+    (reason required), never here."""
+
+    list_display = ("attendance", "before_status", "after_status", "corrected_by", "corrected_at")
+    list_select_related = ("attendance__patient", "corrected_by")
 
 
 @admin.register(StepDown)

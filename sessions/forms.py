@@ -29,6 +29,16 @@ class ScheduleForm(forms.Form):
     delivery = forms.ChoiceField(choices=TherapySession.Delivery.choices)
     location = forms.CharField(required=False, max_length=120)
     telehealth_link = forms.URLField(required=False, assume_scheme="https")
+    place_of_service = forms.ChoiceField(
+        required=False,
+        label="Telehealth: place of service",
+        choices=[("", "—"), *TherapySession.POS],
+    )
+    telehealth_modifier = forms.ChoiceField(
+        required=False,
+        label="Telehealth: modifier",
+        choices=[("", "—"), *TherapySession.MODIFIERS],
+    )
     clinicians = UserChoices(queryset=get_user_model().objects.none())
     family_members = forms.CharField(
         required=False,

@@ -1,5 +1,5 @@
-"""How sessions shows up elsewhere: the chart's Sessions tab, the caseload's hours column, and
-attendance in plan reviews."""
+"""How sessions shows up elsewhere: the chart's Sessions tab, the caseload's hours column,
+attendance in plan reviews, and discharge (group enrolments end)."""
 
 from django.utils import timezone
 
@@ -76,9 +76,17 @@ def review_attendance(plan, period_start):
     }
 
 
+def end_enrollments(episode, user, context):
+    """Discharge hook: group enrolments end on the discharge date."""
+    from sessions.services import enrollments_end_at_discharge
+
+    enrollments_end_at_discharge(episode=episode, user=user, context=context)
+
+
 def register():
     if review_attendance in plan_services.review_prefill_hooks:
         return
+    extensions.discharge_hooks.append(end_enrollments)
     plan_services.review_prefill_hooks.append(review_attendance)
     extensions.caseload_columns.append(hours_column)
     extensions.chart_tabs.append(

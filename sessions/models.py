@@ -148,6 +148,10 @@ class TherapySession(models.Model):
     patient_present = models.BooleanField(
         null=True, blank=True, help_text="Family sessions: was the patient there?"
     )
+    POS = [("02", "02 telehealth, not at home"), ("10", "10 telehealth at the patient's home")]
+    place_of_service = models.CharField(max_length=2, choices=POS, blank=True)
+    MODIFIERS = [("95", "95 synchronous audio-video"), ("93", "93 audio-only")]
+    telehealth_modifier = models.CharField(max_length=2, choices=MODIFIERS, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -181,6 +185,11 @@ class TherapySession(models.Model):
     @property
     def is_group(self):
         return self.kind == self.Kind.GROUP
+
+    @property
+    def without_patient(self):
+        """Family therapy without the patient (90846): no attendance, no hours."""
+        return self.kind == self.Kind.FAMILY and self.patient_present is False
 
     def is_run_by(self, user):
         """Who takes attendance and writes the note: its clinicians, and any supervisor."""
@@ -476,3 +485,7 @@ class ReminderDelivery(models.Model):
     @property
     def audit_patient_id(self):
         return self.patient_id
+
+
+# Re-exported here so the app's models load together (see its module for why it is apart).
+from sessions.correction_models import AttendanceCorrection as AttendanceCorrection  # noqa: E402

@@ -12,9 +12,9 @@ from django.utils import timezone
 from iop.accounts.roles import Role
 from patients.models import Alert, Episode, Patient
 from plans.models import DocumentStatus, SafetyPlan
-from sessions.billing import billing_codes
+from sessions.billing import BUNDLED_KINDS, service_code, suggest, telehealth_label
 from sessions.models import Attendance, ProgressNote, TherapySession
-from sessions.services import day_minutes, hours_ledger, session_rosters
+from sessions.services import day_attendance, hours_ledger, session_rosters
 
 RISK_LEVELS = (ProgressNote.Risk.MODERATE, ProgressNote.Risk.HIGH)
 
@@ -36,25 +36,66 @@ def sessions_with_rosters(sessions, *, billing=False):
 
 
 def _attach_billing(sessions):
+    """`session.billing_rows`: (episode, Suggestion) per attendee (and for family therapy
+    without the patient, the session's patient, who needs no attendance); `session.billing`:
+    (episode, billable codes). Each patient's day is read once: the per diem needs its
+    minutes, its components and its first billable session (which carries the one line)."""
     by_day = defaultdict(list)
     for session in sessions:
         by_day[timezone.localtime(session.starts_at).date()].append(session)
+    first_visits = _first_medication_visits(sessions)
     for day, on_day in by_day.items():
-        totals = day_minutes([e.patient_id for s in on_day for e, _ in s.rows], day)
+        records = day_attendance([e.patient_id for s in on_day for e, _ in s.rows], day)
         for session in on_day:
-            session.billing = [
-                (
-                    episode,
-                    billing_codes(
-                        session,
-                        record,
-                        episode=episode,
-                        day_minutes=totals.get(episode.patient_id, 0),
-                    ),
+            session.billing_rows = []
+            for episode, record in session.rows:
+                if record is None and not session.without_patient:
+                    continue
+                day_records = records.get(episode.patient_id, [])
+                components = [
+                    (r.session_id, service_code(r.session, r))
+                    for r in day_records
+                    if r.session.kind in BUNDLED_KINDS
+                ]
+                components = [(pk, code) for pk, code in components if code]
+                suggestion = suggest(
+                    session,
+                    record,
+                    episode=episode,
+                    day_minutes=sum(r.minutes_attended for r in day_records),
+                    day_codes=[code for _, code in components],
+                    anchor=bool(components) and components[0][0] == session.pk,
+                    first_visit=first_visits.get((session.pk, episode.patient_id), False),
                 )
-                for episode, record in session.rows
-                if record is not None
-            ]
+                session.billing_rows.append((episode, suggestion))
+            session.billing = [(e, suggestion.billable) for e, suggestion in session.billing_rows]
+            session.telehealth_billing = telehealth_label(session)
+
+
+def _first_medication_visits(sessions):
+    """{(session id, patient id): True} where a medication-management session is the
+    patient's first attended one (new-patient E/M codes). One query, only when needed."""
+    visits = [s for s in sessions if s.kind == TherapySession.Kind.MED_MGMT]
+    if not visits:
+        return {}
+    patients = {e.patient_id for s in visits for e, _ in s.rows}
+    earliest = {}
+    for patient_id, starts_at in (
+        Attendance.objects.filter(
+            patient_id__in=patients,
+            session__kind=TherapySession.Kind.MED_MGMT,
+            status__in=Attendance.ATTENDED,
+        )
+        .exclude(session__status=TherapySession.Status.CANCELLED)
+        .values_list("patient_id", "session__starts_at")
+    ):
+        if patient_id not in earliest or starts_at < earliest[patient_id]:
+            earliest[patient_id] = starts_at
+    return {
+        (s.pk, e.patient_id): e.patient_id not in earliest or s.starts_at <= earliest[e.patient_id]
+        for s in visits
+        for e, _ in s.rows
+    }
 
 
 def session_with_roster(session):

@@ -11,6 +11,11 @@ urlpatterns = [
         views.AttendanceMark.as_view(),
         name="attendance",
     ),
+    path(
+        "sessions/<int:pk>/attendance/<int:episode_pk>/correct/",
+        views.AttendanceCorrect.as_view(),
+        name="attendance-correct",
+    ),
     path("sessions/<int:pk>/note/", views.NoteSave.as_view(), name="note"),
     path("sessions/<int:pk>/note/addendum/", views.NoteAddendum.as_view(), name="addendum"),
     path("sessions/<int:pk>/note/cosign/", views.NoteCosign.as_view(), name="cosign"),

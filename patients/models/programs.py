@@ -56,6 +56,17 @@ class Program(models.Model):
         default=33,
         help_text="PCL-5 total at or above which PTSD is provisional (published range 31–33).",
     )
+    billing_mode = models.CharField(
+        max_length=11,
+        choices=[("per_service", "Per service"), ("per_diem", "Per diem")],
+        default="per_service",
+        help_text="Per diem (one S9480/H0015/H0035 line a day at the threshold, the day's "
+        "sessions bundled) or per service (each session's own code); never both.",
+    )
+    per_diem_threshold_minutes = models.PositiveSmallIntegerField(
+        default=180,
+        help_text="Attended program minutes in a day at or above which the per diem applies.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

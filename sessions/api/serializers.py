@@ -1,6 +1,8 @@
 """Serializers for the sessions API. Every write goes through `sessions.services`."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,6 +12,7 @@ from sessions import services
 from sessions.models import (
     Addendum,
     Attendance,
+    AttendanceCorrection,
     NoteEntry,
     ProgressNote,
     TherapyGroup,
@@ -78,6 +81,10 @@ class RosterRowSerializer(serializers.Serializer):
     status = serializers.CharField(allow_null=True)
     minutes_attended = serializers.IntegerField(allow_null=True)
     billing_codes = serializers.ListField(child=serializers.CharField())
+    bundled_codes = serializers.ListField(
+        child=serializers.CharField(), help_text="Per diem: the day's components, not billable."
+    )
+    billing_note = serializers.CharField(help_text='e.g. "per-diem threshold not met".')
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -103,6 +110,8 @@ class SessionSerializer(serializers.ModelSerializer):
             "patient",
             "status",
             "patient_present",
+            "place_of_service",
+            "telehealth_modifier",
             "family_members",
             "roster",
             "note",
@@ -158,11 +167,68 @@ class AttendanceSerializer(serializers.ModelSerializer):
         validators = []  # the service upserts on (session, episode)
 
     def validate(self, attrs):
-        roster = {e.pk: e for e in services.session_roster(attrs["session"])}
-        episode = roster.get(attrs.pop("episode_id"))
-        if episode is None:
-            raise serializers.ValidationError({"episode": "Not on this session's roster."})
-        return {**attrs, "episode": episode}
+        return {**attrs, "episode": roster_episode(attrs["session"], attrs.pop("episode_id"))}
+
+
+def roster_episode(session, episode_id):
+    """The episode on the session's roster; one that was (enrolled in the group, or the
+    session's own patient) but has been discharged gets the discharge message."""
+    roster = {e.pk: e for e in services.session_roster(session)}
+    episode = roster.get(episode_id)
+    if episode is not None:
+        return episode
+    was_expected = session.episode_id == episode_id or (
+        session.group_id and session.group.enrollments.filter(episode_id=episode_id).exists()
+    )
+    if was_expected:
+        episode = Episode.objects.select_related("patient").get(pk=episode_id)
+        try:
+            services.require_not_discharged(session, episode)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+    raise serializers.ValidationError({"episode": "Not on this session's roster."})
+
+
+class AttendanceCorrectionSerializer(serializers.ModelSerializer):
+    """A correction of attendance under a signed note, as recorded."""
+
+    patient = serializers.IntegerField(source="attendance.patient_id", read_only=True)
+    corrected_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = AttendanceCorrection
+        fields = [
+            "id",
+            "patient",
+            "before_status",
+            "before_minutes",
+            "after_status",
+            "after_minutes",
+            "reason",
+            "corrected_by",
+            "corrected_at",
+            "content_hash",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class SessionIdField(ScopedSessionField):
+    """A session id (of the sessions one may open), typed for the schema."""
+
+
+class AttendanceCorrectSerializer(serializers.Serializer):
+    """Correct one patient's attendance under a signed note: the new status, minutes (default
+    from the status) and the reason (required)."""
+
+    session = SessionIdField()
+    episode = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Attendance.Status.choices)
+    minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+    def validate(self, attrs):
+        return {**attrs, "episode": roster_episode(attrs["session"], attrs["episode"])}
 
 
 class EntrySerializer(serializers.ModelSerializer):

@@ -46,7 +46,7 @@ def roster_rows(session):
     """The session's roster as the API shows it: the `session_with_roster` selector (the
     session page reads the same), one dict per patient, codes without their labels."""
     session_with_roster(session)
-    codes = {episode.pk: [code for code, _ in billing] for episode, billing in session.billing}
+    suggestions = {episode.pk: suggestion for episode, suggestion in session.billing_rows}
     return [
         {
             "episode": episode.pk,
@@ -54,10 +54,20 @@ def roster_rows(session):
             "name": episode.patient.display_name,
             "status": record.status if record else None,
             "minutes_attended": record.minutes_attended if record else None,
-            "billing_codes": codes.get(episode.pk, []),
+            **_billing(suggestions.get(episode.pk)),
         }
         for episode, record in session.rows
     ]
+
+
+def _billing(suggestion):
+    if suggestion is None:
+        return {"billing_codes": [], "bundled_codes": [], "billing_note": ""}
+    return {
+        "billing_codes": [code for code, _ in suggestion.billable],
+        "bundled_codes": [code for code, _ in suggestion.bundled],
+        "billing_note": suggestion.note,
+    }
 
 
 class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet):
@@ -148,6 +158,8 @@ class SessionViewSet(
             telehealth_link=data.get("telehealth_link", ""),
             family_members=data.get("family_members", []),
             patient_present=data.get("patient_present"),
+            place_of_service=data.get("place_of_service", ""),
+            telehealth_modifier=data.get("telehealth_modifier", ""),
             user=self.request.user,
             context=self.audit_context,
         )
@@ -180,8 +192,10 @@ class SessionViewSet(
 
 class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewSet):
     """Attendance per patient per session: of the sessions one may open, and of one's own
-    patients wherever they attended. POST records or corrects one (minutes default from the
-    status: full session when present, 15 fewer when late, 30 fewer when leaving early)."""
+    patients wherever they attended. POST records or changes one (minutes default from the
+    status: full session when present, 15 fewer when late, 30 fewer when leaving early). Once
+    the session's note is signed, POST answers 409: `correct/` records a correction with a
+    reason (shown on the note; billing follows the corrected attendance)."""
 
     serializer_class = s.AttendanceSerializer
     queryset = Attendance.objects.all()
@@ -207,6 +221,31 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewS
             minutes=data.get("minutes"),
             user=self.request.user,
             context=self.audit_context,
+        )
+
+    @extend_schema(
+        request=s.AttendanceCorrectSerializer,
+        responses={201: s.AttendanceCorrectionSerializer},
+        summary="Correct attendance under a signed note (reason required)",
+    )
+    @action(detail=False, methods=["post"], serializer_class=s.AttendanceCorrectSerializer)
+    def correct(self, request):
+        payload = s.AttendanceCorrectSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        require_runner(request.user, data["session"])
+        correction = services.attendance_correct(
+            session=data["session"],
+            episode=data["episode"],
+            status=data["status"],
+            minutes=data.get("minutes"),
+            reason=data["reason"],
+            user=request.user,
+            context=self.audit_context,
+        )
+        return Response(
+            s.AttendanceCorrectionSerializer(correction, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
-from sessions.models import Attendance, GroupEnrollment, StepDown, TherapySession
+from iop.errors import ConflictError
+from sessions.models import (
+    Attendance,
+    AttendanceCorrection,
+    GroupEnrollment,
+    ProgressNote,
+    StepDown,
+    TherapySession,
+)
 from sessions.services import levels
 from sessions.services.scheduling import local, week_start
 
@@ -44,12 +52,18 @@ def session_rosters(sessions):
                 if e.group_id == session.group_id
                 and e.start_date <= day
                 and (e.end_date is None or e.end_date >= day)
+                and not discharged_before(e.episode, day)
             ]
             known = {e.pk for e in episodes}
             episodes += [r.episode for r in marked.values() if r.episode_id not in known]
             episodes.sort(key=lambda e: (e.patient.legal_last_name, e.patient.legal_first_name))
+        elif session.episode_id and (
+            session.episode_id in marked
+            or not discharged_before(session.episode, local(session.starts_at).date())
+        ):
+            episodes = [session.episode]
         else:
-            episodes = [session.episode] if session.episode_id else []
+            episodes = []
         rosters[session.pk] = [(episode, marked.get(episode.pk)) for episode in episodes]
     return rosters
 
@@ -57,7 +71,11 @@ def session_rosters(sessions):
 def session_roster(session):
     """The episodes expected at a session (see `session_rosters`)."""
     if not session.is_group:
-        return [session.episode] if session.episode_id else []
+        if not session.episode_id:
+            return []
+        if discharged_before(session.episode, local(session.starts_at).date()):
+            return [e for e, _ in session_rosters([session])[session.pk]]
+        return [session.episode]
     return [episode for episode, _ in session_rosters([session])[session.pk]]
 
 
@@ -71,16 +89,52 @@ def default_minutes(session, status):
     return 0
 
 
-@transaction.atomic
-def attendance_mark(*, session, episode, status, user, minutes=None, context=None):
-    """Record (or correct) one patient's attendance; minutes default from the status."""
-    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+class AttendanceLockedError(ConflictError):
+    """The session's note is signed: attendance changes only as a correction (API 409)."""
+
+
+def note_is_signed(session):
+    """Whether the session's note is signed (or awaiting co-signature, or co-signed)."""
+    return (
+        ProgressNote.objects.filter(session=session)
+        .exclude(status=ProgressNote.Status.DRAFT)
+        .exists()
+    )
+
+
+def discharged_before(episode, day):
+    """Whether the episode was discharged before `day` (nothing is recorded for it after)."""
+    return episode.discharge_date is not None and day > episode.discharge_date
+
+
+def require_not_discharged(session, episode):
+    """Refuse recording anything for an episode at a session after its discharge date."""
+    if discharged_before(episode, local(session.starts_at).date()):
+        raise ValidationError(
+            {
+                "episode": f"{episode.patient} was discharged on "
+                f"{episode.discharge_date:%-d %b %Y}: nothing is recorded for the episode "
+                "after discharge."
+            }
+        )
+
+
+def _checked_minutes(session, episode, status, minutes):
+    """Validate a mark (or a correction) of one patient at a session; the minutes to record."""
     if status not in Attendance.Status.values:
         raise ValidationError({"status": "Choose present, late, left early or absent."})
     if session.status == TherapySession.Status.CANCELLED:
         raise ValidationError("The session was cancelled.")
+    if session.without_patient:
+        raise ValidationError(
+            {
+                "status": "Family therapy without the patient: no attendance is taken for the "
+                "patient, and its minutes do not count toward their hours."
+            }
+        )
     if session.starts_at > timezone.now() + timedelta(minutes=30):
         raise ValidationError("Attendance is taken once the session has started.")
+    require_not_discharged(session, episode)
     if episode.pk not in {e.pk for e in session_roster(session)}:
         raise ValidationError({"episode": f"{episode.patient} is not on this session's roster."})
     if minutes is None:
@@ -96,6 +150,11 @@ def attendance_mark(*, session, episode, status, user, minutes=None, context=Non
         raise ValidationError(
             {"minutes": "Present means the whole session; mark late or left early for part of it."}
         )
+    return minutes
+
+
+def _record(session, episode, status, minutes, user):
+    """Save the attendance and the session's status that follows from it."""
     record, created = Attendance.objects.update_or_create(
         session=session,
         episode=episode,
@@ -109,13 +168,28 @@ def attendance_mark(*, session, episode, status, user, minutes=None, context=Non
     )
     # A group met once anyone's attendance is taken; a one-patient session is a no-show when
     # its patient did not come.
-    if session.is_group or attended:
+    if session.is_group or status in Attendance.ATTENDED:
         new_status = TherapySession.Status.COMPLETED
     else:
         new_status = TherapySession.Status.NO_SHOW
     if session.status != new_status:
         session.status = new_status
         session.save(update_fields=["status"])
+    return record, created
+
+
+@transaction.atomic
+def attendance_mark(*, session, episode, status, user, minutes=None, context=None):
+    """Record (or change) one patient's attendance; minutes default from the status. Once the
+    session's note is signed this is refused: use `attendance_correct` with a reason."""
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if note_is_signed(session):
+        raise AttendanceLockedError(
+            "The note for this session is signed, so its attendance is part of the record: "
+            "correct it with a reason instead."
+        )
+    minutes = _checked_minutes(session, episode, status, minutes)
+    record, created = _record(session, episode, status, minutes, user)
     audit_change(
         CREATE if created else UPDATE,
         record,
@@ -124,6 +198,69 @@ def attendance_mark(*, session, episode, status, user, minutes=None, context=Non
         detail=f"{status}, {minutes} min",
     )
     return record
+
+
+@transaction.atomic
+def attendance_correct(*, session, episode, status, reason, user, minutes=None, context=None):
+    """Correct attendance under a signed note: the reason is required; the change is kept as an
+    append-only correction shown on the note, audited; billing follows the new attendance."""
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if not note_is_signed(session):
+        raise ValidationError("The note is not signed yet: change the attendance directly.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the attendance is corrected."})
+    minutes = _checked_minutes(session, episode, status, minutes)
+    before = Attendance.objects.filter(session=session, episode=episode).first()
+    before_status = before.status if before else ""
+    before_minutes = before.minutes_attended if before else 0
+    if (before_status, before_minutes) == (status, minutes):
+        raise ValidationError({"status": "That is the attendance already recorded."})
+    record, _ = _record(session, episode, status, minutes, user)
+    correction = AttendanceCorrection(
+        attendance=record,
+        before_status=before_status,
+        before_minutes=before_minutes,
+        after_status=status,
+        after_minutes=minutes,
+        reason=reason,
+        corrected_by=user,
+        corrected_at=timezone.now(),
+    )
+    correction.content_hash = correction.compute_hash()
+    correction.save()
+    audit_change(
+        UPDATE,
+        record,
+        user=user,
+        context=context,
+        detail=f"corrected after signing: {correction.summary}; reason: {reason}",
+    )
+    audit_change(CREATE, correction, user=user, context=context)
+    return correction
+
+
+@transaction.atomic
+def enrollments_end_at_discharge(*, episode, user, context=None):
+    """Discharge hook: the episode's group enrolments end on the discharge date; one that
+    would only have started after it is removed."""
+    day = episode.discharge_date
+    for enrollment in GroupEnrollment.objects.filter(episode=episode).select_related("episode"):
+        if enrollment.start_date > day:
+            audit_change(
+                AuditEvent.Action.DELETE,
+                enrollment,
+                user=user,
+                context=context,
+                detail="removed at discharge: it had not started",
+            )
+            enrollment.delete()
+        elif enrollment.end_date is None or enrollment.end_date > day:
+            enrollment.end_date = day
+            enrollment.save(update_fields=["end_date"])
+            audit_change(
+                UPDATE, enrollment, user=user, context=context, detail=f"ended at discharge {day}"
+            )
 
 
 @transaction.atomic
@@ -170,6 +307,7 @@ def hours_ledger(episodes, *, weeks=8, today=None):
             episode__in=episodes, status__in=Attendance.ATTENDED, session__starts_at__gte=since
         )
         .exclude(session__status=TherapySession.Status.CANCELLED)
+        .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)
         .values_list("episode_id", "session__starts_at", "minutes_attended")
     ):
         minutes[(episode_id, week_start(local(starts_at).date()))] += mins
@@ -232,15 +370,26 @@ def _ledger_row(episode, changes, week, total, today, step_down):
     }
 
 
-def day_minutes(patient_ids, day):
-    """{patient id: attended minutes on that local day} in one query."""
-    totals = defaultdict(int)
-    for patient_id, mins in (
+def day_attendance(patient_ids, day):
+    """{patient id: [attended Attendance, with its session, by start time]} on that local day,
+    in one query. Cancelled sessions and family therapy without the patient do not count."""
+    by_patient = defaultdict(list)
+    for record in (
         Attendance.objects.filter(
             patient_id__in=patient_ids, status__in=Attendance.ATTENDED, session__starts_at__date=day
         )
         .exclude(session__status=TherapySession.Status.CANCELLED)
-        .values_list("patient_id", "minutes_attended")
+        .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)
+        .select_related("session")
+        .order_by("session__starts_at", "session_id")
     ):
-        totals[patient_id] += mins
-    return totals
+        by_patient[record.patient_id].append(record)
+    return by_patient
+
+
+def day_minutes(patient_ids, day):
+    """{patient id: attended minutes on that local day} in one query (see `day_attendance`)."""
+    return {
+        patient_id: sum(r.minutes_attended for r in records)
+        for patient_id, records in day_attendance(patient_ids, day).items()
+    }

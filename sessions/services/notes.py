@@ -25,6 +25,7 @@ from sessions.models import (
     StaleNoteError,
     TherapySession,
 )
+from sessions.services.attendance import require_not_discharged
 from sessions.services.clones import clone_messages
 from sessions.services.scheduling import local
 
@@ -54,12 +55,26 @@ def note_start(*, session, user, format=ProgressNote.Format.DAP, context=None):
         audit_change(CREATE, note, user=user, context=context)
     if not note.is_locked:
         records = _attendees(session)
-        _drop_blank_absentees(note, {r.patient_id for r in records})
+        for record in records:
+            require_not_discharged(session, record.episode)
+        _drop_blank_absentees(note, {r.patient_id for r in records} | _without_patient(session))
         have = set(note.entries.values_list("patient_id", flat=True))
         for record in records:
             if record.patient_id not in have:
                 NoteEntry.objects.create(note=note, episode=record.episode, patient=record.patient)
+                have.add(record.patient_id)
+        if _without_patient(session) and session.patient_id not in have:
+            # Family therapy without the patient: the note is about them, with no attendance.
+            require_not_discharged(session, session.episode)
+            NoteEntry.objects.create(
+                note=note, episode=session.episode, patient_id=session.patient_id
+            )
     return note
+
+
+def _without_patient(session):
+    """{the patient} for family therapy without the patient (who needs no attendance)."""
+    return {session.patient_id} if session.without_patient and session.episode_id else set()
 
 
 def _drop_blank_absentees(note, attending):
@@ -150,9 +165,11 @@ def note_sign(*, note, user, revision=None, context=None):
             "co-signs a trainee's note once it is signed."
         )
     session = note.session
-    attending = {r.patient_id for r in _attendees(session)}
+    attending = {r.patient_id for r in _attendees(session)} | _without_patient(session)
     _drop_blank_absentees(note, attending)
     entries = list(note.entries.select_related("patient", "episode"))
+    for entry in entries:
+        require_not_discharged(session, entry.episode)
     errors = {}
     absent = [e.patient.display_name for e in entries if e.patient_id not in attending]
     if absent:

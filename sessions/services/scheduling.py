@@ -124,11 +124,14 @@ def session_schedule(
     telehealth_link="",
     family_members=(),
     patient_present=None,
+    place_of_service="",
+    telehealth_modifier="",
     context=None,
 ):
     """Book an individual, family, intake, medication or workshop session.
 
     Refuses a clinician who is already booked then, and a patient outside an active episode.
+    A telehealth session records its place of service (02/10) and modifier (95/93).
     """
     errors = {}
     if kind == TherapySession.Kind.GROUP:
@@ -148,8 +151,19 @@ def session_schedule(
                 f"{episode.patient.display_name} is not in an active episode "
                 f"({episode.get_status_display().lower()}); admit them first."
             )
-    if delivery == TherapySession.Delivery.TELEHEALTH and not telehealth_link:
-        errors["telehealth_link"] = "Add the telehealth link."
+    if delivery == TherapySession.Delivery.TELEHEALTH:
+        if not telehealth_link:
+            errors["telehealth_link"] = "Add the telehealth link."
+        if place_of_service not in dict(TherapySession.POS):
+            errors["place_of_service"] = (
+                "Choose the place of service: 02 (not at home) or 10 (at home)."
+            )
+        if telehealth_modifier not in dict(TherapySession.MODIFIERS):
+            errors["telehealth_modifier"] = (
+                "Choose the modifier: 95 (audio-video) or 93 (audio-only)."
+            )
+    else:
+        place_of_service = telehealth_modifier = ""
     if errors:
         raise ValidationError(errors)
     _check_clinicians_free(starts_at, duration_minutes, clinicians)
@@ -160,6 +174,8 @@ def session_schedule(
         delivery=delivery,
         location=location,
         telehealth_link=telehealth_link,
+        place_of_service=place_of_service,
+        telehealth_modifier=telehealth_modifier,
         episode=episode,
         patient_id=episode.patient_id if episode else None,
         created_by=user,

@@ -10,9 +10,15 @@ from sessions.views.chart import ChartNote, ChartSessions
 from sessions.views.day import today
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
 from sessions.views.scheduling import GroupDetail, SessionCreate, WeekSchedule, groups_list
-from sessions.views.session import AttendanceMark, SessionCancel, SessionDetail
+from sessions.views.session import (
+    AttendanceCorrect,
+    AttendanceMark,
+    SessionCancel,
+    SessionDetail,
+)
 
 __all__ = [
+    "AttendanceCorrect",
     "AttendanceMark",
     "ChartNote",
     "ChartSessions",

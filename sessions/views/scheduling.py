@@ -51,6 +51,8 @@ class SessionCreate(LoginRequiredMixin, TemplateView):
                     delivery=data["delivery"],
                     location=data["location"],
                     telehealth_link=data["telehealth_link"],
+                    place_of_service=data["place_of_service"],
+                    telehealth_modifier=data["telehealth_modifier"],
                     family_members=form.members(),
                     patient_present=data.get("patient_present"),
                     user=request.user,

@@ -4,22 +4,29 @@ cancelling."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views import View
 
 from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewMixin
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
-from iop.errors import error_text
+from iop.errors import ConflictError, error_text
+from patients.models import Episode
 from sessions import services
 from sessions.forms import NoteForm
-from sessions.models import Attendance, ProgressNote, TherapySession
+from sessions.models import (
+    Attendance,
+    AttendanceCorrection,
+    GroupEnrollment,
+    ProgressNote,
+    TherapySession,
+)
 from sessions.selectors import (
     readable_patient_ids,
     session_with_roster,
-    sessions_with_rosters,
 )
 
 # One key per attendance button, for taking attendance from the keyboard (see app.js).
@@ -52,10 +59,11 @@ class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
         return session
 
 
-def session_page_context(request, session, note_form=None):
+def session_page_context(request, session, note_form=None, correction=None):
     """What the session page shows: the roster with attendance and billing codes, the note
-    (with `note_form`, a refused save keeps what was typed) and its addenda. Audited once per
-    patient shown."""
+    (with `note_form`, a refused save keeps what was typed), its addenda and attendance
+    corrections (with `correction`, a refused correction keeps what was typed). Audited once
+    per patient shown."""
     session_with_roster(session)
     note = (
         ProgressNote.objects.filter(session=session)
@@ -78,14 +86,25 @@ def session_page_context(request, session, note_form=None):
         "family": list(session.family_members.all()),
         "addenda": list(note.addenda.select_related("author")) if note else [],
         "intact": services.note_is_intact(note) if note and note.is_locked else None,
+        "corrections": list(
+            AttendanceCorrection.objects.filter(attendance__session=session)
+            .select_related("attendance__patient", "corrected_by")
+            .order_by("corrected_at", "pk")
+        ),
+        "locked": bool(note and note.is_locked),
+        # The page shows the billing codes: attendance rows ask for them back (htmx, OOB).
+        "billing_shown": True,
+        "correction": correction or {},
         "note": note,
         "note_form": note_form or (NoteForm(note=note) if note else None),
     }
 
 
-def render_session_page(request, session, note_form=None):
+def render_session_page(request, session, note_form=None, correction=None):
     return render(
-        request, "sessions/session.html", session_page_context(request, session, note_form)
+        request,
+        "sessions/session.html",
+        session_page_context(request, session, note_form, correction),
     )
 
 
@@ -107,16 +126,28 @@ class SessionDetail(SessionMixin, View):
         return render_session_page(request, session)
 
 
+def roster_episode(session, episode_pk):
+    """The episode on this session's roster, or one that was (its enrolment or the session's
+    own patient) so the service can say why it no longer is (discharged). Any other id is a
+    plain 404, so the page never tells whose an id is."""
+    episode = next((e for e in services.session_roster(session) if e.pk == episode_pk), None)
+    if episode is not None:
+        return episode
+    was_expected = session.episode_id == episode_pk or (
+        session.group_id
+        and GroupEnrollment.objects.filter(group=session.group_id, episode=episode_pk).exists()
+    )
+    if not was_expected:
+        raise Http404("Not on this session's roster.")
+    return Episode.objects.select_related("patient").get(pk=episode_pk)
+
+
 class AttendanceMark(SessionMixin, View):
     """One click per attendee: saved at once; with htmx the row re-draws in place."""
 
     def post(self, request, pk, episode_pk):
         session = self.require_runner()
-        # Only an episode on this session's roster: any other id is a plain 404, so the page
-        # never tells whose an id is.
-        episode = next((e for e in services.session_roster(session) if e.pk == episode_pk), None)
-        if episode is None:
-            raise Http404("Not on this session's roster.")
+        episode = roster_episode(session, episode_pk)
         minutes = request.POST.get("minutes") or None
         error = ""
         try:
@@ -130,25 +161,67 @@ class AttendanceMark(SessionMixin, View):
             )
         except ValueError:
             error = "Minutes must be a whole number."
-        except ValidationError as exc:
+        except (ValidationError, ConflictError) as exc:
             error = error_text(exc)
         if request.htmx:
-            sessions_with_rosters([session])
+            # The row re-draws in place; on the session page (which shows the billing codes)
+            # the suggestions follow out of band.
+            billing_shown = request.POST.get("billing") == "1"
+            session_with_roster(session)
             row = next((r for r in session.rows if r[0].pk == episode.pk), (episode, None))
-            return render(
-                request,
-                "sessions/_attendance_row.html",
-                {
-                    "session": session,
-                    "episode": row[0],
-                    "record": row[1],
-                    "runner": True,
-                    "statuses": ATTENDANCE_BUTTONS,
-                    "row_error": error,
-                },
-            )
+            context = {
+                "session": session,
+                "episode": row[0],
+                "record": row[1],
+                "runner": True,
+                "statuses": ATTENDANCE_BUTTONS,
+                "row_error": error,
+                "oob": True,
+                "billing_shown": billing_shown,
+            }
+            html = render_to_string("sessions/_attendance_row.html", context, request)
+            if billing_shown:
+                html += render_to_string("sessions/_billing.html", context, request)
+            return HttpResponse(html)
         if error:
             messages.error(request, error)
+        return redirect(session.get_absolute_url())
+
+
+class AttendanceCorrect(SessionMixin, View):
+    """Correct one attendee's attendance under a signed note, with a reason. A refusal shows
+    the page again with the message beside the form and what was typed kept."""
+
+    def post(self, request, pk, episode_pk):
+        session = self.require_runner()
+        episode = roster_episode(session, episode_pk)
+        typed = {
+            "episode": episode.pk,
+            "status": request.POST.get("status", ""),
+            "minutes": request.POST.get("minutes", ""),
+            "reason": request.POST.get("reason", ""),
+        }
+        try:
+            minutes = int(typed["minutes"]) if typed["minutes"].strip() else None
+        except ValueError:
+            typed["errors"] = {"minutes": ["Minutes must be a whole number."]}
+            return render_session_page(request, session, correction=typed)
+        try:
+            services.attendance_correct(
+                session=session,
+                episode=episode,
+                status=typed["status"],
+                minutes=minutes,
+                reason=typed["reason"],
+                user=request.user,
+                context=self.audit_context,
+            )
+        except ValidationError as exc:
+            typed["errors"] = (
+                exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            )
+            return render_session_page(request, session, correction=typed)
+        messages.success(request, f"Attendance corrected for {episode.patient.display_name}.")
         return redirect(session.get_absolute_url())
 
 

@@ -262,7 +262,8 @@ def test_attendance_and_billing_codes_on_the_session(
     assert marked.status_code == 201, marked.json()
     assert marked.json()["minutes_attended"] == 180
     roster = client.get(url("session", todays_session.pk)).json()["roster"]
-    # A 3-hour group attended in full: group psychotherapy plus the IOP per-diem day code.
+    # A 3-hour group attended in full, billed per service (the default): group psychotherapy
+    # only; the per diem never stacks on it.
     assert roster == [
         {
             "episode": episode.pk,
@@ -270,7 +271,9 @@ def test_attendance_and_billing_codes_on_the_session(
             "name": episode.patient.display_name,
             "status": "present",
             "minutes_attended": 180,
-            "billing_codes": ["90853", "S9480"],
+            "billing_codes": ["90853"],
+            "bundled_codes": [],
+            "billing_note": "",
         }
     ]
     bad = client.post(
@@ -289,21 +292,29 @@ def test_the_per_diem_code_comes_when_the_patients_day_reaches_three_hours(
     api_client, clinician, enroll, todays_session
 ):
     (episode,) = enroll.many(1)
+    episode.program.billing_mode = "per_diem"
+    episode.program.save()
     client = as_user(api_client, clinician)
     client.post(
         url("attendance"), {"session": todays_session.pk, "episode": episode.pk, "status": "late"}
     )  # 165 of 180 minutes
     group_codes = client.get(url("session", todays_session.pk)).json()["roster"][0]
     assert group_codes["billing_codes"] == ["90853"]
+    assert group_codes["billing_note"] == "per-diem threshold not met (165 of 180 min)"
     individual = book(clinician, episode, 8)
     corrected = client.post(
         url("attendance"), {"session": individual.pk, "episode": episode.pk, "status": "present"}
     )
     assert corrected.status_code == 201
+    # 215 minutes: one S9480 line for the day, on its first session (the 08:00 individual),
+    # with the day's sessions bundled; the group shows its code as bundled, not billable.
     individual_row = client.get(url("session", individual.pk)).json()["roster"][0]
-    assert individual_row["billing_codes"] == ["90834", "S9480"]
+    assert individual_row["billing_codes"] == ["S9480"]
+    assert individual_row["bundled_codes"] == ["90834", "90853"]
     group_row = client.get(url("session", todays_session.pk)).json()["roster"][0]
-    assert group_row["billing_codes"] == ["90853", "S9480"]
+    assert group_row["billing_codes"] == []
+    assert group_row["bundled_codes"] == ["90853"]
+    assert group_row["billing_note"] == "bundled into the day's S9480"
 
 
 def test_marking_again_corrects_the_record(api_client, clinician, enroll, todays_session):

@@ -52,7 +52,7 @@ def test_group_intake_and_kinds_without_a_code():
     assert codes("group", 180) == ["90853"]
     assert codes("group", 150, status="left_early") == ["90853"]
     assert codes("intake_evaluation", 60) == ["90791"]
-    assert codes("medication_management", 20) == []
+    assert codes("medication_management", 20) == ["99213"]  # established patient, 20 min
     assert codes("workshop", 90) == []
     # An absence is not billed; with no attendance the session's own length counts.
     assert codes("group", 0, status="absent_unexcused") == []
@@ -61,20 +61,19 @@ def test_group_intake_and_kinds_without_a_code():
 
 
 def test_the_iop_per_diem_needs_three_hours_in_the_day(program, sud_program):
+    program.billing_mode = sud_program.billing_mode = "per_diem"
     mh = Episode(program=program, is_sud=False)
-    co = Program(name="Co-occurring", track="co_occurring")
+    co = Program(name="Co-occurring", track="co_occurring", billing_mode="per_diem")
+    # Under the threshold the session's own code stands; at it, the one per-diem line (the
+    # session's own code is a bundled component, never a second billable line).
     assert codes("group", 180, day_minutes=179, episode=mh) == ["90853"]
-    assert codes("group", 180, day_minutes=180, episode=mh) == ["90853", "S9480"]
-    assert codes("group", 180, day_minutes=180, episode=Episode(program=sud_program)) == [
-        "90853",
-        "H0015",
-    ]
+    assert codes("group", 180, day_minutes=180, episode=mh) == ["S9480"]
+    assert codes("group", 180, day_minutes=180, episode=Episode(program=sud_program)) == ["H0015"]
     assert codes("group", 180, day_minutes=180, episode=Episode(program=program, is_sud=True)) == [
-        "90853",
-        "H0015",
+        "H0015"
     ]
-    assert codes("group", 180, day_minutes=240, episode=Episode(program=co)) == ["90853", "H0015"]
-    assert codes("individual", 50, day_minutes=230, episode=mh) == ["90834", "S9480"]
+    assert codes("group", 180, day_minutes=240, episode=Episode(program=co)) == ["H0015"]
+    assert codes("individual", 50, day_minutes=230, episode=mh) == ["S9480"]
     # Without an episode the program is unknown: no per-diem.
     assert codes("group", 180, day_minutes=180) == ["90853"]
 
@@ -83,11 +82,12 @@ def test_the_per_diem_finds_the_episode_from_the_attendance_or_session(
     sud_program, make_episode, clinician
 ):
     sud = make_episode(clinician=clinician, program_=sud_program)
+    sud.program.billing_mode = "per_diem"
     group = TherapySession(kind="group", duration_minutes=180)
     record = Attendance(status="present", minutes_attended=180, episode=sud)
-    assert [c for c, _ in ss.billing_codes(group, record, day_minutes=180)] == ["90853", "H0015"]
+    assert [c for c, _ in ss.billing_codes(group, record, day_minutes=180)] == ["H0015"]
     individual = TherapySession(kind="individual", duration_minutes=60, episode=sud)
-    assert [c for c, _ in ss.billing_codes(individual, day_minutes=200)] == ["90837", "H0015"]
+    assert [c for c, _ in ss.billing_codes(individual, day_minutes=200)] == ["H0015"]
 
 
 def test_day_minutes_adds_a_patients_attended_minutes_on_the_day(clock, group, enroll, clinician):
@@ -134,9 +134,11 @@ def test_family_psychotherapy_boundaries(minutes, present, expected):
 def test_group_intake_and_per_diem(episode, sud_program, make_episode, clinician):
     assert suggested("group", 180) == ["90853"]
     assert suggested("intake_evaluation", 60) == ["90791"]
+    episode.program.billing_mode = "per_diem"
     assert suggested("group", 179, day=179, episode=episode) == ["90853"]
-    assert suggested("group", 180, day=180, episode=episode) == ["90853", "S9480"]
+    assert suggested("group", 180, day=180, episode=episode) == ["S9480"]
     sud = make_episode(clinician=clinician, program_=sud_program)
-    assert suggested("group", 180, day=180, episode=sud) == ["90853", "H0015"]
+    sud.program.billing_mode = "per_diem"
+    assert suggested("group", 180, day=180, episode=sud) == ["H0015"]
     absent = Attendance(status="absent_unexcused", minutes_attended=0)
     assert ss.billing_codes(TherapySession(kind="group", duration_minutes=180), absent) == []

@@ -253,9 +253,13 @@ def test_a_signed_note_refuses_every_change(attended, clinician, supervisor):
     note.refresh_from_db()
     assert note.shared["plan"] == SHARED["plan"]
     assert ss.note_is_intact(note)
-    # note_start on a signed note adds no parts for a late-marked attendee.
-    ss.attendance_mark(
-        session=attended.session, episode=attended.dunn, status="late", user=clinician
+    # note_start on a signed note adds no parts for an attendee corrected to late.
+    ss.attendance_correct(
+        session=attended.session,
+        episode=attended.dunn,
+        status="late",
+        reason="Arrived late; marked absent by mistake.",
+        user=clinician,
     )
     ss.note_start(session=attended.session, user=clinician)
     assert note.entries.count() == 3

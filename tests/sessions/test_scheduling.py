@@ -241,7 +241,13 @@ def test_booking_needs_a_patient_a_clinician_and_a_link_for_telehealth(clock, ep
             episode=None,
             delivery="telehealth",
         )
-    assert set(exc.value.message_dict) == {"clinicians", "episode", "telehealth_link"}
+    assert set(exc.value.message_dict) == {
+        "clinicians",
+        "episode",
+        "telehealth_link",
+        "place_of_service",
+        "telehealth_modifier",
+    }
     with pytest.raises(ValidationError) as exc:
         book(clinician, starts_at=at(MON_9, 14), episode=episode, kind="group")
     assert "kind" in exc.value.message_dict

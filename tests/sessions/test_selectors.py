@@ -40,7 +40,8 @@ def test_the_session_page_and_the_api_show_the_same_roster_and_codes(
     roster = api_client.get(f"/api/v1/sessions/{todays_session.pk}/").json()["roster"]
 
     page_codes = {episode.pk: [code for code, _ in codes] for episode, codes in page.billing}
-    assert page_codes == {present.pk: ["90853", "S9480"], absent.pk: []}
+    # Per service (the default): the group's own code only, never a per diem beside it.
+    assert page_codes == {present.pk: ["90853"], absent.pk: []}
     assert {row["episode"]: row["billing_codes"] for row in roster} == page_codes
     assert [row["episode"] for row in roster] == [episode.pk for episode, _ in page.rows]
 

@@ -1,0 +1,63 @@
+"""Attendance corrections: how attendance changes once the session's note is signed.
+
+Kept apart from `sessions.models` (which re-exports it) to keep that module short. A correction
+is append-only: it records the attendance before and after, the reason, who and when, with a
+content hash like a note's signature.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AttendanceCorrection(models.Model):
+    attendance = models.ForeignKey(
+        "therapy_sessions.Attendance", on_delete=models.PROTECT, related_name="corrections"
+    )
+    before_status = models.CharField(max_length=20, blank=True, help_text="Blank: not marked.")
+    before_minutes = models.PositiveSmallIntegerField(default=0)
+    after_status = models.CharField(max_length=20)
+    after_minutes = models.PositiveSmallIntegerField(default=0)
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+    content_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+
+    def __str__(self):
+        return f"Attendance correction for {self.attendance.patient} by {self.corrected_by}"
+
+    @property
+    def audit_patient_id(self):
+        return self.attendance.patient_id
+
+    def status_label(self, value):
+        from sessions.models import Attendance
+
+        return Attendance.Status(value).label.lower() if value else "not marked"
+
+    @property
+    def summary(self):
+        """e.g. "absent (unexcused) → present, 0 → 180 min"."""
+        return (
+            f"{self.status_label(self.before_status)} → {self.status_label(self.after_status)}, "
+            f"{self.before_minutes} → {self.after_minutes} min"
+        )
+
+    def compute_hash(self):
+        content = {
+            "attendance": self.attendance_id,
+            "before": [self.before_status, self.before_minutes],
+            "after": [self.after_status, self.after_minutes],
+            "reason": self.reason,
+            "by": self.corrected_by_id,
+            "at": self.corrected_at.isoformat(),
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
