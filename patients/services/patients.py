@@ -7,7 +7,7 @@ from django.utils import timezone
 from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
-from iop.validation import dates_in_order, not_in_future, plausible_date_of_birth
+from iop.validation import plausible_date_of_birth
 from patients import extensions
 from patients.models import Episode, LevelOfCareChange, Patient
 
@@ -24,7 +24,6 @@ def referral_register(*, user, patient_data, episode_data, context=None):
     care_team = episode_data.pop("care_team", [])
     episode = Episode(patient=patient, status=Episode.Status.REFERRED, **episode_data)
     episode.full_clean(validate_constraints=False)
-    check_episode_dates(episode)
     if Episode.objects.open().filter(patient=patient).exists():
         raise ValidationError(
             f"{patient.display_name} already has an open episode; discharge or decline it first."
@@ -43,19 +42,6 @@ def check_date_of_birth(day):
     this error together with the others on the page or in the API's answer.
     """
     plausible_date_of_birth(day)
-
-
-def check_episode_dates(episode):
-    """Referral and admission have happened (not in the future, not before 1900), and the
-    admission is not before the referral. (The discharge date's rules belong to discharge.)"""
-    not_in_future(episode.referral_date, field="referral_date", what="The referral date")
-    not_in_future(episode.admission_date, field="admission_date", what="The admission date")
-    dates_in_order(
-        episode.referral_date,
-        episode.admission_date,
-        field="admission_date",
-        message="The admission date is before the referral date.",
-    )
 
 
 def _validate_patient(patient):
@@ -118,7 +104,6 @@ def episode_update(*, episode, user, data, context=None):
     for field, value in data.items():
         setattr(episode, field, value)
     episode.full_clean(validate_constraints=False)
-    check_episode_dates(episode)
     episode.save()
     if clinician is not None and episode.status == Episode.Status.ACTIVE:
         episode.care_team.add(clinician)
@@ -163,7 +148,7 @@ def episode_transition(*, episode, to_status, user, context=None, **details):
             guard(episode)
         episode.discharge_reason = reason
         episode.discharge_date = details.get("discharge_date") or today
-    check_episode_dates(episode)
+    episode.clean()  # the dates (Episode.clean)
     episode.status = to_status
     episode.save()
     audit_change(UPDATE, episode, user=user, context=context, detail=f"status → {to_status}")

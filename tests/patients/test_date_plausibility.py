@@ -133,3 +133,23 @@ def test_a_referral_dated_tomorrow_is_refused(clock, intake, program):
         )
 
     assert error.value.message_dict["referral_date"] == ["The referral date is in the future."]
+
+
+def test_the_admins_model_check_refuses_a_date_of_birth_in_year_1(clock, patient):
+    patient.date_of_birth = date(1, 1, 1)
+
+    with pytest.raises(ValidationError) as error:
+        patient.full_clean()  # what the Django admin's form runs
+
+    assert error.value.message_dict["date_of_birth"] == [
+        "The date of birth is before 1900; check the year."
+    ]
+
+
+def test_the_admins_model_check_refuses_a_referral_dated_in_2999(clock, episode):
+    episode.referral_date = date(2999, 1, 1)
+
+    with pytest.raises(ValidationError) as error:
+        episode.full_clean(validate_constraints=False)
+
+    assert error.value.message_dict["referral_date"] == ["The referral date is in the future."]
