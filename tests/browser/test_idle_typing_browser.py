@@ -50,3 +50,25 @@ def test_typing_keeps_the_session_alive_and_the_draft_saves_itself(
         "Described a week of better sleep."
     )
     assert ProgressNote.objects.get().status == "draft"
+
+
+def test_the_plan_summary_saves_itself_while_the_text_stays(
+    page, live_server, settings, make_episode, make_plan, clinician, password
+):
+    settings.AUTOSAVE_SECONDS = 1
+    plan = make_plan(make_episode(clinician=clinician))
+    sign_in(page, live_server, "clinician", password)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/edit/")
+
+    page.locator("#id_summary-summary").press_sequentially("Supportive sister.", delay=20)
+
+    expect(page.locator("#summary-form [data-autosave-status]")).to_contain_text("Saved ")
+    expect(page.locator("#id_summary-summary")).to_have_value("Supportive sister.")
+    plan.refresh_from_db()
+    assert plan.summary == "Supportive sister."
+    # a later save by hand carries the revision the autosave moved to, and is not refused
+    page.locator("#id_summary-summary").press_sequentially(" Works nights.", delay=20)
+    page.get_by_role("button", name="Save summary").click()
+    expect(page.locator("#summary-form")).to_contain_text("Saved.")
+    plan.refresh_from_db()
+    assert plan.summary == "Supportive sister. Works nights."
