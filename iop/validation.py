@@ -6,12 +6,13 @@ errors, a page shows the message beside the field and keeps what was typed). The
 - A date of birth is on or after 1 January 1900 and not in the future.
 - A session is booked or moved to a time from one year back (sessions recorded late) to two
   years ahead of today; nothing in an outpatient program is planned further out.
-- A consent is signed, and an episode is referred, admitted or discharged, on or after
-  1 January 1900 and not in the future (they record something that has happened).
+- A consent is signed, and an episode is referred and admitted, on or after 1 January 1900
+  and not in the future (they record something that has happened).
 - A treatment plan's goal or objective is due on or after the plan's start (the episode's
   admission, or the day the plan was started) and at most two years ahead of today.
 - Related dates keep their order: an objective is due no later than its goal (when both are
-  set), a discharge no earlier than the admission.
+  set), an admission no earlier than the referral. (The discharge date's rules live with
+  discharge, which calls `not_in_future` and `dates_in_order` the same way.)
 
 Pages must also survive any value already stored (a row written before these rules, or by
 hand): `week_start_or_none` and `capped_add` never raise on dates near `date.min`/`date.max`.
@@ -30,7 +31,10 @@ TARGET_YEARS_AHEAD = 2
 
 def _as_date(value):
     if isinstance(value, datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        try:
+            return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        except OverflowError:  # local time of the first or last hours of the calendar
+            return value.date()
     return value
 
 

@@ -1,7 +1,7 @@
 """Dates of birth, consent signatures and referral/admission dates are plausible
 (iop.validation): from 1900 and not in the future."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -153,3 +153,41 @@ def test_the_admins_model_check_refuses_a_referral_dated_in_2999(clock, episode)
         episode.full_clean(validate_constraints=False)
 
     assert error.value.message_dict["referral_date"] == ["The referral date is in the future."]
+
+
+def test_a_consent_signed_in_1850_is_a_400_on_signed_at(api_client, clock, patient, intake):
+    api_client.force_authenticate(intake)
+
+    response = api_client.post(
+        reverse("consent-list"),
+        {
+            "patient": patient.pk,
+            "kind": "communications",
+            "allow_sms": True,
+            "signed_by_name": "Pat Doe",
+            "signed_at": "1850-01-01T10:00:00Z",
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.json()["signed_at"] == ["The signature date is before 1900; check the year."]
+
+
+def test_a_consent_signed_at_the_calendars_first_moment_is_refused_not_a_crash(
+    clock, patient, intake
+):
+    with pytest.raises(ValidationError) as error:
+        services.consent_record(
+            patient=patient,
+            user=intake,
+            data={
+                "kind": "communications",
+                "allow_sms": True,
+                "signed_by_name": "Pat Doe",
+                "signed_at": datetime.min.replace(tzinfo=UTC),
+            },
+        )
+
+    assert error.value.message_dict["signed_at"] == [
+        "The signature date is before 1900; check the year."
+    ]
