@@ -15,7 +15,8 @@ errors, a page shows the message beside the field and keeps what was typed). The
   discharge, which calls `not_in_future` and `dates_in_order` the same way.)
 
 Pages must also survive any value already stored (a row written before these rules, or by
-hand): `week_start_or_none` and `capped_add` never raise on dates near `date.min`/`date.max`.
+hand): `week_start_or_none` and `capped_add` never raise on dates near `date.min`/`date.max`,
+and `id_or_none` reads an id from a query string.
 """
 
 from datetime import date, datetime, timedelta
@@ -117,6 +118,17 @@ def dates_in_order(earlier, later, *, field, message):
 
 
 # --- Reading dates safely on pages ---------------------------------------------------------
+
+
+LARGEST_ID = 2**63 - 1  # a BigAutoField's range
+
+
+def id_or_none(text):
+    """A query parameter naming a row's id, or None when it cannot be one (not digits, or
+    beyond the id range, which the database would refuse with an error)."""
+    if not text or not text.isdecimal() or not text.isascii() or int(text) > LARGEST_ID:
+        return None
+    return int(text)
 
 
 def capped_add(value, delta):
