@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "iop.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "iop.middleware.NulByteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "iop.accounts.middleware.SessionTimeoutMiddleware",
@@ -141,6 +142,8 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 15, minimum=1))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1))
+# Drafts (the note editor) save themselves this many seconds after typing stops.
+AUTOSAVE_SECONDS = env_int("AUTOSAVE_SECONDS", 20, minimum=1)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Addresses in X-Forwarded-For written by proxies we run (0: use the socket address).

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iop.errors import ConflictError
+from iop.validation import capped_add
 from patients.models import Episode, Patient, Program
 from patients.querysets import PatientScopedQuerySet
 from sessions.hashing import addendum_hash
@@ -176,7 +177,7 @@ class TherapySession(models.Model):
 
     @property
     def ends_at(self):
-        return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
+        return capped_add(self.starts_at, timezone.timedelta(minutes=self.duration_minutes))
 
     @property
     def audit_patient_id(self):

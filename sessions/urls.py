@@ -17,6 +17,7 @@ urlpatterns = [
         name="attendance-correct",
     ),
     path("sessions/<int:pk>/note/", views.NoteSave.as_view(), name="note"),
+    path("sessions/<int:pk>/note/autosave/", views.NoteAutosave.as_view(), name="note-autosave"),
     path("sessions/<int:pk>/note/addendum/", views.NoteAddendum.as_view(), name="addendum"),
     path("sessions/<int:pk>/note/cosign/", views.NoteCosign.as_view(), name="cosign"),
     path("sessions/<int:pk>/cancel/", views.SessionCancel.as_view(), name="cancel"),

@@ -22,4 +22,5 @@ def navigation(request):
     return {
         "nav_items": [{"label": label, "url": url} for label, url in items],
         "idle_timeout_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
+        "autosave_seconds": settings.AUTOSAVE_SECONDS,
     }

@@ -1,9 +1,11 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
 
 LAST_ACTIVITY = "iop_last_activity"
@@ -47,19 +49,40 @@ class SessionTimeoutMiddleware:
                     reason = "idle"
                 if reason:
                     return self._sign_out(request, reason)
-                if not is_background(request) and now - last >= ACTIVITY_RESOLUTION_SECONDS:
+                resolution = min(
+                    ACTIVITY_RESOLUTION_SECONDS, settings.SESSION_IDLE_TIMEOUT.total_seconds() / 4
+                )
+                if not is_background(request) and now - last >= resolution:
                     request.session[LAST_ACTIVITY] = now
         return self.get_response(request)
 
     def _sign_out(self, request, reason):
         logout(request)
         request.session[SIGNED_OUT_REASON] = reason
-        login_url = redirect_to_login(request.get_full_path())["Location"]
+        login_url = redirect_to_login(return_address(request))["Location"]
         if request.headers.get("HX-Request") or request.path.startswith("/api/"):
             response = HttpResponse("Signed out: session timed out.", status=401)
             response["HX-Redirect"] = login_url
             return response
-        return redirect_to_login(request.get_full_path())
+        return HttpResponseRedirect(login_url)
+
+
+def return_address(request):
+    """Where to come back to after signing in again: the page the user was on.
+
+    On the login page itself that is its own `next` (never a login address wrapped in
+    another); for an htmx request, the page that made it, not the fragment's URL."""
+    login_path = resolve_url(settings.LOGIN_URL)
+    if request.path == login_path:
+        target = request.GET.get("next", "")
+    elif request.headers.get("HX-Current-URL"):
+        parts = urlsplit(request.headers["HX-Current-URL"])
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+    else:
+        target = request.get_full_path()
+    if not target or urlsplit(target).path == login_path:
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return target
 
 
 class NoStoreMiddleware:

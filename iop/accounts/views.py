@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,10 +10,24 @@ from iop.accounts.middleware import SIGNED_OUT_REASON, session_start
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 
-SIGNED_OUT_MESSAGES = {
-    "idle": "You were signed out after 15 minutes without activity. Sign in to carry on.",
-    "absolute": "You were signed out because your session reached its 12-hour limit.",
-}
+
+def _count(number, unit):
+    return f"{number} {unit}{'' if number == 1 else 's'}"
+
+
+def signed_out_message(reason):
+    """Why the user was signed out, with the limits as configured (SESSION_IDLE_MINUTES and
+    SESSION_ABSOLUTE_HOURS), or None for no known reason."""
+    if reason == "idle":
+        minutes = int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60)
+        return (
+            f"You were signed out after {_count(minutes, 'minute')} without activity. "
+            "Sign in to carry on."
+        )
+    if reason == "absolute":
+        hours = int(settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() // 3600)
+        return f"You were signed out because your session reached its {hours}-hour limit."
+    return None
 
 
 class LoginView(auth_views.LoginView):
@@ -21,9 +36,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get(self, request, *args, **kwargs):
-        reason = request.session.pop(SIGNED_OUT_REASON, None)
-        if reason in SIGNED_OUT_MESSAGES:
-            messages.info(request, SIGNED_OUT_MESSAGES[reason])
+        message = signed_out_message(request.session.pop(SIGNED_OUT_REASON, None))
+        if message:
+            messages.info(request, message)
         return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -44,5 +59,7 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 @require_POST
 def keepalive(request):
-    """The "Stay signed in" button: a deliberate user action, so it resets the idle clock."""
+    """The "Stay signed in" button, and typing or clicking on a page (static/js/app.js pings
+    at most once a minute): deliberate user actions, so they reset the idle clock (the
+    middleware records the activity of any request not marked as background)."""
     return HttpResponse(status=204)

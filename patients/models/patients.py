@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from iop.validation import dates_in_order, not_in_future, plausible_date_of_birth
 from patients.querysets import EpisodeQuerySet, PatientQuerySet
 
 
@@ -63,6 +64,11 @@ class Patient(models.Model):
 
     def get_absolute_url(self):
         return reverse("patients:chart", args=[self.pk])
+
+    def clean(self):
+        # Here too, so that the Django admin refuses an implausible date of birth.
+        if self.date_of_birth:
+            plausible_date_of_birth(self.date_of_birth, field="date_of_birth")
 
     @property
     def audit_patient_id(self):
@@ -174,6 +180,18 @@ class Episode(models.Model):
 
     def __str__(self):
         return f"{self.program} — {self.get_status_display()} ({self.referral_date:%Y-%m-%d})"
+
+    def clean(self):
+        """Referral and admission have happened (not in the future, not before 1900), the
+        admission not before the referral (the discharge date's rules belong to discharge)."""
+        not_in_future(self.referral_date, field="referral_date", what="The referral date")
+        not_in_future(self.admission_date, field="admission_date", what="The admission date")
+        dates_in_order(
+            self.referral_date,
+            self.admission_date,
+            field="admission_date",
+            message="The admission date is before the referral date.",
+        )
 
     @property
     def audit_patient_id(self):

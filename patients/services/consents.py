@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
+from iop.validation import not_in_future
 from patients.models import Consent
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -31,6 +32,10 @@ def consent_record(*, patient, user, data, context=None):
             errors["expires_on"] = "A Part 2 consent needs an expiry date or an ending event."
     if consent.expires_on and consent.expires_on < timezone.localdate():
         errors["expires_on"] = "The expiry date is in the past."
+    try:
+        not_in_future(consent.signed_at, field="signed_at", what="The signature date")
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     consent.full_clean()

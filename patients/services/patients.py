@@ -7,6 +7,7 @@ from django.utils import timezone
 from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
+from iop.validation import plausible_date_of_birth
 from patients import extensions
 from patients.models import Episode, LevelOfCareChange, Patient
 from patients.services.admission import check_admission
@@ -36,13 +37,12 @@ def referral_register(*, user, patient_data, episode_data, context=None):
 
 
 def check_date_of_birth(day):
-    """A date of birth may not be in the future.
+    """A date of birth is plausible: from 1900 and not in the future (`iop.validation`).
 
     The services enforce it; the patient form and serializer call it too, so that a user sees
     this error together with the others on the page or in the API's answer.
     """
-    if day > timezone.localdate():
-        raise ValidationError("The date of birth is in the future.", code="future")
+    plausible_date_of_birth(day)
 
 
 def _validate_patient(patient):
@@ -146,6 +146,7 @@ def episode_transition(*, episode, to_status, user, context=None, **details):
             guard(episode)
         episode.discharge_reason = reason
         episode.discharge_date = details.get("discharge_date") or today
+    episode.clean()  # the dates (Episode.clean)
     episode.status = to_status
     episode.save()
     audit_change(UPDATE, episode, user=user, context=context, detail=f"status → {to_status}")

@@ -13,6 +13,7 @@ from iop.accounts.roles import Role
 from iop.audit.context import AuditContext
 from iop.audit.mixins import AuditedViewMixin
 from iop.errors import add_service_error
+from iop.validation import id_or_none
 from patients import services
 from patients.access import get_patient_for_user
 from patients.forms import DeclineForm, PatientForm, ReferralForm, intake_step_form
@@ -43,9 +44,9 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
             .select_related("patient", "program", "primary_clinician", "intake")
             .order_by("referral_date", "pk")
         )
-        program = self.request.GET.get("program")
-        if program and program.isdecimal():
-            qs = qs.filter(program_id=int(program))
+        program = id_or_none(self.request.GET.get("program"))
+        if program is not None:
+            qs = qs.filter(program_id=program)
         return qs
 
     def get_context_data(self, **kwargs):

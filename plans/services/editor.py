@@ -4,8 +4,10 @@ objectives → interventions (added, changed, removed)."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from iop.audit.services import audit_change
+from iop.validation import dates_in_order, target_date_in_range
 from patients.instruments import INSTRUMENTS
 from patients.models import Episode, IntakeAssessment
 from patients.models.intake import ICD10_CODE
@@ -88,6 +90,35 @@ def _check_diagnosis(plan, data):
     return data
 
 
+def _check_target_dates(plan, data, *, goal=None, objective_goal=None):
+    """A goal's or objective's new target date: in range from the plan's start (the episode's
+    admission, or the day the plan was started), and an objective due no later than its goal.
+    `goal` is a goal being changed (its objectives must stay inside it); `objective_goal` the
+    goal of an objective being added or changed."""
+    day = data.get("target_date")
+    if day is None:
+        return
+    start = plan.episode.admission_date or timezone.localdate(plan.created_at)
+    target_date_in_range(day, start=start)
+    goal_due = objective_goal.target_date if objective_goal is not None else None
+    if goal_due is not None:
+        dates_in_order(
+            day,
+            goal_due,
+            field="target_date",
+            message=f"The objective is due after its goal ({goal_due:%-d %b %Y}).",
+        )
+    if goal is not None:
+        latest = goal.objectives.exclude(target_date__isnull=True).order_by("-target_date").first()
+        if latest is not None:
+            dates_in_order(
+                latest.target_date,
+                day,
+                field="target_date",
+                message=f"An objective of this goal is due later ({latest.target_date:%-d %b %Y}).",
+            )
+
+
 @transaction.atomic
 def problem_add(*, plan, data, user, revision=None, context=None):
     data = _check_diagnosis(plan, data)
@@ -96,6 +127,7 @@ def problem_add(*, plan, data, user, revision=None, context=None):
 
 @transaction.atomic
 def goal_add(*, problem, data, user, revision=None, context=None):
+    _check_target_dates(problem.plan, data)
     return _add(
         Goal, problem.plan, problem=problem, user=user, revision=revision, context=context, **data
     )
@@ -125,6 +157,7 @@ def objective_add(*, goal, data, user, revision=None, context=None):
     data = dict(data)
     _check_measure(data.get("measure_instrument"), data.get("measure_target"))
     plan = goal.problem.plan
+    _check_target_dates(plan, data, objective_goal=goal)
     return _add(Objective, plan, goal=goal, user=user, revision=revision, context=context, **data)
 
 
@@ -153,6 +186,10 @@ def item_update(*, item, data, user, revision=None, context=None):
             data.get("measure_instrument", item.measure_instrument),
             data.get("measure_target", item.measure_target),
         )
+    if isinstance(item, Goal):
+        _check_target_dates(plan, data, goal=item)
+    elif isinstance(item, Objective):
+        _check_target_dates(plan, data, objective_goal=item.goal)
     for field, value in data.items():
         setattr(item, field, value)
     item.full_clean()

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -70,6 +71,12 @@ class PlanEditor(PlanObjectMixin, TemplateView):
                 )
             except (ValidationError, ConflictError) as error:
                 add_service_error(form, error)
+        if request.htmx and request.POST.get("autosave"):
+            return render(
+                request,
+                "plans/_summary_autosaved.html",
+                {"plan": plan, "errors": form.errors, "saved_at": timezone.localtime()},
+            )
         if request.htmx:
             saved = not form.errors
             if saved:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
+from iop.validation import session_time_in_range
 from patients.models import Episode
 from sessions.models import FamilyMember, GroupEnrollment, TherapyGroup, TherapySession
 
@@ -164,6 +165,10 @@ def session_schedule(
             )
     else:
         place_of_service = telehealth_modifier = ""
+    try:
+        session_time_in_range(starts_at)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     _check_clinicians_free(starts_at, duration_minutes, clinicians)
@@ -200,6 +205,7 @@ def _remind_soon(session):
 
 @transaction.atomic
 def session_reschedule(*, session, starts_at, user, duration_minutes=None, context=None):
+    session_time_in_range(starts_at)
     session = TherapySession.objects.select_for_update().get(pk=session.pk)
     if session.status != TherapySession.Status.SCHEDULED:
         raise ValidationError("Only a scheduled session can be moved.")

@@ -6,6 +6,7 @@ Views are thin: writes are `sessions.services` calls; reads go through `sessions
 and `for_user` QuerySets.
 """
 
+from sessions.views.autosave import NoteAutosave
 from sessions.views.chart import ChartNote, ChartSessions
 from sessions.views.day import today
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
@@ -25,6 +26,7 @@ __all__ = [
     "CosignQueue",
     "GroupDetail",
     "NoteAddendum",
+    "NoteAutosave",
     "NoteCosign",
     "NoteSave",
     "SessionCancel",

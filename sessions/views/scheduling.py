@@ -1,6 +1,6 @@
 """Booking a session, a clinician's week, the groups one runs and a group's week."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from iop.accounts.roles import Role
 from iop.audit.context import AuditContext
 from iop.audit.mixins import AuditedViewMixin
+from iop.validation import week_start_or_none
 from sessions import services
 from sessions.forms import ScheduleForm
 from sessions.models import GroupEnrollment, TherapyGroup, TherapySession
@@ -68,11 +69,8 @@ class SessionCreate(LoginRequiredMixin, TemplateView):
 
 
 def _week(request):
-    try:
-        day = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = timezone.localdate()
-    return services.week_start(day)
+    """The week `?week=` names; this week when it is missing, not a date or out of range."""
+    return week_start_or_none(request.GET.get("week")) or services.week_start(timezone.localdate())
 
 
 def week_days(start, sessions):

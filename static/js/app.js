@@ -51,32 +51,54 @@
     if (form && form.parentElement && /^add-/.test(form.parentElement.id)) { event.preventDefault(); form.remove(); }
   });
 
-  // Idle logoff warning. The server enforces the limit; this only tells the user it is
-  // coming and lets them stay. Polling requests (X-IOP-Background) do not reset it.
+  // Idle logoff warning. The server enforces the limit; this tells the user it is coming
+  // and lets them stay. Typing and clicking count as activity: they reset this countdown and
+  // ping the keep-alive address (at most once a minute, a quarter of the limit if shorter),
+  // so a clinician writing a long note is not signed out mid-sentence. Polling requests
+  // (X-IOP-Background) and a page merely left open do not.
   var body = document.body;
   var idleSeconds = parseInt(body.dataset.idleSeconds || "0", 10);
   if (!idleSeconds) { return; }
   var warnBefore = Math.min(120, Math.floor(idleSeconds / 4));
+  var pingEvery = Math.min(60, Math.max(1, Math.floor(idleSeconds / 4))) * 1000;
   var banner = document.getElementById("idle-warning");
   var remaining = banner && banner.querySelector("[data-idle-remaining]");
   var lastActivity = Date.now();
+  var lastPing = Date.now();  // loading the page was activity
+  var pingTimer = null;
 
   function userActed() { lastActivity = Date.now(); if (banner) { banner.hidden = true; } }
-  ["htmx:beforeRequest"].forEach(function (name) {
-    body.addEventListener(name, function (event) {
-      var headers = (event.detail.requestConfig || {}).headers || {};
-      if (headers["X-IOP-Background"] !== "1") { userActed(); }
+  body.addEventListener("htmx:beforeRequest", function (event) {
+    var headers = (event.detail.requestConfig || {}).headers || {};
+    if (headers["X-IOP-Background"] !== "1") { userActed(); lastPing = Date.now(); }
+  });
+
+  function keepAlive() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    lastPing = Date.now();
+    // A timed-out session answers with a redirect to the login page: not followed, so that it
+    // reads as a failure here.
+    return fetch(body.dataset.keepaliveUrl, {
+      method: "POST", credentials: "same-origin", redirect: "manual",
+      headers: { "X-CSRFToken": meta ? meta.content : "" }
     });
+  }
+
+  function userInput() {
+    userActed();
+    if (pingTimer) { return; }
+    var wait = pingEvery - (Date.now() - lastPing);
+    if (wait <= 0) { keepAlive(); return; }
+    pingTimer = window.setTimeout(function () { pingTimer = null; keepAlive(); }, wait);
+  }
+  ["keydown", "input", "click"].forEach(function (name) {
+    document.addEventListener(name, function (event) { if (event.isTrusted) { userInput(); } }, true);
   });
 
   var stay = banner && banner.querySelector("[data-idle-stay]");
   if (stay) {
     stay.addEventListener("click", function () {
-      var meta = document.querySelector('meta[name="csrf-token"]');
-      fetch(body.dataset.keepaliveUrl, {
-        method: "POST", credentials: "same-origin",
-        headers: { "X-CSRFToken": meta ? meta.content : "" }
-      }).then(function (response) {
+      keepAlive().then(function (response) {
         if (response.ok) { userActed(); } else { window.location.assign(body.dataset.loginUrl); }
       });
     });
@@ -85,7 +107,7 @@
   window.setInterval(function () {
     var left = idleSeconds - Math.floor((Date.now() - lastActivity) / 1000);
     if (left <= 0) {
-      window.location.assign(body.dataset.loginUrl + "?next=" + encodeURIComponent(window.location.pathname));
+      window.location.assign(body.dataset.loginUrl + "?next=" + encodeURIComponent(window.location.pathname + window.location.search));
     } else if (left <= warnBefore && banner) {
       banner.hidden = false;
       if (remaining) { remaining.textContent = Math.ceil(left / 60) + " minute(s)"; }

@@ -87,14 +87,14 @@ def test_revising_the_active_plan_makes_a_prefilled_draft(
         user=clinician,
         data={
             "client_words": "Sleep through the night",
-            "target_date": date(2025, 6, 1),
+            "target_date": date(2027, 6, 1),
             "status": "in_progress",
         },
     )
     objective = services.objective_add(
         goal=goal,
         user=clinician,
-        data={"description": "6 hours' sleep 5 nights a week", "target_date": date(2025, 5, 1)},
+        data={"description": "6 hours' sleep 5 nights a week", "target_date": date(2027, 5, 1)},
     )
     services.intervention_add(
         objective=objective,
