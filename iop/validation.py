@@ -11,8 +11,8 @@ errors, a page shows the message beside the field and keeps what was typed). The
 - A treatment plan's goal or objective is due on or after the plan's start (the episode's
   admission, or the day the plan was started) and at most two years ahead of today.
 - Related dates keep their order: an objective is due no later than its goal (when both are
-  set), an admission no earlier than the referral. (The discharge date's rules live with
-  discharge, which calls `not_in_future` and `dates_in_order` the same way.)
+  set), an admission no earlier than the referral, a discharge no earlier than the admission
+  and not in the future (`Episode.clean`, which the episode transitions call).
 
 Pages must also survive any value already stored (a row written before these rules, or by
 hand): `week_start_or_none` and `capped_add` never raise on dates near `date.min`/`date.max`,

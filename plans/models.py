@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iop.errors import ConflictError
+from iop.validation import capped_add
 from patients.instruments import INSTRUMENTS
 from patients.models import Episode, Patient
 from patients.querysets import PatientScopedQuerySet
@@ -453,7 +454,7 @@ def review_due_after(anchor, cadence_days):
     """The next review date: `cadence_days` after the anchor, the day the plan was activated or
     the day the last review was *completed* (never the previous due date: a review done late,
     or early, is followed by the next within the cadence of when it was actually done)."""
-    return anchor + timedelta(days=cadence_days)
+    return capped_add(anchor, timedelta(days=cadence_days))
 
 
 def initial_plan_due(episode):
@@ -461,4 +462,4 @@ def initial_plan_due(episode):
     admission (None before admission)."""
     if episode.admission_date is None:
         return None
-    return episode.admission_date + timedelta(days=episode.program.initial_plan_days)
+    return capped_add(episode.admission_date, timedelta(days=episode.program.initial_plan_days))

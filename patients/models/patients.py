@@ -182,8 +182,9 @@ class Episode(models.Model):
         return f"{self.program} — {self.get_status_display()} ({self.referral_date:%Y-%m-%d})"
 
     def clean(self):
-        """Referral and admission have happened (not in the future, not before 1900), the
-        admission not before the referral (the discharge date's rules belong to discharge)."""
+        """Referral, admission and discharge have happened (not in the future, not before
+        1900), in that order: admission not before the referral, discharge not before the
+        admission."""
         not_in_future(self.referral_date, field="referral_date", what="The referral date")
         not_in_future(self.admission_date, field="admission_date", what="The admission date")
         dates_in_order(
@@ -191,6 +192,13 @@ class Episode(models.Model):
             self.admission_date,
             field="admission_date",
             message="The admission date is before the referral date.",
+        )
+        not_in_future(self.discharge_date, field="discharge_date", what="The discharge date")
+        dates_in_order(
+            self.admission_date,
+            self.discharge_date,
+            field="discharge_date",
+            message="The discharge date is before the admission date.",
         )
 
     @property

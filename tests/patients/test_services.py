@@ -50,6 +50,10 @@ AFTERCARE = {
 def test_discharge_records_reason_and_date(episode, clinician):
     from plans.services import aftercare_save
 
+    Episode.objects.filter(pk=episode.pk).update(
+        referral_date=date(2026, 9, 20), admission_date=date(2026, 10, 1)
+    )
+    episode.refresh_from_db()
     aftercare_save(episode=episode, user=clinician, data=AFTERCARE)
     services.episode_transition(
         episode=episode,
