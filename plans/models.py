@@ -311,6 +311,10 @@ class PlanReview(models.Model):
     )
     decision = models.CharField(max_length=12, choices=Decision.choices, blank=True)
     summary = models.TextField(blank=True)
+    # What the reviewer has typed so far (decision, summary, ratings, comments), autosaved
+    # while the review is open; `revision` refuses a save made from a stale copy.
+    draft = models.JSONField(default=dict, blank=True)
+    revision = models.PositiveIntegerField(default=0)
     opened_at = models.DateTimeField(default=timezone.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -40,4 +40,9 @@ urlpatterns = [
     path("plans/<int:plan_pk>/revise/", views.PlanRevise.as_view(), name="revise"),
     path("plans/<int:plan_pk>/review/", views.ReviewOpen.as_view(), name="review-open"),
     path("reviews/<int:review_pk>/", views.ReviewDetail.as_view(), name="review"),
+    path(
+        "reviews/<int:review_pk>/autosave/",
+        views.ReviewAutosave.as_view(),
+        name="review-autosave",
+    ),
 ]

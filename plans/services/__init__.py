@@ -28,6 +28,7 @@ from plans.services.editor import (
 from plans.services.progress import progress_record
 from plans.services.reviews import (
     review_complete,
+    review_draft_save,
     review_open,
     review_prefill,
     review_prefill_hooks,
@@ -54,6 +55,7 @@ __all__ = [
     "progress_record",
     "require_aftercare",
     "review_complete",
+    "review_draft_save",
     "review_open",
     "review_prefill",
     "review_prefill_hooks",

@@ -8,9 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from iop.audit.services import audit_change
+from iop.errors import ConflictError
 from patients.instruments import INSTRUMENTS
 from patients.models import MeasureResponse
-from plans.models import Objective, PlanReview, ProgressEntry, TreatmentPlan, review_due_after
+from plans.models import (
+    Objective,
+    PlanReview,
+    ProgressEntry,
+    StaleEditError,
+    TreatmentPlan,
+    review_due_after,
+)
 from plans.selectors import measure_progress
 from plans.services.drafts import CREATE, UPDATE, require_clinical
 from plans.services.progress import progress_record
@@ -169,6 +177,7 @@ def review_complete(*, review, decision, user, summary="", ratings=None, context
     review.status = PlanReview.Status.COMPLETED
     review.decision = decision
     review.summary = summary.strip()
+    review.draft = {}
     review.completed_by = user
     review.completed_at = now
     review.save()
@@ -178,4 +187,48 @@ def review_complete(*, review, decision, user, summary="", ratings=None, context
     )
     plan.save(update_fields=["next_review_due", "updated_at"])
     audit_change(UPDATE, review, user=user, context=context, detail=f"completed: {decision}")
+    return review
+
+
+DRAFT_TEXT_LIMIT = 20_000
+
+
+@transaction.atomic
+def review_draft_save(*, review, data, user, revision=None, context=None):
+    """Keep what the reviewer has typed so far on an open review (the page autosaves it), so a
+    logoff or a closed tab loses nothing. Only the review form's own fields are kept: the
+    decision, the summary, and a rating and comment per objective of the reviewed plan.
+
+    A completed review is no longer a draft (ConflictError, 409); a save from a copy older
+    than the last save is refused (StaleEditError), saying when the other save was made.
+    """
+    require_clinical(user, "write plan reviews")
+    review = PlanReview.objects.select_for_update().get(pk=review.pk)
+    if not review.is_open:
+        raise ConflictError("This review is completed; it is no longer a draft.")
+    if revision is not None and revision != review.revision:
+        raise StaleEditError(
+            "This review was saved elsewhere since you opened it: reload to see that version "
+            "(copy your text first)."
+        )
+    objective_ids = set(
+        Objective.objects.filter(goal__problem__plan=review.plan_id).values_list("pk", flat=True)
+    )
+    allowed = {"decision", "summary"} | {
+        f"{kind}_{pk}" for pk in objective_ids for kind in ("rating", "comment")
+    }
+    draft = {}
+    for key, value in (data or {}).items():
+        if key not in allowed or value in (None, ""):
+            continue
+        value = str(value)
+        if len(value) > DRAFT_TEXT_LIMIT:
+            raise ValidationError({key: f"Keep this under {DRAFT_TEXT_LIMIT:,} characters."})
+        draft[key] = value
+    if draft.get("decision", "") not in ("", *PlanReview.Decision.values):
+        raise ValidationError({"decision": "Choose a decision."})
+    review.draft = draft
+    review.revision += 1
+    review.save(update_fields=["draft", "revision"])
+    audit_change(UPDATE, review, user=user, context=context, detail="draft saved")
     return review

@@ -18,7 +18,7 @@ from plans.views.plan import (
     PlanSign,
     PlanStart,
 )
-from plans.views.reviews import ReviewDetail, ReviewOpen
+from plans.views.reviews import ReviewAutosave, ReviewDetail, ReviewOpen
 from plans.views.safety import SafetyPlanEdit, SafetyPlanPage
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "PlanSign",
     "PlanStart",
     "ProgressAdd",
+    "ReviewAutosave",
     "ReviewDetail",
     "ReviewOpen",
     "SafetyPlanEdit",

@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -52,7 +54,7 @@ class ReviewDetail(PlanChartMixin, TemplateView):
         context.update(
             review=review,
             prefill=review.prefill,
-            form=form or ReviewForm(objectives=objectives),
+            form=form or ReviewForm(objectives=objectives, initial=review.draft),
             entries=list(review.progress.select_related("objective", "recorded_by")),
         )
         return context
@@ -81,3 +83,32 @@ class ReviewDetail(PlanChartMixin, TemplateView):
             PlanReview.Decision.DISCHARGE: reverse("plans:discharge", args=[review.patient_id]),
         }
         return redirect(follow.get(review.decision, review.get_absolute_url()))
+
+
+class ReviewAutosave(ReviewDetail):
+    """The review form's draft, saved in the background while the reviewer types
+    (static/js/autosave.js): JSON with the new revision and the time saved, or why not (400;
+    409 when the review was completed or saved elsewhere meanwhile)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, review_pk):
+        review = self.setup_review()
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = None
+        try:
+            review = services.review_draft_save(
+                review=review,
+                data=request.POST.dict(),
+                revision=revision,
+                user=request.user,
+                context=self.audit_context,
+            )
+        except ValidationError as error:
+            return JsonResponse({"detail": f"Not saved: {error_text(error)}"}, status=400)
+        except ConflictError as error:
+            return JsonResponse({"detail": f"Not saved: {error}"}, status=409)
+        saved_at = timezone.localtime()
+        return JsonResponse({"revision": review.revision, "saved": f"{saved_at:%H:%M}"})
