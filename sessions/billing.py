@@ -9,6 +9,7 @@ therapy without the patient (90846) needs no attendance and never counts toward 
 
 from dataclasses import dataclass, field
 
+from patients.models import Episode
 from sessions.models import TherapySession
 
 PER_DIEM, PER_SERVICE = "per_diem", "per_service"
@@ -71,11 +72,13 @@ def service_code(session, attendance=None, *, first_visit=False):
     return None
 
 
-def per_diem_code(episode):
-    """The per-diem (code, label) for the episode's level of care and track, or None (OP)."""
-    if episode.level_of_care == "PHP":
+def per_diem_code(episode, level=None):
+    """The per-diem (code, label) for the level of care in force that day (`level`; the
+    episode's current one when not given) and the track, or None (OP)."""
+    level = level or episode.level_of_care
+    if level == Episode.LevelOfCare.PHP:
         return ("H0035", "Mental health partial hospitalization, per diem")
-    if episode.level_of_care == "OP":
+    if level == Episode.LevelOfCare.OP:
         return None
     if episode.is_sud or episode.program.is_substance_use:
         return ("H0015", "Alcohol/drug intensive outpatient, per diem")
@@ -91,6 +94,7 @@ def suggest(
     day_codes=None,
     anchor=True,
     first_visit=False,
+    level=None,
 ):
     """The suggestion for one patient at one session.
 
@@ -98,7 +102,8 @@ def suggest(
     the (code, label) of each of the day's sessions (the bundled components; this session's
     own code when not given); `anchor`: whether this is the day's first attended session,
     which carries the one per-diem line (the others show their code as bundled);
-    `first_visit`: the patient's first medication-management visit (new-patient E/M).
+    `first_visit`: the patient's first medication-management visit (new-patient E/M);
+    `level`: the level of care in force that day (the episode's current one when not given).
     """
     own = service_code(session, attendance, first_visit=first_visit)
     own = [own] if own else []
@@ -111,7 +116,7 @@ def suggest(
         return Suggestion(own)
     if session.kind not in BUNDLED_KINDS:
         return Suggestion(own)
-    per_diem = per_diem_code(episode)
+    per_diem = per_diem_code(episode, level)
     if per_diem is None:
         return Suggestion(own)
     threshold = program.per_diem_threshold_minutes

@@ -10,11 +10,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from iop.accounts.roles import Role
+from iop.validation import LARGEST_ID
 from patients.models import Alert, Episode, Patient
 from plans.models import DocumentStatus, SafetyPlan
-from sessions.billing import BUNDLED_KINDS, service_code, suggest, telehealth_label
-from sessions.models import Attendance, ProgressNote, TherapySession
-from sessions.services import day_attendance, hours_ledger, session_rosters
+from sessions.billing import BUNDLED_KINDS, PER_DIEM, service_code, suggest, telehealth_label
+from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
+from sessions.services import day_attendance, hours_ledger, session_roster, session_rosters
+from sessions.services.levels import level_changes, level_on
 
 RISK_LEVELS = (ProgressNote.Risk.MODERATE, ProgressNote.Risk.HIGH)
 
@@ -44,6 +46,10 @@ def _attach_billing(sessions):
     for session in sessions:
         by_day[timezone.localtime(session.starts_at).date()].append(session)
     first_visits = _first_medication_visits(sessions)
+    # The level in force on the day chooses the per-diem code (per-diem programs only).
+    changes = level_changes(
+        {e.pk for s in sessions for e, _ in s.rows if e.program.billing_mode == PER_DIEM}
+    )
     for day, on_day in by_day.items():
         records = day_attendance([e.patient_id for s in on_day for e, _ in s.rows], day)
         for session in on_day:
@@ -62,10 +68,15 @@ def _attach_billing(sessions):
                     session,
                     record,
                     episode=episode,
-                    day_minutes=sum(r.minutes_attended for r in day_records),
+                    # Only the program time the per diem bundles counts toward its threshold
+                    # (an intake evaluation or a medication visit is billed on its own).
+                    day_minutes=sum(
+                        r.minutes_attended for r in day_records if r.session.kind in BUNDLED_KINDS
+                    ),
                     day_codes=[code for _, code in components],
                     anchor=bool(components) and components[0][0] == session.pk,
                     first_visit=first_visits.get((session.pk, episode.patient_id), False),
+                    level=level_on(episode, changes[episode.pk], day),
                 )
                 session.billing_rows.append((episode, suggestion))
             session.billing = [(e, suggestion.billable) for e, suggestion in session.billing_rows]
@@ -215,3 +226,21 @@ def note_entries_for(note, user):
         return entries
     readable = readable_patient_ids(user, [e.patient_id for e in entries])
     return [e for e in entries if e.patient_id in readable]
+
+
+def roster_episode(session, episode_id):
+    """The episode `episode_id` names on this session's roster, or one that was (enrolled in
+    the group, or the session's own patient) so the service can say why it no longer is
+    (discharged); None for any other id, so a page or the API never tells whose an id is."""
+    if not isinstance(episode_id, int) or not 0 < episode_id <= LARGEST_ID:
+        return None
+    episode = next((e for e in session_roster(session) if e.pk == episode_id), None)
+    if episode is not None:
+        return episode
+    was_expected = session.episode_id == episode_id or (
+        session.group_id
+        and GroupEnrollment.objects.filter(group=session.group_id, episode=episode_id).exists()
+    )
+    if not was_expected:
+        return None
+    return Episode.objects.select_related("patient").get(pk=episode_id)

@@ -1,14 +1,15 @@
 """Serializers for the sessions API. Every write goes through `sessions.services`."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iop.validation import LARGEST_ID
 from patients.api.serializers import ClinicianField, UserRefSerializer
 from patients.models import Episode, Patient
 from sessions import services
+from sessions.api.permissions import require_runner
 from sessions.models import (
     Addendum,
     Attendance,
@@ -18,7 +19,7 @@ from sessions.models import (
     TherapyGroup,
     TherapySession,
 )
-from sessions.selectors import readable_patient_ids
+from sessions.selectors import readable_patient_ids, roster_episode
 
 
 class ScopedEpisodeField(serializers.PrimaryKeyRelatedField):
@@ -144,7 +145,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
     session = ScopedSessionField()
     # Any episode on the session's roster: a facilitator takes attendance for attendees who
     # are not on their own caseload. Other ids get one answer, whether they exist or not.
-    episode = serializers.IntegerField(source="episode_id")
+    episode = serializers.IntegerField(source="episode_id", min_value=1, max_value=LARGEST_ID)
     minutes = serializers.IntegerField(
         required=False, allow_null=True, write_only=True, min_value=0
     )
@@ -167,26 +168,19 @@ class AttendanceSerializer(serializers.ModelSerializer):
         validators = []  # the service upserts on (session, episode)
 
     def validate(self, attrs):
-        return {**attrs, "episode": roster_episode(attrs["session"], attrs.pop("episode_id"))}
+        episode_id = attrs.pop("episode_id")
+        episode = roster_member(self.context["request"], attrs["session"], episode_id)
+        return {**attrs, "episode": episode}
 
 
-def roster_episode(session, episode_id):
-    """The episode on the session's roster; one that was (enrolled in the group, or the
-    session's own patient) but has been discharged gets the discharge message."""
-    roster = {e.pk: e for e in services.session_roster(session)}
-    episode = roster.get(episode_id)
-    if episode is not None:
-        return episode
-    was_expected = session.episode_id == episode_id or (
-        session.group_id and session.group.enrollments.filter(episode_id=episode_id).exists()
-    )
-    if was_expected:
-        episode = Episode.objects.select_related("patient").get(pk=episode_id)
-        try:
-            services.require_not_discharged(session, episode)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
-    raise serializers.ValidationError({"episode": "Not on this session's roster."})
+def roster_member(request, session, episode_id):
+    """The session's clinicians (or a supervisor) first, so that nobody else learns from the
+    answer whether an id is on the roster or was discharged; then the episode on the roster."""
+    require_runner(request.user, session)
+    episode = roster_episode(session, episode_id)
+    if episode is None:
+        raise serializers.ValidationError({"episode": "Not on this session's roster."})
+    return episode
 
 
 class AttendanceCorrectionSerializer(serializers.ModelSerializer):
@@ -222,13 +216,14 @@ class AttendanceCorrectSerializer(serializers.Serializer):
     from the status) and the reason (required)."""
 
     session = SessionIdField()
-    episode = serializers.IntegerField()
+    episode = serializers.IntegerField(min_value=1, max_value=LARGEST_ID)
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
     minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
     def validate(self, attrs):
-        return {**attrs, "episode": roster_episode(attrs["session"], attrs["episode"])}
+        episode = roster_member(self.context["request"], attrs["session"], attrs["episode"])
+        return {**attrs, "episode": episode}
 
 
 class EntrySerializer(serializers.ModelSerializer):

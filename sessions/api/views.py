@@ -25,6 +25,7 @@ from iop.audit.services import audit_record_patients
 from patients.models import Patient
 from sessions import services
 from sessions.api import serializers as s
+from sessions.api.permissions import require_runner
 from sessions.models import (
     Attendance,
     GroupEnrollment,
@@ -33,13 +34,6 @@ from sessions.models import (
     TherapySession,
 )
 from sessions.selectors import session_with_roster
-
-
-def require_runner(user, session):
-    """Attendance, notes, cancelling and moving are for the session's clinicians (the same
-    rule as the session page); a supervisor may do them for any session."""
-    if not session.is_run_by(user):
-        raise PermissionDenied("Only the session's clinicians (or a supervisor) can do this.")
 
 
 def roster_rows(session):

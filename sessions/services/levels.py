@@ -36,13 +36,17 @@ def level_changes(episodes):
     return changes
 
 
+def level_on(episode, changes, day):
+    """The level of care in force on `day`, from the episode's level changes (oldest first)."""
+    before = [c for c in changes if c.effective_date <= day]
+    if before:
+        return before[-1].to_level
+    return changes[0].from_level if changes else episode.level_of_care
+
+
 def levels_in_week(episode, changes, week):
     """The levels in force during the week starting `week`, in order (usually one)."""
-    before = [c for c in changes if c.effective_date <= week]
-    if before:
-        levels = [before[-1].to_level]
-    else:
-        levels = [changes[0].from_level if changes else episode.level_of_care]
+    levels = [level_on(episode, changes, week)]
     for change in changes:
         within = week < change.effective_date <= week + timedelta(days=6)
         if within and change.to_level != levels[-1]:

@@ -14,18 +14,17 @@ from iop.audit.mixins import AuditedViewMixin
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
 from iop.errors import ConflictError, error_text
-from patients.models import Episode
 from sessions import services
 from sessions.forms import NoteForm
 from sessions.models import (
     Attendance,
     AttendanceCorrection,
-    GroupEnrollment,
     ProgressNote,
     TherapySession,
 )
 from sessions.selectors import (
     readable_patient_ids,
+    roster_episode,
     session_with_roster,
 )
 
@@ -126,20 +125,11 @@ class SessionDetail(SessionMixin, View):
         return render_session_page(request, session)
 
 
-def roster_episode(session, episode_pk):
-    """The episode on this session's roster, or one that was (its enrolment or the session's
-    own patient) so the service can say why it no longer is (discharged). Any other id is a
-    plain 404, so the page never tells whose an id is."""
-    episode = next((e for e in services.session_roster(session) if e.pk == episode_pk), None)
-    if episode is not None:
-        return episode
-    was_expected = session.episode_id == episode_pk or (
-        session.group_id
-        and GroupEnrollment.objects.filter(group=session.group_id, episode=episode_pk).exists()
-    )
-    if not was_expected:
+def roster_episode_or_404(session, episode_pk):
+    episode = roster_episode(session, episode_pk)
+    if episode is None:
         raise Http404("Not on this session's roster.")
-    return Episode.objects.select_related("patient").get(pk=episode_pk)
+    return episode
 
 
 class AttendanceMark(SessionMixin, View):
@@ -147,7 +137,7 @@ class AttendanceMark(SessionMixin, View):
 
     def post(self, request, pk, episode_pk):
         session = self.require_runner()
-        episode = roster_episode(session, episode_pk)
+        episode = roster_episode_or_404(session, episode_pk)
         minutes = request.POST.get("minutes") or None
         error = ""
         try:
@@ -194,7 +184,7 @@ class AttendanceCorrect(SessionMixin, View):
 
     def post(self, request, pk, episode_pk):
         session = self.require_runner()
-        episode = roster_episode(session, episode_pk)
+        episode = roster_episode_or_404(session, episode_pk)
         typed = {
             "episode": episode.pk,
             "status": request.POST.get("status", ""),

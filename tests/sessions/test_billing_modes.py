@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from patients.services import episode_change_level_of_care
 from sessions import services as ss
 from sessions.billing import service_code
 from sessions.models import Attendance, TherapySession
@@ -297,3 +298,35 @@ def test_marking_attendance_refreshes_the_codes_out_of_band(client, monday, clin
     # From Today (no codes shown there), the row alone.
     html = client.post(url, {"status": "present"}, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-swap-oob" not in html
+
+
+# --- the day as it was ---------------------------------------------------------------------
+
+
+def test_a_medication_visit_does_not_lift_the_day_over_the_per_diem_threshold(
+    day, clinician, clock
+):
+    day.setup(mode="per_diem")
+    day.mark("late")  # 165 group minutes: under the 180-minute threshold
+    visit = book(
+        clinician,
+        starts_at=at(MON_9, 15),
+        minutes=30,
+        episode=day.episode,
+        kind="medication_management",
+    )
+    ss.attendance_mark(session=visit, episode=day.episode, status="present", user=clinician)
+    billable, bundled, note = suggestions(day.group)[day.episode.pk]
+    assert billable == ["90853"]  # 165 + 30 would have been 195: no S9480 for a billed E/M
+    assert note == "per-diem threshold not met (165 of 180 min)"
+
+
+def test_a_past_php_day_keeps_its_php_per_diem_after_a_step_down(day, clinician, clock):
+    day.setup(mode="per_diem", level="PHP")
+    day.mark("present")  # 180 minutes on Mon 9 Nov, in PHP
+    assert suggestions(day.group)[day.episode.pk][0] == ["H0035"]
+    clock.move_to(at(MON_16, 8), tick=False)
+    episode_change_level_of_care(
+        episode=day.episode, to_level="IOP", reason="Stepped down", user=clinician
+    )
+    assert suggestions(day.group)[day.episode.pk][0] == ["H0035"]
