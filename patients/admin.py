@@ -123,6 +123,14 @@ class EpisodeAdmin(AuditedModelAdmin, admin.ModelAdmin):
     def audit_trail(self, obj):
         return self.audit_trail_link(obj)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once admitted, the SUD flag, program and clinician change through the services and
+        # pages (the Part 2 part of the admission rule, the care team); new rows stay editable.
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.status in (Episode.Status.ACTIVE, Episode.Status.DISCHARGED):
+            fields = (*fields, "is_sud", "program", "primary_clinician")
+        return fields
+
     @admin.action(description="Decline the selected referrals (reason: declined by admin)")
     def decline_referrals(self, request, queryset):
         done, context = 0, AuditContext.from_request(request)

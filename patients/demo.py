@@ -140,13 +140,15 @@ def seed(*, password, stdout):
         for step in steps_for(episode):
             services.intake_save_step(assessment=assessment, step=step, data=data, user=intake_user)
         patient = episode.patient
+        # Admitted `weeks` ago: consents signed and the clinician's confirmation made that day.
+        admitted_at = timezone.now() - timedelta(weeks=weeks)
         services.consent_record(
             patient=patient,
             user=intake_user,
             data={
                 "kind": Consent.Kind.TREATMENT,
                 "signed_by_name": patient.legal_name,
-                "signed_at": timezone.now() - timedelta(weeks=weeks),
+                "signed_at": admitted_at,
             },
         )
         services.consent_record(
@@ -157,7 +159,7 @@ def seed(*, password, stdout):
                 "allow_email": True,
                 "allow_sms": True,
                 "signed_by_name": patient.legal_name,
-                "signed_at": timezone.now() - timedelta(weeks=weeks),
+                "signed_at": admitted_at,
             },
         )
         if episode.is_sud:
@@ -171,15 +173,15 @@ def seed(*, password, stdout):
                     "scope": "Diagnosis, attendance and medications",
                     "expires_on": today + timedelta(days=365),
                     "signed_by_name": patient.legal_name,
+                    "signed_at": admitted_at,
                 },
             )
         # Admission: the consents above, the clinician's confirmation, then completion.
         services.intake_confirm(assessment=assessment, user=users[clinician])
         services.intake_complete(assessment=assessment, user=intake_user)
-        Episode.objects.filter(pk=episode.pk).update(admission_date=today - timedelta(weeks=weeks))
+        Episode.objects.filter(pk=episode.pk).update(admission_date=timezone.localdate(admitted_at))
         IntakeAssessment.objects.filter(pk=assessment.pk).update(
-            completed_at=timezone.now() - timedelta(weeks=weeks),
-            confirmed_at=timezone.now() - timedelta(weeks=weeks),
+            completed_at=admitted_at, confirmed_at=admitted_at
         )
         for n, total in enumerate(phq9):
             when = timezone.now() - timedelta(weeks=weeks - 2 * n, hours=rng.randint(0, 5))

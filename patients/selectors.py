@@ -25,24 +25,39 @@ class CurrentRisk:
 def current_risk(patient):
     """The latest C-SSRS screener or clinician risk assessment, whichever is newer; None when
     neither exists. A PHQ-9 item 9 screen never sets it (CLINICAL.md). Two queries."""
-    screener = (
-        MeasureResponse.objects.filter(patient=patient, instrument="CSSRS")
+    return current_risks([patient.pk]).get(patient.pk)
+
+
+def current_risks(patient_ids):
+    """{patient id: CurrentRisk} for the given patients (`current_risk`, batched): patients
+    with neither a C-SSRS nor an assessment are left out. Two queries, however many patients."""
+    found = {}
+
+    def keep(patient_id, risk):
+        if patient_id not in found or risk.at > found[patient_id].at:
+            found[patient_id] = risk
+
+    screeners = (
+        MeasureResponse.objects.filter(patient_id__in=patient_ids, instrument="CSSRS")
         .order_by("-administered_at", "-pk")
-        .only("severity", "administered_at")
-        .first()
+        .values_list("patient_id", "severity", "administered_at")
     )
-    assessment = (
-        RiskAssessment.objects.filter(patient=patient)
+    seen = set()
+    for patient_id, severity, at in screeners:
+        if patient_id not in seen:
+            seen.add(patient_id)
+            keep(patient_id, CurrentRisk(severity, "C-SSRS", at))
+    assessments = (
+        RiskAssessment.objects.filter(patient_id__in=patient_ids)
         .order_by("-signed_at", "-pk")
-        .only("level", "signed_at")
-        .first()
+        .values_list("patient_id", "level", "signed_at")
     )
-    found = []
-    if screener is not None:
-        found.append(CurrentRisk(screener.severity, "C-SSRS", screener.administered_at))
-    if assessment is not None:
-        found.append(CurrentRisk(assessment.level, "clinician assessment", assessment.signed_at))
-    return max(found, key=lambda risk: risk.at) if found else None
+    seen = set()
+    for patient_id, level, at in assessments:
+        if patient_id not in seen:
+            seen.add(patient_id)
+            keep(patient_id, CurrentRisk(level, "clinician assessment", at))
+    return found
 
 
 def chart_header(patient):

@@ -141,25 +141,46 @@ def current_safety_plan(patient):
 
 
 def safety_plan_needed(patient):
-    """No active safety plan, and the patient's risk calls for one: the latest C-SSRS or
-    clinician risk assessment is moderate or high, or a moderate or high risk alert from another
-    source (a note's risk rating) is open and newer than that assessment. Item 9 never does."""
-    from patients.selectors import current_risk
+    """No active safety plan, and the patient's risk calls for one (`safety_plans_needed`)."""
+    risk = getattr(patient, "current_risk", None)
+    risks = {patient.pk: risk} if risk is not None else None
+    return patient.pk in safety_plans_needed([patient.pk], risks=risks)
 
-    if SafetyPlan.objects.filter(patient=patient).active().exists():
-        return False
-    risk = getattr(patient, "current_risk", None) or current_risk(patient)
-    if risk is not None and risk.requires_safety_plan:
-        return True
-    alerts = Alert.objects.filter(
-        patient=patient,
-        kind=Alert.Kind.RISK,
-        status=Alert.Status.OPEN,
-        risk_level__in=["moderate", "high"],
-    ).exclude(source_type__in=["patients.measureresponse", "patients.riskassessment"])
-    if risk is not None:
-        alerts = alerts.filter(raised_at__gt=risk.at)
-    return alerts.exists()
+
+def safety_plans_needed(patient_ids, *, risks=None):
+    """The patients (ids) with no active safety plan whose risk calls for one: the latest
+    C-SSRS or clinician risk assessment is moderate or high, or a moderate or high risk alert
+    from another source (a note's risk rating) is open and newer than that assessment. Item 9
+    never does. At most four queries, however many patients; `risks` ({patient id:
+    CurrentRisk}, as `current_risks` answers) saves two when already read."""
+    from patients.selectors import current_risks
+
+    covered = set(
+        SafetyPlan.objects.filter(patient_id__in=patient_ids)
+        .active()
+        .values_list("patient_id", flat=True)
+    )
+    uncovered = {pk for pk in patient_ids if pk not in covered}
+    if not uncovered:
+        return set()
+    if risks is None:
+        risks = current_risks(uncovered)
+    needed = {pk for pk in uncovered if pk in risks and risks[pk].requires_safety_plan}
+    alerts = (
+        Alert.objects.filter(
+            patient_id__in=uncovered - needed,
+            kind=Alert.Kind.RISK,
+            status=Alert.Status.OPEN,
+            risk_level__in=["moderate", "high"],
+        )
+        .exclude(source_type__in=["patients.measureresponse", "patients.riskassessment"])
+        .values_list("patient_id", "raised_at")
+    )
+    for patient_id, raised_at in alerts:
+        risk = risks.get(patient_id)
+        if risk is None or raised_at > risk.at:
+            needed.add(patient_id)
+    return needed
 
 
 def discharged_episodes(patient, plans):

@@ -12,13 +12,11 @@ from django.utils import timezone
 from iop.accounts.roles import Role
 from iop.validation import LARGEST_ID
 from patients.models import Alert, Episode, Patient
-from plans.models import DocumentStatus, SafetyPlan
+from plans.selectors import safety_plans_needed
 from sessions.billing import BUNDLED_KINDS, PER_DIEM, service_code, suggest, telehealth_label
 from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
 from sessions.services import day_attendance, hours_ledger, session_roster, session_rosters
 from sessions.services.levels import level_changes, level_on
-
-RISK_LEVELS = (ProgressNote.Risk.MODERATE, ProgressNote.Risk.HIGH)
 
 
 def sessions_with_rosters(sessions, *, billing=False):
@@ -118,21 +116,13 @@ def session_with_roster(session):
 
 
 def mark_missing_safety_plans(alerts):
-    """Flag moderate/high risk alerts whose patient has no current safety plan (one query)."""
-    at_risk = {
-        a.patient_id for a in alerts if a.kind == Alert.Kind.RISK and a.risk_level in RISK_LEVELS
-    }
-    covered = set(
-        SafetyPlan.objects.filter(patient_id__in=at_risk, status=DocumentStatus.ACTIVE).values_list(
-            "patient_id", flat=True
-        )
-    )
+    """Flag risk alerts whose patient needs a safety plan and has none: the one rule of
+    `plans.selectors.safety_plans_needed` (the latest C-SSRS or clinician assessment, never
+    the alert's own level). At most four queries, however many alerts."""
+    at_risk = {a.patient_id for a in alerts if a.kind == Alert.Kind.RISK and a.patient_id}
+    needed = safety_plans_needed(at_risk) if at_risk else set()
     for alert in alerts:
-        alert.safety_plan_missing = (
-            alert.kind == Alert.Kind.RISK
-            and alert.risk_level in RISK_LEVELS
-            and alert.patient_id not in covered
-        )
+        alert.safety_plan_missing = alert.kind == Alert.Kind.RISK and alert.patient_id in needed
 
 
 def below_hours(user):

@@ -10,7 +10,7 @@ from iop.audit.services import audit_change
 from iop.validation import plausible_date_of_birth
 from patients import extensions
 from patients.models import Episode, LevelOfCareChange, Patient
-from patients.services.admission import check_admission
+from patients.services.admission import admission_missing, check_admission
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 
@@ -102,14 +102,29 @@ def episode_update(*, episode, user, data, context=None):
     clinician = data.get("primary_clinician")
     if clinician is not None and not clinician.has_role(*Role.CLINICAL):
         raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})
+    becomes_sud = bool(data.get("is_sud")) and not episode.is_sud
     for field, value in data.items():
         setattr(episode, field, value)
+    if becomes_sud and episode.status == Episode.Status.ACTIVE:
+        _check_part2(episode)
     episode.full_clean(validate_constraints=False)
     episode.save()
     if clinician is not None and episode.status == Episode.Status.ACTIVE:
         episode.care_team.add(clinician)
     audit_change(UPDATE, episode, user=user, context=context, detail=", ".join(sorted(data))[:300])
     return episode
+
+
+def _check_part2(episode):
+    """The Part 2 part of the admission rule, for an admitted episode becoming SUD care: a
+    Part 2 consent in force or the patient's recorded refusal (CLINICAL.md)."""
+    if "part2_consent" in admission_missing(episode):
+        raise ValidationError(
+            {
+                "is_sud": "SUD care needs a 42 CFR Part 2 consent in force, or the patient's "
+                "refusal recorded with the reason, before this admitted episode is marked SUD."
+            }
+        )
 
 
 @transaction.atomic
