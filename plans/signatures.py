@@ -5,13 +5,7 @@ and re-computed by `manage.py verify_signatures`. It covers the whole signed con
 signature's own time, so the record of who signed and when is not part of what is hashed.
 """
 
-import hashlib
-import json
-
-
-def _digest(content):
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+from iop.hashing import content_sha256
 
 
 def plan_content(plan):
@@ -96,8 +90,8 @@ def safety_plan_content(plan):
 
 
 def plan_hash(plan):
-    return _digest(plan_content(plan))
+    return content_sha256(plan_content(plan))
 
 
 def safety_plan_hash(plan):
-    return _digest(safety_plan_content(plan))
+    return content_sha256(safety_plan_content(plan))

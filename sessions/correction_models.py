@@ -5,12 +5,11 @@ is append-only: it records the attendance before and after, the reason, who and 
 content hash like a note's signature.
 """
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from iop.hashing import content_sha256
 
 
 class AttendanceCorrection(models.Model):
@@ -27,6 +26,13 @@ class AttendanceCorrection(models.Model):
     )
     corrected_at = models.DateTimeField(default=timezone.now)
     content_hash = models.CharField(max_length=64, blank=True)
+    hash_version = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="1: hashed on its own (before corrections were chained); "
+        "2: chained to the note's content hash, like an addendum.",
+    )
+
+    CHAINED = 2
 
     class Meta:
         ordering = ["corrected_at", "pk"]
@@ -51,7 +57,9 @@ class AttendanceCorrection(models.Model):
             f"{self.before_minutes} → {self.after_minutes} min"
         )
 
-    def compute_hash(self):
+    def compute_hash(self, note_hash=None):
+        """Its own hash over before, after, reason, who and when; since version 2 chained to
+        the signed note's hash (`note_hash`, looked up when not given)."""
         content = {
             "attendance": self.attendance_id,
             "before": [self.before_status, self.before_minutes],
@@ -60,4 +68,8 @@ class AttendanceCorrection(models.Model):
             "by": self.corrected_by_id,
             "at": self.corrected_at.isoformat(),
         }
-        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+        if self.hash_version < self.CHAINED:
+            return content_sha256(content, ascii_only=True)
+        if note_hash is None:
+            note_hash = self.attendance.session.note.content_hash
+        return content_sha256({**content, "note_hash": note_hash})

@@ -3,9 +3,6 @@
 App label `therapy_sessions`; the main model is `TherapySession`.
 """
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iop.errors import ConflictError
+from iop.hashing import content_sha256
 from iop.validation import capped_add
 from patients.models import Episode, Patient, Program
 from patients.querysets import PatientScopedQuerySet
@@ -322,6 +320,12 @@ class ProgressNote(models.Model):
     )
     signed_at = models.DateTimeField(null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
+    signed_attendance = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The attendance the note stated when signed (patient id → [status, minutes]), "
+        "covered by the content hash. Empty for notes signed before the hash covered it.",
+    )
     cosigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -351,29 +355,30 @@ class ProgressNote(models.Model):
         return [(label, self.shared.get(key, "")) for key, label in self.sections()]
 
     def canonical_content(self, entries):
-        """The note as signed, in a stable form: what the content hash covers."""
-        return json.dumps(
-            {
-                "session": self.session_id,
-                "format": self.format,
-                "shared": {k: self.shared.get(k, "") for k, _ in self.sections()},
-                "entries": [
-                    {
-                        "patient": e.patient_id,
-                        "text": e.text,
-                        "risk": e.risk_level,
-                        "risk_notes": e.risk_notes,
-                        "objectives": sorted(str(o) for o in e.objectives_addressed),
-                    }
-                    for e in sorted(entries, key=lambda e: e.patient_id)
-                ],
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-        )
+        """The note as signed, in a stable form: what the content hash covers. The attendance it
+        stated is part of it for notes signed since the hash covered attendance; a note signed
+        before keeps the content (and hash) it was signed with."""
+        content = {
+            "session": self.session_id,
+            "format": self.format,
+            "shared": {k: self.shared.get(k, "") for k, _ in self.sections()},
+            "entries": [
+                {
+                    "patient": e.patient_id,
+                    "text": e.text,
+                    "risk": e.risk_level,
+                    "risk_notes": e.risk_notes,
+                    "objectives": sorted(str(o) for o in e.objectives_addressed),
+                }
+                for e in sorted(entries, key=lambda e: e.patient_id)
+            ],
+        }
+        if self.signed_attendance is not None:
+            content["attendance"] = self.signed_attendance
+        return content
 
     def compute_hash(self, entries):
-        return hashlib.sha256(self.canonical_content(entries).encode()).hexdigest()
+        return content_sha256(self.canonical_content(entries))
 
 
 class NoteEntry(models.Model):

@@ -264,6 +264,16 @@ class EntryWriteSerializer(serializers.Serializer):
     risk_notes = serializers.CharField(required=False, allow_blank=True)
 
 
+class NoteCorrectionSerializer(AttendanceCorrectionSerializer):
+    """An attendance correction as the note shows it: with the patient's name."""
+
+    patient_name = serializers.CharField(source="attendance.patient.display_name", read_only=True)
+
+    class Meta(AttendanceCorrectionSerializer.Meta):
+        fields = [*AttendanceCorrectionSerializer.Meta.fields, "patient_name"]
+        read_only_fields = fields
+
+
 class NoteSerializer(serializers.ModelSerializer):
     session = ScopedSessionField()
     author = UserRefSerializer(read_only=True)
@@ -271,6 +281,7 @@ class NoteSerializer(serializers.ModelSerializer):
     cosigned_by = UserRefSerializer(read_only=True)
     entries = EntrySerializer(many=True, read_only=True)
     addenda = AddendumSerializer(many=True, read_only=True)
+    attendance_corrections = serializers.SerializerMethodField()
     intact = serializers.SerializerMethodField()
 
     class Meta:
@@ -291,6 +302,7 @@ class NoteSerializer(serializers.ModelSerializer):
             "intact",
             "entries",
             "addenda",
+            "attendance_corrections",
             "created_at",
             "updated_at",
         ]
@@ -307,14 +319,30 @@ class NoteSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         """For a clinician who does not run the session: the shared part and their own
-        patients' parts only (the others are left out, names too), no addenda."""
+        patients' parts and attendance corrections only (the others are left out, names too),
+        no addenda."""
         data = super().to_representation(instance)
         request = self.context.get("request")
         if request is not None and not instance.session.is_run_by(request.user):
-            readable = readable_patient_ids(request.user, [e["patient"] for e in data["entries"]])
+            corrections = data["attendance_corrections"]
+            readable = readable_patient_ids(
+                request.user,
+                [e["patient"] for e in data["entries"]] + [c["patient"] for c in corrections],
+            )
             data["entries"] = [e for e in data["entries"] if e["patient"] in readable]
             data["addenda"] = []
+            data["attendance_corrections"] = [c for c in corrections if c["patient"] in readable]
         return data
+
+    @extend_schema_field(NoteCorrectionSerializer(many=True))
+    def get_attendance_corrections(self, obj):
+        """Attendance corrected after signing: when, by whom, whose, before → after, why."""
+        corrections = (
+            AttendanceCorrection.objects.filter(attendance__session_id=obj.session_id)
+            .select_related("attendance__patient", "corrected_by")
+            .order_by("corrected_at", "pk")
+        )
+        return NoteCorrectionSerializer(corrections, many=True).data
 
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_intact(self, obj):

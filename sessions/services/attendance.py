@@ -226,8 +226,9 @@ def attendance_correct(*, session, episode, status, reason, user, minutes=None, 
         reason=reason,
         corrected_by=user,
         corrected_at=timezone.now(),
+        hash_version=AttendanceCorrection.CHAINED,
     )
-    correction.content_hash = correction.compute_hash()
+    correction.content_hash = correction.compute_hash(note_hash=session.note.content_hash)
     correction.save()
     audit_change(
         UPDATE,

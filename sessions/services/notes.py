@@ -28,6 +28,7 @@ from sessions.models import (
 from sessions.services.attendance import require_not_discharged
 from sessions.services.clones import clone_messages
 from sessions.services.scheduling import local
+from sessions.signatures import attendance_state, note_mismatches
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 
@@ -236,6 +237,7 @@ def note_sign(*, note, user, revision=None, context=None):
         if note.author.is_trainee
         else ProgressNote.Status.SIGNED
     )
+    note.signed_attendance = attendance_state(Attendance.objects.filter(session=session))
     note.content_hash = note.compute_hash(entries)
     note.save()
     for entry in entries:
@@ -286,7 +288,8 @@ def addendum_add(*, note, text, user, context=None):
 
 def note_is_intact(note):
     """Whether a signed note, and each of its addenda, still matches the hash taken when it was
-    signed (or added)."""
-    if note.content_hash != note.compute_hash(list(note.entries.all())):
+    signed (or added), with its attendance corrections and the attendance it stated: the same
+    checks as `manage.py verify_signatures`."""
+    if note_mismatches(note):
         return False
     return all(a.content_hash == a.compute_hash() for a in note.addenda.all())
