@@ -4,7 +4,8 @@ Dependencies point one way (DESIGN.md): `patients` never imports `plans` or `ses
 apps register here from their AppConfig.ready():
 
 - `discharge_guards`: callables `(episode) -> None` that raise ValidationError when an episode may
-  not be discharged yet (plans: an aftercare plan is required).
+  not be discharged yet (plans: an aftercare plan is required; sessions: no attendance recorded
+  after the discharge date). The episode carries the `discharge_date` asked for (not saved).
 - `discharge_hooks`: callables `(episode, user, context) -> None` run inside the discharge
   transaction (plans: close the treatment plan); `context` is the `AuditContext` or None.
 - `chart_tabs`: `ChartTab` entries added to the chart's tab bar.

@@ -148,7 +148,10 @@ def seed(*, password, stdout):
     notes = 0
     for session in past.order_by("starts_at"):
         runner = session.clinicians.first()
+        day = timezone.localtime(session.starts_at).date()
         for episode in services.session_roster(session):
+            if episode.admission_date and day < episode.admission_date:
+                continue  # enrolled from the first Monday, admitted later: not yet in care
             last = episode.patient.legal_last_name
             status = _status(rng, last)
             if (

@@ -1,5 +1,6 @@
 """How sessions shows up elsewhere: the chart's Sessions tab, the caseload's hours column,
-attendance in plan reviews, and discharge (group enrolments end)."""
+attendance in plan reviews, and discharge (refused before recorded attendance; group
+enrolments end and the episode's later sessions cancel)."""
 
 from django.utils import timezone
 
@@ -83,10 +84,26 @@ def end_enrollments(episode, user, context):
     enrollments_end_at_discharge(episode=episode, user=user, context=context)
 
 
+def cancel_sessions(episode, user, context):
+    """Discharge hook: the episode's own sessions scheduled after the discharge date cancel."""
+    from sessions.services import sessions_cancel_at_discharge
+
+    sessions_cancel_at_discharge(episode=episode, user=user, context=context)
+
+
+def require_nothing_after_discharge(episode):
+    """Discharge guard: no attendance or note for the episode after the discharge date."""
+    from sessions.services import require_nothing_after_discharge as guard
+
+    guard(episode)
+
+
 def register():
     if review_attendance in plan_services.review_prefill_hooks:
         return
     extensions.discharge_hooks.append(end_enrollments)
+    extensions.discharge_hooks.append(cancel_sessions)
+    extensions.discharge_guards.append(require_nothing_after_discharge)
     plan_services.review_prefill_hooks.append(review_attendance)
     extensions.caseload_columns.append(hours_column)
     extensions.chart_tabs.append(

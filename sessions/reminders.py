@@ -81,6 +81,14 @@ def _consents(patient_ids, day):
     return allowed
 
 
+def _in_care(episode, day):
+    """Whether a one-patient session's episode still gets reminders on `day`: not for a closed
+    episode (discharged or declined) nor a day after its discharge date."""
+    if episode is None or episode.status in (Episode.Status.DISCHARGED, Episode.Status.DECLINED):
+        return False
+    return episode.discharge_date is None or day <= episode.discharge_date
+
+
 def reminders_plan(*, now=None, batch_size=None):
     """Make the delivery rows for reminders now due. Returns how many rows were new."""
     now = now or timezone.now()
@@ -116,7 +124,7 @@ def reminders_plan(*, now=None, batch_size=None):
                 ]
                 program = session.group.program
             else:
-                episodes = [session.episode] if session.episode_id else []
+                episodes = [session.episode] if _in_care(session.episode, day) else []
                 program = session.episode.program if session.episode_id else None
             due = [h for h in _leads(program) if session.starts_at - timedelta(hours=h) <= now]
             if due:

@@ -157,10 +157,10 @@ def episode_transition(*, episode, to_status, user, context=None, **details):
         reason = details.get("discharge_reason", "")
         if reason not in Episode.DischargeReason.values:
             raise ValidationError({"discharge_reason": "Choose a discharge reason."})
-        for guard in extensions.discharge_guards:
-            guard(episode)
         episode.discharge_reason = reason
         episode.discharge_date = details.get("discharge_date") or today
+        for guard in extensions.discharge_guards:
+            guard(episode)  # it sees the discharge date asked for
     episode.clean()  # the dates (Episode.clean)
     episode.status = to_status
     episode.save()

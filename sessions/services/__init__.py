@@ -17,9 +17,12 @@ from sessions.services.attendance import (
     enrollments_end_at_discharge,
     hours_ledger,
     note_is_signed,
+    require_in_care,
     require_not_discharged,
+    require_nothing_after_discharge,
     session_roster,
     session_rosters,
+    sessions_cancel_at_discharge,
     step_down_record,
 )
 from sessions.services.notes import (
@@ -61,12 +64,15 @@ __all__ = [
     "note_save",
     "note_sign",
     "note_start",
+    "require_in_care",
     "require_not_discharged",
+    "require_nothing_after_discharge",
     "session_cancel",
     "session_reschedule",
     "session_roster",
     "session_rosters",
     "session_schedule",
+    "sessions_cancel_at_discharge",
     "step_down_record",
     "week_start",
 ]

@@ -15,12 +15,13 @@ from sessions.models import (
     Attendance,
     AttendanceCorrection,
     GroupEnrollment,
+    NoteEntry,
     ProgressNote,
     StepDown,
     TherapySession,
 )
 from sessions.services import levels
-from sessions.services.scheduling import local, week_start
+from sessions.services.scheduling import local, session_cancel, week_start
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 
@@ -107,9 +108,17 @@ def discharged_before(episode, day):
     return episode.discharge_date is not None and day > episode.discharge_date
 
 
-def require_not_discharged(session, episode):
-    """Refuse recording anything for an episode at a session after its discharge date."""
-    if discharged_before(episode, local(session.starts_at).date()):
+def admitted_after(episode, day):
+    """Whether the episode was admitted after `day` (nothing is recorded for it before)."""
+    return episode.admission_date is not None and day < episode.admission_date
+
+
+def require_in_care(session, episode):
+    """Refuse recording anything for an episode at a session on a day it was not in care:
+    after its discharge date, or before its admission date (an intake evaluation excepted: it
+    comes before admission)."""
+    day = local(session.starts_at).date()
+    if discharged_before(episode, day):
         raise ValidationError(
             {
                 "episode": f"{episode.patient} was discharged on "
@@ -117,6 +126,17 @@ def require_not_discharged(session, episode):
                 "after discharge."
             }
         )
+    if session.kind != TherapySession.Kind.INTAKE_EVAL and admitted_after(episode, day):
+        raise ValidationError(
+            {
+                "episode": f"{episode.patient} was admitted on "
+                f"{episode.admission_date:%-d %b %Y}: nothing is recorded for the episode "
+                f"on {day:%-d %b %Y}, before admission."
+            }
+        )
+
+
+require_not_discharged = require_in_care  # the name the notes and the API call it by
 
 
 def _checked_minutes(session, episode, status, minutes):
@@ -134,7 +154,7 @@ def _checked_minutes(session, episode, status, minutes):
         )
     if session.starts_at > timezone.now() + timedelta(minutes=30):
         raise ValidationError("Attendance is taken once the session has started.")
-    require_not_discharged(session, episode)
+    require_in_care(session, episode)
     if episode.pk not in {e.pk for e in session_roster(session)}:
         raise ValidationError({"episode": f"{episode.patient} is not on this session's roster."})
     if minutes is None:
@@ -241,6 +261,51 @@ def attendance_correct(*, session, episode, status, reason, user, minutes=None, 
     return correction
 
 
+def require_nothing_after_discharge(episode):
+    """Discharge guard: refuse a discharge date earlier than the episode's latest attended
+    attendance or note entry (nothing is recorded for an episode after its discharge)."""
+    day = episode.discharge_date
+    if day is None:
+        return
+    after = datetime.combine(day + timedelta(days=1), datetime.min.time())
+    after = timezone.make_aware(after, timezone.get_current_timezone())
+    attended = (
+        Attendance.objects.filter(
+            episode=episode, status__in=Attendance.ATTENDED, session__starts_at__gte=after
+        )
+        .exclude(session__status=TherapySession.Status.CANCELLED)
+        .order_by("-session__starts_at")
+        .values_list("session__starts_at", flat=True)
+        .first()
+    )
+    noted = (
+        NoteEntry.objects.filter(episode=episode, note__session__starts_at__gte=after)
+        .order_by("-note__session__starts_at")
+        .values_list("note__session__starts_at", flat=True)
+        .first()
+    )
+    if attended or noted:
+        what, when = ("Attendance", attended) if attended else ("A progress note", noted)
+        raise ValidationError(
+            {
+                "discharge_date": f"{what} is recorded on {local(when):%-d %b %Y}, "
+                "after this discharge date."
+            }
+        )
+
+
+@transaction.atomic
+def sessions_cancel_at_discharge(*, episode, user, context=None):
+    """Discharge hook: the episode's own sessions (individual, family, medication management)
+    still scheduled on a day after the discharge date are cancelled, each audited."""
+    after = datetime.combine(episode.discharge_date + timedelta(days=1), datetime.min.time())
+    after = timezone.make_aware(after, timezone.get_current_timezone())
+    for session in TherapySession.objects.filter(
+        episode=episode, status=TherapySession.Status.SCHEDULED, starts_at__gte=after
+    ).order_by("starts_at"):
+        session_cancel(session=session, user=user, context=context)
+
+
 @transaction.atomic
 def enrollments_end_at_discharge(*, episode, user, context=None):
     """Discharge hook: the episode's group enrolments end on the discharge date; one that
@@ -293,7 +358,9 @@ def hours_ledger(episodes, *, weeks=8, today=None):
     level judged against and its minimum (None for OP: no minimum, see `levels`); whether it is
     met, whether the week is a recorded step-down, whether it is the current week (in progress:
     never judged), whether the patient was admitted during it (not judged either), `below`
-    (the week is judged and under the minimum: the one thing that alerts), `php_hint` (an IOP
+    (the week is judged and under the minimum: the one thing that alerts; the discharge week is
+    not judged, and no week before the admission week or after the discharge week is listed),
+    `php_hint` (an IOP
     week over 19 h) and `status`, the label every page shows. Three queries for any number of
     episodes (their patient and program are expected to be loaded with them).
     """
@@ -319,9 +386,12 @@ def hours_ledger(episodes, *, weeks=8, today=None):
     ledger = {}
     for episode in episodes:
         start = max(first, week_start(episode.admission_date)) if episode.admission_date else first
+        last = week_start(today)
+        if episode.discharge_date:
+            last = min(last, week_start(episode.discharge_date))  # none after the discharge week
         rows = []
         week = start
-        while week <= today:
+        while week <= last:
             step_down = any(
                 s.starts_on <= week + timedelta(days=6) and s.ends_on >= week
                 for s in steps[episode.pk]
@@ -340,10 +410,13 @@ def _ledger_row(episode, changes, week, total, today, step_down):
     in_force, level, minimum = levels.week_standard(episode, changes, week)
     current = week == week_start(today)
     partial = bool(episode.admission_date and episode.admission_date > week)
+    ending = bool(episode.discharge_date and week_start(episode.discharge_date) == week)
     met = minimum is None or Decimal(total) >= minimum * 60
-    below = not (met or step_down or current or partial)
+    below = not (met or step_down or current or partial or ending)
     php_hint = level == levels.Level.IOP and Decimal(total) > levels.IOP_MAXIMUM * 60
-    if current:
+    if ending and not met:
+        status = "discharged mid-week"
+    elif current:
         status = "in progress"
     elif step_down:
         status = "planned step-down"

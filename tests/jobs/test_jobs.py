@@ -54,6 +54,11 @@ def contactable(episode, user, channel="email"):
     return patient
 
 
+def admitted_on(episode, day):
+    episode.admission_date = day
+    episode.save(update_fields=["admission_date"])
+
+
 def individual(episode, clinician, starts_at, **extra):
     return ss.session_schedule(
         kind="individual",
@@ -289,6 +294,7 @@ def test_engagement_alerts_for_low_hours_and_no_shows(clock, group, make_episode
 
 def test_documentation_alerts_at_24_and_72_hours(clock, group, make_episode, clinician):
     episode = make_episode(clinician=clinician, last_name="Doc")
+    admitted_on(episode, date(2026, 11, 1))  # in care on the days attendance is taken
     ss.group_enroll(group=group, episode=episode, user=clinician, start_date=date(2026, 11, 1))
     ss.group_schedule_generate(start=date(2026, 11, 13), weeks=1)
     friday = TherapySession.objects.get(starts_at__date=date(2026, 11, 13))
@@ -317,6 +323,7 @@ def test_staff_alerts_reach_the_author_and_supervisors_on_today(
     clock, client, group, make_episode, clinician, supervisor, clinician2
 ):
     episode = make_episode(clinician=clinician, last_name="Doc")
+    admitted_on(episode, date(2026, 11, 1))  # in care on the days attendance is taken
     ss.group_enroll(group=group, episode=episode, user=clinician, start_date=date(2026, 11, 1))
     ss.group_schedule_generate(start=date(2026, 11, 16), weeks=1)
     monday = TherapySession.objects.get(starts_at__date=date(2026, 11, 16))
@@ -402,6 +409,7 @@ def test_reminder_runs_cost_a_fixed_number_of_queries_per_batch(db, program, cli
 
 def test_a_group_nobody_came_to_needs_no_note(clock, client, group, make_episode, clinician):
     episode = make_episode(clinician=clinician, last_name="Away")
+    admitted_on(episode, date(2026, 11, 1))  # in care on the days attendance is taken
     ss.group_enroll(group=group, episode=episode, user=clinician, start_date=date(2026, 11, 1))
     ss.group_schedule_generate(start=date(2026, 11, 11), weeks=1)
     empty = TherapySession.objects.get(starts_at__date=date(2026, 11, 11))

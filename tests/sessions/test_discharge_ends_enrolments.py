@@ -81,6 +81,15 @@ def test_an_individual_session_after_discharge_refuses_attendance(
     episode.refresh_from_db()
     clock.move_to(at(WED_11, 15), tick=False)
     assert ss.session_roster(session) == []
+    # Discharge cancelled the session (tests/sessions/test_discharge_integrity.py).
+    session.refresh_from_db()
+    assert session.status == "cancelled"
+    with pytest.raises(ValidationError) as error:
+        ss.attendance_mark(session=session, episode=episode, status="present", user=clinician)
+    assert error.value.messages == ["The session was cancelled."]
+    # One left scheduled (as before discharge cancelled them) still refuses it, saying why.
+    session.status = "scheduled"
+    session.save(update_fields=["status"])
     with pytest.raises(ValidationError) as error:
         ss.attendance_mark(session=session, episode=episode, status="present", user=clinician)
     assert error.value.message_dict == {"episode": [refusal(episode)]}
