@@ -7,7 +7,7 @@ from django.utils import timezone
 from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
-from iop.validation import plausible_date_of_birth
+from iop.validation import dates_in_order, not_in_future, plausible_date_of_birth
 from patients import extensions
 from patients.models import Episode, LevelOfCareChange, Patient
 from patients.services.admission import admission_missing, check_admission
@@ -181,6 +181,15 @@ def episode_change_level_of_care(
         raise ValidationError({"to_level": f"The episode is already at {to_level}."})
     if not reason.strip():
         raise ValidationError({"reason": "Give the clinical reason for the change."})
+    # The episode's level is what is in force now (headers, caseload, billing): a change is
+    # recorded when it takes effect, not ahead (a short planned dip is a step-down instead).
+    not_in_future(effective_date, field="effective_date", what="The effective date")
+    dates_in_order(
+        episode.admission_date,
+        effective_date,
+        field="effective_date",
+        message="The effective date is before the admission.",
+    )
     change = LevelOfCareChange.objects.create(
         episode=episode,
         from_level=episode.level_of_care,

@@ -1,5 +1,5 @@
-"""A discharge date is on or after the admission and not in the future (CLINICAL.md,
-"Admission and discharge"): refused by the service, in the API with the field, on the page."""
+"""An episode's dates keep their order and have happened (CLINICAL.md, "Admission and
+discharge"): discharge, and a change of level of care, refused by the service, the API, the page."""
 
 from datetime import date, timedelta
 
@@ -83,3 +83,35 @@ def test_the_discharge_page_says_the_date_is_before_the_admission(
     )
     assert "The discharge date is before the admission date." in response.content.decode()
     assert Episode.objects.get(pk=admitted_1_october.pk).status == Episode.Status.ACTIVE
+
+
+def test_a_level_of_care_change_dated_ahead_is_refused(admitted_1_october, clinician):
+    """The episode's level is the one in force now: a change is recorded when it happens."""
+    next_week = timezone.localdate() + timedelta(days=7)
+    with pytest.raises(ValidationError) as refusal:
+        services.episode_change_level_of_care(
+            episode=admitted_1_october,
+            to_level=Episode.LevelOfCare.PHP,
+            reason="Worsening",
+            user=clinician,
+            effective_date=next_week,
+        )
+    assert refusal.value.message_dict == {
+        "effective_date": ["The effective date is in the future."]
+    }
+    admitted_1_october.refresh_from_db()
+    assert admitted_1_october.level_of_care == Episode.LevelOfCare.IOP
+
+
+def test_a_level_of_care_change_before_the_admission_is_refused(admitted_1_october, clinician):
+    with pytest.raises(ValidationError) as refusal:
+        services.episode_change_level_of_care(
+            episode=admitted_1_october,
+            to_level=Episode.LevelOfCare.OP,
+            reason="Stepped down",
+            user=clinician,
+            effective_date=date(2026, 9, 1),
+        )
+    assert refusal.value.message_dict == {
+        "effective_date": ["The effective date is before the admission."]
+    }
