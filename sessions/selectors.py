@@ -48,8 +48,14 @@ def _attach_billing(sessions):
     changes = level_changes(
         {e.pk for s in sessions for e, _ in s.rows if e.program.billing_mode == PER_DIEM}
     )
+    per_diem_patients = {
+        e.patient_id for s in sessions for e, _ in s.rows if e.program.billing_mode == PER_DIEM
+    }
     for day, on_day in by_day.items():
         records = day_attendance([e.patient_id for s in on_day for e, _ in s.rows], day)
+        family = _family_without_patient(
+            {e.patient_id for s in on_day for e, _ in s.rows} & per_diem_patients, day
+        )
         for session in on_day:
             session.billing_rows = []
             for episode, record in session.rows:
@@ -71,7 +77,9 @@ def _attach_billing(sessions):
                     day_minutes=sum(
                         r.minutes_attended for r in day_records if r.session.kind in BUNDLED_KINDS
                     ),
-                    day_codes=[code for _, code in components],
+                    # Family therapy without the patient is part of the day's bundle too,
+                    # though it needs no attendance and adds no minutes.
+                    day_codes=[code for _, code in components] + family[episode.patient_id],
                     anchor=bool(components) and components[0][0] == session.pk,
                     first_visit=first_visits.get((session.pk, episode.patient_id), False),
                     level=level_on(episode, changes[episode.pk], day),
@@ -79,6 +87,28 @@ def _attach_billing(sessions):
                 session.billing_rows.append((episode, suggestion))
             session.billing = [(e, suggestion.billable) for e, suggestion in session.billing_rows]
             session.telehealth_billing = telehealth_label(session)
+
+
+def _family_without_patient(patient_ids, day):
+    """{patient id: [(code, label)]} of that day's family therapy held without the patient
+    (90846): listed among a per-diem day's components. One query, only for per-diem patients."""
+    codes = defaultdict(list)
+    if not patient_ids:
+        return codes
+    for session in (
+        TherapySession.objects.filter(
+            kind=TherapySession.Kind.FAMILY,
+            patient_present=False,
+            patient_id__in=patient_ids,
+            starts_at__date=day,
+        )
+        .exclude(status=TherapySession.Status.CANCELLED)
+        .order_by("starts_at")
+    ):
+        code = service_code(session)
+        if code:
+            codes[session.patient_id].append(code)
+    return codes
 
 
 def _first_medication_visits(sessions):

@@ -330,3 +330,23 @@ def test_a_past_php_day_keeps_its_php_per_diem_after_a_step_down(day, clinician,
         episode=day.episode, to_level="IOP", reason="Stepped down", user=clinician
     )
     assert suggestions(day.group)[day.episode.pk][0] == ["H0035"]
+
+
+def test_a_per_diem_day_lists_family_therapy_without_the_patient_among_its_components(
+    day, clinician
+):
+    day.setup(mode="per_diem")
+    family = book(
+        clinician,
+        starts_at=at(MON_9, 16),
+        episode=day.episode,
+        kind="family",
+        patient_present=False,
+        family_members=[{"name": "Jo Doe", "relationship": "mother"}],
+    )
+    day.mark("present")  # 180 group minutes: the per diem; the family session adds none
+    ep = day.episode.pk
+    assert suggestions(day.group) == {
+        ep: (["S9480"], ["90853", "90846"], "per diem for the day (180 min)")
+    }
+    assert suggestions(family) == {ep: ([], ["90846"], "bundled into the day's S9480")}
