@@ -17,6 +17,12 @@ from patients.querysets import PatientScopedQuerySet
 from sessions.hashing import addendum_hash
 from sessions.querysets import TherapyGroupQuerySet, TherapySessionQuerySet
 
+TELEHEALTH_POS = [
+    ("02", "02 telehealth, not at home"),
+    ("10", "10 telehealth at the patient's home"),
+]
+TELEHEALTH_MODIFIERS = [("95", "95 synchronous audio-video"), ("93", "93 audio-only")]
+
 
 class SignedNoteError(ConflictError):
     """A signed note is never edited; only addenda are added. The API answers 409."""
@@ -54,6 +60,9 @@ class TherapyGroup(models.Model):
         default="in_person",
         choices=[("in_person", "In person"), ("telehealth", "Telehealth")],
     )
+    # A telehealth group's place of service and modifier, copied onto each session it meets.
+    place_of_service = models.CharField(max_length=2, blank=True, choices=TELEHEALTH_POS)
+    telehealth_modifier = models.CharField(max_length=2, blank=True, choices=TELEHEALTH_MODIFIERS)
     is_active = models.BooleanField(default=True)
 
     objects = TherapyGroupQuerySet.as_manager()
@@ -72,6 +81,10 @@ class TherapyGroup(models.Model):
             raise ValidationError(
                 {"schedule_days": "List the weekdays as numbers 0 (Mon)–6 (Sun)."}
             )
+        recorded = self.place_of_service and self.telehealth_modifier
+        if self.delivery == "telehealth" and not recorded:
+            message = "A telehealth group records its place of service and modifier."
+            raise ValidationError({"place_of_service": message})
 
     @property
     def schedule_label(self):
@@ -147,9 +160,9 @@ class TherapySession(models.Model):
     patient_present = models.BooleanField(
         null=True, blank=True, help_text="Family sessions: was the patient there?"
     )
-    POS = [("02", "02 telehealth, not at home"), ("10", "10 telehealth at the patient's home")]
+    POS = TELEHEALTH_POS
     place_of_service = models.CharField(max_length=2, choices=POS, blank=True)
-    MODIFIERS = [("95", "95 synchronous audio-video"), ("93", "93 audio-only")]
+    MODIFIERS = TELEHEALTH_MODIFIERS
     telehealth_modifier = models.CharField(max_length=2, choices=MODIFIERS, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -438,60 +451,6 @@ class Addendum(models.Model):
         return self.note.session.patient_id
 
 
-class ReminderDelivery(models.Model):
-    """One reminder to one patient for one session at one lead time: made at most once (the
-    unique constraint), sent once (claimed by one worker; the delivery id is the message's
-    idempotency key). A rescheduled session gets new rows for its new start time."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", "E-mail"
-        SMS = "sms", "Text message"
-
-    session = models.ForeignKey(TherapySession, on_delete=models.CASCADE, related_name="reminders")
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="reminders")
-    lead_hours = models.PositiveSmallIntegerField()
-    starts_at = models.DateTimeField(help_text="The session time this reminder is for.")
-    channel = models.CharField(max_length=5, choices=Channel.choices)
-    to = models.CharField(max_length=254)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=120, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = PatientScopedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["next_attempt_at", "pk"]
-        verbose_name_plural = "reminder deliveries"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "patient", "lead_hours", "starts_at"],
-                name="one_reminder_per_session_patient_lead",
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
-
-    def __str__(self):
-        return f"{self.lead_hours} h reminder to {self.patient} ({self.get_status_display()})"
-
-    @property
-    def audit_patient_id(self):
-        return self.patient_id
-
-
-# Re-exported here so the app's models load together (see its module for why it is apart).
+# Re-exported here so the app's models load together (see their modules for why they are apart).
 from sessions.correction_models import AttendanceCorrection as AttendanceCorrection  # noqa: E402
+from sessions.reminder_models import ReminderDelivery as ReminderDelivery  # noqa: E402

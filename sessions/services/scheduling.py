@@ -81,6 +81,8 @@ def group_schedule_generate(*, weeks=4, start=None, group=None, user=None):
                         duration_minutes=g.duration_minutes,
                         location=g.location,
                         delivery=g.delivery,
+                        place_of_service=g.place_of_service,
+                        telehealth_modifier=g.telehealth_modifier,
                         created_by=user,
                     )
                     session.clinicians.set(facilitators)
