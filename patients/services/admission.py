@@ -108,9 +108,10 @@ def clear_confirmation_if_changed(assessment, before):
 
 @transaction.atomic
 def part2_refusal_record(*, episode, reason, user, context=None):
-    """Record that the patient declines a Part 2 consent, and why (SUD care only)."""
+    """Record that the patient declines a Part 2 consent, and why: for SUD care, or for an
+    admitted episode about to be marked SUD (which needs the consent or this refusal first)."""
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    if not episode.is_sud:
+    if not (episode.is_sud or episode.status == Episode.Status.ACTIVE):
         raise ValidationError("Only SUD care asks for a Part 2 consent.")
     reason = (reason or "").strip()
     if not reason:

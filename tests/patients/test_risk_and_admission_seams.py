@@ -182,3 +182,19 @@ def test_a_discharged_episode_is_read_only_there_too(client, admin_user_role, ep
     client.force_login(admin_user_role)
     page = client.get(reverse("admin:patients_episode_change", args=[episode.pk])).content
     assert b'name="is_sud"' not in page
+
+
+def test_an_admitted_episode_records_a_part2_refusal_before_it_is_marked_sud(supervisor, episode):
+    assert episode.is_sud is False
+    services.part2_refusal_record(
+        episode=episode, reason="Declines any disclosure.", user=supervisor
+    )
+    services.episode_update(episode=episode, user=supervisor, data={"is_sud": True})
+    episode.refresh_from_db()
+    assert (episode.is_sud, episode.part2_refusal_reason) == (True, "Declines any disclosure.")
+
+
+def test_a_referral_not_in_sud_care_records_no_part2_refusal(supervisor, make_episode, clinician):
+    referral = make_episode(clinician=clinician, status="referred")
+    with pytest.raises(ValidationError, match="Only SUD care asks for a Part 2 consent."):
+        services.part2_refusal_record(episode=referral, reason="No", user=supervisor)
