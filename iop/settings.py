@@ -136,10 +136,17 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Refuses aaaaaaaaaaaa, abcdefghijkl, qwertyuiop12, the username or program name repeated.
+    {"NAME": "iop.accounts.validators.PasswordStrengthValidator"},
 ]
 
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+# Per account, from every address (password spraying): this many failures within the window
+# pause sign-in for the username everywhere for the cool-off (iop/accounts/lockout.py).
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20, minimum=1)
+LOGIN_ACCOUNT_WINDOW = timedelta(minutes=env_int("LOGIN_ACCOUNT_WINDOW_MINUTES", 60, minimum=1))
+LOGIN_ACCOUNT_LOCKOUT = timedelta(minutes=env_int("LOGIN_ACCOUNT_LOCKOUT_MINUTES", 15, minimum=1))
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 15, minimum=1))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1))
 # Drafts (the note editor) save themselves this many seconds after typing stops.
@@ -285,9 +292,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "iop.api.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "iop.api.throttling.AnonRateThrottle",
+        "iop.api.throttling.UserRateThrottle",
     ],
+    # Our throttles ask iop.accounts.net.client_ip; this only keeps DRF's own from trusting
+    # X-Forwarded-For should one be used.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/minute"),
         "user": env_str("API_THROTTLE_USER", "600/minute"),

@@ -41,10 +41,14 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(LoginThrottle)
 class LoginThrottleAdmin(admin.ModelAdmin):
-    list_display = ("username", "ip", "failures", "last_failure_at", "locked_until")
+    """Delete a row to lift its lock before the cool-off ends."""
+
+    list_display = ("username", "scope", "ip", "failures", "last_failure_at", "locked_until")
+    list_filter = ("scope",)
     search_fields = ("username", "ip")
     readonly_fields = (
         "username",
+        "scope",
         "ip",
         "failures",
         "first_failure_at",

@@ -32,13 +32,21 @@ class LockoutModelBackend(ModelBackend):
             raise PermissionDenied("locked out")
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
-            lockout.login_failure_record(username=username, ip=ip)
+            account_locked = lockout.login_failure_record(username=username, ip=ip)
             audit_record(
                 request=request,
                 action=AuditEvent.Action.LOGIN_FAILED,
                 outcome=AuditEvent.Outcome.FAILURE,
                 username=username,
             )
+            if account_locked:
+                audit_record(
+                    request=request,
+                    action=AuditEvent.Action.LOGIN_FAILED,
+                    outcome=AuditEvent.Outcome.DENIED,
+                    username=username,
+                    detail="account locked: too many failures from all addresses",
+                )
             return None
         lockout.login_success_record(username=username, ip=ip)
         audit_record(request=request, action=AuditEvent.Action.LOGIN, user=user)

@@ -49,13 +49,21 @@ class User(AbstractUser):
 
 
 class LoginThrottle(models.Model):
-    """Failed logins for one username from one address, for the lockout rule.
+    """Failed logins for one username, for the lockout rules (iop/accounts/lockout.py).
 
-    Keyed by both so that one clinic behind one address is not locked out together, and an
-    attacker cannot lock a colleague out from elsewhere for longer than the cool-off.
+    An *address* row counts failures for one username from one address, so that one clinic
+    behind one address is not locked out together, and an attacker cannot lock a colleague out
+    from elsewhere for longer than the cool-off. An *account* row (no address) counts failures
+    for the username from every address, against password spraying from many addresses.
+    Deleting a row (Django admin) lifts its lock.
     """
 
+    class Scope(models.TextChoices):
+        ADDRESS = "address", "this address"
+        ACCOUNT = "account", "all addresses"
+
     username = models.CharField(max_length=150)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ADDRESS)
     ip = models.GenericIPAddressField(null=True)
     failures = models.PositiveIntegerField(default=0)
     first_failure_at = models.DateTimeField()
@@ -65,7 +73,13 @@ class LoginThrottle(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["username", "ip"], name="login_throttle_unique"),
+            models.UniqueConstraint(
+                fields=["username"],
+                condition=models.Q(scope="account"),
+                name="login_throttle_account_unique",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.username} from {self.ip}: {self.failures} failures"
+        where = f"from {self.ip}" if self.scope == self.Scope.ADDRESS else "from all addresses"
+        return f"{self.username} {where}: {self.failures} failures"

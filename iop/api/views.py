@@ -4,10 +4,10 @@ from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from iop.accounts.roles import Role
+from iop.api.throttling import ScopedRateThrottle
 
 
 class TokenRequestSerializer(serializers.Serializer):
