@@ -18,7 +18,8 @@ KEYBOARD_ROWS = ("`1234567890-=", "qwertyuiop[]\\", "asdfghjkl;'", "zxcvbnm,./")
 _ROWS = (KEYBOARD_ROWS[0][1:], *KEYBOARD_ROWS[1:])
 KEYBOARD_COLUMNS = tuple("".join(c) for c in zip(*_ROWS, strict=False))
 SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", *KEYBOARD_ROWS, *KEYBOARD_COLUMNS)
-# Names a member of staff is tempted to build a password from, besides their own.
+# Words a member of staff is tempted to build a password from, besides their own names: the
+# program's (with the clinic's name, CLINIC_NAME) and the usual suspects.
 PROGRAM_WORDS = ("iop", "intensive outpatient", "outpatient", "password", "welcome")
 
 
