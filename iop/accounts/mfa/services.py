@@ -8,6 +8,7 @@ recovery codes are a django-otp static device beside it, made and removed with i
 """
 
 import enum
+import math
 import re
 from base64 import b32encode
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ class CodeCheck:
                 f"{minutes} more minute(s); an administrator can help sooner."
             )
         if self.wait_until:
-            seconds = max(1, int((self.wait_until - timezone.now()).total_seconds()) + 1)
+            seconds = max(1, math.ceil((self.wait_until - timezone.now()).total_seconds()))
             return f"Too many wrong codes in a row: wait {seconds} second(s), then try again."
         return CODE_WRONG
 
@@ -319,8 +320,13 @@ def enrolment_confirm(*, user, device, code, context=None):
 
 
 def _recovery_codes_replace(user):
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    # The same device with new codes: a session verified by a recovery code stays verified.
+    device = StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.token_set.all().delete()
+    device.throttle_reset()
     codes = [StaticToken.random_token() for _ in range(settings.MFA_RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
     return codes
