@@ -54,6 +54,8 @@ class MFAMiddleware:
             response = HttpResponse(message, status=401)
             response["HX-Redirect"] = url
             return response
-        if request.path.startswith("/api/"):
+        if request.path.startswith("/api/") and "text/html" not in request.headers.get(
+            "Accept", ""
+        ):
             return JsonResponse({"detail": message}, status=403)
         return HttpResponseRedirect(url)

@@ -327,9 +327,17 @@ def _recovery_codes_replace(user):
     StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.token_set.all().delete()
     device.throttle_reset()
-    codes = [StaticToken.random_token() for _ in range(settings.MFA_RECOVERY_CODES)]
+    codes = [_new_recovery_code() for _ in range(settings.MFA_RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
     return codes
+
+
+def _new_recovery_code():
+    # 8 characters of base32 (40 bits); never all digits, which would be read as an app code.
+    while True:
+        code = StaticToken.random_token()
+        if not code.isdigit():
+            return code
 
 
 def recovery_codes_regenerate(*, user, code, context=None):
