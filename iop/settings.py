@@ -45,7 +45,8 @@ INSTALLED_APPS = [
     "patients",
     "plans",
     "sessions.apps.TherapySessionsConfig",
-    "django.contrib.admin",
+    # django.contrib.admin, with an admin site that requires the second step (MFA).
+    "iop.accounts.mfa.admin_site.IOPAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -71,8 +75,10 @@ MIDDLEWARE = [
     "iop.middleware.NulByteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "iop.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "iop.accounts.mfa.middleware.MFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -155,6 +161,18 @@ SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Addresses in X-Forwarded-For written by proxies we run (0: use the socket address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# --- Two-step verification (MFA) ---------------------------------------------------------
+# Master switch of the requirement: on in production, off for `make run`'s demo (DEBUG=1) and
+# the test suite. Users who have enrolled always give their second factor, whatever the switch.
+MFA_ENFORCED = env_bool("MFA_ENFORCED", not DEBUG)
+# Who must enrol when enforced (staff and superusers, who can open the Django admin, always).
+MFA_REQUIRED_ROLES = ("admin", "supervisor")
+MFA_REQUIRED_FOR_ALL = env_bool("MFA_REQUIRED_FOR_ALL", False)
+MFA_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "IOP case management"
+# The Django admin never shows an authenticator's secret or the recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Transport security ------------------------------------------------------------------
 HTTPS = env_bool("HTTPS", not DEBUG)

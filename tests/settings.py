@@ -11,6 +11,8 @@ from pathlib import Path
 _base = Path(__file__).resolve().parent.parent
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-" + "k" * 40)
 os.environ.setdefault("HTTPS", "0")
+# Existing tests sign admins and supervisors in with force_login; MFA tests switch it on.
+os.environ.setdefault("MFA_ENFORCED", "0")
 os.environ.setdefault("VAR_DIR", str(_base / "var" / "test"))
 # A queue of this run's own, inherited by the worker processes the tests start.
 os.environ.setdefault("CELERY_QUEUE", f"iop-test-{uuid.uuid4().hex[:10]}")

@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 
+from iop.accounts.mfa.services import mfa_reset
 from iop.accounts.models import LoginThrottle, User
+from iop.audit.context import AuditContext
 
 
 @admin.register(User)
@@ -20,7 +23,7 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Clinical", {"fields": ("credentials", "is_trainee")}),
     )
-    actions = ["deactivate"]
+    actions = ["deactivate", "reset_mfa"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -33,6 +36,20 @@ class UserAdmin(BaseUserAdmin):
     def deactivate(self, request, queryset):
         count = queryset.exclude(pk=request.user.pk).update(is_active=False)
         self.message_user(request, f"{count} user(s) disabled.")
+
+    @admin.action(
+        description="Reset two-step verification (MFA) of the selected users",
+        permissions=["change"],
+    )
+    def reset_mfa(self, request, queryset):
+        context = AuditContext.from_request(request)
+        for target in queryset:
+            try:
+                removed = mfa_reset(target=target, user=request.user, context=context)
+            except PermissionDenied as refusal:
+                self.message_user(request, f"{target.username}: {refusal}", messages.ERROR)
+            else:
+                self.message_user(request, f"{target.username}: {removed} MFA device(s) removed.")
 
     def has_delete_permission(self, request, obj=None):
         # Users appear in the audit trail and on signed records: disable them instead.

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from iop.accounts.mfa.services import SessionState, session_state
 from iop.accounts.roles import Role
 
 
@@ -9,6 +10,18 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    # Signed in with the password only: nothing to go to until the second step is done.
+    mfa_incomplete = session_state(request) in (SessionState.PENDING, SessionState.MUST_ENROL)
+    items = [] if mfa_incomplete else _items(user)
+    return {
+        "nav_items": [{"label": label, "url": url} for label, url in items],
+        "mfa_incomplete": mfa_incomplete,
+        "idle_timeout_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
+        "autosave_seconds": settings.AUTOSAVE_SECONDS,
+    }
+
+
+def _items(user):
     items = [("Today", reverse("today"))]
     if user.has_role(*Role.CLINICAL):
         items.append(("Caseload", reverse("patients:caseload")))
@@ -19,8 +32,4 @@ def navigation(request):
     if user.is_staff and (user.has_role(Role.ADMIN) or user.is_superuser):
         items.append(("Admin", reverse("admin:index")))
     items.append(("API", reverse("api-docs")))
-    return {
-        "nav_items": [{"label": label, "url": url} for label, url in items],
-        "idle_timeout_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
-        "autosave_seconds": settings.AUTOSAVE_SECONDS,
-    }
+    return items

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iop.accounts.mfa.services import second_factor_error
 from iop.accounts.roles import Role
 from iop.api.throttling import ScopedRateThrottle
 
@@ -13,6 +14,13 @@ from iop.api.throttling import ScopedRateThrottle
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text="Users with two-step verification: a code from the authenticator app, or a "
+        "recovery code.",
+    )
 
     def validate(self, attrs):
         # Goes through the same backend as the login page: lockout and audit included.
@@ -25,6 +33,9 @@ class TokenRequestSerializer(serializers.Serializer):
                 "failures).",
                 code="authorization",
             )
+        otp_error = second_factor_error(user, attrs.get("otp", ""), request=self.context["request"])
+        if otp_error:
+            raise serializers.ValidationError({"otp": otp_error})
         attrs["user"] = user
         return attrs
 
