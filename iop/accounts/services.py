@@ -196,12 +196,14 @@ def user_password_changed(*, user, target, context=None):
 
 
 def _tell_supervisors(*, actor, target, detail):
-    """E-mail the active supervisors about a role change, after commit. Staff alerts in the
-    work queue are about patients' care and close only with it; a role change is a security
-    event for the people who answer for access, so it goes to their inbox."""
+    """E-mail the active supervisors (other than the user changed) about a role change,
+    after commit. Alerts in the work queue are about patients' care and close with it (one
+    without a patient has no close button); a role change is a security event for the people
+    who answer for access, so it goes to their inbox."""
     recipients = sorted(
         set(
             User.objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
+            .exclude(pk=target.pk)
             .exclude(email="")
             .values_list("email", flat=True)
         )
