@@ -197,3 +197,18 @@ def test_the_deactivate_action_is_audited_and_spares_oneself(
     admin_user_role.refresh_from_db()
     assert (clinician.is_active, admin_user_role.is_active) == (False, True)
     assert events_for(clinician).get().user == admin_user_role
+
+
+def test_a_user_created_in_the_admin_is_audited_with_the_actor(admin_client, admin_user_role):
+    admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "newhire",
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    newhire = User.objects.get(username="newhire")
+    assert events_for(newhire).get().user == admin_user_role
+    assert events_for(newhire).get().detail == "created"
