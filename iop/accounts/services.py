@@ -155,6 +155,8 @@ def user_update(*, user, target, roles=None, context=None):
     the API tokens on deactivation or a role removed, and tells the supervisors of a role
     change."""
     before = User.objects.select_for_update().get(pk=target.pk)
+    if not user_may_change(user=user, target=before):
+        raise ValidationError(SUPERUSER_ACCOUNT, code="superuser_account")
     flags = {name: getattr(target, name) for name in FLAGS}
     user_change_check(user=user, target=before, roles=roles, flags=flags)
     added, removed, changed = _changes(before=before, roles=roles, flags=flags)

@@ -212,3 +212,18 @@ def test_a_user_created_in_the_admin_is_audited_with_the_actor(admin_client, adm
     newhire = User.objects.get(username="newhire")
     assert events_for(newhire).get().user == admin_user_role
     assert events_for(newhire).get().detail == "created"
+
+
+def test_the_service_itself_refuses_what_the_admin_hides(admin_user_role, clinician):
+    from django.core.exceptions import ValidationError
+
+    from iop.accounts import services
+
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    root.email = "elsewhere@example.org"
+    with pytest.raises(ValidationError):
+        services.user_update(user=admin_user_role, target=root)
+    clinician.is_superuser = True
+    with pytest.raises(ValidationError):
+        services.user_update(user=admin_user_role, target=clinician)
+    assert not User.objects.filter(pk=clinician.pk, is_superuser=True).exists()
