@@ -118,10 +118,41 @@ class EpisodeAdmin(AuditedModelAdmin, admin.ModelAdmin):
     )
     inlines = [LevelOfCareChangeInline]
     actions = ["decline_referrals"]
+    # What an admin (view only, for the group enrolment lookup) is not shown: Part 2 status
+    # and the clinical reasons.
+    CLINICAL_FIELDS = (
+        "is_sud",
+        "discharge_reason",
+        "decline_reason",
+        "part2_refusal_reason",
+        "part2_refusal_at",
+        "part2_refusal_by",
+    )
 
     @admin.display(description="Audit trail")
     def audit_trail(self, obj):
         return self.audit_trail_link(obj)
+
+    def _clinical_reader(self, request):
+        return self.has_change_permission(request)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._clinical_reader(request):
+            return fields
+        return [f for f in fields if f not in self.CLINICAL_FIELDS]
+
+    def get_list_display(self, request):
+        fields = super().get_list_display(request)
+        if self._clinical_reader(request):
+            return fields
+        return [f for f in fields if f not in self.CLINICAL_FIELDS]
+
+    def get_list_filter(self, request):
+        fields = super().get_list_filter(request)
+        if self._clinical_reader(request):
+            return fields
+        return [f for f in fields if f not in self.CLINICAL_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
         # Once admitted, the SUD flag, program and clinician change through the services and
@@ -131,7 +162,10 @@ class EpisodeAdmin(AuditedModelAdmin, admin.ModelAdmin):
             fields = (*fields, "is_sud", "program", "primary_clinician")
         return fields
 
-    @admin.action(description="Decline the selected referrals (reason: declined by admin)")
+    @admin.action(
+        description="Decline the selected referrals (reason: declined by admin)",
+        permissions=["change"],
+    )
     def decline_referrals(self, request, queryset):
         done, context = 0, AuditContext.from_request(request)
         for episode in queryset:

@@ -94,7 +94,10 @@ class TreatmentPlanAdmin(AuditedModelAdmin, admin.ModelAdmin):
             messages.error(request, f"Not saved: {error}")
 
     def save_related(self, request, form, formsets, change):
-        return None
+        # Nothing else is saved here (the problems are read-only); the change message still
+        # reads what each formset saved.
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 @admin.register(PlanReview)

@@ -112,6 +112,12 @@ def intake(db):
 
 
 @pytest.fixture
+def superuser(db):
+    """The Django admin's clinical pages are for superusers only (the admin role configures)."""
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
 def role_users(admin_user_role, supervisor, clinician, clinician2, intake):
     return {
         Role.ADMIN: admin_user_role,

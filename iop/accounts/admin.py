@@ -1,10 +1,36 @@
+import knox.admin  # noqa: F401 - registered first, so that it can be taken away below
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from knox.models import AuthToken
 
+from iop.accounts import services
 from iop.accounts.mfa.services import mfa_reset
 from iop.accounts.models import LoginThrottle, User
 from iop.audit.context import AuditContext
+
+# API tokens are shown once, to their owner, when issued: no one lists them, and no one
+# makes one for somebody else (an admin-made token is an impersonation).
+admin.site.unregister(AuthToken)
+
+
+class UserChangeRulesMixin:
+    """The admin's user form checks the account rules (services.user_change_check) in clean,
+    so a refused change comes back as a message on the form."""
+
+    actor = None
+
+    def clean(self):
+        cleaned = super().clean()
+        flags = {name: cleaned[name] for name in services.FLAGS if name in cleaned}
+        try:
+            services.user_change_check(
+                user=self.actor, target=self.instance, roles=cleaned.get("groups"), flags=flags
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
 
 
 @admin.register(User)
@@ -19,22 +45,92 @@ class UserAdmin(BaseUserAdmin):
         "last_login",
     )
     list_filter = ("is_active", "is_staff", "is_trainee", "groups")
+    # Access comes from roles only (ROLE_PERMISSIONS): no per-user permissions to edit here.
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        (
+            "Roles and access",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "api_tokens")},
+        ),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
         ("Clinical", {"fields": ("credentials", "is_trainee")}),
     )
+    readonly_fields = ("api_tokens",)
     actions = ["deactivate", "reset_mfa"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = (*fields, "is_superuser")
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (UserChangeRulesMixin, form), {"actor": request.user})
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not services.user_may_change(user=request.user, target=obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.user_create(
+                user=request.user, target=obj, context=AuditContext.from_request(request)
+            )
+        # A change is saved with its roles in save_related, through the service.
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            return super().save_related(request, form, formsets, change)
+        services.user_update(
+            user=request.user,
+            target=form.instance,
+            roles=form.cleaned_data.get("groups"),
+            context=AuditContext.from_request(request),
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def user_change_password(self, request, id, form_url=""):
+        target = self.get_object(request, unquote(id))
+        before = target.password if target is not None else None
+        response = super().user_change_password(request, id, form_url)
+        if target is not None and request.method == "POST":
+            target.refresh_from_db(fields=["password"])
+            if target.password != before:
+                services.user_password_changed(
+                    user=request.user, target=target, context=AuditContext.from_request(request)
+                )
+        return response
+
+    @admin.display(description="API tokens")
+    def api_tokens(self, obj):
+        count = services.api_tokens_active(obj) if obj.pk else 0
+        return f"{count} active (shown once to their owner when issued; never listed)"
+
     @admin.display(description="Roles")
     def role_names(self, obj):
         return ", ".join(sorted(g.name for g in obj.groups.all())) or "—"
 
-    @admin.action(description="Disable the selected users (they lose access at once)")
+    @admin.action(
+        description="Disable the selected users (they lose access at once)",
+        permissions=["change"],
+    )
     def deactivate(self, request, queryset):
-        count = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        count, context = 0, AuditContext.from_request(request)
+        for target in queryset.filter(is_active=True):
+            try:
+                services.user_deactivate(user=request.user, target=target, context=context)
+                count += 1
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{target.get_username()}: {' '.join(error.messages)}", messages.ERROR
+                )
         self.message_user(request, f"{count} user(s) disabled.")
 
     @admin.action(

@@ -32,6 +32,15 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        # Every way a password changes (admin, password page, `changepassword`, the shell)
+        # saves it here, after set_password: the place where its API tokens stop working.
+        # Other sessions end by themselves (the session keeps a hash of the password).
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.auth_token_set.all().delete()
+
     @property
     def display_name(self):
         name = self.get_full_name() or self.username

@@ -19,6 +19,11 @@ class Role:
 
 # "app_label.codename" per role. Object-level rules (care team, Part 2) live in QuerySets.
 ROLE_PERMISSIONS = {
+    # Admins configure the program: users and roles, programs, groups, their schedules and
+    # enrolments. No clinical content (intake, measures, plans, notes, alerts, consents,
+    # attendance, reminders). Episodes are viewable, and only for the group enrolment lookup
+    # (EpisodeAdmin shows view-only users no clinical fields); roles are fixed by this list,
+    # so no change_group, and no API tokens (stored hashed, never listed).
     Role.ADMIN: [
         "accounts.add_user",
         "accounts.change_user",
@@ -26,29 +31,12 @@ ROLE_PERMISSIONS = {
         "accounts.view_loginthrottle",
         "accounts.delete_loginthrottle",
         "auth.view_group",
-        "auth.change_group",
         "audit.view_auditevent",
         "jobs.view_jobrun",
-        "authtoken.view_tokenproxy",
-        "authtoken.delete_tokenproxy",
         "patients.add_program",
         "patients.change_program",
         "patients.view_program",
-        "patients.view_patient",
-        "patients.change_patient",
         "patients.view_episode",
-        "patients.change_episode",
-        "patients.view_intakeassessment",
-        "patients.view_measureresponse",
-        "patients.view_consent",
-        "patients.change_consent",
-        "patients.view_alert",
-        "plans.view_treatmentplan",
-        "plans.change_treatmentplan",
-        "plans.view_planreview",
-        "plans.view_safetyplan",
-        "plans.view_aftercareplan",
-        "plans.view_progressentry",
         "therapy_sessions.add_therapygroup",
         "therapy_sessions.change_therapygroup",
         "therapy_sessions.view_therapygroup",
@@ -56,11 +44,6 @@ ROLE_PERMISSIONS = {
         "therapy_sessions.change_groupenrollment",
         "therapy_sessions.view_groupenrollment",
         "therapy_sessions.view_therapysession",
-        "therapy_sessions.view_attendance",
-        "therapy_sessions.view_progressnote",
-        "therapy_sessions.view_addendum",
-        "therapy_sessions.view_reminderdelivery",
-        "therapy_sessions.view_stepdown",
     ],
     Role.SUPERVISOR: [
         "audit.view_auditevent",
@@ -71,7 +54,8 @@ ROLE_PERMISSIONS = {
 
 
 def sync_role_permissions(apps, schema_editor=None):
-    """Create the role groups and give each exactly its listed permissions.
+    """Create the role groups and give each exactly its listed permissions: any other
+    permission a group holds (listed once, or added by hand) is taken away.
 
     Usable from data migrations: permissions are normally created after all migrations by
     `post_migrate`, so they are created here first for a fresh database.
@@ -94,4 +78,4 @@ def sync_role_permissions(apps, schema_editor=None):
             ).first()
             if perm is not None:
                 perms.append(perm)
-        group.permissions.add(*perms)
+        group.permissions.set(perms)

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("keepalive/", views.keepalive, name="keepalive"),
     path("security/", mfa_views.security, name="security"),
     path("mfa/verify/", mfa_views.second_step, name="mfa-verify"),

@@ -3,10 +3,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
+from iop.accounts import services
 from iop.accounts.forms import LoginForm
 from iop.accounts.middleware import SIGNED_OUT_REASON, session_start
+from iop.audit.context import AuditContext
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 
@@ -51,8 +54,36 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             audit_record(request=request, action=AuditEvent.Action.LOGOUT)
+            services.api_tokens_revoke_all(
+                target=request.user,
+                reason="signed out",
+                user=request.user,
+                context=AuditContext.from_request(request),
+            )
         response = super().post(request, *args, **kwargs)
         messages.success(request, "You are signed out.")
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """One's own password. Django keeps this session and ends the others (the session holds
+    a hash of the password); the API tokens are revoked where the password is saved."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("today")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_password_changed(
+            user=self.request.user,
+            target=self.request.user,
+            context=AuditContext.from_request(self.request),
+        )
+        messages.success(
+            self.request,
+            "Your password is changed. Other browsers signed in as you are signed out, and "
+            "your API tokens no longer work.",
+        )
         return response
 
 

@@ -1,14 +1,16 @@
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
+from knox.auth import TokenAuthentication
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iop.accounts import services
 from iop.accounts.mfa.services import second_factor_error
 from iop.accounts.roles import Role
 from iop.api.throttling import ScopedRateThrottle
+from iop.audit.context import AuditContext
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -41,23 +43,50 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token (POST), or revoke the token the
+    call is made with (DELETE). Tokens expire after API_TOKEN_TTL_HOURS and are stored as
+    digests: the token is in this response only."""
 
-    authentication_classes = []
-    permission_classes = [AllowAny]
     throttle_scope = "auth-token"
     throttle_classes = [ScopedRateThrottle]
 
+    def get_authenticators(self):
+        # Asking for a token needs no credentials (a stale token header must not stop it);
+        # revoking one is done with that token.
+        if getattr(self.request, "method", None) == "DELETE":
+            return [TokenAuthentication()]
+        return []
+
+    def get_permissions(self):
+        if getattr(self.request, "method", None) == "DELETE":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer(
+                "TokenResponse",
+                {"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
+            )
+        },
         auth=[],
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        instance, token = services.api_token_issue(
+            user=serializer.validated_data["user"], context=AuditContext.from_request(request)
+        )
+        expiry = serializers.DateTimeField().to_representation(instance.expiry)
+        return Response({"token": token, "expiry": expiry}, status=status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        services.api_token_revoke(
+            token=request.auth, user=request.user, context=AuditContext.from_request(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeSerializer(serializers.Serializer):

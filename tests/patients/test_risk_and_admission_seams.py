@@ -161,9 +161,9 @@ def test_the_api_answers_400_on_is_sud_without_part2(api_client, supervisor, epi
 
 
 def test_the_admin_shows_sud_program_and_clinician_read_only_once_admitted(
-    client, admin_user_role, episode, make_episode
+    client, superuser, episode, make_episode
 ):
-    client.force_login(admin_user_role)
+    client.force_login(superuser)
     url = reverse("admin:patients_episode_change", args=[episode.pk])
     page = client.get(url).content.decode()
     for field in ("is_sud", "program", "primary_clinician"):
@@ -175,11 +175,11 @@ def test_the_admin_shows_sud_program_and_clinician_read_only_once_admitted(
         assert f'name="{field}"' in page
 
 
-def test_a_discharged_episode_is_read_only_there_too(client, admin_user_role, episode):
+def test_a_discharged_episode_is_read_only_there_too(client, superuser, episode):
     Episode.objects.filter(pk=episode.pk).update(
         status="discharged", discharge_date=timezone.localdate()
     )
-    client.force_login(admin_user_role)
+    client.force_login(superuser)
     page = client.get(reverse("admin:patients_episode_change", args=[episode.pk])).content
     assert b'name="is_sud"' not in page
 

@@ -8,7 +8,6 @@ class Migration(migrations.Migration):
         ("accounts", "0001_initial"),
         ("audit", "0001_initial"),
         ("jobs", "0001_initial"),
-        ("authtoken", "0004_alter_tokenproxy_options"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

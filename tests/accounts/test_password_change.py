@@ -1,0 +1,57 @@
+"""A member of staff changes their own password on a page of the app."""
+
+from django.test import Client
+from django.urls import reverse
+from knox.models import AuthToken
+
+from iop.audit.models import AuditEvent
+
+PAGE = reverse("accounts:password-change")
+NEW_PASSWORD = "a-fresh-long-passphrase-77"
+
+
+def change(client, old, new=NEW_PASSWORD):
+    return client.post(
+        PAGE, {"old_password": old, "new_password1": new, "new_password2": new}, follow=True
+    )
+
+
+def test_the_user_menu_links_to_the_password_page(client, clinician):
+    client.force_login(clinician)
+    assert f'href="{PAGE}"' in client.get(reverse("today")).content.decode()
+
+
+def test_a_password_change_keeps_this_session_and_is_audited(client, clinician, password):
+    client.force_login(clinician)
+    response = change(client, password)
+    clinician.refresh_from_db()
+    assert "Your password is changed" in response.content.decode()
+    assert clinician.check_password(NEW_PASSWORD)
+    assert client.get(reverse("today")).status_code == 200
+    event = AuditEvent.objects.get(object_type="accounts.user", detail="password changed")
+    assert (event.user, event.object_id) == (clinician, str(clinician.pk))
+
+
+def test_a_password_change_signs_out_other_browsers_and_ends_tokens(client, clinician, password):
+    other = Client()
+    other.force_login(clinician)
+    AuthToken.objects.create(user=clinician)
+    client.force_login(clinician)
+    change(client, password)
+    assert other.get(reverse("today")).status_code == 302
+    assert not AuthToken.objects.filter(user=clinician).exists()
+
+
+def test_a_wrong_current_password_is_refused_with_a_message(client, clinician):
+    client.force_login(clinician)
+    response = change(client, "not-my-password")
+    clinician.refresh_from_db()
+    assert response.status_code == 200
+    assert "Your old password was entered incorrectly" in response.content.decode()
+    assert not clinician.check_password(NEW_PASSWORD)
+
+
+def test_a_weak_new_password_is_refused(client, clinician, password):
+    client.force_login(clinician)
+    response = change(client, password, new="short")
+    assert "too short" in response.content.decode()
