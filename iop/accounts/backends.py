@@ -45,7 +45,7 @@ class LockoutModelBackend(ModelBackend):
                     action=AuditEvent.Action.LOGIN_FAILED,
                     outcome=AuditEvent.Outcome.DENIED,
                     username=username,
-                    detail="account locked: too many failures from all addresses",
+                    detail=lockout.ACCOUNT_LOCKED_DETAIL,
                 )
             return None
         lockout.login_success_record(username=username, ip=ip)

@@ -22,6 +22,8 @@ from django.utils import timezone
 from iop.accounts.models import LoginThrottle
 
 ADDRESS, ACCOUNT = LoginThrottle.Scope.ADDRESS, LoginThrottle.Scope.ACCOUNT
+# The audit detail written once when the per-account count trips.
+ACCOUNT_LOCKED_DETAIL = "account locked: too many failures from all addresses"
 
 
 def _key(username):

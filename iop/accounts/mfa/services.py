@@ -186,7 +186,9 @@ def code_check(*, user, code, context=None, purpose=SIGN_IN):
         _audit_code_failure(user, context, purpose, "wrong code")
         until = None
         if signing_in:
-            until = lockout.login_failure_record(username=username, ip=context.ip)
+            if lockout.login_failure_record(username=username, ip=context.ip):
+                _audit_code_failure(user, context, purpose, lockout.ACCOUNT_LOCKED_DETAIL)
+            until = lockout.locked_until(username=username, ip=context.ip)
         return CodeCheck(locked_until=until)
     left = None
     if isinstance(device, StaticDevice):
