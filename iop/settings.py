@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "iop.accounts.middleware.NoStoreMiddleware",
+    # Every 401/403/404 of a page or endpoint on the audit trail (inside the session timeout).
+    "iop.audit.middleware.RefusalAuditMiddleware",
 ]
 
 ROOT_URLCONF = "iop.urls"
