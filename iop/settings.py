@@ -342,3 +342,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# The development server's request lines leave out the query string (it may hold a searched
+# name); gunicorn's access log does the same through gunicorn.conf.py.
+LOGGING["filters"] = {"no_query": {"()": "iop.logfilters.StripQueryString"}}
+LOGGING["loggers"]["django.server"] = {
+    "handlers": ["console"],
+    "filters": ["no_query"],
+    "level": "INFO",
+    "propagate": False,
+}

@@ -30,7 +30,7 @@ def audit_list(request, *, model, patient_ids):
     label = f"{model._meta.label_lower} list" if model else "list"
     shown = sorted({pid for pid in patient_ids if pid is not None})
     query = describe_query(request.GET)
-    detail = f"{len(shown)} patients shown" + (f"; {query}" if query else "")
+    detail = f"patients shown: {len(shown)}" + (f"; {query}" if query else "")
     audit_record_patients(
         action=AuditEvent.Action.VIEW,
         request=request,

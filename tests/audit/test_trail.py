@@ -73,7 +73,7 @@ def test_a_list_view_is_recorded_once(client, clinician):
     client.get("/records/?q=smith")
     event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
     assert event.object_type == "accounts.user list"
-    assert event.detail == f"0 patients shown; {search_marker('smith')}"
+    assert event.detail == f"patients shown: 0; {search_marker('smith')}"
     assert "smith" not in event.detail
 
 
