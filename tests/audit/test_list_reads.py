@@ -6,10 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from iop.api.urls import router
 from iop.audit.models import AuditEvent
 from patients.services import measure_record
+from sessions.models import ProgressNote
+from tests.factories import TherapySessionFactory
 from tests.queries import query_counts
 
 INSERT = 'INSERT INTO "audit_auditevent"'
@@ -172,3 +175,44 @@ def test_the_intake_queues_search_records_the_patients_it_found(client, intake, 
     ids = shown("patients.episode list")
     assert ids.count(queued.patient_id) == 1  # in the queue and found: recorded once
     assert "quill" not in reads("patients.episode list")[0].detail.casefold()
+
+
+# --- the week's schedule and the co-signature queue ------------------------------------------
+
+
+def individual_session(episode, clinician, starts_at):
+    return TherapySessionFactory(
+        group=None,
+        kind="individual",
+        episode=episode,
+        patient=episode.patient,
+        starts_at=starts_at,
+        duration_minutes=50,
+        location="Room 1",
+        delivery="in_person",
+        clinicians=[clinician],
+    )
+
+
+def test_the_week_records_its_sessions_patients(client, clinician, make_episode, clock):
+    episodes = [make_episode(clinician=clinician) for _ in range(2)]
+    for hour, episode in zip((10, 14), episodes, strict=True):
+        individual_session(episode, clinician, timezone.now().replace(hour=hour))
+    client.force_login(clinician)
+    html = client.get(reverse("sessions:week")).content.decode()
+    assert all(e.patient.display_name in html for e in episodes)
+    assert shown("therapy_sessions.therapysession list") == sorted(e.patient_id for e in episodes)
+
+
+def test_the_cosignature_queue_records_its_notes_patients(
+    client, supervisor, clinician, make_episode, clock
+):
+    episode = make_episode(clinician=clinician)
+    session = individual_session(episode, clinician, timezone.now())
+    ProgressNote.objects.create(
+        session=session, author=clinician, status=ProgressNote.Status.AWAITING_COSIGN
+    )
+    client.force_login(supervisor)
+    html = client.get(reverse("sessions:cosign-queue")).content.decode()
+    assert episode.patient.display_name in html
+    assert shown("therapy_sessions.progressnote list") == [episode.patient_id]
