@@ -216,3 +216,31 @@ def test_the_cosignature_queue_records_its_notes_patients(
     html = client.get(reverse("sessions:cosign-queue")).content.decode()
     assert episode.patient.display_name in html
     assert shown("therapy_sessions.progressnote list") == [episode.patient_id]
+
+
+def test_the_intake_queues_queries_do_not_grow_with_its_patients(client, intake, make_episode):
+    make_episode(status="referred")
+    client.force_login(intake)
+    paths = [reverse("patients:intake-queue") + "?q=doe"]
+    query_counts(client, paths)  # what a first request caches is not counted
+    one = query_counts(client, paths)
+    for _ in range(5):
+        make_episode(status="referred")
+    assert query_counts(client, paths) == one
+    assert audit_inserts(client, paths[0]) == 1
+    assert len(set(shown("patients.episode list"))) == 6
+
+
+def test_the_weeks_queries_do_not_grow_with_its_sessions(client, clinician, make_episode, clock):
+    def add(count):
+        for _ in range(count):
+            individual_session(make_episode(clinician=clinician), clinician, timezone.now())
+
+    add(1)
+    client.force_login(clinician)
+    paths = [reverse("sessions:week")]
+    query_counts(client, paths)  # what a first request caches is not counted
+    one = query_counts(client, paths)
+    add(5)
+    assert query_counts(client, paths) == one
+    assert audit_inserts(client, paths[0]) == 1
