@@ -23,7 +23,8 @@ class ChartMixin(LoginRequiredMixin, AuditedViewMixin):
 
     def setup_patient(self, pk=None):
         if not hasattr(self, "patient"):
-            # A refusal names the patient asked for (the audit trail's, never the page's).
+            # If the chart is refused, the audit trail's denial names the patient asked for
+            # (the 404 page itself never says whether there is one).
             note_refused_target(self.request, Patient, pk or self.kwargs["pk"])
             self.patient = self.object = get_patient_for_user(
                 self.request.user, pk or self.kwargs["pk"], clinical=self.clinical_only
