@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "iop.accounts.middleware.NoStoreMiddleware",
+    # Every 401/403/404 of a page or endpoint on the audit trail (inside the session timeout).
+    "iop.audit.middleware.RefusalAuditMiddleware",
 ]
 
 ROOT_URLCONF = "iop.urls"
@@ -375,4 +377,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+# The development server's request lines leave out the query string (it may hold a searched
+# name); gunicorn's access log does the same through gunicorn.conf.py.
+LOGGING["filters"] = {"no_query": {"()": "iop.logfilters.StripQueryString"}}
+LOGGING["loggers"]["django.server"] = {
+    "handlers": ["console"],
+    "filters": ["no_query"],
+    "level": "INFO",
+    "propagate": False,
 }

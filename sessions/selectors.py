@@ -227,6 +227,19 @@ def today_for(user):
     return context
 
 
+def today_patient_ids(day):
+    """The patients Today (`today_for`'s answer) shows: its sessions' rosters and patients,
+    the alerts, the notes to write or co-sign, and the patients below their hours."""
+    ids = {episode.patient_id for session in day["sessions"] for episode, _ in session.rows}
+    ids.update(session.patient_id for session in day["sessions"])
+    ids.update(alert.patient_id for alert in day["alerts"])
+    ids.update(session.patient_id for session in day["to_write"])
+    ids.update(note.session.patient_id for note in day["cosign"])
+    ids.update(episode.patient_id for episode, _, _ in day["below"])
+    ids.discard(None)
+    return sorted(ids)
+
+
 def readable_patient_ids(user, patient_ids):
     """Of these patients, those whose part of a group note this user may read without running
     the session: the clinical roles' own patients (care team), never intake's or admins'."""

@@ -8,6 +8,9 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
 
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
+
 LAST_ACTIVITY = "iop_last_activity"
 SIGNED_IN_AT = "iop_signed_in_at"
 SIGNED_OUT_REASON = "iop_signed_out_reason"
@@ -29,7 +32,8 @@ def is_background(request):
 
 
 class SessionTimeoutMiddleware:
-    """Idle logoff (SESSION_IDLE_TIMEOUT) and an absolute limit (SESSION_ABSOLUTE_TIMEOUT)."""
+    """Idle logoff (SESSION_IDLE_TIMEOUT) and an absolute limit (SESSION_ABSOLUTE_TIMEOUT),
+    each recorded on the audit trail as a logout ("idle timeout", "absolute timeout")."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,6 +61,8 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
     def _sign_out(self, request, reason):
+        # Recorded before the logout, while the request still says whose session it was.
+        audit_record(request=request, action=AuditEvent.Action.LOGOUT, detail=f"{reason} timeout")
         logout(request)
         request.session[SIGNED_OUT_REASON] = reason
         login_url = redirect_to_login(return_address(request))["Location"]

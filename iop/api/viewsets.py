@@ -3,7 +3,8 @@
 `allowed_roles` opens a viewset to roles (deny by default, `HasRequiredRole`); `action_roles`
 narrows single actions before the body is read. `patient_path` scopes the QuerySet to the
 patients the caller may open (`Patient.objects.for_user`), so an object of a patient off the
-caller's care team is a 404. Nothing is PUT.
+caller's care team is a 404. Nothing is PUT. A list records on the audit trail one event per
+patient on the page it answers (`shown_patient_ids`), in one statement.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -35,6 +36,18 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
             return queryset
         readable = Patient.objects.for_user(self.request.user).values("pk")
         return queryset.filter(**{f"{self.patient_path}__in": readable})
+
+    def shown_patient_ids(self, objects, rows):
+        """The patients on a list's page: each object's `audit_patient_id`, or, for objects
+        that hold no patient of their own (a plan's problems, goals...), one query through
+        `patient_path` for the whole page."""
+        if not objects or hasattr(type(objects[0]), "audit_patient_id") or not self.patient_path:
+            return super().shown_patient_ids(objects, rows)
+        pks = [obj.pk for obj in objects]
+        model = type(objects[0])
+        return list(
+            model._base_manager.filter(pk__in=pks).values_list(self.patient_path, flat=True)
+        )
 
     def respond(self, serializer_class, obj, status_code=status.HTTP_200_OK):
         context = self.get_serializer_context()

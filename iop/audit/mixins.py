@@ -1,57 +1,66 @@
-"""Make a page or API endpoint that touches patient data audit itself.
+"""Make a page or API endpoint that touches patient data audit its reads.
 
 Views: reads (`GET`) are recorded here, once per request, with the object the view fetched;
-writes are recorded by the service that makes them. Refusals (401/403/404) are recorded
-as `denied`, so probing for patients one may not see leaves a trace.
+writes are recorded by the service that makes them. A list records one event per patient it
+showed (`shown_patient_ids`), all in one statement, with its filters and a digest of any search
+term, never the term (`iop.audit.searches`). Refusals (401/403/404) of every page and endpoint
+are recorded in one place, `iop.audit.middleware.RefusalAuditMiddleware`.
 
 A model says whose data it holds through an `audit_patient_id` attribute (a Patient
 returns its own id, an episode its patient's).
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-
 from iop.audit.context import AuditContext
 from iop.audit.models import AuditEvent
-from iop.audit.services import audit_record
+from iop.audit.refusals import model_of
+from iop.audit.searches import describe_query
+from iop.audit.services import audit_record, audit_record_patients
 
-DENIED_STATUSES = {401, 403, 404}
 SAFE_METHODS = {"GET", "HEAD"}
 
 
-def _audit_response(request, *, status, obj, model, object_id):
-    if status in DENIED_STATUSES:
+def patient_ids_of(objects):
+    """The patients these objects belong to, through their `audit_patient_id`."""
+    return [getattr(obj, "audit_patient_id", None) for obj in objects]
+
+
+def audit_list(request, *, model, patient_ids):
+    """A list's read: one event per patient shown (one with no patient for an empty or
+    patient-less list), in one statement, with a PHI-free summary of the query."""
+    label = f"{model._meta.label_lower} list" if model else "list"
+    shown = sorted({pid for pid in patient_ids if pid is not None})
+    query = describe_query(request.GET)
+    detail = f"patients shown: {len(shown)}" + (f"; {query}" if query else "")
+    audit_record_patients(
+        action=AuditEvent.Action.VIEW,
+        request=request,
+        object_type=label,
+        patient_ids=shown or [None],
+        detail=detail,
+    )
+
+
+def _is_read(request, response):
+    return response.status_code < 400 and request.method in SAFE_METHODS
+
+
+def _audit_read(request, *, obj, model, shown):
+    if obj is not None:
         audit_record(
             request=request,
-            action=AuditEvent.Action.DENIED,
-            outcome=AuditEvent.Outcome.DENIED,
-            object_type=model._meta.label_lower if model else "",
-            object_id=object_id or "",
-            detail=f"HTTP {status}",
+            action=AuditEvent.Action.VIEW,
+            obj=obj,
+            patient_id=getattr(obj, "audit_patient_id", None),
         )
-    elif status < 400 and request.method in SAFE_METHODS:
-        if obj is not None:
-            audit_record(
-                request=request,
-                action=AuditEvent.Action.VIEW,
-                obj=obj,
-                patient_id=getattr(obj, "audit_patient_id", None),
-            )
-        else:
-            audit_record(
-                request=request,
-                action=AuditEvent.Action.VIEW,
-                object_type=f"{model._meta.label_lower} list" if model else "",
-                detail=request.GET.urlencode()[:300],
-            )
-
-
-def _model_of(view):
-    model = getattr(view, "model", None)
-    queryset = getattr(view, "queryset", None)
-    if model is None and queryset is not None:
-        model = queryset.model
-    return model
+    elif shown is not None:
+        audit_list(request, model=model, patient_ids=shown)
+    else:
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.VIEW,
+            object_type=f"{model._meta.label_lower} list" if model else "",
+            detail=describe_query(request.GET),
+        )
 
 
 class AuditedViewMixin:
@@ -62,28 +71,31 @@ class AuditedViewMixin:
         """Who, from where, under which request id: what services record on the audit trail."""
         return AuditContext.from_request(self.request)
 
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        self._audit_page = paginated[2]
+        return paginated
+
+    def shown_patient_ids(self):
+        """The patients a list page showed (its page of objects by default), or None when
+        the page is no list. Evaluating the page here fills the cache the template reads."""
+        objects = getattr(self, "_audit_page", None)
+        if objects is None:
+            objects = getattr(self, "object_list", None)
+        return None if objects is None else patient_ids_of(objects)
+
     def dispatch(self, request, *args, **kwargs):
-        object_id = str(kwargs.get(getattr(self, "pk_url_kwarg", "pk"), "") or "")
-        try:
-            response = super().dispatch(request, *args, **kwargs)
-        except (Http404, PermissionDenied) as exc:
-            status = 404 if isinstance(exc, Http404) else 403
-            _audit_response(
-                request, status=status, obj=None, model=_model_of(self), object_id=object_id
-            )
-            raise
-        _audit_response(
-            request,
-            status=response.status_code,
-            obj=getattr(self, "object", None),
-            model=_model_of(self),
-            object_id=object_id,
-        )
+        response = super().dispatch(request, *args, **kwargs)
+        if _is_read(request, response):
+            obj = getattr(self, "object", None)
+            shown = self.shown_patient_ids() if obj is None else None
+            _audit_read(request, obj=obj, model=model_of(self), shown=shown)
         return response
 
 
 class AuditedViewSetMixin:
-    """For DRF views and viewsets: records reads and refusals in `finalize_response`."""
+    """For DRF views and viewsets: records reads in `finalize_response`; a list records the
+    patients on the page it answered."""
 
     @property
     def audit_context(self):
@@ -95,14 +107,25 @@ class AuditedViewSetMixin:
         self._audited_object = obj
         return obj
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._audit_page = page
+        return page
+
+    def shown_patient_ids(self, objects, rows):
+        """The patients a list answer showed: `objects` is the page, `rows` what was sent."""
+        return patient_ids_of(objects)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        lookup = getattr(self, "lookup_url_kwarg", None) or getattr(self, "lookup_field", "pk")
-        _audit_response(
-            request,
-            status=response.status_code,
-            obj=getattr(self, "_audited_object", None),
-            model=_model_of(self),
-            object_id=str(kwargs.get(lookup, "") or ""),
-        )
+        if not _is_read(request, response):
+            return response
+        obj = getattr(self, "_audited_object", None)
+        page = getattr(self, "_audit_page", None)
+        shown = None
+        if obj is None and page is not None:
+            data = response.data
+            rows = data.get("results", []) if isinstance(data, dict) else data
+            shown = self.shown_patient_ids(page, rows)
+        _audit_read(request, obj=obj, model=model_of(self), shown=shown)
         return response

@@ -70,17 +70,18 @@ def audit_change(action, obj, *, user, context=None, detail="", patient_id=None)
     )
 
 
-def audit_record_patients(*, action, request, obj, patient_ids, detail=""):
-    """One event per patient whose data a page showed together (a group session, its note),
-    written in one statement so the page's query count does not grow with the group."""
+def audit_record_patients(*, action, request, obj=None, patient_ids, detail="", object_type=""):
+    """One event per patient whose data a page showed together (a group session, its note, a
+    list), written in one statement so the page's query count does not grow with the group.
+    A list names its `object_type` (e.g. "patients.episode list") instead of an `obj`."""
     context = AuditContext.from_request(request)
     user = context.user
     common = {
         "action": action,
         "user": user,
         "username": (user.get_username() if user else "")[:150],
-        "object_type": _object_type(obj),
-        "object_id": str(obj.pk)[:64],
+        "object_type": object_type or _object_type(obj),
+        "object_id": str(obj.pk)[:64] if obj is not None else "",
         "outcome": AuditEvent.Outcome.SUCCESS,
         "ip": context.ip,
         "request_id": context.request_id[:64],

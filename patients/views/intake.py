@@ -49,12 +49,18 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
             qs = qs.filter(program_id=program)
         return qs
 
+    def shown_patient_ids(self):
+        """The queue's patients and the search's matches (the term itself is not recorded)."""
+        return super().shown_patient_ids() + [patient.pk for patient in self.matches]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         q = self.request.GET.get("q", "").strip()
         context["q"] = q
+        self.matches = []
         if q:
-            context["matches"] = Patient.objects.for_user(self.request.user).search(q)[:25]
+            self.matches = Patient.objects.for_user(self.request.user).search(q)[:25]
+            context["matches"] = self.matches
         from patients.models import Program
 
         context["programs"] = Program.objects.filter(is_active=True)

@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 
 from iop.audit.mixins import AuditedViewMixin
+from iop.audit.refusals import note_refused_target
 from patients.access import Access, get_patient_for_user
 from patients.models import Patient
 from patients.selectors import chart_header
@@ -22,6 +23,9 @@ class ChartMixin(LoginRequiredMixin, AuditedViewMixin):
 
     def setup_patient(self, pk=None):
         if not hasattr(self, "patient"):
+            # If the chart is refused, the audit trail's denial names the patient asked for
+            # (the 404 page itself never says whether there is one).
+            note_refused_target(self.request, Patient, pk or self.kwargs["pk"])
             self.patient = self.object = get_patient_for_user(
                 self.request.user, pk or self.kwargs["pk"], clinical=self.clinical_only
             )

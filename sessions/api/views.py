@@ -12,6 +12,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -82,6 +83,16 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
             )
             .order_by("name")
         )
+
+    def shown_patient_ids(self, objects, rows):
+        """A group shows its current enrolments' patients (`GroupSerializer`)."""
+        today = timezone.localdate()
+        return [
+            enrollment.episode.patient_id
+            for group in objects
+            for enrollment in group.enrollments.all()
+            if enrollment.end_date is None or enrollment.end_date >= today
+        ]
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -283,6 +294,12 @@ class NoteViewSet(
 
     def _answer(self, request):
         return Response(s.NoteSerializer(self.get_object(), context={"request": request}).data)
+
+    def shown_patient_ids(self, objects, rows):
+        """A note shows its session's patient and the parts it answered (only the caller's
+        own patients' parts for a group run by others)."""
+        ids = super().shown_patient_ids(objects, rows)
+        return ids + [entry["patient"] for row in rows for entry in row["entries"]]
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)

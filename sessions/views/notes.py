@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
-from iop.audit.services import audit_record
+from iop.audit.services import audit_record_patients
 from iop.errors import ConflictError, add_service_error, error_text
 from sessions import services
 from sessions.forms import NoteForm
@@ -116,10 +116,13 @@ class CosignQueue(LoginRequiredMixin, TemplateView):
             raise PermissionDenied("The co-signature queue is for supervisors.")
         context = super().get_context_data(**kwargs)
         context["notes"] = list(cosign_queue())
-        audit_record(
-            request=self.request,
+        # One event per patient named in the queue, in one statement.
+        patient_ids = {note.session.patient_id for note in context["notes"]} - {None}
+        audit_record_patients(
             action=AuditEvent.Action.VIEW,
+            request=self.request,
             object_type="therapy_sessions.progressnote list",
+            patient_ids=patient_ids or [None],
             detail=f"co-signature queue, {len(context['notes'])} notes",
         )
         return context

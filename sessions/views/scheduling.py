@@ -87,6 +87,10 @@ class WeekSchedule(LoginRequiredMixin, AuditedViewMixin, TemplateView):
     template_name = "sessions/week.html"
     model = TherapySession
 
+    def shown_patient_ids(self):
+        """The week's individual sessions' patients (a group's session names the group)."""
+        return [session.patient_id for _, sessions in self.days for session in sessions]
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         if not user.has_role(*Role.CLINICAL):
@@ -109,10 +113,11 @@ class WeekSchedule(LoginRequiredMixin, AuditedViewMixin, TemplateView):
             )
             .select_related("group", "patient", "note")
         )
+        self.days = week_days(start, sessions)
         context.update(
             clinician=clinician,
             start=start,
-            days=week_days(start, sessions),
+            days=self.days,
             previous=start - timedelta(days=7),
             next=start + timedelta(days=7),
             clinicians=User.objects.clinical_staff() if supervisor else [],

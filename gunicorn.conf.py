@@ -1,0 +1,8 @@
+"""gunicorn's settings, read from the working directory (/app in the image) by default.
+
+The access log names the path without its query string and leaves out the referrer: a search
+for a patient is typed as their name (`/patients/?q=...`), and the log must not hold it. The
+request id (X-Request-ID, also on the audit trail) ties a log line to the audit events.
+"""
+
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms id=%({x-request-id}o)s'
