@@ -124,7 +124,8 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(AuditCheckpoint)
 class AuditCheckpointAdmin(admin.ModelAdmin):
-    """Each run of `audit_verify`, read-only like the trail itself."""
+    """Each run of `audit_verify`, read-only like the trail itself; whoever may read the
+    trail may read its verifications."""
 
     list_display = ("at", "ok", "verified_seq", "events", "problems", "summary")
     list_filter = ("ok",)
@@ -133,6 +134,9 @@ class AuditCheckpointAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("audit.view_auditevent")
 
     def has_add_permission(self, request):
         return False
