@@ -75,6 +75,7 @@ class ToDateFilter(_DateBoundFilter):
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = (
+        "seq",
         "at",
         "username",
         "action",

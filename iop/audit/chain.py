@@ -63,7 +63,7 @@ def event_hash(values, prev_hash):
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
-def _stored_values(event):
+def stored_values(event):
     """The values as the database will store them (e.g. an IPv6 address normalised, a naive
     time made aware), so the writer hashes exactly what the verifier will read back."""
     values = {}
@@ -80,7 +80,7 @@ def seal(events, head):
     for event in events:
         seq += 1
         event.seq, event.prev_hash = seq, prev
-        event.hash = prev = event_hash(_stored_values(event), prev)
+        event.hash = prev = event_hash(stored_values(event), prev)
 
 
 def head(model, using):

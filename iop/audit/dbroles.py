@@ -14,6 +14,7 @@ Default privileges give the app role the ordinary ones on tables the owner creat
 audit tables are narrowed again by `app_role_grant`, which `migrate` runs after every migration.
 """
 
+from django.conf import settings
 from django.db import connections, transaction
 
 READ_ONLY_TABLES = ("django_migrations",)
@@ -97,3 +98,18 @@ def app_role_privileges(role, table, *, using="default"):
             [value for p in privileges for value in (role, table, p)],
         )
         return {p for p, held in zip(privileges, cursor.fetchone(), strict=True) if held}
+
+
+def use_owner_connection(alias="default"):
+    """Connect `alias` as the owner role when DATABASE_OWNER_URL is set; returns the app role
+    it replaced (None when unset)."""
+    owner = settings.DATABASE_OWNER
+    connection = connections[alias]
+    if not owner or alias != "default":
+        return None
+    app_role = connection.settings_dict.get("USER")
+    if app_role == owner.get("USER"):
+        return None
+    connection.close()
+    connection.settings_dict.update(USER=owner.get("USER"), PASSWORD=owner.get("PASSWORD"))
+    return app_role

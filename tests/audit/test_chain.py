@@ -163,7 +163,7 @@ def _edit_and_rehash():
     statements = []
     for event in events[2:]:
         event.prev_hash = prev
-        event.hash = prev = chain.event_hash(chain._stored_values(event), prev)
+        event.hash = prev = chain.event_hash(chain.stored_values(event), prev)
         statements.append(
             (
                 f"UPDATE {TABLE} SET object_id = %s, prev_hash = %s, hash = %s WHERE seq = %s",
@@ -182,7 +182,7 @@ def _insert_a_forged_event():
     forged = AuditEvent(action=AuditEvent.Action.VIEW, object_id="forged", patient_id=1)
     chain.seal([forged], (3, stored(3).hash))
     forged.seq = 4
-    forged.hash = chain.event_hash(chain._stored_values(forged), forged.prev_hash)
+    forged.hash = chain.event_hash(chain.stored_values(forged), forged.prev_hash)
     return [
         (f"UPDATE {TABLE} SET seq = seq + 1000 WHERE seq >= 4", []),
         (f"UPDATE {TABLE} SET seq = seq - 999 WHERE seq >= 1000", []),

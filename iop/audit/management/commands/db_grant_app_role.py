@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from iop.audit.dbroles import RoleError, app_role_grant
+from iop.audit.dbroles import RoleError, app_role_grant, use_owner_connection
 
 
 class Command(BaseCommand):
@@ -20,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--database", default="default")
 
     def handle(self, *args, role, database, **options):
-        from iop.audit.management.commands.migrate import use_owner_connection
-
         app_user = use_owner_connection(database)
         role = role or app_user or settings.DATABASES[database].get("USER")
         if not role:

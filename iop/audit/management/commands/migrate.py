@@ -7,24 +7,8 @@ the owner's user and password (same database) before it starts."""
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands import migrate
-from django.db import connections
 
-from iop.audit.dbroles import RoleError, app_role_grant
-
-
-def use_owner_connection(alias="default"):
-    """Connect `alias` as the owner role when DATABASE_OWNER_URL is set; returns the app role
-    it replaced (None when unset)."""
-    owner = settings.DATABASE_OWNER
-    connection = connections[alias]
-    if not owner or alias != "default":
-        return None
-    app_role = connection.settings_dict.get("USER")
-    if app_role == owner.get("USER"):
-        return None
-    connection.close()
-    connection.settings_dict.update(USER=owner.get("USER"), PASSWORD=owner.get("PASSWORD"))
-    return app_role
+from iop.audit.dbroles import RoleError, app_role_grant, use_owner_connection
 
 
 class Command(migrate.Command):
