@@ -93,3 +93,22 @@ def env_redis_url(name):
     if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"{name} must start with redis://, rediss:// or unix://")
     return raw
+
+
+def env_owner_database(name, app_database):
+    """The owner role's connection for migrations (`DATABASE_OWNER_URL`), or None when unset.
+
+    It must reach the same PostgreSQL database as `app_database` (DATABASE_URL) under another
+    role: only its user and password are used."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    owner = env_database(name, None)
+    if owner["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{name} is for PostgreSQL only (SQLite has no roles)")
+    where = ("ENGINE", "NAME", "HOST", "PORT")
+    if [owner.get(k) or "" for k in where] != [app_database.get(k) or "" for k in where]:
+        raise ImproperlyConfigured(
+            f"{name} must name the same server and database as DATABASE_URL, as another role"
+        )
+    return owner

@@ -17,6 +17,7 @@ from iop.env import (
     env_float,
     env_int,
     env_list,
+    env_owner_database,
     env_redis_url,
     env_str,
 )
@@ -108,6 +109,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", VAR_DIR / "iop.sqlite3")}
+# Database roles (PostgreSQL): DATABASE_URL is the app's role, which may only INSERT and SELECT
+# the audit tables; DATABASE_OWNER_URL (same database, the owner role) is what `manage.py
+# migrate` connects as, granting the app's role its privileges afterwards. Unset: migrations
+# run as DATABASE_URL's role (SQLite, development).
+DATABASE_OWNER = env_owner_database("DATABASE_OWNER_URL", DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")

@@ -11,12 +11,14 @@ from django.core.cache import cache
 
 from iop.accounts.roles import Role
 from iop.runtime import ensure_var_dirs
+from tests.dbflush import allow_flushing_the_audit_trail
 from tests.factories import PASSWORD, UserFactory
 
 # The shared fixtures, by app: patients and programs, plans, groups and sessions.
 pytest_plugins = ["tests.fixtures.patients", "tests.fixtures.plans", "tests.fixtures.sessions"]
 
 ROOT = Path(__file__).resolve().parent.parent
+allow_flushing_the_audit_trail()  # a transactional test's flush on PostgreSQL (tests/dbflush.py)
 CHROMIUM = "/usr/bin/chromium"
 
 

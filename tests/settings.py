@@ -37,3 +37,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 # Tests decide which jobs run; a worker started by a test does not catch up on its own.
 CELERY_CATCH_UP_ON_START = False
+# Tests migrate their own database as DATABASE_URL's role, whatever DATABASE_OWNER_URL says.
+DATABASE_OWNER = None

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from iop.audit.models import AuditEvent
+from iop.audit.models import AuditCheckpoint, AuditEvent
+from iop.audit.verification import last_verification, verification_is_stale
 
 
 class InputFilter(admin.SimpleListFilter):
@@ -74,6 +75,7 @@ class ToDateFilter(_DateBoundFilter):
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = (
+        "seq",
         "at",
         "username",
         "action",
@@ -100,6 +102,42 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """The list, under a banner with the last verification of the hash chain."""
+        checkpoint = last_verification()
+        extra_context = {
+            **(extra_context or {}),
+            "verification": checkpoint,
+            "verification_stale": verification_is_stale(checkpoint),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(admin.ModelAdmin):
+    """Each run of `audit_verify`, read-only like the trail itself; whoever may read the
+    trail may read its verifications."""
+
+    list_display = ("at", "ok", "verified_seq", "events", "problems", "summary")
+    list_filter = ("ok",)
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("audit.view_auditevent")
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,8 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, router
 from django.utils import timezone
+
+from iop.audit import chain
 
 
 class AppendOnlyError(Exception):
@@ -17,12 +19,38 @@ class AuditEventQuerySet(models.QuerySet):
     def _raw_delete(self, using):
         raise AppendOnlyError("The audit trail is append-only: events cannot be deleted.")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Chained like `save`: one lock, one read of the head and one INSERT for them all."""
+        objs = list(objs)
+        if not objs:
+            return objs
+        return chain.append(
+            self.model,
+            objs,
+            using=self.db,
+            insert=lambda: super(AuditEventQuerySet, self).bulk_create(objs, *args, **kwargs),
+        )
+
+
+class AuditCheckpointQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Verification checkpoints are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("Verification checkpoints are append-only.")
+
+    def last_good(self):
+        return self.filter(ok=True).order_by("-at", "-id").first()
+
 
 class AuditEvent(models.Model):
     """Who did what to which record, when, from where, and whether it was allowed.
 
-    Append-only: the ORM refuses update and delete, and on PostgreSQL a trigger refuses
-    UPDATE and DELETE on the table (migration 0002).
+    Append-only: the ORM refuses update and delete; on PostgreSQL triggers refuse UPDATE,
+    DELETE (migration 0002) and TRUNCATE (0006), and the app's database role may only INSERT
+    and SELECT (`manage.py db_grant_app_role`). Tamper-evident: every event is a link of a hash
+    chain (`seq`, `prev_hash`, `hash`; see `iop.audit.chain`) that `manage.py audit_verify`
+    walks.
     """
 
     class Action(models.TextChoices):
@@ -67,6 +95,10 @@ class AuditEvent(models.Model):
         blank=True,
         help_text="A short, PHI-free note, e.g. the reason for a denial.",
     )
+    # The hash chain (iop.audit.chain), set when the event is written.
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -82,7 +114,53 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("The audit trail is append-only: events cannot be updated.")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        chain.append(
+            type(self),
+            [self],
+            using=using,
+            insert=lambda: super(AuditEvent, self).save(*args, **kwargs),
+        )
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit trail is append-only: events cannot be deleted.")
+
+
+class AuditCheckpoint(models.Model):
+    """One run of `manage.py audit_verify`: when, up to which event, the hash found there, and
+    whether the chain held.
+
+    The next run compares the chain with the last good checkpoint, which is how a cut-off tail
+    or an emptied table is noticed (the chain alone cannot tell a truncated trail from a short
+    one). Append-only like the events: the app's database role may only INSERT and SELECT, and
+    on PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE (migration 0006).
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    ok = models.BooleanField()
+    verified_seq = models.PositiveBigIntegerField(
+        help_text="The newest event the run reached (0: an empty trail)."
+    )
+    head_hash = models.CharField(max_length=64, blank=True)
+    events = models.PositiveBigIntegerField(default=0, help_text="Events checked.")
+    problems = models.PositiveIntegerField(default=0)
+    summary = models.CharField(max_length=500, blank=True, help_text="The first problems found.")
+    task_id = models.CharField(max_length=64, blank=True)
+
+    objects = AuditCheckpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        get_latest_by = ["at", "id"]
+
+    def __str__(self):
+        state = "OK" if self.ok else "BROKEN"
+        return f"{self.at:%Y-%m-%d %H:%M} up to seq {self.verified_seq}: {state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Verification checkpoints are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Verification checkpoints are append-only.")

@@ -91,6 +91,13 @@ JOBS = {
             "sessions.group_schedule",
             crontab(minute=0, hour=2),
         ),
+        Job(
+            "audit_verify",
+            "Audit trail verification",
+            "iop.audit.tasks.audit_verify_job",
+            "audit.verify",
+            crontab(minute=30, hour=3),
+        ),
     )
 }
 

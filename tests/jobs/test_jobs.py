@@ -379,6 +379,7 @@ def test_one_beat_schedule_covers_every_job():
         "sessions.engagement",
         "patients.measures_due",
         "sessions.group_schedule",
+        "audit.verify",
     }
     app.loader.import_default_modules()
     registered = set(app.tasks)
@@ -402,9 +403,10 @@ def test_reminder_runs_cost_a_fixed_number_of_queries_per_batch(db, program, cli
             assert reminders_send(batch_size=batch_size)["sent"] == 60
         per_run.append((len(plan_queries), len(send_queries)))
     (plan_one, send_one), (plan_three, send_three) = per_run
-    # Two more batches cost a few more queries each, not one per reminder.
+    # Two more batches cost a few more queries each, not one per reminder. A batch's audit
+    # events are one chained INSERT: +2 for the chain's lock and head (PostgreSQL).
     assert (plan_three - plan_one) % 2 == 0 and (plan_three - plan_one) // 2 <= 6
-    assert (send_three - send_one) % 2 == 0 and (send_three - send_one) // 2 <= 10
+    assert (send_three - send_one) % 2 == 0 and (send_three - send_one) // 2 <= 12
 
 
 def test_a_group_nobody_came_to_needs_no_note(clock, client, group, make_episode, clinician):

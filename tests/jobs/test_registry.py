@@ -35,6 +35,7 @@ def test_task_names_are_unchanged_for_messages_already_queued():
         "engagement": "sessions.engagement",
         "measures_due": "patients.measures_due",
         "group_schedule": "sessions.group_schedule",
+        "audit_verify": "audit.verify",
     }
 
 

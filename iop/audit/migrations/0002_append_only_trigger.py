@@ -1,4 +1,5 @@
 from django.db import migrations
+from django.db.migrations.exceptions import IrreversibleError
 
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
@@ -13,11 +14,6 @@ CREATE TRIGGER audit_event_append_only
     FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
 """
 
-DROP = """
-DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;
-DROP FUNCTION IF EXISTS audit_event_append_only();
-"""
-
 
 def create_trigger(apps, schema_editor):
     # SQLite (the embedded default) has no such trigger; the ORM guard still applies there.
@@ -25,12 +21,12 @@ def create_trigger(apps, schema_editor):
         schema_editor.execute(CREATE, params=None)
 
 
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+def refuse(apps, schema_editor):
+    # Reversing dropped the trigger, and migrating forward again put it back, with no trace.
+    raise IrreversibleError("The audit trail's append-only trigger is never migrated away.")
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
 
-    operations = [migrations.RunPython(create_trigger, drop_trigger)]
+    operations = [migrations.RunPython(create_trigger, refuse)]
