@@ -347,3 +347,14 @@ def _groups(*names):
     from django.contrib.auth.models import Group
 
     return Group.objects.filter(name__in=names)
+
+
+def test_the_clinician_cannot_close_the_alert_about_their_access(client, clinician2, grant):
+    alert = Alert.objects.get(kind=Alert.Kind.EMERGENCY_ACCESS)
+    client.force_login(clinician2)
+    client.post(
+        reverse("patients:alert-close", args=[alert.patient_id, alert.pk]),
+        {"action_taken": "Nothing to see."},
+    )
+    alert.refresh_from_db()
+    assert alert.is_open
