@@ -2,6 +2,7 @@
 for EMERGENCY_ACCESS_MINUTES; every view is audited as emergency access, the patient's
 supervisors are alerted and review it."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -358,3 +359,19 @@ def test_the_clinician_cannot_close_the_alert_about_their_access(client, clinici
     )
     alert.refresh_from_db()
     assert alert.is_open
+
+
+def test_a_refused_chart_offers_emergency_access_whether_or_not_the_patient_exists(
+    client, clinician2, patient
+):
+    client.force_login(clinician2)
+    refused = client.get(chart(patient))
+    missing = client.get(reverse("patients:chart", args=[patient.pk + 1000]))
+    assert refused.status_code == missing.status_code == 404
+    assert START in refused.content.decode()
+    assert _without_csrf(refused) == _without_csrf(missing)
+
+
+def _without_csrf(response):
+    text = response.content.decode()
+    return re.sub(r'(csrf-token" content|csrfmiddlewaretoken" value)="[^"]*"', "", text)
