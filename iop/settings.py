@@ -267,6 +267,8 @@ REVIEW_OPEN_DAYS_AHEAD = env_int("REVIEW_OPEN_DAYS_AHEAD", 7, minimum=0)
 GROUP_SCHEDULE_WEEKS = env_int("GROUP_SCHEDULE_WEEKS", 4, minimum=1)
 # Two parts of a group note more alike than this (0–1, names removed) are refused as cloned.
 GROUP_NOTE_SIMILARITY_MAX = env_float("GROUP_NOTE_SIMILARITY_MAX", 0.85, minimum=0, maximum=1)
+# Break the glass: how long a clinician's emergency access to a chart off their care team lasts.
+EMERGENCY_ACCESS_MINUTES = env_int("EMERGENCY_ACCESS_MINUTES", 60, minimum=1)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admins", a) for a in env_list("ADMIN_EMAILS")]
 

@@ -1,9 +1,14 @@
 """Who may open which patient, and how much of the chart they may read."""
 
+import contextlib
+
 from django.http import Http404
+from django.utils import timezone
 
 from iop.accounts.roles import Role
-from patients.models import Episode, Patient
+from patients.models import EmergencyAccess, Episode, Patient
+
+EMERGENCY_AUDIT_MARK = "emergency access"
 
 
 class Access:
@@ -12,15 +17,26 @@ class Access:
 
 
 def access_level(user, patient):
+    return _access(user, patient)[0]
+
+
+def _access(user, patient):
+    """(level, emergency grant or None). A clinician off the care team reads the clinical
+    chart only under an emergency access grant in force; an intake coordinator never does,
+    whatever grant exists (break the glass is for clinicians)."""
     if not (user.is_authenticated and user.is_active):
-        return None
+        return None, None
     if user.has_role(Role.SUPERVISOR):
-        return Access.CLINICAL
-    if user.has_role(Role.CLINICIAN) and on_care_team(user, patient):
-        return Access.CLINICAL
+        return Access.CLINICAL, None
+    if user.has_role(Role.CLINICIAN):
+        if on_care_team(user, patient):
+            return Access.CLINICAL, None
+        grant = active_emergency_access(user, patient)
+        if grant is not None:
+            return Access.CLINICAL, grant
     if user.has_role(Role.INTAKE):
-        return Access.INTAKE
-    return None
+        return Access.INTAKE, None
+    return None, None
 
 
 def on_care_team(user, patient):
@@ -32,16 +48,68 @@ def on_care_team(user, patient):
     )
 
 
+def active_emergency_access(user, patient):
+    """The user's emergency access grant on this patient in force now (the latest), or None."""
+    return (
+        EmergencyAccess.objects.active()
+        .filter(user=user, patient=patient)
+        .order_by("-ends_at")
+        .first()
+    )
+
+
 def get_patient_for_user(user, pk, *, clinical=False):
     """The patient, if this user may open the chart (and its clinical part, if asked); else 404.
 
     A 404 rather than a 403 so that probing ids reveals nothing about who is a patient here.
+    `patient.emergency_access` is the grant the chart is open under, if any (its banner).
     """
     patient = Patient.objects.for_user(user).filter(pk=pk).first()
     if patient is None:
         raise Http404("No such patient on your caseload.")
-    level = access_level(user, patient)
+    level, grant = _access(user, patient)
     if level is None or (clinical and level != Access.CLINICAL):
         raise Http404("No such patient on your caseload.")
     patient.access = level
+    patient.emergency_access = grant
     return patient
+
+
+# --- the audit trail's mark -------------------------------------------------------------------
+
+
+def _grants_in_force(user):
+    """{patient id: end} of the user's grants not yet ended, read once per user object (one
+    query per request) and kept on it; `forget_emergency_grants` drops what was read."""
+    grants = getattr(user, "_emergency_grants", None)
+    if grants is None:
+        rows = (
+            EmergencyAccess.objects.filter(user=user, ends_at__gt=timezone.now())
+            .order_by("ends_at")
+            .values_list("patient_id", "started_at", "ends_at")
+        )
+        grants = {patient_id: (start, end) for patient_id, start, end in rows}
+        user._emergency_grants = grants
+    return grants
+
+
+def forget_emergency_grants(user):
+    with contextlib.suppress(AttributeError):
+        del user._emergency_grants
+
+
+def emergency_audit_mark(user, patient_id):
+    """The audit trail's mark on whatever a clinician does to a patient's record while
+    holding emergency access to it (registered with `iop.audit.markers`)."""
+    if patient_id is None or user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    try:
+        patient_id = int(patient_id)
+    except (TypeError, ValueError):
+        return ""
+    if not user.has_role(Role.CLINICIAN):
+        return ""
+    window = _grants_in_force(user).get(patient_id)
+    if window is not None and window[0] <= timezone.now() < window[1]:
+        return EMERGENCY_AUDIT_MARK
+    return ""

@@ -271,3 +271,52 @@ class RiskAssessmentForm(forms.Form):
         label="Rationale",
         help_text="What the level rests on: what was asked, what the patient said, what was seen.",
     )
+
+
+class EmergencyAccessForm(forms.Form):
+    """Break the glass: the MRN the clinician already has, and why."""
+
+    mrn = forms.CharField(
+        label="MRN",
+        max_length=12,
+        help_text="The patient's medical record number, exactly (e.g. from the wristband or "
+        "the referral). Names are not searched here.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="What the emergency is and why the care team cannot help now.",
+    )
+    acknowledge = forms.BooleanField(
+        label="I understand that every view is recorded and reviewed by a supervisor.",
+    )
+
+
+class EmergencyReviewForm(forms.Form):
+    review_status = forms.ChoiceField(
+        label="Review",
+        choices=[
+            ("reviewed", "Reviewed: appropriate"),
+            ("concern", "Concern raised"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    review_note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required for a concern.",
+    )
+
+
+class EmergencyReviewFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("pending", "Pending review"),
+            ("reviewed", "Reviewed: appropriate"),
+            ("concern", "Concern raised"),
+            ("all", "All"),
+        ],
+    )

@@ -11,13 +11,23 @@ def _on_care_team(user, prefix=""):
     )
 
 
+def _in_emergency_access(user):
+    """Whether `user` holds an emergency access grant in force on the patient (break the
+    glass, patients/models/emergency.py): one EXISTS, checked by time."""
+    from patients.models import EmergencyAccess
+
+    grants = EmergencyAccess.objects.active().filter(user=user, patient=models.OuterRef("pk"))
+    return models.Exists(grants)
+
+
 class PatientQuerySet(models.QuerySet):
     def for_user(self, user):
         """Patients this user may open at all. What they may read inside is `access_for`.
 
         Supervisors and intake coordinators: every patient (intake sees demographics,
         consents, screenings and intake only). Clinicians: patients whose care team they are
-        on, through any episode. Admins work in the Django admin, not on charts.
+        on, through any episode, and those they hold emergency access to (for its minutes).
+        Admins work in the Django admin, not on charts.
         """
         from patients.models import Episode
 
@@ -27,7 +37,7 @@ class PatientQuerySet(models.QuerySet):
             return self
         if user.has_role(Role.CLINICIAN):
             team = Episode.objects.filter(_on_care_team(user), patient=models.OuterRef("pk"))
-            return self.filter(models.Exists(team))
+            return self.filter(models.Exists(team) | _in_emergency_access(user))
         return self.none()
 
     def search(self, text):

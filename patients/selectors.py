@@ -90,3 +90,34 @@ def chart_header(patient):
             for t in extensions.chart_tabs
         ],
     }
+
+
+def supervisors_for_patient(patient):
+    """The supervisors responsible for this patient: today every active supervisor (programs
+    scope them later, here in one place). The break-the-glass alert goes to each of them."""
+    from django.contrib.auth import get_user_model
+
+    from iop.accounts.roles import Role
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def emergency_patient_by_mrn(mrn):
+    """The patient with exactly this MRN, for the break-the-glass form only, or None.
+
+    The one read of a patient outside `Patient.objects.for_user`: emergency access is how a
+    clinician reaches a chart the rule closes. Nothing of the patient is shown before the
+    grant exists (the form asks for the MRN the clinician already has, and says only whether
+    it names a patient), and every attempt is on the audit trail.
+    """
+    from patients.models import Patient
+
+    mrn = (mrn or "").strip()
+    if not mrn:
+        return None
+    return Patient.objects.filter(mrn__iexact=mrn).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import caseload, chart, intake, risk
+from patients.views import caseload, chart, emergency, intake, risk
 
 app_name = "patients"
 urlpatterns = [
@@ -46,5 +46,19 @@ urlpatterns = [
         "intake/episodes/<int:episode_pk>/<slug:step>/",
         intake.IntakeStep.as_view(),
         name="intake-step",
+    ),
+]
+
+urlpatterns += [
+    path("patients/emergency/", emergency.EmergencyAccessStart.as_view(), name="emergency-start"),
+    path(
+        "patients/emergency/reviews/",
+        emergency.EmergencyReviews.as_view(),
+        name="emergency-reviews",
+    ),
+    path(
+        "patients/emergency/reviews/<int:pk>/",
+        emergency.EmergencyReviewSave.as_view(),
+        name="emergency-review",
     ),
 ]

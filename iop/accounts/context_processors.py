@@ -29,6 +29,8 @@ def _items(user):
         items.append(("Groups", reverse("sessions:groups")))
     if user.has_role(Role.INTAKE, Role.SUPERVISOR):
         items.append(("Intake", reverse("patients:intake-queue")))
+    if user.has_role(Role.SUPERVISOR):
+        items.append(("Emergency reviews", reverse("patients:emergency-reviews")))
     if user.is_staff and (user.has_role(Role.ADMIN) or user.is_superuser):
         items.append(("Admin", reverse("admin:index")))
     items.append(("API", reverse("api-docs")))

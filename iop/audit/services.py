@@ -1,6 +1,7 @@
 import logging
 
 from iop.audit.context import NO_CONTEXT, AuditContext
+from iop.audit.markers import marked_detail
 from iop.audit.models import AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or _object_type(obj)
         object_id = object_id or str(obj.pk)
+    detail = marked_detail(detail, user, patient_id)
     event = AuditEvent.objects.create(
         action=action,
         user=user,
@@ -86,8 +88,10 @@ def audit_record_patients(*, action, request, obj=None, patient_ids, detail="", 
         "ip": context.ip,
         "request_id": context.request_id[:64],
         "path": context.path[:300],
-        "detail": detail[:300],
     }
     AuditEvent.objects.bulk_create(
-        [AuditEvent(patient_id=pid, **common) for pid in sorted(set(patient_ids))]
+        [
+            AuditEvent(patient_id=pid, detail=marked_detail(detail, user, pid)[:300], **common)
+            for pid in sorted(set(patient_ids))
+        ]
     )

@@ -1,5 +1,6 @@
 from patients.models.alerts import Alert
 from patients.models.consents import Consent
+from patients.models.emergency import EmergencyAccess
 from patients.models.intake import IntakeAssessment
 from patients.models.measures import MeasureAnswer, MeasureResponse
 from patients.models.patients import Episode, LevelOfCareChange, Patient
@@ -9,6 +10,7 @@ from patients.models.risk import RiskAssessment
 __all__ = [
     "Alert",
     "Consent",
+    "EmergencyAccess",
     "Episode",
     "IntakeAssessment",
     "LevelOfCareChange",

@@ -25,6 +25,9 @@ class AlertQuerySet(PatientScopedQuerySet):
                 models.Q(pk__in=self.for_user(user).values("pk"))
                 | models.Q(patient__isnull=True, assigned_to=user)
             )
+        # An emergency access alert is each supervisor's own (one per supervisor): never
+        # another's queue, nor the queue of the clinician who broke the glass.
+        qs = qs.exclude(models.Q(kind=Alert.Kind.EMERGENCY_ACCESS) & ~models.Q(assigned_to=user))
         return qs.order_by("-priority", "-raised_at")
 
 
@@ -40,6 +43,7 @@ class Alert(models.Model):
         NO_SHOWS = "no_shows", "Repeated no-shows"
         MEASURE_DUE = "measure_due", "Measure due"
         INITIAL_PLAN_LATE = "initial_plan_late", "Initial plan late"
+        EMERGENCY_ACCESS = "emergency_access", "Emergency access"
 
     class Priority(models.IntegerChoices):
         ROUTINE = 1, "Routine"

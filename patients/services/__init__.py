@@ -10,6 +10,11 @@ from patients.services.admission import (
     part2_refusal_record,
 )
 from patients.services.consents import consent_record, consent_revoke
+from patients.services.emergency import (
+    emergency_access_review,
+    emergency_access_start,
+    emergency_access_start_by_mrn,
+)
 from patients.services.intake import (
     intake_complete,
     intake_save_step,
@@ -43,6 +48,9 @@ __all__ = [
     "check_date_of_birth",
     "consent_record",
     "consent_revoke",
+    "emergency_access_review",
+    "emergency_access_start",
+    "emergency_access_start_by_mrn",
     "episode_change_level_of_care",
     "episode_transition",
     "episode_update",

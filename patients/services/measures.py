@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from patients.instruments import InstrumentError, get_instrument
@@ -156,6 +157,12 @@ def alert_close(*, alert, user, action_taken="", context=None):
         raise ValidationError(
             f"This alert was already closed by {alert.closed_by} at "
             f"{timezone.localtime(alert.closed_at):%Y-%m-%d %H:%M}."
+        )
+    if alert.kind == Alert.Kind.EMERGENCY_ACCESS and not user.has_role(Role.SUPERVISOR):
+        # Else the clinician who broke the glass (who reads this chart meanwhile) could
+        # close the alert about it.
+        raise ValidationError(
+            "Alerts of emergency access close when a supervisor reviews the access."
         )
     action_taken = (action_taken or "").strip()
     if alert.needs_acknowledgement and not action_taken:

@@ -38,6 +38,7 @@ class ChartMixin(LoginRequiredMixin, AuditedViewMixin):
             "patient": patient,
             "tab": self.tab,
             "clinical": patient.access == Access.CLINICAL,
+            "emergency_access": getattr(patient, "emergency_access", None),
             **extra,
         }
 
