@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "patients",
     "plans",
     "sessions.apps.TherapySessionsConfig",
+    "disclosures",
     # django.contrib.admin, with an admin site that requires the second step (MFA).
     "iop.accounts.mfa.admin_site.IOPAdminConfig",
     "django.contrib.auth",
