@@ -78,7 +78,9 @@ def test_consent_for_another_recipient_is_refused(sud_episode, clinician, consen
 
 def test_recipient_matches_without_case_or_extra_spaces(sud_episode, clinician, consent):
     part2 = consent(sud_episode)
-    assert release(sud_episode, clinician, consent=part2, recipient_name="  riverside  PRIMARY care")
+    assert release(
+        sud_episode, clinician, consent=part2, recipient_name="  riverside  PRIMARY care"
+    )
 
 
 def test_consent_for_another_purpose_is_refused(sud_episode, clinician, consent):
