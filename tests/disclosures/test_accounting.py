@@ -24,9 +24,7 @@ def disclosure(sud_episode, clinician, consent):
     return release(sud_episode, clinician, consent=consent(sud_episode))
 
 
-def test_accounting_lists_exactly_the_disclosures_made(
-    sud_episode, mh_episode, clinician, consent
-):
+def test_accounting_lists_exactly_the_disclosures_made(sud_episode, mh_episode, clinician, consent):
     part2 = consent(sud_episode)
     first = release(sud_episode, clinician, consent=part2)
     own = release(sud_episode, clinician, recipient_kind="patient", recipient_name="")
