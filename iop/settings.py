@@ -365,6 +365,11 @@ SPECTACULAR_SETTINGS = {
         "IntakeRiskLevelEnum": "patients.models.intake.IntakeAssessment.RiskLevel",
         "NoteRiskEnum": "sessions.models.ProgressNote.Risk",
         "AttendanceStatusEnum": "sessions.models.Attendance.Status",
+        "ConsentKindEnum": "patients.models.consents.Consent.Kind",
+        "RightsRequestKindEnum": "disclosures.models.RightsRequest.Kind",
+        "RightsRequestStatusEnum": "disclosures.models.RightsRequest.Status",
+        "ReleasePurposeEnum": "patients.models.consents.Consent.Purpose",
+        "ReleaseSectionEnum": "patients.models.consents.Consent.Covers",
     },
 }
 

@@ -1,0 +1,70 @@
+from rest_framework import serializers
+
+from disclosures.models import Disclosure, RightsRequest
+from patients.api.serializers import ScopedPatientField, UserRefSerializer
+
+
+class DisclosureSerializer(serializers.ModelSerializer):
+    """A line of the accounting (the packet itself is downloaded from the chart)."""
+
+    disclosed_by = UserRefSerializer(read_only=True)
+    what = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Disclosure
+        fields = [
+            "id",
+            "patient",
+            "episode",
+            "disclosed_at",
+            "disclosed_by",
+            "recipient_kind",
+            "recipient_name",
+            "recipient_address",
+            "recipient_contact",
+            "purpose",
+            "purpose_note",
+            "sections",
+            "what",
+            "notes_from",
+            "notes_to",
+            "is_part2",
+            "consent",
+            "counseling_consent",
+            "consent_statement",
+            "packet_sha256",
+            "packet_pages",
+        ]
+        read_only_fields = fields
+
+
+class RightsRequestSerializer(serializers.ModelSerializer):
+    patient = ScopedPatientField()
+    recorded_by = UserRefSerializer(read_only=True)
+    handled_by = UserRefSerializer(read_only=True)
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = RightsRequest
+        fields = [
+            "id",
+            "patient",
+            "kind",
+            "details",
+            "received_on",
+            "due_on",
+            "overdue",
+            "status",
+            "outcome",
+            "outcome_reason",
+            "answered_on",
+            "recorded_by",
+            "handled_by",
+        ]
+        read_only_fields = [
+            "due_on",
+            "status",
+            "outcome",
+            "outcome_reason",
+            "answered_on",
+        ]
