@@ -8,6 +8,7 @@ import pytest
 from patients import services as patient_services
 from sessions import services as ss
 from tests.disclosures.helpers import ALL_PARTS, RECIPIENT
+from tests.sessions.conftest import monday  # noqa: F401 (the group session fixture)
 from tests.sessions.helpers import MON_2, at, book
 
 

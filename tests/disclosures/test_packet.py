@@ -95,3 +95,35 @@ def test_notes_outside_the_range_are_left_out(sud_episode, clinician, consent, s
     )
     text = " ".join(pdf_pages(bytes(disclosure.packet)))
     assert "second of November" not in text and "No signed progress notes" in text
+
+
+def test_a_group_note_releases_this_patients_part_only(monday, enroll, clinician, consent):
+    from sessions import services as ss
+
+    ames, brook = monday.episode, enroll(last_name="Brook")
+    for episode in (ames, brook):
+        ss.attendance_mark(
+            session=monday.session, episode=episode, status="present", user=clinician
+        )
+    note = ss.note_start(session=monday.session, user=clinician)
+    ss.note_save(
+        note=note,
+        user=clinician,
+        shared={"data": "Group practised TIPP.", "assessment": "Engaged.", "plan": "Continue."},
+        entries={
+            ames.patient_id: {"text": "Ames named TIPP for the weekend.", "risk_level": "none"},
+            brook.patient_id: {"text": "Brook spoke about her sister.", "risk_level": "none"},
+        },
+    )
+    ss.note_sign(note=note, user=clinician)
+    disclosure = release(
+        ames,
+        clinician,
+        consent=consent(ames, kind="release"),
+        sections=["notes"],
+        notes_from=date(2026, 11, 9),
+        notes_to=date(2026, 11, 9),
+    )
+    text = " ".join(pdf_pages(bytes(disclosure.packet)))
+    assert "Ames named TIPP" in text and "Group practised TIPP" in text
+    assert "Brook" not in text
