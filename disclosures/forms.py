@@ -14,7 +14,8 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class ConsentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         until = f", until {obj.expires_on:%-d %b %Y}" if obj.expires_on else ""
-        return f"{obj.get_kind_display()}: {obj.recipient} ({obj.signed_at:%-d %b %Y}{until})"
+        signed = timezone.localtime(obj.signed_at)
+        return f"{obj.get_kind_display()}: {obj.recipient} ({signed:%-d %b %Y}{until})"
 
 
 class EpisodeChoiceField(forms.ModelChoiceField):

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from disclosures.models import Disclosure, RightsRequest
+from iop.accounts.roles import Role
 from patients.api.serializers import ScopedPatientField, UserRefSerializer
 
 
@@ -39,6 +40,9 @@ class DisclosureSerializer(serializers.ModelSerializer):
 
 
 class RightsRequestSerializer(serializers.ModelSerializer):
+    """The request's details are for the care team and supervisors, as on the chart: intake
+    coordinators record them but read the request without them."""
+
     patient = ScopedPatientField()
     recorded_by = UserRefSerializer(read_only=True)
     handled_by = UserRefSerializer(read_only=True)
@@ -68,3 +72,10 @@ class RightsRequestSerializer(serializers.ModelSerializer):
             "outcome_reason",
             "answered_on",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = self.context["request"].user
+        if not user.has_role(*Role.CLINICAL):
+            data.pop("details", None)
+        return data

@@ -62,3 +62,22 @@ def test_rights_request_in_the_future_is_a_400(api_client, intake, mh_episode):
         format="json",
     )
     assert response.status_code == 400 and "received_on" in response.json()
+
+
+def test_intake_reads_requests_without_their_details(api_client, intake, clinician, mh_episode):
+    from datetime import date
+
+    from disclosures.services import rights_request_record
+
+    rights_request_record(
+        patient=mh_episode.patient,
+        user=intake,
+        kind="amendment",
+        received_on=date(2026, 11, 2),
+        details="Correct the date of her last drink.",
+    )
+    api_client.force_authenticate(intake)
+    assert "details" not in api_client.get("/api/v1/rights-requests/").json()["results"][0]
+    api_client.force_authenticate(clinician)
+    row = api_client.get("/api/v1/rights-requests/").json()["results"][0]
+    assert row["details"] == "Correct the date of her last drink."
