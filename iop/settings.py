@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "patients",
     "plans",
     "sessions.apps.TherapySessionsConfig",
+    "disclosures",
     # django.contrib.admin, with an admin site that requires the second step (MFA).
     "iop.accounts.mfa.admin_site.IOPAdminConfig",
     "django.contrib.auth",
@@ -372,6 +373,11 @@ SPECTACULAR_SETTINGS = {
         "IntakeRiskLevelEnum": "patients.models.intake.IntakeAssessment.RiskLevel",
         "NoteRiskEnum": "sessions.models.ProgressNote.Risk",
         "AttendanceStatusEnum": "sessions.models.Attendance.Status",
+        "ConsentKindEnum": "patients.models.consents.Consent.Kind",
+        "RightsRequestKindEnum": "disclosures.models.RightsRequest.Kind",
+        "RightsRequestStatusEnum": "disclosures.models.RightsRequest.Status",
+        "ReleasePurposeEnum": "patients.models.consents.Consent.Purpose",
+        "ReleaseSectionEnum": "patients.models.consents.Consent.Covers",
     },
 }
 

@@ -170,6 +170,8 @@ def seed(*, password, stdout):
                     "kind": Consent.Kind.PART2,
                     "recipient": "Dr. Lee, primary care",
                     "purpose": "Care coordination",
+                    "purposes": [Consent.Purpose.TREATMENT],
+                    "covers": [Consent.Covers.PLAN, Consent.Covers.ATTENDANCE],
                     "scope": "Diagnosis, attendance and medications",
                     "expires_on": today + timedelta(days=365),
                     "signed_by_name": patient.legal_name,

@@ -198,6 +198,21 @@ class MeasureForm(forms.Form):
 
 
 class ConsentForm(forms.ModelForm):
+    purposes = forms.MultipleChoiceField(
+        choices=Consent.Purpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Purposes it allows",
+        help_text="Releases: a release is refused for a purpose not ticked here.",
+    )
+    covers = forms.MultipleChoiceField(
+        choices=Consent.Covers.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What it covers",
+        help_text="Releases: a release is refused for a part of the record not ticked here.",
+    )
+
     class Meta:
         model = Consent
         fields = [
@@ -206,6 +221,8 @@ class ConsentForm(forms.ModelForm):
             "allow_sms",
             "recipient",
             "purpose",
+            "purposes",
+            "covers",
             "scope",
             "expires_on",
             "expiry_event",

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from disclosures.api import views as disclosures
 from iop.api import views
 from patients.api import views as patients
 from patients.api.risk import RiskAssessmentViewSet
@@ -31,6 +32,8 @@ router.register("groups", sessions.GroupViewSet, basename="group")
 router.register("sessions", sessions.SessionViewSet, basename="session")
 router.register("attendance", sessions.AttendanceViewSet, basename="attendance")
 router.register("notes", sessions.NoteViewSet, basename="note")
+router.register("disclosures", disclosures.DisclosureViewSet, basename="disclosure")
+router.register("rights-requests", disclosures.RightsRequestViewSet, basename="rights-request")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

@@ -295,6 +295,12 @@ class ConsentSerializer(serializers.ModelSerializer):
     state = serializers.CharField(read_only=True)
     recorded_by = UserRefSerializer(read_only=True)
     revoked_by = UserRefSerializer(read_only=True)
+    purposes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Consent.Purpose.choices), required=False
+    )
+    covers = serializers.ListField(
+        child=serializers.ChoiceField(choices=Consent.Covers.choices), required=False
+    )
 
     class Meta:
         model = Consent
@@ -307,6 +313,8 @@ class ConsentSerializer(serializers.ModelSerializer):
             "allow_sms",
             "recipient",
             "purpose",
+            "purposes",
+            "covers",
             "scope",
             "expires_on",
             "expiry_event",

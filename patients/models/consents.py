@@ -20,6 +20,27 @@ class Consent(models.Model):
         COMMUNICATIONS = "communications", "Communications (reminders)"
         RELEASE = "release", "Release of information"
         PART2 = "part2", "42 CFR Part 2 disclosure"
+        COUNSELING_NOTES = "counseling_notes", "SUD counseling notes (separate Part 2 consent)"
+
+    class Purpose(models.TextChoices):
+        """What a release may be for: a consent lists the purposes it allows, a disclosure
+        names one (matched exactly, never read from free text)."""
+
+        TREATMENT = "treatment", "Continuing treatment"
+        PAYMENT = "payment", "Payment"
+        OPERATIONS = "operations", "Health care operations"
+        PATIENT_REQUEST = "patient_request", "At the patient's request"
+        LEGAL = "legal", "Legal proceeding or court order"
+        OTHER = "other", "Other"
+
+    class Covers(models.TextChoices):
+        """The parts of the record a consent lets leave the program."""
+
+        PLAN = "plan", "Treatment plan"
+        NOTES = "notes", "Progress notes"
+        MEASURES = "measures", "Measures (scores)"
+        ATTENDANCE = "attendance", "Attendance summary"
+        DISCHARGE = "discharge", "Discharge and aftercare summary"
 
     class State(models.TextChoices):
         ACTIVE = "active", "In force"
@@ -41,6 +62,16 @@ class Consent(models.Model):
     allow_sms = models.BooleanField("reminders by text message", default=False)
     recipient = models.CharField(max_length=200, blank=True, help_text="Who may receive it.")
     purpose = models.CharField(max_length=300, blank=True)
+    purposes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Release consents: the purposes it allows (Consent.Purpose values).",
+    )
+    covers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Release consents: the parts of the record it covers (Consent.Covers values).",
+    )
     scope = models.TextField(
         blank=True, help_text="What may be disclosed (Part 2: the kind and amount of information)."
     )
@@ -87,3 +118,11 @@ class Consent(models.Model):
     @property
     def is_in_force(self):
         return self.state == self.State.ACTIVE
+
+    @property
+    def purpose_labels(self):
+        return [self.Purpose(p).label for p in self.purposes if p in self.Purpose.values]
+
+    @property
+    def covers_labels(self):
+        return [self.Covers(c).label for c in self.covers if c in self.Covers.values]

@@ -20,12 +20,17 @@ def consent_record(*, patient, user, data, context=None):
         consent.allow_email or consent.allow_sms
     ):
         errors["allow_email"] = "Tick at least one channel the patient agrees to."
-    if consent.kind in (Consent.Kind.RELEASE, Consent.Kind.PART2):
+    release_kinds = (Consent.Kind.RELEASE, Consent.Kind.PART2, Consent.Kind.COUNSELING_NOTES)
+    consent.purposes = [p for p in Consent.Purpose.values if p in (consent.purposes or [])]
+    consent.covers = [c for c in Consent.Covers.values if c in (consent.covers or [])]
+    if consent.kind not in release_kinds:
+        consent.purposes, consent.covers = [], []
+    if consent.kind in release_kinds:
         if not consent.recipient.strip():
             errors["recipient"] = "Name who may receive the information."
         if not consent.purpose.strip():
             errors["purpose"] = "State the purpose of the disclosure."
-    if consent.kind == Consent.Kind.PART2:
+    if consent.kind in (Consent.Kind.PART2, Consent.Kind.COUNSELING_NOTES):
         if not consent.scope.strip():
             errors["scope"] = "Describe how much and what kind of information may be disclosed."
         if not consent.expires_on and not consent.expiry_event.strip():

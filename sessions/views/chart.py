@@ -95,5 +95,8 @@ class ChartNote(ChartMixin, TemplateView):
                 patient_id=patient.pk,
                 detail="group note from the chart: the shared part and this patient's part",
             )
-        context.update(note=note, session=note.session, entries=entries, runner=runner)
+        addenda = list(note.addenda.select_related("author")) if note.is_locked else []
+        context.update(
+            note=note, session=note.session, entries=entries, runner=runner, addenda=addenda
+        )
         return context
