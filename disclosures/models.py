@@ -59,6 +59,8 @@ class Disclosure(models.Model):
 
     Purpose = Consent.Purpose
     Section = Consent.Covers
+    # The app's database role may only SELECT and INSERT this table (iop.audit.dbroles).
+    append_only = True
 
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="disclosures"

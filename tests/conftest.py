@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db.backends.signals import connection_created
 
 from iop.accounts.roles import Role
 from iop.runtime import ensure_var_dirs
@@ -46,18 +45,6 @@ def pytest_sessionstart(session):
             problems.append(f"Redis at REDIS_URL does not answer ({exc})")
     if problems:
         pytest.exit("REQUIRE_SERVICES=1 but " + "; ".join(problems), returncode=3)
-
-
-def _allow_test_flush(sender, connection, **kwargs):
-    """Transactional tests end with a flush (TRUNCATE of every table): on PostgreSQL the
-    disclosures' append-only trigger lets it through only with this setting, which the app
-    itself never sets (disclosures/migrations/0002)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET iop.test_flush = 'on'")
-
-
-connection_created.connect(_allow_test_flush)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """Let a test run (or the bench) empty a PostgreSQL database whose audit tables refuse TRUNCATE.
 
-A transactional test ends with Django's flush: one TRUNCATE of every table, which the audit
-trail's trigger refuses (as it should in production). Here, and only here, the flush switches
+A transactional test ends with Django's flush: one TRUNCATE of every table, which the append-only
+tables' triggers refuse (as it should in production). Here, and only here, the flush switches
 the audit tables' own triggers off around that TRUNCATE, in the same transaction, as the owner
 or superuser the tests connect as.
 """

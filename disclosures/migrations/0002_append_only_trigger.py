@@ -1,6 +1,7 @@
 """Disclosures are append-only in the database too (PostgreSQL): a trigger refuses UPDATE and
-DELETE of a row and TRUNCATE of the table (but for the test suite's flush, see below). Undoing this migration is refused: the accounting of
-disclosures must not lose its guard."""
+DELETE of a row and TRUNCATE of the table, and the app's database role may only SELECT and
+INSERT it (iop.audit.dbroles). Undoing this migration is refused: the accounting of disclosures
+must not lose its guard."""
 
 from django.db import migrations
 
@@ -16,13 +17,8 @@ CREATE TRIGGER disclosure_append_only
     BEFORE UPDATE OR DELETE ON disclosures_disclosure
     FOR EACH ROW EXECUTE FUNCTION disclosure_append_only();
 
--- The test suite's flush between transactional tests sets iop.test_flush (tests/conftest.py);
--- nothing else does.
 CREATE OR REPLACE FUNCTION disclosure_no_truncate() RETURNS trigger AS $$
 BEGIN
-    IF coalesce(current_setting('iop.test_flush', true), '') = 'on' THEN
-        RETURN NULL;
-    END IF;
     RAISE EXCEPTION 'disclosures_disclosure is append-only: TRUNCATE refused'
         USING ERRCODE = 'insufficient_privilege';
 END;

@@ -25,9 +25,20 @@ class RoleError(Exception):
 
 
 def audit_tables():
+    """The append-only tables: the audit trail's, and any model of a higher app that declares
+    `append_only = True` (e.g. the accounting of disclosures). The app role may only SELECT
+    and INSERT them."""
+    from django.apps import apps
+
     from iop.audit.models import AuditCheckpoint, AuditEvent
 
-    return [AuditEvent._meta.db_table, AuditCheckpoint._meta.db_table]
+    tables = [AuditEvent._meta.db_table, AuditCheckpoint._meta.db_table]
+    tables += [
+        model._meta.db_table
+        for model in apps.get_models()
+        if getattr(model, "append_only", False) and model._meta.db_table not in tables
+    ]
+    return tables
 
 
 def _check(cursor, role):

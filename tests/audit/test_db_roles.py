@@ -142,6 +142,8 @@ def test_replica_mode_then_delete_is_refused_in_one_transaction(as_app, trail):
 def test_the_app_role_holds_exactly_the_privileges_it_needs(app_role):
     assert app_role_privileges(app_role, "audit_auditevent") == {"SELECT", "INSERT"}
     assert app_role_privileges(app_role, "audit_auditcheckpoint") == {"SELECT", "INSERT"}
+    # The accounting of disclosures is append-only too (a model with `append_only = True`).
+    assert app_role_privileges(app_role, "disclosures_disclosure") == {"SELECT", "INSERT"}
     assert app_role_privileges(app_role, "patients_patient") == {
         "SELECT",
         "INSERT",

@@ -87,14 +87,12 @@ def test_postgresql_refuses_update_and_delete_in_raw_sql(disclosure, sql):
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_refuses_truncate(disclosure):
     """Committed rows (a transactional test), so that TRUNCATE meets the trigger and not
-    pending constraint checks; the flush that ends the test shows the suite's way through."""
+    pending constraint checks (the suite's own flush switches the trigger off: tests/dbflush.py)."""
     with (
         pytest.raises(DatabaseError, match="TRUNCATE refused"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
-        # The test suite's flush is let through (tests/conftest.py); anyone else is not.
-        cursor.execute("SET LOCAL iop.test_flush = 'off'")
         cursor.execute("TRUNCATE disclosures_disclosure CASCADE")
     assert Disclosure.objects.filter(pk=disclosure.pk).exists()
 
