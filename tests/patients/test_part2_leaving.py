@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from iop.audit.models import AuditEvent
+from patients import services as patient_services
 from patients.models import Consent, Patient
 from patients.part2 import (
     REDISCLOSURE_NOTICE,
@@ -167,6 +168,26 @@ def test_a_group_without_sud_patients_shows_no_notice(
     enroll()
     assert_no_notice(page(client, clinician, reverse("sessions:session", args=[todays_session.pk])))
     assert_no_notice(page(client, clinician, reverse("sessions:group", args=[group.pk])))
+
+
+def test_lists_showing_a_sud_patient_carry_the_notice(client, clinician, intake, sud, make_episode):
+    assert_notice(page(client, clinician, reverse("patients:caseload")))
+    make_episode(status="referred", program_=sud.program, is_sud=True)
+    assert_notice(page(client, intake, reverse("patients:intake-queue")))
+
+
+def test_today_with_a_sud_patients_alert_carries_the_notice(client, clinician, sud):
+    patient_services.measure_record(
+        patient=sud.patient, instrument_code="PHQ9", responses=[1] * 9, user=clinician
+    )
+    assert_notice(page(client, clinician, reverse("today")))
+
+
+def test_lists_without_sud_patients_show_no_notice(client, clinician, intake, other, make_episode):
+    make_episode(status="referred")
+    assert_no_notice(page(client, clinician, reverse("patients:caseload")))
+    assert_no_notice(page(client, intake, reverse("patients:intake-queue")))
+    assert_no_notice(page(client, clinician, reverse("today")))
 
 
 # --- print buttons ------------------------------------------------------------------------------
