@@ -257,33 +257,19 @@ def test_an_integration_reads_only(api_client, mixed, integration):
     assert answer.json()["detail"] == "An external integration account reads only."
 
 
-def test_an_integration_gets_a_token_and_reads_with_it(api_client, mixed, password):
-    sud, other, plans = mixed
-    UserFactory(username="billing-feed", role=Role.CLINICIAN, is_external_integration=True)
-    token = api_client.post(
-        reverse("auth-token"), {"username": "billing-feed", "password": password}
-    )
-    assert token.status_code == 200
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
-    # By role a clinician reads their caseload; this one is on no care team.
-    assert rows(api_client.get(reverse("patient-list"))) == []
-    assert api_client.get(reverse("me")).status_code == 200
-
-
-def test_an_integration_on_the_care_team_still_gets_no_sud_patient(
-    api_client, mixed, integration_clinician
+def test_an_integration_on_the_care_team_reading_with_a_token_gets_no_sud_patient(
+    api_client, mixed, password
 ):
     sud, other, plans = mixed
+    feed = UserFactory(username="lab-feed", role=Role.CLINICIAN, is_external_integration=True)
     for episode in (sud, other):
-        episode.care_team.add(integration_clinician)
-    api_client.force_authenticate(integration_clinician)
+        episode.care_team.add(feed)
+    token = api_client.post(reverse("auth-token"), {"username": "lab-feed", "password": password})
+    assert token.status_code == 200
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
     assert [p["id"] for p in rows(api_client.get(reverse("patient-list")))] == [other.patient_id]
     assert api_client.get(reverse("patient-detail", args=[sud.patient_id])).status_code == 403
-
-
-@pytest.fixture
-def integration_clinician(db):
-    return UserFactory(username="lab-feed", role=Role.CLINICIAN, is_external_integration=True)
+    assert api_client.get(reverse("patient-detail", args=[other.patient_id])).status_code == 200
 
 
 # --- pages ----------------------------------------------------------------------------------
