@@ -80,8 +80,7 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
         if withholds_part2(self.request.user):
             rows = type(obj)._base_manager.filter(pk=obj.pk)
             if not without_part2(rows, self.part2_lookups()).exists():
-                self._audited_object = None  # refused: not a read
-                # The refusal middleware records the 403 with this reason.
+                # The refusal middleware records the 403 with this reason (and the patient).
                 self.request._request.audit_refusal_reason = "42 CFR Part 2"
                 raise Part2Refused()
         return obj
