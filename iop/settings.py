@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "iop.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "iop.accounts.mfa.middleware.MFAMiddleware",
+    # External integration accounts: the API only, never a page (42 CFR Part 2).
+    "iop.accounts.middleware.IntegrationAccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",

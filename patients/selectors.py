@@ -7,6 +7,7 @@ from django.urls import reverse
 from patients import extensions
 from patients.models import Alert, MeasureResponse, RiskAssessment
 from patients.models.risk import SAFETY_PLAN_LEVELS
+from patients.part2 import is_part2_protected
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def chart_header(patient):
         "episodes": episodes,
         "open_risk_alert": open_risk_alert,
         "current_risk": risk,
-        "is_part2": any(e.is_sud for e in episodes if e.is_open) or (current and current.is_sud),
+        "is_part2": is_part2_protected(patient, episodes=episodes),
         "header_facts": facts,
         "extra_tabs": [
             {

@@ -42,16 +42,26 @@ class UserAdmin(BaseUserAdmin):
         "role_names",
         "is_active",
         "is_trainee",
+        "is_external_integration",
         "last_login",
     )
-    list_filter = ("is_active", "is_staff", "is_trainee", "groups")
+    list_filter = ("is_active", "is_staff", "is_trainee", "is_external_integration", "groups")
     # Access comes from roles only (ROLE_PERMISSIONS): no per-user permissions to edit here.
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name", "email")}),
         (
             "Roles and access",
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "api_tokens")},
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "is_external_integration",
+                    "api_tokens",
+                )
+            },
         ),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
         ("Clinical", {"fields": ("credentials", "is_trainee")}),

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
@@ -104,3 +105,25 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)
         return response
+
+
+class IntegrationAccountMiddleware:
+    """An account marked as an external integration is a system outside the program, not a
+    person: it signs in (accounts pages, the API's token) and reads the API, where 42 CFR
+    Part 2 keeps SUD patients' records from it (`iop.api.viewsets`). Every other page
+    answers 403 (audited by the refusal middleware), so a chart is never a way round."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if not (user and user.is_authenticated and user.is_external_integration):
+            return None
+        match = request.resolver_match
+        if request.path_info.startswith("/api/") or (match and match.namespace == "accounts"):
+            return None
+        raise PermissionDenied("This account is an external integration: it uses the API only.")

@@ -23,6 +23,15 @@ class User(AbstractUser):
         default=False,
         help_text="A trainee's progress notes need a supervisor's co-signature.",
     )
+    # The 42 CFR Part 2 rule of what leaves the program (patients.part2): an integration's
+    # reads are disclosures, so they never include a SUD patient's records.
+    is_external_integration = models.BooleanField(
+        "external integration",
+        default=False,
+        help_text="A system outside the program (a reporting or billing feed), not a person: "
+        "it uses the API only, reads only, and never receives the records of a SUD (42 CFR "
+        "Part 2) patient, which leave the program only through a release of information.",
+    )
 
     objects = StaffManager()
 

@@ -26,10 +26,11 @@ FLAGS = {
     "is_active": ("activated", "deactivated"),
     "is_staff": ("staff granted", "staff removed"),
     "is_superuser": ("superuser granted", "superuser removed"),
+    "is_external_integration": ("marked external integration", "external integration mark removed"),
 }
 SELF_CHANGE_REFUSED = (
-    "You cannot change your own roles or your own active, staff or superuser status: "
-    "ask another administrator."
+    "You cannot change your own roles or your own active, staff, superuser or external "
+    "integration status: ask another administrator."
 )
 SUPERUSER_ONLY = "Only a superuser can grant superuser status."
 SUPERUSER_ACCOUNT = "Only a superuser can change a superuser's account."

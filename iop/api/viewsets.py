@@ -5,15 +5,27 @@ narrows single actions before the body is read. `patient_path` scopes the QueryS
 patients the caller may open (`Patient.objects.for_user`), so an object of a patient off the
 caller's care team is a 404. Nothing is PUT. A list records on the audit trail one event per
 patient on the page it answers (`shown_patient_ids`), in one statement.
+
+42 CFR Part 2 (`patients.part2`): an account marked as an external integration reads only,
+and never a SUD patient's records, whatever the endpoint: its lists leave them out and a
+detail of one is refused (403, audited). `part2_paths` name how a viewset's rows reach their
+patients (`patient_path` by default); a viewset that names none is closed to integrations.
 """
 
 from django.core.exceptions import PermissionDenied
 from rest_framework import status, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewSetMixin
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
 from patients.models import Patient
+from patients.part2 import Part2Refused, withholds_part2, without_part2
+
+INTEGRATION_READS_ONLY = "An external integration account reads only."
+INTEGRATION_CLOSED = "This endpoint is not open to external integration accounts."
 
 
 class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
@@ -23,12 +35,55 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
     action_roles = {}
     # The lookup from this viewset's model to its Patient; None: the viewset scopes itself.
     patient_path = None
+    # Every lookup from this viewset's model to a patient its answer shows, for the Part 2
+    # rule of external integrations; None: (patient_path,).
+    part2_paths = None
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         roles = self.action_roles.get(self.action)
         if roles and not request.user.has_role(*roles):
             raise PermissionDenied("Your role does not allow this.")
+        if withholds_part2(request.user):
+            if request.method not in SAFE_METHODS:
+                raise PermissionDenied(INTEGRATION_READS_ONLY)
+            if not self.part2_lookups():
+                raise PermissionDenied(INTEGRATION_CLOSED)
+
+    def part2_lookups(self):
+        if self.part2_paths is not None:
+            return tuple(self.part2_paths)
+        return (self.patient_path,) if self.patient_path else ()
+
+    def filter_queryset(self, queryset):
+        """For an external integration, a list leaves out the rows of SUD patients (one
+        audit event says how many, never whose); a detail is checked in `get_object`."""
+        queryset = super().filter_queryset(queryset)
+        if self.detail or not withholds_part2(self.request.user):
+            return queryset
+        kept = without_part2(queryset, self.part2_lookups())
+        withheld = queryset.exclude(pk__in=kept.values("pk")).count()
+        if withheld and not getattr(self, "_part2_withheld_audited", False):
+            self._part2_withheld_audited = True
+            audit_record(
+                action=AuditEvent.Action.DENIED,
+                outcome=AuditEvent.Outcome.DENIED,
+                context=self.audit_context,
+                object_type=f"{queryset.model._meta.label_lower} list",
+                detail=f"42 CFR Part 2: {withheld} record(s) of SUD patients left out "
+                "for an external integration",
+            )
+        return kept
+
+    def get_object(self):
+        obj = super().get_object()
+        if withholds_part2(self.request.user):
+            rows = type(obj)._base_manager.filter(pk=obj.pk)
+            if not without_part2(rows, self.part2_lookups()).exists():
+                # The refusal middleware records the 403 with this reason (and the patient).
+                self.request._request.audit_refusal_reason = "42 CFR Part 2"
+                raise Part2Refused()
+        return obj
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -27,6 +27,11 @@ def note_refused_target(request, model, pk):
     request.audit_refused_target = (model, pk)
 
 
+def refusal_reason(request):
+    """A PHI-free reason a view gave for its refusal (e.g. "42 CFR Part 2"), or ""."""
+    return getattr(request, "audit_refusal_reason", "")
+
+
 def model_of(view):
     """The model a view or viewset (instance or class) works on, or None."""
     model = getattr(view, "model", None)
@@ -85,5 +90,5 @@ def audit_refusal(request, status):
         object_type=(object_type or "")[:100],
         object_id=str(object_id)[:64],
         patient_id=patient_of(model, object_id),
-        detail=f"HTTP {status}",
+        detail=" ".join(filter(None, [f"HTTP {status}", refusal_reason(request)])),
     )

@@ -43,6 +43,7 @@ class PatientViewSet(
     allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
     serializer_class = s.PatientSerializer
     queryset = Patient.objects.all()
+    part2_paths = ("pk",)
     action_roles = {"create": REGISTRARS}
     filterset_fields = ["sex"]
 
@@ -78,6 +79,7 @@ class EpisodeViewSet(
     allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
     serializer_class = s.EpisodeSerializer
     queryset = Episode.objects.all()
+    part2_paths = ("patient",)
     # Changing the primary clinician changes who may read the record: supervisors, and intake
     # coordinators while the episode is still a referral or an intake (checked in the service).
     action_roles = {
@@ -195,6 +197,7 @@ class AssessmentViewSet(
     allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
     serializer_class = s.AssessmentSerializer
     queryset = IntakeAssessment.objects.all()
+    part2_paths = ("patient",)
     action_roles = {
         **dict.fromkeys(("create", "partial_update", "complete"), REGISTRARS),
         "confirm": Role.CLINICAL,
@@ -262,6 +265,7 @@ class MeasureViewSet(
     allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
     serializer_class = s.MeasureSerializer
     queryset = MeasureResponse.objects.all()
+    part2_paths = ("patient",)
     filterset_fields = ["patient", "instrument", "episode"]
 
     def get_queryset(self):
@@ -291,6 +295,7 @@ class ConsentViewSet(
     allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
     serializer_class = s.ConsentSerializer
     queryset = Consent.objects.all()
+    part2_paths = ("patient",)
     filterset_fields = ["patient", "kind"]
 
     def get_queryset(self):
@@ -327,6 +332,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
 
     serializer_class = s.AlertSerializer
     queryset = Alert.objects.all()
+    part2_paths = ("patient",)
     filterset_fields = ["patient", "status", "kind"]
 
     def get_queryset(self):

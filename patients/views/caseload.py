@@ -10,6 +10,7 @@ from iop.audit.mixins import AuditedViewMixin
 from patients import extensions
 from patients.forms import CaseloadFilterForm
 from patients.models import Alert, Episode, MeasureResponse
+from patients.part2 import part2_patient_ids
 
 
 def annotate_caseload(episodes):
@@ -78,6 +79,7 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
         for episode in page:
             episode.extra_values = [c.for_episode(episode) for c in context["extra_columns"]]
         context["episodes"] = page
+        context["is_part2"] = bool(part2_patient_ids(e.patient_id for e in page))
         return context
 
 

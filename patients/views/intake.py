@@ -19,6 +19,7 @@ from patients.access import get_patient_for_user
 from patients.forms import DeclineForm, PatientForm, ReferralForm, intake_step_form
 from patients.models import Episode, IntakeAssessment, Patient
 from patients.models.intake import steps_for
+from patients.part2 import part2_patient_ids
 
 INTAKE_ROLES = (Role.INTAKE, Role.SUPERVISOR)
 
@@ -64,6 +65,8 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
         from patients.models import Program
 
         context["programs"] = Program.objects.filter(is_active=True)
+        shown = [e.patient_id for e in context["episodes"]] + [p.pk for p in self.matches]
+        context["is_part2"] = bool(part2_patient_ids(shown))
         return context
 
 

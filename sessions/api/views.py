@@ -72,6 +72,7 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
     http_method_names = ["get", "head", "options"]
     serializer_class = s.GroupSerializer
     queryset = TherapyGroup.objects.all()
+    part2_paths = ("enrollments__episode__patient",)
     filterset_fields = ["program", "kind", "is_active"]
 
     def get_queryset(self):
@@ -135,6 +136,8 @@ class SessionViewSet(
 
     serializer_class = s.SessionSerializer
     queryset = TherapySession.objects.all()
+    # A group session shows everyone enrolled in the group that day and everyone who attended.
+    part2_paths = ("patient", "attendance__patient", "group__enrollments__episode__patient")
     filterset_class = SessionFilter
 
     def get_queryset(self):
@@ -204,6 +207,7 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewS
 
     serializer_class = s.AttendanceSerializer
     queryset = Attendance.objects.all()
+    part2_paths = ("patient",)
     filterset_fields = ["session", "patient", "status"]
 
     def get_queryset(self):
@@ -267,6 +271,12 @@ class NoteViewSet(
 
     serializer_class = s.NoteSerializer
     queryset = ProgressNote.objects.all()
+    part2_paths = (
+        "session__patient",
+        "session__attendance__patient",
+        "session__group__enrollments__episode__patient",
+        "entries__patient",
+    )
     filterset_fields = ["session", "status", "author"]
 
     def get_queryset(self):

@@ -17,6 +17,7 @@ from iop.accounts.roles import Role
 from iop.audit.context import AuditContext
 from iop.audit.mixins import AuditedViewMixin
 from iop.validation import week_start_or_none
+from patients.part2 import part2_patient_ids
 from sessions import services
 from sessions.forms import ScheduleForm
 from sessions.models import GroupEnrollment, TherapyGroup, TherapySession
@@ -141,15 +142,17 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
         sessions = group.sessions.filter(
             starts_at__date__gte=start, starts_at__date__lt=start + timedelta(days=7)
         ).select_related("note")
+        enrollments = list(
+            group.enrollments.filter(end_date__isnull=True).select_related("episode__patient")
+        )
         context.update(
             group=group,
             start=start,
             days=week_days(start, sessions),
             previous=start - timedelta(days=7),
             next=start + timedelta(days=7),
-            enrollments=group.enrollments.filter(end_date__isnull=True).select_related(
-                "episode__patient"
-            ),
+            enrollments=enrollments,
+            is_part2=bool(part2_patient_ids(e.episode.patient_id for e in enrollments)),
             facilitators=list(group.facilitators.all()),
         )
         return context

@@ -14,6 +14,7 @@ from iop.audit.mixins import AuditedViewMixin
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
 from iop.errors import ConflictError, error_text
+from patients.part2 import part2_patient_ids
 from sessions import services
 from sessions.forms import NoteForm
 from sessions.models import (
@@ -64,6 +65,7 @@ def session_page_context(request, session, note_form=None, correction=None):
     corrections (with `correction`, a refused correction keeps what was typed). Audited once
     per patient shown."""
     session_with_roster(session)
+    shown = [e.patient_id for e, _ in session.rows]
     note = (
         ProgressNote.objects.filter(session=session)
         .select_related("author", "signed_by", "cosigned_by")
@@ -74,11 +76,12 @@ def session_page_context(request, session, note_form=None, correction=None):
         action=AuditEvent.Action.VIEW,
         request=request,
         obj=session,
-        patient_ids=[e.patient_id for e, _ in session.rows],
+        patient_ids=shown,
         detail="session page",
     )
     return {
         "session": session,
+        "is_part2": bool(part2_patient_ids([*shown, session.patient_id])),
         "runner": session.is_run_by(request.user),
         "is_supervisor": request.user.has_role(Role.SUPERVISOR),
         "statuses": ATTENDANCE_BUTTONS,
