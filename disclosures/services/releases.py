@@ -26,6 +26,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change, audit_record
 from patients.access import Access, access_level
 from patients.models import Consent, Episode
+from patients.part2 import is_part2_protected
 
 NOTE_REQUIRED = (Consent.Purpose.LEGAL, Consent.Purpose.OTHER)
 
@@ -168,13 +169,13 @@ def _release(*, patient, episode, user, data, ctx):
     own_copy = data["recipient_kind"] == Disclosure.RecipientKind.PATIENT
     recipient_name = patient.legal_name if own_copy else data["recipient_name"].strip()
     consent = counseling = None
+    # Part 2 protects the patient's records once any episode was SUD care (patients.part2).
+    part2 = is_part2_protected(patient)
     if own_copy:
         statement = OWN_COPY_STATEMENT
     else:
-        kinds = (
-            (Consent.Kind.PART2,) if episode.is_sud else (Consent.Kind.RELEASE, Consent.Kind.PART2)
-        )
-        what = "SUD records" if episode.is_sud else "records"
+        kinds = (Consent.Kind.PART2,) if part2 else (Consent.Kind.RELEASE, Consent.Kind.PART2)
+        what = "SUD records" if part2 else "records"
         check = {
             "patient": patient,
             "episode": episode,
@@ -183,7 +184,7 @@ def _release(*, patient, episode, user, data, ctx):
             "sections": sections,
         }
         consent = _check_consent(data.get("consent"), kinds=kinds, what=what, **check)
-        if episode.is_sud and Consent.Covers.NOTES in sections:
+        if part2 and Consent.Covers.NOTES in sections:
             counseling = _check_consent(
                 data.get("counseling_consent"),
                 kinds=(Consent.Kind.COUNSELING_NOTES,),
@@ -204,7 +205,7 @@ def _release(*, patient, episode, user, data, ctx):
         mrn=patient.mrn,
         recipient=recipient_name,
         released_on=f"{timezone.localtime(now):%-d %b %Y %H:%M}",
-        is_part2=episode.is_sud,
+        is_part2=part2,
         consent_statement=statement,
     )
     pdf, pages = build_packet(header, content)
@@ -222,7 +223,7 @@ def _release(*, patient, episode, user, data, ctx):
         sections=sections,
         notes_from=data.get("notes_from") if notes else None,
         notes_to=data.get("notes_to") if notes else None,
-        is_part2=episode.is_sud,
+        is_part2=part2,
         consent=consent,
         counseling_consent=counseling,
         consent_statement=statement,

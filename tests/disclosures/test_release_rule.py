@@ -191,3 +191,17 @@ def test_intake_cannot_release(sud_episode, intake, consent):
 
 def test_supervisor_may_release(sud_episode, supervisor, consent):
     assert release(sud_episode, supervisor, consent=consent(sud_episode))
+
+
+def test_a_patient_with_any_sud_episode_needs_a_part2_consent_for_every_release(
+    mh_episode, clinician, consent, sud_program
+):
+    """Part 2 protects the patient once any episode was SUD care (patients.part2), so a later
+    mental-health episode's records leave only under a Part 2 consent, with the notice."""
+    from tests.factories import EpisodeFactory
+
+    EpisodeFactory(patient=mh_episode.patient, program=sud_program, status="declined", is_sud=True)
+    general = consent(mh_episode, kind="release")
+    assert "needs a 42 CFR Part 2 disclosure" in refusal(mh_episode, clinician, consent=general)
+    part2 = consent(mh_episode, kind="part2")
+    assert release(mh_episode, clinician, consent=part2).is_part2 is True
