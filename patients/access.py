@@ -4,6 +4,7 @@ from django.http import Http404
 
 from iop.accounts.roles import Role
 from patients.models import Episode, Patient
+from patients.querysets import supervised_program_ids, supervises
 
 
 class Access:
@@ -14,13 +15,30 @@ class Access:
 def access_level(user, patient):
     if not (user.is_authenticated and user.is_active):
         return None
-    if user.has_role(Role.SUPERVISOR):
+    if user.has_role(Role.SUPERVISOR) and supervises_patient(user, patient):
         return Access.CLINICAL
-    if user.has_role(Role.CLINICIAN) and on_care_team(user, patient):
+    if user.has_role(*Role.CLINICAL) and on_care_team(user, patient):
         return Access.CLINICAL
     if user.has_role(Role.INTAKE):
         return Access.INTAKE
     return None
+
+
+def supervises_patient(user, patient):
+    """Whether `user` supervises a program of one of the patient's episodes (a director: any)."""
+    if not user.has_role(Role.SUPERVISOR):
+        return False
+    if user.has_role(Role.DIRECTOR):
+        return True
+    programs = supervised_program_ids(user)
+    return (
+        bool(programs) and Episode.objects.filter(patient=patient, program_id__in=programs).exists()
+    )
+
+
+def supervises_episode(user, episode):
+    """Whether `user` supervises the episode's program (a director: every program)."""
+    return supervises(user, episode.program_id)
 
 
 def on_care_team(user, patient):

@@ -2,7 +2,7 @@ from patients.models.alerts import Alert
 from patients.models.consents import Consent
 from patients.models.intake import IntakeAssessment
 from patients.models.measures import MeasureAnswer, MeasureResponse
-from patients.models.patients import Episode, LevelOfCareChange, Patient
+from patients.models.patients import Episode, EpisodeChange, LevelOfCareChange, Patient
 from patients.models.programs import Program
 from patients.models.risk import RiskAssessment
 
@@ -10,6 +10,7 @@ __all__ = [
     "Alert",
     "Consent",
     "Episode",
+    "EpisodeChange",
     "IntakeAssessment",
     "LevelOfCareChange",
     "MeasureAnswer",

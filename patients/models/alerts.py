@@ -13,11 +13,14 @@ class AlertQuerySet(PatientScopedQuerySet):
     def for_worklist(self, user):
         """Open alerts for a user's work queue: risk first, then newest.
 
-        Clinicians: alerts on their caseload. Supervisors: every open alert.
+        Clinicians: alerts on their caseload. Supervisors: alerts about the patients of
+        their programs (and their own caseload). Clinical directors: every open alert, so an
+        alert with no patient (an unsigned group note) or of a program without a supervisor
+        reaches a director.
         """
         if not user.has_role(*Role.CLINICAL):
             return self.none()
-        if user.has_role(Role.SUPERVISOR):
+        if user.has_role(Role.DIRECTOR):
             qs = self.open()
         else:
             # Their patients' alerts, and staff alerts (no patient) assigned to them.
