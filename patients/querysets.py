@@ -47,7 +47,7 @@ def supervises(user, program_id):
     return is_director(user) or program_id in supervised_program_ids(user)
 
 
-def _supervised(user):
+def supervised_programs(user):
     """The programs `user` supervises, as a subquery of ids."""
     from patients.models import Program
 
@@ -78,7 +78,7 @@ class PatientQuerySet(models.QuerySet):
             # program gave (late co-signatures, reviews, discharged patients' outcomes), as a
             # clinician keeps the patients of their past care teams.
             programs = Episode.objects.filter(
-                program__in=_supervised(user), patient=models.OuterRef("pk")
+                program__in=supervised_programs(user), patient=models.OuterRef("pk")
             )
             return self.filter(models.Exists(programs) | models.Exists(team))
         return self.none()
@@ -112,7 +112,9 @@ class EpisodeQuerySet(models.QuerySet):
             return episodes
         if user.has_role(Role.SUPERVISOR):
             team = self.model.objects.filter(_on_care_team(user)).values("pk")
-            return episodes.filter(models.Q(program__in=_supervised(user)) | models.Q(pk__in=team))
+            return episodes.filter(
+                models.Q(program__in=supervised_programs(user)) | models.Q(pk__in=team)
+            )
         return episodes.filter(_on_care_team(user)).distinct()
 
     def in_programs_of(self, user):
@@ -120,7 +122,7 @@ class EpisodeQuerySet(models.QuerySet):
         user who supervises none)."""
         if is_director(user):
             return self
-        return self.filter(program__in=_supervised(user))
+        return self.filter(program__in=supervised_programs(user))
 
     def open(self):
         return self.filter(status__in=self.model.OPEN_STATUSES)

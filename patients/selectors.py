@@ -90,3 +90,21 @@ def chart_header(patient):
             for t in extensions.chart_tabs
         ],
     }
+
+
+def supervisors_of_patient(patient):
+    """Who answers for a patient as supervisor (e.g. whom an alert about them goes to): the
+    active supervisors of the programs of the patient's episodes (the open one's first, else
+    every episode's), and when none is listed, the active clinical directors."""
+    from django.contrib.auth import get_user_model
+
+    from iop.accounts.roles import Role
+
+    User = get_user_model()
+    supervisors = User.objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
+    open_episodes = patient.episodes.open()
+    episodes = open_episodes if open_episodes.exists() else patient.episodes.all()
+    listed = supervisors.filter(supervised_programs__episodes__in=episodes).distinct()
+    if listed.exists():
+        return listed
+    return User.objects.filter(is_active=True, groups__name=Role.DIRECTOR).distinct()

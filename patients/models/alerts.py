@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from iop.accounts.roles import Role
-from patients.querysets import PatientScopedQuerySet
+from patients.querysets import PatientScopedQuerySet, supervised_programs
 
 
 class AlertQuerySet(PatientScopedQuerySet):
@@ -23,11 +23,14 @@ class AlertQuerySet(PatientScopedQuerySet):
         if user.has_role(Role.DIRECTOR):
             qs = self.open()
         else:
-            # Their patients' alerts, and staff alerts (no patient) assigned to them.
-            qs = self.open().filter(
-                models.Q(pk__in=self.for_user(user).values("pk"))
-                | models.Q(patient__isnull=True, assigned_to=user)
+            # Their patients' alerts, and staff alerts (no patient) assigned to them or, for
+            # a supervisor, raised in a program they supervise.
+            mine = models.Q(pk__in=self.for_user(user).values("pk")) | models.Q(
+                patient__isnull=True, assigned_to=user
             )
+            if user.has_role(Role.SUPERVISOR):
+                mine |= models.Q(patient__isnull=True, program__in=supervised_programs(user))
+            qs = self.open().filter(mine)
         return qs.order_by("-priority", "-raised_at")
 
 
@@ -63,6 +66,15 @@ class Alert(models.Model):
     )
     episode = models.ForeignKey(
         "patients.Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+    )
+    program = models.ForeignKey(
+        "patients.Program",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whose supervisors see it: the episode's program, or a group's for an alert "
+        "with no patient. Empty: the clinical directors.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.ROUTINE)

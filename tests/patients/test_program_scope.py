@@ -287,3 +287,35 @@ def program_b_session(world):
     from django.db.models import Q
 
     return Q(pk=world["b"]["group_session"].pk)
+
+
+# --- alerts without a patient, and whom a patient's alerts go to ------------------------------
+
+
+def test_a_group_alert_reaches_the_groups_program_supervisors_and_directors(
+    world, supervisor, supervisor_b, director
+):
+    from patients.models import Alert
+
+    alert = services.alert_raise(
+        patient=None,
+        kind="note_unsigned",
+        title="Bergstrom group note unsigned 72 h",
+        program=world["b"]["program"],
+    )
+    assert alert not in Alert.objects.for_worklist(supervisor)
+    assert alert in Alert.objects.for_worklist(supervisor_b)
+    assert alert in Alert.objects.for_worklist(director)
+
+
+def test_a_patients_supervisors_are_their_programs_else_the_directors(
+    world, supervisor, supervisor_b, director, make_episode, clinician
+):
+    from patients.models import Program
+    from patients.selectors import supervisors_of_patient
+
+    assert list(supervisors_of_patient(world["a"]["patient"])) == [supervisor]
+    assert list(supervisors_of_patient(world["b"]["patient"])) == [supervisor_b]
+    unsupervised = Program.objects.create(name="Adolescent IOP", track="adolescent")
+    episode = make_episode(clinician=clinician, program_=unsupervised)
+    assert list(supervisors_of_patient(episode.patient)) == [director]
