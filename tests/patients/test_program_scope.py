@@ -319,3 +319,24 @@ def test_a_patients_supervisors_are_their_programs_else_the_directors(
     unsupervised = Program.objects.create(name="Adolescent IOP", track="adolescent")
     episode = make_episode(clinician=clinician, program_=unsupervised)
     assert list(supervisors_of_patient(episode.patient)) == [director]
+
+
+# --- the demo -------------------------------------------------------------------------------
+
+
+def test_the_demo_supervisors_see_their_own_programs(db, settings):
+    import io
+
+    from django.core.management import call_command
+
+    from iop.accounts.models import User
+
+    settings.DEBUG = True
+    call_command("seed_demo", password="a-demo-password-1", stdout=io.StringIO())
+    sam, riley, dana = (
+        User.objects.get(username=u) for u in ("supervisor", "supervisor2", "director")
+    )
+    sud = {e.patient for e in Episode.objects.filter(program__name="Substance Use IOP")}
+    assert sud and sud <= set(Patient.objects.for_user(riley))
+    assert not sud & set(Patient.objects.for_user(sam))
+    assert Patient.objects.for_user(dana).count() == Patient.objects.count()
