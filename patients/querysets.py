@@ -117,6 +117,16 @@ class EpisodeQuerySet(models.QuerySet):
             )
         return episodes.filter(_on_care_team(user)).distinct()
 
+    def in_intake_queue_of(self, user):
+        """Referrals waiting and intakes in progress: every one for intake coordinators; a
+        supervisor's view of the queue holds their programs' only."""
+        episodes = self.for_user(user).filter(
+            status__in=[self.model.Status.REFERRED, self.model.Status.INTAKE]
+        )
+        if user.has_role(Role.INTAKE):
+            return episodes
+        return episodes.in_programs_of(user)
+
     def in_programs_of(self, user):
         """The episodes of the programs `user` supervises (all for a director; none for a
         user who supervises none)."""

@@ -38,13 +38,8 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
     context_object_name = "episodes"
 
     def get_queryset(self):
-        user = self.request.user
-        qs = Episode.objects.for_user(user)
-        if not user.has_role(Role.INTAKE):
-            # A supervisor's view of the queue: the referrals of their programs only.
-            qs = qs.in_programs_of(user)
         qs = (
-            qs.filter(status__in=[Episode.Status.REFERRED, Episode.Status.INTAKE])
+            Episode.objects.in_intake_queue_of(self.request.user)
             .select_related("patient", "program", "primary_clinician", "intake")
             .order_by("referral_date", "pk")
         )

@@ -14,6 +14,7 @@ from iop.audit.mixins import AuditedViewMixin
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
 from iop.errors import ConflictError, error_text
+from patients.querysets import supervises
 from sessions import services
 from sessions.forms import NoteForm
 from sessions.models import (
@@ -80,7 +81,8 @@ def session_page_context(request, session, note_form=None, correction=None):
     return {
         "session": session,
         "runner": session.is_run_by(request.user),
-        "is_supervisor": request.user.has_role(Role.SUPERVISOR),
+        # Offers the co-signature: a supervisor of the session's program (or a director).
+        "is_supervisor": supervises(request.user, session.owning_program_id),
         "statuses": ATTENDANCE_BUTTONS,
         "family": list(session.family_members.all()),
         "addenda": list(note.addenda.select_related("author")) if note else [],

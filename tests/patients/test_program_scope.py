@@ -340,3 +340,41 @@ def test_the_demo_supervisors_see_their_own_programs(db, settings):
     assert sud and sud <= set(Patient.objects.for_user(riley))
     assert not sud & set(Patient.objects.for_user(sam))
     assert Patient.objects.for_user(dana).count() == Patient.objects.count()
+
+
+# --- admins set a program's supervisors --------------------------------------------------------
+
+
+def _program_form(program, supervisors):
+    return {
+        "name": program.name,
+        "track": program.track,
+        "initial_plan_days": 3,
+        "review_cadence_days": 30,
+        "measure_schedule": '[{"instrument": "PHQ9", "every_days": 14}]',
+        "reminder_lead_hours": "[24, 2]",
+        "pcl5_cutoff": 33,
+        "billing_mode": "per_service",
+        "per_diem_threshold_minutes": 180,
+        "is_active": "on",
+        "supervisors": [u.pk for u in supervisors],
+    }
+
+
+def test_an_admin_sets_the_supervisors_audited(client, admin_user_role, sud_program, clinician):
+    from iop.audit.models import AuditEvent
+
+    riley = UserFactory(username="riley", role=Role.SUPERVISOR)
+    client.force_login(admin_user_role)
+    url = reverse("admin:patients_program_change", args=[sud_program.pk])
+    assert client.post(url, _program_form(sud_program, [riley])).status_code == 302
+    assert list(sud_program.supervisors.all()) == [riley]
+    event = AuditEvent.objects.get(object_type="patients.program")
+    assert (event.user, event.detail) == (
+        admin_user_role,
+        f"supervisor riley (user {riley.pk}) added",
+    )
+    # Only users with the supervisor role may be chosen.
+    page = client.post(url, _program_form(sud_program, [clinician])).content.decode()
+    assert "Select a valid choice" in page
+    assert list(sud_program.supervisors.all()) == [riley]
