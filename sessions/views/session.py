@@ -55,7 +55,9 @@ class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
     def require_runner(self):
         session = self.setup_session()
         if not session.is_run_by(self.request.user):
-            raise PermissionDenied("Only the session's clinicians (or a supervisor) can do this.")
+            raise PermissionDenied(
+                "Only the session's clinicians (or a supervisor of its program) can do this."
+            )
         return session
 
 
