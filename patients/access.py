@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from iop.accounts.roles import Role
 from patients.models import EmergencyAccess, Episode, Patient
+from patients.querysets import supervised_program_ids, supervises
 
 EMERGENCY_AUDIT_MARK = "emergency access"
 
@@ -26,9 +27,9 @@ def _access(user, patient):
     whatever grant exists (break the glass is for clinicians)."""
     if not (user.is_authenticated and user.is_active):
         return None, None
-    if user.has_role(Role.SUPERVISOR):
+    if user.has_role(Role.SUPERVISOR) and supervises_patient(user, patient):
         return Access.CLINICAL, None
-    if user.has_role(Role.CLINICIAN):
+    if user.has_role(*Role.CLINICAL):
         if on_care_team(user, patient):
             return Access.CLINICAL, None
         grant = active_emergency_access(user, patient)
@@ -37,6 +38,23 @@ def _access(user, patient):
     if user.has_role(Role.INTAKE):
         return Access.INTAKE, None
     return None, None
+
+
+def supervises_patient(user, patient):
+    """Whether `user` supervises a program of one of the patient's episodes (a director: any)."""
+    if not user.has_role(Role.SUPERVISOR):
+        return False
+    if user.has_role(Role.DIRECTOR):
+        return True
+    programs = supervised_program_ids(user)
+    return (
+        bool(programs) and Episode.objects.filter(patient=patient, program_id__in=programs).exists()
+    )
+
+
+def supervises_episode(user, episode):
+    """Whether `user` supervises the episode's program (a director: every program)."""
+    return supervises(user, episode.program_id)
 
 
 def on_care_team(user, patient):

@@ -30,6 +30,20 @@ class ProgramAdmin(admin.ModelAdmin):
     )
     list_filter = ("track", "is_active")
     search_fields = ("name",)
+    filter_horizontal = ("supervisors",)
+
+    def save_related(self, request, form, formsets, change):
+        # Who supervises a program decides who reads its records: set through the service,
+        # which checks the role and audits each supervisor added or removed.
+        supervisors = form.cleaned_data.pop("supervisors", None)
+        super().save_related(request, form, formsets, change)
+        if supervisors is not None:
+            services.program_supervisors_set(
+                program=form.instance,
+                supervisors=supervisors,
+                user=request.user,
+                context=AuditContext.from_request(request),
+            )
 
 
 class EpisodeInline(admin.TabularInline):

@@ -16,6 +16,13 @@ PROGRAMS = [
     ("Adolescent IOP", Program.Track.ADOLESCENT),
 ]
 
+# Who supervises which demo program (the director supervises every program unlisted).
+PROGRAM_SUPERVISORS = {
+    "Adult Mental Health IOP": ["supervisor"],
+    "Substance Use IOP": ["supervisor2"],
+    "Adolescent IOP": ["supervisor"],
+}
+
 # first, last, born, sex, program index, status, clinician username, PHQ-9 totals by fortnight
 PATIENTS = [
     ("Avery", "Nguyen", date(1988, 3, 14), "female", 0, "active", "clinician", [19, 16, 14, 11, 8]),
@@ -83,7 +90,10 @@ def seed(*, password, stdout):
     for name, track in PROGRAMS:
         program, _ = Program.objects.get_or_create(name=name, defaults={"track": track})
         programs.append(program)
-    stdout.write(f"  {len(programs)} programs")
+        wanted = [users[u] for u in PROGRAM_SUPERVISORS.get(name, ()) if u in users]
+        if set(program.supervisors.all()) != set(wanted):
+            services.program_supervisors_set(program=program, supervisors=wanted, user=None)
+    stdout.write(f"  {len(programs)} programs, with their supervisors")
     if Patient.objects.exists():
         stdout.write("  patients already present; left as they are")
         return

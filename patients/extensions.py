@@ -8,6 +8,9 @@ apps register here from their AppConfig.ready():
   after the discharge date). The episode carries the `discharge_date` asked for (not saved).
 - `discharge_hooks`: callables `(episode, user, context) -> None` run inside the discharge
   transaction (plans: close the treatment plan); `context` is the `AuditContext` or None.
+- `program_change_guards`: callables `(episode, program) -> None` that raise ValidationError when
+  an admitted episode may not move to `program` (sessions: open group enrolments in the old
+  program's groups).
 - `chart_tabs`: `ChartTab` entries added to the chart's tab bar.
 - `header_facts`: callables `(patient, episode) -> list[HeaderFact]` shown in the chart header.
   Each must cost a fixed number of queries.
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 
 discharge_guards = []
 discharge_hooks = []
+program_change_guards = []
 chart_tabs = []
 header_facts = []
 caseload_columns = []

@@ -337,3 +337,21 @@ class EmergencyReviewFilterForm(forms.Form):
             ("all", "All"),
         ],
     )
+
+
+class Part2ChangeForm(forms.Form):
+    is_sud = forms.BooleanField(
+        required=False,
+        label="SUD care (42 CFR Part 2)",
+        help_text="Substance use disorder treatment records are protected under 42 CFR Part 2.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept with the change."
+    )
+
+
+class ProgramChangeForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.filter(is_active=True))
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept with the change."
+    )

@@ -20,24 +20,78 @@ def _in_emergency_access(user):
     return models.Exists(grants)
 
 
+def is_director(user):
+    """A clinical director: a supervisor of every program (iop.accounts.roles)."""
+    return user.has_role(Role.DIRECTOR)
+
+
+class ProgramQuerySet(models.QuerySet):
+    def supervised_by(self, user):
+        """The programs this user supervises: every one for a clinical director; those listing
+        them as a supervisor for a supervisor; none for anyone else."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if is_director(user):
+            return self
+        if user.has_role(Role.SUPERVISOR):
+            return self.filter(supervisors=user)
+        return self.none()
+
+
+def supervised_program_ids(user):
+    """The ids of the programs `user` supervises, read once per user object (a request's)."""
+    from patients.models import Program
+
+    if not hasattr(user, "_supervised_program_ids"):
+        user._supervised_program_ids = frozenset(
+            Program.objects.supervised_by(user).values_list("pk", flat=True)
+        )
+    return user._supervised_program_ids
+
+
+def supervises(user, program_id):
+    """Whether `user` supervises the program `program_id` (a director supervises them all)."""
+    if program_id is None or not user.has_role(Role.SUPERVISOR):
+        return False
+    return is_director(user) or program_id in supervised_program_ids(user)
+
+
+def supervised_programs(user):
+    """The programs `user` supervises, as a subquery of ids."""
+    from patients.models import Program
+
+    return Program.objects.supervised_by(user).values("pk")
+
+
 class PatientQuerySet(models.QuerySet):
     def for_user(self, user):
         """Patients this user may open at all. What they may read inside is `access_for`.
 
-        Supervisors and intake coordinators: every patient (intake sees demographics,
-        consents, screenings and intake only). Clinicians: patients whose care team they are
-        on, through any episode, and those they hold emergency access to (for its minutes).
-        Admins work in the Django admin, not on charts.
+        Clinical directors and intake coordinators: every patient (intake sees demographics,
+        consents, screenings and intake only). Supervisors: patients with an episode (any,
+        open or closed) in a program they supervise, and those whose care team they are on.
+        Clinicians: patients whose care team they are on, through any episode. Supervisors and
+        clinicians also open those they hold emergency access to (for its minutes). Admins work
+        in the Django admin, not on charts.
         """
         from patients.models import Episode
 
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
-        if user.has_role(Role.SUPERVISOR, Role.INTAKE):
+        if user.has_role(Role.DIRECTOR, Role.INTAKE):
             return self
-        if user.has_role(Role.CLINICIAN):
+        if user.has_role(Role.SUPERVISOR, Role.CLINICIAN):
             team = Episode.objects.filter(_on_care_team(user), patient=models.OuterRef("pk"))
-            return self.filter(models.Exists(team) | _in_emergency_access(user))
+            emergency = _in_emergency_access(user)
+            if not user.has_role(Role.SUPERVISOR):
+                return self.filter(models.Exists(team) | emergency)
+            # Any episode, not only the open one: the supervisor answers for the care their
+            # program gave (late co-signatures, reviews, discharged patients' outcomes), as a
+            # clinician keeps the patients of their past care teams.
+            programs = Episode.objects.filter(
+                program__in=supervised_programs(user), patient=models.OuterRef("pk")
+            )
+            return self.filter(models.Exists(programs) | models.Exists(team) | emergency)
         return self.none()
 
     def search(self, text):
@@ -61,12 +115,35 @@ class EpisodeQuerySet(models.QuerySet):
         return self.filter(patient__in=Patient.objects.for_user(user).values("pk"))
 
     def on_caseload_of(self, user):
-        """The episodes on this user's caseload: every one a supervisor may open; for anyone
-        else, those whose care team they are on (as primary clinician or member)."""
+        """The episodes on this user's caseload: those whose care team they are on (as primary
+        clinician or member), and for a supervisor every episode of their programs (all of
+        them for a clinical director)."""
         episodes = self.for_user(user)
-        if user.has_role(Role.SUPERVISOR):
+        if is_director(user):
             return episodes
+        if user.has_role(Role.SUPERVISOR):
+            team = self.model.objects.filter(_on_care_team(user)).values("pk")
+            return episodes.filter(
+                models.Q(program__in=supervised_programs(user)) | models.Q(pk__in=team)
+            )
         return episodes.filter(_on_care_team(user)).distinct()
+
+    def in_intake_queue_of(self, user):
+        """Referrals waiting and intakes in progress: every one for intake coordinators; a
+        supervisor's view of the queue holds their programs' only."""
+        episodes = self.for_user(user).filter(
+            status__in=[self.model.Status.REFERRED, self.model.Status.INTAKE]
+        )
+        if user.has_role(Role.INTAKE):
+            return episodes
+        return episodes.in_programs_of(user)
+
+    def in_programs_of(self, user):
+        """The episodes of the programs `user` supervises (all for a director; none for a
+        user who supervises none)."""
+        if is_director(user):
+            return self
+        return self.filter(program__in=supervised_programs(user))
 
     def open(self):
         return self.filter(status__in=self.model.OPEN_STATUSES)

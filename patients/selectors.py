@@ -93,19 +93,22 @@ def chart_header(patient):
     }
 
 
-def supervisors_for_patient(patient):
-    """The supervisors responsible for this patient: today every active supervisor (programs
-    scope them later, here in one place). The break-the-glass alert goes to each of them."""
+def supervisors_of_patient(patient):
+    """Who answers for a patient as supervisor (e.g. whom an alert about them goes to): the
+    active supervisors of the programs of the patient's episodes (the open one's first, else
+    every episode's), and when none is listed, the active clinical directors."""
     from django.contrib.auth import get_user_model
 
     from iop.accounts.roles import Role
 
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
-        .distinct()
-        .order_by("pk")
-    )
+    User = get_user_model()
+    supervisors = User.objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
+    open_episodes = patient.episodes.open()
+    episodes = open_episodes if open_episodes.exists() else patient.episodes.all()
+    listed = supervisors.filter(supervised_programs__episodes__in=episodes).distinct()
+    if listed.exists():
+        return listed
+    return User.objects.filter(is_active=True, groups__name=Role.DIRECTOR).distinct()
 
 
 def emergency_patient_by_mrn(mrn):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import caseload, chart, emergency, intake, risk
+from patients.views import caseload, chart, emergency, episodes, intake, risk
 
 app_name = "patients"
 urlpatterns = [
@@ -25,6 +25,11 @@ urlpatterns = [
         "patients/<int:pk>/alerts/<int:alert_pk>/close/",
         chart.AlertClose.as_view(),
         name="alert-close",
+    ),
+    path(
+        "patients/<int:pk>/episodes/<int:episode_pk>/classification/",
+        episodes.EpisodeClassification.as_view(),
+        name="episode-classification",
     ),
     path("patients/<int:pk>/risk/", risk.RiskAssessmentPage.as_view(), name="risk"),
     path("intake/", intake.IntakeQueue.as_view(), name="intake-queue"),

@@ -50,7 +50,7 @@ def reviews_open_due(*, today=None):
 def reviews_flag_overdue(*, today=None):
     """Alert on active plans whose review date has passed without a completed review.
 
-    Supervisors see these in their queue (they see every open alert); the primary clinician
+    The supervisors of the patient's program see these in their queue; the primary clinician
     is assigned. Returns {"overdue", "alerts"}."""
     today = today or timezone.localdate()
     counts = {"overdue": 0, "alerts": 0}

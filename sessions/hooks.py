@@ -98,12 +98,29 @@ def require_nothing_after_discharge(episode):
     guard(episode)
 
 
+def no_open_enrollments(episode, program):
+    """Program change guard: a group belongs to one program, so the episode's open group
+    enrolments end before it moves."""
+    from django.core.exceptions import ValidationError
+
+    from sessions.models import GroupEnrollment
+
+    groups = GroupEnrollment.objects.filter(episode=episode, end_date__isnull=True).values_list(
+        "group__name", flat=True
+    )
+    if groups:
+        raise ValidationError(
+            {"program": f"End the patient's group enrolments first: {', '.join(groups)}."}
+        )
+
+
 def register():
     if review_attendance in plan_services.review_prefill_hooks:
         return
     extensions.discharge_hooks.append(end_enrollments)
     extensions.discharge_hooks.append(cancel_sessions)
     extensions.discharge_guards.append(require_nothing_after_discharge)
+    extensions.program_change_guards.append(no_open_enrollments)
     plan_services.review_prefill_hooks.append(review_attendance)
     extensions.caseload_columns.append(hours_column)
     extensions.chart_tabs.append(

@@ -118,6 +118,7 @@ def documentation_alerts(*, now=None):
                 assigned_to=author if hours == 24 else None,
                 dedupe_key=key,
                 action_url=url,
+                program=session.group.program if session.group_id else None,
                 source=session,
             )
             counts[field] += 1
@@ -168,6 +169,7 @@ def cosignature_alerts(*, now=None):
             priority=Alert.Priority.HIGH,
             dedupe_key=key,
             action_url=note.get_absolute_url(),
+            program=session.group.program if session.group_id else None,
             source=note,
         )
         counts["alerts"] += 1

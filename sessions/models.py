@@ -203,11 +203,19 @@ class TherapySession(models.Model):
         """Family therapy without the patient (90846): no attendance, no hours."""
         return self.kind == self.Kind.FAMILY and self.patient_present is False
 
-    def is_run_by(self, user):
-        """Who takes attendance and writes the note: its clinicians, and any supervisor."""
-        from iop.accounts.roles import Role
+    @property
+    def owning_program_id(self):
+        """The program the session belongs to: its group's, else its episode's."""
+        if self.group_id:
+            return self.group.program_id
+        return self.episode.program_id if self.episode_id else None
 
-        if user.has_role(Role.SUPERVISOR):
+    def is_run_by(self, user):
+        """Who takes attendance and writes the note: its clinicians, and a supervisor of its
+        program (a clinical director: of any)."""
+        from patients.querysets import supervises
+
+        if supervises(user, self.owning_program_id):
             return True
         return any(c.pk == user.pk for c in self.clinicians.all())
 

@@ -4,16 +4,20 @@ from django.db import models
 from django.db.models import Q
 
 from iop.accounts.roles import Role
-from patients.models import Patient
+from patients.models import Patient, Program
 
 
 class TherapyGroupQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Groups a user runs: supervisors all; clinicians those they facilitate."""
+        """Groups a user runs or oversees: a clinical director all; a supervisor those of
+        their programs and those they facilitate; a clinician those they facilitate."""
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
-        if user.has_role(Role.SUPERVISOR):
+        if user.has_role(Role.DIRECTOR):
             return self
+        if user.has_role(Role.SUPERVISOR):
+            programs = Program.objects.supervised_by(user).values("pk")
+            return self.filter(Q(program__in=programs) | Q(facilitators=user)).distinct()
         if user.has_role(Role.CLINICIAN):
             return self.filter(facilitators=user)
         return self.none()
@@ -21,16 +25,29 @@ class TherapyGroupQuerySet(models.QuerySet):
 
 class TherapySessionQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Sessions a user may open: supervisors all; clinicians those they run or whose
-        patient is on their caseload."""
+        """Sessions a user may open: those they run or whose patient they may open; for a
+        supervisor also their programs' group sessions (a clinical director: all)."""
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
-        if user.has_role(Role.SUPERVISOR):
+        if user.has_role(Role.DIRECTOR):
             return self
-        if user.has_role(Role.CLINICIAN):
+        if user.has_role(Role.SUPERVISOR, Role.CLINICIAN):
             mine = Patient.objects.for_user(user).values("pk")
-            return self.filter(Q(clinicians=user) | Q(patient__in=mine)).distinct()
+            visible = Q(clinicians=user) | Q(patient__in=mine)
+            if user.has_role(Role.SUPERVISOR):
+                visible |= Q(group__program__in=Program.objects.supervised_by(user).values("pk"))
+            return self.filter(visible).distinct()
         return self.none()
+
+    def in_programs_of(self, user):
+        """Sessions of the programs `user` supervises: a group's program, or the episode's
+        for an individual or family session (all for a clinical director)."""
+        if user.has_role(Role.DIRECTOR):
+            return self
+        programs = Program.objects.supervised_by(user).values("pk")
+        return self.filter(
+            Q(group__program__in=programs) | Q(group__isnull=True, episode__program__in=programs)
+        )
 
     def on_day(self, day):
         return self.filter(starts_at__date=day)

@@ -171,10 +171,15 @@ def below_hours(user):
     return rows
 
 
-def cosign_queue():
-    """Trainees' signed notes waiting for a supervisor, oldest first."""
+def cosign_queue(user):
+    """Trainees' signed notes waiting for a supervisor of their session's program, oldest
+    first (every program's for a clinical director; none for anyone else)."""
+    if not user.has_role(Role.SUPERVISOR):
+        return ProgressNote.objects.none()
+    sessions = TherapySession.objects.in_programs_of(user).values("pk")
     return (
         ProgressNote.objects.filter(status=ProgressNote.Status.AWAITING_COSIGN)
+        .filter(session__in=sessions)
         .select_related("session__group", "session__patient", "author")
         .order_by("signed_at")
     )
@@ -216,7 +221,7 @@ def today_for(user):
         .select_related("group", "patient", "note")
         .order_by("starts_at")[:30]
     )
-    cosign = list(cosign_queue()[:30]) if user.has_role(Role.SUPERVISOR) else []
+    cosign = list(cosign_queue(user)[:30])
     context.update(
         sessions=sessions,
         alerts=alerts,

@@ -92,8 +92,17 @@ def admin_user_role(db):
 
 
 @pytest.fixture
-def supervisor(db):
-    return UserFactory(username="supervisor", role=Role.SUPERVISOR)
+def supervisor(db, program):
+    """A supervisor of `program` (the program the patient fixtures use)."""
+    user = UserFactory(username="supervisor", role=Role.SUPERVISOR)
+    program.supervisors.add(user)
+    return user
+
+
+@pytest.fixture
+def director(db):
+    """A clinical director: a supervisor of every program."""
+    return UserFactory(username="director", role=Role.DIRECTOR)
 
 
 @pytest.fixture

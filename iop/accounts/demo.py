@@ -8,7 +8,9 @@ from iop.accounts.roles import Role
 DEMO_USERS = [
     # username, first, last, credentials, role, staff
     ("admin", "Ada", "Admin", "", Role.ADMIN, True),
+    ("director", "Dana", "Whitfield", "PsyD", Role.DIRECTOR, False),
     ("supervisor", "Sam", "Rivera", "LCSW-S", Role.SUPERVISOR, False),
+    ("supervisor2", "Riley", "Okafor", "LCADC", Role.SUPERVISOR, False),
     ("clinician", "Casey", "Morgan", "LPC", Role.CLINICIAN, False),
     ("clinician2", "Jordan", "Lee", "LMFT", Role.CLINICIAN, False),
     ("intake", "Ines", "Ortiz", "", Role.INTAKE, False),

@@ -3,7 +3,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from iop.accounts.roles import Role
+from iop.accounts.roles import IMPLIED_ROLES, Role
 
 
 class StaffManager(UserManager):
@@ -57,10 +57,14 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self):
-        """Names of the role groups this user belongs to (one query, cached per request)."""
+        """Names of the role groups this user belongs to, with the roles they imply (a
+        director is a supervisor too); one query, cached per request."""
         if not self.is_active:
             return frozenset()
-        return frozenset(self.groups.filter(name__in=Role.ALL).values_list("name", flat=True))
+        names = set(self.groups.filter(name__in=Role.ALL).values_list("name", flat=True))
+        for name in list(names):
+            names.update(IMPLIED_ROLES.get(name, ()))
+        return frozenset(names)
 
     def has_role(self, *roles):
         return bool(self.roles.intersection(roles))

@@ -1,7 +1,11 @@
-"""The four roles (DESIGN.md, "Who uses it") and the model permissions each one holds.
+"""The roles (DESIGN.md, "Who uses it") and the model permissions each one holds.
 
 A role is membership of the Django group of the same name. Apps added later extend
 ROLE_PERMISSIONS and call `sync_role_permissions` from a data migration of their own.
+
+A clinical director is a supervisor of every program: the `director` role implies the
+`supervisor` role (IMPLIED_ROLES), so every check of supervisor powers holds for a director,
+and the reads scoped to a supervisor's programs (patients.querysets) give a director them all.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -9,12 +13,19 @@ from django.contrib.auth.management import create_permissions
 
 class Role:
     ADMIN = "admin"
+    DIRECTOR = "director"
     SUPERVISOR = "supervisor"
     CLINICIAN = "clinician"
     INTAKE = "intake"
 
-    ALL = (ADMIN, SUPERVISOR, CLINICIAN, INTAKE)
-    CLINICAL = (SUPERVISOR, CLINICIAN)
+    ALL = (ADMIN, DIRECTOR, SUPERVISOR, CLINICIAN, INTAKE)
+    CLINICAL = (DIRECTOR, SUPERVISOR, CLINICIAN)
+    # Group names holding supervisor powers (for queries on group membership).
+    SUPERVISORS = (DIRECTOR, SUPERVISOR)
+
+
+# A role that carries another's powers: `User.has_role(Role.SUPERVISOR)` is true for a director.
+IMPLIED_ROLES = {Role.DIRECTOR: (Role.SUPERVISOR,)}
 
 
 # "app_label.codename" per role. Object-level rules (care team, Part 2) live in QuerySets.
@@ -44,6 +55,9 @@ ROLE_PERMISSIONS = {
         "therapy_sessions.change_groupenrollment",
         "therapy_sessions.view_groupenrollment",
         "therapy_sessions.view_therapysession",
+    ],
+    Role.DIRECTOR: [
+        "audit.view_auditevent",
     ],
     Role.SUPERVISOR: [
         "audit.view_auditevent",

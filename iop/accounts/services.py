@@ -205,7 +205,7 @@ def _tell_supervisors(*, actor, target, detail):
     who answer for access, so it goes to their inbox."""
     recipients = sorted(
         set(
-            User.objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
+            User.objects.filter(is_active=True, groups__name__in=Role.SUPERVISORS)
             .exclude(pk=target.pk)
             .exclude(email="")
             .values_list("email", flat=True)

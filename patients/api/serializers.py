@@ -11,6 +11,7 @@ from patients.models import (
     Alert,
     Consent,
     Episode,
+    EpisodeChange,
     IntakeAssessment,
     MeasureResponse,
     Patient,
@@ -369,3 +370,21 @@ class AcknowledgeSerializer(serializers.Serializer):
 
 class Part2RefusalSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Why the patient declines a Part 2 consent.")
+
+
+class Part2ChangeSerializer(serializers.Serializer):
+    is_sud = serializers.BooleanField(help_text="Whether the episode is SUD care (Part 2).")
+    reason = serializers.CharField(help_text="Why the flag changes (kept with the change).")
+
+
+class ProgramChangeSerializer(serializers.Serializer):
+    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.filter(is_active=True))
+    reason = serializers.CharField(help_text="Why the episode moves (kept with the change).")
+
+
+class EpisodeChangeSerializer(serializers.ModelSerializer):
+    changed_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = EpisodeChange
+        fields = ["id", "field", "old_value", "new_value", "reason", "changed_by", "changed_at"]

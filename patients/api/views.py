@@ -87,6 +87,9 @@ class EpisodeViewSet(
         "update": REGISTRARS,
         "partial_update": REGISTRARS,
         "level_of_care": Role.CLINICAL,
+        # Supervisors of the episode's program only (checked in the service).
+        "part2": (Role.SUPERVISOR,),
+        "program": (Role.SUPERVISOR,),
     }
     filterset_fields = ["patient", "program", "status", "level_of_care", "is_sud"]
 
@@ -163,6 +166,40 @@ class EpisodeViewSet(
             context=self.audit_context,
         )
         return Response(s.EpisodeSerializer(episode, context={"request": request}).data)
+
+    @extend_schema(request=s.Part2ChangeSerializer, responses=s.EpisodeChangeSerializer)
+    @action(detail=True, methods=["post"], url_path="part2")
+    def part2(self, request, pk=None):
+        """Mark an admitted episode as SUD care (42 CFR Part 2) or not, with the reason: a
+        supervisor of the episode's program (or a clinical director) only; others get 403."""
+        episode = self.get_object()
+        payload = s.Part2ChangeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        change = services.episode_part2_set(
+            episode=episode,
+            is_sud=payload.validated_data["is_sud"],
+            reason=payload.validated_data["reason"],
+            user=request.user,
+            context=self.audit_context,
+        )
+        return Response(s.EpisodeChangeSerializer(change).data)
+
+    @extend_schema(request=s.ProgramChangeSerializer, responses=s.EpisodeChangeSerializer)
+    @action(detail=True, methods=["post"], url_path="program")
+    def program(self, request, pk=None):
+        """Move an admitted episode to another program, with the reason: a supervisor of the
+        episode's program (or a clinical director) only; others get 403."""
+        episode = self.get_object()
+        payload = s.ProgramChangeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        change = services.episode_program_change(
+            episode=episode,
+            program=payload.validated_data["program"],
+            reason=payload.validated_data["reason"],
+            user=request.user,
+            context=self.audit_context,
+        )
+        return Response(s.EpisodeChangeSerializer(change).data)
 
     @extend_schema(request=s.LevelOfCareChangeSerializer, responses=s.EpisodeSerializer)
     @action(detail=True, methods=["post"], url_path="level-of-care")

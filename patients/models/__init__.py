@@ -3,7 +3,7 @@ from patients.models.consents import Consent
 from patients.models.emergency import EmergencyAccess
 from patients.models.intake import IntakeAssessment
 from patients.models.measures import MeasureAnswer, MeasureResponse
-from patients.models.patients import Episode, LevelOfCareChange, Patient
+from patients.models.patients import Episode, EpisodeChange, LevelOfCareChange, Patient
 from patients.models.programs import Program
 from patients.models.risk import RiskAssessment
 
@@ -12,6 +12,7 @@ __all__ = [
     "Consent",
     "EmergencyAccess",
     "Episode",
+    "EpisodeChange",
     "IntakeAssessment",
     "LevelOfCareChange",
     "MeasureAnswer",

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from iop.accounts.roles import Role
-from patients.querysets import PatientScopedQuerySet
+from patients.querysets import PatientScopedQuerySet, supervised_programs
 
 
 class AlertQuerySet(PatientScopedQuerySet):
@@ -13,18 +13,24 @@ class AlertQuerySet(PatientScopedQuerySet):
     def for_worklist(self, user):
         """Open alerts for a user's work queue: risk first, then newest.
 
-        Clinicians: alerts on their caseload. Supervisors: every open alert.
+        Clinicians: alerts on their caseload. Supervisors: alerts about the patients of
+        their programs (and their own caseload). Clinical directors: every open alert, so an
+        alert with no patient (an unsigned group note) or of a program without a supervisor
+        reaches a director.
         """
         if not user.has_role(*Role.CLINICAL):
             return self.none()
-        if user.has_role(Role.SUPERVISOR):
+        if user.has_role(Role.DIRECTOR):
             qs = self.open()
         else:
-            # Their patients' alerts, and staff alerts (no patient) assigned to them.
-            qs = self.open().filter(
-                models.Q(pk__in=self.for_user(user).values("pk"))
-                | models.Q(patient__isnull=True, assigned_to=user)
+            # Their patients' alerts, and staff alerts (no patient) assigned to them or, for
+            # a supervisor, raised in a program they supervise.
+            mine = models.Q(pk__in=self.for_user(user).values("pk")) | models.Q(
+                patient__isnull=True, assigned_to=user
             )
+            if user.has_role(Role.SUPERVISOR):
+                mine |= models.Q(patient__isnull=True, program__in=supervised_programs(user))
+            qs = self.open().filter(mine)
         # An emergency access alert is each supervisor's own (one per supervisor): never
         # another's queue, nor the queue of the clinician who broke the glass.
         qs = qs.exclude(models.Q(kind=Alert.Kind.EMERGENCY_ACCESS) & ~models.Q(assigned_to=user))
@@ -64,6 +70,15 @@ class Alert(models.Model):
     )
     episode = models.ForeignKey(
         "patients.Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+    )
+    program = models.ForeignKey(
+        "patients.Program",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whose supervisors see it: the episode's program, or a group's for an alert "
+        "with no patient. Empty: the clinical directors.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.ROUTINE)

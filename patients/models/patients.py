@@ -239,3 +239,33 @@ class LevelOfCareChange(models.Model):
     @property
     def is_step_down(self):
         return Episode.LEVEL_RANK[self.to_level] < Episode.LEVEL_RANK[self.from_level]
+
+
+class EpisodeChange(models.Model):
+    """A change of an admitted episode's Part 2 flag or program, by a supervisor of its
+    program, with the reason (services.episode_part2_set, services.episode_program_change).
+    The reason lives here, not in the audit trail, which never holds free text."""
+
+    class Field(models.TextChoices):
+        IS_SUD = "is_sud", "SUD care (42 CFR Part 2)"
+        PROGRAM = "program", "Program"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="changes")
+    field = models.CharField(max_length=10, choices=Field.choices)
+    old_value = models.CharField(max_length=120)
+    new_value = models.CharField(max_length=120)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_field_display()}: {self.old_value} → {self.new_value}"
+
+    @property
+    def audit_patient_id(self):
+        return self.episode.patient_id

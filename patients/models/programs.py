@@ -1,10 +1,12 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from patients.instruments import INSTRUMENTS
+from patients.querysets import ProgramQuerySet
 
 
 def default_measure_schedule():
@@ -68,6 +70,18 @@ class Program(models.Model):
         help_text="Attended program minutes in a day at or above which the per diem applies.",
     )
     is_active = models.BooleanField(default=True)
+    # Who supervises this program: they see its patients, groups, sessions and queues
+    # (patients.querysets). Clinical directors supervise every program without being listed.
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="supervised_programs",
+        limit_choices_to={"groups__name": "supervisor", "is_active": True},
+        help_text="Users with the supervisor role; a clinical director (director role) "
+        "supervises every program without being listed.",
+    )
+
+    objects = ProgramQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

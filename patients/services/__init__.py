@@ -37,6 +37,11 @@ from patients.services.patients import (
     patient_update,
     referral_register,
 )
+from patients.services.programs import (
+    episode_part2_set,
+    episode_program_change,
+    program_supervisors_set,
+)
 from patients.services.risk import risk_assessment_record
 
 __all__ = [
@@ -52,6 +57,8 @@ __all__ = [
     "emergency_access_start",
     "emergency_access_start_by_mrn",
     "episode_change_level_of_care",
+    "episode_part2_set",
+    "episode_program_change",
     "episode_transition",
     "episode_update",
     "intake_complete",
@@ -62,6 +69,7 @@ __all__ = [
     "parse_diagnoses",
     "patient_create",
     "patient_update",
+    "program_supervisors_set",
     "referral_register",
     "risk_alert_from_measure",
     "risk_assessment_record",

@@ -24,7 +24,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change, audit_record
 from patients.access import forget_emergency_grants
 from patients.models import Alert, EmergencyAccess, Patient
-from patients.selectors import emergency_patient_by_mrn, supervisors_for_patient
+from patients.selectors import emergency_patient_by_mrn, supervisors_of_patient
 from patients.services.measures import alert_close, alert_raise
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -138,7 +138,7 @@ def emergency_access_start_by_mrn(*, mrn, user, reason, context=None):
 def _alert_supervisors(grant, *, user, context):
     until = timezone.localtime(grant.ends_at)
     episode = grant.patient.episodes.open().first()
-    for supervisor in supervisors_for_patient(grant.patient):
+    for supervisor in supervisors_of_patient(grant.patient):
         if supervisor.pk == user.pk:
             continue
         alert_raise(

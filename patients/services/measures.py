@@ -110,18 +110,22 @@ def alert_raise(
     dedupe_key="",
     assigned_to=None,
     action_url="",
+    program=None,
     user=None,
     context=None,
 ):
     """Raise an alert once. Every app raises its alerts here; a repeated dedupe_key is a no-op.
 
-    Assigned to the episode's primary clinician unless told otherwise; supervisors see every
-    open alert in their queue.
+    Assigned to the episode's primary clinician unless told otherwise; the supervisors of
+    `program` (the episode's unless told otherwise, e.g. a group's) and the clinical directors
+    see it in their queue.
     """
     if episode is None and patient is not None:
         episode = patient.episodes.open().first()
     if assigned_to is None and episode is not None:
         assigned_to = episode.primary_clinician
+    if program is None and episode is not None:
+        program = episode.program
     if dedupe_key:
         existing = Alert.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
@@ -131,6 +135,7 @@ def alert_raise(
             alert = Alert.objects.create(
                 patient=patient,
                 episode=episode,
+                program=program,
                 kind=kind,
                 title=title[:200],
                 detail=detail,

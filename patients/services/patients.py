@@ -11,6 +11,7 @@ from iop.validation import dates_in_order, not_in_future, plausible_date_of_birt
 from patients import extensions
 from patients.models import Episode, LevelOfCareChange, Patient
 from patients.services.admission import admission_missing, check_admission
+from patients.services.programs import require_program_supervisor
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 
@@ -89,16 +90,28 @@ def patient_update(*, patient, user, data, context=None):
 
 @transaction.atomic
 def episode_update(*, episode, user, data, context=None):
-    """Change an episode's referral details, primary clinician or Part 2 flag."""
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    if not user.has_role(Role.SUPERVISOR) and episode.status not in (
-        Episode.Status.REFERRED,
-        Episode.Status.INTAKE,
-    ):
-        raise ValidationError(
-            "Once a patient is admitted, only a supervisor changes the episode's clinician, "
-            "referral details or Part 2 flag."
-        )
+    """Change an episode's referral details, primary clinician, and before admission its
+    program and Part 2 flag.
+
+    Once the patient is admitted, only a supervisor of the episode's program (or a clinical
+    director) changes it; its Part 2 flag and program then change only with a reason
+    (services.episode_part2_set, services.episode_program_change).
+    """
+    episode = Episode.objects.select_for_update().select_related("program").get(pk=episode.pk)
+    admitted = episode.status not in (Episode.Status.REFERRED, Episode.Status.INTAKE)
+    if admitted:
+        require_program_supervisor(user, episode, "the clinician or referral details")
+        moved = {
+            field: f"The {what} of an admitted episode changes with a reason: use the "
+            f"episode's {what} page (or POST …/{path}/)."
+            for field, what, path in (
+                ("is_sud", "Part 2 flag", "part2"),
+                ("program", "program", "program"),
+            )
+            if field in data and data[field] != getattr(episode, field)
+        }
+        if moved:
+            raise ValidationError(moved)
     clinician = data.get("primary_clinician")
     if clinician is not None and not clinician.has_role(*Role.CLINICAL):
         raise ValidationError({"primary_clinician": "Choose a clinician or supervisor."})
@@ -106,7 +119,7 @@ def episode_update(*, episode, user, data, context=None):
     for field, value in data.items():
         setattr(episode, field, value)
     if becomes_sud and episode.status == Episode.Status.ACTIVE:
-        _check_part2(episode)
+        check_part2(episode)
     episode.full_clean(validate_constraints=False)
     episode.save()
     if clinician is not None and episode.status == Episode.Status.ACTIVE:
@@ -115,7 +128,7 @@ def episode_update(*, episode, user, data, context=None):
     return episode
 
 
-def _check_part2(episode):
+def check_part2(episode):
     """The Part 2 part of the admission rule, for an admitted episode becoming SUD care: a
     Part 2 consent in force or the patient's recorded refusal (CLINICAL.md)."""
     if "part2_consent" in admission_missing(episode):

@@ -12,6 +12,7 @@ from patients import services
 from patients.forms import AlertCloseForm, ConsentForm, MeasureForm
 from patients.instruments import INSTRUMENTS, get_instrument
 from patients.models import Alert, Consent, MeasureResponse
+from patients.querysets import supervises
 from patients.views.mixins import ChartMixin
 
 
@@ -34,6 +35,10 @@ class SummaryTab(ChartTab):
             .order_by("instrument")
         )
         context["consents_in_force"] = Consent.objects.filter(patient=patient).in_force()
+        # The episodes whose Part 2 flag and program this user may change (their programs').
+        context["supervised_episode_ids"] = {
+            e.pk for e in context.get("episodes", ()) if supervises(self.request.user, e.program_id)
+        }
         if context["clinical"]:
             context["open_alerts"] = patient.alerts.filter(status=Alert.Status.OPEN).select_related(
                 "assigned_to"

@@ -40,8 +40,7 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
 
     def get_queryset(self):
         qs = (
-            Episode.objects.for_user(self.request.user)
-            .filter(status__in=[Episode.Status.REFERRED, Episode.Status.INTAKE])
+            Episode.objects.in_intake_queue_of(self.request.user)
             .select_related("patient", "program", "primary_clinician", "intake")
             .order_by("referral_date", "pk")
         )

@@ -14,6 +14,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from patients import services as patient_services
 from patients.models import Alert
+from patients.querysets import supervises
 from plans import services as plan_services
 from plans.models import DocumentStatus, Objective, TreatmentPlan
 from sessions.models import (
@@ -252,6 +253,11 @@ def note_cosign(*, note, user, context=None):
     if not user.has_role(Role.SUPERVISOR):
         raise ValidationError("Only a supervisor co-signs a trainee's note.")
     note = ProgressNote.objects.select_for_update().get(pk=note.pk)
+    if not supervises(user, note.session.owning_program_id):
+        raise ValidationError(
+            "Only a supervisor of the session's program co-signs its notes (or a clinical "
+            "director)."
+        )
     if note.status != ProgressNote.Status.AWAITING_COSIGN:
         raise ValidationError("This note is not waiting for a co-signature.")
     if user.pk in (note.author_id, note.signed_by_id):

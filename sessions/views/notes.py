@@ -115,7 +115,7 @@ class CosignQueue(LoginRequiredMixin, TemplateView):
         if not self.request.user.has_role(Role.SUPERVISOR):
             raise PermissionDenied("The co-signature queue is for supervisors.")
         context = super().get_context_data(**kwargs)
-        context["notes"] = list(cosign_queue())
+        context["notes"] = list(cosign_queue(self.request.user))
         # One event per patient named in the queue, in one statement.
         patient_ids = {note.session.patient_id for note in context["notes"]} - {None}
         audit_record_patients(

@@ -105,7 +105,9 @@ class WeekSchedule(LoginRequiredMixin, AuditedViewMixin, TemplateView):
         start = _week(self.request)
         tz = timezone.get_current_timezone()
         sessions = (
-            TherapySession.objects.filter(clinicians=clinician)
+            # Another clinician's week shows only the sessions a supervisor may open.
+            TherapySession.objects.for_user(user)
+            .filter(clinicians=clinician)
             .filter(starts_at__gte=datetime.combine(start, datetime.min.time(), tzinfo=tz))
             .filter(
                 starts_at__lt=datetime.combine(

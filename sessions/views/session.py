@@ -15,6 +15,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
 from iop.errors import ConflictError, error_text
 from patients.part2 import part2_patient_ids
+from patients.querysets import supervises
 from sessions import services
 from sessions.forms import NoteForm
 from sessions.models import (
@@ -55,7 +56,9 @@ class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
     def require_runner(self):
         session = self.setup_session()
         if not session.is_run_by(self.request.user):
-            raise PermissionDenied("Only the session's clinicians (or a supervisor) can do this.")
+            raise PermissionDenied(
+                "Only the session's clinicians (or a supervisor of its program) can do this."
+            )
         return session
 
 
@@ -83,7 +86,8 @@ def session_page_context(request, session, note_form=None, correction=None):
         "session": session,
         "is_part2": bool(part2_patient_ids([*shown, session.patient_id])),
         "runner": session.is_run_by(request.user),
-        "is_supervisor": request.user.has_role(Role.SUPERVISOR),
+        # Offers the co-signature: a supervisor of the session's program (or a director).
+        "is_supervisor": supervises(request.user, session.owning_program_id),
         "statuses": ATTENDANCE_BUTTONS,
         "family": list(session.family_members.all()),
         "addenda": list(note.addenda.select_related("author")) if note else [],

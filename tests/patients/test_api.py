@@ -392,7 +392,7 @@ def test_only_supervisors_change_an_admitted_patients_clinician(
     assert api_client.patch(url, {"primary_clinician": clinician2.pk}).status_code == 403
     api_client.force_authenticate(intake)
     refused = api_client.patch(url, {"primary_clinician": clinician2.pk})
-    assert refused.status_code == 400
+    assert refused.status_code == 403  # a supervisor of the episode's program only
     api_client.force_authenticate(supervisor)
     assert api_client.patch(url, {"primary_clinician": clinician2.pk}).status_code == 200
     episode.refresh_from_db()

@@ -130,14 +130,18 @@ def test_every_demo_admission_had_its_consents_and_confirmation_first(db, settin
 
 def test_an_admitted_episode_becomes_sud_only_with_part2_covered(supervisor, intake, episode):
     with pytest.raises(ValidationError) as refused:
-        services.episode_update(episode=episode, user=supervisor, data={"is_sud": True})
+        services.episode_part2_set(
+            episode=episode, user=supervisor, is_sud=True, reason="SUD care begins."
+        )
     assert "42 CFR Part 2 consent" in refused.value.message_dict["is_sud"][0]
     episode.refresh_from_db()
     assert episode.is_sud is False
     services.consent_record(
         patient=episode.patient, user=intake, data={**PART2_CONSENT, "signed_by_name": "Pat Doe"}
     )
-    services.episode_update(episode=episode, user=supervisor, data={"is_sud": True})
+    services.episode_part2_set(
+        episode=episode, user=supervisor, is_sud=True, reason="SUD care begins."
+    )
     episode.refresh_from_db()
     assert episode.is_sud is True
 
@@ -147,17 +151,23 @@ def test_a_recorded_part2_refusal_also_covers_it(supervisor, make_episode, clini
     services.part2_refusal_record(
         episode=episode, reason="Declines any disclosure.", user=supervisor
     )
-    services.episode_update(episode=episode, user=supervisor, data={"is_sud": False})
-    services.episode_update(episode=episode, user=supervisor, data={"is_sud": True})
+    services.episode_part2_set(
+        episode=episode, user=supervisor, is_sud=False, reason="Recorded in error."
+    )
+    services.episode_part2_set(
+        episode=episode, user=supervisor, is_sud=True, reason="SUD care begins."
+    )
     episode.refresh_from_db()
     assert episode.is_sud is True
 
 
 def test_the_api_answers_400_on_is_sud_without_part2(api_client, supervisor, episode):
     api_client.force_authenticate(supervisor)
-    answer = api_client.patch(reverse("episode-detail", args=[episode.pk]), {"is_sud": True})
+    answer = api_client.post(
+        reverse("episode-part2", args=[episode.pk]), {"is_sud": True, "reason": "SUD care."}
+    )
     assert answer.status_code == 400
-    assert "Part 2" in str(answer.json()["is_sud"])
+    assert "42 CFR Part 2 consent" in str(answer.json()["is_sud"])
 
 
 def test_the_admin_shows_sud_program_and_clinician_read_only_once_admitted(
@@ -189,7 +199,9 @@ def test_an_admitted_episode_records_a_part2_refusal_before_it_is_marked_sud(sup
     services.part2_refusal_record(
         episode=episode, reason="Declines any disclosure.", user=supervisor
     )
-    services.episode_update(episode=episode, user=supervisor, data={"is_sud": True})
+    services.episode_part2_set(
+        episode=episode, user=supervisor, is_sud=True, reason="SUD care begins."
+    )
     episode.refresh_from_db()
     assert (episode.is_sud, episode.part2_refusal_reason) == (True, "Declines any disclosure.")
 

@@ -38,18 +38,23 @@ def draft(enroll, todays_session, clinician):
 
 
 @pytest.fixture
-def trainee_supervisor(db):
-    """A supervisor who is still in training: their own notes wait for a co-signature."""
-    return UserFactory(
+def trainee_supervisor(db, program):
+    """A supervisor of `program` who is still in training: their own notes wait for a
+    co-signature."""
+    user = UserFactory(
         username="tsup", role=Role.SUPERVISOR, first_name="Terry", last_name="Lane", is_trainee=True
     )
+    program.supervisors.add(user)
+    return user
 
 
 @pytest.fixture
-def supervisor2(db):
-    return UserFactory(
+def supervisor2(db, program):
+    user = UserFactory(
         username="supervisor2", role=Role.SUPERVISOR, first_name="Sam", last_name="Ortiz"
     )
+    program.supervisors.add(user)
+    return user
 
 
 def note_form(note, **extra):
