@@ -22,7 +22,7 @@ from patients.models import EmergencyAccess, Patient
 
 
 class EmergencyAccessStart(LoginRequiredMixin, AuditedViewMixin, FormView):
-    """Clinicians only. Asks for the MRN (exact) and a reason before anything of the patient
+    """Clinicians and supervisors (of other programs). Asks for the MRN (exact) and a reason before anything of the patient
     shows; lists the clinician's own grants in force, to go back to those charts."""
 
     model = EmergencyAccess
@@ -30,8 +30,8 @@ class EmergencyAccessStart(LoginRequiredMixin, AuditedViewMixin, FormView):
     form_class = EmergencyAccessForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_role(Role.CLINICIAN):
-            raise PermissionDenied("Emergency access is for clinicians.")
+        if request.user.is_authenticated and not request.user.has_role(*Role.CLINICAL):
+            raise PermissionDenied("Emergency access is for clinicians and supervisors.")
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
