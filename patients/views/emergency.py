@@ -22,8 +22,9 @@ from patients.models import EmergencyAccess, Patient
 
 
 class EmergencyAccessStart(LoginRequiredMixin, AuditedViewMixin, FormView):
-    """Clinicians and supervisors (of other programs). Asks for the MRN (exact) and a reason before anything of the patient
-    shows; lists the clinician's own grants in force, to go back to those charts."""
+    """Clinicians and supervisors (of other programs). Asks for the MRN (exact) and a reason
+    before anything of the patient shows; lists the user's own grants in force, to go back to
+    those charts."""
 
     model = EmergencyAccess
     template_name = "patients/emergency_start.html"
