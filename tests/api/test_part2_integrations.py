@@ -44,10 +44,20 @@ def detail_route(list_path):
     return f"{list_path}{{id}}/"
 
 
+@pytest.fixture(autouse=True)
+def _supervisor_of_the_sud_program(request):
+    """Supervisors see their programs' patients only: the `supervisor` of these tests
+    supervises the SUD program too."""
+    if "supervisor" in request.fixturenames and "sud_program" in request.fixturenames:
+        request.getfixturevalue("sud_program").supervisors.add(
+            request.getfixturevalue("supervisor")
+        )
+
+
 @pytest.fixture
 def integration(db):
-    """A reporting feed with the supervisor role: by role it could read every patient."""
-    return UserFactory(username="feed", role=Role.SUPERVISOR, is_external_integration=True)
+    """A reporting feed with the director role: by role it could read every patient."""
+    return UserFactory(username="feed", role=Role.DIRECTOR, is_external_integration=True)
 
 
 @pytest.fixture(params=["supervisor", "care team"])
@@ -229,7 +239,7 @@ def test_an_integration_is_refused_a_sud_patient_with_the_reason(api_client, mix
 
 @pytest.mark.parametrize("who", ["clinician", "supervisor"])
 def test_the_care_team_and_supervisors_read_sud_patients_over_the_api_as_before(
-    api_client, request, mixed, who
+    api_client, request, mixed, who, supervisor
 ):
     sud, other, plans = mixed
     api_client.force_authenticate(request.getfixturevalue(who))

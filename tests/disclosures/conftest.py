@@ -12,6 +12,16 @@ from tests.sessions.conftest import monday  # noqa: F401 (the group session fixt
 from tests.sessions.helpers import MON_2, at, book
 
 
+@pytest.fixture(autouse=True)
+def _supervisor_of_the_sud_program(request):
+    """Supervisors see their programs' patients only: the `supervisor` of these tests
+    supervises the SUD program too."""
+    if "supervisor" in request.fixturenames and "sud_program" in request.fixturenames:
+        request.getfixturevalue("sud_program").supervisors.add(
+            request.getfixturevalue("supervisor")
+        )
+
+
 @pytest.fixture
 def sud_episode(clock, make_episode, clinician, sud_program):
     return make_episode(clinician=clinician, is_sud=True, program_=sud_program, last_name="Sud")

@@ -35,6 +35,16 @@ SAFETY = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _supervisor_of_the_sud_program(request):
+    """Supervisors see their programs' patients only: the `supervisor` of these tests
+    supervises the SUD program too."""
+    if "supervisor" in request.fixturenames and "sud_program" in request.fixturenames:
+        request.getfixturevalue("sud_program").supervisors.add(
+            request.getfixturevalue("supervisor")
+        )
+
+
 @pytest.fixture
 def sud(make_episode, sud_program, clinician):
     return make_episode(clinician=clinician, program_=sud_program, is_sud=True)
@@ -199,16 +209,6 @@ def test_a_plan_without_sud_care_prints_as_before(client, clinician, other, make
     assert "data-print>Print</button>" in html
 
 
-def test_a_sud_plan_has_no_print_button_until_a_release_can_be_made(
-    client, clinician, sud, make_plan
-):
-    plan = active_plan(sud, make_plan, clinician)
-    html = page(client, clinician, reverse("plans:plan", args=[plan.pk]))
-    assert "data-print" not in html
-    assert "A printed copy is a disclosure: it needs a release of information." in html
-
-
-@pytest.mark.urls("tests.patients.part2_urls")
 def test_a_sud_plans_print_button_is_a_release_of_information(client, clinician, sud, make_plan):
     plan = active_plan(sud, make_plan, clinician)
     html = page(client, clinician, reverse("plans:plan", args=[plan.pk]))
@@ -219,7 +219,6 @@ def test_a_sud_plans_print_button_is_a_release_of_information(client, clinician,
     assert "Print view" not in plan_page
 
 
-@pytest.mark.urls("tests.patients.part2_urls")
 def test_a_sud_safety_plans_print_button_is_a_release_of_information(client, clinician, sud):
     active_safety_plan(sud.patient, clinician)
     html = page(client, clinician, reverse("plans:safety", args=[sud.patient_id]))
@@ -240,7 +239,7 @@ def test_a_safety_plan_without_sud_care_prints_as_before(client, clinician, othe
 
 @pytest.mark.parametrize("who", ["clinician", "supervisor"])
 def test_the_care_team_and_supervisors_read_a_sud_plan_as_before(
-    client, request, who, clinician, sud, make_plan
+    client, request, who, clinician, supervisor, sud, make_plan
 ):
     plan = active_plan(sud, make_plan, clinician)
     html = page(client, request.getfixturevalue(who), reverse("plans:plan", args=[plan.pk]))
