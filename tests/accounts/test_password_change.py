@@ -55,3 +55,24 @@ def test_a_weak_new_password_is_refused(client, clinician, password):
     client.force_login(clinician)
     response = change(client, password, new="short")
     assert "too short" in response.content.decode()
+
+
+def test_the_django_admins_password_form_leads_to_the_audited_page(
+    client, admin_user_role, password
+):
+    # The Django admin's own form changed the password with no audit event (acceptance probe).
+    client.force_login(admin_user_role)
+    for url in ("/admin/password_change/", "/admin/password_change/done/"):
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, PAGE)
+    client.post(
+        "/admin/password_change/",
+        {"old_password": password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    admin_user_role.refresh_from_db()
+    assert admin_user_role.check_password(password)
+    response = change(client, password)
+    assert "Your password is changed" in response.content.decode()
+    assert AuditEvent.objects.filter(
+        user=admin_user_role, object_type="accounts.user", detail="password changed"
+    ).exists()
