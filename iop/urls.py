@@ -17,6 +17,16 @@ urlpatterns = [
     path("accounts/", include("iop.accounts.urls")),
     # One login page for everyone, so the lockout, audit and idle rules apply to admins too.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    # One password page too: it writes the audit event and revokes the API tokens (the admin's
+    # own form would change the password with no trace on the audit trail).
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="accounts:password-change"),
+    ),
+    path(
+        "admin/password_change/done/",
+        RedirectView.as_view(pattern_name="accounts:password-change"),
+    ),
     path("admin/", admin.site.urls),
     path("", include("patients.urls")),
     path("", include("plans.urls")),

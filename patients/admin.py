@@ -133,9 +133,10 @@ class EpisodeAdmin(AuditedModelAdmin, admin.ModelAdmin):
     inlines = [LevelOfCareChangeInline]
     actions = ["decline_referrals"]
     # What an admin (view only, for the group enrolment lookup) is not shown: Part 2 status
-    # and the clinical reasons.
+    # and the clinical reasons (why the patient was referred, discharged or declined).
     CLINICAL_FIELDS = (
         "is_sud",
+        "referral_reason",
         "discharge_reason",
         "decline_reason",
         "part2_refusal_reason",

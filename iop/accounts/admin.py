@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from knox.models import AuthToken
 
 from iop.accounts import services
@@ -108,6 +109,10 @@ class UserAdmin(BaseUserAdmin):
 
     def user_change_password(self, request, id, form_url=""):
         target = self.get_object(request, unquote(id))
+        if target is not None and target.pk == request.user.pk:
+            # One's own password is changed on the page that asks for the current one (a
+            # session left open must not be enough to take the account).
+            return redirect("accounts:password-change")
         before = target.password if target is not None else None
         response = super().user_change_password(request, id, form_url)
         if target is not None and request.method == "POST":

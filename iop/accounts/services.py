@@ -36,11 +36,12 @@ SUPERUSER_ONLY = "Only a superuser can grant superuser status."
 SUPERUSER_ACCOUNT = "Only a superuser can change a superuser's account."
 
 
-def _audit(*, user, target, detail, context, action=AuditEvent.Action.UPDATE):
+def _audit(*, user, target, detail, context, action=AuditEvent.Action.UPDATE, username=""):
     return audit_record(
         action=action,
         context=context,
         user=user,
+        username=username,
         object_type="accounts.user",
         object_id=str(target.pk),
         detail=detail,
@@ -186,16 +187,17 @@ def user_deactivate(*, user, target, context=None):
     return user_update(user=user, target=target, context=context)
 
 
-def user_password_changed(*, user, target, context=None):
+def user_password_changed(*, user, target, context=None, username=""):
     """Record a password set (or disabled) for `target` by `user`, from the admin or the
-    password page. The tokens are revoked where the password is saved (User.save); a
-    disabled password revokes them here. Other sessions end with the session hash."""
+    password page (`user` None and `username` "manage.py": `manage.py changepassword`). The
+    tokens are revoked where the password is saved (User.save); a disabled password revokes
+    them here. Other sessions end with the session hash."""
     if target.has_usable_password():
-        detail = "password set" if user is not None and user.pk != target.pk else "password changed"
+        detail = "password changed" if user is not None and user.pk == target.pk else "password set"
     else:
         detail = "password disabled"
         api_tokens_revoke_all(target=target, reason=detail, user=user, context=context)
-    _audit(user=user, target=target, detail=detail, context=context)
+    _audit(user=user, target=target, detail=detail, context=context, username=username)
 
 
 def _tell_supervisors(*, actor, target, detail):

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.urls import reverse_lazy
+from django.urls import Resolver404, resolve, reverse_lazy
 from django.views.decorators.http import require_POST
 
 from iop.accounts import services
@@ -33,10 +33,27 @@ def signed_out_message(reason):
     return None
 
 
+def _is_admin_url(url):
+    try:
+        return resolve(url.split("?", 1)[0]).namespace == "admin"
+    except Resolver404:
+        return False
+
+
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        # A signed-in user the Django admin never lets in (not staff) would be sent from the
+        # admin to this page and back again without end: send them home instead. (A staff
+        # user still owing the second step goes on to the admin, which asks for it.)
+        url = super().get_redirect_url()
+        user = self.request.user
+        if url and user.is_authenticated and not user.is_staff and _is_admin_url(url):
+            return ""
+        return url
 
     def get(self, request, *args, **kwargs):
         message = signed_out_message(request.session.pop(SIGNED_OUT_REASON, None))

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from iop.audit.models import AuditCheckpoint, AuditEvent
-from iop.audit.verification import last_verification, verification_is_stale
+from iop.audit.verification import last_break, last_verification, verification_is_stale
 
 
 class InputFilter(admin.SimpleListFilter):
@@ -118,6 +118,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "verification": checkpoint,
+            "earlier_break": last_break() if checkpoint is not None and checkpoint.ok else None,
             "verification_stale": verification_is_stale(checkpoint),
         }
         return super().changelist_view(request, extra_context=extra_context)

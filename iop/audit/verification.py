@@ -17,7 +17,8 @@ is merely shorter. The checkpoints live beside the events under the same protect
 database role may only INSERT and SELECT them, and triggers refuse UPDATE, DELETE and TRUNCATE —
 so the role the app runs as cannot remove events, nor the checkpoints that would reveal their
 removal; the most it can do is add a checkpoint, which never hides anything (a forged one only
-makes the next run report a break). Someone with the owner's or a superuser's rights can rewrite
+makes the next run report a break; the audit page ignores one dated in the future and keeps
+showing a break under any later OK). Someone with the owner's or a superuser's rights can rewrite
 both tables consistently; against that, keep each run's head (`seq` and hash, printed by the
 command and shown on the admins' audit page) somewhere outside the database and pass it back
 with `audit_verify --expect SEQ:HASH`.
@@ -171,9 +172,29 @@ def _alert(result):
     mail_admins(subject, message, fail_silently=True)
 
 
-def last_verification():
+# A run dates its checkpoint when it ends; one dated later than this is not a run's.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _newest(checkpoints, now=None):
+    """The newest of `checkpoints` not dated in the future. The app's database role may add
+    checkpoints (never change or remove them), so a forged one dated ahead would otherwise
+    stand as the last verification for ever, whatever the nightly runs found."""
+    horizon = (now or timezone.now()) + CLOCK_SKEW
+    return checkpoints.filter(at__lte=horizon).order_by("-at", "-id").first()
+
+
+def last_verification(now=None):
     """The newest checkpoint (for the admins' audit page), or None."""
-    return AuditCheckpoint.objects.order_by("-at", "-id").first()
+    return _newest(AuditCheckpoint.objects.all(), now)
+
+
+def last_break(now=None):
+    """The newest checkpoint that found the chain broken, or None. A break never heals (no
+    one can change an event back through the app's role, nor the owner past the triggers), so
+    the audit page keeps showing it under a later OK: that OK was forged, or the trail was
+    rewritten with a superuser's rights."""
+    return _newest(AuditCheckpoint.objects.filter(ok=False), now)
 
 
 def verification_is_stale(checkpoint, now=None):

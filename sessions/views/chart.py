@@ -35,6 +35,15 @@ class ChartSessions(ChartMixin, TemplateView):
             .select_related("session__group")
             .order_by("-session__starts_at")
         )
+        # The "note" link only where this patient has a part in a written note (a group
+        # session attended before its note is started has none: the link was a 404).
+        noted = set(
+            ProgressNote.objects.filter(
+                session_id__in=[a.session_id for a in attendance if a.attended],
+                session__group__isnull=False,
+                entries__patient=patient,
+            ).values_list("session_id", flat=True)
+        )
         upcoming = list(
             TherapySession.objects.filter(starts_at__gte=timezone.now())
             .filter(
@@ -59,6 +68,7 @@ class ChartSessions(ChartMixin, TemplateView):
             },
             iop_minimum=next((w["minimum"] for w in ledger if w["level"] == "IOP"), 9),
             attendance=attendance,
+            noted_sessions=noted,
             upcoming=upcoming,
         )
         return context

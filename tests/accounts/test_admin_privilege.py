@@ -75,7 +75,10 @@ def test_an_admin_sees_episodes_for_enrolment_without_part2_or_clinical_reasons(
     admin_client, program
 ):
     episode = EpisodeFactory(
-        program=program, is_sud=True, part2_refusal_reason="Refused disclosure to employer"
+        program=program,
+        is_sud=True,
+        part2_refusal_reason="Refused disclosure to employer",
+        referral_reason="Relapsed after the death of a sibling",
     )
     listing = admin_client.get(reverse("admin:patients_episode_changelist")).content.decode()
     page = admin_client.get(
@@ -84,6 +87,7 @@ def test_an_admin_sees_episodes_for_enrolment_without_part2_or_clinical_reasons(
     assert episode.patient.legal_last_name in listing
     assert "is_sud" not in listing and "42 CFR Part 2" not in listing
     assert "Refused disclosure" not in page
+    assert "Relapsed after" not in page and "Referral reason" not in page
     assert "decline_referrals" not in listing
 
 

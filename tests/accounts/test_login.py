@@ -164,3 +164,25 @@ def test_the_admin_login_is_the_one_login_page(client, db):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_a_signed_in_user_without_admin_access_is_not_sent_round_the_admin_forever(
+    client, clinician, password
+):
+    # /admin/ -> the login page -> /admin/ -> ... for a signed-in clinician (acceptance probe).
+    client.force_login(clinician)
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("today")
+    assert response.status_code == 200
+    other = type(client)()
+    response = other.post(
+        f"{LOGIN}?next=/admin/", {"username": clinician.username, "password": password}
+    )
+    assert response["Location"] == reverse("today")
+
+
+def test_staff_signing_in_for_the_admin_still_goes_to_the_admin(client, admin_user_role, password):
+    response = client.post(
+        f"{LOGIN}?next=/admin/", {"username": admin_user_role.username, "password": password}
+    )
+    assert response["Location"] == "/admin/"

@@ -1,5 +1,8 @@
 """A member of staff changes their own password on a page of the app."""
 
+from io import StringIO
+
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
@@ -55,3 +58,37 @@ def test_a_weak_new_password_is_refused(client, clinician, password):
     client.force_login(clinician)
     response = change(client, password, new="short")
     assert "too short" in response.content.decode()
+
+
+def test_the_django_admins_password_form_leads_to_the_audited_page(
+    client, admin_user_role, password
+):
+    # The Django admin's own form changed the password with no audit event (acceptance probe).
+    client.force_login(admin_user_role)
+    for url in ("/admin/password_change/", "/admin/password_change/done/"):
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, PAGE)
+    client.post(
+        "/admin/password_change/",
+        {"old_password": password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    admin_user_role.refresh_from_db()
+    assert admin_user_role.check_password(password)
+    response = change(client, password)
+    assert "Your password is changed" in response.content.decode()
+    assert AuditEvent.objects.filter(
+        user=admin_user_role, object_type="accounts.user", detail="password changed"
+    ).exists()
+
+
+def test_a_password_set_with_manage_py_changepassword_is_audited(clinician, monkeypatch):
+    # Acceptance probe: `manage.py changepassword` changed a password with no audit event.
+    from django.contrib.auth.management.commands.changepassword import Command
+
+    monkeypatch.setattr(Command, "_get_pass", lambda self, prompt="": NEW_PASSWORD)
+    call_command("changepassword", clinician.username, stdout=StringIO())
+    clinician.refresh_from_db()
+    assert clinician.check_password(NEW_PASSWORD)
+    event = AuditEvent.objects.get(object_type="accounts.user", object_id=str(clinician.pk))
+    assert (event.username, event.user, event.detail) == ("manage.py", None, "password set")
+    assert event.path == "manage.py changepassword"

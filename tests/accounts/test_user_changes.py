@@ -227,3 +227,16 @@ def test_the_service_itself_refuses_what_the_admin_hides(admin_user_role, clinic
     with pytest.raises(ValidationError):
         services.user_update(user=admin_user_role, target=clinician)
     assert not User.objects.filter(pk=clinician.pk, is_superuser=True).exists()
+
+
+def test_an_admin_changes_their_own_password_only_with_the_current_one(
+    admin_client, admin_user_role, password
+):
+    # Acceptance probe: the admin's own user page set a new password without the current one.
+    url = reverse("admin:auth_user_password_change", args=[admin_user_role.pk])
+    response = set_password_in_admin(admin_client, admin_user_role)
+    admin_user_role.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password-change")
+    assert admin_user_role.check_password(password)
+    assert admin_client.get(url)["Location"] == reverse("accounts:password-change")

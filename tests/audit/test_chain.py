@@ -316,6 +316,37 @@ def test_the_audit_page_shows_the_last_verification(audit_page, clinician):
     assert "seq 3: its contents do not match its hash (edited)" in html
 
 
+def _forged_ok_checkpoint(at):
+    """What the app's database role can do: add a checkpoint saying all is well."""
+    head = AuditEvent.objects.order_by("-seq").first()
+    return AuditCheckpoint.objects.create(
+        at=at, ok=True, verified_seq=head.seq, head_hash=head.hash, events=head.seq
+    )
+
+
+def test_a_forged_ok_checkpoint_does_not_hide_a_break_from_the_audit_page(audit_page, clinician):
+    # Acceptance probe: as the app's role, INSERT a checkpoint ok=true (dated now, or far
+    # ahead so that no nightly run ever comes after it): the page said "verified OK".
+    record(3, user=clinician)
+    tamper(*_edit())
+    verify()
+    _forged_ok_checkpoint(datetime(2099, 1, 1, tzinfo=UTC))
+    html = audit_page()
+    assert "Hash chain verified OK" not in html
+    assert "Hash chain BROKEN" in html
+    _forged_ok_checkpoint(datetime.now(UTC))
+    html = audit_page()
+    assert "The hash chain was found BROKEN" in html
+    assert "seq 3: its contents do not match its hash (edited)" in html
+
+
+def test_the_audit_page_shows_no_old_break_while_the_chain_has_never_broken(audit_page, clinician):
+    record(2, user=clinician)
+    verify()
+    verify()
+    assert "found BROKEN" not in audit_page()
+
+
 def test_the_audit_page_warns_when_verification_has_stopped(audit_page, clinician, clock):
     record(1, user=clinician)
     verify()

@@ -126,3 +126,25 @@ def test_intake_and_an_unrelated_clinician_read_nothing(
         assert client.get(reverse("sessions:session", args=[note.session_id])).status_code == 404
         api_client.force_authenticate(user)
         assert api_client.get(reverse("note-detail", args=[note.pk])).status_code == api_status
+
+
+def test_the_chart_links_to_a_group_note_only_once_there_is_one(
+    client, enroll, todays_session, clinician
+):
+    # Acceptance probe: an attended group session with no note yet showed a "note" link on the
+    # chart's sessions tab that answered 404.
+    episode = enroll(last_name="Cole")
+    ss.attendance_mark(session=todays_session, episode=episode, status="present", user=clinician)
+    client.force_login(clinician)
+    link = reverse("sessions:chart-note", args=[episode.patient_id, todays_session.pk])
+    tab = reverse("sessions:chart", args=[episode.patient_id])
+    assert f'href="{link}"' not in client.get(tab).content.decode()
+    note = ss.note_start(session=todays_session, user=clinician)
+    ss.note_save(
+        note=note,
+        user=clinician,
+        shared=DAP,
+        entries={episode.patient_id: {"text": ARLO, "risk_level": "none"}},
+    )
+    assert f'href="{link}"' in client.get(tab).content.decode()
+    assert client.get(link).status_code == 200
