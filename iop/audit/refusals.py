@@ -7,17 +7,25 @@ notes the patient of its URL) or else the one the URL names (the view's model an
 argument). The patient is that record's `audit_patient_id`, read without any access rule (the
 refusal already happened); an id that names no record gets no patient, so a probe of an id
 not yet used is never filed under the patient who later receives it.
+
+A client that has not signed in is recorded at most once per address a minute
+(`ANONYMOUS_REFUSAL_SECONDS`): refusing it costs it nothing, so otherwise it could grow the
+trail without bound.
 """
 
 import re
 
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+
+from iop.accounts.net import client_ip
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.validation import LARGEST_ID
 
 DENIED_STATUSES = {401, 403, 404}
+ANONYMOUS_REFUSAL_SECONDS = 60
 _ID = re.compile(r"[0-9]{1,19}")
 
 
@@ -79,6 +87,11 @@ def audit_refusal(request, status):
     """Record a refused request (`status` 401, 403 or 404; others are ignored)."""
     if status not in DENIED_STATUSES:
         return None
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        key = f"audit:anonymous-refusal:{client_ip(request) or 'unknown'}"
+        if not cache.add(key, 1, timeout=ANONYMOUS_REFUSAL_SECONDS):
+            return None
     match = request.resolver_match
     target = getattr(request, "audit_refused_target", None)
     model, object_id = target if target is not None else _url_target(match)

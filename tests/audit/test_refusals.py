@@ -153,6 +153,24 @@ def test_an_anonymous_api_call_is_recorded(api_client, patient):
     assert (event.user, event.patient_id, event.detail) == (None, patient.pk, "HTTP 401")
 
 
+def test_an_anonymous_client_cannot_grow_the_trail_without_bound(api_client, patient):
+    """Refusing a client that has not signed in costs it nothing: its refusals are recorded
+    at most once per address a minute."""
+    import time_machine
+    from django.utils import timezone
+
+    url = reverse("patient-detail", args=[patient.pk])
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(25):
+            assert api_client.get(url, REMOTE_ADDR="10.7.7.7").status_code == 401
+        assert len(denials()) == 1
+        api_client.get(url, REMOTE_ADDR="10.7.7.8")
+        assert len(denials()) == 2
+        traveller.shift(61)
+        api_client.get(url, REMOTE_ADDR="10.7.7.7")
+        assert len(denials()) == 3
+
+
 def test_a_junk_api_id_is_recorded_without_a_patient(api_client, clinician):
     api_client.force_authenticate(clinician)
     for junk in ("abc", "99999999999999999999999", "-1"):
