@@ -293,7 +293,8 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "600/minute"),
         "auth-token": env_str("API_THROTTLE_TOKEN", "10/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents every status an endpoint answers (400/401/403/404/409/429), not only success.
+    "DEFAULT_SCHEMA_CLASS": "iop.api.schema.IOPAutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -315,6 +316,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "iop.api.schema.time_without_offset",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EpisodeStatusEnum": "patients.models.patients.Episode.Status",
         "AssessmentStatusEnum": "patients.models.intake.IntakeAssessment.Status",

@@ -75,6 +75,7 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
     serializer_class = s.PlanSerializer
     patient_path = "patient"
     filterset_fields = ["patient", "episode", "status"]
+    conflict_actions = ("create", "partial_update", "activate", "revise")
 
     def get_serializer_class(self):
         return s.PlanListSerializer if self.action == "list" else s.PlanSerializer
@@ -148,6 +149,7 @@ class ItemViewSet(mixins.ListModelMixin, IOPViewSet):
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     parent = ""
+    conflict_actions = ("create", "partial_update", "destroy")
 
     def add(self, parent, data, revision):
         raise NotImplementedError
@@ -340,6 +342,7 @@ class ReviewViewSet(
     serializer_class = s.ReviewSerializer
     patient_path = "patient"
     filterset_fields = ["plan", "patient", "status"]
+    conflict_actions = ("create", "complete")
 
     def perform_create(self, serializer):
         serializer.instance = services.review_open(
@@ -378,6 +381,7 @@ class SafetyPlanViewSet(
     serializer_class = s.SafetyPlanSerializer
     patient_path = "patient"
     filterset_fields = ["patient", "episode", "status"]
+    conflict_actions = ("create", "partial_update", "activate")
 
     def perform_create(self, serializer):
         serializer.instance = services.safety_plan_start(

@@ -194,6 +194,7 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewS
     serializer_class = s.AttendanceSerializer
     queryset = Attendance.objects.all()
     filterset_fields = ["session", "patient", "status"]
+    conflict_actions = ("create",)
 
     def get_queryset(self):
         user = self.request.user
@@ -257,6 +258,7 @@ class NoteViewSet(
     serializer_class = s.NoteSerializer
     queryset = ProgressNote.objects.all()
     filterset_fields = ["session", "status", "author"]
+    conflict_actions = ("partial_update", "sign")
 
     def get_queryset(self):
         user = self.request.user
