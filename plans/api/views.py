@@ -16,6 +16,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from iop.api.filters import IdFilter
 from iop.api.viewsets import IOPViewSet
 from plans import services
 from plans.api import serializers as s
@@ -44,7 +45,7 @@ REVISION_PARAM = OpenApiParameter(
 def plan_filterset(model, plan_path, fields):
     """A FilterSet with a `plan` filter for an item that hangs off a plan through `plan_path`."""
     attrs = {
-        "plan": filters.NumberFilter(field_name=plan_path, help_text="A treatment plan's id."),
+        "plan": IdFilter(field_name=plan_path, help_text="A treatment plan's id."),
         "Meta": type("Meta", (), {"model": model, "fields": fields}),
     }
     return type(f"{model.__name__}FilterSet", (filters.FilterSet,), attrs)

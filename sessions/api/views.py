@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
+from iop.api.filters import IdFilter
 from iop.api.viewsets import IOPViewSet
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
@@ -86,7 +87,7 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
 
 class SessionFilter(django_filters.FilterSet):
     date = django_filters.DateFilter(method="on_day", label="Sessions on this local date")
-    patient = django_filters.NumberFilter(
+    patient = IdFilter(
         method="for_patient",
         label="Sessions of this patient: their own, and the group sessions they attend or are "
         "enrolled in",

@@ -198,3 +198,11 @@ def test_a_page_path_matching_no_route_keeps_the_404_page(client, clinician):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("url,param", [("objective-list", "plan"), ("session-list", "patient")])
+def test_an_id_filter_that_is_not_a_whole_number_is_a_400(supervisor_client, url, param):
+    # django-filter's NumberFilter read `0.5` as a decimal and answered an empty page.
+    response = supervisor_client.get(reverse(url), {param: "0.5"})
+    assert response.status_code == 400
+    assert param in response.json()
