@@ -283,7 +283,7 @@ REST_FRAMEWORK = {
     # Deny by default: a view opens up only by naming the roles it serves.
     "DEFAULT_PERMISSION_CLASSES": ["iop.api.permissions.HasRequiredRole"],
     "DEFAULT_PAGINATION_CLASS": "iop.api.pagination.StandardPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["iop.api.filters.IOPFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

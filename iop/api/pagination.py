@@ -15,7 +15,7 @@ class StandardPagination(PageNumberPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if raw in (None, ""):
             return self.page_size
         field = serializers.IntegerField(min_value=1)
         try:

@@ -11,6 +11,8 @@ API's machinery gives (iop/api/exceptions.py decides their bodies):
   a stale `revision`): `{"detail": ...}`;
 - 429 wherever a throttle applies.
 
+Optional query parameters are `allowEmptyValue`: `?status=` means no filter.
+
 `time_without_offset` (a postprocessing hook) describes times as the API writes and reads them,
 `HH:MM[:ss[.uuuuuu]]` with no UTC offset: JSON Schema's `time` format requires one.
 """
@@ -52,6 +54,10 @@ class IOPAutoSchema(AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        for parameter in operation.get("parameters", []):
+            # An empty optional filter (`?status=`) means no filter; the API does not refuse it.
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
         responses = operation["responses"]
         for code in self.error_statuses(operation):
             component = self._error_component(code)

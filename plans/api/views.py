@@ -10,13 +10,12 @@ PUT; only an item of a draft is deleted. Reads are audited by `AuditedViewSetMix
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from iop.api.filters import IdFilter
+from iop.api.filters import FilterSet, IdFilter
 from iop.api.viewsets import IOPViewSet
 from plans import services
 from plans.api import serializers as s
@@ -48,7 +47,7 @@ def plan_filterset(model, plan_path, fields):
         "plan": IdFilter(field_name=plan_path, help_text="A treatment plan's id."),
         "Meta": type("Meta", (), {"model": model, "fields": fields}),
     }
-    return type(f"{model.__name__}FilterSet", (filters.FilterSet,), attrs)
+    return type(f"{model.__name__}FilterSet", (FilterSet,), attrs)
 
 
 def optional_revision(value):

@@ -19,7 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
-from iop.api.filters import IdFilter
+from iop.api.filters import FilterSet, IdFilter
 from iop.api.viewsets import IOPViewSet
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
@@ -85,7 +85,7 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
         )
 
 
-class SessionFilter(django_filters.FilterSet):
+class SessionFilter(FilterSet):
     date = django_filters.DateFilter(method="on_day", label="Sessions on this local date")
     patient = IdFilter(
         method="for_patient",

@@ -186,8 +186,8 @@ def test_a_query_parameter_given_twice_is_a_400(supervisor_client):
 
 
 def test_an_api_path_matching_no_route_answers_json(supervisor_client):
-    # The router's id pattern refuses `1.5`: Django's HTML 404 page answered, not the API.
-    response = supervisor_client.get("/api/v1/plans/1.5/")
+    # The router's id pattern refuses `.exe`: Django's HTML 404 page answered, not the API.
+    response = supervisor_client.get("/api/v1/progress/.exe/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Not found."}
@@ -206,3 +206,25 @@ def test_an_id_filter_that_is_not_a_whole_number_is_a_400(supervisor_client, url
     response = supervisor_client.get(reverse(url), {param: "0.5"})
     assert response.status_code == 400
     assert param in response.json()
+
+
+def test_a_boolean_filter_that_is_not_true_or_false_is_a_400(supervisor_client):
+    # django-filter read `?is_sud=maybe` as no filter and answered every episode.
+    response = supervisor_client.get(reverse("episode-list"), {"is_sud": "maybe"})
+    assert response.status_code == 400
+    assert "is_sud" in response.json()
+
+
+def test_a_boolean_filter_filters(supervisor_client, episode):
+    assert supervisor_client.get(reverse("episode-list"), {"is_sud": "true"}).json()["count"] == 0
+    assert supervisor_client.get(reverse("episode-list"), {"is_sud": "false"}).json()["count"] == 1
+
+
+def test_empty_optional_query_parameters_mean_no_filter(supervisor_client, episode):
+    response = supervisor_client.get(
+        reverse("episode-list"), {"status": "", "is_sud": "", "page_size": ""}
+    )
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+    parameters = schema()["paths"]["/api/v1/episodes/"]["get"]["parameters"]
+    assert all(p.get("allowEmptyValue") for p in parameters if p["in"] == "query")
