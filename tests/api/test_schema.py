@@ -132,9 +132,9 @@ def test_every_authenticated_route_documents_401_403_and_429():
     assert missing("429", lambda path, method, op: True) == []
 
 
-def test_the_token_endpoint_is_throttled_but_needs_no_authentication():
+def test_the_token_endpoint_documents_refused_credentials_and_throttling():
     responses = schema()["paths"]["/api/v1/auth/token/"]["post"]["responses"]
-    assert "429" in responses and "400" in responses and "401" not in responses
+    assert "400" in responses and "429" in responses
 
 
 @pytest.mark.parametrize(
