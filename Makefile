@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench migrate seed worker clean
+.PHONY: run test lint bench migrate seed worker clean schemathesis audit-deps
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -29,6 +29,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit -c pyproject.toml -r iop patients plans sessions -ll -q
+
+# The API against its own OpenAPI schema (needs PostgreSQL; see bin/schemathesis).
+schemathesis: $(STAMP)
+	bin/schemathesis
+
+# Known vulnerabilities in the pinned dependencies (skipped when the database is unreachable).
+audit-deps: $(STAMP)
+	bin/pip-audit
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

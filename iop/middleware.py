@@ -4,6 +4,7 @@ import json
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
 NUL = "\x00"
 NUL_MESSAGE = (
@@ -41,8 +42,10 @@ def request_has_nul(request):
             except ValueError:
                 return b"\x00" in request.body  # the parser will say what else is wrong
         return _querydict_has_nul(request.POST)
-    except SuspiciousOperation:
-        return False  # too big or too many fields: the view answers that itself
+    except (SuspiciousOperation, MultiPartParserError):
+        # Too big, too many fields, or a malformed multipart body: the view answers that itself
+        # (the API with a 400), where reading it here was a 500.
+        return False
 
 
 class NulByteMiddleware:

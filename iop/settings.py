@@ -321,7 +321,7 @@ REST_FRAMEWORK = {
     # Deny by default: a view opens up only by naming the roles it serves.
     "DEFAULT_PERMISSION_CLASSES": ["iop.api.permissions.HasRequiredRole"],
     "DEFAULT_PAGINATION_CLASS": "iop.api.pagination.StandardPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["iop.api.filters.IOPFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "iop.api.throttling.AnonRateThrottle",
         "iop.api.throttling.UserRateThrottle",
@@ -334,7 +334,8 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "600/minute"),
         "auth-token": env_str("API_THROTTLE_TOKEN", "10/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents every status an endpoint answers (400/401/403/404/409/429), not only success.
+    "DEFAULT_SCHEMA_CLASS": "iop.api.schema.IOPAutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -364,6 +365,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "iop.api.schema.time_without_offset",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EpisodeStatusEnum": "patients.models.patients.Episode.Status",
         "AssessmentStatusEnum": "patients.models.intake.IntakeAssessment.Status",

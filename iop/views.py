@@ -1,5 +1,7 @@
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views import defaults
 from django.views.decorators.http import require_safe
 
 
@@ -23,3 +25,18 @@ def csrf_failure(request, reason=""):
 def favicon(request):
     """Browsers and the admin ask for /favicon.ico; ours is an SVG among the static files."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+def not_found(request, exception):
+    """A path under /api/ that matches no route (`/api/v1/plans/1.5/`) answers the API's JSON
+    404, as the schema documents; pages keep the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """Django's own 400 (a malformed or oversized request) in JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)

@@ -3,8 +3,11 @@
 `allowed_roles` opens a viewset to roles (deny by default, `HasRequiredRole`); `action_roles`
 narrows single actions before the body is read. `patient_path` scopes the QuerySet to the
 patients the caller may open (`Patient.objects.for_user`), so an object of a patient off the
-caller's care team is a 404. Nothing is PUT. A list records on the audit trail one event per
-patient on the page it answers (`shown_patient_ids`), in one statement.
+caller's care team is a 404. Nothing is PUT. A query parameter given twice is a 400 (none
+takes a list; otherwise the last one would silently win). `conflict_actions` names the actions
+whose services refuse a signed or stale record with 409 (the schema documents it there). A
+list records on the audit trail one event per patient on the page it answers
+(`shown_patient_ids`), in one statement.
 
 42 CFR Part 2 (`patients.part2`): an account marked as an external integration reads only,
 and never a SUD patient's records, whatever the endpoint: its lists leave them out and a
@@ -13,7 +16,7 @@ patients (`patient_path` by default); a viewset that names none is closed to int
 """
 
 from django.core.exceptions import PermissionDenied
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
@@ -38,9 +41,16 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
     # Every lookup from this viewset's model to a patient its answer shows, for the Part 2
     # rule of external integrations; None: (patient_path,).
     part2_paths = None
+    # Actions that may answer 409 (ConflictError from the service): documented in the schema.
+    conflict_actions = ()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        repeated = [key for key, values in request.query_params.lists() if len(values) > 1]
+        if repeated:
+            raise serializers.ValidationError(
+                dict.fromkeys(repeated, ["Give this parameter once."])
+            )
         roles = self.action_roles.get(self.action)
         if roles and not request.user.has_role(*roles):
             raise PermissionDenied("Your role does not allow this.")

@@ -19,7 +19,6 @@ from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
 from iop.accounts.net import client_ip
-
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.validation import LARGEST_ID

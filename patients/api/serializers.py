@@ -79,6 +79,10 @@ class EpisodeSerializer(serializers.ModelSerializer):
     program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.filter(is_active=True))
     primary_clinician = ClinicianField(required=False, allow_null=True)
     care_team = UserRefSerializer(many=True, read_only=True)
+    # Blank until discharge (read-only fields lose the model's blank otherwise).
+    discharge_reason = serializers.ChoiceField(
+        choices=Episode.DischargeReason.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Episode
@@ -172,7 +176,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         help_text="Assigns the episode's primary clinician.",
     )
     missing_sections = serializers.SerializerMethodField()
-    confirmed_by = UserRefSerializer(read_only=True)
+    confirmed_by = UserRefSerializer(read_only=True, allow_null=True)
     admission_needs = serializers.SerializerMethodField()
 
     class Meta:
@@ -258,7 +262,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         ),
     )
     administered_at = serializers.DateTimeField(required=False)
-    recorded_by = UserRefSerializer(read_only=True)
+    recorded_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = MeasureResponse
@@ -294,8 +298,8 @@ class MeasureSerializer(serializers.ModelSerializer):
 class ConsentSerializer(serializers.ModelSerializer):
     patient = ScopedPatientField()
     state = serializers.CharField(read_only=True)
-    recorded_by = UserRefSerializer(read_only=True)
-    revoked_by = UserRefSerializer(read_only=True)
+    recorded_by = UserRefSerializer(read_only=True, allow_null=True)
+    revoked_by = UserRefSerializer(read_only=True, allow_null=True)
     purposes = serializers.ListField(
         child=serializers.ChoiceField(choices=Consent.Purpose.choices), required=False
     )
@@ -335,8 +339,8 @@ class RevokeSerializer(serializers.Serializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
-    assigned_to = UserRefSerializer(read_only=True)
-    closed_by = UserRefSerializer(read_only=True)
+    assigned_to = UserRefSerializer(read_only=True, allow_null=True)
+    closed_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Alert

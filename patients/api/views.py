@@ -8,7 +8,7 @@ which validate (400 with field errors) and write the audit trail; reads are audi
 """
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -31,6 +31,15 @@ from patients.models import (
 REGISTRARS = (Role.SUPERVISOR, Role.INTAKE)
 
 
+SEARCH_PARAM = OpenApiParameter(
+    "search",
+    str,
+    required=False,
+    description="Words matched in the legal first or last or preferred name, or the exact MRN.",
+)
+
+
+@extend_schema_view(list=extend_schema(parameters=[SEARCH_PARAM]))
 class PatientViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

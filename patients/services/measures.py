@@ -27,6 +27,8 @@ def measure_record(
         instrument = get_instrument(instrument_code)
     except KeyError:
         raise ValidationError({"instrument": f"Unknown instrument {instrument_code!r}."}) from None
+    if administered_at and timezone.localdate(administered_at) < patient.date_of_birth:
+        raise ValidationError({"administered_at": "This is before the patient's date of birth."})
     if episode is None:
         episode = patient.episodes.open().first() or patient.episodes.first()
     program = episode.program if episode else None

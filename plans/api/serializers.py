@@ -78,7 +78,7 @@ class InterventionSerializer(serializers.ModelSerializer):
 
 class ProgressEntrySerializer(serializers.ModelSerializer):
     objective = ScopedField(model=Objective, patient_path="goal__problem__plan__patient")
-    recorded_by = UserRefSerializer(read_only=True)
+    recorded_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ProgressEntry
@@ -201,7 +201,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
     episode = ScopedField(model=Episode, patient_path="patient")
     problems = serializers.SerializerMethodField()
-    signed_by = UserRefSerializer(read_only=True)
+    signed_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = TreatmentPlan
@@ -271,9 +271,13 @@ class ActivateSerializer(serializers.Serializer):
 
 class ReviewSerializer(serializers.ModelSerializer):
     plan = ScopedField(model=TreatmentPlan, patient_path="patient")
-    opened_by = UserRefSerializer(read_only=True)
-    completed_by = UserRefSerializer(read_only=True)
+    opened_by = UserRefSerializer(read_only=True, allow_null=True)
+    completed_by = UserRefSerializer(read_only=True, allow_null=True)
     progress = ProgressEntrySerializer(many=True, read_only=True)
+    # Blank until the review is completed (read-only fields lose the model's blank otherwise).
+    decision = serializers.ChoiceField(
+        choices=PlanReview.Decision.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = PlanReview
@@ -311,7 +315,7 @@ class CompleteReviewSerializer(serializers.Serializer):
 
 class SafetyPlanSerializer(serializers.ModelSerializer):
     patient = ScopedField(model=Patient, patient_path="pk")
-    signed_by = UserRefSerializer(read_only=True)
+    signed_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = SafetyPlan
@@ -364,7 +368,7 @@ class AftercareSerializer(serializers.ModelSerializer):
     episode = ScopedField(
         model=Episode, patient_path="patient", help_text="One aftercare plan per episode."
     )
-    created_by = UserRefSerializer(read_only=True)
+    created_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = AftercarePlan

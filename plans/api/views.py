@@ -10,12 +10,12 @@ PUT; only an item of a draft is deleted. Reads are audited by `AuditedViewSetMix
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from iop.api.filters import FilterSet, IdFilter
 from iop.api.viewsets import IOPViewSet
 from plans import services
 from plans.api import serializers as s
@@ -44,10 +44,10 @@ REVISION_PARAM = OpenApiParameter(
 def plan_filterset(model, plan_path, fields):
     """A FilterSet with a `plan` filter for an item that hangs off a plan through `plan_path`."""
     attrs = {
-        "plan": filters.NumberFilter(field_name=plan_path, help_text="A treatment plan's id."),
+        "plan": IdFilter(field_name=plan_path, help_text="A treatment plan's id."),
         "Meta": type("Meta", (), {"model": model, "fields": fields}),
     }
-    return type(f"{model.__name__}FilterSet", (filters.FilterSet,), attrs)
+    return type(f"{model.__name__}FilterSet", (FilterSet,), attrs)
 
 
 def optional_revision(value):
@@ -75,6 +75,7 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
     serializer_class = s.PlanSerializer
     patient_path = "patient"
     filterset_fields = ["patient", "episode", "status"]
+    conflict_actions = ("create", "partial_update", "activate", "revise")
 
     def get_serializer_class(self):
         return s.PlanListSerializer if self.action == "list" else s.PlanSerializer
@@ -148,6 +149,7 @@ class ItemViewSet(mixins.ListModelMixin, IOPViewSet):
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     parent = ""
+    conflict_actions = ("create", "partial_update", "destroy")
 
     def add(self, parent, data, revision):
         raise NotImplementedError
@@ -340,6 +342,7 @@ class ReviewViewSet(
     serializer_class = s.ReviewSerializer
     patient_path = "patient"
     filterset_fields = ["plan", "patient", "status"]
+    conflict_actions = ("create", "complete")
 
     def perform_create(self, serializer):
         serializer.instance = services.review_open(
@@ -378,6 +381,7 @@ class SafetyPlanViewSet(
     serializer_class = s.SafetyPlanSerializer
     patient_path = "patient"
     filterset_fields = ["patient", "episode", "status"]
+    conflict_actions = ("create", "partial_update", "activate")
 
     def perform_create(self, serializer):
         serializer.instance = services.safety_plan_start(

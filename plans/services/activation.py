@@ -28,6 +28,13 @@ def plan_activate(
     now = timezone.now()
     if patient_ack_at and patient_ack_at > now + timezone.timedelta(minutes=5):
         errors["patient_ack_at"] = "The acknowledgement time is in the future."
+    elif patient_ack_at and patient_ack_at < plan.created_at.replace(second=0, microsecond=0):
+        # The patient acknowledges this version, which did not exist before its draft (to the
+        # minute: the sign page takes hours and minutes).
+        errors["patient_ack_at"] = (
+            "The acknowledgement time is before this version was drafted "
+            f"({timezone.localtime(plan.created_at):%d %b %Y %H:%M})."
+        )
     if errors:
         raise ValidationError(errors)
     previous = plan.supersede_active(now)

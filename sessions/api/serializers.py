@@ -149,7 +149,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
     minutes = serializers.IntegerField(
         required=False, allow_null=True, write_only=True, min_value=0
     )
-    recorded_by = UserRefSerializer(read_only=True)
+    recorded_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Attendance
@@ -277,8 +277,8 @@ class NoteCorrectionSerializer(AttendanceCorrectionSerializer):
 class NoteSerializer(serializers.ModelSerializer):
     session = ScopedSessionField()
     author = UserRefSerializer(read_only=True)
-    signed_by = UserRefSerializer(read_only=True)
-    cosigned_by = UserRefSerializer(read_only=True)
+    signed_by = UserRefSerializer(read_only=True, allow_null=True)
+    cosigned_by = UserRefSerializer(read_only=True, allow_null=True)
     entries = EntrySerializer(many=True, read_only=True)
     addenda = AddendumSerializer(many=True, read_only=True)
     attendance_corrections = serializers.SerializerMethodField()

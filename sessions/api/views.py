@@ -20,6 +20,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
+from iop.api.filters import FilterSet, IdFilter
 from iop.api.viewsets import IOPViewSet
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
@@ -96,9 +97,9 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
         ]
 
 
-class SessionFilter(django_filters.FilterSet):
+class SessionFilter(FilterSet):
     date = django_filters.DateFilter(method="on_day", label="Sessions on this local date")
-    patient = django_filters.NumberFilter(
+    patient = IdFilter(
         method="for_patient",
         label="Sessions of this patient: their own, and the group sessions they attend or are "
         "enrolled in",
@@ -209,6 +210,7 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewS
     queryset = Attendance.objects.all()
     part2_paths = ("patient",)
     filterset_fields = ["session", "patient", "status"]
+    conflict_actions = ("create",)
 
     def get_queryset(self):
         user = self.request.user
@@ -278,6 +280,7 @@ class NoteViewSet(
         "entries__patient",
     )
     filterset_fields = ["session", "status", "author"]
+    conflict_actions = ("partial_update", "sign")
 
     def get_queryset(self):
         user = self.request.user

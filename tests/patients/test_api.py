@@ -100,6 +100,12 @@ def test_dast10_reverses_item3(api_client, clinician, patient):
             "administered_at",
             "future",
         ),
+        (
+            # Was stored, and written back with a local-mean-time offset (not a date-time).
+            {"instrument": "PHQ9", "responses": [0] * 9, "administered_at": "0816-03-20T05:06Z"},
+            "administered_at",
+            "date of birth",
+        ),
     ],
 )
 def test_a_bad_submission_is_a_400_naming_the_problem_and_stores_nothing(

@@ -1,5 +1,7 @@
 """Activating (signing) a plan: what it needs, who may sign, and its audit trail."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -101,3 +103,19 @@ def test_superseding_and_refused_activation_in_the_audit_trail(episode, make_pla
         (str(v2.pk), "signed and activated"),
     }
     assert set(events.values_list("patient_id", flat=True)) == {episode.patient_id}
+
+
+def test_an_acknowledgement_before_the_draft_was_started_is_refused(episode, make_plan, clinician):
+    # The API took `patient_ack_at` in the year 816 and wrote it back with a local-mean-time
+    # offset that is not a valid date-time.
+    plan = make_plan(episode)
+    with pytest.raises(ValidationError) as error:
+        services.plan_activate(
+            plan=plan,
+            user=clinician,
+            patient_ack_name="Pat Doe",
+            patient_ack_at=plan.created_at.replace(second=0, microsecond=0) - timedelta(minutes=1),
+        )
+    assert set(error.value.message_dict) == {"patient_ack_at"}
+    plan.refresh_from_db()
+    assert plan.status == "draft"

@@ -65,9 +65,11 @@ def test_activation_signs_and_schedules_the_review_after_the_default_cadence(
 
 
 def test_activation_keeps_an_earlier_acknowledgement_time(episode, make_plan, clinician):
+    with travel(at(2025, 3, 5, 8)):
+        draft = make_plan(episode)
     with travel(at(2025, 3, 5, 15)):
         plan = services.plan_activate(
-            plan=make_plan(episode),
+            plan=draft,
             user=clinician,
             patient_ack_name="Pat Doe",
             patient_ack_at=at(2025, 3, 5, 9),

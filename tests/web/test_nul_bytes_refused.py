@@ -44,3 +44,14 @@ def test_an_api_json_body_with_a_nul_is_a_400_with_detail(api_client, clinician,
 
 def test_text_without_a_nul_goes_through(signed_in):
     assert signed_in.get(reverse("patients:caseload"), {"q": "Pat"}).status_code == 200
+
+
+def test_a_multipart_body_without_a_boundary_is_a_400_not_a_500(api_client, clinician):
+    # The NUL check read the form of a multipart body whose boundary was missing: a 500.
+    api_client.force_authenticate(clinician)
+    response = api_client.generic(
+        "POST", reverse("consent-list"), b"kind=communications", content_type="multipart/form-data"
+    )
+
+    assert response.status_code == 400
+    assert "detail" in response.json()

@@ -1,0 +1,44 @@
+"""Query filters as strict as the schema that documents them: a value that is not of the
+documented type is a 400, never silently ignored (django-filter's defaults read `?plan=0.5` as a
+decimal and `?is_active=maybe` as no filter at all). An empty value (`?status=`) means no filter,
+as the schema says (`allowEmptyValue`)."""
+
+from django import forms
+from django.db import models
+from django_filters import Filter
+from django_filters import rest_framework as filters
+
+
+class IdFilter(filters.NumberFilter):
+    """A filter on a record's id: a whole number."""
+
+    field_class = forms.IntegerField
+
+
+class StrictBooleanField(forms.Field):
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError("Give true or false.", code="invalid")
+
+
+class StrictBooleanFilter(Filter):
+    field_class = StrictBooleanField
+
+
+class FilterSet(filters.FilterSet):
+    """The base of every API filter set (`IOPFilterBackend` builds `filterset_fields` on it)."""
+
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+
+class IOPFilterBackend(filters.DjangoFilterBackend):
+    filterset_base = FilterSet
