@@ -12,6 +12,12 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ConsentChoiceField(forms.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": "This consent cannot cover a release: it was revoked or has expired, "
+        "or it is not one of this patient's release consents. Choose another, or record a "
+        "new consent.",
+    }
+
     def label_from_instance(self, obj):
         until = f", until {obj.expires_on:%-d %b %Y}" if obj.expires_on else ""
         signed = timezone.localtime(obj.signed_at)
