@@ -1,5 +1,6 @@
-"""The co-signature queue shows a SUD program's group notes: it carries the Part 2 notice then
-(on the screen, and in full when printed), like every page that shows a SUD patient's record."""
+"""Lists that show a SUD patient's record carry the Part 2 notice (on the screen, and in full
+when printed), like every such page: the co-signature queue with a SUD group's note, a week's
+schedule with a SUD patient's individual session."""
 
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from iop.accounts.roles import Role
 from patients.part2 import REDISCLOSURE_NOTICE
 from sessions.models import NoteEntry, ProgressNote
 from tests.factories import TherapyGroupFactory, TherapySessionFactory, UserFactory
+from tests.sessions.helpers import MON_2, at, book
 
 
 @pytest.fixture
@@ -52,3 +54,17 @@ def test_a_queue_without_sud_patients_has_no_notice(client, director, queued_not
     page = client.get(reverse("sessions:cosign-queue")).content.decode()
     assert "Evening group" in page
     assert 'data-testid="part2-notice"' not in page
+
+
+@pytest.mark.parametrize("is_sud", [True, False])
+def test_the_week_with_a_sud_patients_session_carries_the_notice(
+    client, clock, clinician, make_episode, sud_program, program, is_sud
+):
+    episode = make_episode(
+        clinician=clinician, is_sud=is_sud, program_=sud_program if is_sud else program
+    )
+    book(clinician, starts_at=at(MON_2, 14), episode=episode)
+    client.force_login(clinician)
+    page = client.get(reverse("sessions:week"), {"week": MON_2.isoformat()}).content.decode()
+    assert episode.patient.display_name in page
+    assert ('data-testid="part2-notice"' in page) is is_sud
