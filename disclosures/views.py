@@ -96,10 +96,12 @@ class ReleaseCreate(NotUnderEmergencyMixin, ChartMixin, FormView):
         except PermissionDenied as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
+        n = disclosure.packet_pages
+        pages = f"{n} page" if n == 1 else f"{n} pages"
         messages.success(
             self.request,
-            f"Released to {disclosure.recipient_name} ({disclosure.packet_pages} pages) and "
-            "recorded in the accounting of disclosures.",
+            f"Released to {disclosure.recipient_name} ({pages}) and recorded in the accounting "
+            "of disclosures.",
         )
         return redirect("disclosures:accounting", pk=self.patient.pk)
 

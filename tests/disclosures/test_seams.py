@@ -197,6 +197,25 @@ def test_a_consent_revoked_after_the_form_was_loaded_is_refused_with_a_reason(
     assert not Disclosure.objects.exists()
 
 
+def test_a_one_page_packet_is_announced_as_one_page(client, clinician, sud_episode, consent):
+    part2 = consent(sud_episode)
+    client.force_login(clinician)
+    response = client.post(
+        url("release-new", sud_episode),
+        {
+            "episode": sud_episode.pk,
+            "recipient_kind": "organisation",
+            "recipient_name": RECIPIENT,
+            "purpose": "treatment",
+            "sections": ["plan"],
+            "consent": part2.pk,
+        },
+        follow=True,
+    )
+    assert Disclosure.objects.get().packet_pages == 1
+    assert f"Released to {RECIPIENT} (1 page) and recorded" in response.content.decode()
+
+
 # --- the demo -------------------------------------------------------------------------------------
 
 
