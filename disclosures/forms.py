@@ -9,6 +9,7 @@ from patients.models import Consent, Episode
 from sessions.models import ProgressNote
 
 DATE = forms.DateInput(attrs={"type": "date"})
+TEXT_MAX_CHARS = 2000  # a request's details, an answer's reason: in brief
 
 
 class ConsentChoiceField(forms.ModelChoiceField):
@@ -99,6 +100,7 @@ class RightsRequestForm(forms.Form):
     received_on = forms.DateField(label="Received on", widget=DATE, initial=timezone.localdate)
     details = forms.CharField(
         required=False,
+        max_length=TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="In brief, e.g. which note and what the patient asks to change.",
     )
@@ -109,6 +111,7 @@ class RightsAnswerForm(forms.Form):
     outcome_reason = forms.CharField(
         label="Reason",
         required=False,
+        max_length=TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when the request is denied, in whole or in part.",
     )

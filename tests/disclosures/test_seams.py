@@ -246,3 +246,38 @@ def test_the_demo_has_a_sud_patient_whose_notes_can_be_released(db, settings):
         ),
     )
     assert disclosure.counseling_consent == counseling
+
+
+def test_a_rights_requests_texts_are_kept_in_brief(client, clinician, sud_episode):
+    client.force_login(clinician)
+    response = client.post(
+        url("request-new", sud_episode),
+        {"kind": "access", "received_on": "2026-11-01", "details": "x" * 2001},
+    )
+    assert response.status_code == 200
+    assert "at most 2000 characters" in response.content.decode()
+    api = client.post(
+        reverse("rights-request-list"),
+        {"patient": sud_episode.patient_id, "kind": "access", "received_on": "2026-11-01"}
+        | {"details": "x" * 2001},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "details" in api.json()
+    assert not RightsRequest.objects.exists()
+
+
+def test_an_answers_reason_is_kept_in_brief(client, clinician, sud_episode):
+    request = rights_request_record(
+        patient=sud_episode.patient,
+        user=clinician,
+        kind=RightsRequest.Kind.ACCESS,
+        received_on=sud_episode.admission_date,
+    )
+    client.force_login(clinician)
+    response = client.post(
+        url("request-answer", sud_episode, request.pk),
+        {"outcome": "denied", "outcome_reason": "x" * 2001},
+    )
+    assert "at most 2000 characters" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == RightsRequest.Status.OPEN
