@@ -281,3 +281,7 @@ def test_an_answers_reason_is_kept_in_brief(client, clinician, sud_episode):
     assert "at most 2000 characters" in response.content.decode()
     request.refresh_from_db()
     assert request.status == RightsRequest.Status.OPEN
+
+
+def test_a_disclosures_url_is_its_packet(released, sud_episode):
+    assert released.get_absolute_url() == url("packet", sud_episode, released.pk)
