@@ -9,9 +9,16 @@ from patients.models import Consent, Episode
 from sessions.models import ProgressNote
 
 DATE = forms.DateInput(attrs={"type": "date"})
+TEXT_MAX_CHARS = 2000  # a request's details, an answer's reason: in brief
 
 
 class ConsentChoiceField(forms.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": "This consent cannot cover a release: it was revoked or has expired, "
+        "or it is not one of this patient's release consents. Choose another, or record a "
+        "new consent.",
+    }
+
     def label_from_instance(self, obj):
         until = f", until {obj.expires_on:%-d %b %Y}" if obj.expires_on else ""
         signed = timezone.localtime(obj.signed_at)
@@ -93,6 +100,7 @@ class RightsRequestForm(forms.Form):
     received_on = forms.DateField(label="Received on", widget=DATE, initial=timezone.localdate)
     details = forms.CharField(
         required=False,
+        max_length=TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="In brief, e.g. which note and what the patient asks to change.",
     )
@@ -103,6 +111,7 @@ class RightsAnswerForm(forms.Form):
     outcome_reason = forms.CharField(
         label="Reason",
         required=False,
+        max_length=TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when the request is denied, in whole or in part.",
     )

@@ -37,9 +37,6 @@ class DisclosureQuerySet(PatientScopedQuerySet):
     def delete(self):
         raise AppendOnlyError("Disclosures are append-only: they cannot be deleted.")
 
-    def get_absolute_url(self):
-        return reverse("disclosures:packet", args=[self.patient_id, self.pk])
-
     def _raw_delete(self, using):
         raise AppendOnlyError("Disclosures are append-only: they cannot be deleted.")
 
@@ -107,6 +104,10 @@ class Disclosure(models.Model):
         if not self._state.adding:
             raise AppendOnlyError("Disclosures are append-only: they cannot be updated.")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """The packet as released (a QuerySet held this method, where nothing called it)."""
+        return reverse("disclosures:packet", args=[self.patient_id, self.pk])
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Disclosures are append-only: they cannot be deleted.")

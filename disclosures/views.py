@@ -15,6 +15,18 @@ from iop.errors import add_service_error
 from patients.views.mixins import ChartMixin
 
 
+class NotUnderEmergencyMixin:
+    """Releasing, downloading a packet, answering a request or amending a note: for the care
+    team and the patient's supervisors, not for a chart opened under emergency access (403;
+    the services refuse it too)."""
+
+    def setup_patient(self, pk=None):
+        patient = super().setup_patient(pk)
+        if getattr(patient, "emergency_access", None) is not None:
+            raise PermissionDenied(services.EMERGENCY_REFUSED)
+        return patient
+
+
 def accounting_context(patient):
     return {
         "disclosures": Disclosure.objects.for_accounting(patient)
@@ -37,6 +49,9 @@ class Accounting(ChartMixin, TemplateView):
         context["requests"] = RightsRequest.objects.filter(patient=self.patient).select_related(
             "recorded_by", "handled_by"
         )
+        # Releases, packets, answers and amendments: the care team and supervisors only,
+        # never under emergency access alone (NotUnderEmergencyMixin).
+        context["releases"] = context["clinical"] and not context["emergency_access"]
         return context
 
 
@@ -52,7 +67,7 @@ class AccountingPrint(ChartMixin, TemplateView):
         return context
 
 
-class ReleaseCreate(ChartMixin, FormView):
+class ReleaseCreate(NotUnderEmergencyMixin, ChartMixin, FormView):
     template_name = "disclosures/release_form.html"
     form_class = ReleaseForm
     clinical_only = True
@@ -81,15 +96,17 @@ class ReleaseCreate(ChartMixin, FormView):
         except PermissionDenied as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
+        n = disclosure.packet_pages
+        pages = f"{n} page" if n == 1 else f"{n} pages"
         messages.success(
             self.request,
-            f"Released to {disclosure.recipient_name} ({disclosure.packet_pages} pages) and "
-            "recorded in the accounting of disclosures.",
+            f"Released to {disclosure.recipient_name} ({pages}) and recorded in the accounting "
+            "of disclosures.",
         )
         return redirect("disclosures:accounting", pk=self.patient.pk)
 
 
-class PacketDownload(ChartMixin, TemplateView):
+class PacketDownload(NotUnderEmergencyMixin, ChartMixin, TemplateView):
     """The packet exactly as released, for the care team and supervisors; audited as export."""
 
     clinical_only = True
@@ -126,7 +143,7 @@ class RightsRequestCreate(ChartMixin, FormView):
         return redirect("disclosures:accounting", pk=self.patient.pk)
 
 
-class RequestMixin(ChartMixin):
+class RequestMixin(NotUnderEmergencyMixin, ChartMixin):
     clinical_only = True
     tab = "disclosures"
 

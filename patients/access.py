@@ -40,6 +40,14 @@ def _access(user, patient):
     return None, None
 
 
+def routine_clinical_access(user, patient):
+    """Whether `user` reads this chart's clinical part as care team or supervisor, not only
+    under an emergency access grant. What the emergency does not need is for them alone:
+    releasing records, downloading a released packet, answering a rights request."""
+    level, grant = _access(user, patient)
+    return level == Access.CLINICAL and grant is None
+
+
 def supervises_patient(user, patient):
     """Whether `user` supervises a program of one of the patient's episodes (a director: any)."""
     if not user.has_role(Role.SUPERVISOR):
@@ -117,15 +125,16 @@ def forget_emergency_grants(user):
 
 
 def emergency_audit_mark(user, patient_id):
-    """The audit trail's mark on whatever a clinician does to a patient's record while
-    holding emergency access to it (registered with `iop.audit.markers`)."""
+    """The audit trail's mark on whatever a clinician, or a supervisor of another program,
+    does to a patient's record while holding emergency access to it (registered with
+    `iop.audit.markers`)."""
     if patient_id is None or user is None or not getattr(user, "is_authenticated", False):
         return ""
     try:
         patient_id = int(patient_id)
     except (TypeError, ValueError):
         return ""
-    if not user.has_role(Role.CLINICIAN):
+    if not user.has_role(*Role.CLINICAL):
         return ""
     window = _grants_in_force(user).get(patient_id)
     if window is not None and window[0] <= timezone.now() < window[1]:

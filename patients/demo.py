@@ -181,8 +181,29 @@ def seed(*, password, stdout):
                     "recipient": "Dr. Lee, primary care",
                     "purpose": "Care coordination",
                     "purposes": [Consent.Purpose.TREATMENT],
-                    "covers": [Consent.Covers.PLAN, Consent.Covers.ATTENDANCE],
-                    "scope": "Diagnosis, attendance and medications",
+                    "covers": [
+                        Consent.Covers.PLAN,
+                        Consent.Covers.NOTES,
+                        Consent.Covers.ATTENDANCE,
+                    ],
+                    "scope": "Diagnosis, treatment plan, progress notes and attendance",
+                    "expires_on": today + timedelta(days=365),
+                    "signed_by_name": patient.legal_name,
+                    "signed_at": admitted_at,
+                },
+            )
+            # Progress notes of SUD care leave only with their own, separate consent: with
+            # this one a demo release of notes to Dr. Lee goes through.
+            services.consent_record(
+                patient=patient,
+                user=intake_user,
+                data={
+                    "kind": Consent.Kind.COUNSELING_NOTES,
+                    "recipient": "Dr. Lee, primary care",
+                    "purpose": "Care coordination",
+                    "purposes": [Consent.Purpose.TREATMENT],
+                    "covers": [Consent.Covers.NOTES],
+                    "scope": "Counseling notes of group and individual sessions",
                     "expires_on": today + timedelta(days=365),
                     "signed_by_name": patient.legal_name,
                     "signed_at": admitted_at,

@@ -65,6 +65,7 @@ class RightsRequestSerializer(serializers.ModelSerializer):
             "recorded_by",
             "handled_by",
         ]
+        extra_kwargs = {"details": {"max_length": 2000}}
         read_only_fields = [
             "due_on",
             "status",

@@ -1,7 +1,12 @@
 """Every write of the disclosures app: releases (the consent rule, the packet, the disclosure)
 and patients' rights requests. Keyword-only, atomic, audited."""
 
-from disclosures.services.releases import consent_statement, packet_download, release_create
+from disclosures.services.releases import (
+    EMERGENCY_REFUSED,
+    consent_statement,
+    packet_download,
+    release_create,
+)
 from disclosures.services.rights import (
     amendment_add,
     due_date,
@@ -10,6 +15,7 @@ from disclosures.services.rights import (
 )
 
 __all__ = [
+    "EMERGENCY_REFUSED",
     "amendment_add",
     "consent_statement",
     "due_date",

@@ -24,11 +24,25 @@ from disclosures.packet import PacketHeader, build_packet
 from disclosures.selectors import packet_sections
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change, audit_record
-from patients.access import Access, access_level
+from patients.access import Access, access_level, routine_clinical_access
 from patients.models import Consent, Episode
 from patients.part2 import is_part2_protected
 
 NOTE_REQUIRED = (Consent.Purpose.LEGAL, Consent.Purpose.OTHER)
+EMERGENCY_REFUSED = (
+    "Emergency access opens a chart to care for the emergency, not to release its records: "
+    "the care team or a supervisor of the patient's program releases them."
+)
+
+
+def require_release_access(user, patient, what="release records"):
+    """Refuse (PermissionDenied) anyone but the care team and the supervisors of the patient's
+    programs: intake coordinators, and clinicians or supervisors of other programs who hold
+    only an emergency access grant (break the glass is for the emergency, not for releases)."""
+    if access_level(user, patient) != Access.CLINICAL:
+        raise PermissionDenied(f"Only the care team and supervisors {what}.")
+    if not routine_clinical_access(user, patient):
+        raise PermissionDenied(EMERGENCY_REFUSED)
 
 
 def normalise(name):
@@ -105,8 +119,7 @@ def _check_consent(consent, *, patient, episode, recipient_name, purpose, sectio
 
 
 def _validate_request(*, patient, episode, user, data):
-    if access_level(user, patient) != Access.CLINICAL:
-        raise PermissionDenied("Only the care team and supervisors release records.")
+    require_release_access(user, patient)
     if episode.patient_id != patient.pk:
         _refuse("episode", "This episode is not the patient's.")
     if episode.status not in (Episode.Status.ACTIVE, Episode.Status.DISCHARGED):
@@ -192,6 +205,8 @@ def _release(*, patient, episode, user, data, ctx):
                 **check,
             )
         statement = consent_statement(consent, counseling)
+        # The accounting names the recipient as the consent does, not as typed.
+        recipient_name = consent.recipient
     now = timezone.now()
     notes = Consent.Covers.NOTES in sections
     content = packet_sections(
@@ -247,8 +262,7 @@ def _release(*, patient, episode, user, data, ctx):
 def packet_download(*, disclosure, user, context=None):
     """The stored packet's bytes, for staff who may release this patient's records; audited
     as an export."""
-    if access_level(user, disclosure.patient) != Access.CLINICAL:
-        raise PermissionDenied("Only the care team and supervisors download released packets.")
+    require_release_access(user, disclosure.patient, "download released packets")
     audit_change(
         AuditEvent.Action.EXPORT, disclosure, user=user, context=context, detail="packet download"
     )

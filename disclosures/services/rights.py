@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from disclosures.models import RIGHTS_RESPONSE_DAYS, Amendment, RightsRequest
+from disclosures.services.releases import require_release_access
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
-from patients.access import Access, access_level
+from patients.access import access_level
 from sessions.models import NoteEntry
 from sessions.services import addendum_add
 
@@ -51,8 +52,8 @@ def rights_request_record(*, patient, user, kind, received_on, details="", conte
 
 
 def _require_clinical(user, patient):
-    if access_level(user, patient) != Access.CLINICAL:
-        raise PermissionDenied("Only the care team and supervisors answer rights requests.")
+    """The care team and the patient's supervisors; not under emergency access alone."""
+    require_release_access(user, patient, "answer rights requests")
 
 
 @transaction.atomic

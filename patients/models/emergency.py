@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from patients.querysets import PatientScopedQuerySet
+from patients.querysets import PatientScopedQuerySet, is_director, supervised_programs
 
 # What a supervisor's review may change on a grant; the grant itself is never edited.
 REVIEW_FIELDS = frozenset({"review_status", "reviewed_by", "reviewed_at", "review_note"})
@@ -17,6 +17,22 @@ class EmergencyAccessQuerySet(PatientScopedQuerySet):
         """Grants in force now (or at `at`): the check is by time, so no job ends them."""
         at = at or timezone.now()
         return self.filter(started_at__lte=at, ends_at__gt=at)
+
+    def for_reviewer(self, user):
+        """The grants `user` reviews: those to patients of the programs they supervise (every
+        one for a clinical director). Not through the care team or an emergency grant of
+        their own: a supervisor who broke the glass into another program's chart reviews
+        nothing there (the alert goes to that program's supervisors)."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if is_director(user):
+            return self
+        from patients.models import Episode
+
+        episodes = Episode.objects.filter(
+            program__in=supervised_programs(user), patient=models.OuterRef("patient")
+        )
+        return self.filter(models.Exists(episodes))
 
     def update(self, **kwargs):
         if set(kwargs) - REVIEW_FIELDS:

@@ -164,10 +164,12 @@ def emergency_access_review(*, access, user, status, note="", context=None):
     if not (user.is_active and user.has_role(Role.SUPERVISOR)):
         raise PermissionDenied("Only supervisors review emergency access.")
     access = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
-    if not Patient.objects.for_user(user).filter(pk=access.patient_id).exists():
-        raise PermissionDenied("This patient is not in your programs.")
     if access.user_id == user.pk:
         raise ValidationError("Another supervisor reviews your own emergency access.")
+    # The supervisors of the patient's programs review (a director: all), not whoever holds a
+    # grant or a care-team place on the patient.
+    if not EmergencyAccess.objects.for_reviewer(user).filter(pk=access.pk).exists():
+        raise PermissionDenied("This patient is not in your programs.")
     if access.is_reviewed:
         raise ValidationError(
             f"Already reviewed by {access.reviewed_by} at "

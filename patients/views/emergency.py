@@ -114,7 +114,7 @@ class EmergencyReviews(LoginRequiredMixin, SupervisorOnlyMixin, AuditedViewMixin
             EmergencyAccess.Review.PENDING
         )
         self.status = status
-        qs = EmergencyAccess.objects.for_user(self.request.user)
+        qs = EmergencyAccess.objects.for_reviewer(self.request.user)
         if status != "all":
             qs = qs.filter(review_status=status)
         return _with_views(qs.select_related("user", "patient", "reviewed_by"))
@@ -131,7 +131,7 @@ class EmergencyReviewSave(LoginRequiredMixin, SupervisorOnlyMixin, AuditedViewMi
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        access = get_object_or_404(EmergencyAccess.objects.for_user(request.user), pk=pk)
+        access = get_object_or_404(EmergencyAccess.objects.for_reviewer(request.user), pk=pk)
         form = EmergencyReviewForm(request.POST)
         back = reverse("patients:emergency-reviews")
         status = request.POST.get("status", "")

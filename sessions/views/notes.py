@@ -12,9 +12,10 @@ from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
 from iop.errors import ConflictError, add_service_error, error_text
+from patients.part2 import part2_patient_ids
 from sessions import services
 from sessions.forms import NoteForm
-from sessions.models import ProgressNote
+from sessions.models import NoteEntry, ProgressNote
 from sessions.selectors import cosign_queue
 from sessions.views.session import SessionMixin, render_session_page
 
@@ -118,6 +119,11 @@ class CosignQueue(LoginRequiredMixin, TemplateView):
         context["notes"] = list(cosign_queue(self.request.user))
         # One event per patient named in the queue, in one statement.
         patient_ids = {note.session.patient_id for note in context["notes"]} - {None}
+        # A group note shows a SUD attendee's part: the queue carries the Part 2 notice then.
+        attendees = NoteEntry.objects.filter(note__in=context["notes"]).values_list(
+            "patient_id", flat=True
+        )
+        context["is_part2"] = bool(part2_patient_ids({*patient_ids, *attendees}))
         audit_record_patients(
             action=AuditEvent.Action.VIEW,
             request=self.request,

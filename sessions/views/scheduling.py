@@ -124,6 +124,8 @@ class WeekSchedule(LoginRequiredMixin, AuditedViewMixin, TemplateView):
             previous=start - timedelta(days=7),
             next=start + timedelta(days=7),
             clinicians=User.objects.clinical_staff() if supervisor else [],
+            # An individual session names its patient: a SUD patient brings the Part 2 notice.
+            is_part2=bool(part2_patient_ids(self.shown_patient_ids())),
         )
         return context
 

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 module.seed(password=password, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data loaded. Sign in as admin, supervisor, clinician, clinician2 or intake "
-                f"with the password: {password}"
+                "Demo data loaded. Sign in as admin, director, supervisor, supervisor2, "
+                f"clinician, clinician2 or intake with the password: {password}"
             )
         )
