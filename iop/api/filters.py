@@ -34,9 +34,14 @@ class StrictBooleanFilter(Filter):
 class FilterSet(filters.FilterSet):
     """The base of every API filter set (`IOPFilterBackend` builds `filterset_fields` on it)."""
 
+    # A related record is filtered by its id alone, not chosen among every row of its table:
+    # `?patient=<id>` of a patient the caller may not see answers the same empty list as an id
+    # that names no one (a choice field's 400 for a missing id told the two apart).
     FILTER_DEFAULTS = {
         **filters.FilterSet.FILTER_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
     }
 
 

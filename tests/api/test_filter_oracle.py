@@ -1,0 +1,29 @@
+"""A filter on a related record takes its id and nothing more: a patient the caller may not see
+and an id that names no one answer alike (an empty list), so the API tells no one which
+patient ids exist."""
+
+import pytest
+
+from iop.validation import LARGEST_ID
+
+LISTS = ["/api/v1/episodes/", "/api/v1/measures/", "/api/v1/plans/", "/api/v1/attendance/"]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_hidden_patient_and_no_patient_answer_alike(api_client, clinician2, episode, url):
+    api_client.force_authenticate(clinician2)  # not on the episode's care team
+    hidden = api_client.get(url, {"patient": episode.patient_id})
+    missing = api_client.get(url, {"patient": LARGEST_ID - 1})
+    assert (hidden.status_code, missing.status_code) == (200, 200)
+    assert hidden.json()["results"] == missing.json()["results"] == []
+
+
+def test_the_care_team_still_filters_by_patient(api_client, clinician, episode):
+    api_client.force_authenticate(clinician)
+    answer = api_client.get("/api/v1/episodes/", {"patient": episode.patient_id})
+    assert [row["id"] for row in answer.json()["results"]] == [episode.pk]
+
+
+def test_a_patient_filter_that_is_not_a_whole_number_is_a_400(api_client, clinician):
+    api_client.force_authenticate(clinician)
+    assert api_client.get("/api/v1/episodes/", {"patient": "x"}).status_code == 400
