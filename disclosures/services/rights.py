@@ -37,6 +37,9 @@ def rights_request_record(*, patient, user, kind, received_on, details="", conte
         errors["received_on"] = "Give the day the request was received."
     elif received_on > timezone.localdate():
         errors["received_on"] = "The day received is in the future."
+    elif received_on < timezone.localdate() - timedelta(days=366):
+        # A paper request entered late, yes; one received over a year ago is a mistyped year.
+        errors["received_on"] = "The day received is more than a year ago: check the year."
     if errors:
         raise ValidationError(errors)
     request = RightsRequest.objects.create(

@@ -120,3 +120,18 @@ def test_amendment_of_an_answered_request_is_refused(mh_episode, record, clinici
     with pytest.raises(ValidationError, match="already answered"):
         amendment_add(request=request, note=note, text="Change it.", user=clinician)
     assert RightsRequest.objects.get(pk=request.pk).outcome == "denied"
+
+
+def test_a_request_received_over_a_year_ago_is_refused(mh_episode, clinician):
+    """Year 0001 (or any day over a year back) is a mistyped year."""
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from disclosures.services import rights_request_record
+
+    with pytest.raises(ValidationError) as caught:
+        rights_request_record(
+            patient=mh_episode.patient, user=clinician, kind="access", received_on=date(1, 1, 1)
+        )
+    assert "more than a year ago" in " ".join(caught.value.messages)
