@@ -2,10 +2,11 @@ from rest_framework import serializers
 
 from disclosures.models import Disclosure, RightsRequest
 from iop.accounts.roles import Role
+from iop.api import strict
 from patients.api.serializers import ScopedPatientField, UserRefSerializer
 
 
-class DisclosureSerializer(serializers.ModelSerializer):
+class DisclosureSerializer(strict.ModelSerializer):
     """A line of the accounting (the packet itself is downloaded from the chart)."""
 
     disclosed_by = UserRefSerializer(read_only=True)
@@ -39,7 +40,7 @@ class DisclosureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RightsRequestSerializer(serializers.ModelSerializer):
+class RightsRequestSerializer(strict.ModelSerializer):
     """The request's details are for the care team and supervisors, as on the chart: intake
     coordinators record them but read the request without them."""
 

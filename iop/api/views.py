@@ -9,11 +9,12 @@ from rest_framework.views import APIView
 from iop.accounts import services
 from iop.accounts.mfa.services import second_factor_error
 from iop.accounts.roles import Role
+from iop.api import strict
 from iop.api.throttling import ScopedRateThrottle
 from iop.audit.context import AuditContext
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(strict.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     otp = serializers.CharField(
@@ -89,7 +90,7 @@ class TokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(strict.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     display_name = serializers.CharField()

@@ -1,15 +1,16 @@
 """Clinician risk assessments over the API: list and record (clinicians and supervisors)."""
 
-from rest_framework import mixins, serializers
+from rest_framework import mixins
 
 from iop.accounts.roles import Role
+from iop.api import strict
 from iop.api.viewsets import IOPViewSet
 from patients import services
 from patients.api.serializers import ScopedPatientField, UserRefSerializer
 from patients.models import RiskAssessment
 
 
-class RiskAssessmentSerializer(serializers.ModelSerializer):
+class RiskAssessmentSerializer(strict.ModelSerializer):
     """Saved signed by the caller; `level` none, low, moderate or high; `rationale` required."""
 
     patient = ScopedPatientField()

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iop.api import strict
 from patients.instruments import INSTRUMENTS
 from patients.models import (
     Alert,
@@ -21,7 +22,7 @@ from patients.models.intake import ICD10_CODE
 from patients.services import admission_missing, check_date_of_birth
 
 
-class UserRefSerializer(serializers.Serializer):
+class UserRefSerializer(strict.Serializer):
     id = serializers.IntegerField(read_only=True)
     display_name = serializers.CharField(read_only=True)
 
@@ -41,7 +42,7 @@ class ClinicianField(serializers.PrimaryKeyRelatedField):
         return get_user_model().objects.clinical_staff()
 
 
-class PatientSerializer(serializers.ModelSerializer):
+class PatientSerializer(strict.ModelSerializer):
     display_name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -74,7 +75,7 @@ class PatientSerializer(serializers.ModelSerializer):
         return value
 
 
-class EpisodeSerializer(serializers.ModelSerializer):
+class EpisodeSerializer(strict.ModelSerializer):
     patient = ScopedPatientField()
     program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.filter(is_active=True))
     primary_clinician = ClinicianField(required=False, allow_null=True)
@@ -120,7 +121,7 @@ class EpisodeSerializer(serializers.ModelSerializer):
         ]
 
 
-class EpisodeUpdateSerializer(serializers.ModelSerializer):
+class EpisodeUpdateSerializer(strict.ModelSerializer):
     """What may change on an episode outside its transitions."""
 
     primary_clinician = ClinicianField(required=False, allow_null=True)
@@ -130,7 +131,7 @@ class EpisodeUpdateSerializer(serializers.ModelSerializer):
         fields = ["referral_source", "referral_reason", "primary_clinician", "is_sud"]
 
 
-class EpisodeTransitionSerializer(serializers.Serializer):
+class EpisodeTransitionSerializer(strict.Serializer):
     status = serializers.ChoiceField(choices=Episode.Status.choices)
     decline_reason = serializers.CharField(required=False, allow_blank=True)
     discharge_reason = serializers.ChoiceField(
@@ -140,13 +141,13 @@ class EpisodeTransitionSerializer(serializers.Serializer):
     admission_date = serializers.DateField(required=False)
 
 
-class LevelOfCareChangeSerializer(serializers.Serializer):
+class LevelOfCareChangeSerializer(strict.Serializer):
     level_of_care = serializers.ChoiceField(choices=Episode.LevelOfCare.choices)
     reason = serializers.CharField()
     effective_date = serializers.DateField(required=False)
 
 
-class DiagnosisSerializer(serializers.Serializer):
+class DiagnosisSerializer(strict.Serializer):
     code = serializers.CharField(max_length=10)
     description = serializers.CharField(max_length=300, allow_blank=True, required=False)
 
@@ -160,7 +161,7 @@ class DiagnosisSerializer(serializers.Serializer):
 ASAM = {"min_value": 0, "max_value": 4, "required": False, "allow_null": True}
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(strict.ModelSerializer):
     episode = serializers.PrimaryKeyRelatedField(queryset=Episode.objects.all())
     diagnoses = DiagnosisSerializer(many=True, required=False)
     asam_d1 = serializers.IntegerField(**ASAM)
@@ -247,7 +248,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return episode
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(strict.ModelSerializer):
     patient = ScopedPatientField()
     instrument = serializers.ChoiceField(
         choices=list(INSTRUMENTS),
@@ -295,7 +296,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         return value
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(strict.ModelSerializer):
     patient = ScopedPatientField()
     state = serializers.CharField(read_only=True)
     recorded_by = UserRefSerializer(read_only=True, allow_null=True)
@@ -334,11 +335,11 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = ["revoked_at", "revocation_note"]
 
 
-class RevokeSerializer(serializers.Serializer):
+class RevokeSerializer(strict.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(strict.ModelSerializer):
     assigned_to = UserRefSerializer(read_only=True, allow_null=True)
     closed_by = UserRefSerializer(read_only=True, allow_null=True)
 
@@ -364,7 +365,7 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AcknowledgeSerializer(serializers.Serializer):
+class AcknowledgeSerializer(strict.Serializer):
     action_taken = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -372,21 +373,21 @@ class AcknowledgeSerializer(serializers.Serializer):
     )
 
 
-class Part2RefusalSerializer(serializers.Serializer):
+class Part2RefusalSerializer(strict.Serializer):
     reason = serializers.CharField(help_text="Why the patient declines a Part 2 consent.")
 
 
-class Part2ChangeSerializer(serializers.Serializer):
+class Part2ChangeSerializer(strict.Serializer):
     is_sud = serializers.BooleanField(help_text="Whether the episode is SUD care (Part 2).")
     reason = serializers.CharField(help_text="Why the flag changes (kept with the change).")
 
 
-class ProgramChangeSerializer(serializers.Serializer):
+class ProgramChangeSerializer(strict.Serializer):
     program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.filter(is_active=True))
     reason = serializers.CharField(help_text="Why the episode moves (kept with the change).")
 
 
-class EpisodeChangeSerializer(serializers.ModelSerializer):
+class EpisodeChangeSerializer(strict.ModelSerializer):
     changed_by = UserRefSerializer(read_only=True)
 
     class Meta:

@@ -8,6 +8,7 @@ of queries; the fallbacks here only keep a stray use correct, not fast.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iop.api import strict
 from patients.api.serializers import ClinicianField, UserRefSerializer
 from patients.models import Episode, Patient
 from plans.models import (
@@ -56,7 +57,7 @@ class PlanRevisionField(serializers.IntegerField):
         return plan_of(instance).revision if revision is None else revision
 
 
-class InterventionSerializer(serializers.ModelSerializer):
+class InterventionSerializer(strict.ModelSerializer):
     objective = ScopedField(model=Objective, patient_path="goal__problem__plan__patient")
     responsible = ClinicianField(help_text="The responsible clinician or supervisor.")
     revision = PlanRevisionField()
@@ -76,7 +77,7 @@ class InterventionSerializer(serializers.ModelSerializer):
         read_only_fields = ["position"]
 
 
-class ProgressEntrySerializer(serializers.ModelSerializer):
+class ProgressEntrySerializer(strict.ModelSerializer):
     objective = ScopedField(model=Objective, patient_path="goal__problem__plan__patient")
     recorded_by = UserRefSerializer(read_only=True, allow_null=True)
 
@@ -98,7 +99,7 @@ class ProgressEntrySerializer(serializers.ModelSerializer):
         validators = []  # writes go through the services, which check uniqueness themselves
 
 
-class MeasureProgressSerializer(serializers.Serializer):
+class MeasureProgressSerializer(strict.Serializer):
     """Progress on a measure-tied objective, read from the patient's real results."""
 
     instrument = serializers.CharField(help_text="The instrument's name, e.g. PHQ-9.")
@@ -115,7 +116,7 @@ class MeasureProgressSerializer(serializers.Serializer):
     )
 
 
-class ObjectiveSerializer(serializers.ModelSerializer):
+class ObjectiveSerializer(strict.ModelSerializer):
     goal = ScopedField(model=Goal, patient_path="problem__plan__patient")
     interventions = InterventionSerializer(many=True, read_only=True)
     measure_progress = serializers.SerializerMethodField(
@@ -162,7 +163,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
         return ProgressEntrySerializer(entries, many=True, context=self.context).data
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(strict.ModelSerializer):
     problem = ScopedField(model=Problem, patient_path="plan__patient")
     objectives = ObjectiveSerializer(many=True, read_only=True)
     revision = PlanRevisionField()
@@ -182,7 +183,7 @@ class GoalSerializer(serializers.ModelSerializer):
         read_only_fields = ["position"]
 
 
-class ProblemSerializer(serializers.ModelSerializer):
+class ProblemSerializer(strict.ModelSerializer):
     plan = ScopedField(model=TreatmentPlan, patient_path="patient")
     goals = GoalSerializer(many=True, read_only=True)
     revision = PlanRevisionField()
@@ -196,7 +197,7 @@ class ProblemSerializer(serializers.ModelSerializer):
         }
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(strict.ModelSerializer):
     """A plan version with its problems → goals → objectives → interventions."""
 
     episode = ScopedField(model=Episode, patient_path="patient")
@@ -245,7 +246,7 @@ class PlanListSerializer(PlanSerializer):
         fields = [f for f in PlanSerializer.Meta.fields if f != "problems"]
 
 
-class PlanUpdateSerializer(serializers.ModelSerializer):
+class PlanUpdateSerializer(strict.ModelSerializer):
     """What may change on a draft plan itself; its items have their own endpoints."""
 
     revision = serializers.IntegerField(
@@ -257,7 +258,7 @@ class PlanUpdateSerializer(serializers.ModelSerializer):
         fields = ["summary", "revision"]
 
 
-class ActivateSerializer(serializers.Serializer):
+class ActivateSerializer(strict.Serializer):
     patient_ack_name = serializers.CharField(
         allow_blank=True, help_text="The name of the patient acknowledging the plan."
     )
@@ -269,7 +270,7 @@ class ActivateSerializer(serializers.Serializer):
     )
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(strict.ModelSerializer):
     plan = ScopedField(model=TreatmentPlan, patient_path="patient")
     opened_by = UserRefSerializer(read_only=True, allow_null=True)
     completed_by = UserRefSerializer(read_only=True, allow_null=True)
@@ -301,19 +302,19 @@ class ReviewSerializer(serializers.ModelSerializer):
         validators = []  # writes go through the services, which check uniqueness themselves
 
 
-class RatingSerializer(serializers.Serializer):
+class RatingSerializer(strict.Serializer):
     objective = serializers.IntegerField(help_text="An objective of the reviewed plan.")
     rating = serializers.ChoiceField(choices=ProgressEntry.Rating.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CompleteReviewSerializer(serializers.Serializer):
+class CompleteReviewSerializer(strict.Serializer):
     decision = serializers.ChoiceField(choices=PlanReview.Decision.choices)
     summary = serializers.CharField(help_text="Progress since the last review.")
     ratings = RatingSerializer(many=True, required=False)
 
 
-class SafetyPlanSerializer(serializers.ModelSerializer):
+class SafetyPlanSerializer(strict.ModelSerializer):
     patient = ScopedField(model=Patient, patient_path="pk")
     signed_by = UserRefSerializer(read_only=True, allow_null=True)
 
@@ -341,7 +342,7 @@ class SafetyPlanSerializer(serializers.ModelSerializer):
         validators = []  # writes go through the services, which check uniqueness themselves
 
 
-class SafetyPlanUpdateSerializer(serializers.ModelSerializer):
+class SafetyPlanUpdateSerializer(strict.ModelSerializer):
     """The sections of a draft safety plan."""
 
     revision = serializers.IntegerField(
@@ -357,14 +358,14 @@ class SafetyPlanUpdateSerializer(serializers.ModelSerializer):
         fields = [*SafetyPlan.SECTIONS, "revision"]
 
 
-class SafetyActivateSerializer(serializers.Serializer):
+class SafetyActivateSerializer(strict.Serializer):
     patient_ack_name = serializers.CharField(
         allow_blank=True, help_text="The name of the patient acknowledging the plan."
     )
     revision = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
 
-class AftercareSerializer(serializers.ModelSerializer):
+class AftercareSerializer(strict.ModelSerializer):
     episode = ScopedField(
         model=Episode, patient_path="patient", help_text="One aftercare plan per episode."
     )

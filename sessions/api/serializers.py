@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iop.api import strict
 from iop.validation import LARGEST_ID
 from patients.api.serializers import ClinicianField, UserRefSerializer
 from patients.models import Episode, Patient
@@ -34,14 +35,14 @@ class ScopedSessionField(serializers.PrimaryKeyRelatedField):
         return TherapySession.objects.for_user(self.context["request"].user)
 
 
-class EnrollmentSerializer(serializers.Serializer):
+class EnrollmentSerializer(strict.Serializer):
     episode = serializers.IntegerField(source="episode_id")
     patient = serializers.CharField(source="episode.patient.display_name")
     start_date = serializers.DateField()
     end_date = serializers.DateField(allow_null=True)
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(strict.ModelSerializer):
     facilitators = UserRefSerializer(many=True, read_only=True)
     enrollments = serializers.SerializerMethodField()
 
@@ -70,12 +71,12 @@ class GroupSerializer(serializers.ModelSerializer):
         return EnrollmentSerializer(current, many=True).data
 
 
-class FamilyMemberSerializer(serializers.Serializer):
+class FamilyMemberSerializer(strict.Serializer):
     name = serializers.CharField(max_length=120)
     relationship = serializers.CharField(max_length=60)
 
 
-class RosterRowSerializer(serializers.Serializer):
+class RosterRowSerializer(strict.Serializer):
     episode = serializers.IntegerField()
     patient = serializers.IntegerField()
     name = serializers.CharField()
@@ -88,7 +89,7 @@ class RosterRowSerializer(serializers.Serializer):
     billing_note = serializers.CharField(help_text='e.g. "per-diem threshold not met".')
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(strict.ModelSerializer):
     clinicians = ClinicianField(many=True)
     episode = ScopedEpisodeField(required=False, allow_null=True)
     family_members = FamilyMemberSerializer(many=True, required=False)
@@ -136,12 +137,12 @@ class SessionSerializer(serializers.ModelSerializer):
         return note.pk if note else None
 
 
-class RescheduleSerializer(serializers.Serializer):
+class RescheduleSerializer(strict.Serializer):
     starts_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(required=False, min_value=5, max_value=600)
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(strict.ModelSerializer):
     session = ScopedSessionField()
     # Any episode on the session's roster: a facilitator takes attendance for attendees who
     # are not on their own caseload. Other ids get one answer, whether they exist or not.
@@ -183,7 +184,7 @@ def roster_member(request, session, episode_id):
     return episode
 
 
-class AttendanceCorrectionSerializer(serializers.ModelSerializer):
+class AttendanceCorrectionSerializer(strict.ModelSerializer):
     """A correction of attendance under a signed note, as recorded."""
 
     patient = serializers.IntegerField(source="attendance.patient_id", read_only=True)
@@ -211,7 +212,7 @@ class SessionIdField(ScopedSessionField):
     """A session id (of the sessions one may open), typed for the schema."""
 
 
-class AttendanceCorrectSerializer(serializers.Serializer):
+class AttendanceCorrectSerializer(strict.Serializer):
     """Correct one patient's attendance under a signed note: the new status, minutes (default
     from the status) and the reason (required)."""
 
@@ -226,7 +227,7 @@ class AttendanceCorrectSerializer(serializers.Serializer):
         return {**attrs, "episode": episode}
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class EntrySerializer(strict.ModelSerializer):
     patient_name = serializers.CharField(source="patient.display_name", read_only=True)
 
     class Meta:
@@ -243,7 +244,7 @@ class EntrySerializer(serializers.ModelSerializer):
         ]
 
 
-class AddendumSerializer(serializers.ModelSerializer):
+class AddendumSerializer(strict.ModelSerializer):
     author = UserRefSerializer(read_only=True)
 
     class Meta:
@@ -252,7 +253,7 @@ class AddendumSerializer(serializers.ModelSerializer):
         read_only_fields = ["author", "created_at", "content_hash"]
 
 
-class EntryWriteSerializer(serializers.Serializer):
+class EntryWriteSerializer(strict.Serializer):
     text = serializers.CharField(required=False, allow_blank=True)
     objectives = serializers.ListField(child=serializers.IntegerField(), required=False)
     ratings = serializers.DictField(
@@ -274,7 +275,7 @@ class NoteCorrectionSerializer(AttendanceCorrectionSerializer):
         read_only_fields = fields
 
 
-class NoteSerializer(serializers.ModelSerializer):
+class NoteSerializer(strict.ModelSerializer):
     session = ScopedSessionField()
     author = UserRefSerializer(read_only=True)
     signed_by = UserRefSerializer(read_only=True, allow_null=True)
@@ -350,12 +351,12 @@ class NoteSerializer(serializers.ModelSerializer):
         return services.note_is_intact(obj) if obj.is_locked else None
 
 
-class NoteUpdateSerializer(serializers.Serializer):
+class NoteUpdateSerializer(strict.Serializer):
     format = serializers.ChoiceField(choices=ProgressNote.Format.choices, required=False)
     shared = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     entries = serializers.DictField(child=EntryWriteSerializer(), required=False)
     revision = serializers.IntegerField(required=False, allow_null=True)
 
 
-class SignSerializer(serializers.Serializer):
+class SignSerializer(strict.Serializer):
     revision = serializers.IntegerField(required=False, allow_null=True)
