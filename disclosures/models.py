@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from iop.audit.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from patients.models import Consent
 from patients.querysets import PatientScopedQuerySet
 
@@ -26,20 +27,7 @@ def accounting_since(now=None):
         return now.replace(year=now.year - ACCOUNTING_YEARS, day=28)
 
 
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove a recorded disclosure."""
-
-
-class DisclosureQuerySet(PatientScopedQuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Disclosures are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Disclosures are append-only: they cannot be deleted.")
-
-    def _raw_delete(self, using):
-        raise AppendOnlyError("Disclosures are append-only: they cannot be deleted.")
-
+class DisclosureQuerySet(AppendOnlyQuerySet, PatientScopedQuerySet):
     def for_accounting(self, patient, *, now=None):
         """The patient's disclosures of the past 3 years, newest first."""
         since = accounting_since(now)
@@ -48,7 +36,7 @@ class DisclosureQuerySet(PatientScopedQuerySet):
         )
 
 
-class Disclosure(models.Model):
+class Disclosure(AppendOnlyModel):
     class RecipientKind(models.TextChoices):
         PERSON = "person", "A person"
         ORGANISATION = "organisation", "An organisation"
@@ -56,8 +44,6 @@ class Disclosure(models.Model):
 
     Purpose = Consent.Purpose
     Section = Consent.Covers
-    # The app's database role may only SELECT and INSERT this table (iop.audit.dbroles).
-    append_only = True
 
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="disclosures"
@@ -100,17 +86,9 @@ class Disclosure(models.Model):
     def __str__(self):
         return f"Release to {self.recipient_name} on {self.disclosed_at:%Y-%m-%d}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Disclosures are append-only: they cannot be updated.")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         """The packet as released (a QuerySet held this method, where nothing called it)."""
         return reverse("disclosures:packet", args=[self.patient_id, self.pk])
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Disclosures are append-only: they cannot be deleted.")
 
     @property
     def audit_patient_id(self):

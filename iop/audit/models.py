@@ -3,22 +3,12 @@ from django.db import models, router
 from django.utils import timezone
 
 from iop.audit import chain
+from iop.audit.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
+
+__all__ = ["AppendOnlyError", "AuditCheckpoint", "AuditEvent"]
 
 
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove an audit event."""
-
-
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("The audit trail is append-only: events cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("The audit trail is append-only: events cannot be deleted.")
-
-    def _raw_delete(self, using):
-        raise AppendOnlyError("The audit trail is append-only: events cannot be deleted.")
-
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """Chained like `save`: one lock, one read of the head and one INSERT for them all."""
         objs = list(objs)
@@ -32,18 +22,12 @@ class AuditEventQuerySet(models.QuerySet):
         )
 
 
-class AuditCheckpointQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Verification checkpoints are append-only.")
-
-    def delete(self):
-        raise AppendOnlyError("Verification checkpoints are append-only.")
-
+class AuditCheckpointQuerySet(AppendOnlyQuerySet):
     def last_good(self):
         return self.filter(ok=True).order_by("-at", "-id").first()
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what to which record, when, from where, and whether it was allowed.
 
     Append-only: the ORM refuses update and delete; on PostgreSQL triggers refuse UPDATE,
@@ -113,7 +97,7 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise AppendOnlyError("The audit trail is append-only: events cannot be updated.")
+            raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         chain.append(
             type(self),
@@ -122,11 +106,8 @@ class AuditEvent(models.Model):
             insert=lambda: super(AuditEvent, self).save(*args, **kwargs),
         )
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The audit trail is append-only: events cannot be deleted.")
 
-
-class AuditCheckpoint(models.Model):
+class AuditCheckpoint(AppendOnlyModel):
     """One run of `manage.py audit_verify`: when, up to which event, the hash found there, and
     whether the chain held.
 
@@ -156,11 +137,3 @@ class AuditCheckpoint(models.Model):
     def __str__(self):
         state = "OK" if self.ok else "BROKEN"
         return f"{self.at:%Y-%m-%d %H:%M} up to seq {self.verified_seq}: {state}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Verification checkpoints are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Verification checkpoints are append-only.")

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from disclosures.models import AppendOnlyError, Disclosure
+from disclosures.models import Disclosure
 from disclosures.services import release_create
+from iop.audit.appendonly import AppendOnlyError
 from tests.disclosures.helpers import release_data
 from tests.sessions.helpers import NY
 
