@@ -44,14 +44,7 @@ def detail_route(list_path):
     return f"{list_path}{{id}}/"
 
 
-@pytest.fixture(autouse=True)
-def _supervisor_of_the_sud_program(request):
-    """Supervisors see their programs' patients only: the `supervisor` of these tests
-    supervises the SUD program too."""
-    if "supervisor" in request.fixturenames and "sud_program" in request.fixturenames:
-        request.getfixturevalue("sud_program").supervisors.add(
-            request.getfixturevalue("supervisor")
-        )
+pytestmark = pytest.mark.usefixtures("supervisor_supervises_sud_program")
 
 
 @pytest.fixture

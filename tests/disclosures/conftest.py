@@ -13,13 +13,8 @@ from tests.sessions.helpers import MON_2, at, book
 
 
 @pytest.fixture(autouse=True)
-def _supervisor_of_the_sud_program(request):
-    """Supervisors see their programs' patients only: the `supervisor` of these tests
-    supervises the SUD program too."""
-    if "supervisor" in request.fixturenames and "sud_program" in request.fixturenames:
-        request.getfixturevalue("sud_program").supervisors.add(
-            request.getfixturevalue("supervisor")
-        )
+def _supervisor_of_the_sud_program(supervisor_supervises_sud_program):
+    """Every test here: see tests/fixtures/patients.py."""
 
 
 @pytest.fixture
