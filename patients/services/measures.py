@@ -9,7 +9,7 @@ from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from patients.instruments import InstrumentError, get_instrument
-from patients.models import Alert, MeasureAnswer, MeasureResponse
+from patients.models import Alert, EmergencyAccess, MeasureAnswer, MeasureResponse
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 
@@ -157,6 +157,16 @@ def alert_raise(
 
 
 @transaction.atomic
+def _reviews_emergency_alert(user, alert):
+    """Whether `user` may close an emergency access alert: a supervisor who reviews that
+    access (of the patient's programs, or a director), never its holder (a supervisor of
+    another program who broke the glass reads the chart's alerts meanwhile)."""
+    if not user.has_role(Role.SUPERVISOR):
+        return False
+    grants = EmergencyAccess.objects.for_reviewer(user).exclude(user=user)
+    return grants.filter(pk=alert.source_id or None).exists()
+
+
 def alert_close(*, alert, user, action_taken="", context=None):
     """Close an alert. A risk alert needs an acknowledgement of what was done."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
@@ -165,9 +175,9 @@ def alert_close(*, alert, user, action_taken="", context=None):
             f"This alert was already closed by {alert.closed_by} at "
             f"{timezone.localtime(alert.closed_at):%Y-%m-%d %H:%M}."
         )
-    if alert.kind == Alert.Kind.EMERGENCY_ACCESS and not user.has_role(Role.SUPERVISOR):
-        # Else the clinician who broke the glass (who reads this chart meanwhile) could
-        # close the alert about it.
+    if alert.kind == Alert.Kind.EMERGENCY_ACCESS and not _reviews_emergency_alert(user, alert):
+        # Else whoever broke the glass (who reads this chart meanwhile), a clinician or a
+        # supervisor of another program, could close the alert about it.
         raise ValidationError(
             "Alerts of emergency access close when a supervisor reviews the access."
         )

@@ -97,3 +97,34 @@ def test_a_director_reviews_every_programs_accesses(client, clinician2, director
     access = emergency_access_start(patient=patient, user=clinician2, reason=REASON)
     client.force_login(director)
     assert access in client.get(REVIEWS).context["accesses"]
+
+
+def test_a_supervisor_of_another_program_cannot_close_the_alerts_about_their_own_access(
+    client, outsider, supervisor, patient
+):
+    """The supervisor role alone does not close an emergency access alert: the outsider who
+    broke the glass (and reads the chart's alerts meanwhile) would hide it from the program's
+    supervisors, page or API. The program's supervisor closes it by reviewing."""
+    from rest_framework.test import APIClient
+
+    from patients.models import Alert
+
+    access = emergency_access_start(patient=patient, user=outsider, reason=REASON)
+    alert = Alert.objects.get(kind=Alert.Kind.EMERGENCY_ACCESS, assigned_to=supervisor)
+    client.force_login(outsider)
+    client.post(
+        reverse("patients:alert-close", args=[patient.pk, alert.pk]),
+        {"action_taken": "Nothing to see."},
+    )
+    api = APIClient()
+    api.force_authenticate(outsider)
+    response = api.post(
+        reverse("alert-acknowledge", args=[alert.pk]), {"action_taken": "x"}, format="json"
+    )
+    assert response.status_code == 400
+    alert.refresh_from_db()
+    assert alert.is_open
+
+    emergency_access_review(access=access, user=supervisor, status="reviewed")
+    alert.refresh_from_db()
+    assert not alert.is_open
