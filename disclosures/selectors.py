@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from disclosures.models import Amendment
 from patients.models import Consent, MeasureResponse
 from plans.models import DocumentStatus, TreatmentPlan
 from sessions.models import Addendum, Attendance, NoteEntry, ProgressNote
@@ -82,8 +83,13 @@ def notes_section(episode, notes_from, notes_to):
         .order_by("note__session__starts_at", "pk")
     )
     addenda = {}
-    for addendum in Addendum.objects.filter(note__in=[e.note_id for e in entries]).select_related(
-        "author"
+    # An amendment answering another attendee's request is an addendum to the shared group
+    # note, but it is that patient's record, not this one's: never released here.
+    others = Amendment.objects.exclude(request__patient_id=episode.patient_id).values("addendum_id")
+    for addendum in (
+        Addendum.objects.filter(note__in=[e.note_id for e in entries])
+        .exclude(pk__in=others)
+        .select_related("author")
     ):
         addenda.setdefault(addendum.note_id, []).append(addendum)
     heading = f"Progress notes, {notes_from:%-d %b %Y} to {notes_to:%-d %b %Y}"

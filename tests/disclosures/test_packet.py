@@ -127,3 +127,48 @@ def test_a_group_note_releases_this_patients_part_only(monday, enroll, clinician
     text = " ".join(pdf_pages(bytes(disclosure.packet)))
     assert "Ames named TIPP" in text and "Group practised TIPP" in text
     assert "Brook" not in text
+
+
+def test_a_group_note_releases_no_other_attendees_amendment(
+    monday, enroll, clinician, consent, intake
+):
+    """An amendment answering Brook's request is an addendum to the shared group note: Ames's
+    packet carries Ames's own amendment, never Brook's (her words, her request)."""
+    from disclosures.services import amendment_add, rights_request_record
+    from sessions import services as ss
+
+    ames, brook = monday.episode, enroll(last_name="Brook")
+    for episode in (ames, brook):
+        ss.attendance_mark(
+            session=monday.session, episode=episode, status="present", user=clinician
+        )
+    note = ss.note_start(session=monday.session, user=clinician)
+    ss.note_save(
+        note=note,
+        user=clinician,
+        shared={"data": "Group practised TIPP.", "assessment": "Engaged.", "plan": "Continue."},
+        entries={
+            ames.patient_id: {"text": "Ames named TIPP.", "risk_level": "none"},
+            brook.patient_id: {"text": "Spoke about family.", "risk_level": "none"},
+        },
+    )
+    note = ss.note_sign(note=note, user=clinician)
+    for episode, text in ((brook, "Her sister's relapse is not hers."), (ames, "Ames's own fix.")):
+        request = rights_request_record(
+            patient=episode.patient,
+            user=intake,
+            kind="amendment",
+            received_on=date(2026, 11, 9),
+        )
+        amendment_add(request=request, note=note, text=text, user=clinician)
+    disclosure = release(
+        ames,
+        clinician,
+        consent=consent(ames, kind="release"),
+        sections=["notes"],
+        notes_from=date(2026, 11, 9),
+        notes_to=date(2026, 11, 9),
+    )
+    text = " ".join(pdf_pages(bytes(disclosure.packet)))
+    assert "Ames's own fix." in text
+    assert "sister" not in text
