@@ -105,7 +105,10 @@ class ChartNote(ChartMixin, TemplateView):
                 patient_id=patient.pk,
                 detail="group note from the chart: the shared part and this patient's part",
             )
-        addenda = list(note.addenda.select_related("author")) if note.is_locked else []
+        # A group note's addenda are the whole group's (they may name any attendee, or answer
+        # another attendee's amendment request): for its clinicians only, as in the API.
+        shows_addenda = note.is_locked and (runner or not note.session.group_id)
+        addenda = list(note.addenda.select_related("author")) if shows_addenda else []
         context.update(
             note=note, session=note.session, entries=entries, runner=runner, addenda=addenda
         )

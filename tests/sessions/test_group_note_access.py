@@ -148,3 +148,19 @@ def test_the_chart_links_to_a_group_note_only_once_there_is_one(
     )
     assert f'href="{link}"' in client.get(tab).content.decode()
     assert client.get(link).status_code == 200
+
+
+def test_the_chart_page_shows_the_care_team_clinician_no_addenda_of_a_group_note(
+    client, group_note, clinician, clinician2
+):
+    """As the API: a group note's addenda are the whole group's (they name other attendees),
+    so a clinician who does not run the group reads none of them from their patient's chart;
+    the group's clinician reads them all."""
+    note, arlo, beck = signed(group_note, clinician)
+    ss.addendum_add(note=note, text="Bea's sponsor called back.", user=clinician)
+    client.force_login(clinician2)
+    html = client.get(chart_note(arlo, note)).content.decode()
+    assert ARLO in html
+    assert "sponsor" not in html and "Bea" not in html
+    client.force_login(clinician)
+    assert "Bea&#x27;s sponsor called back." in client.get(chart_note(beck, note)).content.decode()
