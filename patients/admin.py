@@ -169,6 +169,16 @@ class EpisodeAdmin(AuditedModelAdmin, admin.ModelAdmin):
             return fields
         return [f for f in fields if f not in self.CLINICAL_FIELDS]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # Nor probed through the list's query string (`?is_sud__exact=1`, `?referral_reason__
+        # icontains=...`): a 400 for a reader who is not shown them.
+        field = lookup.split("__", 1)[0]
+        if field in self.CLINICAL_FIELDS and not (
+            request is not None and self._clinical_reader(request)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def get_readonly_fields(self, request, obj=None):
         # Once admitted, the SUD flag, program and clinician change through the services and
         # pages (the Part 2 part of the admission rule, the care team); new rows stay editable.

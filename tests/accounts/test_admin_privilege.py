@@ -106,3 +106,31 @@ def test_the_admin_role_holds_no_token_or_clinical_permission(db):
     assert not {p for p in held if p.startswith(("authtoken.", "knox."))}
     assert "patients.view_intakeassessment" not in held
     assert "therapy_sessions.view_progressnote" not in held
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"is_sud__exact": "1"},
+        {"is_sud": "True"},
+        {"referral_reason__icontains": "Relapsed"},
+        {"part2_refusal_reason__startswith": "Refused"},
+        {"decline_reason__isnull": "False"},
+    ],
+)
+def test_an_admin_cannot_filter_episodes_by_part2_or_clinical_reasons(admin_client, program, query):
+    """The hidden fields cannot be probed through the list's query string either (the list
+    answered only the SUD episode to `?is_sud__exact=1`)."""
+    sud = EpisodeFactory(
+        program=program,
+        is_sud=True,
+        part2_refusal_reason="Refused disclosure to employer",
+        referral_reason="Relapsed after the death of a sibling",
+        decline_reason="Declined",
+    )
+    other = EpisodeFactory(program=program, is_sud=False)
+    response = admin_client.get(reverse("admin:patients_episode_changelist"), query)
+    listing = response.content.decode()
+    assert response.status_code == 400
+    assert sud.patient.legal_last_name not in listing
+    assert other.patient.legal_last_name not in listing
