@@ -156,7 +156,6 @@ def alert_raise(
     return alert
 
 
-@transaction.atomic
 def _reviews_emergency_alert(user, alert):
     """Whether `user` may close an emergency access alert: a supervisor who reviews that
     access (of the patient's programs, or a director), never its holder (a supervisor of
@@ -167,6 +166,7 @@ def _reviews_emergency_alert(user, alert):
     return grants.filter(pk=alert.source_id or None).exists()
 
 
+@transaction.atomic
 def alert_close(*, alert, user, action_taken="", context=None):
     """Close an alert. A risk alert needs an acknowledgement of what was done."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
