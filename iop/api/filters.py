@@ -8,11 +8,23 @@ from django.db import models
 from django_filters import Filter
 from django_filters import rest_framework as filters
 
+from iop.validation import LARGEST_ID
+
+
+class IdField(forms.IntegerField):
+    """A record's id: a whole number a database column can hold (a larger one is a 400, not
+    an overflow in the database driver)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -LARGEST_ID)
+        kwargs.setdefault("max_value", LARGEST_ID)
+        super().__init__(*args, **kwargs)
+
 
 class IdFilter(filters.NumberFilter):
     """A filter on a record's id: a whole number."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
 
 class StrictBooleanField(forms.Field):

@@ -27,3 +27,12 @@ def test_the_care_team_still_filters_by_patient(api_client, clinician, episode):
 def test_a_patient_filter_that_is_not_a_whole_number_is_a_400(api_client, clinician):
     api_client.force_authenticate(clinician)
     assert api_client.get("/api/v1/episodes/", {"patient": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize("value", [str(LARGEST_ID + 1), "323532611970652692558648937807872"])
+def test_an_id_filter_too_large_for_the_database_is_a_400_not_a_500(api_client, clinician, value):
+    """Found by the schemathesis smoke test: SQLite's driver overflowed on a 33-digit id."""
+    api_client.force_authenticate(clinician)
+    for url in ("/api/v1/alerts/", "/api/v1/episodes/", "/api/v1/goals/"):
+        key = "plan" if "goals" in url else "patient"
+        assert api_client.get(url, {key: value}).status_code == 400, url

@@ -46,6 +46,10 @@ def test_reads_answer_as_the_schema_says(connection_kept_open, supervisor, patie
 
         @examples(
             max_examples=3,
+            # The same examples every run: a failure here is a change, not luck (a random
+            # seed found the id overflow in tests/api/test_filter_oracle.py; exploring with
+            # random seeds is bin/schemathesis's job: SCHEMATHESIS_SEED=random).
+            derandomize=True,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
