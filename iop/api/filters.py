@@ -3,12 +3,16 @@ documented type is a 400, never silently ignored (django-filter's defaults read 
 decimal and `?is_active=maybe` as no filter at all). An empty value (`?status=`) means no filter,
 as the schema says (`allowEmptyValue`)."""
 
+import re
+
 from django import forms
 from django.db import models
 from django_filters import Filter
 from django_filters import rest_framework as filters
 
 from iop.validation import LARGEST_ID
+
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 class IdField(forms.IntegerField):
@@ -19,6 +23,12 @@ class IdField(forms.IntegerField):
         kwargs.setdefault("min_value", -LARGEST_ID)
         kwargs.setdefault("max_value", LARGEST_ID)
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        # Django's IntegerField reads "5.0" as 5; the schema says integer, so digits only.
+        if value not in self.empty_values and not _WHOLE.fullmatch(str(value).strip()):
+            raise forms.ValidationError("Give a whole number.", code="invalid")
+        return super().to_python(value)
 
 
 class IdFilter(filters.NumberFilter):

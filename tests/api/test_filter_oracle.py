@@ -36,3 +36,11 @@ def test_an_id_filter_too_large_for_the_database_is_a_400_not_a_500(api_client, 
     for url in ("/api/v1/alerts/", "/api/v1/episodes/", "/api/v1/goals/"):
         key = "plan" if "goals" in url else "patient"
         assert api_client.get(url, {key: value}).status_code == 400, url
+
+
+@pytest.mark.parametrize("value", ["1.0", "1780902057703377.0", "1e3", " 1.5"])
+def test_an_id_filter_takes_digits_only(api_client, clinician, episode, value):
+    """Found by schemathesis: Django's IntegerField read "5.0" as 5 where the schema says
+    integer."""
+    api_client.force_authenticate(clinician)
+    assert api_client.get("/api/v1/episodes/", {"program": value}).status_code == 400
