@@ -58,7 +58,16 @@ class ChartSessions(ChartMixin, TemplateView):
             .distinct()
             .order_by("starts_at")[:10]
         )
+        # A session's own page opens to those who run it (and supervisors): others read the
+        # row without a link (it was a 404 for a care-team clinician of a group run by others).
+        shown = {a.session_id for a in attendance} | {s.pk for s in upcoming}
+        openable = set(
+            TherapySession.objects.for_user(self.request.user)
+            .filter(pk__in=shown)
+            .values_list("pk", flat=True)
+        )
         context.update(
+            openable_sessions=openable,
             ledger=ledger,
             ledger_chart={
                 "labels": [f"{w['week']:%-d %b}" for w in ledger],

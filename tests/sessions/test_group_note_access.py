@@ -164,3 +164,19 @@ def test_the_chart_page_shows_the_care_team_clinician_no_addenda_of_a_group_note
     assert "sponsor" not in html and "Bea" not in html
     client.force_login(clinician)
     assert "Bea&#x27;s sponsor called back." in client.get(chart_note(beck, note)).content.decode()
+
+
+def test_the_chart_links_a_session_only_for_those_who_may_open_it(
+    client, group_note, supervisor, clinician2
+):
+    """Arlo's clinician (clinician2) does not run the group: the chart lists the session
+    without a link to its page (a 404 for them when Arlo has no part in a note, e.g. a missed
+    session); the facilitator gets the link."""
+    note, arlo, _beck = group_note
+    session_url = reverse("sessions:session", args=[note.session_id])
+    tab = reverse("sessions:chart", args=[arlo.pk])
+    client.force_login(clinician2)
+    page = client.get(tab).content.decode()
+    assert f'href="{session_url}"' not in page
+    client.force_login(supervisor)
+    assert f'href="{session_url}"' in client.get(tab).content.decode()
