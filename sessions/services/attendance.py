@@ -376,6 +376,7 @@ def hours_ledger(episodes, *, weeks=8, today=None):
         )
         .exclude(session__status=TherapySession.Status.CANCELLED)
         .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)
+        .order_by()  # summed: the default order would join and sort by patient name
         .values_list("episode_id", "session__starts_at", "minutes_attended")
     ):
         minutes[(episode_id, week_start(local(starts_at).date()))] += mins
