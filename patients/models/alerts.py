@@ -118,7 +118,12 @@ class Alert(models.Model):
                 name="alert_dedupe_key_unique",
             ),
         ]
-        indexes = [models.Index(fields=["status", "patient"])]
+        indexes = [
+            models.Index(fields=["status", "patient"]),
+            # A chart's alerts, newest first, a page at a time (not a backward walk of
+            # everyone's alerts by raised_at until this patient's turn up).
+            models.Index(fields=["patient", "-raised_at", "-id"], name="alert_patient_recent"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
