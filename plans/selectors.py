@@ -183,30 +183,41 @@ def safety_plans_needed(patient_ids, *, risks=None):
     return needed
 
 
-def discharged_episodes(patient, plans):
+def discharged_episodes(patient):
     """The patient's discharged episodes, newest first, each with what stays readable after
     discharge: its levels of care, its last signed plan (closed at discharge) and its aftercare
-    plan. `plans` are the patient's treatment plans, already read (with `signed_by`)."""
-    from patients.models import Episode
-    from plans.models import AftercarePlan
+    plan. Four queries, reading each episode's last signed version only, however many
+    versions it had."""
+    from django.db.models import OuterRef, Subquery
 
+    from patients.models import Episode
+    from plans.models import AftercarePlan, TreatmentPlan
+
+    last_signed = (
+        TreatmentPlan.objects.filter(episode=OuterRef("pk"), signed_at__isnull=False)
+        .order_by("-version")
+        .values("pk")[:1]
+    )
     episodes = list(
         Episode.objects.filter(patient=patient, status=Episode.Status.DISCHARGED)
         .select_related("program", "primary_clinician")
         .prefetch_related("level_changes")
+        .annotate(last_signed_plan_id=Subquery(last_signed))
         .order_by("-discharge_date", "-pk")
+    )
+    plans = TreatmentPlan.objects.select_related("episode", "signed_by").in_bulk(
+        [e.last_signed_plan_id for e in episodes if e.last_signed_plan_id]
     )
     aftercare = {a.episode_id: a for a in AftercarePlan.objects.filter(patient=patient)}
     records = []
     for episode in episodes:
-        signed = [p for p in plans if p.episode_id == episode.pk and p.signed_at]
         changes = sorted(episode.level_changes.all(), key=lambda c: (c.effective_date, c.pk))
         levels = [changes[0].from_level] + [c.to_level for c in changes] if changes else []
         records.append(
             {
                 "episode": episode,
                 "levels": levels or [episode.level_of_care],
-                "plan": max(signed, key=lambda p: p.version) if signed else None,
+                "plan": plans.get(episode.last_signed_plan_id),
                 "aftercare": aftercare.get(episode.pk),
             }
         )
