@@ -2,6 +2,8 @@
 in the same number of queries however long the history, and says how much there is."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from patients.models import Alert
@@ -18,6 +20,7 @@ def tab_urls(patient):
         reverse("plans:patient-plan", args=[patient.pk]),
         reverse("plans:history", args=[patient.pk]),
         reverse("sessions:chart", args=[patient.pk]),
+        reverse("disclosures:accounting", args=[patient.pk]),
     ]
     return urls
 
@@ -142,3 +145,23 @@ def test_the_summary_says_how_many_alerts_are_open_beyond_those_shown(client, cl
     html = client.get(reverse("patients:chart", args=[episode.patient_id])).content.decode()
     assert html.count('data-testid="alert"') == 10
     assert "The 10 most urgent of 14 open alerts" in html
+
+
+# --- the audit trail --------------------------------------------------------------------------
+
+
+def test_a_chart_tab_reads_only_the_head_of_the_audit_trail(client, clinician, episode, program):
+    """Each tab writes its read to the trail, which on a large program holds millions of
+    events: it reads nothing of it but the chain's head (one row, by the unique `seq`)."""
+    grow(episode, 2, program=program, clinician=clinician)
+    client.force_login(clinician)
+    for url in tab_urls(episode.patient):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        reads = [
+            q["sql"]
+            for q in queries
+            if "audit_auditevent" in q["sql"] and not q["sql"].startswith("INSERT")
+        ]
+        assert len(reads) == 1, url
+        assert '"seq"' in reads[0] and reads[0].endswith("LIMIT 1"), url
