@@ -64,7 +64,7 @@ def test_the_list_filters_by_username(admin_client, clinician, clinician2):
     assert "wanted" in html and "other" not in html
 
 
-def test_the_lists_queries_do_not_grow_with_the_trail(admin_client, small_cap):
+def test_the_lists_queries_do_not_grow_with_the_trail(admin_client, small_cap, clock):
     trail(3)
     paths = [reverse(URL), reverse(URL) + "?patient=7"]
     query_counts(admin_client, paths)  # what a first request caches is not counted

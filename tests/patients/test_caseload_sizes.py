@@ -18,7 +18,7 @@ LIST_OF = {
 
 @pytest.mark.parametrize("role", list(LIST_OF))
 def test_the_caseload_runs_the_same_queries_for_few_or_many_patients(
-    client, request, make_episode, clinician, clinician2, program, role
+    client, request, clock, make_episode, clinician, clinician2, program, role
 ):
     def add(count):
         for _ in range(count):

@@ -44,7 +44,7 @@ def grow(episode, size, *, program, clinician):
 
 @pytest.mark.parametrize("user", ["clinician", "supervisor"])
 def test_every_chart_tab_runs_the_same_queries_for_a_short_or_a_long_history(
-    client, request, episode, program, clinician, user
+    client, request, clock, episode, program, clinician, user
 ):
     """A record with one of everything, then with 12 times as much (past episodes, plan
     versions and reviews, results, alerts, consents, attendance): no tab runs a query more."""
@@ -58,7 +58,7 @@ def test_every_chart_tab_runs_the_same_queries_for_a_short_or_a_long_history(
 
 
 def test_the_intake_tab_runs_the_same_queries_for_one_or_many_episodes(
-    client, episode, program, clinician
+    client, clock, episode, program, clinician
 ):
     client.force_login(clinician)
     urls = [reverse("patients:intake", args=[episode.patient_id])]
