@@ -142,8 +142,9 @@ def current_safety_plan(patient):
 
 def safety_plan_needed(patient):
     """No active safety plan, and the patient's risk calls for one (`safety_plans_needed`)."""
-    risk = getattr(patient, "current_risk", None)
-    risks = {patient.pk: risk} if risk is not None else None
+    risks = None
+    if hasattr(patient, "current_risk"):  # read already (the chart header): None is "no risk"
+        risks = {patient.pk: patient.current_risk} if patient.current_risk is not None else {}
     return patient.pk in safety_plans_needed([patient.pk], risks=risks)
 
 
@@ -158,6 +159,7 @@ def safety_plans_needed(patient_ids, *, risks=None):
     covered = set(
         SafetyPlan.objects.filter(patient_id__in=patient_ids)
         .active()
+        .order_by()  # a lookup: the default order joins patients to sort by name
         .values_list("patient_id", flat=True)
     )
     uncovered = {pk for pk in patient_ids if pk not in covered}

@@ -71,6 +71,24 @@ def test_the_intake_tab_runs_the_same_queries_for_one_or_many_episodes(
     assert query_counts(client, urls) == one
 
 
+def test_a_chart_tab_runs_the_same_queries_with_or_without_a_risk_screen(
+    client, clock, clinician, patient
+):
+    """The header reads the current risk once: with none (no C-SSRS, no assessment) the
+    safety-plan check used to read it again."""
+    client.force_login(clinician)
+    urls = [reverse("patients:consents", args=[patient.pk])]
+    query_counts(client, urls)  # what a first request caches is not counted
+    without = query_counts(client, urls)
+    measure_record(
+        patient=patient,
+        instrument_code="CSSRS",
+        responses=[False, False, False, False, False, False, None],
+        user=clinician,
+    )
+    assert query_counts(client, urls) == without
+
+
 # --- measures ---------------------------------------------------------------------------------
 
 
