@@ -37,7 +37,9 @@ def sessions_with_note_part(patient, attendance):
     return set(
         ProgressNote.objects.filter(
             session_id__in=attended, session__group__isnull=False, entries__patient=patient
-        ).values_list("session_id", flat=True)
+        )
+        .order_by()
+        .values_list("session_id", flat=True)
     )
 
 
