@@ -53,3 +53,17 @@ def test_a_clinician_on_the_team_and_primary_is_listed_once(client, clinician, m
     client.force_login(clinician)
     rows = client.get(reverse("patients:caseload")).context["episodes"]
     assert [e.pk for e in rows] == [episode.pk]
+
+
+def test_a_broad_intake_search_says_how_many_match_beyond_those_listed(
+    client, intake, make_episode, monkeypatch
+):
+    from patients.views.intake import IntakeQueue
+
+    monkeypatch.setattr(IntakeQueue, "MATCHES_SHOWN", 3)
+    for _ in range(5):
+        make_episode(status="referred", last_name="Quill")
+    client.force_login(intake)
+    response = client.get(reverse("patients:intake-queue"), {"q": "quill"})
+    assert len(response.context["matches"]) == 3
+    assert "The first 3 of 5 patients matching" in response.content.decode()

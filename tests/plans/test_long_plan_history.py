@@ -1,8 +1,12 @@
 """The plan page and the version history of a patient with many versions: only what is shown
 is read, the rest a page away, and every list says how long it is."""
 
-from django.urls import reverse
+from datetime import timedelta
 
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.models import Objective, ProgressEntry
 from tests import history
 
 
@@ -39,3 +43,23 @@ def test_a_discharged_episode_shows_its_last_signed_version(client, clinician, e
     (record,) = response.context["discharged"]
     assert record["episode"] == past
     assert (record["plan"].version, record["plan"].status) == (5, "closed")
+
+
+def test_an_objectives_earlier_progress_entries_are_folded_not_dropped(client, clinician, active):
+    objective = Objective.objects.get(goal__problem__plan=active)
+    ProgressEntry.objects.bulk_create(
+        ProgressEntry(
+            objective=objective,
+            lineage=objective.lineage,
+            patient_id=active.patient_id,
+            rating=ProgressEntry.Rating.SOME,
+            note=f"entry {n}",
+            recorded_by=clinician,
+            recorded_at=timezone.now() - timedelta(days=n),
+        )
+        for n in range(5)
+    )
+    client.force_login(clinician)
+    html = client.get(reverse("plans:patient-plan", args=[active.patient_id])).content.decode()
+    assert all(f"entry {n}" in html for n in range(5))
+    assert "2 earlier entries" in html
