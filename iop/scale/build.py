@@ -10,7 +10,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from iop.audit.models import AuditEvent
-from iop.scale import cast, people, records
+from iop.scale import cast, intake, measures, people, plans
 from iop.scale.care import Sessions
 from iop.scale.sink import Progress, Sink
 from iop.scale.trail import LOGIN, VIEW, Trail
@@ -49,18 +49,18 @@ def build(*, scale, seed, password, using=DEFAULT_DB_ALIAS, progress=None):
         people.write_staff(world)
         people.write_programs_and_groups(world)
         people.write_patients(world)
-        people.write_intake(world)
-        people.write_discharges(world)
+        intake.write_intake(world)
+        intake.write_discharges(world)
         sessions = Sessions(world)
         sessions.groups()
         sessions.individual()
         sessions.write()
         del sessions
-        records.measures(world)
-        plans = records.Plans(world)
-        plans.build()
-        plans.write()
-        del plans
+        measures.measures(world)
+        generated = plans.Plans(world)
+        generated.build()
+        generated.write()
+        del generated
         visits(world, target=round(AUDIT_EVENTS * scale))
         world.trail.write(world.sink)
         world.sink.finish()

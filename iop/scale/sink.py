@@ -50,7 +50,11 @@ class Progress:
         if self.total:
             count += f"/{self.total:,} ({min(100, 100 * self.done // self.total)}%)"
         line = f"\r[{self.elapsed():7.1f}s] {self.label:<34} {count}"
-        self.stream.write(line + ("\n" if final else ""))
+        text = line + ("\n" if final else "")
+        if hasattr(self.stream, "style_func"):  # a management command's OutputWrapper
+            self.stream.write(text, ending="")
+        else:
+            self.stream.write(text)
         self.stream.flush()
 
 
@@ -105,34 +109,59 @@ class Sink:
         columns = ", ".join(self.connection.ops.quote_name(_field(model, f).column) for f in fields)
         written = 0
         self.connection.ensure_connection()
-        with self.connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    if json_at:
-                        row = list(row)
-                        for i in json_at:
-                            row[i] = json.dumps(row[i])
-                    copy.write_row(row)
-                    written += 1
-                    if written % BATCH == 0:
-                        self.progress.advance(BATCH)
+        sql = f"COPY {table} ({columns}) FROM STDIN"
+        with self.connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                if json_at:
+                    row = list(row)
+                    for i in json_at:
+                        row[i] = json.dumps(row[i])
+                copy.write_row(row)
+                written += 1
+                if written % BATCH == 0:
+                    self.progress.advance(BATCH)
         self.progress.advance(written % BATCH)
         return written
 
     def _bulk(self, model, fields, rows):
-        manager = model._base_manager.using(self.using)
+        """Elsewhere (SQLite): executemany of plain INSERTs, each value prepared by its field
+        as the ORM would (dates, times, JSON, UUIDs); the others go as they are."""
+        ops, connection = self.connection.ops, self.connection
+        prepared = (
+            models.DateField,
+            models.TimeField,
+            models.JSONField,
+            models.UUIDField,
+            models.DecimalField,
+        )
+        preps = [
+            (i, field.get_db_prep_save)
+            for i, field in enumerate(_field(model, name) for name in fields)
+            if isinstance(field, prepared)
+        ]
+        columns = ", ".join(ops.quote_name(_field(model, f).column) for f in fields)
+        # The table and column names come from the model; the values go as parameters.
+        sql = (
+            f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
         batch, written = [], 0
-        for row in rows:
-            batch.append(model(**dict(zip(fields, row, strict=True))))
-            if len(batch) == BATCH:
-                manager.bulk_create(batch)
+        with connection.cursor() as cursor:
+            for row in rows:
+                if preps:
+                    row = list(row)
+                    for i, prep in preps:
+                        row[i] = prep(row[i], connection)
+                batch.append(row)
+                if len(batch) == BATCH:
+                    cursor.executemany(sql, batch)
+                    written += len(batch)
+                    self.progress.advance(len(batch))
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
                 written += len(batch)
                 self.progress.advance(len(batch))
-                batch = []
-        if batch:
-            manager.bulk_create(batch)
-            written += len(batch)
-            self.progress.advance(len(batch))
         return written
 
     def finish(self):

@@ -72,6 +72,7 @@ class Command(BaseCommand):
 
     def scale(self, *, scale, seed, flush, password):
         from iop.scale import build, report
+        from iop.scale.sink import Progress
 
         if not 0 < scale <= 20:
             raise CommandError("--scale takes a number above 0 (1 is the reference size).")
@@ -84,5 +85,7 @@ class Command(BaseCommand):
                 )
             report.flush_database()
         started = time.monotonic()
-        counts, world = build.build(scale=scale, seed=seed, password=password)
+        counts, world = build.build(
+            scale=scale, seed=seed, password=password, progress=Progress(self.stderr)
+        )
         self.stdout.write(report.summary(counts, world, time.monotonic() - started, password))
