@@ -133,24 +133,29 @@ class Sessions(NoteTaking):
         world, rng = self.world, self.rng
         intake_day = e.admission_date - timedelta(days=rng.randint(1, 3))
         if intake_day >= world.start_day and intake_day.weekday() < 5:
-            self._book(e, intake_day, "intake_evaluation", 90)
+            self._book(e, intake_day, "intake_evaluation", 90, e.primary)
         first = max(e.admission_date, world.start_day)
         last = min(e.discharge_date or world.end_day, world.end_day)
         week = first - timedelta(days=first.weekday())
         n = 0
         while week <= last:
-            days = rng.sample(range(5), 2 + (n % 4 == 2))
-            kinds = ["individual", "individual", "family"]
-            for kind, offset in zip(kinds, days, strict=False):
+            # Two individual sessions a week (three one week in four), family therapy one
+            # week in four, medication management with the program's prescriber fortnightly.
+            kinds = ["individual", "individual"]
+            kinds += ["individual"] if n % 4 == 1 else ["family"] if n % 4 == 3 else []
+            kinds += ["medication_management"] if n % 2 == 0 else []
+            for kind, offset in zip(kinds, rng.sample(range(5), len(kinds)), strict=True):
                 day = week + timedelta(days=offset)
                 if first <= day <= last:
-                    self._book(e, day, kind, 60 if kind == "family" else 50)
+                    minutes = {"family": 60, "medication_management": 30}.get(kind, 50)
+                    who = e.prescriber if kind == "medication_management" else e.primary
+                    self._book(e, day, kind, minutes, who)
             week += timedelta(days=7)
             n += 1
 
-    def _book(self, e, day, kind, minutes):
+    def _book(self, e, day, kind, minutes, clinician=None):
         world, rng = self.world, self.rng
-        clinician = e.primary
+        clinician = clinician or e.primary
         hours = self.free([clinician, ("e", e.id)], day)
         if not hours:
             return

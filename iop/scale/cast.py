@@ -194,6 +194,7 @@ class Episode:
     discharge_reason: str = ""
     primary: int | None = None
     care_team: set = field(default_factory=set)
+    prescriber: int | None = None
     group: Group | None = None
     enrollment_id: int | None = None
     enrolled_on: date | None = None
@@ -264,6 +265,13 @@ def plan_staff(world, password):
         # clinician and clinician2 work in the first program, as in the demo.
         person.program = 0 if i < 2 else (i - 2) % programs
         person.is_trainee = person.username == "clinician2" or (i > 2 and i % 9 == 0)
+    # Each program's prescriber (medication management): its last clinician, when it has
+    # three or more.
+    world.prescribers = {}
+    for program in range(programs):
+        mine = [c.id for c in clinicians if c.program == program and not c.is_trainee]
+        if len(mine) >= 3:
+            world.prescribers[program] = mine[-1]
     world.staff = staff
     world.by_username = {s.username: s for s in staff}
     world.clinicians = clinicians
@@ -295,12 +303,15 @@ def plan_programs_and_groups(world):
     # Two facilitators per group, from the program's clinicians, never two groups of the same
     # schedule for one clinician (they would clash); the least busy first.
     load = {c.id: 0 for c in world.clinicians}
+    heavy = world.by_username["clinician"].id
     patterns_of = {c.id: set() for c in world.clinicians}
     for group in groups:
         pattern = group.start
         pool = [c for c in world.clinicians if c.program == group.program] or world.clinicians
         free = [c for c in pool if pattern not in patterns_of[c.id]] or pool
-        chosen = sorted(free, key=lambda c: (load[c.id], c.id))[:2]
+        # The demo `clinician` runs two groups, so that the benchmark's clinician has a full
+        # caseload and two groups on Today.
+        chosen = sorted(free, key=lambda c: (load[c.id] - (c.id == heavy), c.id))[:2]
         for c in chosen:
             load[c.id] += 1
             patterns_of[c.id].add(pattern)
@@ -371,16 +382,20 @@ def _assign_clinicians(world, episodes):
     rng = world.rng
     load = {c.id: 0.0 for c in world.clinicians}
     heavy = world.by_username["clinician"].id
+    prescribers = set(world.prescribers.values())
     for e in sorted(episodes, key=lambda e: (e.referral_date, e.id)):
         if e.status in ("referred", "declined"):
             continue
         pool = [c.id for c in world.clinicians if c.program == e.program] or [
             c.id for c in world.clinicians
         ]
+        # The prescriber sees everyone for medication: not a primary clinician as well.
+        pool = [pk for pk in pool if pk not in prescribers] or pool
         weight = {pk: (0.55 if pk == heavy else 1.0) for pk in pool}
         e.primary = min(pool, key=lambda pk: (load[pk] * weight[pk] + rng.random() * 0.5, pk))
         load[e.primary] += 1
-        e.care_team = {e.primary}
+        e.prescriber = world.prescribers.get(e.program, e.primary)
+        e.care_team = {e.primary, e.prescriber}
 
 
 def _enrol(world, episodes):
