@@ -139,10 +139,10 @@ class Sessions(NoteTaking):
         week = first - timedelta(days=first.weekday())
         n = 0
         while week <= last:
-            # Two individual sessions a week (three one week in four), family therapy one
+            # Two individual sessions a week (three every other week), family therapy one
             # week in four, medication management with the program's prescriber fortnightly.
             kinds = ["individual", "individual"]
-            kinds += ["individual"] if n % 4 == 1 else ["family"] if n % 4 == 3 else []
+            kinds += ["individual"] if n % 2 == 1 else ["family"] if n % 4 == 2 else []
             kinds += ["medication_management"] if n % 2 == 0 else []
             for kind, offset in zip(kinds, rng.sample(range(5), len(kinds)), strict=True):
                 day = week + timedelta(days=offset)

@@ -391,7 +391,7 @@ def _assign_clinicians(world, episodes):
         ]
         # The prescriber sees everyone for medication: not a primary clinician as well.
         pool = [pk for pk in pool if pk not in prescribers] or pool
-        weight = {pk: (0.55 if pk == heavy else 1.0) for pk in pool}
+        weight = {pk: (0.33 if pk == heavy else 1.0) for pk in pool}
         e.primary = min(pool, key=lambda pk: (load[pk] * weight[pk] + rng.random() * 0.5, pk))
         load[e.primary] += 1
         e.prescriber = world.prescribers.get(e.program, e.primary)
