@@ -384,8 +384,8 @@ def _assign_clinicians(world, episodes):
     heavy = world.by_username["clinician"].id
     prescribers = set(world.prescribers.values())
     for e in sorted(episodes, key=lambda e: (e.referral_date, e.id)):
-        if e.status in ("referred", "declined"):
-            continue
+        if e.status in ("referred", "declined", "intake"):
+            continue  # the primary clinician is named at the intake's last step
         pool = [c.id for c in world.clinicians if c.program == e.program] or [
             c.id for c in world.clinicians
         ]

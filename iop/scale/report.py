@@ -17,6 +17,8 @@ def flush_database(using=DEFAULT_DB_ALIAS):
         tables = [connection.ops.quote_name(t) for t in audit_tables()]
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Deferred foreign-key checks still pending would refuse the ALTER TABLE.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 for table in tables:
                     cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         call_command("flush", interactive=False, verbosity=0, database=using)
