@@ -142,7 +142,7 @@ class Sink:
         columns = ", ".join(ops.quote_name(_field(model, f).column) for f in fields)
         # The table and column names come from the model; the values go as parameters.
         sql = (
-            f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "  # noqa: S608
+            f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "  # noqa: S608 # nosec B608
             f"VALUES ({', '.join(['%s'] * len(fields))})"
         )
         batch, written = [], 0
