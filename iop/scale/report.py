@@ -49,8 +49,9 @@ def logins(world):
             mine = sum(1 for e in active if person.id in e.care_team)
             groups = sum(1 for g in world.groups if person.id in g.facilitators)
             trainee = ", trainee" if person.is_trainee else ""
+            plural = "s" if groups != 1 else ""
             seen = (
-                f"{mine} active patients on their care teams, facilitates {groups} groups{trainee}"
+                f"{mine} active patients on their care teams, runs {groups} group{plural}{trainee}"
             )
         elif person.role == Role.SUPERVISOR:
             from iop.scale.cast import SUPERVISES
