@@ -2,12 +2,21 @@
 12 attendees), Today for every role and the co-signature queue (a small program or a larger
 one)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from patients.models import Alert, Episode
 from sessions import services
-from tests.factories import GroupEnrollmentFactory, TherapyGroupFactory, TherapySessionFactory
+from sessions.models import Attendance, ProgressNote
+from tests.factories import (
+    GroupEnrollmentFactory,
+    TherapyGroupFactory,
+    TherapySessionFactory,
+    UserFactory,
+)
 from tests.fixtures.sessions import NEW_YORK
 from tests.queries import query_counts
 
@@ -77,3 +86,78 @@ def test_a_signed_group_notes_page_runs_the_same_queries_for_3_or_12_attendees(
     page = client.get(paths[1]).content.decode()
     assert page.count('data-testid="note-entry"') == 12
     assert three == twelve
+
+
+@pytest.fixture
+def grow(clinician, group, enroll, todays_session):
+    """`grow(n)`: n more patients on `clinician`'s caseload (admitted 2 November), each at
+    today's group, with an open alert, a note to write this week and an older one, a trainee's
+    note waiting for co-signature, and below their hours last week."""
+    trainee = UserFactory(username="trainee", role="clinician", is_trainee=True)
+    now = timezone.now()
+    made = []
+
+    def make(count):
+        for _ in range(count):
+            n = len(made)
+            episode = enroll()
+            Episode.objects.filter(pk=episode.pk).update(admission_date=date(2026, 11, 2))
+            services.attendance_mark(
+                session=todays_session, episode=episode, status="present", user=clinician
+            )
+            Alert.objects.create(patient=episode.patient, kind="measure_due", title="PHQ-9 due")
+            for starts_at in (
+                now - timedelta(days=2, minutes=n),
+                now - timedelta(days=40, minutes=n),
+            ):
+                attended(group, episode, starts_at)
+            signed = attended(group, episode, now - timedelta(days=3, minutes=n))
+            ProgressNote.objects.create(
+                session=signed,
+                author=trainee,
+                status="awaiting_cosign",
+                signed_by=trainee,
+                signed_at=now,
+            )
+            made.append(episode)
+        return made
+
+    return make
+
+
+def attended(group, episode, starts_at):
+    session = TherapySessionFactory(group=group, starts_at=starts_at, status="completed")
+    Attendance.objects.create(
+        session=session, episode=episode, patient=episode.patient, status="present"
+    )
+    return session
+
+
+def test_today_and_the_cosign_queue_run_the_same_queries_for_1_or_12_patients(
+    client, grow, clinician, supervisor, director, intake
+):
+    pages = [
+        (clinician, reverse("today")),
+        (supervisor, reverse("today")),
+        (director, reverse("today")),
+        (intake, reverse("today")),
+        (supervisor, reverse("sessions:cosign-queue")),
+        (supervisor, reverse("sessions:alerts")),
+        (supervisor, reverse("sessions:below-hours")),
+        (clinician, reverse("sessions:notes-to-write")),
+    ]
+
+    def counts():
+        row = []
+        for user, path in pages:
+            client.force_login(user)
+            query_counts(client, [path])  # what a first request caches is not counted
+            row += query_counts(client, [path])
+        return row
+
+    grow(1)
+    one = counts()
+    grow(11)
+    client.force_login(supervisor)
+    assert 'data-testid="below-more"' in client.get(reverse("today")).content.decode()
+    assert counts() == one
