@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import Alert
+from sessions import services
 from sessions.models import Attendance, ProgressNote
 from sessions.today import NOTES_WINDOW_DAYS, TODAY_ROWS
 from sessions.views.day import PAGE_SIZE
@@ -178,3 +179,25 @@ def test_the_cosign_queue_lists_every_note_once_by_session_date(
     assert [len(p) for p in pages] == [PAGE_SIZE, 2]
     assert sum(pages, []) == [note.session_id for note in notes]
     assert f"Showing {PAGE_SIZE + 1}–{len(notes)} of {len(notes)}" in last
+
+
+# --- today's sessions -------------------------------------------------------------------------
+
+
+def test_a_session_over_with_everyones_attendance_taken_folds_to_one_line(
+    client, clock, clinician, enroll, todays_session
+):
+    present, absent = enroll.many(2)
+    for episode, status in ((present, "present"), (absent, "absent_excused")):
+        services.attendance_mark(
+            session=todays_session, episode=episode, status=status, user=clinician
+        )
+    client.force_login(clinician)
+    during = client.get(reverse("today")).content.decode()
+    assert during.count('data-testid="attendance-row"') == 2
+    clock.move_to(datetime(2026, 11, 18, 12, 30, tzinfo=NEW_YORK), tick=False)
+    client.logout()  # signed in again after the idle logoff
+    client.force_login(clinician)
+    after = client.get(reverse("today")).content.decode()
+    assert 'data-testid="attendance-row"' not in after
+    assert "attendance taken for all 2: 1 attended" in after
