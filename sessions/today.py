@@ -3,9 +3,9 @@ write, notes waiting for a co-signature, alerts, patients below their hours).
 
 Today shows the first rows of each worklist with its true count; each has a paginated page of
 its own listing every row. Nothing is cut without the page saying so, and every read is bounded
-whatever the size of the program: today's sessions, the notes of the last `NOTES_WINDOW_DAYS`
-days (older unsigned notes are counted, and listed on their page), the first `TODAY_ROWS` of
-the other lists.
+whatever the size of the program or the length of its history: today's sessions, the notes to
+write of the last `NOTES_WINDOW_DAYS` days (older ones are on their page, and the documentation
+job has raised an alert for each), the first `TODAY_ROWS` of the other lists.
 """
 
 from dataclasses import dataclass
@@ -20,8 +20,9 @@ from sessions.models import ProgressNote, TherapySession
 from sessions.selectors import sessions_with_rosters
 from sessions.services import hours_ledger
 
-# Notes of sessions this recent are listed on Today; older unsigned ones are counted there and
-# listed on the notes-to-write page (the documentation jobs have alerted about them already).
+# Notes of sessions this recent are listed on Today. Finding older unsigned ones means checking
+# every session the clinician ever ran, so Today links their page instead of counting them (the
+# documentation job has alerted about each already).
 NOTES_WINDOW_DAYS = 14
 # How many rows of a worklist Today shows before "showing 10 of 57 — see all".
 TODAY_ROWS = 10
@@ -88,11 +89,6 @@ def notes_to_write(user, *, now=None):
 def recent_notes_to_write(user, *, now=None):
     """`notes_to_write` of the sessions of the last `NOTES_WINDOW_DAYS` days: bounded."""
     return notes_to_write(user, now=now).filter(starts_at__gte=notes_window_start(now))
-
-
-def older_notes_to_write(user, *, now=None):
-    """`notes_to_write` of the sessions before the window Today lists."""
-    return notes_to_write(user, now=now).filter(starts_at__lt=notes_window_start(now))
 
 
 def cosign_queue(user):
@@ -172,7 +168,6 @@ def today_for(user):
         sessions=sessions,
         alerts=alerts,
         to_write=list(recent_notes_to_write(user, now=now)),
-        older_to_write=older_notes_to_write(user, now=now).count(),
         notes_window_start=notes_window_start(now),
         cosign=excerpt(cosign_queue(user)),
         below=Excerpt(below[:TODAY_ROWS], len(below)),

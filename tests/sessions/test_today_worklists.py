@@ -61,7 +61,7 @@ def wednesday(clock):
 # --- notes to write ---------------------------------------------------------------------------
 
 
-def test_today_lists_the_last_two_weeks_notes_and_counts_the_older_ones(
+def test_today_lists_the_last_two_weeks_notes_and_links_the_older_ones(
     client, clinician, group, enroll, todays_session
 ):
     episode = enroll()
@@ -72,20 +72,23 @@ def test_today_lists_the_last_two_weeks_notes_and_counts_the_older_ones(
     html = client.get(reverse("today")).content.decode()
     listed = html.split('data-testid="notes-to-write"')[1].split("</ul>")[0]
     assert [int(pk) for pk in SESSION_LINK.findall(listed)] == [inside.pk]
-    assert "Older unsigned notes: 1" in html
+    older = html.split('data-testid="older-notes"')[1].split("</p>")[0]
+    assert "Sessions since Wed 4 Nov only" in older
+    assert reverse("sessions:notes-to-write") in older
     page = client.get(reverse("sessions:notes-to-write")).content.decode()
     assert [int(pk) for pk in SESSION_LINK.findall(page)] == [outside.pk, inside.pk]
     assert "Showing 1–2 of 2" in page
 
 
-def test_an_older_signed_note_is_not_counted(client, clinician, group, enroll, todays_session):
+def test_a_signed_note_is_not_on_the_list(client, clinician, group, enroll, todays_session):
     episode = enroll()
     old = attended_session(group, episode, timezone.now() - timedelta(days=40))
     ProgressNote.objects.create(session=old, author=clinician, status="signed")
     client.force_login(clinician)
-    html = client.get(reverse("today")).content.decode()
-    assert "Older unsigned notes" not in html
-    assert "Every note is signed." in html
+    assert "Every note of a session since" in client.get(reverse("today")).content.decode()
+    assert (
+        "Every note is signed." in client.get(reverse("sessions:notes-to-write")).content.decode()
+    )
 
 
 # --- below their hours ------------------------------------------------------------------------
