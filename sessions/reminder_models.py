@@ -12,10 +12,15 @@ from sessions.models import TherapySession
 class ReminderDelivery(models.Model):
     """One reminder to one patient for one session at one lead time: made at most once (the
     unique constraint), sent once (claimed by one worker; the delivery id is the message's
-    idempotency key). A rescheduled session gets new rows for its new start time."""
+    idempotency key). A rescheduled session gets new rows for its new start time.
+
+    `claimed`: in a worker's batch, not yet handed to a backend. `sending`: the backend is being
+    called (committed just before the call; `sent` is committed just after), so a worker that
+    dies leaves at most one row whose message may or may not have gone out."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        CLAIMED = "claimed", "Claimed"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
@@ -34,9 +39,13 @@ class ReminderDelivery(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Calls of the messaging backend for this reminder."
+    )
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the claim was taken or last renewed (each send)."
+    )
     claimed_by = models.CharField(max_length=120, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
