@@ -48,6 +48,11 @@ class ReminderDelivery(models.Model):
     )
     claimed_by = models.CharField(max_length=120, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    audit_pending = models.BooleanField(
+        default=False,
+        help_text="Sent; its audit event is written with the rest of its batch (or, if its run "
+        "died first, by the next run).",
+    )
     last_error = models.TextField(blank=True)
     body = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -63,7 +68,14 @@ class ReminderDelivery(models.Model):
                 name="one_reminder_per_session_patient_lead",
             ),
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(
+                fields=["claimed_at"],
+                condition=models.Q(audit_pending=True),
+                name="reminder_audit_pending",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.lead_hours} h reminder to {self.patient} ({self.get_status_display()})"

@@ -403,14 +403,16 @@ def test_reminder_runs_cost_a_fixed_number_of_queries_per_batch(db, program, cli
             assert reminders_send(batch_size=batch_size)["sent"] == 60
         per_run.append((len(plan_queries), len(send_queries)))
     (plan_one, send_one), (plan_three, send_three) = per_run
-    # Two more batches cost a few more queries each, not one per reminder.
+    # Two more batches cost a few more queries each, not one per reminder. A batch's audit
+    # events are one chained INSERT after locking its rows: the chain's lock and head, the rows'
+    # lock and flag, a savepoint in a test (PostgreSQL: 13 a batch).
     assert (plan_three - plan_one) % 2 == 0 and (plan_three - plan_one) // 2 <= 6
-    assert (send_three - send_one) % 2 == 0 and (send_three - send_one) // 2 <= 6
+    assert (send_three - send_one) % 2 == 0 and (send_three - send_one) // 2 <= 14
 
 
 def test_each_reminder_costs_a_fixed_few_queries(db, program, clinician):
-    """Each reminder's outcome is committed before the next is sent: its marker, its outcome
-    and its chained audit event (lock, head, insert on PostgreSQL; a savepoint in a test)."""
+    """Each reminder's outcome is committed before the next is sent: one statement marks it
+    `sending` before its backend call, one `sent` after; nothing else grows with the rows."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -427,7 +429,7 @@ def test_each_reminder_costs_a_fixed_few_queries(db, program, clinician):
         with CaptureQueriesContext(connection) as send_queries:
             assert reminders_send(batch_size=60)["sent"] == count
         costs.append(len(send_queries))
-    assert costs[1] - costs[0] == costs[2] - costs[1] <= 20 * 7
+    assert costs[1] - costs[0] == costs[2] - costs[1] == 20 * 2
 
 
 def test_a_group_nobody_came_to_needs_no_note(clock, client, group, make_episode, clinician):

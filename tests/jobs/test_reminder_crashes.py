@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from iop.audit.models import AuditEvent
 from sessions.models import ReminderDelivery
 from sessions.reminders import reminders_plan, reminders_send
 from tests.jobs.load import build_due_reminders
@@ -55,6 +56,8 @@ def test_a_run_killed_mid_send_doubles_only_the_message_in_flight(clock, program
     counts = reminders_send(batch_size=10)
     assert (counts["released"], counts["in_doubt"], counts["sent"]) == (8, 1, 8)
     assert statuses() == {"sent": 10}
+    audited = AuditEvent.objects.filter(object_type="therapy_sessions.reminderdelivery")
+    assert audited.count() == 10  # the dead run's two as well, by the next run
     calls = Counter(sms.calls)
     assert len(calls) == 10  # nothing lost
     assert [key for key, n in calls.items() if n > 1] == [sms.calls[2]]  # one doubled: in flight
