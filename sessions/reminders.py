@@ -198,9 +198,15 @@ def _claim(now, batch_size, worker):
         if ids:
             # Conditional on still pending, so that where SKIP LOCKED is not available
             # (SQLite) a row two workers both selected is still claimed by one.
+            # Stamped with the clock, not the run's start: a late batch of a long run is not
+            # born stale.
             ReminderDelivery.objects.filter(
                 pk__in=ids, status=ReminderDelivery.Status.PENDING
-            ).update(status=ReminderDelivery.Status.CLAIMED, claimed_at=now, claimed_by=worker)
+            ).update(
+                status=ReminderDelivery.Status.CLAIMED,
+                claimed_at=timezone.now(),
+                claimed_by=worker,
+            )
     return ids
 
 
