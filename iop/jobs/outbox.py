@@ -4,13 +4,14 @@
 transaction. After commit the row is published and deleted; if the broker is down the publish
 fails fast (the CELERY_BROKER_* settings bound it to about a second), the row stays and the
 page or API call that asked for the task still succeeds. The `pending_tasks` job (beat, every
-minute; once when a worker starts; by hand, `manage.py run_job pending_tasks`) publishes what
+minute; once when a worker starts; by hand, `manage.py publish_pending_tasks`) publishes what
 is left once the broker is back.
 
 Exactly once in effect: a row is published only by whoever holds its lock, and deleted in the
-same transaction, so the request and the sweep never both publish it. A crash between the
-broker taking a task and that deletion committing publishes it again under the same task id;
-every job is idempotent (DESIGN.md, "Background jobs").
+same transaction, so the request and the sweep never both publish it. Rows waiting with the
+same task and arguments go with it: one run after all their saves does the work of each. A
+crash between the broker taking a task and that deletion committing publishes it again under
+the same task id; every job is idempotent (DESIGN.md, "Background jobs").
 """
 
 import functools
@@ -61,9 +62,22 @@ def _publish(pk):
     from iop.celery import app
 
     with transaction.atomic():
-        pending = PendingTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+        waiting = PendingTask.objects.select_for_update(skip_locked=True)
+        pending = waiting.filter(pk=pk).first()
         if pending is None:
             return GONE
+        # The same task with the same arguments, asked for by saves already committed: one
+        # run after all of them does their work (jobs are idempotent), so it goes once.
+        same = list(
+            waiting.filter(
+                task=pending.task,
+                args=pending.args,
+                kwargs=pending.kwargs,
+                options=pending.options,
+            )
+            .exclude(pk=pk)
+            .values_list("pk", flat=True)
+        )
         try:
             app.send_task(
                 pending.task,
@@ -80,7 +94,7 @@ def _publish(pk):
             )
             logger.warning("task %s (%s): the broker refused it: %s", pending.task, pk, exc)
             return REFUSED
-        pending.delete()
+        PendingTask.objects.filter(pk__in=[pk, *same]).delete()
     return PUBLISHED
 
 

@@ -20,9 +20,9 @@ from tests.conftest import wait_for
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def book_within_48_hours(client, clinician, episode):
-    """The booking page, for a session in three hours: its reminder job is enqueued."""
-    starts_at = timezone.localtime(timezone.now() + timedelta(hours=3))
+def book_within_48_hours(client, clinician, episode, hours=3):
+    """The booking page, for a session in a few hours: its reminder job is enqueued."""
+    starts_at = timezone.localtime(timezone.now() + timedelta(hours=hours))
     client.force_login(clinician)
     return client.post(
         reverse("sessions:new"),
@@ -81,20 +81,24 @@ def test_a_countdown_beyond_the_visibility_timeout_is_refused_before_commit(db, 
 
 @pytest.mark.services
 @committed
-def test_the_job_of_a_save_made_while_the_broker_was_down_runs_once_it_is_back(
+def test_the_job_of_saves_made_while_the_broker_was_down_runs_once_it_is_back(
     client, clinician, episode, broker_down, celery_worker_process
 ):
-    assert book_within_48_hours(client, clinician, episode).status_code == 302
-    waiting = PendingTask.objects.get()
+    assert book_within_48_hours(client, clinician, episode, hours=3).status_code == 302
+    assert book_within_48_hours(client, clinician, episode, hours=6).status_code == 302
+    assert TherapySession.objects.count() == 2
+    first = PendingTask.objects.order_by("created_at").first()
+    assert PendingTask.objects.count() == 2
     broker_back = broker_down
     broker_back()
 
+    # Both bookings asked for the same job: one run after both does the work of each.
     call_command("publish_pending_tasks")
     run = wait_for(
         lambda: JobRun.objects.filter(job="reminders", outcome=JobRun.Outcome.SUCCESS).first()
     )
     assert run is not None, "the worker did not run the reminder job"
-    assert run.task_id == waiting.task_id
+    assert run.task_id == first.task_id
     assert not PendingTask.objects.exists()
 
     # A second sweep publishes nothing; a marker sent afterwards proves nothing else came.
