@@ -175,6 +175,11 @@ def _celery_worker_session(django_db_setup, django_db_blocker):
         "DATABASE_URL": _database_url_for_worker(),
         "PYTHONUNBUFFERED": "1",
     }
+    from iop.celery import app
+
+    # What tests without a worker left on this run's queue (a committed booking's reminder
+    # job, from a browser test) would otherwise run inside the first worker test.
+    app.control.purge()
     log_path = Path(settings.VAR_DIR) / f"worker-{os.getpid()}.log"
     log = open(log_path, "w+")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(
