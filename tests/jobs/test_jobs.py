@@ -371,6 +371,7 @@ def test_one_beat_schedule_covers_every_job():
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert scheduled == {
         "iop.jobs.heartbeat",
+        "iop.jobs.pending_tasks",
         "sessions.reminders",
         "plans.reviews",
         "plans.initial_plans",
