@@ -92,6 +92,10 @@ def env_database(name, default_sqlite_path):
         # An unreachable server (a host that drops packets) is a 503 within seconds, not a
         # request hanging on TCP's own timeout; `?connect_timeout=` in the URL overrides it.
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        # No JIT compilation: the app's queries are short, and PostgreSQL compiled the larger
+        # ones (a supervisor's worklist) for 120-200 ms per request at the scale of issue 14.
+        # `?options=` in the URL overrides it.
+        config["OPTIONS"].setdefault("options", "-c jit=off")
     return config
 
 
