@@ -360,6 +360,10 @@ class ProgressNote(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The API's notes list: newest first, a page at a time by (created_at, id).
+            models.Index(fields=["-created_at", "-id"], name="note_newest_first"),
+        ]
 
     def __str__(self):
         return f"{self.format} note for {self.session}"

@@ -27,17 +27,18 @@ from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
-from patients.models import Patient
 from sessions import services
 from sessions.api import serializers as s
 from sessions.api.permissions import require_runner
 from sessions.models import (
     Attendance,
     GroupEnrollment,
+    NoteEntry,
     ProgressNote,
     TherapyGroup,
     TherapySession,
 )
+from sessions.querysets import session_visibility, visible_session_sets
 from sessions.selectors import session_with_roster
 
 
@@ -173,7 +174,7 @@ class SessionViewSet(
 
     def get_queryset(self):
         return (
-            TherapySession.objects.for_user(self.request.user)
+            TherapySession.objects.for_user(self.request.user, evaluated=self.action == "list")
             .select_related("group", "episode__patient", "episode__program", "patient", "note")
             .prefetch_related("clinicians", "family_members")
             .order_by(*self.cursor_ordering)
@@ -255,14 +256,24 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewS
     cursor_ordering = ("-pk",)
 
     def get_queryset(self):
-        user = self.request.user
-        sessions = TherapySession.objects.for_user(user).values("pk")
-        patients = Patient.objects.for_user(user).values("pk")
         return (
-            Attendance.objects.filter(Q(session__in=sessions) | Q(patient__in=patients))
+            Attendance.objects.filter(self._visible(self.request.user))
             .select_related("recorded_by")
             .order_by(*self.cursor_ordering)
         )
+
+    def _visible(self, user):
+        """The attendance at sessions `user` may open, and of their own patients anywhere.
+
+        Tested on each row as a page is read newest first, without joining the sessions: at a
+        session with a patient of its own, the attendance is that patient's (its roster is
+        the session's episode), and at a group session of a supervisor's program, every
+        attendee's episode is of that program (enrolment requires it), so the patients the
+        user may open cover both."""
+        if user.has_role(Role.DIRECTOR):
+            return Q()
+        run, patients, _ = visible_session_sets(user, evaluated=True)
+        return Q(session_id__in=run) | Q(patient_id__in=patients)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -333,14 +344,15 @@ class NoteViewSet(
         # A clinician also reads the notes of groups run by others that their own patients
         # attended: the shared part and those patients' parts (NoteSerializer leaves out the
         # rest), once signed.
-        theirs = ProgressNote.objects.exclude(status=ProgressNote.Status.DRAFT).filter(
-            entries__patient__in=Patient.objects.for_user(user).values("pk")
-        )
+        if user.has_role(Role.DIRECTOR):
+            visible = Q()
+        else:
+            sets = visible_session_sets(user, evaluated=True)
+            parts = NoteEntry.objects.filter(note=OuterRef("pk"), patient_id__in=sets[1])
+            theirs = ~Q(status=ProgressNote.Status.DRAFT) & Exists(parts)
+            visible = session_visibility(user, via="session", sets=sets) | theirs
         return (
-            ProgressNote.objects.filter(
-                Q(session__in=TherapySession.objects.for_user(user).values("pk"))
-                | Q(pk__in=theirs.values("pk"))
-            )
+            ProgressNote.objects.filter(visible)
             .select_related(
                 "author", "signed_by", "cosigned_by", "session__group", "session__episode"
             )

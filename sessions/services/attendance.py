@@ -12,7 +12,7 @@ from django.utils import timezone
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from iop.errors import ConflictError
-from sessions.days import day_range
+from sessions.days import in_days
 from sessions.models import (
     Attendance,
     AttendanceCorrection,
@@ -460,13 +460,11 @@ def day_attendance(patient_ids, day):
     """{patient id: [attended Attendance, with its session, by start time]} on that local day,
     in one query. Cancelled sessions and family therapy without the patient do not count."""
     by_patient = defaultdict(list)
-    start, end = day_range(day)
     for record in (
         Attendance.objects.filter(
+            in_days("session__starts_at", day, day),
             patient_id__in=patient_ids,
             status__in=Attendance.ATTENDED,
-            session__starts_at__gte=start,
-            session__starts_at__lt=end,
         )
         .exclude(session__status=TherapySession.Status.CANCELLED)
         .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)

@@ -321,3 +321,20 @@ def test_note_list_queries_do_not_grow_with_corrections_and_parts(grown, as_role
             user=grown.clinician,
         )
     assert query_counts(client, [path]) == small
+
+
+def test_a_supervisor_sees_all_attendance_and_notes_of_their_program(grown, as_role):
+    """Groups run by others, of patients on no care team of theirs: the program's."""
+    grown.grow(2)
+    client = as_role("supervisor")
+    attendance, _ = walk(client, "attendance-list", 3)
+    assert sorted(attendance) == sorted(Attendance.objects.values_list("pk", flat=True))
+    notes, _ = walk(client, "note-list", 3)
+    assert sorted(notes) == sorted(ProgressNote.objects.values_list("pk", flat=True))
+
+
+def test_a_clinician_reads_the_signed_notes_of_groups_their_patients_attended(grown, as_role):
+    grown.grow(2)
+    notes, _ = walk(as_role("clinician"), "note-list", 3)
+    assert sorted(notes) == sorted(ProgressNote.objects.values_list("pk", flat=True))
+    assert ProgressNote.objects.filter(session__group=grown.theirs).count() == 2

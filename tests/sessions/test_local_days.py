@@ -171,3 +171,8 @@ def test_a_supervisor_facilitating_a_group_of_their_program_sees_it_once(
     assert sorted(TherapyGroup.objects.for_user(supervisor).values_list("pk", flat=True)) == sorted(
         [group.pk, other.pk]
     )
+
+
+def test_the_calendars_last_day_has_no_end(individual):
+    last = individual(datetime(9999, 12, 31, 12, tzinfo=NY))
+    assert on_day(date(9999, 12, 31)) == [last]
