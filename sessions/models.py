@@ -15,7 +15,11 @@ from iop.validation import capped_add
 from patients.models import Episode, Patient, Program
 from patients.querysets import PatientScopedQuerySet
 from sessions.hashing import addendum_hash
-from sessions.querysets import TherapyGroupQuerySet, TherapySessionQuerySet
+from sessions.querysets import (
+    GroupEnrollmentQuerySet,
+    TherapyGroupQuerySet,
+    TherapySessionQuerySet,
+)
 
 TELEHEALTH_POS = [
     ("02", "02 telehealth, not at home"),
@@ -97,6 +101,8 @@ class GroupEnrollment(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="enrollments")
     start_date = models.DateField(default=timezone.localdate)
     end_date = models.DateField(null=True, blank=True)
+
+    objects = GroupEnrollmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["group", "start_date"]

@@ -2,9 +2,11 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from iop.accounts.roles import Role
 from patients.models import Patient, Program
+from sessions.days import in_days
 
 
 class TherapyGroupQuerySet(models.QuerySet):
@@ -16,27 +18,80 @@ class TherapyGroupQuerySet(models.QuerySet):
         if user.has_role(Role.DIRECTOR):
             return self
         if user.has_role(Role.SUPERVISOR):
+            # Two indexed lookups joined by UNION: an OR across the facilitator join needed
+            # DISTINCT over every group-facilitator link.
             programs = Program.objects.supervised_by(user).values("pk")
-            return self.filter(Q(program__in=programs) | Q(facilitators=user)).distinct()
+            theirs = self.model.objects.filter(program__in=programs).order_by().values("pk")
+            facilitated = self.model.facilitators.through.objects.filter(user=user)
+            return self.filter(pk__in=theirs.union(facilitated.values("therapygroup_id")))
         if user.has_role(Role.CLINICIAN):
             return self.filter(facilitators=user)
         return self.none()
 
 
+class GroupEnrollmentQuerySet(models.QuerySet):
+    def current(self):
+        """Enrolments not ended before today (those starting later included)."""
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+
+
+def session_visibility(user, via=None, *, evaluated=False, sets=None):
+    """The condition for the sessions `user` may open (`TherapySessionQuerySet.for_user`): for
+    a clinician or supervisor those they run, those of their patients and, for a supervisor,
+    their programs' group sessions; for a clinical director all; for anyone else none. On the
+    sessions themselves, or with `via` (e.g. "session") on rows that point at one.
+
+    Each part is an IN over a small set read through an index (the user's session-clinician
+    links, their patients, their programs' groups), tested on each row: an OR across the
+    clinician join instead scanned every link and needed DISTINCT over the whole visible set.
+    `evaluated` reads the sets first (three small queries) and sends them as lists, so the
+    planner knows how few rows match and reads a list's page in index order, stopping when it
+    is full (as subqueries it guessed most rows would match, and sorted them all). `sets`:
+    those of `visible_session_sets`, already read."""
+    prefix = f"{via}__" if via else ""
+    if not (user and user.is_authenticated and user.is_active):
+        return Q(**{f"{prefix}pk__in": []})
+    if user.has_role(Role.DIRECTOR):
+        return Q()
+    if not user.has_role(Role.SUPERVISOR, Role.CLINICIAN):
+        return Q(**{f"{prefix}pk__in": []})
+    run, patients, groups = sets or visible_session_sets(user, evaluated=evaluated)
+    visible = Q(**{f"{prefix}pk__in": run}) | Q(**{f"{prefix}patient__in": patients})
+    if groups is not None:
+        visible |= Q(**{f"{prefix}group__in": groups})
+    return visible
+
+
+def visible_session_sets(user, *, evaluated=False):
+    """(ids of the sessions a clinician or supervisor runs, of the patients they may open, of
+    the groups of the programs they supervise or None), as subqueries or, `evaluated`, lists."""
+    from sessions.models import TherapyGroup, TherapySession
+
+    links = TherapySession.clinicians.through.objects.filter(user=user)
+    sets = [
+        links.values_list("therapysession_id", flat=True),
+        Patient.objects.for_user(user).values_list("pk", flat=True),
+        None,
+    ]
+    if user.has_role(Role.SUPERVISOR):
+        programs = Program.objects.supervised_by(user).values("pk")
+        sets[2] = TherapyGroup.objects.filter(program__in=programs).values_list("pk", flat=True)
+    if evaluated:
+        sets = [None if ids is None else list(ids) for ids in sets]
+    return tuple(sets)
+
+
 class TherapySessionQuerySet(models.QuerySet):
-    def for_user(self, user):
+    def for_user(self, user, *, evaluated=False):
         """Sessions a user may open: those they run or whose patient they may open; for a
-        supervisor also their programs' group sessions (a clinical director: all)."""
+        supervisor also their programs' group sessions (a clinical director: all).
+        `evaluated`: for a list read in an indexed order (see `session_visibility`)."""
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
         if user.has_role(Role.DIRECTOR):
             return self
         if user.has_role(Role.SUPERVISOR, Role.CLINICIAN):
-            mine = Patient.objects.for_user(user).values("pk")
-            visible = Q(clinicians=user) | Q(patient__in=mine)
-            if user.has_role(Role.SUPERVISOR):
-                visible |= Q(group__program__in=Program.objects.supervised_by(user).values("pk"))
-            return self.filter(visible).distinct()
+            return self.filter(session_visibility(user, evaluated=evaluated))
         return self.none()
 
     def in_programs_of(self, user):
@@ -64,4 +119,10 @@ class TherapySessionQuerySet(models.QuerySet):
         )
 
     def on_day(self, day):
-        return self.filter(starts_at__date=day)
+        """Sessions starting on this local day (an indexed range, see `sessions.days`)."""
+        return self.between_days(day, day)
+
+    def between_days(self, first=None, last=None):
+        """Sessions starting from local day `first` to local day `last`, both included (either
+        may be None: no bound)."""
+        return self.filter(in_days("starts_at", first, last))

@@ -94,11 +94,11 @@ def _family_without_patient(patient_ids, day):
     if not patient_ids:
         return codes
     for session in (
-        TherapySession.objects.filter(
+        TherapySession.objects.on_day(day)
+        .filter(
             kind=TherapySession.Kind.FAMILY,
             patient_present=False,
             patient_id__in=patient_ids,
-            starts_at__date=day,
         )
         .exclude(status=TherapySession.Status.CANCELLED)
         .order_by("starts_at")

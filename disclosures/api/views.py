@@ -4,6 +4,7 @@ from disclosures import services
 from disclosures.api import serializers as s
 from disclosures.models import Disclosure, RightsRequest
 from iop.accounts.roles import Role
+from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
 
 
@@ -15,6 +16,9 @@ class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPVie
     queryset = Disclosure.objects.all()
     patient_path = "patient"
     filterset_fields = ["patient", "purpose", "is_part2"]
+    # The accounting only grows: newest first, a page at a time by cursor.
+    pagination_class = CursorPagination
+    cursor_ordering = ("-disclosed_at", "-pk")
 
     def get_queryset(self):
         return super().get_queryset().defer("packet").select_related("disclosed_by")

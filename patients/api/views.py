@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
+from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
 from patients import services
 from patients.api import serializers as s
@@ -313,6 +314,9 @@ class MeasureViewSet(
     queryset = MeasureResponse.objects.all()
     part2_paths = ("patient",)
     filterset_fields = ["patient", "instrument", "episode"]
+    # A list that grows with every administration: newest first, a page at a time by cursor.
+    pagination_class = CursorPagination
+    cursor_ordering = ("-administered_at", "-pk")
 
     def get_queryset(self):
         return (

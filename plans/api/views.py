@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from iop.api.filters import FilterSet, IdFilter
+from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
 from plans import services
 from plans.api import serializers as s
@@ -316,6 +317,9 @@ class ProgressViewSet(
     serializer_class = s.ProgressEntrySerializer
     patient_path = "patient"
     filterset_fields = ["objective", "patient", "lineage", "review"]
+    # A list that grows with every note and review: newest first, a page at a time by cursor.
+    pagination_class = CursorPagination
+    cursor_ordering = ("-recorded_at", "-pk")
 
     def perform_create(self, serializer):
         data = serializer.validated_data

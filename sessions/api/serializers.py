@@ -275,6 +275,25 @@ class NoteCorrectionSerializer(AttendanceCorrectionSerializer):
         read_only_fields = fields
 
 
+class NoteListSerializer(serializers.ListSerializer):
+    """A page of notes: whose parts the caller may read (notes of sessions they do not run) is
+    asked once for the whole page, not once per note."""
+
+    def to_representation(self, data):
+        notes = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        if request is not None:
+            others = [n for n in notes if not n.session.is_run_by(request.user)]
+            patient_ids = {e.patient_id for n in others for e in n.entries.all()}
+            patient_ids |= {a.patient_id for n in others for a in n.session.attendance.all()}
+            self.context[READABLE] = readable_patient_ids(request.user, patient_ids)
+        return super().to_representation(notes)
+
+
+# The serializer context's key for the patients whose parts the caller may read (a page's).
+READABLE = "readable_patient_ids"
+
+
 class NoteSerializer(strict.ModelSerializer):
     session = ScopedSessionField()
     author = UserRefSerializer(read_only=True)
@@ -287,6 +306,7 @@ class NoteSerializer(strict.ModelSerializer):
 
     class Meta:
         model = ProgressNote
+        list_serializer_class = NoteListSerializer
         fields = [
             "id",
             "session",
@@ -326,10 +346,12 @@ class NoteSerializer(strict.ModelSerializer):
         request = self.context.get("request")
         if request is not None and not instance.session.is_run_by(request.user):
             corrections = data["attendance_corrections"]
-            readable = readable_patient_ids(
-                request.user,
-                [e["patient"] for e in data["entries"]] + [c["patient"] for c in corrections],
-            )
+            readable = self.context.get(READABLE)
+            if readable is None:
+                readable = readable_patient_ids(
+                    request.user,
+                    [e["patient"] for e in data["entries"]] + [c["patient"] for c in corrections],
+                )
             data["entries"] = [e for e in data["entries"] if e["patient"] in readable]
             data["addenda"] = []
             data["attendance_corrections"] = [c for c in corrections if c["patient"] in readable]
@@ -338,11 +360,18 @@ class NoteSerializer(strict.ModelSerializer):
     @extend_schema_field(NoteCorrectionSerializer(many=True))
     def get_attendance_corrections(self, obj):
         """Attendance corrected after signing: when, by whom, whose, before → after, why."""
-        corrections = (
-            AttendanceCorrection.objects.filter(attendance__session_id=obj.session_id)
-            .select_related("attendance__patient", "corrected_by")
-            .order_by("corrected_at", "pk")
-        )
+        if "attendance" in getattr(obj.session, "_prefetched_objects_cache", {}):
+            # A list's notes come with their sessions' attendance and its corrections.
+            corrections = sorted(
+                (c for a in obj.session.attendance.all() for c in a.corrections.all()),
+                key=lambda c: (c.corrected_at, c.pk),
+            )
+        else:
+            corrections = (
+                AttendanceCorrection.objects.filter(attendance__session_id=obj.session_id)
+                .select_related("attendance__patient", "corrected_by")
+                .order_by("corrected_at", "pk")
+            )
         return NoteCorrectionSerializer(corrections, many=True).data
 
     @extend_schema_field(serializers.BooleanField(allow_null=True))

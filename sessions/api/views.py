@@ -8,6 +8,8 @@ its signed note's shared part and their own patients' parts, nothing else. Intak
 and admins get 403: no therapy notes.
 """
 
+from datetime import timedelta
+
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -21,20 +23,22 @@ from rest_framework.response import Response
 
 from iop.accounts.roles import Role
 from iop.api.filters import FilterSet, IdFilter
+from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
-from patients.models import Patient
 from sessions import services
 from sessions.api import serializers as s
 from sessions.api.permissions import require_runner
 from sessions.models import (
     Attendance,
     GroupEnrollment,
+    NoteEntry,
     ProgressNote,
     TherapyGroup,
     TherapySession,
 )
+from sessions.querysets import session_visibility, visible_session_sets
 from sessions.selectors import session_with_roster
 
 
@@ -81,7 +85,11 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
             TherapyGroup.objects.for_user(self.request.user)
             .prefetch_related(
                 "facilitators",
-                Prefetch("enrollments", GroupEnrollment.objects.select_related("episode__patient")),
+                # The current enrolments only, not the group's whole history.
+                Prefetch(
+                    "enrollments",
+                    GroupEnrollment.objects.current().select_related("episode__patient"),
+                ),
             )
             .order_by("name")
         )
@@ -97,8 +105,20 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
         ]
 
 
+# The sessions list starts this many days back unless a date filter says otherwise.
+SESSION_WINDOW_DAYS = 30
+
+
 class SessionFilter(FilterSet):
     date = django_filters.DateFilter(method="on_day", label="Sessions on this local date")
+    date_from = django_filters.DateFilter(
+        method="from_day",
+        label=f"Sessions from this local date on (default: {SESSION_WINDOW_DAYS} days before "
+        "today, unless `date` is given)",
+    )
+    date_to = django_filters.DateFilter(
+        method="to_day", label="Sessions up to this local date, included"
+    )
     patient = IdFilter(
         method="for_patient",
         label="Sessions of this patient: their own, and the group sessions they attend or are "
@@ -107,10 +127,16 @@ class SessionFilter(FilterSet):
 
     class Meta:
         model = TherapySession
-        fields = ["date", "group", "patient", "status", "kind"]
+        fields = ["date", "date_from", "date_to", "group", "patient", "status", "kind"]
 
     def on_day(self, queryset, name, value):
         return queryset.on_day(value)
+
+    def from_day(self, queryset, name, value):
+        return queryset.between_days(first=value)
+
+    def to_day(self, queryset, name, value):
+        return queryset.between_days(last=value)
 
     def for_patient(self, queryset, name, value):
         # A group session has no patient of its own: its patients are its enrolled episodes
@@ -133,21 +159,34 @@ class SessionViewSet(
     """Therapy sessions. POST books an individual, family, intake, medication or workshop session
     (group sessions come from the group schedule); `cancel` and `reschedule` change it. The
     detail carries the roster with attendance and suggested billing codes (lists leave it
-    empty)."""
+    empty).
+
+    The list runs by start time (then id), a page at a time with a cursor, from
+    30 days before today unless `date` or `date_from` says otherwise."""
 
     serializer_class = s.SessionSerializer
     queryset = TherapySession.objects.all()
     # A group session shows everyone enrolled in the group that day and everyone who attended.
     part2_paths = ("patient", "attendance__patient", "group__enrollments__episode__patient")
     filterset_class = SessionFilter
+    pagination_class = CursorPagination
+    cursor_ordering = ("starts_at", "pk")
 
     def get_queryset(self):
         return (
-            TherapySession.objects.for_user(self.request.user)
+            TherapySession.objects.for_user(self.request.user, evaluated=self.action == "list")
             .select_related("group", "episode__patient", "episode__program", "patient", "note")
             .prefetch_related("clinicians", "family_members")
-            .order_by("starts_at", "pk")
+            .order_by(*self.cursor_ordering)
         )
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        params = self.request.query_params
+        if self.action == "list" and not (params.get("date") or params.get("date_from")):
+            window_start = timezone.localdate() - timedelta(days=SESSION_WINDOW_DAYS)
+            queryset = queryset.between_days(first=window_start)
+        return queryset
 
     def get_object(self):
         session = super().get_object()
@@ -204,23 +243,37 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewS
     patients wherever they attended. POST records or changes one (minutes default from the
     status: full session when present, 15 fewer when late, 30 fewer when leaving early). Once
     the session's note is signed, POST answers 409: `correct/` records a correction with a
-    reason (shown on the note; billing follows the corrected attendance)."""
+    reason (shown on the note; billing follows the corrected attendance).
+
+    The list runs newest record first (by id), a page at a time with a cursor."""
 
     serializer_class = s.AttendanceSerializer
     queryset = Attendance.objects.all()
     part2_paths = ("patient",)
     filterset_fields = ["session", "patient", "status"]
     conflict_actions = ("create",)
+    pagination_class = CursorPagination
+    cursor_ordering = ("-pk",)
 
     def get_queryset(self):
-        user = self.request.user
-        sessions = TherapySession.objects.for_user(user).values("pk")
-        patients = Patient.objects.for_user(user).values("pk")
         return (
-            Attendance.objects.filter(Q(session__in=sessions) | Q(patient__in=patients))
+            Attendance.objects.filter(self._visible(self.request.user))
             .select_related("recorded_by")
-            .order_by("session", "patient")
+            .order_by(*self.cursor_ordering)
         )
+
+    def _visible(self, user):
+        """The attendance at sessions `user` may open, and of their own patients anywhere.
+
+        Tested on each row as a page is read newest first, without joining the sessions: at a
+        session with a patient of its own, the attendance is that patient's (its roster is
+        the session's episode), and at a group session of a supervisor's program, every
+        attendee's episode is of that program (enrolment requires it), so the patients the
+        user may open cover both."""
+        if user.has_role(Role.DIRECTOR):
+            return Q()
+        run, patients, _ = visible_session_sets(user, evaluated=True)
+        return Q(session_id__in=run) | Q(patient_id__in=patients)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -269,7 +322,9 @@ class NoteViewSet(
 ):
     """Progress notes. POST {session, format} starts the note with a part per attendee; PATCH
     saves the draft (`format`, `shared` sections, `entries` by patient id, `revision`); `sign`
-    locks it; `cosign` is for supervisors; `addenda` adds to a signed note."""
+    locks it; `cosign` is for supervisors; `addenda` adds to a signed note.
+
+    The list runs newest first (by creation time, then id), a page at a time with a cursor."""
 
     serializer_class = s.NoteSerializer
     queryset = ProgressNote.objects.all()
@@ -281,23 +336,35 @@ class NoteViewSet(
     )
     filterset_fields = ["session", "status", "author"]
     conflict_actions = ("partial_update", "sign")
+    pagination_class = CursorPagination
+    cursor_ordering = ("-created_at", "-pk")
 
     def get_queryset(self):
         user = self.request.user
         # A clinician also reads the notes of groups run by others that their own patients
         # attended: the shared part and those patients' parts (NoteSerializer leaves out the
         # rest), once signed.
-        theirs = ProgressNote.objects.exclude(status=ProgressNote.Status.DRAFT).filter(
-            entries__patient__in=Patient.objects.for_user(user).values("pk")
-        )
+        if user.has_role(Role.DIRECTOR):
+            visible = Q()
+        else:
+            sets = visible_session_sets(user, evaluated=True)
+            parts = NoteEntry.objects.filter(note=OuterRef("pk"), patient_id__in=sets[1])
+            theirs = ~Q(status=ProgressNote.Status.DRAFT) & Exists(parts)
+            visible = session_visibility(user, via="session", sets=sets) | theirs
         return (
-            ProgressNote.objects.filter(
-                Q(session__in=TherapySession.objects.for_user(user).values("pk"))
-                | Q(pk__in=theirs.values("pk"))
+            ProgressNote.objects.filter(visible)
+            .select_related(
+                "author", "signed_by", "cosigned_by", "session__group", "session__episode"
             )
-            .select_related("author", "signed_by", "cosigned_by", "session")
-            .prefetch_related("entries__patient", "addenda__author", "session__clinicians")
-            .order_by("-created_at", "-pk")
+            .prefetch_related(
+                "entries__patient",
+                "addenda__author",
+                "session__clinicians",
+                # The attendance corrections shown, and what `intact` checks.
+                "session__attendance__patient",
+                "session__attendance__corrections__corrected_by",
+            )
+            .order_by(*self.cursor_ordering)
         )
 
     def get_serializer_class(self):

@@ -6,11 +6,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from iop.errors import ConflictError
+from sessions.days import in_days
 from sessions.models import (
     Attendance,
     AttendanceCorrection,
@@ -31,9 +33,8 @@ def session_rosters(sessions):
     at each session (a group's enrolled episodes on that day, or the session's own patient),
     plus anyone whose attendance was taken there. Two queries for any number of sessions."""
     sessions = list(sessions)
-    group_ids = {s.group_id for s in sessions if s.group_id}
     enrollments = list(
-        GroupEnrollment.objects.filter(group_id__in=group_ids).select_related(
+        GroupEnrollment.objects.filter(_enrolled_at(sessions)).select_related(
             "episode__patient", "episode__program"
         )
     )
@@ -67,6 +68,17 @@ def session_rosters(sessions):
             episodes = []
         rosters[session.pk] = [(episode, marked.get(episode.pk)) for episode in episodes]
     return rosters
+
+
+def _enrolled_at(sessions):
+    """The enrolments in force on the day of each group session: (group, day) pairs, each
+    enrolled that day or before and not ended before it. Nothing for no group session."""
+    wanted = Q(pk__in=[])
+    for group_id, day in {(s.group_id, local(s.starts_at).date()) for s in sessions if s.group_id}:
+        wanted |= Q(group_id=group_id, start_date__lte=day) & (
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+    return wanted
 
 
 def session_roster(session):
@@ -454,7 +466,9 @@ def day_attendance(patient_ids, day):
     by_patient = defaultdict(list)
     for record in (
         Attendance.objects.filter(
-            patient_id__in=patient_ids, status__in=Attendance.ATTENDED, session__starts_at__date=day
+            in_days("session__starts_at", day, day),
+            patient_id__in=patient_ids,
+            status__in=Attendance.ATTENDED,
         )
         .exclude(session__status=TherapySession.Status.CANCELLED)
         .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)

@@ -143,9 +143,8 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
         )
         context = super().get_context_data(**kwargs)
         start = _week(self.request)
-        sessions = group.sessions.filter(
-            starts_at__date__gte=start, starts_at__date__lt=start + timedelta(days=7)
-        ).select_related("note")
+        sessions = group.sessions.between_days(start, start + timedelta(days=6))
+        sessions = sessions.select_related("note")
         enrollments = list(
             group.enrollments.filter(end_date__isnull=True).select_related("episode__patient")
         )
