@@ -245,6 +245,8 @@ def discover(user, *, clinician_objects=None):
         )
         if patient_ok.exists() and session_ok.exists():
             return {**clinician_objects, **objects}
+    from django.db.models import Count
+
     now = timezone.now()
     caseload = Episode.objects.on_caseload_of(user).filter(status=Episode.Status.ACTIVE)
     with_plan = caseload.filter(
@@ -287,11 +289,17 @@ def discover(user, *, clinician_objects=None):
     )
     if user.has_role(Role.CLINICIAN):
         mine = mine.filter(clinicians=user)
-    from django.db.models import Count
-
     session = mine.annotate(n=Count("attendance")).order_by("-n", "-starts_at").first()
     if session:
         objects.update(session=session.pk, group=session.group_id)
+    signed = (
+        mine.filter(note__status__in=["signed", "awaiting_cosign"])
+        .annotate(n=Count("attendance"))
+        .order_by("-n", "-starts_at")
+        .first()
+    )
+    if signed:
+        objects["signed_session"] = signed.pk
     return {k: v for k, v in objects.items() if v is not None}
 
 

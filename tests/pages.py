@@ -40,6 +40,7 @@ PAGES = [
     Page("groups", "sessions:groups"),
     Page("group", "sessions:group", ("group",)),
     Page("session page", "sessions:session", ("session",)),
+    Page("session page, signed note", "sessions:session", ("signed_session",)),
     Page("new session", "sessions:new", roles=(CLINICIAN,)),
     Page("co-sign queue", "sessions:cosign-queue", roles=(SUPERVISOR,)),
     Page("emergency access", "patients:emergency-start", roles=(CLINICIAN,)),
