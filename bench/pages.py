@@ -141,17 +141,21 @@ def table(rows, timings, floor, scale_counts, demo):
     lines = [
         "| page | p50 ms | p95 ms | × floor | queries demo | queries scale |",
         "|---|---:|---:|---:|---:|---:|",
-        f"| floor (signed in, one indexed query) | {1000 * percentile(floor, 0.5):.1f} "
-        f"| {1000 * floor_p95:.1f} | 1.0 | | |",
     ]
+    if timings:
+        lines.append(
+            f"| floor (signed in, one indexed query) | {1000 * percentile(floor, 0.5):.1f} "
+            f"| {1000 * floor_p95:.1f} | 1.0 | | |"
+        )
     for label, _role, _path in rows:
         times = timings.get(label)
-        if not times:
-            continue
-        p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
+        if times:
+            p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
+            timing = f"{1000 * p50:.1f} | {1000 * p95:.1f} | {p95 / floor_p95:.1f}"
+        else:
+            timing = "– | – | –"
         lines.append(
-            f"| {label} | {1000 * p50:.1f} | {1000 * p95:.1f} | {p95 / floor_p95:.1f} "
-            f"| {demo.get(label, '–')} | {scale_counts.get(label, '–')} |"
+            f"| {label} | {timing} | {demo.get(label, '–')} | {scale_counts.get(label, '–')} |"
         )
     return "\n".join(lines)
 
