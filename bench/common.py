@@ -77,7 +77,7 @@ def free_port():
 class Server:
     """gunicorn (2 sync workers by default) on loopback, on the given database."""
 
-    def __init__(self, database_url, work, workers=2, threads=1):
+    def __init__(self, database_url, work, workers=2, threads=1, timeout=60):
         self.port = free_port()
         self.work = work
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
@@ -95,8 +95,9 @@ class Server:
                 str(threads),
                 "--bind",
                 f"{HOST}:{self.port}",
+                # A worker busy longer than a client waits is restarted (and the run goes on).
                 "--timeout",
-                "120",
+                str(int(timeout) + 5),
             ],
             cwd=ROOT,
             env=env,
