@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench migrate seed worker clean schemathesis audit-deps
+.PHONY: run test lint bench bench-pages bench-load migrate seed worker clean schemathesis audit-deps
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -24,6 +24,14 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/reminders.py
+
+# Pages and API lists through gunicorn, and 50 staff at once, on BENCH_DATABASE_URL (a copy of
+# the data set: both write to it); see bench/README.md. BENCH_ARGS="--requests 10 --only API".
+bench-pages: $(STAMP)
+	$(PY) bench/pages.py $(BENCH_ARGS)
+
+bench-load: $(STAMP)
+	$(PY) bench/load.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

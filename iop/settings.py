@@ -27,6 +27,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+# The benchmarks' server (bench/pages.py) only: mounts the floor view, /bench/floor/.
+BENCH = env_bool("BENCH", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:

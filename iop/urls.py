@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -36,6 +37,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+if settings.BENCH:
+    # The floor the benchmarks measure pages against (bench/README.md); absent otherwise.
+    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench-floor"))
 
 handler404 = "iop.views.not_found"
 handler400 = "iop.views.bad_request"

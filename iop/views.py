@@ -1,8 +1,11 @@
-from django.http import JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.http import require_safe
+
+from patients.models import Patient
 
 
 @require_safe
@@ -40,3 +43,12 @@ def bad_request(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Bad request."}, status=400)
     return defaults.bad_request(request, exception)
+
+
+@login_required
+@require_safe
+def bench_floor(request):
+    """The benchmarks' floor: signed in, through every middleware, one indexed query and no
+    template. Mounted only when settings.BENCH is on (bench/pages.py's server)."""
+    found = Patient.objects.filter(pk=request.user.pk).exists()
+    return HttpResponse("yes" if found else "no", content_type="text/plain")

@@ -1,0 +1,147 @@
+"""Every page staff open and every API list, by role: what the query-budget tests
+(tests/test_query_budgets.py) and the page benchmark (bench/pages.py) go through.
+
+A page names the objects its URL takes (`args`: "patient", "plan", "session", ...); the caller
+gives them (`Page.path(objects)`), from factories in the tests and from the data in the
+benchmark. API lists come from the API router's registry, so a new list endpoint is measured
+(and budgeted) without being listed here.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from iop.accounts.roles import Role
+
+CLINICIAN, SUPERVISOR, INTAKE = Role.CLINICIAN, Role.SUPERVISOR, Role.INTAKE
+CLINICAL = (CLINICIAN, SUPERVISOR)
+EVERYONE = (CLINICIAN, SUPERVISOR, INTAKE)
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    url_name: str
+    args: tuple = ()
+    roles: tuple = CLINICAL
+    query: str = ""
+
+    def path(self, objects):
+        """The page's path for `objects` (a dict: arg name -> id or slug)."""
+        return reverse(self.url_name, args=[objects[name] for name in self.args]) + self.query
+
+
+PAGES = [
+    # A day's work
+    Page("Today", "today", roles=EVERYONE),
+    Page("caseload", "patients:caseload"),
+    Page("schedule (week)", "sessions:week"),
+    Page("groups", "sessions:groups"),
+    Page("group", "sessions:group", ("group",)),
+    Page("session page", "sessions:session", ("session",)),
+    Page("session page, signed note", "sessions:session", ("signed_session",)),
+    Page("new session", "sessions:new", roles=(CLINICIAN,)),
+    Page("co-sign queue", "sessions:cosign-queue", roles=(SUPERVISOR,)),
+    Page("emergency access", "patients:emergency-start", roles=(CLINICIAN,)),
+    Page("emergency reviews", "patients:emergency-reviews", roles=(SUPERVISOR,)),
+    # Intake
+    Page("intake queue", "patients:intake-queue", roles=(SUPERVISOR, INTAKE)),
+    Page("new referral", "patients:referral-new", roles=(INTAKE,)),
+    Page("intake step", "patients:intake-step", ("intake_episode", "intake_step"), (INTAKE,)),
+    Page("intake review", "patients:intake-review", ("intake_episode",), (INTAKE,)),
+    # The chart
+    Page("chart summary", "patients:chart", ("patient",), EVERYONE),
+    Page("chart intake", "patients:intake", ("patient",), EVERYONE),
+    Page("chart measures", "patients:measures", ("patient",), EVERYONE),
+    Page("new measure", "patients:measure-new", ("patient", "instrument"), (CLINICIAN,)),
+    Page("chart consents", "patients:consents", ("patient",), EVERYONE),
+    Page("new consent", "patients:consent-new", ("patient",), (CLINICIAN,)),
+    Page("chart alerts", "patients:alerts", ("patient",)),
+    Page("risk assessment", "patients:risk", ("patient",), (CLINICIAN,)),
+    Page(
+        "episode classification",
+        "patients:episode-classification",
+        ("patient", "episode"),
+        (SUPERVISOR,),
+    ),
+    Page("chart sessions", "sessions:chart", ("patient",)),
+    Page("chart note", "sessions:chart-note", ("patient", "note_session")),
+    Page("chart plan", "plans:patient-plan", ("patient",)),
+    Page("plan", "plans:plan", ("plan",)),
+    Page("plan history", "plans:history", ("patient",), (CLINICIAN,)),
+    Page("plan compare", "plans:compare", ("patient", "old_plan", "plan"), (CLINICIAN,)),
+    Page("plan editor (draft)", "plans:edit", ("draft_plan",), (CLINICIAN,)),
+    Page("plan sign (draft)", "plans:sign", ("draft_plan",), (CLINICIAN,)),
+    Page("plan review", "plans:review", ("review",), (CLINICIAN,)),
+    Page("safety plan", "plans:safety", ("patient",)),
+    Page("safety plan editor (draft)", "plans:safety-edit", ("safety_draft",), (CLINICIAN,)),
+    Page("discharge", "plans:discharge", ("patient",), (CLINICIAN,)),
+    Page("chart disclosures", "disclosures:accounting", ("patient",), EVERYONE),
+    Page("disclosures print", "disclosures:accounting-print", ("patient",), (CLINICIAN,)),
+    Page("new release", "disclosures:release-new", ("patient",), (CLINICIAN,)),
+    Page("new rights request", "disclosures:request-new", ("patient",), (CLINICIAN,)),
+]
+
+# URL names of the apps' pages that are not pages to read: posts (a save, a sign, a mark), a
+# download, or a step only reached by posting (each has its own tests).
+NOT_PAGES = {
+    "today": set(),
+    "patients": {
+        "consent-revoke",
+        "alert-close",
+        "intake-start",
+        "referral-decline",
+        "emergency-review",
+    },
+    "plans": {
+        "start",
+        "add-problem",
+        "add",
+        "remove",
+        "progress",
+        "revise",
+        "review-open",
+        "review-autosave",
+    },
+    "sessions": {
+        "attendance",
+        "attendance-correct",
+        "note",
+        "note-autosave",
+        "addendum",
+        "cosign",
+        "cancel",
+    },
+    "disclosures": {"packet", "request-answer", "amendment-new"},
+}
+
+
+@dataclass(frozen=True)
+class ApiList:
+    basename: str
+    roles: tuple
+    page_size: int | None = None  # None: the default
+
+    @property
+    def label(self):
+        size = f"page_size={self.page_size}" if self.page_size else "default page"
+        return f"API {self.basename} ({size})"
+
+    def path(self):
+        path = reverse(f"{self.basename}-list")
+        return f"{path}?page_size={self.page_size}" if self.page_size else path
+
+
+def api_lists(page_sizes=(None,)):
+    """One entry per list endpoint the API router holds (and page size), with the roles of
+    CLINICIAN, SUPERVISOR and INTAKE it serves."""
+    from iop.api.urls import router
+
+    lists = []
+    for _prefix, viewset, basename in router.registry:
+        if not hasattr(viewset, "list"):
+            continue
+        roles = tuple(r for r in EVERYONE if r in viewset.allowed_roles)
+        lists += [ApiList(basename, roles, size) for size in page_sizes]
+    return lists
