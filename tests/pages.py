@@ -43,6 +43,9 @@ PAGES = [
     Page("session page, signed note", "sessions:session", ("signed_session",)),
     Page("new session", "sessions:new", roles=(CLINICIAN,)),
     Page("co-sign queue", "sessions:cosign-queue", roles=(SUPERVISOR,)),
+    Page("notes to write", "sessions:notes-to-write", roles=(CLINICIAN, SUPERVISOR)),
+    Page("alerts (Today's list)", "sessions:alerts", roles=(CLINICIAN, SUPERVISOR)),
+    Page("below their hours", "sessions:below-hours", roles=(CLINICIAN, SUPERVISOR)),
     Page("emergency access", "patients:emergency-start", roles=(CLINICIAN,)),
     Page("emergency reviews", "patients:emergency-reviews", roles=(SUPERVISOR,)),
     # Intake

@@ -49,35 +49,10 @@ API_LISTS = api_lists(page_sizes=(None, MAX_PAGE_SIZE))
 # The cases only compare counts, but the module's world needs the test database set up.
 pytestmark = pytest.mark.django_db
 
-# Cases that fail today, each a finding for the slow-path fixes of issue 14: (label, role) ->
-# the reason. strict: the fix turns them into a failure here, and the mark is removed then.
-_NOTES = (
-    "a query per listed note for its attendance corrections (NoteSerializer."
-    "get_attendance_corrections, per note and part), its group and its attendance: 26 queries "
-    "with 2 patients, 71 with 8"
-)
-_ASSESSMENTS = (
-    "a query per listed intake assessment for its users (started_by, completed_by, "
-    "confirmed_by not selected with it): e.g. 14 queries with 2 patients, 26 with 8 (supervisor)"
-)
-_SIGNED_NOTE = (
-    "the session page of a group session with a signed note runs 2 queries per attendee "
-    "(templates/sessions/_note.html): 30 queries with 3 attendees, 42 with 8 (clinician)"
-)
-KNOWN_GROWTH = {
-    ("session page, signed note", CLINICIAN): _SIGNED_NOTE,
-    ("session page, signed note", SUPERVISOR): _SIGNED_NOTE,
-    **{
-        (f"API note ({size})", role): _NOTES
-        for size in ("default page", f"page_size={MAX_PAGE_SIZE}")
-        for role in (CLINICIAN, SUPERVISOR)
-    },
-    **{
-        (f"API assessment ({size})", role): _ASSESSMENTS
-        for size in ("default page", f"page_size={MAX_PAGE_SIZE}")
-        for role in (CLINICIAN, SUPERVISOR, INTAKE)
-    },
-}
+# Cases whose count grows today, each a finding: (label, role) -> the reason, marked
+# xfail(strict=True) so that the fix turns them into a failure here and the mark is removed.
+# Empty since the slow-path fixes of issue 14 (notes API, assessments API, signed group note).
+KNOWN_GROWTH = {}
 
 
 def _cases():
@@ -99,7 +74,9 @@ def _cases():
 @pytest.mark.parametrize(("label", "role"), _cases())
 def test_queries_do_not_grow_with_the_data(budget_counts, label, role):
     small, large = budget_counts[(label, role)]
-    assert small == large, f"{label} as {role}: {small} queries small, {large} large"
+    # Fewer with more data is allowed: a check skipped when nothing is left to check (e.g.
+    # every listed patient already has a safety plan) is a shape of the data, not its size.
+    assert large <= small, f"{label} as {role}: {small} queries small, {large} large"
 
 
 def test_every_page_of_the_apps_is_measured_or_named_as_not_a_page():

@@ -237,7 +237,23 @@ class AssessmentSerializer(strict.ModelSerializer):
         """What admission still needs besides the sections (empty once admitted)."""
         if obj.episode.status != Episode.Status.INTAKE:
             return {}
-        return admission_missing(obj.episode, obj, completing=not obj.is_completed)
+        return admission_missing(
+            obj.episode,
+            obj,
+            completing=not obj.is_completed,
+            consent_kinds=self._consent_kinds(obj),
+        )
+
+    def _consent_kinds(self, obj):
+        """The patient's consent kinds in force, read once for a whole listed page."""
+        known = self.context.get("consent_kinds_in_force")
+        if known is None or obj.patient_id not in known:
+            page = self.parent.instance if self.parent is not None else None
+            listed = page if isinstance(page, list | tuple) else [obj]
+            ids = {a.patient_id for a in listed if a.episode.status == Episode.Status.INTAKE}
+            known = Consent.objects.kinds_in_force(ids | {obj.patient_id})
+            self.context["consent_kinds_in_force"] = known
+        return known[obj.patient_id]
 
     def validate_episode(self, episode):
         user = self.context["request"].user

@@ -256,7 +256,7 @@ class AssessmentViewSet(
             IntakeAssessment.objects.filter(
                 patient__in=Patient.objects.for_user(self.request.user).values("pk")
             )
-            .select_related("episode__program")
+            .select_related("episode__program", "confirmed_by")
             .order_by("-started_at", "-pk")
         )
 

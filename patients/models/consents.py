@@ -13,6 +13,15 @@ class ConsentQuerySet(PatientScopedQuerySet):
             models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=day)
         )
 
+    def kinds_in_force(self, patient_ids):
+        """{patient id: the set of consent kinds in force today}, one query for them all
+        (every id in `patient_ids` is a key)."""
+        kinds = {pk: set() for pk in patient_ids}
+        rows = self.filter(patient_id__in=kinds).in_force().values_list("patient_id", "kind")
+        for patient_id, kind in rows.order_by():
+            kinds[patient_id].add(kind)
+        return kinds
+
 
 class Consent(models.Model):
     class Kind(models.TextChoices):

@@ -31,10 +31,12 @@ MISSING = {
 }
 
 
-def admission_missing(episode, assessment=None, *, completing=False):
+def admission_missing(episode, assessment=None, *, completing=False, consent_kinds=None):
     """{key: message} for each part of the admission rule the episode does not meet yet.
 
     `completing`: the intake is being completed in the same step, so it is not asked for.
+    `consent_kinds`: the kinds of the patient's consents in force, when already read (a list
+    reads them for a page at once with `Consent.objects.kinds_in_force`).
     """
     if assessment is None:
         assessment = IntakeAssessment.objects.filter(episode=episode).first()
@@ -43,13 +45,14 @@ def admission_missing(episode, assessment=None, *, completing=False):
         missing.append("intake")
     if episode.primary_clinician_id is None:
         missing.append("primary_clinician")
-    consents = Consent.objects.filter(patient_id=episode.patient_id).in_force()
-    if not consents.filter(kind=Consent.Kind.TREATMENT).exists():
+    if consent_kinds is None:
+        consent_kinds = Consent.objects.kinds_in_force([episode.patient_id])[episode.patient_id]
+    if Consent.Kind.TREATMENT not in consent_kinds:
         missing.append("consent_to_treatment")
     if (
         episode.is_sud
         and not episode.part2_refusal_reason
-        and not consents.filter(kind=Consent.Kind.PART2).exists()
+        and Consent.Kind.PART2 not in consent_kinds
     ):
         missing.append("part2_consent")
     if assessment is None or not assessment.is_confirmed:
