@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "iop.accounts",
     "iop.audit",
     "iop.jobs",
+    "iop.backups",
     "patients",
     "plans",
     "sessions.apps.TherapySessionsConfig",
