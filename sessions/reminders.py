@@ -193,8 +193,13 @@ def _claim(now, batch_size, worker):
     return ids
 
 
-def reminders_send(*, now=None, batch_size=None, worker="", task_id="", send_hook=None):
-    """Send due reminders in batches; returns counts {sent, cancelled, retrying, failed}."""
+def reminders_send(
+    *, now=None, batch_size=None, worker="", task_id="", send_hook=None, should_stop=None
+):
+    """Send due reminders in batches; returns counts {sent, cancelled, retrying, failed}.
+
+    `should_stop()` (iop.jobs.shutdown), asked before each batch after the first, ends the run
+    early with counts["stopped"] = 1: the rest is left pending for the next run."""
     now = now or timezone.now()
     batch_size = batch_size or settings.REMINDER_BATCH_SIZE
     counts = {"sent": 0, "cancelled": 0, "retrying": 0, "failed": 0, "released": 0}
@@ -202,10 +207,15 @@ def reminders_send(*, now=None, batch_size=None, worker="", task_id="", send_hoo
     worker = f"{worker or 'worker'}:{uuid.uuid4().hex[:12]}"  # unique per run
     sms = get_sms_backend()
     email = get_connection()
+    batches = 0
     while True:
+        if batches and should_stop is not None and should_stop():
+            counts["stopped"] = 1
+            return counts
         ids = _claim(now, batch_size, worker)
         if not ids:
             return counts
+        batches += 1
         rows = list(
             ReminderDelivery.objects.filter(
                 pk__in=ids, status=ReminderDelivery.Status.SENDING, claimed_by=worker
