@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import tarfile
+import time
 from pathlib import Path
 
 FORMAT = 1
@@ -112,11 +113,21 @@ def archive_open(path, into):
 
 
 def archives_prune(directory, keep):
-    """Delete all but the newest `keep` archives in `directory`; returns the deleted paths."""
-    archives = sorted(Path(directory).glob(f"{PREFIX}*{SUFFIX}"))
+    """Delete all but the newest `keep` archives in `directory`, and what a backup killed
+    half-way left there over a day ago; returns the deleted archives."""
+    directory = Path(directory)
+    archives = sorted(directory.glob(f"{PREFIX}*{SUFFIX}"))
     old = archives[:-keep] if keep > 0 else []
     for path in old:
         path.unlink()
+    day_ago = time.time() - 24 * 3600
+    for leftover in [*directory.glob(".staging-*"), *directory.glob(f".{PREFIX}*.partial")]:
+        if leftover.stat().st_mtime >= day_ago:
+            continue
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
     return old
 
 

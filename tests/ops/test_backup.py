@@ -128,7 +128,7 @@ def fresh_database():
     suffix = uuid.uuid4().hex[:10]
     name, role = f"iop_restore_{suffix}", f"iop_app_restore_{suffix}"
     with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
         cursor.execute(f'CREATE ROLE "{role}" LOGIN')
     yield name, role
     with connection.cursor() as cursor:
@@ -278,6 +278,11 @@ def test_only_the_newest_archives_are_kept(tmp_path):
     for name in names:
         (tmp_path / name).write_bytes(b"")
     (tmp_path / "unrelated.tar").write_bytes(b"")
+    (tmp_path / ".staging-now").mkdir()  # a backup under way
+    stale = tmp_path / ".staging-killed"  # one killed yesterday
+    stale.mkdir()
+    os.utime(stale, (0, 0))
     deleted = archives_prune(tmp_path, keep=2)
     assert [p.name for p in deleted] == names[:3]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*names[3:], "unrelated.tar"])
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([*names[3:], "unrelated.tar", ".staging-now"])
