@@ -39,10 +39,23 @@ sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the embe
 
 
 @pytest.fixture
-def clinic_data(settings, tmp_path):
-    """The demo clinic (patients, signed notes and plans, an audit trail) and an uploaded file."""
+def clinic_data(settings, tmp_path, monkeypatch):
+    """The demo clinic (patients, signed notes and plans, an audit trail) and an uploaded file.
+
+    The jobs its bookings queue run here and now: a worker another test started would run them
+    later, changing the database between the backup and the comparison."""
+    from django.apps import apps
+
+    from iop.accounts.roles import sync_role_permissions
+    from iop.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The role groups seed_demo fills, in case a transactional test before this one flushed
+    # them away (as tests/conftest.py's django_db_setup does for a kept database).
+    sync_role_permissions(apps)
     call_command("seed_demo", password="a-demo-password-1", stdout=io.StringIO())
     (settings.MEDIA_ROOT / "consents").mkdir(parents=True)
     (settings.MEDIA_ROOT / "consents" / "scan.pdf").write_bytes(b"%PDF-1.4 a signed consent")

@@ -36,8 +36,7 @@ def env_for_child(**extra):
     }
 
 
-@pytest.mark.django_db(transaction=True)
-def test_gunicorn_finishes_the_request_in_flight_on_sigterm(tmp_path):
+def test_gunicorn_finishes_the_request_in_flight_on_sigterm(django_db_setup, tmp_path):
     started = tmp_path / "started"
     log = tmp_path / "gunicorn.log"
     proc = subprocess.Popen(
