@@ -49,14 +49,25 @@ def _tool(name):
     return path
 
 
-def _run(name, args, settings_dict):
-    tool = _tool(name)
-    done = subprocess.run(  # a fixed tool, an argument list, no shell
-        [tool, *args], env=_env(settings_dict), capture_output=True, text=True, check=False
+def _start(name, args, settings_dict):
+    return subprocess.Popen(  # a fixed tool, an argument list, no shell
+        [_tool(name), *args],
+        env=_env(settings_dict),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    if done.returncode:
-        raise BackupError(f"{name} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
-    return done.stdout.strip()
+
+
+def _finish(name, process):
+    out, err = process.communicate()
+    if process.returncode:
+        raise BackupError(f"{name} failed ({process.returncode}): {err.strip()[-2000:]}")
+    return out.strip()
+
+
+def _run(name, args, settings_dict):
+    return _finish(name, _start(name, args, settings_dict))
 
 
 def tool_version(name):
@@ -70,13 +81,17 @@ def dump(connection, path):
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
         snapshot, server_version = cursor.fetchone()
-        _run(
+        pg_dump = _start(
             "pg_dump",
             ["--format=custom", f"--snapshot={snapshot}", f"--file={path}"],
             settings_dict,
         )
-        tables = pg_fingerprints(cursor)
-        migrations = applied_migrations(cursor)
+        try:
+            # Counted while pg_dump copies the same snapshot, on another core.
+            tables = pg_fingerprints(cursor)
+            migrations = applied_migrations(cursor)
+        finally:
+            _finish("pg_dump", pg_dump)
     return {
         "server_version": server_version,
         "tool": tool_version("pg_dump"),
