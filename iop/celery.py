@@ -14,12 +14,24 @@ from iop.runtime import ensure_var_dirs
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
 
 
-class IopTask(DjangoTask):
-    """Base task: refuses a countdown the broker could not keep.
+def refuse_a_countdown_past_the_visibility_timeout(options):
+    """Redis redelivers an unacknowledged message after its visibility timeout; a message
+    delayed beyond it would run twice. Jobs that need a later run are rescheduled by beat."""
+    from django.conf import settings
 
-    Redis redelivers an unacknowledged message after its visibility timeout; a message
-    delayed beyond it would run twice. Jobs that need a later run are rescheduled by beat.
-    """
+    limit = timedelta(seconds=settings.CELERY_MAX_COUNTDOWN)
+    countdown = options.get("countdown")
+    eta = options.get("eta")
+    if countdown is not None and timedelta(seconds=countdown) > limit:
+        raise ValueError(f"countdown {countdown}s exceeds CELERY_MAX_COUNTDOWN")
+    if isinstance(eta, datetime) and eta - datetime.now(eta.tzinfo) > limit:
+        raise ValueError(f"eta {eta} is further ahead than CELERY_MAX_COUNTDOWN")
+
+
+class IopTask(DjangoTask):
+    """Base task: refuses a countdown the broker could not keep, and enqueues after commit
+    through the outbox, so a broker outage delays a task but never fails the request that
+    asked for it (iop/jobs/outbox.py)."""
 
     def apply_async(
         self,
@@ -32,18 +44,21 @@ class IopTask(DjangoTask):
         shadow=None,
         **options,
     ):
-        from django.conf import settings
-
-        limit = timedelta(seconds=settings.CELERY_MAX_COUNTDOWN)
-        countdown = options.get("countdown")
-        eta = options.get("eta")
-        if countdown is not None and timedelta(seconds=countdown) > limit:
-            raise ValueError(f"countdown {countdown}s exceeds CELERY_MAX_COUNTDOWN")
-        if isinstance(eta, datetime) and eta - datetime.now(eta.tzinfo) > limit:
-            raise ValueError(f"eta {eta} is further ahead than CELERY_MAX_COUNTDOWN")
+        refuse_a_countdown_past_the_visibility_timeout(options)
         return super().apply_async(
             args, kwargs, task_id, producer, link, link_error, shadow, **options
         )
+
+    def apply_async_on_commit(self, args=None, kwargs=None, **options):
+        """Recorded in the caller's transaction, published after it commits (or, if the
+        broker is down then, by the `pending_tasks` job once it is back)."""
+        from iop.jobs.outbox import task_enqueue_on_commit
+
+        refuse_a_countdown_past_the_visibility_timeout(options)
+        task_enqueue_on_commit(task=self.name, args=args, kwargs=kwargs, options=options)
+
+    def delay_on_commit(self, *args, **kwargs):
+        self.apply_async_on_commit(args, kwargs)
 
 
 app = Celery("iop", task_cls=IopTask)

@@ -66,6 +66,9 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+DATABASE_CONNECT_TIMEOUT = 5  # seconds
+
+
 def env_database(name, default_sqlite_path):
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -85,6 +88,14 @@ def env_database(name, default_sqlite_path):
         "django.db.backends.sqlite3",
     ):
         raise ImproperlyConfigured(f"{name} must point at PostgreSQL (postgres://...) or SQLite")
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable server (a host that drops packets) is a 503 within seconds, not a
+        # request hanging on TCP's own timeout; `?connect_timeout=` in the URL overrides it.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        # No JIT compilation: the app's queries are short, and PostgreSQL compiled the larger
+        # ones (a supervisor's worklist) for 120-200 ms per request at the scale of issue 14.
+        # `?options=` in the URL overrides it.
+        config["OPTIONS"].setdefault("options", "-c jit=off")
     return config
 
 

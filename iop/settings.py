@@ -70,9 +70,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, answered before the host check, the HTTPS redirect and sessions (iop/health.py).
+    "iop.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "iop.audit.middleware.RequestIdMiddleware",
+    # The database down: a 503 page (JSON under /api/) with Retry-After, not a 500.
+    "iop.health.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "iop.middleware.NulByteMiddleware",
@@ -121,9 +125,19 @@ DATABASE_OWNER = env_owner_database("DATABASE_OWNER_URL", DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
+# A Redis that is down or unreachable costs a request at most a second and answers as a miss
+# (iop/cache.py): the cache holds only API throttle counters and refusal de-duplication.
+REDIS_TIMEOUT_SECONDS = 1
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "iop.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
+        }
     }
 else:
     # A file cache is shared by the web process, the worker and beat on one machine.
@@ -286,7 +300,10 @@ CELERY_MAX_COUNTDOWN = 60 * 60
 CELERY_VISIBILITY_TIMEOUT = 2 * CELERY_MAX_COUNTDOWN
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = VAR_DIR / "broker"
@@ -297,6 +314,11 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# A request publishes while a clinician waits: with the broker down, give up after one try
+# (at most the connect timeout) and leave the task to the outbox's sweep (iop/jobs/outbox.py),
+# which is the retry. Beat's runs missed meanwhile are caught up by its next ones.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "iop")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

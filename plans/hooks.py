@@ -66,6 +66,7 @@ def next_review_column(episodes):
     rows = (
         TreatmentPlan.objects.filter(episode_id__in=ids)
         .active()
+        .order_by()  # a lookup: the default order would join episodes to sort by referral
         .values_list("episode_id", "next_review_due")
     )
     today = timezone.localdate()

@@ -142,8 +142,9 @@ def current_safety_plan(patient):
 
 def safety_plan_needed(patient):
     """No active safety plan, and the patient's risk calls for one (`safety_plans_needed`)."""
-    risk = getattr(patient, "current_risk", None)
-    risks = {patient.pk: risk} if risk is not None else None
+    risks = None
+    if hasattr(patient, "current_risk"):  # read already (the chart header): None is "no risk"
+        risks = {patient.pk: patient.current_risk} if patient.current_risk is not None else {}
     return patient.pk in safety_plans_needed([patient.pk], risks=risks)
 
 
@@ -158,6 +159,7 @@ def safety_plans_needed(patient_ids, *, risks=None):
     covered = set(
         SafetyPlan.objects.filter(patient_id__in=patient_ids)
         .active()
+        .order_by()  # a lookup: the default order joins patients to sort by name
         .values_list("patient_id", flat=True)
     )
     uncovered = {pk for pk in patient_ids if pk not in covered}
@@ -183,30 +185,41 @@ def safety_plans_needed(patient_ids, *, risks=None):
     return needed
 
 
-def discharged_episodes(patient, plans):
+def discharged_episodes(patient):
     """The patient's discharged episodes, newest first, each with what stays readable after
     discharge: its levels of care, its last signed plan (closed at discharge) and its aftercare
-    plan. `plans` are the patient's treatment plans, already read (with `signed_by`)."""
-    from patients.models import Episode
-    from plans.models import AftercarePlan
+    plan. Four queries, reading each episode's last signed version only, however many
+    versions it had."""
+    from django.db.models import OuterRef, Subquery
 
+    from patients.models import Episode
+    from plans.models import AftercarePlan, TreatmentPlan
+
+    last_signed = (
+        TreatmentPlan.objects.filter(episode=OuterRef("pk"), signed_at__isnull=False)
+        .order_by("-version")
+        .values("pk")[:1]
+    )
     episodes = list(
         Episode.objects.filter(patient=patient, status=Episode.Status.DISCHARGED)
         .select_related("program", "primary_clinician")
         .prefetch_related("level_changes")
+        .annotate(last_signed_plan_id=Subquery(last_signed))
         .order_by("-discharge_date", "-pk")
+    )
+    plans = TreatmentPlan.objects.select_related("episode", "signed_by").in_bulk(
+        [e.last_signed_plan_id for e in episodes if e.last_signed_plan_id]
     )
     aftercare = {a.episode_id: a for a in AftercarePlan.objects.filter(patient=patient)}
     records = []
     for episode in episodes:
-        signed = [p for p in plans if p.episode_id == episode.pk and p.signed_at]
         changes = sorted(episode.level_changes.all(), key=lambda c: (c.effective_date, c.pk))
         levels = [changes[0].from_level] + [c.to_level for c in changes] if changes else []
         records.append(
             {
                 "episode": episode,
                 "levels": levels or [episode.level_of_care],
-                "plan": max(signed, key=lambda p: p.version) if signed else None,
+                "plan": plans.get(episode.last_signed_plan_id),
                 "aftercare": aftercare.get(episode.pk),
             }
         )

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,16 +82,8 @@ def documentation_alerts(*, now=None):
     now = now or timezone.now()
     counts = {"author_alerts": 0, "supervisor_alerts": 0, "resolved": 0}
     unsigned = (
-        TherapySession.objects.filter(
-            status=TherapySession.Status.COMPLETED, starts_at__lt=now - timedelta(hours=24)
-        )
-        .filter(Q(note__isnull=True) | Q(note__status=ProgressNote.Status.DRAFT))
-        # A group nobody came to has no note to write.
-        .filter(
-            Exists(
-                Attendance.objects.filter(session=OuterRef("pk"), status__in=Attendance.ATTENDED)
-            )
-        )
+        TherapySession.objects.filter(starts_at__lt=now - timedelta(hours=24))
+        .needing_note()
         .select_related("note__author", "group", "patient", "episode")
         .prefetch_related("clinicians")
     )

@@ -354,6 +354,16 @@ class ProgressNote(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The API's notes list, newest first.
+            models.Index(fields=["-created_at", "-id"], name="note_newest_first"),
+            # The co-signature queue and its reminder job: the few notes still waiting.
+            models.Index(
+                fields=["signed_at"],
+                condition=Q(status="awaiting_cosign"),
+                name="note_awaiting_cosign",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.format} note for {self.session}"

@@ -49,5 +49,19 @@ class TherapySessionQuerySet(models.QuerySet):
             Q(group__program__in=programs) | Q(group__isnull=True, episode__program__in=programs)
         )
 
+    def needing_note(self):
+        """Completed sessions someone attended whose note is not signed yet (none, or a draft):
+        the notes still to write. A group nobody came to has no note to write."""
+        from sessions.models import Attendance, ProgressNote
+
+        attended = Attendance.objects.filter(
+            session=models.OuterRef("pk"), status__in=Attendance.ATTENDED
+        )
+        return (
+            self.filter(status=self.model.Status.COMPLETED)
+            .filter(Q(note__isnull=True) | Q(note__status=ProgressNote.Status.DRAFT))
+            .filter(models.Exists(attended))
+        )
+
     def on_day(self, day):
         return self.filter(starts_at__date=day)

@@ -1,21 +1,19 @@
 """Reads of sessions data that more than one page or endpoint needs: one home each.
 
 The roster with attendance and billing is read here once and rendered twice (the session page
-and the API's session detail); the Today page's data is `today_for(user)`.
+and the API's session detail); the Today page's data is `sessions.today.today_for(user)`.
 """
 
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from iop.accounts.roles import Role
 from iop.validation import LARGEST_ID
-from patients.models import Alert, Episode, Patient
-from plans.selectors import safety_plans_needed
+from patients.models import Episode, Patient
 from sessions.billing import BUNDLED_KINDS, PER_DIEM, service_code, suggest, telehealth_label
-from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
-from sessions.services import day_attendance, hours_ledger, session_roster, session_rosters
+from sessions.models import Attendance, GroupEnrollment, TherapySession
+from sessions.services import day_attendance, session_roster, session_rosters
 from sessions.services.levels import level_changes, level_on
 
 
@@ -140,109 +138,6 @@ def _first_medication_visits(sessions):
 def session_with_roster(session):
     """One session's roster, attendance and billing (see `sessions_with_rosters`)."""
     return sessions_with_rosters([session], billing=True)[0]
-
-
-# --- Today -----------------------------------------------------------------------------------
-
-
-def mark_missing_safety_plans(alerts):
-    """Flag risk alerts whose patient needs a safety plan and has none: the one rule of
-    `plans.selectors.safety_plans_needed` (the latest C-SSRS or clinician assessment, never
-    the alert's own level). At most four queries, however many alerts."""
-    at_risk = {a.patient_id for a in alerts if a.kind == Alert.Kind.RISK and a.patient_id}
-    needed = safety_plans_needed(at_risk) if at_risk else set()
-    for alert in alerts:
-        alert.safety_plan_missing = alert.kind == Alert.Kind.RISK and alert.patient_id in needed
-
-
-def below_hours(user):
-    """Caseload patients whose last full week was below the minimum of their level of care, each
-    with that week and the week in progress (labelled so, never judged)."""
-    episodes = Episode.objects.on_caseload_of(user).filter(status=Episode.Status.ACTIVE)
-    episodes = list(episodes.select_related("patient", "program")[:200])
-    ledger = hours_ledger(episodes, weeks=2)
-    rows = []
-    for episode in episodes:
-        weeks = ledger[episode.pk]
-        done = [w for w in weeks if not w["in_progress"]]
-        if done and done[-1]["below"]:
-            current = weeks[-1] if weeks[-1]["in_progress"] else None
-            rows.append((episode, done[-1], current))
-    return rows
-
-
-def cosign_queue(user):
-    """Trainees' signed notes waiting for a supervisor of their session's program, oldest
-    first (every program's for a clinical director; none for anyone else)."""
-    if not user.has_role(Role.SUPERVISOR):
-        return ProgressNote.objects.none()
-    sessions = TherapySession.objects.in_programs_of(user).values("pk")
-    return (
-        ProgressNote.objects.filter(status=ProgressNote.Status.AWAITING_COSIGN)
-        .filter(session__in=sessions)
-        .select_related("session__group", "session__patient", "author")
-        .order_by("signed_at")
-    )
-
-
-def today_for(user):
-    """A clinician's day: their sessions with attendance sheets, alerts, notes to write and
-    sign, patients below their hours; supervisors also get the notes awaiting co-signature.
-    Other roles get only what the page needs to greet them."""
-    clinical = user.has_role(*Role.CLINICAL)
-    context = {
-        "is_clinical": clinical,
-        "is_intake": user.has_role(Role.INTAKE),
-        "is_admin": user.has_role(Role.ADMIN),
-        "is_supervisor": user.has_role(Role.SUPERVISOR),
-        "has_role": bool(user.roles),
-    }
-    if not clinical:
-        return context
-    day = timezone.localdate()
-    sessions = sessions_with_rosters(
-        TherapySession.objects.filter(clinicians=user)
-        .on_day(day)
-        .exclude(status=TherapySession.Status.CANCELLED)
-        .select_related("group", "episode__patient", "episode__program", "note")
-        .prefetch_related("clinicians")
-    )
-    alerts = list(Alert.objects.for_worklist(user).select_related("patient", "assigned_to")[:50])
-    mark_missing_safety_plans(alerts)
-    to_write = list(
-        TherapySession.objects.filter(clinicians=user, starts_at__lt=timezone.now())
-        .filter(status=TherapySession.Status.COMPLETED)
-        .filter(
-            Exists(
-                Attendance.objects.filter(session=OuterRef("pk"), status__in=Attendance.ATTENDED)
-            )
-        )
-        .filter(Q(note__isnull=True) | Q(note__status=ProgressNote.Status.DRAFT))
-        .select_related("group", "patient", "note")
-        .order_by("starts_at")[:30]
-    )
-    cosign = list(cosign_queue(user)[:30])
-    context.update(
-        sessions=sessions,
-        alerts=alerts,
-        to_write=to_write,
-        cosign=cosign,
-        below=below_hours(user),
-    )
-    return context
-
-
-def today_patient_ids(day):
-    """The patients Today (`today_for`'s answer) shows: its sessions' rosters and patients,
-    the alerts, the notes to write or co-sign, and the patients below their hours."""
-    ids = {episode.patient_id for session in day["sessions"] for episode, _ in session.rows}
-    ids.update(session.patient_id for session in day["sessions"])
-    ids.update(alert.patient_id for alert in day["alerts"])
-    ids.update(session.patient_id for session in day["to_write"])
-    ids.update(note.session.patient_id for note in day["cosign"])
-    ids.update(episode.patient_id for episode, _, _ in day["below"])
-    ids.discard(None)
-    return sorted(ids)
 
 
 def readable_patient_ids(user, patient_ids):

@@ -175,6 +175,11 @@ def _celery_worker_session(django_db_setup, django_db_blocker):
         "DATABASE_URL": _database_url_for_worker(),
         "PYTHONUNBUFFERED": "1",
     }
+    from iop.celery import app
+
+    # What tests without a worker left on this run's queue (a committed booking's reminder
+    # job, from a browser test) would otherwise run inside the first worker test.
+    app.control.purge()
     log_path = Path(settings.VAR_DIR) / f"worker-{os.getpid()}.log"
     log = open(log_path, "w+")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(
@@ -226,6 +231,52 @@ def celery_worker_process(_celery_worker_session, transactional_db):
     if _celery_worker_session.poll() is not None:
         pytest.fail("the Celery worker process has died")
     return _celery_worker_session
+
+
+# --- the broker stopped: this process publishes to a closed port --------------------------
+
+
+@pytest.fixture
+def broker_down():
+    """Point this process's publishing at a port nobody listens on, as if Redis were stopped;
+    a worker process started by the tests keeps its own connection. The connection pools are
+    made from the broker URL on first use, so they are dropped on the way in and out."""
+    from iop.celery import app
+
+    def use(url):
+        app.conf.broker_write_url = url
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    use("redis://127.0.0.1:1/0")
+    yield lambda: use(None)  # the broker back
+    use(None)
+
+
+@pytest.fixture
+def database_down(django_db_blocker):
+    """The database unreachable: this process's connection closed and pointed at a port
+    nobody listens on (SQLite: a file in a folder that does not exist). A test using it takes
+    no `db` fixture: nothing is written, so nothing needs rolling back."""
+    from django.db import connection
+
+    saved = dict(connection.settings_dict)
+
+    def back():
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+
+    with django_db_blocker.unblock():
+        connection.close()
+        if connection.vendor == "sqlite":
+            connection.settings_dict["NAME"] = "/nonexistent-iop-test-folder/iop.sqlite3"
+        else:
+            connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
+        try:
+            yield back  # the database back
+        finally:
+            back()
 
 
 def wait_for(predicate, timeout=30.0, interval=0.2):

@@ -144,3 +144,23 @@ def test_seed_demo_creates_one_user_per_role(db, settings):
         assert user.roles == {username}
         assert user.check_password("a-demo-password-1")
     assert User.objects.get(username="admin").is_staff
+
+
+def test_postgresql_connections_do_not_jit_compile(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://iop@db.example.org:5432/iop")
+    assert env.env_database("DATABASE_URL", None)["OPTIONS"]["options"] == "-c jit=off"
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgres://iop@db.example.org:5432/iop?options=-c%20jit%3Don"
+    )
+    assert env.env_database("DATABASE_URL", None)["OPTIONS"]["options"] == "-c jit=on"
+
+
+@pytest.mark.django_db
+def test_the_app_s_postgresql_connection_has_jit_off():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from iop.jobs.models import JobRun
+from iop.jobs.models import JobRun, PendingTask
 
 
 @admin.register(JobRun)
@@ -27,6 +27,25 @@ class JobRunAdmin(admin.ModelAdmin):
         if seconds < 7200:
             return f"{seconds // 60} min"
         return f"{seconds // 3600} h"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PendingTask)
+class PendingTaskAdmin(admin.ModelAdmin):
+    """Tasks the broker has not taken yet: normally empty; rows pile up while it is down and
+    leave once the `pending_tasks` job has published them."""
+
+    list_display = ("task", "created_at", "attempts", "last_attempt_at", "last_error")
+    list_filter = ("task",)
+    search_fields = ("task", "task_id")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -36,6 +36,13 @@ JOBS = {
             catch_up=False,
         ),
         Job(
+            "pending_tasks",
+            "Tasks waiting for the broker",
+            "iop.jobs.outbox.pending_tasks_job",
+            "iop.jobs.pending_tasks",
+            crontab(minute="*"),
+        ),
+        Job(
             "reminders",
             "Session reminders",
             "sessions.tasks.reminders_job",

@@ -25,7 +25,12 @@ class AlertQuerySet(PatientScopedQuerySet):
         else:
             # Their patients' alerts, and staff alerts (no patient) assigned to them or, for
             # a supervisor, raised in a program they supervise.
-            mine = models.Q(pk__in=self.for_user(user).values("pk")) | models.Q(
+            from patients.models import Patient
+
+            # Their patients: checked for each open alert's own patient (one indexed lookup
+            # each), never by listing every patient they may open, nor every alert.
+            theirs = Patient.objects.for_user(user).filter(pk=models.OuterRef("patient_id"))
+            mine = models.Q(models.Exists(theirs)) | models.Q(
                 patient__isnull=True, assigned_to=user
             )
             if user.has_role(Role.SUPERVISOR):
@@ -118,7 +123,14 @@ class Alert(models.Model):
                 name="alert_dedupe_key_unique",
             ),
         ]
-        indexes = [models.Index(fields=["status", "patient"])]
+        indexes = [
+            models.Index(fields=["status", "patient"]),
+            # A chart's alerts, newest first, a page at a time (not a backward walk of
+            # everyone's alerts by raised_at until this patient's turn up).
+            models.Index(fields=["patient", "-raised_at", "-id"], name="alert_patient_recent"),
+            # Work queues and the API list: the alerts of one status, risk first, then newest.
+            models.Index(fields=["status", "-priority", "-raised_at", "-id"], name="alert_queue"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"

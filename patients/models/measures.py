@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,16 +10,29 @@ from patients.querysets import PatientScopedQuerySet
 INSTRUMENT_CHOICES = [(code, instrument.name) for code, instrument in INSTRUMENTS.items()]
 
 
+def _recency():
+    """1 for each patient's newest response to an instrument, 2 for the one before, ..."""
+    return models.Window(
+        RowNumber(),
+        partition_by=[models.F("patient"), models.F("instrument")],
+        order_by=[models.F("administered_at").desc(), models.F("pk").desc()],
+    )
+
+
 class MeasureResponseQuerySet(PatientScopedQuerySet):
     def latest_per_instrument(self):
-        newest = (
-            MeasureResponse.objects.filter(
-                patient=models.OuterRef("patient"), instrument=models.OuterRef("instrument")
-            )
-            .order_by("-administered_at", "-pk")
-            .values("pk")[:1]
+        """Each patient's newest response to each instrument (of this queryset)."""
+        return self.annotate(recency=_recency()).filter(recency=1)
+
+    def recent_per_instrument(self, count):
+        """Each patient's newest `count` responses to each instrument (of this queryset),
+        each carrying `instrument_total`: how many that patient's instrument has in all. One
+        pass over the patient's rows, however long the history, returning only what a
+        chart shows."""
+        in_all = models.Window(
+            models.Count("pk"), partition_by=[models.F("patient"), models.F("instrument")]
         )
-        return self.filter(pk=models.Subquery(newest))
+        return self.annotate(recency=_recency(), instrument_total=in_all).filter(recency__lte=count)
 
 
 class MeasureResponse(models.Model):
@@ -49,7 +63,13 @@ class MeasureResponse(models.Model):
 
     class Meta:
         ordering = ["-administered_at", "-pk"]
-        indexes = [models.Index(fields=["patient", "instrument", "-administered_at"])]
+        indexes = [
+            models.Index(fields=["patient", "instrument", "-administered_at"]),
+            # The measures tab's results, newest first, a page at a time.
+            models.Index(
+                fields=["patient", "-administered_at", "-id"], name="measure_patient_recent"
+            ),
+        ]
 
     def __str__(self):
         total = "" if self.total_score is None else f" {self.total_score}"

@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,6 +27,7 @@ class ChartTab(ChartMixin, TemplateView):
 class SummaryTab(ChartTab):
     template_name = "patients/chart_summary.html"
     tab = "summary"
+    OPEN_ALERTS_SHOWN = 10
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -40,8 +43,16 @@ class SummaryTab(ChartTab):
             e.pk for e in context.get("episodes", ()) if supervises(self.request.user, e.program_id)
         }
         if context["clinical"]:
-            context["open_alerts"] = patient.alerts.filter(status=Alert.Status.OPEN).select_related(
-                "assigned_to"
+            # The most urgent few, each carrying how many are open in all (counted before the
+            # limit, in the same query): the Alerts tab has them all.
+            context["open_alerts"] = list(
+                patient.alerts.filter(status=Alert.Status.OPEN)
+                .select_related("assigned_to")
+                .annotate(open_count=Window(Count("pk")))
+                .order_by("-priority", "-raised_at", "-pk")[: self.OPEN_ALERTS_SHOWN]
+            )
+            context["open_alert_count"] = (
+                context["open_alerts"][0].open_count if context["open_alerts"] else 0
             )
         return context
 
@@ -57,7 +68,7 @@ class IntakeTab(ChartTab):
         context = super().get_context_data(**kwargs)
         assessments = list(
             IntakeAssessment.objects.filter(patient=self.patient).select_related(
-                "episode__program", "completed_by", "started_by"
+                "episode__program", "episode__primary_clinician", "completed_by", "started_by"
             )
         )
         context["assessments"] = [(a, steps_for(a.episode)) for a in assessments]
@@ -65,21 +76,33 @@ class IntakeTab(ChartTab):
 
 
 class MeasuresTab(ChartTab):
+    """The charts (each instrument's latest CHART_POINTS totals, over its bands) and the
+    results a page at a time, newest first: a fixed number of queries, and only what is
+    shown is read, however long the history."""
+
     template_name = "patients/chart_measures.html"
     tab = "measures"
+    CHART_POINTS = 26  # a year of the default fortnightly schedule
+    PER_PAGE = 25
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        responses = list(
-            MeasureResponse.objects.filter(patient=self.patient).select_related("recorded_by")
-        )
-        context["responses"] = responses
-        context["instruments"] = INSTRUMENTS.values()
+        measures = MeasureResponse.objects.filter(patient=self.patient)
+        page = Paginator(
+            measures.select_related("recorded_by").order_by("-administered_at", "-pk"),
+            self.PER_PAGE,
+        ).get_page(self.request.GET.get("page"))
+        recent = measures.filter(total_score__isnull=False).recent_per_instrument(self.CHART_POINTS)
         episode = context["episode"]
-        context["chart_data"] = measure_chart_data(
-            responses,
-            sex=self.patient.sex,
-            pcl5_cutoff=episode.program.pcl5_cutoff if episode else 33,
+        context.update(
+            responses=list(page),
+            results_page=page,
+            instruments=INSTRUMENTS.values(),
+            chart_data=measure_chart_data(
+                recent,
+                sex=self.patient.sex,
+                pcl5_cutoff=episode.program.pcl5_cutoff if episode else 33,
+            ),
         )
         return context
 
@@ -88,9 +111,11 @@ def measure_chart_data(responses, *, sex=None, pcl5_cutoff=33):
     """Per instrument with totals: its points over time and band boundaries, for Chart.js.
 
     The bands are this patient's: AUDIT-C's positive band starts at the patient's own cut-off
-    (by sex), PCL-5's at the program's."""
+    (by sex), PCL-5's at the program's. `responses` may be the latest few of each instrument
+    (`recent_per_instrument`): `total` then says how many results the instrument has in all,
+    so a chart of the latest points says so."""
     series = {}
-    for response in sorted(responses, key=lambda r: r.administered_at):
+    for response in sorted(responses, key=lambda r: (r.administered_at, r.pk)):
         instrument = response.definition
         if response.total_score is None:
             continue
@@ -106,6 +131,7 @@ def measure_chart_data(responses, *, sex=None, pcl5_cutoff=33):
                     for b in instrument.bands_for(sex=sex, pcl5_cutoff=pcl5_cutoff)
                 ],
                 "points": [],
+                "total": getattr(response, "instrument_total", None),
             },
         )
         entry["points"].append(
@@ -115,7 +141,9 @@ def measure_chart_data(responses, *, sex=None, pcl5_cutoff=33):
                 "severity": response.severity,
             }
         )
-    return list(series.values())
+    for entry in series.values():
+        entry["total"] = entry["total"] or len(entry["points"])
+    return [series[code] for code in INSTRUMENTS if code in series]
 
 
 class ConsentsTab(ChartTab):
@@ -134,10 +162,17 @@ class AlertsTab(ChartTab):
     template_name = "patients/chart_alerts.html"
     tab = "alerts"
     clinical_only = True
+    PER_PAGE = 25
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["alerts"] = self.patient.alerts.select_related("assigned_to", "closed_by")
+        page = Paginator(
+            self.patient.alerts.select_related("assigned_to", "closed_by").order_by(
+                "-raised_at", "-pk"
+            ),
+            self.PER_PAGE,
+        ).get_page(self.request.GET.get("page"))
+        context.update(alerts=list(page), alerts_page=page)
         return context
 
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
@@ -37,6 +37,7 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
     model = Episode
     template_name = "patients/intake_queue.html"
     context_object_name = "episodes"
+    MATCHES_SHOWN = 25
 
     def get_queryset(self):
         qs = (
@@ -59,8 +60,15 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
         context["q"] = q
         self.matches = []
         if q:
-            self.matches = Patient.objects.for_user(self.request.user).search(q)[:25]
+            # The first MATCHES_SHOWN, each carrying how many match in all (counted before the
+            # limit, in the same query), so a broad search says it was cut short.
+            self.matches = list(
+                Patient.objects.for_user(self.request.user)
+                .search(q)
+                .annotate(match_count=Window(Count("pk")))[: self.MATCHES_SHOWN]
+            )
             context["matches"] = self.matches
+            context["match_count"] = self.matches[0].match_count if self.matches else 0
         from patients.models import Program
 
         context["programs"] = Program.objects.filter(is_active=True)

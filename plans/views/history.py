@@ -2,6 +2,7 @@
 
 import difflib
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
@@ -46,16 +47,24 @@ def side_by_side(old, new):
 
 
 class PlanHistory(PlanChartMixin, TemplateView):
+    """Every version of the patient's plans, newest episode and version first, a page at a
+    time."""
+
     template_name = "plans/plan_history.html"
+    PER_PAGE = 25
 
     def get_context_data(self, **kwargs):
         patient = self.setup_patient()
         context = super().get_context_data(**kwargs)
-        context["plans"] = list(
-            TreatmentPlan.objects.filter(patient=patient)
+        # `episode__patient` says the same as `patient` (a plan's patient is its episode's):
+        # it lets the join read this patient's episodes by index, not hash every episode.
+        page = Paginator(
+            TreatmentPlan.objects.filter(patient=patient, episode__patient=patient)
             .select_related("episode__program", "signed_by", "created_by")
-            .order_by("-episode__referral_date", "-version")
-        )
+            .order_by("-episode__referral_date", "-episode_id", "-version"),
+            self.PER_PAGE,
+        ).get_page(self.request.GET.get("page"))
+        context.update(plans=list(page), plans_page=page)
         return context
 
 

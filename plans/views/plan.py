@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views import View
@@ -38,46 +39,54 @@ class PlanObjectMixin(PlanChartMixin):
 
 
 class PatientPlan(PlanChartMixin, TemplateView):
-    """The current plan (active, and the draft being written), versions, reviews, safety plan."""
+    """The current plan (active, and the draft being written), discharged episodes' last
+    plans, reviews a page at a time, the safety plan: a fixed number of queries, reading only
+    the versions shown (the others are in the version history)."""
 
     template_name = "plans/patient_plan.html"
+    REVIEWS_PER_PAGE = 10
 
     def get_context_data(self, **kwargs):
         patient = self.setup_patient()
         context = super().get_context_data(**kwargs)
         episode = context["episode"]
-        plans = list(
-            TreatmentPlan.objects.filter(patient=patient)
-            .select_related("episode", "signed_by")
-            .order_by("-episode__referral_date", "-version")
+        current = (
+            list(
+                TreatmentPlan.objects.filter(
+                    episode=episode,
+                    status__in=[TreatmentPlan.Status.ACTIVE, TreatmentPlan.Status.DRAFT],
+                )
+                .select_related("episode", "signed_by")
+                .order_by("-version")
+            )
+            if episode
+            else []
         )
-        current = [p for p in plans if episode and p.episode_id == episode.pk]
         active = next((p for p in current if p.status == TreatmentPlan.Status.ACTIVE), None)
         # After discharge the episode's last plan, closed, stays readable (with its signer).
-        past = discharged_episodes(patient, plans)
+        past = discharged_episodes(patient)
         closed = None
         if episode is not None and episode.status == Episode.Status.DISCHARGED and past:
             closed = past[0]["plan"] if past[0]["episode"].pk == episode.pk else None
+        reviews = Paginator(
+            PlanReview.objects.filter(patient=patient)
+            .select_related("completed_by")
+            .order_by("-due_date", "-pk"),
+            self.REVIEWS_PER_PAGE,
+        ).get_page(self.request.GET.get("reviews"))
         context.update(
-            plans=plans,
+            has_versions=TreatmentPlan.objects.filter(patient=patient).exists(),
             active=active,
             draft=next((p for p in current if p.status == TreatmentPlan.Status.DRAFT), None),
             closed=closed,
             closed_problems=plan_tree(closed) if closed else [],
             discharged=past,
             problems=plan_tree(active) if active else [],
-            reviews=list(
-                PlanReview.objects.filter(patient=patient).select_related("completed_by")[:20]
-            ),
-            open_review=next(
-                (
-                    r
-                    for r in PlanReview.objects.filter(
-                        patient=patient, status=PlanReview.Status.OPEN
-                    )
-                ),
-                None,
-            ),
+            reviews=list(reviews),
+            reviews_page=reviews,
+            open_review=PlanReview.objects.filter(
+                patient=patient, status=PlanReview.Status.OPEN
+            ).first(),
             safety_plan=current_safety_plan(patient),
             can_start=episode is not None and episode.status == Episode.Status.ACTIVE,
         )

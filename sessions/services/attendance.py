@@ -369,13 +369,17 @@ def hours_ledger(episodes, *, weeks=8, today=None):
     first = week_start(today) - timedelta(weeks=weeks - 1)
     tz = timezone.get_current_timezone()
     since = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    # The weeks listed end with this one: bounded on both sides, the sessions of those weeks
+    # are found by their start (and no order is asked for, so no patient is joined to sort).
+    until = datetime.combine(week_start(today) + timedelta(weeks=1), datetime.min.time(), tzinfo=tz)
     minutes = defaultdict(int)
     for episode_id, starts_at, mins in (
-        Attendance.objects.filter(
-            episode__in=episodes, status__in=Attendance.ATTENDED, session__starts_at__gte=since
-        )
+        Attendance.objects.order_by()
+        .filter(episode__in=episodes, status__in=Attendance.ATTENDED)
+        .filter(session__starts_at__gte=since, session__starts_at__lt=until)
         .exclude(session__status=TherapySession.Status.CANCELLED)
         .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)
+        .order_by()  # summed: the default order would join and sort by patient name
         .values_list("episode_id", "session__starts_at", "minutes_attended")
     ):
         minutes[(episode_id, week_start(local(starts_at).date()))] += mins

@@ -1,18 +1,14 @@
-"""The chart's sessions tab: hours per week, recent attendance, what is coming up; a session
-note as the patient's care team reads it."""
+"""The chart's sessions tab: hours per week, attendance a page at a time, what is coming up; a
+session note as the patient's care team reads it."""
 
-from datetime import timedelta
-
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views.generic import TemplateView
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from patients.views.mixins import ChartMixin
-from sessions import services
-from sessions.models import Attendance, ProgressNote, TherapySession
+from sessions import patient_history, services
+from sessions.models import ProgressNote, TherapySession
 from sessions.selectors import note_entries_for
 
 
@@ -29,35 +25,9 @@ class ChartSessions(ChartMixin, TemplateView):
             if episode and episode.admission_date
             else []
         )
-        since = timezone.now() - timedelta(weeks=8)
-        attendance = list(
-            Attendance.objects.filter(patient=patient, session__starts_at__gte=since)
-            .select_related("session__group")
-            .order_by("-session__starts_at")
-        )
-        # The "note" link only where this patient has a part in a written note (a group
-        # session attended before its note is started has none: the link was a 404).
-        noted = set(
-            ProgressNote.objects.filter(
-                session_id__in=[a.session_id for a in attendance if a.attended],
-                session__group__isnull=False,
-                entries__patient=patient,
-            ).values_list("session_id", flat=True)
-        )
-        upcoming = list(
-            TherapySession.objects.filter(starts_at__gte=timezone.now())
-            .filter(
-                Q(patient=patient)
-                | Q(
-                    group__enrollments__episode__patient=patient,
-                    group__enrollments__end_date__isnull=True,
-                )
-            )
-            .exclude(status=TherapySession.Status.CANCELLED)
-            .select_related("group")
-            .distinct()
-            .order_by("starts_at")[:10]
-        )
+        page = patient_history.attendance_page(patient, self.request.GET.get("page"))
+        attendance = list(page)
+        upcoming, upcoming_total = patient_history.upcoming_for(patient)
         # A session's own page opens to those who run it (and supervisors): others read the
         # row without a link (it was a 404 for a care-team clinician of a group run by others).
         shown = {a.session_id for a in attendance} | {s.pk for s in upcoming}
@@ -77,8 +47,11 @@ class ChartSessions(ChartMixin, TemplateView):
             },
             iop_minimum=next((w["minimum"] for w in ledger if w["level"] == "IOP"), 9),
             attendance=attendance,
-            noted_sessions=noted,
+            attendance_page=page,
+            noted_sessions=patient_history.sessions_with_note_part(patient, attendance),
             upcoming=upcoming,
+            upcoming_total=upcoming_total,
+            upcoming_weeks=patient_history.UPCOMING_WEEKS,
         )
         return context
 

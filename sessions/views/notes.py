@@ -16,7 +16,8 @@ from patients.part2 import part2_patient_ids
 from sessions import services
 from sessions.forms import NoteForm
 from sessions.models import NoteEntry, ProgressNote
-from sessions.selectors import cosign_queue
+from sessions.today import cosign_queue
+from sessions.views.day import page_of
 from sessions.views.session import SessionMixin, render_session_page
 
 
@@ -110,17 +111,20 @@ class NoteCosign(SessionMixin, View):
 
 
 class CosignQueue(LoginRequiredMixin, TemplateView):
+    """Trainees' notes waiting for a co-signature, by session date, a page at a time."""
+
     template_name = "sessions/cosign_queue.html"
 
     def get_context_data(self, **kwargs):
         if not self.request.user.has_role(Role.SUPERVISOR):
             raise PermissionDenied("The co-signature queue is for supervisors.")
         context = super().get_context_data(**kwargs)
-        context["notes"] = list(cosign_queue(self.request.user))
+        page = page_of(self.request, cosign_queue(self.request.user))
+        context["page_obj"] = context["notes"] = page
         # One event per patient named in the queue, in one statement.
-        patient_ids = {note.session.patient_id for note in context["notes"]} - {None}
+        patient_ids = {note.session.patient_id for note in page} - {None}
         # A group note shows a SUD attendee's part: the queue carries the Part 2 notice then.
-        attendees = NoteEntry.objects.filter(note__in=context["notes"]).values_list(
+        attendees = NoteEntry.objects.filter(note__in=page.object_list).values_list(
             "patient_id", flat=True
         )
         context["is_part2"] = bool(part2_patient_ids({*patient_ids, *attendees}))
@@ -128,7 +132,8 @@ class CosignQueue(LoginRequiredMixin, TemplateView):
             action=AuditEvent.Action.VIEW,
             request=self.request,
             object_type="therapy_sessions.progressnote list",
-            patient_ids=patient_ids or [None],
-            detail=f"co-signature queue, {len(context['notes'])} notes",
+            patient_ids=sorted(patient_ids) or [None],
+            detail=f"co-signature queue, page {page.number} of {page.paginator.num_pages}, "
+            f"{len(page)} of {page.paginator.count} notes",
         )
         return context

@@ -4,6 +4,7 @@ cancelling."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,8 +20,10 @@ from patients.querysets import supervises
 from sessions import services
 from sessions.forms import NoteForm
 from sessions.models import (
+    Addendum,
     Attendance,
     AttendanceCorrection,
+    NoteEntry,
     ProgressNote,
     TherapySession,
 )
@@ -72,6 +75,13 @@ def session_page_context(request, session, note_form=None, correction=None):
     note = (
         ProgressNote.objects.filter(session=session)
         .select_related("author", "signed_by", "cosigned_by")
+        .prefetch_related(
+            # Each attendee's part names its patient, and a signed note's check reads every
+            # attendance record's corrections: loaded together, whatever the group's size.
+            Prefetch("entries", queryset=NoteEntry.objects.select_related("patient")),
+            Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
+            "session__attendance__corrections",
+        )
         .first()
     )
     # The page shows every attendee's attendance (and note part): one event per patient.
@@ -90,7 +100,7 @@ def session_page_context(request, session, note_form=None, correction=None):
         "is_supervisor": supervises(request.user, session.owning_program_id),
         "statuses": ATTENDANCE_BUTTONS,
         "family": list(session.family_members.all()),
-        "addenda": list(note.addenda.select_related("author")) if note else [],
+        "addenda": list(note.addenda.all()) if note else [],
         "intact": services.note_is_intact(note) if note and note.is_locked else None,
         "corrections": list(
             AttendanceCorrection.objects.filter(attendance__session=session)
@@ -102,7 +112,8 @@ def session_page_context(request, session, note_form=None, correction=None):
         "billing_shown": True,
         "correction": correction or {},
         "note": note,
-        "note_form": note_form or (NoteForm(note=note) if note else None),
+        # A signed note is shown, never edited: the composer is built for a draft only.
+        "note_form": note_form or (NoteForm(note=note) if note and not note.is_locked else None),
     }
 
 

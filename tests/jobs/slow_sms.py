@@ -1,5 +1,6 @@
 """An SMS backend for the worker tests: slow enough for workers to overlap or be killed
-mid-batch, and it logs every call, so a second send of the same key would show."""
+mid-batch, and it logs every call the moment it is made (a provider may deliver a message
+whose caller dies before the answer), so a second call with the same key always shows."""
 
 import os
 import time
@@ -11,7 +12,7 @@ from iop.notify.backends import _write_once
 class SlowFileSMSBackend:
     def send(self, *, to, body, key):
         directory = Path(os.environ["TEST_SMS_DIR"])
-        time.sleep(float(os.environ.get("TEST_SMS_DELAY", "0.02")))
         with open(directory / "calls.log", "a", encoding="utf-8") as log:
             log.write(f"{key}\n")
+        time.sleep(float(os.environ.get("TEST_SMS_DELAY", "0.02")))
         return _write_once(directory / "outbox", key, f"To: {to}\n\n{body}\n")

@@ -27,6 +27,7 @@ def test_beats_schedule_is_the_list_of_jobs():
 def test_task_names_are_unchanged_for_messages_already_queued():
     assert {name: job.task for name, job in JOBS.items()} == {
         "heartbeat": "iop.jobs.heartbeat",
+        "pending_tasks": "iop.jobs.pending_tasks",
         "reminders": "sessions.reminders",
         "reviews": "plans.reviews",
         "initial_plans": "plans.initial_plans",

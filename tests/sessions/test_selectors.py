@@ -6,7 +6,8 @@ from django.urls import reverse
 from iop.accounts.roles import Role
 from sessions import services
 from sessions.models import TherapyGroup
-from sessions.selectors import session_with_roster, today_for
+from sessions.selectors import session_with_roster
+from sessions.today import today_for
 
 
 @pytest.mark.parametrize(

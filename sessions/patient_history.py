@@ -1,0 +1,66 @@
+"""A patient's sessions as the chart's Sessions tab shows them: attendance a page at a time
+(newest first) and what is coming up, each in a fixed number of indexed queries whatever the
+length of the patient's history or the size of the program."""
+
+from datetime import timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.utils import timezone
+
+from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
+
+ATTENDANCE_PER_PAGE = 25
+UPCOMING_WEEKS = 4
+UPCOMING_SHOWN = 10
+
+
+def attendance_page(patient, number):
+    """One page of the patient's attendance, newest session first; `number` as the query
+    string gave it (a bad or past-the-end number gives the nearest page). Two queries (the
+    count, the page) plus `notes_shown`'s one."""
+    records = (
+        Attendance.objects.filter(patient=patient)
+        .select_related("session__group")
+        .order_by("-session__starts_at", "-session_id")
+    )
+    return Paginator(records, ATTENDANCE_PER_PAGE).get_page(number)
+
+
+def sessions_with_note_part(patient, attendance):
+    """The group sessions among `attendance` with a note holding a part for this patient: the
+    ones the chart links a note from (a group session attended before its note is started has
+    none: the link was a 404). One query."""
+    attended = [a.session_id for a in attendance if a.attended]
+    if not attended:
+        return set()
+    return set(
+        ProgressNote.objects.filter(
+            session_id__in=attended, session__group__isnull=False, entries__patient=patient
+        )
+        .order_by()
+        .values_list("session_id", flat=True)
+    )
+
+
+def upcoming_for(patient, *, now=None):
+    """The patient's sessions in the next UPCOMING_WEEKS weeks, not cancelled, soonest first:
+    their own (individual, family, ...) and those of the groups they are enrolled in now.
+
+    (shown, total): the first UPCOMING_SHOWN and how many there are in the window. Two
+    queries, each on an index (`patient, starts_at`; `group, starts_at`): the open
+    enrolments' groups are read first rather than joining every session to every enrolment
+    the patient ever had."""
+    now = now or timezone.now()
+    groups = list(
+        GroupEnrollment.objects.filter(episode__patient=patient, end_date__isnull=True)
+        .order_by()
+        .values_list("group_id", flat=True)
+        .distinct()
+    )
+    window = TherapySession.objects.filter(
+        starts_at__gte=now, starts_at__lt=now + timedelta(weeks=UPCOMING_WEEKS)
+    ).exclude(status=TherapySession.Status.CANCELLED)
+    mine = Q(patient=patient) | Q(group_id__in=groups) if groups else Q(patient=patient)
+    sessions = list(window.filter(mine).select_related("group").order_by("starts_at", "pk"))
+    return sessions[:UPCOMING_SHOWN], len(sessions)

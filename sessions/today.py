@@ -1,0 +1,194 @@
+"""Today's data: a clinician's day (`today_for`) and the worklists it opens onto (notes to
+write, notes waiting for a co-signature, alerts, patients below their hours).
+
+Today shows the first rows of each worklist with its true count; each has a paginated page of
+its own listing every row. Nothing is cut without the page saying so, and every read is bounded
+whatever the size of the program or the length of its history: today's sessions, the notes to
+write of the last `NOTES_WINDOW_DAYS` days (older ones are on their page, and the documentation
+job has raised an alert for each), the first `TODAY_ROWS` of the other lists.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from iop.accounts.roles import Role
+from patients.models import Alert, Episode
+from plans.selectors import safety_plans_needed
+from sessions.models import ProgressNote, TherapySession
+from sessions.selectors import sessions_with_rosters
+from sessions.services import hours_ledger
+
+# Notes of sessions this recent are listed on Today. Finding older unsigned ones means checking
+# every session the clinician ever ran, so Today links their page instead of counting them (the
+# documentation job has alerted about each already).
+NOTES_WINDOW_DAYS = 14
+# How many rows of a worklist Today shows before "showing 10 of 57 — see all".
+TODAY_ROWS = 10
+
+
+@dataclass
+class Excerpt:
+    """The first rows of a list and how many it holds in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self):
+        return self.total > len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __bool__(self):
+        return self.total > 0
+
+
+def excerpt(queryset, size=TODAY_ROWS):
+    """The first `size` rows of a QuerySet and its count: two queries, whatever its size."""
+    return Excerpt(list(queryset[:size]), queryset.count())
+
+
+def mark_missing_safety_plans(alerts):
+    """Flag risk alerts whose patient needs a safety plan and has none: the one rule of
+    `plans.selectors.safety_plans_needed` (the latest C-SSRS or clinician assessment, never
+    the alert's own level). At most four queries, however many alerts."""
+    at_risk = {a.patient_id for a in alerts if a.kind == Alert.Kind.RISK and a.patient_id}
+    needed = safety_plans_needed(at_risk) if at_risk else set()
+    for alert in alerts:
+        alert.safety_plan_missing = alert.kind == Alert.Kind.RISK and alert.patient_id in needed
+    return alerts
+
+
+def worklist_alerts(user):
+    """The user's open alerts, risk first, then newest (`Alert.objects.for_worklist`)."""
+    return Alert.objects.for_worklist(user).select_related("patient", "assigned_to")
+
+
+def notes_window_start(now=None):
+    return (now or timezone.now()) - timedelta(days=NOTES_WINDOW_DAYS)
+
+
+def notes_to_write(user, *, now=None):
+    """The user's sessions, up to now, still needing a note (none, or a draft), oldest first.
+    Today lists those of the last `NOTES_WINDOW_DAYS` days (`recent_notes_to_write`)."""
+    now = now or timezone.now()
+    return (
+        TherapySession.objects.filter(clinicians=user, starts_at__lt=now)
+        .needing_note()
+        .select_related("group", "patient", "note")
+        .order_by("starts_at", "pk")
+    )
+
+
+def recent_notes_to_write(user, *, now=None):
+    """`notes_to_write` of the sessions of the last `NOTES_WINDOW_DAYS` days: bounded."""
+    return notes_to_write(user, now=now).filter(starts_at__gte=notes_window_start(now))
+
+
+def cosign_queue(user):
+    """Trainees' signed notes waiting for a supervisor of their session's program, by session
+    date, oldest first (every program's for a clinical director; none for anyone else)."""
+    if not user.has_role(Role.SUPERVISOR):
+        return ProgressNote.objects.none()
+    sessions = TherapySession.objects.in_programs_of(user).values("pk")
+    return (
+        ProgressNote.objects.filter(status=ProgressNote.Status.AWAITING_COSIGN)
+        .filter(session__in=sessions)
+        .select_related("session__group", "session__patient", "author")
+        .order_by("session__starts_at", "pk")
+    )
+
+
+def shortfall_minutes(week):
+    """How many minutes a week fell short of its minimum."""
+    return week["minimum"] * 60 - week["minutes"]
+
+
+def below_hours(user):
+    """Caseload patients whose last full week was below the minimum of their level of care,
+    each with that week and the week in progress (labelled so, never judged): every one, the
+    largest shortfall first, then by name. Three queries and the caseload's, however long."""
+    episodes = Episode.objects.on_caseload_of(user).filter(status=Episode.Status.ACTIVE)
+    episodes = list(episodes.select_related("patient", "program"))
+    ledger = hours_ledger(episodes, weeks=2)
+    rows = []
+    for episode in episodes:
+        weeks = ledger[episode.pk]
+        done = [w for w in weeks if not w["in_progress"]]
+        if done and done[-1]["below"]:
+            current = weeks[-1] if weeks[-1]["in_progress"] else None
+            rows.append((episode, done[-1], current))
+    rows.sort(
+        key=lambda row: (
+            -shortfall_minutes(row[1]),
+            row[0].patient.legal_last_name,
+            row[0].patient.legal_first_name,
+            row[0].patient_id,
+        )
+    )
+    return rows
+
+
+def today_for(user):
+    """A clinician's day: their sessions with attendance sheets, alerts, notes to write and
+    sign, patients below their hours; supervisors also get the notes awaiting co-signature.
+    Other roles get only what the page needs to greet them."""
+    clinical = user.has_role(*Role.CLINICAL)
+    context = {
+        "is_clinical": clinical,
+        "is_intake": user.has_role(Role.INTAKE),
+        "is_admin": user.has_role(Role.ADMIN),
+        "is_supervisor": user.has_role(Role.SUPERVISOR),
+        "has_role": bool(user.roles),
+    }
+    if not clinical:
+        return context
+    now = timezone.now()
+    sessions = sessions_with_rosters(
+        TherapySession.objects.filter(clinicians=user)
+        .on_day(timezone.localdate(now))
+        .exclude(status=TherapySession.Status.CANCELLED)
+        .select_related("group", "episode__patient", "episode__program", "note")
+        .prefetch_related("clinicians")
+    )
+    for session in sessions:
+        # A session that is over with everyone's attendance taken folds to its summary line.
+        session.folded = session.ends_at <= now and session.marked == len(session.rows)
+        session.attended = sum(bool(record and record.attended) for _, record in session.rows)
+    alerts = excerpt(worklist_alerts(user))
+    mark_missing_safety_plans(alerts.rows)
+    below = below_hours(user)
+    context.update(
+        sessions=sessions,
+        alerts=alerts,
+        to_write=list(recent_notes_to_write(user, now=now)),
+        notes_window_start=notes_window_start(now),
+        cosign=excerpt(cosign_queue(user)),
+        below=Excerpt(below[:TODAY_ROWS], len(below)),
+    )
+    return context
+
+
+def today_patient_ids(day):
+    """The patients Today (`today_for`'s answer) shows: its sessions' rosters and patients,
+    the alerts, the notes to write or co-sign, and the patients below their hours."""
+    # A folded session names no one: its summary line says how many attended.
+    ids = {
+        episode.patient_id
+        for session in day["sessions"]
+        if not session.folded
+        for episode, _ in session.rows
+    }
+    ids.update(session.patient_id for session in day["sessions"])
+    ids.update(alert.patient_id for alert in day["alerts"])
+    ids.update(session.patient_id for session in day["to_write"])
+    ids.update(note.session.patient_id for note in day["cosign"])
+    ids.update(episode.patient_id for episode, _, _ in day["below"])
+    ids.discard(None)
+    return sorted(ids)

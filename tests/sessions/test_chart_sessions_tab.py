@@ -1,0 +1,77 @@
+"""The chart's Sessions tab on a long record: attendance a page at a time, newest first, and
+what is coming up from the patient's own sessions and the groups they are in now."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.models import TherapySession
+from tests import history
+from tests.factories import TherapySessionFactory
+from tests.queries import query_counts
+
+
+def tab(patient):
+    return reverse("sessions:chart", args=[patient.pk])
+
+
+def test_attendance_pages_newest_first_and_says_how_many(client, clinician, episode, clock):
+    history.attended_sessions(episode, 30, clinician=clinician)
+    client.force_login(clinician)
+    first = client.get(tab(episode.patient))
+    rows = first.context["attendance"]
+    assert len(rows) == 25
+    assert rows[0].session.starts_at > rows[1].session.starts_at > rows[-1].session.starts_at
+    html = first.content.decode()
+    assert "1–25 of 30 sessions recorded" in html
+    assert 'href="?page=2#attendance-history">Older attendance<' in html
+    older = client.get(tab(episode.patient), {"page": 2}).context["attendance"]
+    assert len(older) == 5 and older[0].session.starts_at < rows[-1].session.starts_at
+
+
+def test_upcoming_holds_the_patients_current_groups_not_those_they_left(
+    client, clinician, enroll, todays_session
+):
+    episode = enroll()
+    friday = TherapySessionFactory(
+        group=todays_session.group, starts_at=todays_session.starts_at + timedelta(days=2)
+    )
+    left = history.attended_sessions(episode, 3, clinician=clinician)  # an ended enrolment
+    client.force_login(clinician)
+    upcoming = client.get(tab(episode.patient)).context["upcoming"]
+    assert [s.pk for s in upcoming] == [friday.pk]
+    assert left.sessions.filter(starts_at__gt=timezone.now()).count() == 3
+
+
+def test_upcoming_looks_four_weeks_ahead_and_counts_what_it_does_not_list(
+    client, clinician, enroll, todays_session
+):
+    episode = enroll()
+    group = todays_session.group
+    now = timezone.now()
+    for day in range(1, 15):  # 14 sessions in the next two weeks, one in five weeks
+        TherapySessionFactory(group=group, starts_at=now + timedelta(days=day))
+    TherapySessionFactory(group=group, starts_at=now + timedelta(weeks=5))
+    TherapySessionFactory(
+        group=group, starts_at=now + timedelta(hours=30), status=TherapySession.Status.CANCELLED
+    )
+    client.force_login(clinician)
+    response = client.get(tab(episode.patient))
+    assert len(response.context["upcoming"]) == 10
+    assert response.context["upcoming_total"] == 14
+    assert "The first 10 of 14 sessions in the next 4 weeks." in response.content.decode()
+
+
+def test_the_tabs_queries_do_not_grow_with_the_patients_sessions(
+    client, clinician, enroll, todays_session
+):
+    episode = enroll()
+    client.force_login(clinician)
+    paths = [tab(episode.patient), tab(episode.patient) + "?page=2"]
+    history.attended_sessions(episode, 2, clinician=clinician)
+    query_counts(client, paths)  # what a first request caches is not counted
+    few = query_counts(client, paths)
+    for _ in range(3):
+        history.attended_sessions(episode, 20, clinician=clinician)
+    assert query_counts(client, paths) == few
