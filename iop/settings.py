@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "iop.accounts",
     "iop.audit",
     "iop.jobs",
+    "iop.backups",
     "patients",
     "plans",
     "sessions.apps.TherapySessionsConfig",
@@ -279,6 +280,9 @@ CLINIC_NAME = env_str("CLINIC_NAME", "the clinic")
 CLINIC_PHONE = env_str("CLINIC_PHONE", "555-0100")
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500, minimum=1)
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
+# A reminders run takes no new batch after this long (nor once its worker is stopping) and
+# queues its continuation: a warm shutdown waits for one batch at most (iop/jobs/shutdown.py).
+REMINDER_RUN_SECONDS = env_int("REMINDER_RUN_SECONDS", 30, minimum=1)
 # Seconds before a claim by a worker that died is released; longer than the task time limit.
 REMINDER_CLAIM_TIMEOUT = env_int("REMINDER_CLAIM_TIMEOUT", 10 * 60, minimum=1)
 # Plan reviews open this many days before they are due.

@@ -336,12 +336,16 @@ def _commits_not_waiting_for_disk():
             cursor.execute("RESET synchronous_commit")  # unless the connection is gone
 
 
-def reminders_send(*, now=None, batch_size=None, worker="", task_id="", send_hook=None):
+def reminders_send(
+    *, now=None, batch_size=None, worker="", task_id="", send_hook=None, should_stop=None
+):
     """Send due reminders in batches; returns counts {sent, cancelled, retrying, failed, …}.
 
     A batch is claimed at once; then each reminder is marked `sending`, handed to the
     backend and marked `sent`, one after the other; the batch's audit events follow in one
-    INSERT (a run that dies first leaves them to the next run)."""
+    INSERT (a run that dies first leaves them to the next run). `should_stop()`
+    (iop.jobs.shutdown), asked before each batch after the first, ends the run early with
+    counts["stopped"] = 1: the rest is left pending for the next run."""
     with _commits_not_waiting_for_disk():
         return _send_batches(
             now=now or timezone.now(),
@@ -349,19 +353,25 @@ def reminders_send(*, now=None, batch_size=None, worker="", task_id="", send_hoo
             worker=f"{worker or 'worker'}:{uuid.uuid4().hex[:12]}",  # unique per run
             task_id=task_id,
             send_hook=send_hook,
+            should_stop=should_stop,
         )
 
 
-def _send_batches(*, now, batch_size, worker, task_id, send_hook):
+def _send_batches(*, now, batch_size, worker, task_id, send_hook, should_stop):
     counts = dict.fromkeys(("sent", "cancelled", "retrying", "failed"), 0)
     counts["released"], counts["in_doubt"] = _release_stale_claims(now)
     stale = now - claim_timeout()
     _audit_sent(ReminderDelivery.objects.filter(audit_pending=True, claimed_at__lt=stale), task_id)
     sender = Sender()
+    batches = 0
     while True:
+        if batches and should_stop is not None and should_stop():
+            counts["stopped"] = 1
+            return counts
         ids = _claim(now, batch_size, worker)
         if not ids:
             return counts
+        batches += 1
         rows = list(
             ReminderDelivery.objects.filter(
                 pk__in=ids, status=ReminderDelivery.Status.CLAIMED, claimed_by=worker

@@ -11,16 +11,25 @@ from django.conf import settings
 
 from iop.jobs.registry import JOBS, run_job
 from iop.jobs.retry import RETRY
+from iop.jobs.shutdown import run_limit, worker_stopping
 from sessions import jobs, reminders
 from sessions.services import group_schedule_generate
 
 
 def reminders_job(*, task_id=""):
-    """Plan the reminders now due, then send a batch of them; returns the counts."""
+    """Plan the reminders now due, then send them in batches for at most REMINDER_RUN_SECONDS;
+    a run that ran out of time queues the next at once. One stopped by its worker's shutdown
+    leaves the rest to the next worker's catch-up run or beat's next tick (5 minutes)."""
     counts = {"planned": reminders.reminders_plan()}
     counts.update(
-        reminders.reminders_send(worker=f"{socket.gethostname()}:{task_id}", task_id=task_id)
+        reminders.reminders_send(
+            worker=f"{socket.gethostname()}:{task_id}",
+            task_id=task_id,
+            should_stop=run_limit(settings.REMINDER_RUN_SECONDS),
+        )
     )
+    if counts.get("stopped") and not worker_stopping():
+        send_reminders.apply_async()
     return counts
 
 
