@@ -145,7 +145,9 @@ def visits(world, *, target):
             if ids:
                 shown[(c, day)] = ids
                 total += len(ids) + 1
-    rate = max(0.0, (target - len(trail.events)) / total) if total else 0.0
+    # Sessions bring most of the trail at scale 1; a clinician still opens the caseload about
+    # one working day in ten.
+    rate = max(0.1, (target - len(trail.events)) / total) if total else 0.0
     for (c, day), ids in shown.items():
         views = int(rate) + (rng.random() < rate - int(rate))
         for _ in range(views):

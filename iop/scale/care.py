@@ -39,6 +39,7 @@ class Sessions(NoteTaking):
         self.busy = {}  # (user or ("e", episode), day) → hours taken
         self.sessions, self.clinicians, self.attendance = [], [], []
         self.notes, self.entries, self.alerts = [], [], []
+        self.day_status = {}  # (episode, day) → how the patient attends the program's day
 
     def next(self, model):
         return self.world.sink.new_id(model)
@@ -58,6 +59,7 @@ class Sessions(NoteTaking):
         progress = world.progress
         days = (world.end_day - world.start_day).days + 1
         progress.stage("planning group sessions", len(world.groups))
+        last_part = max(g.part for g in world.groups)
         for group in world.groups:
             members = sorted(group.members, key=lambda e: (e.last, e.first, e.id))
             for n in range(days):
@@ -69,17 +71,30 @@ class Sessions(NoteTaking):
                     self.take(user, day, group.hours)
                 for e in roster:
                     self.take(("e", e.id), day, group.hours)
-                self._group_session(group, day, roster)
+                statuses = {e.id: self._day_part(e, day, group.part, last_part) for e in roster}
+                self._group_session(group, day, roster, statuses)
             progress.advance()
 
-    def _group_session(self, group, day, roster):
+    def _day_part(self, e, day, part, last_part):
+        """A patient's status in one group of the day: absent from the whole day, late for
+        its first group, leaving early from its last."""
+        key = (e.id, day)
+        if key not in self.day_status:
+            self.day_status[key] = self._status(e)
+        status = self.day_status[key]
+        if (status == "late" and part > 0) or (status == "left_early" and part < last_part):
+            return "present"
+        return status
+
+    def _group_session(self, group, day, roster, statuses):
         world, rng = self.world, self.rng
         starts = datetime.combine(day, group.start, tzinfo=world.tz)
         pk = self.next(TherapySession)
         ends = starts + timedelta(minutes=group.minutes)
         status = "scheduled"
         holiday = (day.month, day.day) in HOLIDAYS or (ends <= world.now and not roster)
-        runner = group.facilitators[0]
+        # The co-facilitators take turns to run a group (attendance and note).
+        runner = group.facilitators[group.part % len(group.facilitators)]
         if holiday or (ends <= world.now and rng.random() < 0.004):
             status = "cancelled"
             when = min(starts - timedelta(days=2), world.now)
@@ -118,7 +133,16 @@ class Sessions(NoteTaking):
         for user in group.facilitators:
             self.clinicians.append((pk, user))
         if status == "completed":
-            self._attend(pk, None, starts, group.minutes, roster, runner, group.facilitators)
+            self._attend(
+                pk,
+                None,
+                starts,
+                group.minutes,
+                roster,
+                runner,
+                group.facilitators,
+                statuses=statuses,
+            )
 
     # --- individual sessions -----------------------------------------------------------
     def individual(self):
@@ -139,10 +163,10 @@ class Sessions(NoteTaking):
         week = first - timedelta(days=first.weekday())
         n = 0
         while week <= last:
-            # Two individual sessions a week (three every other week), family therapy one
-            # week in four, medication management with the program's prescriber fortnightly.
+            # Besides the groups: two individual sessions a week, family therapy one week in
+            # four, medication management with the program's prescriber fortnightly.
             kinds = ["individual", "individual"]
-            kinds += ["individual"] if n % 2 == 1 else ["family"] if n % 4 == 2 else []
+            kinds += ["family"] if n % 4 == 2 else []
             kinds += ["medication_management"] if n % 2 == 0 else []
             for kind, offset in zip(kinds, rng.sample(range(5), len(kinds)), strict=True):
                 day = week + timedelta(days=offset)
@@ -156,12 +180,15 @@ class Sessions(NoteTaking):
     def _book(self, e, day, kind, minutes, clinician=None):
         world, rng = self.world, self.rng
         clinician = clinician or e.primary
-        hours = self.free([clinician, ("e", e.id)], day)
+        free = self.free([clinician, ("e", e.id)], day)
+        span = -(-minutes // 60)  # the hours it takes (an intake evaluation two)
+        hours = [h for h in free if all(h + i in free for i in range(span))]
         if not hours:
             return
         hour = rng.choice(hours)
-        self.take(clinician, day, {hour})
-        self.take(("e", e.id), day, {hour})
+        taken = set(range(hour, hour + span))
+        self.take(clinician, day, taken)
+        self.take(("e", e.id), day, taken)
         starts = datetime.combine(day, datetime.min.time(), tzinfo=world.tz).replace(hour=hour)
         ends = starts + timedelta(minutes=minutes)
         pk = self.next(TherapySession)

@@ -132,14 +132,18 @@ SUPERVISES = {
     "supervisor4": [3],
 }
 
-# Group schedules: weekdays, start, minutes, the hours the block takes (for clashes). Each
-# meets at least the IOP weekly minimum of 9 hours.
+# A program day is a block of three 50-minute groups back to back (process, skills,
+# psychoeducation), each its own group with its own sessions: a cohort of patients joins all
+# three. Block schedules: weekdays, the block's first hour. 12-15 groups a week = 10-12.5 hours,
+# above the IOP weekly minimum of 9 hours (adolescents 6).
 PATTERNS = [
-    ([0, 1, 2, 3], time(13), 150, {13, 14, 15}),
-    ([1, 3, 4], time(17), 180, {17, 18, 19}),
-    ([0, 2, 4], time(9), 180, {9, 10, 11}),
+    ([0, 1, 2, 3, 4], 9),
+    ([0, 1, 2, 3, 4], 13),
+    ([0, 1, 2, 3], 17),
 ]
-GROUP_KINDS = ["process", "dbt_skills", "psychoeducation", "relapse_prevention", "family"]
+# The adolescent program's cohorts meet after school three days a week (7.5 hours).
+AFTER_SCHOOL = [([0, 2, 4], 16), ([1, 3, 5], 16)]
+PARTS = [("process", 50), ("dbt_skills", 50), ("psychoeducation", 50)]
 CAPACITY = 15
 DISCHARGE_REASONS = [
     ("completed", 0.55),
@@ -176,6 +180,8 @@ class Group:
     facilitators: list
     location: str
     members: list = field(default_factory=list)  # Episodes, in enrolment order
+    cohort: int = 0  # the groups of one cohort share their members and facilitators
+    part: int = 0  # its place in the cohort's day
 
 
 @dataclass(eq=False)
@@ -195,8 +201,9 @@ class Episode:
     primary: int | None = None
     care_team: set = field(default_factory=set)
     prescriber: int | None = None
-    group: Group | None = None
-    enrollment_id: int | None = None
+    group: Group | None = None  # the first group of the cohort's day
+    groups: list = field(default_factory=list)  # every group of the cohort
+    enrollment_ids: list = field(default_factory=list)
     enrolled_on: date | None = None
     absent_rate: float = 0.05
     engagement: float = 1.0
@@ -226,7 +233,7 @@ def sizes(scale):
         "intake": round(30 * scale),
         "declined": round(30 * scale),
         "clinicians": max(2, round(60 * scale)),
-        "groups": groups,
+        "cohorts": groups,
         "programs": min(len(PROGRAMS), max(2, round(groups / 6.7))),
         "supervisors": min(4, max(2, round(4 * scale))),
         "intake_staff": max(1, round(3 * scale)),
@@ -282,40 +289,49 @@ def plan_programs_and_groups(world):
     count = world.sizes
     world.programs = PROGRAMS[: count["programs"]]
     world.program_ids = list(world.sink.ids(world.Program, len(world.programs)))
-    groups = []
-    for g, pk in enumerate(world.sink.ids(world.TherapyGroup, count["groups"])):
-        program = g % len(world.programs)
-        pattern = PATTERNS[(g // len(world.programs) + g) % len(PATTERNS)]
-        days, start, minutes, hours = pattern
-        kind = GROUP_KINDS[(g // len(world.programs) + program) % len(GROUP_KINDS)]
-        if world.programs[program][1] in ("substance_use", "co_occurring") and g % 2:
-            kind = "relapse_prevention"
-        label = dict(world.GroupKinds)[kind]
-        site = world.programs[program][0].split("— ")[-1]
-        name = (
-            f"{label} {start:%H:%M} ({world.programs[program][0].split(' —')[0]}, {site} {g + 1})"
-        )
-        groups.append(
-            Group(
-                pk, name, program, kind, days, start, minutes, hours, [], f"{site} room {g % 9 + 1}"
+    cohorts = count["cohorts"]
+    ids = iter(world.sink.ids(world.TherapyGroup, cohorts * len(PARTS)))
+    kinds = dict(world.GroupKinds)
+    groups, days_of = [], []
+    for c in range(cohorts):
+        program = c % len(world.programs)
+        days, first_hour = PATTERNS[(c // len(world.programs) + c) % len(PATTERNS)]
+        if world.programs[program][1] == "adolescent":
+            days, first_hour = AFTER_SCHOOL[c // len(world.programs) % len(AFTER_SCHOOL)]
+        block = {(d, h) for d in days for h in range(first_hour, first_hour + len(PARTS))}
+        days_of.append((program, block))
+        track, site = world.programs[program][0].split(" — ")
+        members = []
+        for part, (kind, minutes) in enumerate(PARTS):
+            if part == 2 and world.programs[program][1] in ("substance_use", "co_occurring"):
+                kind = "relapse_prevention"
+            start = time(first_hour + part)
+            name = f"{kinds[kind]} {start:%H:%M} ({track}, {site} {c + 1})"
+            room = f"{site} room {c % 9 + 1}"
+            group = Group(
+                next(ids), name, program, kind, days, start, minutes, {start.hour}, [], room
             )
-        )
-    # Two facilitators per group, from the program's clinicians, never two groups of the same
-    # schedule for one clinician (they would clash); the least busy first.
+            group.members, group.cohort, group.part = members, c, part
+            groups.append(group)
+    # Two facilitators per cohort (they run its three groups), from the program's clinicians,
+    # never two cohorts meeting at the same hour of a day for one clinician (they would
+    # clash); the least busy first.
     load = {c.id: 0 for c in world.clinicians}
     heavy = world.by_username["clinician"].id
-    patterns_of = {c.id: set() for c in world.clinicians}
-    for group in groups:
-        pattern = group.start
-        pool = [c for c in world.clinicians if c.program == group.program] or world.clinicians
-        free = [c for c in pool if pattern not in patterns_of[c.id]] or pool
-        # The demo `clinician` runs two groups, so that the benchmark's clinician has a full
-        # caseload and two groups on Today.
+    hours_of = {c.id: set() for c in world.clinicians}
+    chosen_for = []
+    for program, block in days_of:
+        pool = [c for c in world.clinicians if c.program == program] or world.clinicians
+        free = [c for c in pool if not block & hours_of[c.id]] or pool
+        # The demo `clinician` runs two cohorts, so that the benchmark's clinician has a full
+        # caseload and groups on Today.
         chosen = sorted(free, key=lambda c: (load[c.id] - (c.id == heavy), c.id))[:2]
         for c in chosen:
             load[c.id] += 1
-            patterns_of[c.id].add(pattern)
-        group.facilitators = [c.id for c in chosen]
+            hours_of[c.id] |= block
+        chosen_for.append([c.id for c in chosen])
+    for group in groups:
+        group.facilitators = chosen_for[group.cohort]
     world.groups = groups
 
 
@@ -399,13 +415,18 @@ def _assign_clinicians(world, episodes):
 
 
 def _enrol(world, episodes):
-    """Each admitted episode joins the least full group of its program with a place, from its
-    admission (or the next day) to its discharge; the group's facilitators join its care team."""
+    """Each admitted episode joins the least full cohort of its program with a place (all
+    three of its groups), from its admission (or the next day) to its discharge; the
+    facilitators join its care team."""
     by_program = {}
     for group in world.groups:
-        by_program.setdefault(group.program, []).append(group)
+        if group.part == 0:
+            by_program.setdefault(group.program, []).append(group)
+    cohorts = {}
+    for group in world.groups:
+        cohorts.setdefault(group.cohort, []).append(group)
     admitted = sorted((e for e in episodes if e.admission_date), key=lambda e: e.admission_date)
-    ids = iter(world.sink.ids(world.GroupEnrollment, len(admitted)))
+    ids = iter(world.sink.ids(world.GroupEnrollment, len(admitted) * len(PARTS)))
     for e in admitted:
         day = e.admission_date + timedelta(days=world.rng.randint(0, 1))
         if e.discharge_date and day > e.discharge_date:
@@ -417,6 +438,7 @@ def _enrol(world, episodes):
                 best, best_count = group, current
         if best is None:
             continue
-        e.group, e.enrolled_on, e.enrollment_id = best, day, next(ids)
+        e.group, e.groups, e.enrolled_on = best, cohorts[best.cohort], day
+        e.enrollment_ids = [next(ids) for _ in e.groups]
         best.members.append(e)
         e.care_team.update(best.facilitators)

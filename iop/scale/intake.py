@@ -250,20 +250,18 @@ def _write_enrollments(world):
     trail = world.trail
     rows = []
     for e in world.admitted:
-        if e.group is None:
-            continue
-        who = e.group.facilitators[0]
-        rows.append((e.enrollment_id, e.group.id, e.id, e.enrolled_on, e.discharge_date))
-        trail.change(
-            at(world, e.enrolled_on, 8, 30),
-            who,
-            CREATE,
-            "therapy_sessions.groupenrollment",
-            e.enrollment_id,
-            e.patient_id,
-            detail=e.group.name,
-            path=f"/groups/{e.group.id}/",
-        )
+        for group, pk in zip(e.groups, e.enrollment_ids, strict=True):
+            rows.append((pk, group.id, e.id, e.enrolled_on, e.discharge_date))
+            trail.change(
+                at(world, e.enrolled_on, 8, 30),
+                group.facilitators[0],
+                CREATE,
+                "therapy_sessions.groupenrollment",
+                pk,
+                e.patient_id,
+                detail=group.name,
+                path=f"/groups/{group.id}/",
+            )
     world.sink.write(
         GroupEnrollment, ("id", "group_id", "episode_id", "start_date", "end_date"), rows
     )
@@ -319,13 +317,13 @@ def write_discharges(world):
             detail="status → discharged",
             path=path,
         )
-        if e.group is not None:
+        for pk in e.enrollment_ids:
             trail.change(
                 when,
                 e.primary,
                 UPDATE,
                 "therapy_sessions.groupenrollment",
-                e.enrollment_id,
+                pk,
                 e.patient_id,
                 detail="ended at discharge",
                 path=path,

@@ -154,8 +154,19 @@ class NoteTaking:
         return "present"
 
     def _attend(
-        self, session_id, patient_id, starts, minutes, roster, runner, clinicians, no_show=False
+        self,
+        session_id,
+        patient_id,
+        starts,
+        minutes,
+        roster,
+        runner,
+        clinicians,
+        no_show=False,
+        statuses=None,
     ):
+        """Attendance taken on the session page; a group's note is written on the same visit
+        (the page's composer), an individual session's on a later one."""
         world, trail = self.world, self.world.trail
         ends = starts + timedelta(minutes=minutes)
         recorded = min(ends + timedelta(minutes=self.rng.randint(1, 20)), world.now)
@@ -175,7 +186,7 @@ class NoteTaking:
             )
         state, attended = {}, []
         for e in roster:
-            status = self._status(e, no_show)
+            status = self._status(e, no_show) if statuses is None else statuses[e.id]
             mins = minutes_for(status, minutes)
             pk = self.next(Attendance)
             self.attendance.append(
@@ -195,9 +206,10 @@ class NoteTaking:
             if status in Attendance.ATTENDED:
                 attended.append(e)
         if attended:
-            self._note(session_id, patient_id, ends, attended, state, runner, roster)
+            visit = None if statuses is None else recorded
+            self._note(session_id, patient_id, ends, attended, state, runner, roster, visit)
 
-    def _note(self, session_id, patient_id, ends, attended, state, author, roster):
+    def _note(self, session_id, patient_id, ends, attended, state, author, roster, visit=None):
         world, rng, trail = self.world, self.rng, self.world.trail
         age = world.now - ends
         roll = rng.random()
@@ -205,7 +217,10 @@ class NoteTaking:
             outcome = "none" if roll < 0.55 else "draft" if roll < 0.8 else "signed"
         else:
             outcome = "draft" if roll < 0.004 else "signed"
-        created = ends + timedelta(minutes=rng.randint(5, 120))
+        if visit is None:
+            created = ends + timedelta(minutes=rng.randint(5, 120))
+        else:
+            created = visit + timedelta(minutes=rng.randint(2, 25))
         signed_at = created + timedelta(minutes=rng.randint(10, 60))
         if created > world.now:
             return
@@ -219,7 +234,9 @@ class NoteTaking:
         topic = TOPICS[session_id % len(TOPICS)]
         path = f"/sessions/{session_id}/note/"
         view = trail.request(author)
-        for pid in sorted(e.patient_id for e in roster):
+        # Written on a later visit: the session page shows the roster again.
+        shown = sorted(e.patient_id for e in roster) if visit is None else []
+        for pid in shown:
             trail.add(
                 created,
                 author,

@@ -15,7 +15,13 @@ from iop.accounts.models import User
 from iop.audit.models import AuditEvent
 from iop.audit.verification import chain_walk
 from patients.models import Episode, Patient
-from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
+from sessions.models import (
+    Attendance,
+    GroupEnrollment,
+    ProgressNote,
+    TherapyGroup,
+    TherapySession,
+)
 from sessions.signatures import signature_check
 
 PASSWORD = "a-demo-password-1"
@@ -47,6 +53,7 @@ def test_the_scale_set_is_consistent(db, settings, client):
     check_the_demo_logins_sign_in_with_their_roles(output, client)
     check_patients_are_active_or_discharged_with_a_reason()
     check_every_attendance_is_on_its_session_roster_on_that_day()
+    check_a_program_day_is_groups_back_to_back_and_no_one_is_in_two_places()
     check_signatures_and_the_audit_chain_verify()
     check_the_clinicians_pages_answer(client)
 
@@ -99,6 +106,40 @@ def check_every_attendance_is_on_its_session_roster_on_that_day():
         assert episode.discharge_date is None or day <= episode.discharge_date
         if session.kind != "intake_evaluation":
             assert episode.admission_date <= day
+
+
+def check_a_program_day_is_groups_back_to_back_and_no_one_is_in_two_places():
+    """A cohort's day is three groups of 50 minutes, at least the IOP weekly minimum; a
+    patient absent from one of them is absent from the day; no clinician or patient is booked
+    into two sessions at once."""
+    groups = list(TherapyGroup.objects.all())
+    assert len(groups) % 3 == 0 and {g.duration_minutes for g in groups} == {50}
+    weekly, minimum = {}, {}
+    for enrolment in GroupEnrollment.objects.select_related("group__program"):
+        group = enrolment.group
+        minutes = len(group.schedule_days) * group.duration_minutes
+        weekly[enrolment.episode_id] = weekly.get(enrolment.episode_id, 0) + minutes
+        minimum[enrolment.episode_id] = 6 * 60 if group.program.track == "adolescent" else 9 * 60
+    assert weekly and all(weekly[e] >= minimum[e] for e in weekly)
+    absent = {}
+    group_records = Attendance.objects.exclude(session__group=None).select_related("session")
+    for record in group_records:
+        day = timezone.localtime(record.session.starts_at).date()
+        absent.setdefault((record.episode_id, day), set()).add(record.status.startswith("absent"))
+    assert absent and all(len(flags) == 1 for flags in absent.values())
+    booked = {}
+    for session in TherapySession.objects.exclude(status="cancelled").prefetch_related(
+        "clinicians"
+    ):
+        ends = session.starts_at + timedelta(minutes=session.duration_minutes)
+        people = [("user", u.pk) for u in session.clinicians.all()]
+        people += [("episode", session.episode_id)] if session.episode_id else []
+        for who in people:
+            booked.setdefault(who, []).append((session.starts_at, ends))
+    for who, times in booked.items():
+        times.sort()
+        for (_, end), (start, _) in zip(times, times[1:], strict=False):
+            assert end <= start, f"{who} in two sessions at {start}"
 
 
 def check_signatures_and_the_audit_chain_verify():
