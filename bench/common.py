@@ -269,7 +269,12 @@ def discover(user, *, clinician_objects=None):
             .first()
         )
         objects["note_session"] = (
-            Attendance.objects.filter(patient=patient, session__note__status="signed")
+            # A note with a part for this patient (an absent attendee has none: a 404).
+            Attendance.objects.filter(
+                patient=patient,
+                session__note__status="signed",
+                session__note__entries__patient=patient,
+            )
             .order_by("-session__starts_at")
             .values_list("session_id", flat=True)
             .first()
