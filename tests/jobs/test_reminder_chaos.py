@@ -37,7 +37,10 @@ pytestmark = [
     ),
 ]
 KILLS = int(os.environ.get("CHAOS_KILLS", "20"))
-COUNT = max(400, 20 * KILLS)  # enough that no run finishes before its kill
+# Enough that the last kill still finds reminders to send: sending 800 at ~20 ms each takes
+# about twice the longest the kills can wait in all (20 x 1 s); 400 at 10 ms were all sent
+# before the last kill on a quiet machine (CI).
+COUNT = max(800, 40 * KILLS)
 LONGEST_RUN_BEFORE_KILL = 1.0  # seconds: a run plans, claims, then sends every ~20 ms
 
 
@@ -64,7 +67,7 @@ def test_kills_at_random_moments_lose_nothing_and_double_at_most_one_call_each(
         CELERY_CUSTOM_WORKER_POOL="tests.jobs.quickpool:TaskPool",
         REMINDER_BATCH_SIZE=25,
         REMINDER_CLAIM_TIMEOUT=1,
-        TEST_SMS_DELAY=0.01,
+        TEST_SMS_DELAY=0.02,
     )
     seed = int(os.environ.get("CHAOS_SEED") or random.randrange(1_000_000))
     moments = random.Random(seed)
