@@ -4,6 +4,7 @@ the risk alert PHQ-9 item 9 raises (as `patients.services.risk_alert_from_measur
 
 from datetime import datetime, time, timedelta
 
+from iop.scale.notes import ALERT_FIELDS
 from iop.scale.trail import CREATE, UPDATE
 from patients.instruments import INSTRUMENTS, RISK_ALERT
 from patients.models import Alert, MeasureAnswer, MeasureResponse
@@ -76,27 +77,7 @@ def measures(world):
     )
     sink.write(
         Alert,
-        (
-            "id",
-            "patient_id",
-            "episode_id",
-            "program_id",
-            "kind",
-            "priority",
-            "risk_level",
-            "title",
-            "detail",
-            "action_url",
-            "source_type",
-            "source_id",
-            "dedupe_key",
-            "assigned_to_id",
-            "raised_at",
-            "status",
-            "closed_by_id",
-            "closed_at",
-            "action_taken",
-        ),
+        ALERT_FIELDS,
         alerts,
         label="alerts (from measures)",
     )
