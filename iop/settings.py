@@ -278,6 +278,8 @@ SMS_FILE_PATH = VAR_DIR / "outbox" / "sms"
 # What reminders may say: time, place or link, and the clinic's phone; nothing clinical.
 CLINIC_NAME = env_str("CLINIC_NAME", "the clinic")
 CLINIC_PHONE = env_str("CLINIC_PHONE", "555-0100")
+# The letterhead of every PDF (iop.pdf): the clinic's name, postal address and phone.
+CLINIC_ADDRESS = env_str("CLINIC_ADDRESS", "")
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500, minimum=1)
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
 # A reminders run takes no new batch after this long (nor once its worker is stopping) and
