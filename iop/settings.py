@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "plans",
     "sessions.apps.TherapySessionsConfig",
     "disclosures",
+    "documents",
     # django.contrib.admin, with an admin site that requires the second step (MFA).
     "iop.accounts.mfa.admin_site.IOPAdminConfig",
     "django.contrib.auth",

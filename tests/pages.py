@@ -117,6 +117,7 @@ NOT_PAGES = {
         "cancel",
     },
     "disclosures": {"packet", "request-answer", "amendment-new"},
+    "documents": {"note-pdf", "plan-pdf", "safety-plan-pdf", "aftercare-pdf"},
 }
 
 
