@@ -10,3 +10,24 @@ class DocumentsConfig(AppConfig):
     name = "documents"
     label = "documents"
     verbose_name = "Documents"
+
+    def ready(self):
+        from documents.models import DischargeSummary
+        from sessions import signatures
+
+        entry = (
+            "discharge summary",
+            "discharge summaries",
+            _signed_summaries,
+            DischargeSummary.compute_hash,
+        )
+        if entry not in signatures.signed_documents:
+            signatures.signed_documents.append(entry)
+
+
+def _signed_summaries():
+    from documents.models import DischargeSummary
+
+    return (
+        DischargeSummary.objects.exclude(signed_at=None).select_related("signed_by").order_by("pk")
+    )

@@ -21,3 +21,15 @@ urlpatterns = [
         name="aftercare-pdf",
     ),
 ]
+urlpatterns += [
+    path(
+        "patients/<int:pk>/discharge-summary/<int:episode_pk>/",
+        views.DischargeSummaryPage.as_view(),
+        name="discharge-summary",
+    ),
+    path(
+        "patients/<int:pk>/discharge-summary/<int:episode_pk>/summary.pdf",
+        views.DischargeSummaryPdf.as_view(),
+        name="discharge-summary-pdf",
+    ),
+]

@@ -80,6 +80,7 @@ PAGES = [
     Page("safety plan", "plans:safety", ("patient",)),
     Page("safety plan editor (draft)", "plans:safety-edit", ("safety_draft",), (CLINICIAN,)),
     Page("discharge", "plans:discharge", ("patient",), (CLINICIAN,)),
+    Page("discharge summary", "documents:discharge-summary", ("patient", "discharged_episode")),
     Page("chart disclosures", "disclosures:accounting", ("patient",), EVERYONE),
     Page("disclosures print", "disclosures:accounting-print", ("patient",), (CLINICIAN,)),
     Page("new release", "disclosures:release-new", ("patient",), (CLINICIAN,)),
@@ -117,7 +118,13 @@ NOT_PAGES = {
         "cancel",
     },
     "disclosures": {"packet", "request-answer", "amendment-new"},
-    "documents": {"note-pdf", "plan-pdf", "safety-plan-pdf", "aftercare-pdf"},
+    "documents": {
+        "note-pdf",
+        "plan-pdf",
+        "safety-plan-pdf",
+        "aftercare-pdf",
+        "discharge-summary-pdf",
+    },
 }
 
 

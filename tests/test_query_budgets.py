@@ -224,6 +224,17 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
     first, plans, review = patients[0]
     for _ in range(past_episodes):  # earlier episodes of the first patient, declined
         EpisodeFactory(patient=first.patient, program=program, status="declined", intake__by=intake)
+    # An earlier episode of the first patient, discharged (its discharge summary page).
+    discharged_episode = EpisodeFactory(
+        patient=first.patient,
+        program=program,
+        status="discharged",
+        primary_clinician=clinician,
+        admission_date=date(2026, 9, 1),
+        discharge_date=date(2026, 10, 1),
+        discharge_reason="completed",
+        intake__by=intake,
+    )
     return {
         "program": program,
         "group": group,
@@ -236,6 +247,7 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
             "group": group.pk,
             "review": review.pk,
             "instrument": "PHQ9",
+            "discharged_episode": discharged_episode.pk,
             **plans,
         },
     }

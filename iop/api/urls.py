@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from disclosures.api import views as disclosures
+from documents.api import views as documents
 from iop.api import views
 from patients.api import views as patients
 from patients.api.risk import RiskAssessmentViewSet
@@ -34,6 +35,9 @@ router.register("attendance", sessions.AttendanceViewSet, basename="attendance")
 router.register("notes", sessions.NoteViewSet, basename="note")
 router.register("disclosures", disclosures.DisclosureViewSet, basename="disclosure")
 router.register("rights-requests", disclosures.RightsRequestViewSet, basename="rights-request")
+router.register(
+    "discharge-summaries", documents.DischargeSummaryViewSet, basename="discharge-summary"
+)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
