@@ -198,3 +198,14 @@ def test_verify_signatures_checks_summaries(mh_episode, discharged, clinician, c
     DischargeSummary.objects.filter(pk=summary.pk).update(narrative="Rewritten")
     with pytest.raises(Exception, match="1 signature mismatch"):
         call_command("verify_signatures")
+
+
+def test_the_demo_has_a_discharged_patient_with_a_signed_summary(db, settings):
+    import io
+
+    settings.DEBUG = True
+    call_command("seed_demo", password="a-demo-password-1", stdout=io.StringIO())
+    summary = DischargeSummary.objects.select_related("patient").get()
+    assert summary.is_signed and summary.patient.legal_last_name == "Kim"
+    assert summary.signed_by == summary.episode.primary_clinician
+    assert summary.record["measures"]
