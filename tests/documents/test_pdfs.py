@@ -277,3 +277,34 @@ def test_the_pages_link_to_their_pdfs(
     }
     for page, pdf in pages.items():
         assert f'href="{pdf}"' in client.get(page).content.decode(), page
+
+
+# --- emergency access ---------------------------------------------------------------------------
+
+REASON = "Patient in crisis in the lobby; the care team is away and I need the safety plan."
+
+
+def test_emergency_access_prints_a_mental_health_safety_plan(
+    client, mh_episode, safety_plan, clinician2
+):
+    from patients.services import emergency_access_start
+
+    plan = safety_plan(mh_episode)
+    emergency_access_start(patient=mh_episode.patient, user=clinician2, reason=REASON)
+    client.force_login(clinician2)
+    url = reverse("documents:safety-plan-pdf", args=[mh_episode.patient_id, plan.pk])
+    download(client, url)
+
+
+def test_emergency_access_alone_prints_no_sud_record(client, sud_episode, safety_plan, clinician2):
+    from patients.services import emergency_access_start
+
+    plan = safety_plan(sud_episode)
+    emergency_access_start(patient=sud_episode.patient, user=clinician2, reason=REASON)
+    client.force_login(clinician2)
+    url = reverse("documents:safety-plan-pdf", args=[sud_episode.patient_id, plan.pk])
+    assert client.get(url).status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.DENIED, patient_id=sud_episode.patient_id
+    ).exists()
