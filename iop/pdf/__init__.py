@@ -165,13 +165,13 @@ def render(document, story):
     def decorate(canvas, doc):
         canvas.saveState()
         if document.watermark:
+            canvas.saveState()
             canvas.setFont(FONT_BOLD, 96)
             canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.15))
             canvas.translate(LETTER[0] / 2, LETTER[1] / 2)
             canvas.rotate(45)
             canvas.drawCentredString(0, -30, document.watermark)
-            canvas.rotate(-45)
-            canvas.translate(-LETTER[0] / 2, -LETTER[1] / 2)
+            canvas.restoreState()
         y = LETTER[1] - MARGIN
         for paragraph in head:
             _, h = paragraph.wrap(WIDTH, LETTER[1])
@@ -194,8 +194,9 @@ def render(document, story):
     doc = SimpleDocTemplate(
         buffer,
         pagesize=LETTER,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
+        # The frame pads its content by 6 points: the text lines up with the header's.
+        leftMargin=MARGIN - 6,
+        rightMargin=MARGIN - 6,
         topMargin=MARGIN + head_height,
         bottomMargin=MARGIN + footer_height,
         title=document.title,
