@@ -4,7 +4,7 @@ only, DRAFT across what is not signed; opened by whoever reads the page it comes
 recorded as an export."""
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from iop.audit.models import AuditEvent
@@ -308,3 +308,42 @@ def test_emergency_access_alone_prints_no_sud_record(client, sud_episode, safety
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.DENIED, patient_id=sud_episode.patient_id
     ).exists()
+
+
+def test_a_trainees_note_shows_the_co_signature_line_then_the_co_signer(
+    client, clock, make_episode, supervisor
+):
+    from sessions import services as ss
+    from tests.factories import UserFactory
+    from tests.sessions.helpers import MON_2, at, book
+
+    trainee = UserFactory(
+        username="trainee", role="clinician", is_trainee=True, first_name="Tam", last_name="Reed"
+    )
+    episode = make_episode(clinician=trainee, last_name="Cole")
+    session = book(trainee, starts_at=at(MON_2, 9), episode=episode)
+    clock.move_to(at(MON_2, 11), tick=False)
+    ss.attendance_mark(session=session, episode=episode, status="present", user=trainee)
+    note = ss.note_start(session=session, user=trainee)
+    ss.note_save(
+        note=note,
+        user=trainee,
+        shared={"data": "Reviewed the week.", "assessment": "Engaged.", "plan": "Continue."},
+        entries={episode.patient_id: {"text": NOTE_TEXT, "risk_level": "none"}},
+    )
+    note = ss.note_sign(note=note, user=trainee)
+    client.force_login(supervisor)
+    response = client.get(note_url(episode, note))
+    assert response.status_code == 200, response.content[:300]
+    text = pdf_text(response.content)
+    assert "Signed by: Tam Reed, 2 Nov 2026 11:00" in text
+    assert "Co-signed by (supervisor): not signed" in text
+    clock.move_to(at(MON_2, 14), tick=False)
+    ss.note_cosign(note=note, user=supervisor)
+    client = Client()  # a new sign-in: three idle hours have passed
+    client.force_login(supervisor)
+    response = client.get(note_url(episode, note))
+    assert response.status_code == 200, (response.status_code, response.get("Location"))
+    text = pdf_text(response.content)
+    cosigner = supervisor.display_name
+    assert f"Co-signed by (supervisor): {cosigner}, 2 Nov 2026 14:00" in text
