@@ -2,7 +2,8 @@
 
 Keyword-only, atomic, validating, audited (`context` is the caller's `AuditContext`). By
 subject: `scheduling` (groups, booking), `attendance` (roster, attendance, step-downs, the hours
-ledger), `notes` (progress notes and addenda); billing codes are `sessions.billing`.
+ledger), `attendance_window` (when attendance opens), `roll_call` (everyone present at once),
+`notes` (progress notes and addenda); billing codes are `sessions.billing`.
 """
 
 from sessions.billing import billing_codes
@@ -25,6 +26,7 @@ from sessions.services.attendance import (
     sessions_cancel_at_discharge,
     step_down_record,
 )
+from sessions.services.attendance_window import attendance_opens_at, attendance_refusal
 from sessions.services.notes import (
     addendum_add,
     note_cosign,
@@ -33,6 +35,7 @@ from sessions.services.notes import (
     note_sign,
     note_start,
 )
+from sessions.services.roll_call import attendance_mark_all_present
 from sessions.services.scheduling import (
     group_enroll,
     group_schedule_generate,
@@ -48,6 +51,9 @@ __all__ = [
     "addendum_add",
     "attendance_correct",
     "attendance_mark",
+    "attendance_mark_all_present",
+    "attendance_opens_at",
+    "attendance_refusal",
     "billing_codes",
     "day_attendance",
     "day_minutes",
