@@ -28,12 +28,14 @@ from sessions.services.attendance import (
 )
 from sessions.services.attendance_window import attendance_opens_at, attendance_refusal
 from sessions.services.notes import (
+    NoteIncompleteError,
     addendum_add,
     note_cosign,
     note_is_intact,
     note_save,
     note_sign,
     note_start,
+    session_topic_set,
 )
 from sessions.services.roll_call import attendance_mark_all_present
 from sessions.services.scheduling import (
@@ -48,6 +50,7 @@ from sessions.services.scheduling import (
 
 __all__ = [
     "AttendanceLockedError",
+    "NoteIncompleteError",
     "addendum_add",
     "attendance_correct",
     "attendance_mark",
@@ -78,6 +81,7 @@ __all__ = [
     "session_roster",
     "session_rosters",
     "session_schedule",
+    "session_topic_set",
     "sessions_cancel_at_discharge",
     "step_down_record",
     "week_start",

@@ -65,10 +65,11 @@ class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
         return session
 
 
-def session_page_context(request, session, note_form=None, correction=None):
+def session_page_context(request, session, note_form=None, correction=None, start=None):
     """What the session page shows: the roster with attendance and billing codes, the note
     (with `note_form`, a refused save keeps what was typed), its addenda and attendance
-    corrections (with `correction`, a refused correction keeps what was typed). Audited once
+    corrections (with `correction`, a refused correction keeps what was typed) and, before
+    the note, its start (with `start`, a refused start keeps the topic typed). Audited once
     per patient shown."""
     session_with_roster(session)
     shown = [e.patient_id for e, _ in session.rows]
@@ -111,17 +112,19 @@ def session_page_context(request, session, note_form=None, correction=None):
         # The page shows the billing codes: attendance rows ask for them back (htmx, OOB).
         "billing_shown": True,
         "correction": correction or {},
+        "start": start,
+        "formats": ProgressNote.Format.values,
         "note": note,
         # A signed note is shown, never edited: the composer is built for a draft only.
         "note_form": note_form or (NoteForm(note=note) if note and not note.is_locked else None),
     }
 
 
-def render_session_page(request, session, note_form=None, correction=None):
+def render_session_page(request, session, note_form=None, correction=None, start=None):
     return render(
         request,
         "sessions/session.html",
-        session_page_context(request, session, note_form, correction),
+        session_page_context(request, session, note_form, correction, start),
     )
 
 
@@ -191,6 +194,7 @@ def attendance_fragments(request, session, *, row_of=None, error=""):
         "statuses": ATTENDANCE_BUTTONS,
         "oob": True,
         "billing_shown": billing_shown,
+        "formats": ProgressNote.Format.values,
     }
     if row_of is None:
         context["sheet_error"] = error
