@@ -217,3 +217,14 @@ def test_intake_gets_404(client, intake, enroll, todays_session):
     client.force_login(intake)
     assert client.post(all_present_url(todays_session), **HTMX).status_code == 404
     assert not Attendance.objects.exists()
+
+
+def test_today_offers_all_present_on_a_group_card(client, clinician, enroll, todays_session):
+    enroll.many(2)
+    client.force_login(clinician)
+    html = client.get(reverse("today")).content.decode()
+    assert all_present_url(todays_session) in html and "All 2 present" in html
+    # On Today the sheet is re-drawn alone (no billing codes there).
+    html = client.post(all_present_url(todays_session), **HTMX).content.decode()
+    assert html.count('data-testid="attendance-status">Present<') == 2
+    assert "hx-swap-oob" not in html
