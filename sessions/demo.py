@@ -182,8 +182,10 @@ def seed(*, password, stdout):
                     },
                 )
             continue
-        note = services.note_start(session=session, user=runner, format=ProgressNote.Format.DAP)
         topic = TOPICS[session.pk % len(TOPICS)]
+        note = services.note_start(
+            session=session, user=runner, format=ProgressNote.Format.DAP, topic=topic
+        )
         # Each attendee's part says something of their own (parts alike are refused as cloned;
         # the demo's groups have fewer attendees than there are phrases).
         phrases = rng.sample(PHRASES, k=len(PHRASES))
@@ -199,7 +201,7 @@ def seed(*, password, stdout):
             user=runner,
             entries=entries,
             shared={
-                "data": f"Group skills session on {topic}.",
+                "data": f"Group topic: {topic}. Skills teaching, then practice in pairs.",
                 "assessment": "Members engaged; practice varied in depth.",
                 "plan": "Continue the skill as homework; review next session.",
             },

@@ -141,7 +141,12 @@ class NoteForm(forms.Form):
                 initial=str(first_rating),
             )
             self.fields[f"entry_{p}_risk_level"] = forms.ChoiceField(
-                label="Risk re-check", required=False, choices=risks, initial=entry.risk_level
+                label="Risk re-check",
+                required=False,
+                choices=risks,
+                initial=entry.risk_level,
+                # "No risk indicated for everyone not re-checked yet" fills these (note.js).
+                widget=forms.Select(attrs={"data-risk-select": ""}),
             )
             self.fields[f"entry_{p}_risk_notes"] = forms.CharField(
                 label="Risk notes",
@@ -149,15 +154,30 @@ class NoteForm(forms.Form):
                 initial=entry.risk_notes,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-            self.rows.append(
-                (
-                    entry,
-                    [
-                        self[f"entry_{p}_{name}"]
-                        for name in ("text", "objectives", "rating", "risk_level", "risk_notes")
-                    ],
-                )
-            )
+            # The part in the order it is written: the text, the risk re-check, then the
+            # plan objectives it addressed (with no active plan, none to offer).
+            names = ["text", "risk_level", "risk_notes"]
+            if choices:
+                names += ["objectives", "rating"]
+            self.rows.append((entry, [self[f"entry_{p}_{name}"] for name in names], bool(choices)))
+
+    def show_incomplete(self, error):
+        """A refused signature (NoteIncompleteError): each message beside the section or the
+        attendee's part it is about, one line at the top saying where to look."""
+        for key, message in error.sections.items():
+            self.add_error(f"shared_{key}", message)
+        for patient_id, fields in error.parts.items():
+            for name, messages in fields.items():
+                self.add_error(f"entry_{patient_id}_{name}", messages)
+        self.add_error(None, "Not signed: what is missing is shown beside each part below.")
+
+    def parts_with_errors(self):
+        """The attendees whose part has a message beside it (the top of the form links them)."""
+        return [
+            entry
+            for entry, fields, _ in getattr(self, "rows", [])
+            if any(field.errors for field in fields)
+        ]
 
     def shared_fields(self):
         return [self[f"shared_{key}"] for key, _ in self.note.sections()] if self.note else []

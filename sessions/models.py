@@ -147,6 +147,15 @@ class TherapySession(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(default=50)
     location = models.CharField(max_length=120, blank=True)
     telehealth_link = models.URLField(blank=True)
+    TOPIC_MAX = 200
+    topic = models.CharField(
+        max_length=TOPIC_MAX,
+        blank=True,
+        default="",
+        db_default="",  # bulk loads (iop.scale) name their columns and leave it out
+        help_text="What the session is about (e.g. a skills group's skill): the note starts "
+        "from it.",
+    )
     group = models.ForeignKey(
         TherapyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
     )

@@ -13,21 +13,30 @@ from iop.validation import LARGEST_ID
 from patients.models import Episode, Patient
 from sessions.billing import BUNDLED_KINDS, PER_DIEM, service_code, suggest, telehealth_label
 from sessions.models import Attendance, GroupEnrollment, TherapySession
-from sessions.services import day_attendance, session_roster, session_rosters
+from sessions.services import (
+    attendance_refusal,
+    day_attendance,
+    session_roster,
+    session_rosters,
+)
 from sessions.services.levels import level_changes, level_on
 
 
 def sessions_with_rosters(sessions, *, billing=False):
     """Attach each session's roster and attendance: `session.rows`, a list of (episode,
-    attendance or None) in name order, and `session.marked`. With `billing`, also
-    `session.billing`: (episode, suggested codes) for each attendee whose attendance was taken
-    (the per-diem code needs each patient's whole day). A fixed number of queries per call,
-    however many attend."""
+    attendance or None) in name order, `session.marked` and `session.unmarked` (how many are
+    and are not marked yet), `session.attendance_refusal` (why none can be taken now). With
+    `billing`, also `session.billing`: (episode, suggested codes) for each attendee whose
+    attendance was taken (the per-diem code needs each patient's whole day). A fixed number
+    of queries per call, however many attend."""
     sessions = list(sessions)
     rosters = session_rosters(sessions)
     for session in sessions:
         session.rows = rosters[session.pk]
         session.marked = sum(record is not None for _, record in session.rows)
+        session.unmarked = len(session.rows) - session.marked
+        # Drawn as disabled buttons with this reason: the service refuses by the same rule.
+        session.attendance_refusal = attendance_refusal(session)
     if billing:
         _attach_billing(sessions)
     return sessions

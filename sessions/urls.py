@@ -12,6 +12,11 @@ urlpatterns = [
         name="attendance",
     ),
     path(
+        "sessions/<int:pk>/attendance/all-present/",
+        views.AttendanceAllPresent.as_view(),
+        name="attendance-all-present",
+    ),
+    path(
         "sessions/<int:pk>/attendance/<int:episode_pk>/correct/",
         views.AttendanceCorrect.as_view(),
         name="attendance-correct",

@@ -110,6 +110,7 @@ NOT_PAGES = {
     },
     "sessions": {
         "attendance",
+        "attendance-all-present",
         "attendance-correct",
         "note",
         "note-autosave",

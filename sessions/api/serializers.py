@@ -106,6 +106,7 @@ class SessionSerializer(strict.ModelSerializer):
             "duration_minutes",
             "location",
             "telehealth_link",
+            "topic",
             "group",
             "clinicians",
             "episode",
@@ -118,7 +119,8 @@ class SessionSerializer(strict.ModelSerializer):
             "roster",
             "note",
         ]
-        read_only_fields = ["group", "patient", "status"]
+        # The topic is named when the note is started (sessions.services.session_topic_set).
+        read_only_fields = ["group", "patient", "status", "topic"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

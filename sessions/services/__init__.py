@@ -2,7 +2,8 @@
 
 Keyword-only, atomic, validating, audited (`context` is the caller's `AuditContext`). By
 subject: `scheduling` (groups, booking), `attendance` (roster, attendance, step-downs, the hours
-ledger), `notes` (progress notes and addenda); billing codes are `sessions.billing`.
+ledger), `attendance_window` (when attendance opens), `roll_call` (everyone present at once),
+`notes` (progress notes and addenda); billing codes are `sessions.billing`.
 """
 
 from sessions.billing import billing_codes
@@ -25,14 +26,18 @@ from sessions.services.attendance import (
     sessions_cancel_at_discharge,
     step_down_record,
 )
+from sessions.services.attendance_window import attendance_opens_at, attendance_refusal
 from sessions.services.notes import (
+    NoteIncompleteError,
     addendum_add,
     note_cosign,
     note_is_intact,
     note_save,
     note_sign,
     note_start,
+    session_topic_set,
 )
+from sessions.services.roll_call import attendance_mark_all_present
 from sessions.services.scheduling import (
     group_enroll,
     group_schedule_generate,
@@ -45,9 +50,13 @@ from sessions.services.scheduling import (
 
 __all__ = [
     "AttendanceLockedError",
+    "NoteIncompleteError",
     "addendum_add",
     "attendance_correct",
     "attendance_mark",
+    "attendance_mark_all_present",
+    "attendance_opens_at",
+    "attendance_refusal",
     "billing_codes",
     "day_attendance",
     "day_minutes",
@@ -72,6 +81,7 @@ __all__ = [
     "session_roster",
     "session_rosters",
     "session_schedule",
+    "session_topic_set",
     "sessions_cancel_at_discharge",
     "step_down_record",
     "week_start",

@@ -24,6 +24,7 @@ from sessions.models import (
     TherapySession,
 )
 from sessions.services import levels
+from sessions.services.attendance_window import attendance_refusal
 from sessions.services.scheduling import local, session_cancel, week_start
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -156,8 +157,9 @@ def _checked_minutes(session, episode, status, minutes):
     """Validate a mark (or a correction) of one patient at a session; the minutes to record."""
     if status not in Attendance.Status.values:
         raise ValidationError({"status": "Choose present, late, left early or absent."})
-    if session.status == TherapySession.Status.CANCELLED:
-        raise ValidationError("The session was cancelled.")
+    refusal = attendance_refusal(session)
+    if refusal:
+        raise ValidationError(refusal)
     if session.without_patient:
         raise ValidationError(
             {
@@ -165,8 +167,6 @@ def _checked_minutes(session, episode, status, minutes):
                 "patient, and its minutes do not count toward their hours."
             }
         )
-    if session.starts_at > timezone.now() + timedelta(minutes=30):
-        raise ValidationError("Attendance is taken once the session has started.")
     require_in_care(session, episode)
     if episode.pk not in {e.pk for e in session_roster(session)}:
         raise ValidationError({"episode": f"{episode.patient} is not on this session's roster."})

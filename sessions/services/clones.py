@@ -60,3 +60,20 @@ def clone_messages(entries, *, threshold=None):
             "refused."
         )
     return messages
+
+
+def clones_by_patient(entries, *, threshold=None):
+    """{patient id: [a message per part theirs is alike]}: the refusal told beside each part."""
+    messages = {}
+    for a, b, ratio in alike_parts(entries, threshold=threshold):
+        for part, other in ((a, b), (b, a)):
+            name = short_name(other.patient)
+            how = (
+                f"The same as the part for {name}"
+                if ratio == 1.0
+                else f"{ratio * 100:.0f} % alike with the part for {name}"
+            )
+            messages.setdefault(part.patient_id, []).append(
+                f"{how} once names are removed: write what was individual to this attendee."
+            )
+    return messages

@@ -27,11 +27,47 @@ from sessions.models import (
     TherapySession,
 )
 from sessions.services.attendance import require_not_discharged
-from sessions.services.clones import clone_messages
+from sessions.services.clones import clone_messages, clones_by_patient
 from sessions.services.scheduling import local
 from sessions.signatures import attendance_state, note_mismatches
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+
+
+# The section a note's topic starts: what happened in the session.
+TOPIC_SECTION = {"DAP": "data", "SOAP": "objective", "BIRP": "intervention"}
+
+
+class NoteIncompleteError(ValidationError):
+    """A signature refused until parts are written, also told part by part so a page shows
+    each message beside what it is about: `parts`, {patient id: {"text" or "risk_level":
+    [messages]}}, and `sections`, {shared section key: message}."""
+
+    def __init__(self, errors, *, parts, sections):
+        super().__init__(errors)
+        self.parts = parts
+        self.sections = sections
+
+
+@transaction.atomic
+def session_topic_set(*, session, topic, user, context=None):
+    """Name what the session is about (a skills group's skill, a psychoeducation subject): the
+    session's note starts from it."""
+    if not user.has_role(*Role.CLINICAL):
+        raise ValidationError("Only clinicians name a session's topic.")
+    topic = " ".join((topic or "").split())
+    if len(topic) > TherapySession.TOPIC_MAX:
+        raise ValidationError(
+            {"topic": f"Keep the topic to {TherapySession.TOPIC_MAX} characters ({len(topic)})."}
+        )
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if session.status == TherapySession.Status.CANCELLED:
+        raise ValidationError({"topic": "The session was cancelled."})
+    if topic != session.topic:
+        session.topic = topic
+        session.save(update_fields=["topic"])
+        audit_change(UPDATE, session, user=user, context=context, detail=f"topic: {topic}")
+    return session
 
 
 def _attendees(session):
@@ -43,8 +79,10 @@ def _attendees(session):
 
 
 @transaction.atomic
-def note_start(*, session, user, format=ProgressNote.Format.DAP, context=None):
-    """The session's note (created on first use) with a part for every patient who attended."""
+def note_start(*, session, user, format=ProgressNote.Format.DAP, topic=None, context=None):
+    """The session's note (created on first use) with a part for every patient who attended.
+    With `topic`, the session's topic is named first; a new note's first section of what
+    happened starts from the topic."""
     if not user.has_role(*Role.CLINICAL):
         raise ValidationError("Only clinicians write progress notes.")
     if format not in ProgressNote.Format.values:
@@ -53,7 +91,17 @@ def note_start(*, session, user, format=ProgressNote.Format.DAP, context=None):
     if note is None:
         if session.status == TherapySession.Status.CANCELLED:
             raise ValidationError("A cancelled session has no note.")
-        note = ProgressNote.objects.create(session=session, author=user, format=format)
+        if topic is not None:
+            session.topic = session_topic_set(
+                session=session, topic=topic, user=user, context=context
+            ).topic
+        shared = {}
+        if session.topic:
+            what = "Group topic" if session.is_group else "Topic"
+            shared[TOPIC_SECTION[format]] = f"{what}: {session.topic}."
+        note = ProgressNote.objects.create(
+            session=session, author=user, format=format, shared=shared
+        )
         audit_change(CREATE, note, user=user, context=context)
     if not note.is_locked:
         records = _attendees(session)
@@ -173,28 +221,48 @@ def note_sign(*, note, user, revision=None, context=None):
     for entry in entries:
         require_not_discharged(session, entry.episode)
     errors = {}
-    absent = [e.patient.display_name for e in entries if e.patient_id not in attending]
+    parts = {e.patient_id: {} for e in entries}
+    absent = [e for e in entries if e.patient_id not in attending]
     if absent:
         errors["attendance"] = (
-            f"Not marked as attending, but with a part in this note: {', '.join(absent)}. "
+            "Not marked as attending, but with a part in this note: "
+            f"{', '.join(e.patient.display_name for e in absent)}. "
             "Correct the attendance, or clear their part."
         )
-    missing = [label for key, label in note.sections() if not note.shared.get(key, "").strip()]
-    if missing:
+        for e in absent:
+            parts[e.patient_id]["text"] = [
+                "Not marked as attending: correct the attendance, or clear this part."
+            ]
+    sections = {
+        key: f"Write the {label.lower()} section."
+        for key, label in note.sections()
+        if not note.shared.get(key, "").strip()
+    }
+    if sections:
+        missing = [label for key, label in note.sections() if key in sections]
         errors["shared"] = "Write these sections: " + ", ".join(missing) + "."
     if not entries:
         errors["entries"] = "Take attendance first: no one attended this session."
-    blank = [e.patient.display_name for e in entries if not e.text.strip()]
+    blank = [e for e in entries if not e.text.strip()]
     if blank:
-        errors["entries"] = "Write the individualized part for: " + ", ".join(blank) + "."
+        names = ", ".join(e.patient.display_name for e in blank)
+        errors["entries"] = "Write the individualized part for: " + names + "."
+        for e in blank:
+            parts[e.patient_id].setdefault("text", []).append("Write this attendee's part.")
     clones = clone_messages(entries)
     if clones and "entries" not in errors:
         errors["entries"] = clones
-    no_risk = [e.patient.display_name for e in entries if not e.risk_level]
+    for patient_id, alike in clones_by_patient(entries).items():
+        parts[patient_id].setdefault("text", []).extend(alike)
+    no_risk = [e for e in entries if not e.risk_level]
     if no_risk:
-        errors["risk"] = "Record the risk re-check for: " + ", ".join(no_risk) + "."
+        names = ", ".join(e.patient.display_name for e in no_risk)
+        errors["risk"] = "Record the risk re-check for: " + names + "."
+        for e in no_risk:
+            parts[e.patient_id]["risk_level"] = ["Record the risk re-check."]
     if errors:
-        raise ValidationError(errors)
+        parts = {patient_id: fields for patient_id, fields in parts.items() if fields}
+        raise NoteIncompleteError(errors, parts=parts, sections=sections)
     now = timezone.now()
     for entry in entries:
         objectives = _objectives_for(entry)

@@ -12,6 +12,7 @@ from sessions.views.day import alerts_page, below_hours_page, notes_to_write_pag
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
 from sessions.views.scheduling import GroupDetail, SessionCreate, WeekSchedule, groups_list
 from sessions.views.session import (
+    AttendanceAllPresent,
     AttendanceCorrect,
     AttendanceMark,
     SessionCancel,
@@ -19,6 +20,7 @@ from sessions.views.session import (
 )
 
 __all__ = [
+    "AttendanceAllPresent",
     "AttendanceCorrect",
     "AttendanceMark",
     "ChartNote",

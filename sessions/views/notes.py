@@ -16,6 +16,7 @@ from patients.part2 import part2_patient_ids
 from sessions import services
 from sessions.forms import NoteForm
 from sessions.models import NoteEntry, ProgressNote
+from sessions.services import NoteIncompleteError
 from sessions.today import cosign_queue
 from sessions.views.day import page_of
 from sessions.views.session import SessionMixin, render_session_page
@@ -29,16 +30,17 @@ class NoteSave(SessionMixin, View):
         context = self.audit_context
         note = ProgressNote.objects.filter(session=session).first()
         if note is None:
+            start = {
+                "format": request.POST.get("format") or ProgressNote.Format.DAP,
+                "topic": request.POST.get("topic"),
+            }
             try:
                 note = services.note_start(
-                    session=session,
-                    user=request.user,
-                    format=request.POST.get("format") or ProgressNote.Format.DAP,
-                    context=context,
+                    session=session, user=request.user, context=context, **start
                 )
             except ValidationError as error:
-                messages.error(request, error_text(error))
-                return redirect(session.get_absolute_url())
+                start["error"] = error_text(error)
+                return render_session_page(request, session, start=start)
             if "start" in request.POST:
                 return redirect(session.get_absolute_url() + "#note")
         else:
@@ -56,6 +58,8 @@ class NoteSave(SessionMixin, View):
                 )
                 if "sign" in request.POST:
                     services.note_sign(note=note, user=request.user, context=context)
+            except NoteIncompleteError as error:
+                form.show_incomplete(error)
             except (ValidationError, ConflictError) as error:
                 add_service_error(form, error, by_field=False)
         if form.errors:

@@ -65,10 +65,11 @@ class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
         return session
 
 
-def session_page_context(request, session, note_form=None, correction=None):
+def session_page_context(request, session, note_form=None, correction=None, start=None):
     """What the session page shows: the roster with attendance and billing codes, the note
     (with `note_form`, a refused save keeps what was typed), its addenda and attendance
-    corrections (with `correction`, a refused correction keeps what was typed). Audited once
+    corrections (with `correction`, a refused correction keeps what was typed) and, before
+    the note, its start (with `start`, a refused start keeps the topic typed). Audited once
     per patient shown."""
     session_with_roster(session)
     shown = [e.patient_id for e, _ in session.rows]
@@ -111,17 +112,19 @@ def session_page_context(request, session, note_form=None, correction=None):
         # The page shows the billing codes: attendance rows ask for them back (htmx, OOB).
         "billing_shown": True,
         "correction": correction or {},
+        "start": start,
+        "formats": ProgressNote.Format.values,
         "note": note,
         # A signed note is shown, never edited: the composer is built for a draft only.
         "note_form": note_form or (NoteForm(note=note) if note and not note.is_locked else None),
     }
 
 
-def render_session_page(request, session, note_form=None, correction=None):
+def render_session_page(request, session, note_form=None, correction=None, start=None):
     return render(
         request,
         "sessions/session.html",
-        session_page_context(request, session, note_form, correction),
+        session_page_context(request, session, note_form, correction, start),
     )
 
 
@@ -172,27 +175,60 @@ class AttendanceMark(SessionMixin, View):
         except (ValidationError, ConflictError) as exc:
             error = error_text(exc)
         if request.htmx:
-            # The row re-draws in place; on the session page (which shows the billing codes)
-            # the suggestions follow out of band.
-            billing_shown = request.POST.get("billing") == "1"
-            session_with_roster(session)
-            row = next((r for r in session.rows if r[0].pk == episode.pk), (episode, None))
-            context = {
-                "session": session,
-                "episode": row[0],
-                "record": row[1],
-                "runner": True,
-                "statuses": ATTENDANCE_BUTTONS,
-                "row_error": error,
-                "oob": True,
-                "billing_shown": billing_shown,
-            }
-            html = render_to_string("sessions/_attendance_row.html", context, request)
-            if billing_shown:
-                html += render_to_string("sessions/_billing.html", context, request)
-            return HttpResponse(html)
+            return attendance_fragments(request, session, row_of=episode, error=error)
         if error:
             messages.error(request, error)
+        return redirect(session.get_absolute_url())
+
+
+def attendance_fragments(request, session, *, row_of=None, error=""):
+    """What an htmx attendance click re-draws: the row of `row_of` (one mark) or the whole
+    sheet (everyone present), with `error` beside it; on the session page (which shows the
+    billing codes and the note) the billing codes and the "start the note" form follow out of
+    band, so a group's attendance and its note need no reload."""
+    billing_shown = request.POST.get("billing") == "1"
+    session_with_roster(session)
+    context = {
+        "session": session,
+        "runner": True,
+        "statuses": ATTENDANCE_BUTTONS,
+        "oob": True,
+        "billing_shown": billing_shown,
+        "formats": ProgressNote.Format.values,
+    }
+    if row_of is None:
+        context["sheet_error"] = error
+        html = render_to_string("sessions/_attendance_sheet.html", context, request)
+    else:
+        row = next((r for r in session.rows if r[0].pk == row_of.pk), (row_of, None))
+        context.update(episode=row[0], record=row[1], row_error=error)
+        html = render_to_string("sessions/_attendance_row.html", context, request)
+    if billing_shown:
+        html += render_to_string("sessions/_billing.html", context, request)
+        if not ProgressNote.objects.filter(session=session).exists():
+            html += render_to_string("sessions/_note_start.html", context, request)
+    return HttpResponse(html)
+
+
+class AttendanceAllPresent(SessionMixin, View):
+    """Everyone not yet marked, present for the whole session, in one click; then the
+    facilitator adjusts the few who were not."""
+
+    def post(self, request, pk):
+        session = self.require_runner()
+        error = ""
+        try:
+            records = services.attendance_mark_all_present(
+                session=session, user=request.user, context=self.audit_context
+            )
+        except (ValidationError, ConflictError) as exc:
+            error = error_text(exc)
+        if request.htmx:
+            return attendance_fragments(request, session, error=error)
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"{len(records)} marked present.")
         return redirect(session.get_absolute_url())
 
 

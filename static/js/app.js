@@ -35,12 +35,17 @@
       if (next) { event.preventDefault(); next.focus(); }
     }
   });
-  // After htmx re-draws a row, keep the keyboard where it was.
+  // After htmx re-draws a row, keep the keyboard where it was; after "All present" re-draws
+  // the sheet, the keyboard goes to its first row, ready to adjust the few who were not.
   document.body.addEventListener("htmx:afterSwap", function (event) {
     var row = event.detail.target;
     if (row && row.matches && row.matches("tr[data-attendance-row]")) {
       var fresh = document.getElementById(row.id);
       if (fresh) { fresh.focus(); }
+    } else if (row && row.matches && row.matches("[data-attendance-sheet]")) {
+      var sheet = document.getElementById(row.id);
+      var first = sheet && sheet.querySelector("tr[data-attendance-row]");
+      if (first) { first.focus(); }
     }
   });
 
