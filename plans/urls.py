@@ -27,6 +27,11 @@ urlpatterns = [
         "plans/<int:plan_pk>/add/<str:kind>/<int:parent_pk>/", views.ItemAdd.as_view(), name="add"
     ),
     path(
+        "plans/<int:plan_pk>/edit/<str:kind>/<int:item_pk>/",
+        views.ItemEdit.as_view(),
+        name="item-edit",
+    ),
+    path(
         "plans/<int:plan_pk>/remove/<str:kind>/<int:item_pk>/",
         views.ItemRemove.as_view(),
         name="remove",

@@ -101,6 +101,7 @@ NOT_PAGES = {
         "start",
         "add-problem",
         "add",
+        "item-edit",
         "remove",
         "progress",
         "revise",

@@ -33,6 +33,8 @@ class PlanEditor(PlanObjectMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         plan = self.setup_plan()  # inside the audit wrapper: a refusal is recorded
+        if plan.is_draft and request.htmx:
+            return tree_response(request, plan)  # an inline form's Cancel: the tree as saved
         if not plan.is_draft:
             status = plan.get_status_display().lower()
             messages.info(
@@ -94,7 +96,7 @@ class PlanEditor(PlanObjectMixin, TemplateView):
         return redirect("plans:edit", plan_pk=plan.pk)
 
 
-def _diagnoses(plan):
+def diagnoses_of(plan):
     intake = IntakeAssessment.objects.filter(episode_id=plan.episode_id).first()
     return intake.diagnoses if intake else []
 
@@ -128,7 +130,7 @@ class ItemAdd(PlanObjectMixin, TemplateView):
             "initial": {"revision": plan.revision},
         }
         if self.kind == "problem":
-            kwargs["diagnoses"] = _diagnoses(plan)
+            kwargs["diagnoses"] = diagnoses_of(plan)
         return ITEM_FORMS[self.kind](data, **kwargs)
 
     def form_context(self, form):
@@ -165,7 +167,7 @@ class ItemAdd(PlanObjectMixin, TemplateView):
             }
             common = {"user": request.user, "revision": revision, "context": self.audit_context}
             try:
-                add[self.kind]()
+                item = add[self.kind]()
             except (ValidationError, ConflictError) as error:
                 add_service_error(form, error)
         if form.errors:
@@ -175,16 +177,23 @@ class ItemAdd(PlanObjectMixin, TemplateView):
                 response["HX-Reswap"] = "innerHTML"
                 return response
             return self.render_to_response({**self.chart_context(), **self.form_context(form)})
-        return tree_response(request, plan)
+        return tree_response(request, plan, focus=f"{self.kind}-{item.pk}-row")
 
 
-def tree_response(request, plan, error=""):
+def tree_response(request, plan, error="", focus=""):
+    """The re-drawn plan tree (htmx), `focus` naming the element the keyboard returns to."""
     plan.refresh_from_db()
     if request.htmx:
         return render(
             request,
             "plans/_tree_response.html",
-            {"plan": plan, "problems": plan_tree(plan), "editable": True, "tree_error": error},
+            {
+                "plan": plan,
+                "problems": plan_tree(plan),
+                "editable": True,
+                "tree_error": error,
+                "focus": focus,
+            },
         )
     if error:
         messages.error(request, error)
