@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from patients.models import Episode
 from plans import services
+from plans.demo_library import seed_libraries
 from plans.models import PlanReview, SafetyPlan, TreatmentPlan
 
 PROBLEMS = [
@@ -102,6 +103,9 @@ def _backdate(plan, days_ago, cadence):
 
 
 def seed(*, password, stdout):
+    admin = get_user_model().objects.filter(username="admin").first()
+    if admin is not None:
+        seed_libraries(admin=admin, stdout=stdout)
     if TreatmentPlan.objects.exists():
         stdout.write("  plans already present; left as they are")
         return

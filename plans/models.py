@@ -467,3 +467,7 @@ def initial_plan_due(episode):
     if episode.admission_date is None:
         return None
     return capped_add(episode.admission_date, timedelta(days=episode.program.initial_plan_days))
+
+
+# The plan libraries' model lives in its own module; imported here so Django loads it.
+from plans.library import LibraryEntry  # noqa: E402, F401

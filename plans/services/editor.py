@@ -15,6 +15,7 @@ from plans.models import Goal, Intervention, Objective, Problem, ProgressEntry, 
 from plans.selectors import plan_of
 from plans.services.activation import plan_revise
 from plans.services.drafts import CREATE, UPDATE, lock_draft, require_clinical, touch
+from plans.services.library import check_goal_in_client_words
 
 
 @transaction.atomic
@@ -128,6 +129,7 @@ def problem_add(*, plan, data, user, revision=None, context=None):
 @transaction.atomic
 def goal_add(*, problem, data, user, revision=None, context=None):
     _check_target_dates(problem.plan, data)
+    check_goal_in_client_words(problem.plan, data)
     return _add(
         Goal, problem.plan, problem=problem, user=user, revision=revision, context=context, **data
     )
@@ -188,6 +190,7 @@ def item_update(*, item, data, user, revision=None, context=None):
         )
     if isinstance(item, Goal):
         _check_target_dates(plan, data, goal=item)
+        check_goal_in_client_words(plan, data)
     elif isinstance(item, Objective):
         _check_target_dates(plan, data, objective_goal=item.goal)
     for field, value in data.items():

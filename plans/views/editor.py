@@ -15,6 +15,7 @@ from plans import services
 from plans.forms import ITEM_FORMS, PlanSummaryForm, ProgressForm
 from plans.models import Goal, Intervention, Objective, Problem, TreatmentPlan
 from plans.selectors import plan_of, plan_tree
+from plans.views.pick import LibraryPickMixin
 from plans.views.plan import PlanObjectMixin
 
 ITEM_MODELS = {
@@ -101,7 +102,7 @@ def diagnoses_of(plan):
     return intake.diagnoses if intake else []
 
 
-class ItemAdd(PlanObjectMixin, TemplateView):
+class ItemAdd(LibraryPickMixin, PlanObjectMixin, TemplateView):
     """GET: the form for a new problem/goal/objective/intervention; POST: add it.
 
     With htmx the form opens in place and a save re-draws the plan tree; without, it is a page.
@@ -123,17 +124,17 @@ class ItemAdd(PlanObjectMixin, TemplateView):
             self.parent = parent
         return plan
 
-    def make_form(self, data=None):
+    def make_form(self, data=None, initial=None):
         plan = self.plan
         kwargs = {
             "prefix": f"new-{self.kind}-{self.kwargs.get('parent_pk', 0)}",
-            "initial": {"revision": plan.revision},
+            "initial": {"revision": plan.revision, **(initial or {})},
         }
         if self.kind == "problem":
             kwargs["diagnoses"] = diagnoses_of(plan)
         return ITEM_FORMS[self.kind](data, **kwargs)
 
-    def form_context(self, form):
+    def form_context(self, form, picked=None, pick_error=""):
         container = f"add-{self.kind}" + (f"-{self.parent.pk}" if self.parent else "")
         return {
             "plan": self.plan,
@@ -142,6 +143,9 @@ class ItemAdd(PlanObjectMixin, TemplateView):
             "parent": self.parent,
             "action": self.request.path,
             "container_id": container,
+            "library": self.library_entries(),
+            "picked": picked,
+            "pick_error": pick_error,
         }
 
     def get(self, request, *args, **kwargs):
@@ -153,6 +157,12 @@ class ItemAdd(PlanObjectMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         plan = self.setup_item()
+        if request.POST.get("pick"):
+            form, picked, error = self.picked_form()
+            context = self.form_context(form, picked, error)
+            if request.htmx:
+                return render(request, "plans/_item_form.html", context)
+            return self.render_to_response({**self.chart_context(), **context})
         form = self.make_form(request.POST)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}

@@ -17,6 +17,7 @@ from plans.forms import ITEM_FORMS
 from plans.models import StaleEditError
 from plans.selectors import plan_of
 from plans.views.editor import ITEM_MODELS, diagnoses_of, tree_response
+from plans.views.pick import LibraryPickMixin
 from plans.views.plan import PlanObjectMixin
 
 
@@ -34,7 +35,7 @@ def leave_signed_plan(request, plan):
     return redirect(plan.get_absolute_url())
 
 
-class ItemEdit(PlanObjectMixin, TemplateView):
+class ItemEdit(LibraryPickMixin, PlanObjectMixin, TemplateView):
     """GET: the form of one item of a draft (in place with htmx, else a page); POST: save it."""
 
     template_name = "plans/item_form_page.html"
@@ -63,8 +64,11 @@ class ItemEdit(PlanObjectMixin, TemplateView):
             kwargs["diagnoses"] = diagnoses_of(self.plan)
         return ITEM_FORMS[self.kind](data, **kwargs)
 
-    def form_context(self, form, saved_now=None):
+    def form_context(self, form, saved_now=None, picked=None, pick_error=""):
         return {
+            "library": self.library_entries(),
+            "picked": picked,
+            "pick_error": pick_error,
             "plan": self.plan,
             "form": form,
             "kind": self.kind,
@@ -75,8 +79,8 @@ class ItemEdit(PlanObjectMixin, TemplateView):
             "container_id": self.container_id,
         }
 
-    def respond(self, form, saved_now=None, status=200):
-        context = self.form_context(form, saved_now)
+    def respond(self, form, saved_now=None, status=200, **pick):
+        context = self.form_context(form, saved_now, **pick)
         if self.request.htmx:
             response = render(self.request, "plans/_item_form.html", context, status=status)
             response["HX-Retarget"] = "#" + self.container_id
@@ -100,6 +104,9 @@ class ItemEdit(PlanObjectMixin, TemplateView):
                 plan,
                 error=f"That {self.kind} was removed from the draft by someone else meanwhile.",
             )
+        if request.POST.get("pick"):
+            form, picked, error = self.picked_form()
+            return self.respond(form, picked=picked, pick_error=error)
         form = self.make_form(request.POST)
         saved_now = None
         if form.is_valid():

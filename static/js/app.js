@@ -63,7 +63,9 @@
     var target = event.detail.target;
     var form = target && target.querySelector && target.querySelector("form[data-testid=item-form]");
     if (form && target.id !== "plan-tree") {
-      var field = form.querySelector("textarea:not([hidden]), input:not([type=hidden]), select");
+      // Filled in from the library: straight to the text to edit (a goal into the client's words).
+      var picked = form.querySelector("[data-testid=picked]");
+      var field = form.querySelector(picked ? "textarea, input:not([type=hidden])" : "textarea, input:not([type=hidden]), select");
       if (field) { field.focus(); }
       return;
     }
