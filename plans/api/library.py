@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
+from iop.api import strict
 from iop.api.viewsets import IOPViewSet
 from plans import services
 from plans.library import LibraryEntry
@@ -14,7 +15,7 @@ from plans.library import LibraryEntry
 MAINTAINERS = (Role.ADMIN, *Role.SUPERVISORS)
 
 
-class LibraryEntrySerializer(serializers.ModelSerializer):
+class LibraryEntrySerializer(strict.ModelSerializer):
     label = serializers.CharField(read_only=True, help_text="As the plan editor lists it.")
 
     class Meta:
