@@ -13,9 +13,22 @@ from django.urls import reverse
 
 from iop.accounts.roles import Role
 from patients.models import Program
+from patients.querysets import is_director, supervised_programs
 from plans.models import Intervention
 
 TEXT_MAX = 1000
+
+
+def maintained_programs(user):
+    """The programs whose library `user` maintains: every one for an admin or a director, a
+    supervisor's own programs; none for anyone else."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Program.objects.none()
+    if user.has_role(Role.ADMIN) or is_director(user):
+        return Program.objects.all()
+    if user.has_role(Role.SUPERVISOR):
+        return Program.objects.filter(pk__in=supervised_programs(user))
+    return Program.objects.none()
 
 
 class LibraryEntryQuerySet(models.QuerySet):

@@ -80,6 +80,10 @@ PAGES = [
     Page("safety plan", "plans:safety", ("patient",)),
     Page("safety plan editor (draft)", "plans:safety-edit", ("safety_draft",), (CLINICIAN,)),
     Page("discharge", "plans:discharge", ("patient",), (CLINICIAN,)),
+    # Plan libraries (supervisors; admins also in the Django admin)
+    Page("plan libraries", "plans:libraries", roles=(SUPERVISOR,)),
+    Page("plan library", "plans:library", ("program",), (SUPERVISOR,)),
+    Page("plan library entry", "plans:library-entry", ("program", "library_entry"), (SUPERVISOR,)),
     Page("chart disclosures", "disclosures:accounting", ("patient",), EVERYONE),
     Page("disclosures print", "disclosures:accounting-print", ("patient",), (CLINICIAN,)),
     Page("new release", "disclosures:release-new", ("patient",), (CLINICIAN,)),

@@ -10,6 +10,7 @@ from plans.views.discharge import Discharge
 from plans.views.editor import ItemAdd, ItemRemove, PlanEditor, ProgressAdd
 from plans.views.history import PlanCompare, PlanHistory
 from plans.views.items import ItemEdit
+from plans.views.library import LibraryEntryPage, LibraryIndex, LibraryPage
 from plans.views.plan import (
     PatientPlan,
     PlanChartMixin,
@@ -26,6 +27,9 @@ __all__ = [
     "Discharge",
     "ItemAdd",
     "ItemEdit",
+    "LibraryEntryPage",
+    "LibraryIndex",
+    "LibraryPage",
     "ItemRemove",
     "PatientPlan",
     "PlanChartMixin",

@@ -53,6 +53,9 @@ class PlanEditor(PlanObjectMixin, TemplateView):
             plan=plan,
             problems=plan_tree(plan),
             editable=True,
+            can_edit_library=services.can_maintain_library(
+                self.request.user, plan.episode.program_id
+            ),
             summary_form=summary_form
             or PlanSummaryForm(
                 instance=plan, initial={"revision": plan.revision}, prefix="summary"
