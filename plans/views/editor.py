@@ -184,12 +184,13 @@ class ItemAdd(LibraryPickMixin, PlanObjectMixin, TemplateView):
             except (ValidationError, ConflictError) as error:
                 add_service_error(form, error)
         if form.errors:
+            context = self.form_context(form)
             if request.htmx:
-                response = render(request, "plans/_item_form.html", self.form_context(form))
-                response["HX-Retarget"] = "#" + self.form_context(form)["container_id"]
+                response = render(request, "plans/_item_form.html", context)
+                response["HX-Retarget"] = "#" + context["container_id"]
                 response["HX-Reswap"] = "innerHTML"
                 return response
-            return self.render_to_response({**self.chart_context(), **self.form_context(form)})
+            return self.render_to_response({**self.chart_context(), **context})
         return tree_response(request, plan, focus=f"{self.kind}-{item.pk}-row")
 
 
