@@ -51,6 +51,10 @@ class ItemEdit(LibraryPickMixin, PlanObjectMixin, TemplateView):
         return plan
 
     @property
+    def removed_meanwhile(self):
+        return f"That {self.kind} was removed from the draft by someone else meanwhile."
+
+    @property
     def container_id(self):
         return f"{self.kind}-{self.kwargs['item_pk']}-row"
 
@@ -90,20 +94,16 @@ class ItemEdit(LibraryPickMixin, PlanObjectMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         plan = self.setup_item()
-        if self.item is None:
-            raise Http404("That is no longer part of this plan.")
         if not plan.is_draft:
             return leave_signed_plan(request, plan)
+        if self.item is None:
+            return tree_response(request, plan, error=self.removed_meanwhile)
         return self.respond(self.make_form())
 
     def post(self, request, *args, **kwargs):
         plan = self.setup_item()
         if self.item is None:
-            return tree_response(
-                request,
-                plan,
-                error=f"That {self.kind} was removed from the draft by someone else meanwhile.",
-            )
+            return tree_response(request, plan, error=self.removed_meanwhile)
         if request.POST.get("pick"):
             form, picked, error = self.picked_form()
             return self.respond(form, picked=picked, pick_error=error)

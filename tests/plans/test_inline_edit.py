@@ -226,3 +226,13 @@ def test_the_edit_page_works_without_htmx(client, clinician, draft):
     assert response["Location"] == reverse("plans:edit", args=[draft.pk])
     problem.refresh_from_db()
     assert problem.description == "Sleep"
+
+
+def test_an_item_removed_meanwhile_redraws_the_plan_saying_so(client, clinician, draft):
+    goal = Goal.objects.get()
+    url = edit_url(draft, "goal", goal)
+    services.item_remove(item=goal, user=clinician)
+    client.force_login(clinician)
+    html = client.get(url, **HTMX).content.decode()
+    assert "That goal was removed from the draft by someone else meanwhile." in html
+    assert 'id="plan-tree"' in html
