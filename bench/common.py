@@ -239,6 +239,16 @@ def discover(user, *, clinician_objects=None):
             for name in ("patient", "episode"):
                 objects[name] = clinician_objects.get(name)
         return {k: v for k, v in objects.items() if v is not None}
+    if user.has_role(Role.SUPERVISOR):  # the plan library pages
+        from plans.library import LibraryEntry, maintained_programs
+
+        entry = (
+            LibraryEntry.objects.filter(program__in=maintained_programs(user))
+            .order_by("pk")
+            .first()
+        )
+        if entry is not None:
+            objects.update(program=entry.program_id, library_entry=entry.pk)
     if clinician_objects:
         patient_ok = Patient.objects.for_user(user).filter(pk=clinician_objects.get("patient"))
         session_ok = TherapySession.objects.for_user(user).filter(

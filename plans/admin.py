@@ -6,12 +6,13 @@ read-only and a change to it is refused, exactly as on the page and the API.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from iop.audit.admin_mixins import AuditedModelAdmin
 from iop.audit.context import AuditContext
-from iop.errors import ConflictError
+from iop.errors import ConflictError, error_text
 from plans import services
+from plans.library import LibraryEntry
 from plans.models import (
     AftercarePlan,
     PlanReview,
@@ -136,3 +137,49 @@ class ProgressEntryAdmin(PlanReviewAdmin):
     list_display = ("patient", "objective", "rating", "recorded_by", "recorded_at")
     list_filter = ("rating",)
     list_select_related = ("patient", "objective", "recorded_by")
+
+
+@admin.register(LibraryEntry)
+class LibraryEntryAdmin(admin.ModelAdmin):
+    """Admins maintain every program's plan library here (supervisors on the library page);
+    saves and deletions go through the service, which audits them."""
+
+    list_display = ("text", "kind", "program", "modality", "frequency", "is_active")
+    list_filter = ("program", "kind", "is_active")
+    list_select_related = ("program",)
+    search_fields = ("text", "frequency")
+    fields = ("program", "kind", "text", "modality", "frequency", "is_active")
+    actions = ["stop_offering"]
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.fields if name in form.cleaned_data}
+        try:
+            saved = services.library_entry_save(
+                user=request.user,
+                data=data,
+                entry=obj if change else None,
+                context=AuditContext.from_request(request),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, f"Not saved: {error_text(error)}")
+            return
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.library_entry_delete(
+            entry=obj, user=request.user, context=AuditContext.from_request(request)
+        )
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset:
+            self.delete_model(request, entry)
+
+    @admin.action(description="Stop offering the selected entries in the plan editor")
+    def stop_offering(self, request, queryset):
+        for entry in queryset:
+            services.library_entry_save(
+                user=request.user,
+                data={"is_active": False},
+                entry=entry,
+                context=AuditContext.from_request(request),
+            )

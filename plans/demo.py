@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from patients.models import Episode
 from plans import services
+from plans.demo_library import seed_libraries
 from plans.models import PlanReview, SafetyPlan, TreatmentPlan
 
 PROBLEMS = [
     {
         "problem": "Depressed mood, withdrawal and missed work",
         "code": "F33.1",
-        "goal": "“I want to get up in the morning and feel like going to work again.”",
+        "goal": "I want to get up in the morning and feel like going to work again.",
         "objective": "PHQ-9 total below 10, with five working days in a row",
         "measure": ("PHQ9", 10),
         "interventions": [
@@ -28,7 +29,7 @@ PROBLEMS = [
     {
         "problem": "Worry and tension that disturb sleep",
         "code": "",
-        "goal": "“Sleep through the night most nights.”",
+        "goal": "Sleep through the night most nights.",
         "objective": "GAD-7 total below 8; sleep diary shows 6+ hours on 5 nights a week",
         "measure": ("GAD7", 8),
         "interventions": [("mindfulness", "Daily practice, reviewed weekly", "")],
@@ -102,6 +103,9 @@ def _backdate(plan, days_ago, cadence):
 
 
 def seed(*, password, stdout):
+    admin = get_user_model().objects.filter(username="admin").first()
+    if admin is not None:
+        seed_libraries(admin=admin, stdout=stdout)
     if TreatmentPlan.objects.exists():
         stdout.write("  plans already present; left as they are")
         return

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from patients.models import Episode
+from plans.library import LibraryEntry
 from plans.models import (
     AftercarePlan,
     Goal,
@@ -93,6 +94,25 @@ ITEM_FORMS = {
     "objective": ObjectiveForm,
     "intervention": InterventionForm,
 }
+
+
+class LibraryEntryForm(forms.ModelForm):
+    """A plan library entry, on the supervisor's library page (the service holds the rules)."""
+
+    class Meta:
+        model = LibraryEntry
+        fields = ["kind", "text", "modality", "frequency", "is_active"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        labels = {"text": "Text", "is_active": "Offered in the plan editor"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "—")] + LibraryEntry.Kind.choices
+        self.fields["text"].required = False  # an intervention's description may be blank
+
+    def _post_clean(self):
+        # The model's rules (and its program, set by the view) are checked by the service.
+        pass
 
 
 class ProgressForm(forms.Form):

@@ -164,6 +164,20 @@ class Problem(models.Model):
         return self.description[:60]
 
 
+QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "'": "'", "‘": "’", "«": "»"}
+
+
+def unquoted(text):
+    """`text` stripped, without a pair of quotation marks wrapped around all of it."""
+    text = (text or "").strip()
+    while len(text) >= 2 and QUOTE_PAIRS.get(text[0]) == text[-1]:
+        inner = text[1:-1]
+        if any(mark in inner for mark in (text[0], text[-1])):
+            break  # "a" and "b": the marks quote parts, not the whole
+        text = inner.strip()
+    return text
+
+
 class Goal(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
@@ -184,6 +198,11 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.client_words[:60]
+
+    @property
+    def words(self):
+        """The client's words without quotation marks around them (pages add their own)."""
+        return unquoted(self.client_words)
 
 
 class Objective(models.Model):
@@ -467,3 +486,7 @@ def initial_plan_due(episode):
     if episode.admission_date is None:
         return None
     return capped_add(episode.admission_date, timedelta(days=episode.program.initial_plan_days))
+
+
+# The plan libraries' model lives in its own module; imported here so Django loads it.
+from plans.library import LibraryEntry  # noqa: E402, F401

@@ -27,6 +27,11 @@ urlpatterns = [
         "plans/<int:plan_pk>/add/<str:kind>/<int:parent_pk>/", views.ItemAdd.as_view(), name="add"
     ),
     path(
+        "plans/<int:plan_pk>/edit/<str:kind>/<int:item_pk>/",
+        views.ItemEdit.as_view(),
+        name="item-edit",
+    ),
+    path(
         "plans/<int:plan_pk>/remove/<str:kind>/<int:item_pk>/",
         views.ItemRemove.as_view(),
         name="remove",
@@ -40,6 +45,13 @@ urlpatterns = [
     path("plans/<int:plan_pk>/revise/", views.PlanRevise.as_view(), name="revise"),
     path("plans/<int:plan_pk>/review/", views.ReviewOpen.as_view(), name="review-open"),
     path("reviews/<int:review_pk>/", views.ReviewDetail.as_view(), name="review"),
+    path("plan-libraries/", views.LibraryIndex.as_view(), name="libraries"),
+    path("plan-libraries/<int:program_pk>/", views.LibraryPage.as_view(), name="library"),
+    path(
+        "plan-libraries/<int:program_pk>/<int:entry_pk>/",
+        views.LibraryEntryPage.as_view(),
+        name="library-entry",
+    ),
     path(
         "reviews/<int:review_pk>/autosave/",
         views.ReviewAutosave.as_view(),

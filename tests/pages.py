@@ -81,6 +81,10 @@ PAGES = [
     Page("safety plan editor (draft)", "plans:safety-edit", ("safety_draft",), (CLINICIAN,)),
     Page("discharge", "plans:discharge", ("patient",), (CLINICIAN,)),
     Page("discharge summary", "documents:discharge-summary", ("patient", "discharged_episode")),
+    # Plan libraries (supervisors; admins also in the Django admin)
+    Page("plan libraries", "plans:libraries", roles=(SUPERVISOR,)),
+    Page("plan library", "plans:library", ("program",), (SUPERVISOR,)),
+    Page("plan library entry", "plans:library-entry", ("program", "library_entry"), (SUPERVISOR,)),
     Page("chart disclosures", "disclosures:accounting", ("patient",), EVERYONE),
     Page("disclosures print", "disclosures:accounting-print", ("patient",), (CLINICIAN,)),
     Page("new release", "disclosures:release-new", ("patient",), (CLINICIAN,)),
@@ -102,6 +106,7 @@ NOT_PAGES = {
         "start",
         "add-problem",
         "add",
+        "item-edit",
         "remove",
         "progress",
         "revise",

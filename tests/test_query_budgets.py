@@ -30,6 +30,7 @@ from iop.accounts.roles import Role
 from patients import services as patient_services
 from patients.models.intake import INTAKE_STEPS
 from plans import services as plan_services
+from plans.library import LibraryEntry
 from sessions import services as session_services
 from sessions.models import Attendance, TherapySession
 from tests.factories import (
@@ -221,6 +222,14 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
         )
         episode.care_team.add(trainee)
     session_services.group_schedule_generate(start=start, weeks=weeks + 1, group=group)
+    library = [
+        LibraryEntry.objects.create(program=program, kind=kind, text=f"{kind} {n}", **extra)
+        for n in range(size)
+        for kind, extra in (
+            ("problem", {}),
+            ("intervention", {"modality": "cbt", "frequency": "weekly"}),
+        )
+    ]
     first, plans, review = patients[0]
     for _ in range(past_episodes):  # earlier episodes of the first patient, declined
         EpisodeFactory(patient=first.patient, program=program, status="declined", intake__by=intake)
@@ -248,6 +257,8 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
             "review": review.pk,
             "instrument": "PHQ9",
             "discharged_episode": discharged_episode.pk,
+            "program": program.pk,
+            "library_entry": library[-1].pk,
             **plans,
         },
     }

@@ -31,6 +31,7 @@ def _items(user):
         items.append(("Intake", reverse("patients:intake-queue")))
     if user.has_role(Role.SUPERVISOR):
         items.append(("Emergency reviews", reverse("patients:emergency-reviews")))
+        items.append(("Plan libraries", reverse("plans:libraries")))
     if user.is_staff and (user.has_role(Role.ADMIN) or user.is_superuser):
         items.append(("Admin", reverse("admin:index")))
     items.append(("API", reverse("api-docs")))

@@ -55,6 +55,10 @@ ROLE_PERMISSIONS = {
         "therapy_sessions.change_groupenrollment",
         "therapy_sessions.view_groupenrollment",
         "therapy_sessions.view_therapysession",
+        "plans.add_libraryentry",
+        "plans.change_libraryentry",
+        "plans.delete_libraryentry",
+        "plans.view_libraryentry",
     ],
     Role.DIRECTOR: [
         "audit.view_auditevent",

@@ -9,6 +9,7 @@ from iop.api import views
 from patients.api import views as patients
 from patients.api.risk import RiskAssessmentViewSet
 from plans.api import views as plans
+from plans.api.library import LibraryEntryViewSet
 from sessions.api import views as sessions
 
 router = DefaultRouter()
@@ -29,6 +30,7 @@ router.register("progress", plans.ProgressViewSet, basename="progress")
 router.register("reviews", plans.ReviewViewSet, basename="review")
 router.register("safety-plans", plans.SafetyPlanViewSet, basename="safety-plan")
 router.register("aftercare-plans", plans.AftercareViewSet, basename="aftercare-plan")
+router.register("plan-library", LibraryEntryViewSet, basename="plan-library-entry")
 router.register("groups", sessions.GroupViewSet, basename="group")
 router.register("sessions", sessions.SessionViewSet, basename="session")
 router.register("attendance", sessions.AttendanceViewSet, basename="attendance")

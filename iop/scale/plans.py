@@ -15,7 +15,7 @@ PROBLEMS = {
     "mood": (
         "Depressed mood, withdrawal and missed work",
         "F33.1",
-        "“I want to get up in the morning and feel like going to work again.”",
+        "I want to get up in the morning and feel like going to work again.",
         "PHQ-9 total below 10, with five working days in a row",
         "PHQ9",
         10,
@@ -24,7 +24,7 @@ PROBLEMS = {
     "worry": (
         "Worry and tension that disturb sleep",
         "F41.1",
-        "“Sleep through the night most nights.”",
+        "Sleep through the night most nights.",
         "GAD-7 total below 8; 6+ hours of sleep on 5 nights a week",
         "GAD7",
         8,
@@ -33,7 +33,7 @@ PROBLEMS = {
     "use": (
         "Alcohol use that harms work and family",
         "F10.20",
-        "“Stay sober and keep my job.”",
+        "Stay sober and keep my job.",
         "No use for 30 days, by self-report and breath tests",
         "",
         None,
@@ -45,7 +45,7 @@ PROBLEMS = {
     "trauma": (
         "Intrusive memories and avoidance after trauma",
         "F43.10",
-        "“Drive again without panicking.”",
+        "Drive again without panicking.",
         "Drive a short route twice a week",
         "",
         None,

@@ -25,6 +25,11 @@ from plans.services.editor import (
     plan_update,
     problem_add,
 )
+from plans.services.library import (
+    can_maintain_library,
+    library_entry_delete,
+    library_entry_save,
+)
 from plans.services.progress import progress_record
 from plans.services.reviews import (
     review_complete,
@@ -37,6 +42,7 @@ from plans.services.safety import safety_plan_activate, safety_plan_start, safet
 
 __all__ = [
     "aftercare_save",
+    "can_maintain_library",
     "close_plans_on_discharge",
     "current_safety_plan",
     "episode_discharge",
@@ -44,6 +50,8 @@ __all__ = [
     "intervention_add",
     "item_remove",
     "item_update",
+    "library_entry_delete",
+    "library_entry_save",
     "measure_progress",
     "objective_add",
     "plan_activate",

@@ -11,10 +11,19 @@ from iop.validation import dates_in_order, target_date_in_range
 from patients.instruments import INSTRUMENTS
 from patients.models import Episode, IntakeAssessment
 from patients.models.intake import ICD10_CODE
-from plans.models import Goal, Intervention, Objective, Problem, ProgressEntry, TreatmentPlan
+from plans.models import (
+    Goal,
+    Intervention,
+    Objective,
+    Problem,
+    ProgressEntry,
+    TreatmentPlan,
+    unquoted,
+)
 from plans.selectors import plan_of
 from plans.services.activation import plan_revise
 from plans.services.drafts import CREATE, UPDATE, lock_draft, require_clinical, touch
+from plans.services.library import check_goal_in_client_words
 
 
 @transaction.atomic
@@ -119,6 +128,14 @@ def _check_target_dates(plan, data, *, goal=None, objective_goal=None):
             )
 
 
+def _goal_words(data):
+    """A goal's words are stored without quotation marks around them: the pages quote them
+    (typed with their own marks, they showed doubled)."""
+    if "client_words" not in data:
+        return data
+    return {**data, "client_words": unquoted(data["client_words"])}
+
+
 @transaction.atomic
 def problem_add(*, plan, data, user, revision=None, context=None):
     data = _check_diagnosis(plan, data)
@@ -127,7 +144,9 @@ def problem_add(*, plan, data, user, revision=None, context=None):
 
 @transaction.atomic
 def goal_add(*, problem, data, user, revision=None, context=None):
+    data = _goal_words(data)
     _check_target_dates(problem.plan, data)
+    check_goal_in_client_words(problem.plan, data)
     return _add(
         Goal, problem.plan, problem=problem, user=user, revision=revision, context=context, **data
     )
@@ -187,7 +206,9 @@ def item_update(*, item, data, user, revision=None, context=None):
             data.get("measure_target", item.measure_target),
         )
     if isinstance(item, Goal):
+        data = _goal_words(data)
         _check_target_dates(plan, data, goal=item)
+        check_goal_in_client_words(plan, data)
     elif isinstance(item, Objective):
         _check_target_dates(plan, data, objective_goal=item.goal)
     for field, value in data.items():

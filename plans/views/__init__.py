@@ -9,6 +9,8 @@ stale editor, invalid input) re-renders the form with what the user typed and th
 from plans.views.discharge import Discharge
 from plans.views.editor import ItemAdd, ItemRemove, PlanEditor, ProgressAdd
 from plans.views.history import PlanCompare, PlanHistory
+from plans.views.items import ItemEdit
+from plans.views.library import LibraryEntryPage, LibraryIndex, LibraryPage
 from plans.views.plan import (
     PatientPlan,
     PlanChartMixin,
@@ -24,6 +26,10 @@ from plans.views.safety import SafetyPlanEdit, SafetyPlanPage
 __all__ = [
     "Discharge",
     "ItemAdd",
+    "ItemEdit",
+    "LibraryEntryPage",
+    "LibraryIndex",
+    "LibraryPage",
     "ItemRemove",
     "PatientPlan",
     "PlanChartMixin",

@@ -15,6 +15,7 @@ from plans import services
 from plans.forms import ITEM_FORMS, PlanSummaryForm, ProgressForm
 from plans.models import Goal, Intervention, Objective, Problem, TreatmentPlan
 from plans.selectors import plan_of, plan_tree
+from plans.views.pick import LibraryPickMixin
 from plans.views.plan import PlanObjectMixin
 
 ITEM_MODELS = {
@@ -33,6 +34,8 @@ class PlanEditor(PlanObjectMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         plan = self.setup_plan()  # inside the audit wrapper: a refusal is recorded
+        if plan.is_draft and request.htmx:
+            return tree_response(request, plan)  # an inline form's Cancel: the tree as saved
         if not plan.is_draft:
             status = plan.get_status_display().lower()
             messages.info(
@@ -50,6 +53,9 @@ class PlanEditor(PlanObjectMixin, TemplateView):
             plan=plan,
             problems=plan_tree(plan),
             editable=True,
+            can_edit_library=services.can_maintain_library(
+                self.request.user, plan.episode.program_id
+            ),
             summary_form=summary_form
             or PlanSummaryForm(
                 instance=plan, initial={"revision": plan.revision}, prefix="summary"
@@ -94,12 +100,12 @@ class PlanEditor(PlanObjectMixin, TemplateView):
         return redirect("plans:edit", plan_pk=plan.pk)
 
 
-def _diagnoses(plan):
+def diagnoses_of(plan):
     intake = IntakeAssessment.objects.filter(episode_id=plan.episode_id).first()
     return intake.diagnoses if intake else []
 
 
-class ItemAdd(PlanObjectMixin, TemplateView):
+class ItemAdd(LibraryPickMixin, PlanObjectMixin, TemplateView):
     """GET: the form for a new problem/goal/objective/intervention; POST: add it.
 
     With htmx the form opens in place and a save re-draws the plan tree; without, it is a page.
@@ -121,17 +127,17 @@ class ItemAdd(PlanObjectMixin, TemplateView):
             self.parent = parent
         return plan
 
-    def make_form(self, data=None):
+    def make_form(self, data=None, initial=None):
         plan = self.plan
         kwargs = {
             "prefix": f"new-{self.kind}-{self.kwargs.get('parent_pk', 0)}",
-            "initial": {"revision": plan.revision},
+            "initial": {"revision": plan.revision, **(initial or {})},
         }
         if self.kind == "problem":
-            kwargs["diagnoses"] = _diagnoses(plan)
+            kwargs["diagnoses"] = diagnoses_of(plan)
         return ITEM_FORMS[self.kind](data, **kwargs)
 
-    def form_context(self, form):
+    def form_context(self, form, picked=None, pick_error=""):
         container = f"add-{self.kind}" + (f"-{self.parent.pk}" if self.parent else "")
         return {
             "plan": self.plan,
@@ -140,6 +146,9 @@ class ItemAdd(PlanObjectMixin, TemplateView):
             "parent": self.parent,
             "action": self.request.path,
             "container_id": container,
+            "library": self.library_entries(),
+            "picked": picked,
+            "pick_error": pick_error,
         }
 
     def get(self, request, *args, **kwargs):
@@ -151,6 +160,12 @@ class ItemAdd(PlanObjectMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         plan = self.setup_item()
+        if request.POST.get("pick"):
+            form, picked, error = self.picked_form()
+            context = self.form_context(form, picked, error)
+            if request.htmx:
+                return render(request, "plans/_item_form.html", context)
+            return self.render_to_response({**self.chart_context(), **context})
         form = self.make_form(request.POST)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
@@ -165,26 +180,34 @@ class ItemAdd(PlanObjectMixin, TemplateView):
             }
             common = {"user": request.user, "revision": revision, "context": self.audit_context}
             try:
-                add[self.kind]()
+                item = add[self.kind]()
             except (ValidationError, ConflictError) as error:
                 add_service_error(form, error)
         if form.errors:
+            context = self.form_context(form)
             if request.htmx:
-                response = render(request, "plans/_item_form.html", self.form_context(form))
-                response["HX-Retarget"] = "#" + self.form_context(form)["container_id"]
+                response = render(request, "plans/_item_form.html", context)
+                response["HX-Retarget"] = "#" + context["container_id"]
                 response["HX-Reswap"] = "innerHTML"
                 return response
-            return self.render_to_response({**self.chart_context(), **self.form_context(form)})
-        return tree_response(request, plan)
+            return self.render_to_response({**self.chart_context(), **context})
+        return tree_response(request, plan, focus=f"{self.kind}-{item.pk}-row")
 
 
-def tree_response(request, plan, error=""):
+def tree_response(request, plan, error="", focus=""):
+    """The re-drawn plan tree (htmx), `focus` naming the element the keyboard returns to."""
     plan.refresh_from_db()
     if request.htmx:
         return render(
             request,
             "plans/_tree_response.html",
-            {"plan": plan, "problems": plan_tree(plan), "editable": True, "tree_error": error},
+            {
+                "plan": plan,
+                "problems": plan_tree(plan),
+                "editable": True,
+                "tree_error": error,
+                "focus": focus,
+            },
         )
     if error:
         messages.error(request, error)

@@ -19,7 +19,7 @@ def plan_lines(plan):
         lines.append(f"Problem {n}: {problem.description}{code}")
         for goal in problem.goals.all():
             target = f", by {goal.target_date:%-d %b %Y}" if goal.target_date else ""
-            lines.append(f"  Goal: “{goal.client_words}” ({goal.get_status_display()}{target})")
+            lines.append(f"  Goal: “{goal.words}” ({goal.get_status_display()}{target})")
             for objective in goal.objectives.all():
                 measure = f" — {objective.measure_label}" if objective.measure_instrument else ""
                 lines.append(

@@ -1,15 +1,17 @@
 """The plan page, one version (read-only, printable), and starting, revising and signing a plan."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from iop.errors import ConflictError, add_service_error, error_text
-from patients.models import Episode
+from patients.access import Access, access_level
+from patients.models import Episode, Patient
 from patients.views.mixins import ChartMixin
 from plans import services
 from plans.forms import SignForm
@@ -17,11 +19,40 @@ from plans.models import PlanReview, TreatmentPlan
 from plans.selectors import current_safety_plan, discharged_episodes, plan_tree
 
 
+class ClinicalPartRefused(PermissionDenied):
+    """An intake coordinator asked for a plan page of a patient whose chart they open."""
+
+    def __init__(self, patient):
+        super().__init__("Treatment plans are for the care team.")
+        self.patient = patient
+
+
 class PlanChartMixin(ChartMixin):
-    """A page of the patient's plan: clinical, under the chart's Plan tab."""
+    """A page of the patient's plan: clinical, under the chart's Plan tab.
+
+    Someone who may not open the chart gets the 404 every chart page gives (nothing said about
+    whether the patient exists); an intake coordinator, who opens the chart's intake part,
+    gets a 403 page saying where their work on this patient is instead."""
 
     clinical_only = True
     tab = "plan"
+
+    def setup_patient(self, pk=None):
+        try:
+            return super().setup_patient(pk)
+        except Http404:
+            user = self.request.user
+            patient = Patient.objects.for_user(user).filter(pk=pk or self.kwargs["pk"]).first()
+            if patient is not None and access_level(user, patient) == Access.INTAKE:
+                raise ClinicalPartRefused(patient) from None
+            raise
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except ClinicalPartRefused as refusal:
+            context = {"patient": refusal.patient}
+            return render(request, "plans/not_for_intake.html", context, status=403)
 
 
 class PlanObjectMixin(PlanChartMixin):

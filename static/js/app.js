@@ -53,7 +53,34 @@
   document.body.addEventListener("click", function (event) {
     var cancel = event.target.closest && event.target.closest("[data-cancel-form]");
     var form = cancel && cancel.closest("form");
-    if (form && form.parentElement && /^add-/.test(form.parentElement.id)) { event.preventDefault(); form.remove(); }
+    var box = form && form.parentElement;
+    if (box && /^add-/.test(box.id)) {
+      event.preventDefault();
+      box.replaceChildren();
+      var opener = box.previousElementSibling;
+      if (opener && opener.matches("a")) { opener.focus(); }
+    }
+  });
+
+  // The plan editor from the keyboard: a form opened in place takes the focus, and after a
+  // save re-draws the plan the focus goes to the item just saved (data-focus names it).
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    var form = target && target.querySelector && target.querySelector("form[data-testid=item-form]");
+    if (form && target.id !== "plan-tree") {
+      // Filled in from the library: straight to the text to edit (a goal into the client's words).
+      var picked = form.querySelector("[data-testid=picked]");
+      var field = form.querySelector(picked ? "textarea, input:not([type=hidden])" : "textarea, input:not([type=hidden]), select");
+      if (field) { field.focus(); }
+      return;
+    }
+    var tree = document.getElementById("plan-tree");
+    var spot = tree && tree.dataset.focus && document.getElementById(tree.dataset.focus);
+    if (spot) {
+      delete tree.dataset.focus;
+      spot.setAttribute("tabindex", "-1");
+      spot.focus();
+    }
   });
 
   // Idle logoff warning. The server enforces the limit; this tells the user it is coming

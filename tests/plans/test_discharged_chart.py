@@ -1,6 +1,7 @@
 """After discharge the chart keeps the record readable: past episodes (dates, levels of care,
 discharge reason), the closed plan read-only with its signer, and the aftercare plan. Access is
-unchanged: the care team and supervisors, each read audited; intake and other clinicians get 404."""
+unchanged: the care team and supervisors, each read audited; other clinicians get 404, intake
+coordinators the 403 page that sends them to the chart's intake part."""
 
 import pytest
 from django.urls import reverse
@@ -79,11 +80,11 @@ def test_the_closed_plan_version_stays_readable(client, clinician, discharged):
     assert "Discharged: Completed the program" in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ["intake", "clinician2"])
-def test_others_still_get_no_such_patient(client, discharged, role, request):
+@pytest.mark.parametrize(("role", "status"), [("intake", 403), ("clinician2", 404)])
+def test_others_still_get_no_plan(client, discharged, role, status, request):
     episode, _ = discharged
     user = request.getfixturevalue(role)
-    assert plan_page(client, user, episode).status_code == 404
+    assert plan_page(client, user, episode).status_code == status
     assert AuditEvent.objects.filter(user=user, action="denied").exists()
 
 

@@ -77,7 +77,7 @@ def plan_urls(plan):
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("supervisor", 200), ("clinician", 200), ("clinician2", 404), ("intake", 404), ("admin", 404)],
+    [("supervisor", 200), ("clinician", 200), ("clinician2", 404), ("intake", 403), ("admin", 404)],
 )
 def test_plan_pages_per_role(client, role_users, active, role, status):
     client.force_login(role_users[role])
@@ -86,13 +86,13 @@ def test_plan_pages_per_role(client, role_users, active, role, status):
 
 
 def test_the_editor_is_for_the_care_team_only(client, clinician2, intake, draft):
-    for user in (clinician2, intake):
+    for user, status in ((clinician2, 404), (intake, 403)):
         client.force_login(user)
-        assert client.get(reverse("plans:edit", args=[draft.pk])).status_code == 404
+        assert client.get(reverse("plans:edit", args=[draft.pk])).status_code == status
         response = client.post(
             reverse("plans:add-problem", args=[draft.pk]), {"new-problem-0-description": "x"}
         )
-        assert response.status_code == 404
+        assert response.status_code == status
     assert Problem.objects.filter(plan=draft).count() == 1
 
 
