@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from iop.accounts.roles import Role
 from tests.browser.test_intake_browser import sign_in
 from tests.factories import PASSWORD, UserFactory
-from tests.pages import PAGES, SUPERVISOR
+from tests.pages import CLINICIAN, INTAKE, PAGES, SUPERVISOR
 from tests.test_query_budgets import (
     BUILT_AT,
     MEASURED_AT,
@@ -36,6 +37,18 @@ BLOCKING = ("serious", "critical")
 # The pages only a signed-in user of any role reads that are not in PAGES (not budgeted: no
 # patient data on them).
 ACCOUNT_PAGES = ["accounts:password-change", "accounts:security", "accounts:mfa-enrol"]
+# Forms sent with nothing typed (url name of a page in PAGES, the role): the page again with
+# its errors, the state a form's markup most often gets wrong.
+FORMS_SENT_EMPTY = [
+    ("patients:referral-new", INTAKE),
+    ("sessions:new", CLINICIAN),
+    ("patients:consent-new", CLINICIAN),
+    ("patients:measure-new", CLINICIAN),
+    ("patients:risk", CLINICIAN),
+    ("plans:sign", CLINICIAN),
+    ("plans:discharge", CLINICIAN),
+    ("disclosures:release-new", CLINICIAN),
+]
 
 
 def axe_violations(page):
@@ -59,10 +72,14 @@ def axe_violations(page):
     ]
 
 
-def _check(page, url, label, found):
-    """Open `url` and add each violation there to `found` (violation -> the pages showing it)."""
+def _check(page, url, label, found, then=None):
+    """Open `url` (and do `then(page)`) and add each violation there to `found` (violation ->
+    the pages showing it)."""
     page.goto(url)
     page.wait_for_load_state("networkidle")  # htmx parts loaded on load
+    if then:
+        then(page)
+        page.wait_for_load_state("networkidle")
     for line in axe_violations(page):
         found.setdefault(line, []).append(label)
 
@@ -105,4 +122,31 @@ def test_no_serious_or_critical_violations_on_any_page(page, live_server):
             _check(page, f"{live_server.url}{reverse(name)}", f"{name} as admin", found)
         # Another tab: the fixture's fails the test on the 404 the console reports.
         _check(page.context.new_page(), f"{live_server.url}/patients/0/", "not found", found)
+    assert not found, "axe found serious or critical violations:\n" + _report(found)
+
+
+def _send_empty(page):
+    form = page.locator("main form[novalidate]").first
+    form.locator("[type=submit]").first.click()
+    expect(page.locator(".is-invalid, .invalid-feedback, .alert-danger").first).to_be_visible()
+
+
+def test_no_serious_or_critical_violations_on_forms_sent_empty(page, live_server):
+    users, objects = _world()
+    pages = {item.url_name: item for item in PAGES}
+    found = {}
+    with time_machine.travel(MEASURED_AT, tick=True):
+        page.goto(f"{live_server.url}{reverse('accounts:login')}")
+        page.get_by_label("Username").fill(users[CLINICIAN].username)
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.locator(".alert-danger, .invalid-feedback").first).to_be_visible()
+        found.update({line: ["sign-in refused"] for line in axe_violations(page)})
+        for role in (CLINICIAN, INTAKE):
+            sign_in(page, live_server, users[role].username, PASSWORD)
+            for url_name, form_role in FORMS_SENT_EMPTY:
+                if form_role == role:
+                    url = live_server.url + pages[url_name].path(objects[role])
+                    _check(page, url, f"{url_name} sent empty", found, then=_send_empty)
+            page.context.clear_cookies()
     assert not found, "axe found serious or critical violations:\n" + _report(found)
