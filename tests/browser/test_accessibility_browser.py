@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import expect
 
 from iop.accounts.roles import Role
 from tests.browser.test_intake_browser import sign_in
 from tests.factories import PASSWORD, UserFactory
-from tests.pages import CLINICIAN, INTAKE, PAGES, SUPERVISOR
+from tests.pages import CLINICIAN, INTAKE, NOT_PAGES, PAGES, SUPERVISOR
 from tests.test_query_budgets import (
     BUILT_AT,
     MEASURED_AT,
@@ -84,6 +84,20 @@ def _check(page, url, label, found, then=None):
         found.setdefault(line, []).append(label)
 
 
+def _linked_steps(page):
+    """{url name: href} of the links in the page's main part to pages outside PAGES (NOT_PAGES:
+    a step such as closing an alert or adding a plan item, opened from a link)."""
+    steps = {}
+    for href in page.eval_on_selector_all("main a[href^='/']", "els => els.map(e => e.pathname)"):
+        try:
+            match = resolve(href)
+        except Resolver404:
+            continue
+        if match.url_name in NOT_PAGES.get(match.namespace or match.url_name, ()):
+            steps.setdefault(match.view_name, href)
+    return steps
+
+
 def _report(found):
     return "\n".join(f"{line}\n    on: {'; '.join(pages)}" for line, pages in found.items())
 
@@ -111,10 +125,14 @@ def test_no_serious_or_critical_violations_on_any_page(page, live_server):
             sign_in(page, live_server, user.username, PASSWORD)
             # A director reads the supervisor's pages: the same templates, more programs.
             page_role = SUPERVISOR if role == Role.DIRECTOR else role
+            linked = {}
             for item in PAGES:
                 if page_role in item.roles:
                     path = item.path(objects[role])
                     _check(page, live_server.url + path, f"{item.label} as {role}", found)
+                    linked = {**_linked_steps(page), **linked}
+            for name, href in linked.items():
+                _check(page, live_server.url + href, f"{name} (linked) as {role}", found)
             page.context.clear_cookies()
         sign_in(page, live_server, admin.username, PASSWORD)
         _check(page, f"{live_server.url}{reverse('today')}", "Today as admin", found)
