@@ -11,7 +11,7 @@ from iop.accounts.roles import Role
 from tests.browser.test_accessibility_browser import axe_violations
 from tests.browser.test_intake_browser import sign_in
 from tests.factories import PASSWORD, UserFactory
-from tests.pages import CLINICIAN
+from tests.pages import CLINICIAN, PAGES
 from tests.test_query_budgets import (
     BUILT_AT,
     MEASURED_AT,
@@ -129,3 +129,23 @@ def test_a_chart_header_fits_a_phone_with_its_risk_badge_on_the_first_screen(pag
         assert abs(label_box["y"] - value_box["y"]) < 4 and value_box["x"] > label_box["x"]
         sections = page.get_by_role("navigation", name="Chart sections")
         assert _on_first_screen(sections.get_by_role("link", name="Alerts"))
+
+
+def test_no_page_scrolls_sideways_on_a_phone(page, live_server):
+    """Every page of tests/pages.py as each role that opens it. A wide table scrolls in its
+    own box (Bootstrap's .table-responsive), not the page."""
+    users, objects = _world()
+    page.set_viewport_size(PHONE)
+    wide = []
+    with time_machine.travel(MEASURED_AT, tick=True):
+        for role, user in users.items():
+            sign_in(page, live_server, user.username, PASSWORD)
+            for item in PAGES:
+                if role in item.roles:
+                    page.goto(live_server.url + item.path(objects[role]))
+                    page.wait_for_load_state("networkidle")
+                    width = page.evaluate("document.scrollingElement.scrollWidth")
+                    if width > PHONE["width"]:
+                        wide.append(f"{item.label} as {role}: {width} px")
+            page.context.clear_cookies()
+    assert not wide, f"wider than a {PHONE['width']} px screen: {wide}"
