@@ -377,10 +377,18 @@ def _build_and_measure():
             _run_sessions(world, intake)
         results = {}
         for world, size in ((small, 2), (large, 8)):
-            queue = _queue(world["program"], intake, size)
-            users = {**world["users"], INTAKE: intake}
-            users.pop("trainee")
-            objects = dict.fromkeys((CLINICIAN, SUPERVISOR), world["objects"])
-            objects[INTAKE] = {**world["objects"], **queue}
+            users, objects = users_and_objects(
+                world, intake, _queue(world["program"], intake, size)
+            )
             results[world is large] = _measure(users, objects)
     return {case: (results[False][case], results[True][case]) for case in results[False]}
+
+
+def users_and_objects(world, intake, queue):
+    """The user of each role who opens the pages, and the objects of each one's pages (the
+    accessibility test, tests/browser/test_accessibility_browser.py, opens the same)."""
+    users = {**world["users"], INTAKE: intake}
+    users.pop("trainee")
+    objects = dict.fromkeys((CLINICIAN, SUPERVISOR), world["objects"])
+    objects[INTAKE] = {**world["objects"], **queue}
+    return users, objects
