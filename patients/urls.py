@@ -48,6 +48,11 @@ urlpatterns = [
         name="intake-review",
     ),
     path(
+        "intake/episodes/<int:episode_pk>/<slug:step>/autosave/",
+        intake.IntakeAutosave.as_view(),
+        name="intake-autosave",
+    ),
+    path(
         "intake/episodes/<int:episode_pk>/<slug:step>/",
         intake.IntakeStep.as_view(),
         name="intake-step",

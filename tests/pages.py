@@ -94,6 +94,7 @@ NOT_PAGES = {
         "consent-revoke",
         "alert-close",
         "intake-start",
+        "intake-autosave",
         "referral-decline",
         "emergency-review",
     },

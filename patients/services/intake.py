@@ -60,8 +60,9 @@ def intake_start(*, episode, user, context=None):
 
 
 @transaction.atomic
-def intake_save_step(*, assessment, step, data, user, context=None):
-    """Save one step's answers as a draft and remember where the coordinator is."""
+def intake_save_step(*, assessment, step, data, user, context=None, advance=True):
+    """Save one step's answers as a draft and remember where the coordinator is: the next step
+    when they move on (`advance`), this one when it saves itself while they type."""
     if assessment.is_completed:
         raise ValidationError("This intake is completed and can no longer be changed.")
     episode = assessment.episode
@@ -79,10 +80,11 @@ def intake_save_step(*, assessment, step, data, user, context=None):
             setattr(assessment, field, data[field])
     clear_confirmation_if_changed(assessment, before)
     slugs = [s.slug for s in steps_for(episode)]
-    position = slugs.index(step.slug)
-    assessment.current_step = slugs[min(position + 1, len(slugs) - 1)]
+    position = slugs.index(step.slug) + (1 if advance else 0)
+    assessment.current_step = slugs[min(position, len(slugs) - 1)]
     assessment.save()
-    audit_change(UPDATE, assessment, user=user, context=context, detail=f"step {step.slug}")
+    detail = f"step {step.slug}" if advance else f"step {step.slug} (autosave)"
+    audit_change(UPDATE, assessment, user=user, context=context, detail=detail)
     return assessment
 
 
