@@ -16,6 +16,7 @@ from patients.services.emergency import (
     emergency_access_start_by_mrn,
 )
 from patients.services.intake import (
+    diagnoses_check,
     intake_complete,
     intake_save_step,
     intake_start,
@@ -66,6 +67,7 @@ __all__ = [
     "intake_start",
     "intake_update",
     "measure_record",
+    "diagnoses_check",
     "parse_diagnoses",
     "patient_create",
     "patient_update",

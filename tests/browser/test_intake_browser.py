@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from patients.models import Alert, Episode, Program
+from patients.models import Alert, Episode, IntakeAssessment, Program
 
 pytestmark = [
     pytest.mark.browser,
@@ -153,3 +153,25 @@ def test_an_intake_step_saves_itself_while_typing(
         "Panic attacks on the bus."
     )
     expect(page.get_by_role("heading", name="Step 1 of 9")).to_be_visible()
+
+
+def test_a_diagnosis_is_found_in_the_code_list_and_added(
+    page, live_server, intake, make_episode, password
+):
+    episode = make_episode(status="intake")
+    sign_in(page, live_server, "intake", password)
+    page.goto(f"{live_server.url}/intake/episodes/{episode.pk}/diagnoses/")
+    search = page.get_by_label("Find an ICD-10-CM code (code or words)")
+    search.press_sequentially("recurrent depressive moderate")
+    options = page.locator("#icd10-options option")
+    expect(options).to_have_count(1)
+    expect(page.locator("#icd10-count")).to_have_text("1 code matches")
+    # Picking the suggestion puts its value in the box; Add appends it as a line.
+    search.fill(options.first.get_attribute("value"))
+    page.get_by_role("button", name="Add to diagnoses").click()
+    diagnoses = page.get_by_label("Diagnoses, one per line (ICD-10 code, then description)")
+    expect(diagnoses).to_have_value("F33.1 Major depressive disorder, recurrent, moderate")
+    expect(page.get_by_test_id("autosave-status")).to_contain_text("Draft saved")
+    assert IntakeAssessment.objects.get(episode=episode).diagnoses == [
+        {"code": "F33.1", "description": "Major depressive disorder, recurrent, moderate"}
+    ]
