@@ -368,3 +368,20 @@ class ProgramChangeForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept with the change."
     )
+
+
+class DiagnosesChangeForm(forms.Form):
+    """An admitted episode's diagnoses, one a line, and why they change."""
+
+    diagnoses = DiagnosesField(label="Diagnoses, one per line (ICD-10 code, then description)")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept with the change."
+    )
+
+    def clean_diagnoses(self):
+        from patients.services import parse_diagnoses
+
+        try:
+            return parse_diagnoses(self.cleaned_data.get("diagnoses"))
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["diagnoses"]) from None

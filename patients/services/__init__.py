@@ -39,6 +39,7 @@ from patients.services.patients import (
     referral_register,
 )
 from patients.services.programs import (
+    episode_diagnoses_set,
     episode_part2_set,
     episode_program_change,
     program_supervisors_set,
@@ -58,6 +59,7 @@ __all__ = [
     "emergency_access_start",
     "emergency_access_start_by_mrn",
     "episode_change_level_of_care",
+    "episode_diagnoses_set",
     "episode_part2_set",
     "episode_program_change",
     "episode_transition",

@@ -175,3 +175,25 @@ def test_a_diagnosis_is_found_in_the_code_list_and_added(
     assert IntakeAssessment.objects.get(episode=episode).diagnoses == [
         {"code": "F33.1", "description": "Major depressive disorder, recurrent, moderate"}
     ]
+
+
+def test_a_supervisor_finds_and_changes_an_episodes_diagnosis(
+    page, live_server, supervisor, episode, password
+):
+    sign_in(page, live_server, "supervisor", password)
+    page.goto(f"{live_server.url}/patients/{episode.patient_id}/")
+    page.get_by_role("link", name="Part 2 flag, program or diagnoses…").click()
+    search = page.get_by_label("Find an ICD-10-CM code (code or words)")
+    search.press_sequentially("F41.1")
+    expect(page.locator("#icd10-options option")).to_have_count(1)
+    search.fill("F41.1 Generalized anxiety disorder")
+    search.press("Enter")  # adds the line, does not submit the form
+    diagnoses = page.get_by_label("Diagnoses, one per line (ICD-10 code, then description)")
+    expect(diagnoses).to_have_value(
+        "F32.1 Major depressive disorder, single, moderate\nF41.1 Generalized anxiety disorder"
+    )
+    page.locator("#id_dx-reason").fill("Anxiety found at the 30-day review.")
+    page.get_by_role("button", name="Save the diagnoses").click()
+    expect(page.get_by_test_id("header-diagnoses")).to_contain_text(
+        "F41.1 Generalized anxiety disorder"
+    )
