@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from patients.services import risk_assessment_record
 from tests.factories import TreatmentPlanFactory
+from tests.queries import query_counts
 
 
 def flags_by_patient(response):
@@ -76,3 +77,31 @@ def test_the_chart_header_shows_the_diagnoses(client, clinician, intake, episode
     client.force_login(intake)
     html = client.get(reverse("patients:chart", args=[referral.patient_id])).content.decode()
     assert 'data-testid="header-diagnoses">none recorded' in html
+
+
+def test_the_flags_cost_the_same_queries_for_few_or_many_patients(client, clinician, make_episode):
+    today = timezone.localdate()
+
+    def add(count):
+        for _ in range(count):
+            make_episode(clinician=clinician)  # no plan
+            due = make_episode(clinician=clinician)
+            TreatmentPlanFactory(episode=due, status="active", next_review_due=today)
+            risk = make_episode(clinician=clinician)
+            risk_assessment_record(
+                patient=risk.patient, level="moderate", rationale="Thoughts.", user=clinician
+            )
+            short = make_episode(clinician=clinician)
+            short.admission_date = today - timedelta(weeks=3)
+            short.save(update_fields=["admission_date"])
+
+    add(1)
+    client.force_login(clinician)
+    paths = [reverse("patients:caseload")]
+    query_counts(client, paths)  # what a first request caches is not counted
+    few = query_counts(client, paths)
+    add(5)
+    many = query_counts(client, paths)
+    assert few == many
+    flags = flags_by_patient(client.get(paths[0]))
+    assert sum(len(f) for f in flags.values()) >= 6 * 4
