@@ -14,6 +14,8 @@ from django.views.generic import ListView
 from iop.accounts.roles import Role
 from iop.audit.context import AuditContext
 from iop.audit.mixins import AuditedViewMixin
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
 from iop.errors import add_service_error
 from iop.validation import id_or_none
 from patients import services
@@ -261,6 +263,14 @@ class IntakeStep(EpisodeMixin, View):
         form_class = self.setup_step()
         response = self.render(form_class(instance=self.assessment), partial, swapped=True)
         response["HX-Push-Url"] = url
+        # The next step is shown without the GET that records reading it: recorded here.
+        audit_record(
+            action=AuditEvent.Action.VIEW,
+            request=request,
+            obj=self.assessment,
+            patient_id=self.assessment.audit_patient_id,
+            detail=f"step {target}",
+        )
         return response
 
     def leave(self, url):

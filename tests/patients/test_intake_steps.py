@@ -99,6 +99,12 @@ def test_moving_on_with_htmx_swaps_in_the_next_step(client, intake, make_episode
     assert response.status_code == 200 and response["HX-Push-Url"] == step_url(episode, "history")
     assert "Step 2 of 9: Psychiatric, medical and medication history" in html
     assert "<html" not in html  # the form only, not the page
+    # Saving the step and reading the next are both on the audit trail.
+    events = AuditEvent.objects.filter(object_type="patients.intakeassessment").order_by("pk")
+    assert [(e.action, e.detail) for e in events][-2:] == [
+        ("update", "step presenting"),
+        ("view", "step history"),
+    ]
     response = client.post(
         step_url(episode, "history"), {"medications": "None", "goto": "review"}, **HTMX
     )
