@@ -15,7 +15,8 @@ apps register here from their AppConfig.ready():
 - `header_facts`: callables `(patient, episode) -> list[HeaderFact]` shown in the chart header.
   Each must cost a fixed number of queries.
 - `caseload_columns`: callables `(episodes) -> CaseloadColumn` adding a column to the caseload,
-  computed for the whole page of episodes at once (a fixed number of queries).
+  computed for the whole page of episodes at once (a fixed number of queries). A column may
+  also raise flags on episodes (`CaseloadColumn.flags`): what needs the clinician's attention.
 """
 
 from dataclasses import dataclass, field
@@ -44,10 +45,18 @@ class HeaderFact:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class CaseloadFlag:
+    label: str  # a few words: "No plan", "Review due 3 Dec"
+    badge: str = "warning"  # a Bootstrap colour
+    url: str = ""
+
+
 @dataclass
 class CaseloadColumn:
     heading: str
     values: dict = field(default_factory=dict)  # episode id -> text
+    flags: dict = field(default_factory=dict)  # episode id -> [CaseloadFlag]
 
     def for_episode(self, episode):
         return self.values.get(episode.pk, "—")

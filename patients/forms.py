@@ -3,7 +3,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 from django.utils import timezone
+from django.utils.html import format_html
 
 from patients.models import Alert, Consent, Episode, IntakeAssessment, Patient, Program
 from patients.models.intake import ASAM_FIELDS
@@ -144,6 +146,7 @@ def intake_step_form(step, episode):
                     initial=episode.primary_clinician_id,
                     help_text="The clinician who will carry this patient's care.",
                 )
+            self.mark_required()
 
         def clean_diagnoses(self):
             from patients.services import parse_diagnoses
@@ -152,6 +155,16 @@ def intake_step_form(step, episode):
                 return parse_diagnoses(self.cleaned_data.get("diagnoses"))
             except ValidationError as error:
                 raise ValidationError(error.message_dict["diagnoses"]) from None
+
+        def mark_required(self):
+            """The fields completing the intake needs: a visible asterisk (CSS, with empty
+            alternative text: screen readers hear aria-required instead). Drafts still save
+            without them: the server checks completion (IntakeAssessment.missing_sections)."""
+            for name in step.required:
+                field = self.fields[name]
+                field.widget.attrs.update({"required": True, "aria-required": "true"})
+                label = field.label or pretty_name(name)
+                field.label = format_html('<span class="required-mark">{}</span>', label)
 
     Form.__name__ = f"IntakeStepForm_{step.slug}"
     return Form
@@ -355,3 +368,20 @@ class ProgramChangeForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept with the change."
     )
+
+
+class DiagnosesChangeForm(forms.Form):
+    """An admitted episode's diagnoses, one a line, and why they change."""
+
+    diagnoses = DiagnosesField(label="Diagnoses, one per line (ICD-10 code, then description)")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept with the change."
+    )
+
+    def clean_diagnoses(self):
+        from patients.services import parse_diagnoses
+
+        try:
+            return parse_diagnoses(self.cleaned_data.get("diagnoses"))
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["diagnoses"]) from None

@@ -64,11 +64,12 @@ def current_risks(patient_ids):
 def chart_header(patient):
     """What the chart header shows: current episode, risk and Part 2 badges. Fixed queries."""
     episodes = list(
-        patient.episodes.select_related("program", "primary_clinician").order_by(
+        patient.episodes.select_related("program", "primary_clinician", "intake").order_by(
             "-referral_date", "-pk"
         )
     )
     current = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
+    intake = getattr(current, "intake", None) if current is not None else None
     open_risk = patient.alerts.filter(kind=Alert.Kind.RISK, status=Alert.Status.OPEN)
     open_risk_alert = open_risk.order_by("-priority", "-raised_at").first()
     patient.open_risk_alert = open_risk_alert
@@ -77,6 +78,9 @@ def chart_header(patient):
     return {
         "episode": current,
         "episodes": episodes,
+        # The current episode's diagnoses (the intake's), and whether a clinician confirmed them.
+        "diagnoses": intake.diagnoses if intake else [],
+        "diagnoses_confirmed": bool(intake and intake.is_confirmed),
         "open_risk_alert": open_risk_alert,
         "current_risk": risk,
         "is_part2": is_part2_protected(patient, episodes=episodes),
@@ -91,6 +95,19 @@ def chart_header(patient):
             for t in extensions.chart_tabs
         ],
     }
+
+
+def caseload_page(episodes):
+    """A page of the caseload made ready to show: the other apps' columns (each episode's
+    `extra_values`) and the flags they raise (each episode's `flags`: no plan, no safety plan
+    when the risk calls for one, review due, hours short), for the whole page at once, in a
+    fixed number of queries whatever its size. Answers the columns."""
+    episodes = list(episodes)
+    columns = [provider(episodes) for provider in extensions.caseload_columns]
+    for episode in episodes:
+        episode.extra_values = [column.for_episode(episode) for column in columns]
+        episode.flags = [flag for column in columns for flag in column.flags.get(episode.pk, ())]
+    return columns
 
 
 def supervisors_of_patient(patient):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import caseload, chart, emergency, episodes, intake, risk
+from patients.views import caseload, chart, emergency, episodes, icd10, intake, risk
 
 app_name = "patients"
 urlpatterns = [
@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("patients/<int:pk>/risk/", risk.RiskAssessmentPage.as_view(), name="risk"),
     path("intake/", intake.IntakeQueue.as_view(), name="intake-queue"),
+    path("icd10/", icd10.Icd10Search.as_view(), name="icd10"),
     path("intake/referrals/new/", intake.ReferralCreate.as_view(), name="referral-new"),
     path(
         "intake/episodes/<int:episode_pk>/start/", intake.IntakeStart.as_view(), name="intake-start"
@@ -46,6 +47,11 @@ urlpatterns = [
         "intake/episodes/<int:episode_pk>/review/",
         intake.IntakeReview.as_view(),
         name="intake-review",
+    ),
+    path(
+        "intake/episodes/<int:episode_pk>/<slug:step>/autosave/",
+        intake.IntakeAutosave.as_view(),
+        name="intake-autosave",
     ),
     path(
         "intake/episodes/<int:episode_pk>/<slug:step>/",

@@ -1,12 +1,16 @@
 """How plans shows up in the patients app: chart tab, header facts, caseload column, discharge."""
 
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from patients import extensions
 from patients.models import Episode
 from plans.models import TreatmentPlan, initial_plan_due
-from plans.selectors import safety_plan_needed
+from plans.selectors import safety_plan_needed, safety_plans_needed
 
 
 def plan_header_facts(patient, episode):
@@ -62,26 +66,55 @@ def initial_plan_text(episode, today=None):
 
 
 def next_review_column(episodes):
+    """The caseload's "Next review" column, and its flags: no plan (an admitted episode without
+    an active plan), review due (within REVIEW_OPEN_DAYS_AHEAD days, or overdue) and no safety
+    plan when the patient's risk calls for one. At most five queries for the page."""
     ids = [e.pk for e in episodes]
-    rows = (
+    rows = list(
         TreatmentPlan.objects.filter(episode_id__in=ids)
         .active()
         .order_by()  # a lookup: the default order would join episodes to sort by referral
         .values_list("episode_id", "next_review_due")
     )
     today = timezone.localdate()
+    horizon = today + timedelta(days=settings.REVIEW_OPEN_DAYS_AHEAD)
     values = {
         episode_id: (f"{due:%-d %b %Y}" + (" (overdue)" if due < today else "")) if due else "—"
         for episode_id, due in rows
     }
+    flags = defaultdict(list)
+    for episode_id, due in rows:
+        if due and due <= horizon:
+            overdue = due < today
+            label = "Review overdue" if overdue else f"Review due {due:%-d %b}"
+            flags[episode_id].append(
+                extensions.CaseloadFlag(label, "danger" if overdue else "info")
+            )
     for episode in episodes:
         if (
             episode.pk not in values
             and episode.status == Episode.Status.ACTIVE
             and episode.admission_date
         ):
-            values[episode.pk] = "initial plan " + initial_plan_text(episode, today)
-    return extensions.CaseloadColumn("Next review", values)
+            text = initial_plan_text(episode, today)
+            values[episode.pk] = "initial plan " + text
+            flags[episode.pk].append(
+                extensions.CaseloadFlag(
+                    "No plan",
+                    "danger" if text.endswith("(late)") else "warning",
+                    reverse("plans:patient-plan", args=[episode.patient_id]),
+                )
+            )
+    open_episodes = [e for e in episodes if e.is_open]
+    needed = safety_plans_needed({e.patient_id for e in open_episodes})
+    for episode in open_episodes:
+        if episode.patient_id in needed:
+            flags[episode.pk].append(
+                extensions.CaseloadFlag(
+                    "No safety plan", "danger", reverse("plans:safety", args=[episode.patient_id])
+                )
+            )
+    return extensions.CaseloadColumn("Next review", values, dict(flags))
 
 
 def close_plans(episode, user, context):

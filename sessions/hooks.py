@@ -2,6 +2,7 @@
 attendance in plan reviews, and discharge (refused before recorded attendance; group
 enrolments end and the episode's later sessions cancel)."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from patients import extensions
@@ -13,13 +14,25 @@ def hours_column(episodes):
     from sessions.services import hours_ledger
 
     active = [e for e in episodes if e.status == Episode.Status.ACTIVE and e.admission_date]
-    ledger = hours_ledger(active, weeks=1)
-    values = {}
+    # Two weeks: this one (in progress, shown, never judged) and the last full one, whose
+    # shortfall raises the "hours short" flag.
+    ledger = hours_ledger(active, weeks=2)
+    values, flags = {}, {}
     for episode in active:
-        week = ledger[episode.pk][-1] if ledger[episode.pk] else None
-        if week:
-            values[episode.pk] = _hours_text(week)
-    return extensions.CaseloadColumn("Hours this week", values)
+        weeks = ledger[episode.pk]
+        if weeks and weeks[-1]["in_progress"]:
+            values[episode.pk] = _hours_text(weeks[-1])
+        done = [w for w in weeks if not w["in_progress"]]
+        if done and done[-1]["below"]:
+            week = done[-1]
+            flags[episode.pk] = [
+                extensions.CaseloadFlag(
+                    f"Hours short: {week['hours']} / {week['minimum']:g} h last week",
+                    "warning",
+                    reverse("sessions:chart", args=[episode.patient_id]),
+                )
+            ]
+    return extensions.CaseloadColumn("Hours this week", values, flags)
 
 
 def _hours_text(week):

@@ -105,6 +105,16 @@ def cosign_queue(user):
     )
 
 
+def group_cosign(notes):
+    """Notes waiting for a co-signature grouped by session date (local, oldest first), then by
+    author (in order of their first note): [(date, [(author, [notes])])]."""
+    days = {}
+    for note in notes:
+        day = timezone.localdate(note.session.starts_at)
+        days.setdefault(day, {}).setdefault(note.author_id, (note.author, []))[1].append(note)
+    return [(day, list(authors.values())) for day, authors in sorted(days.items())]
+
+
 def shortfall_minutes(week):
     """How many minutes a week fell short of its minimum."""
     return week["minimum"] * 60 - week["minutes"]
@@ -169,7 +179,8 @@ def today_for(user):
         alerts=alerts,
         to_write=list(recent_notes_to_write(user, now=now)),
         notes_window_start=notes_window_start(now),
-        cosign=excerpt(cosign_queue(user)),
+        cosign=(cosign := excerpt(cosign_queue(user))),
+        cosign_groups=group_cosign(cosign.rows),
         below=Excerpt(below[:TODAY_ROWS], len(below)),
     )
     return context

@@ -52,6 +52,7 @@ PAGES = [
     Page("intake queue", "patients:intake-queue", roles=(SUPERVISOR, INTAKE)),
     Page("new referral", "patients:referral-new", roles=(INTAKE,)),
     Page("intake step", "patients:intake-step", ("intake_episode", "intake_step"), (INTAKE,)),
+    Page("ICD-10-CM codes", "patients:icd10", roles=EVERYONE, query="?q=depressive"),
     Page("intake review", "patients:intake-review", ("intake_episode",), (INTAKE,)),
     # The chart
     Page("chart summary", "patients:chart", ("patient",), EVERYONE),
@@ -99,6 +100,7 @@ NOT_PAGES = {
         "consent-revoke",
         "alert-close",
         "intake-start",
+        "intake-autosave",
         "referral-decline",
         "emergency-review",
     },

@@ -142,6 +142,15 @@ class Instrument:
         """The bands a chart shades for this patient (most instruments: the same for all)."""
         return self.bands
 
+    def severity_for(self, total, sex=None, pcl5_cutoff=33):
+        """The label of the band `total` falls in, by this patient's own bands (`bands_for`):
+        what a chart shows beside a result, so it always names the band it is drawn in (an
+        AUDIT-C scored before the patient's sex was recorded is read by today's cut-off)."""
+        for band in self.bands_for(sex=sex, pcl5_cutoff=pcl5_cutoff):
+            if band.low <= total <= band.high:
+                return band.label
+        return None
+
     def band_for(self, total):
         for band in self.bands:
             if band.low <= total <= band.high:

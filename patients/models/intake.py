@@ -7,6 +7,7 @@ from django.utils import timezone
 from patients.models.patients import Episode
 from patients.querysets import PatientScopedQuerySet
 
+EMPTY = (None, "", [])
 ICD10_CODE = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-Z]{1,4})?$")
 
 
@@ -163,17 +164,30 @@ class IntakeAssessment(models.Model):
     def is_completed(self):
         return self.status == self.Status.COMPLETED
 
+    def _value(self, field):
+        return (
+            self.episode.primary_clinician_id
+            if field == "primary_clinician"
+            else getattr(self, field)
+        )
+
+    def filled_steps(self):
+        """Slugs of the steps that carry answers: every required field filled and, for a step
+        with nothing required, at least one field written (an untouched step is not filled)."""
+        filled = set()
+        for step in steps_for(self.episode):
+            values = [self._value(field) for field in step.fields]
+            required = [self._value(field) for field in step.required]
+            if all(v not in EMPTY for v in required) and any(v not in EMPTY for v in values):
+                filled.add(step.slug)
+        return filled
+
     def missing_sections(self):
         """Titles of steps whose required fields are still empty (what blocks completion)."""
         missing = []
         for step in steps_for(self.episode):
             for field in step.required:
-                value = (
-                    self.episode.primary_clinician_id
-                    if field == "primary_clinician"
-                    else getattr(self, field)
-                )
-                if value in (None, "", []):
+                if self._value(field) in EMPTY:
                     missing.append(step)
                     break
         return missing

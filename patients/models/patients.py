@@ -242,13 +242,15 @@ class LevelOfCareChange(models.Model):
 
 
 class EpisodeChange(models.Model):
-    """A change of an admitted episode's Part 2 flag or program, by a supervisor of its
-    program, with the reason (services.episode_part2_set, services.episode_program_change).
+    """A change of an admitted episode's Part 2 flag, program or diagnoses, by a supervisor of
+    its program, with the reason (services.episode_part2_set, services.episode_program_change,
+    services.episode_diagnoses_set).
     The reason lives here, not in the audit trail, which never holds free text."""
 
     class Field(models.TextChoices):
         IS_SUD = "is_sud", "SUD care (42 CFR Part 2)"
         PROGRAM = "program", "Program"
+        DIAGNOSES = "diagnoses", "Diagnoses"
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="changes")
     field = models.CharField(max_length=10, choices=Field.choices)

@@ -16,6 +16,7 @@ from patients.services.emergency import (
     emergency_access_start_by_mrn,
 )
 from patients.services.intake import (
+    diagnoses_check,
     intake_complete,
     intake_save_step,
     intake_start,
@@ -38,6 +39,7 @@ from patients.services.patients import (
     referral_register,
 )
 from patients.services.programs import (
+    episode_diagnoses_set,
     episode_part2_set,
     episode_program_change,
     program_supervisors_set,
@@ -57,6 +59,7 @@ __all__ = [
     "emergency_access_start",
     "emergency_access_start_by_mrn",
     "episode_change_level_of_care",
+    "episode_diagnoses_set",
     "episode_part2_set",
     "episode_program_change",
     "episode_transition",
@@ -66,6 +69,7 @@ __all__ = [
     "intake_start",
     "intake_update",
     "measure_record",
+    "diagnoses_check",
     "parse_diagnoses",
     "patient_create",
     "patient_update",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
+from patients import icd10
 from patients.models import Alert, Episode, IntakeAssessment
 from patients.models.intake import ICD10_CODE, steps_for
 from patients.services.admission import check_admission, clear_confirmation_if_changed
@@ -37,7 +38,27 @@ def parse_diagnoses(text):
                 "Use e.g. F33.1 then a description."
             }
         )
-    return diagnoses
+    return diagnoses_check(diagnoses)
+
+
+def diagnoses_check(diagnoses):
+    """Every diagnosis's code is in the bundled ICD-10-CM list (patients.icd10), billable (a
+    category with subcodes is not); one left without a description takes the official one."""
+    unknown = [d["code"] for d in diagnoses if icd10.description(d["code"]) is None]
+    if unknown:
+        raise ValidationError(
+            {
+                "diagnoses": f"Not a billable ICD-10-CM code in the list: {', '.join(unknown)}. "
+                "Search the list by code or words and pick the full code (e.g. F33.1, not F33)."
+            }
+        )
+    return [
+        {
+            "code": icd10.normalize(d["code"]),
+            "description": d.get("description") or icd10.description(d["code"]),
+        }
+        for d in diagnoses
+    ]
 
 
 @transaction.atomic
@@ -60,11 +81,14 @@ def intake_start(*, episode, user, context=None):
 
 
 @transaction.atomic
-def intake_save_step(*, assessment, step, data, user, context=None):
-    """Save one step's answers as a draft and remember where the coordinator is."""
+def intake_save_step(*, assessment, step, data, user, context=None, advance=True):
+    """Save one step's answers as a draft and remember where the coordinator is: the next step
+    when they move on (`advance`), this one when it saves itself while they type."""
     if assessment.is_completed:
         raise ValidationError("This intake is completed and can no longer be changed.")
     episode = assessment.episode
+    if "diagnoses" in data:
+        data = {**data, "diagnoses": diagnoses_check(data["diagnoses"])}
     before = {f: getattr(assessment, f) for f in IntakeAssessment.CONFIRMED_FIELDS}
     for field in step.fields:
         if field not in data:
@@ -79,10 +103,11 @@ def intake_save_step(*, assessment, step, data, user, context=None):
             setattr(assessment, field, data[field])
     clear_confirmation_if_changed(assessment, before)
     slugs = [s.slug for s in steps_for(episode)]
-    position = slugs.index(step.slug)
-    assessment.current_step = slugs[min(position + 1, len(slugs) - 1)]
+    position = slugs.index(step.slug) + (1 if advance else 0)
+    assessment.current_step = slugs[min(position, len(slugs) - 1)]
     assessment.save()
-    audit_change(UPDATE, assessment, user=user, context=context, detail=f"step {step.slug}")
+    detail = f"step {step.slug}" if advance else f"step {step.slug} (autosave)"
+    audit_change(UPDATE, assessment, user=user, context=context, detail=detail)
     return assessment
 
 
@@ -94,6 +119,8 @@ def intake_update(*, assessment, data, user, context=None):
         raise ValidationError("This intake is completed and can no longer be changed.")
     clinician = data.pop("primary_clinician", None)
     before = {f: getattr(assessment, f) for f in IntakeAssessment.CONFIRMED_FIELDS}
+    if "diagnoses" in data:
+        data["diagnoses"] = diagnoses_check(data["diagnoses"])
     for field, value in data.items():
         setattr(assessment, field, value)
     clear_confirmation_if_changed(assessment, before)

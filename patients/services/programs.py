@@ -116,6 +116,48 @@ def episode_program_change(*, episode, program, reason, user, context=None):
     )
 
 
+def _codes(diagnoses):
+    return ", ".join(d["code"] for d in diagnoses)[:120]
+
+
+@transaction.atomic
+def episode_diagnoses_set(*, episode, diagnoses, reason, user, context=None):
+    """Change an admitted episode's diagnoses (its intake's, locked once the intake completed),
+    with the reason. Each code must be in the bundled ICD-10-CM list (`diagnoses_check`)."""
+    from patients.models import IntakeAssessment
+    from patients.services.intake import diagnoses_check
+
+    episode = Episode.objects.select_for_update().select_related("program").get(pk=episode.pk)
+    require_program_supervisor(user, episode, "the diagnoses")
+    if episode.status != Episode.Status.ACTIVE:
+        raise ValidationError(
+            {
+                "diagnoses": "Only an active episode's diagnoses change here; before admission "
+                "they are part of the intake."
+            }
+        )
+    reason = _reason(reason)
+    diagnoses = diagnoses_check(list(diagnoses))
+    if not diagnoses:
+        raise ValidationError({"diagnoses": "An admitted episode keeps at least one diagnosis."})
+    assessment = IntakeAssessment.objects.select_for_update().get(episode=episode)
+    if assessment.diagnoses == diagnoses:
+        raise ValidationError({"diagnoses": "These are already the episode's diagnoses."})
+    old = _codes(assessment.diagnoses)
+    assessment.diagnoses = diagnoses
+    assessment.save(update_fields=["diagnoses", "updated_at"])
+    audit_change(UPDATE, assessment, user=user, context=context, detail="diagnoses")
+    return _record(
+        episode=episode,
+        field=EpisodeChange.Field.DIAGNOSES,
+        old=old or "none",
+        new=_codes(diagnoses),
+        reason=reason,
+        user=user,
+        context=context,
+    )
+
+
 @transaction.atomic
 def program_supervisors_set(*, program, supervisors, user, context=None):
     """Set who supervises `program` (the Django admin's program page). Each must hold the

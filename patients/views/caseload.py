@@ -7,10 +7,10 @@ from django.views.generic import ListView
 
 from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewMixin
-from patients import extensions
 from patients.forms import CaseloadFilterForm
 from patients.models import Alert, Episode, MeasureResponse
 from patients.part2 import part2_patient_ids
+from patients.selectors import caseload_page
 
 
 def annotate_caseload(episodes):
@@ -75,9 +75,7 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
         query.pop("page", None)
         context["query"] = query.urlencode()
         page = list(context["episodes"])
-        context["extra_columns"] = [provider(page) for provider in extensions.caseload_columns]
-        for episode in page:
-            episode.extra_values = [c.for_episode(episode) for c in context["extra_columns"]]
+        context["extra_columns"] = caseload_page(page)
         context["episodes"] = page
         context["is_part2"] = bool(part2_patient_ids(e.patient_id for e in page))
         return context

@@ -32,10 +32,13 @@ class SummaryTab(ChartTab):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         patient = self.patient
-        context["latest_measures"] = (
+        episode = context["episode"]
+        context["latest_measures"] = label_severities(
             MeasureResponse.objects.filter(patient=patient)
             .latest_per_instrument()
-            .order_by("instrument")
+            .order_by("instrument"),
+            sex=patient.sex,
+            pcl5_cutoff=episode.program.pcl5_cutoff if episode else 33,
         )
         context["consents_in_force"] = Consent.objects.filter(patient=patient).in_force()
         # The episodes whose Part 2 flag and program this user may change (their programs').
@@ -94,17 +97,33 @@ class MeasuresTab(ChartTab):
         ).get_page(self.request.GET.get("page"))
         recent = measures.filter(total_score__isnull=False).recent_per_instrument(self.CHART_POINTS)
         episode = context["episode"]
+        pcl5_cutoff = episode.program.pcl5_cutoff if episode else 33
         context.update(
-            responses=list(page),
+            responses=label_severities(page, sex=self.patient.sex, pcl5_cutoff=pcl5_cutoff),
             results_page=page,
             instruments=INSTRUMENTS.values(),
             chart_data=measure_chart_data(
                 recent,
                 sex=self.patient.sex,
-                pcl5_cutoff=episode.program.pcl5_cutoff if episode else 33,
+                pcl5_cutoff=pcl5_cutoff,
             ),
         )
         return context
+
+
+def label_severities(responses, *, sex=None, pcl5_cutoff=33):
+    """The responses, each with `shown_severity`: the label of the patient's own band its total
+    falls in (AUDIT-C by the patient's sex, PCL-5 by the program's cut-off), the label the
+    chart's bands carry; a result without a total (C-SSRS) keeps its own."""
+    responses = list(responses)
+    for response in responses:
+        shown = None
+        if response.total_score is not None:
+            shown = response.definition.severity_for(
+                response.total_score, sex=sex, pcl5_cutoff=pcl5_cutoff
+            )
+        response.shown_severity = shown or response.severity
+    return responses
 
 
 def measure_chart_data(responses, *, sex=None, pcl5_cutoff=33):
@@ -138,7 +157,10 @@ def measure_chart_data(responses, *, sex=None, pcl5_cutoff=33):
             {
                 "date": response.administered_at.date().isoformat(),
                 "total": response.total_score,
-                "severity": response.severity,
+                "severity": instrument.severity_for(
+                    response.total_score, sex=sex, pcl5_cutoff=pcl5_cutoff
+                )
+                or response.severity,
             }
         )
     for entry in series.values():

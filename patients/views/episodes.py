@@ -1,5 +1,6 @@
-"""An admitted episode's Part 2 flag and program: changed by a supervisor of its program (or a
-clinical director) with a reason (services.episode_part2_set, services.episode_program_change)."""
+"""An admitted episode's Part 2 flag, program and diagnoses: changed by a supervisor of its
+program (or a clinical director) with a reason (services.episode_part2_set,
+services.episode_program_change, services.episode_diagnoses_set)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,8 +10,8 @@ from django.views.generic import TemplateView
 
 from iop.errors import add_service_error
 from patients import services
-from patients.forms import Part2ChangeForm, ProgramChangeForm
-from patients.models import Episode
+from patients.forms import DiagnosesChangeForm, Part2ChangeForm, ProgramChangeForm
+from patients.models import Episode, IntakeAssessment
 from patients.querysets import supervises
 from patients.views.mixins import ChartMixin
 
@@ -46,19 +47,37 @@ class EpisodeClassification(ChartMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.setdefault("part2_form", Part2ChangeForm(initial={"is_sud": not episode.is_sud}))
         context.setdefault("program_form", ProgramChangeForm())
+        if episode.status == Episode.Status.ACTIVE:
+            intake = IntakeAssessment.objects.filter(episode=episode).first()
+            context.setdefault(
+                "diagnoses_form",
+                DiagnosesChangeForm(
+                    prefix="dx", initial={"diagnoses": intake.diagnoses if intake else []}
+                ),
+            )
         context["episode"] = episode
         context["changes"] = episode.changes.select_related("changed_by")
         return context
 
     def post(self, request, *args, **kwargs):
         episode = self.setup_episode()
-        if request.POST.get("change") == "program":
+        change = request.POST.get("change")
+        if change == "program":
             form, key = ProgramChangeForm(request.POST), "program_form"
+        elif change == "diagnoses":
+            form, key = DiagnosesChangeForm(request.POST, prefix="dx"), "diagnoses_form"
         else:
             form, key = Part2ChangeForm(request.POST), "part2_form"
         if form.is_valid():
             try:
-                if key == "program_form":
+                if key == "diagnoses_form":
+                    services.episode_diagnoses_set(
+                        episode=episode,
+                        user=request.user,
+                        context=self.audit_context,
+                        **form.cleaned_data,
+                    )
+                elif key == "program_form":
                     services.episode_program_change(
                         episode=episode,
                         user=request.user,

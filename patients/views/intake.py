@@ -4,14 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Window
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
 from iop.accounts.roles import Role
 from iop.audit.context import AuditContext
 from iop.audit.mixins import AuditedViewMixin
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
 from iop.errors import add_service_error
 from iop.validation import id_or_none
 from patients import services
@@ -175,11 +179,17 @@ class IntakeStart(EpisodeMixin, View):
 
 
 class IntakeStep(EpisodeMixin, View):
+    """One step of the intake. Moving on saves the step; with htmx only the form is swapped
+    for the next step's (and the address follows), so the whole intake is one page load."""
+
     template_name = "patients/intake_step.html"
+    partial_name = "patients/_intake_step.html"
 
     def setup_step(self):
         episode = self.get_episode()
-        self.assessment = IntakeAssessment.objects.filter(episode=episode).first()
+        self.assessment = (
+            IntakeAssessment.objects.select_related("episode").filter(episode=episode).first()
+        )
         if self.assessment is None:
             raise Http404("The intake has not been started.")
         self.object = self.assessment
@@ -189,21 +199,22 @@ class IntakeStep(EpisodeMixin, View):
             raise Http404("No such step.")
         return intake_step_form(self.step, episode)
 
-    def render(self, form):
-        filled = {s.slug for s in self.steps if s not in self.assessment.missing_sections()}
+    def context(self, form, **extra):
+        return {
+            "form": form,
+            "episode": self.episode,
+            "patient": self.episode.patient,
+            "assessment": self.assessment,
+            "steps": self.steps,
+            "step": self.step,
+            "filled": self.assessment.filled_steps(),
+            "position": self.steps.index(self.step) + 1,
+            **extra,
+        }
+
+    def render(self, form, template_name=None, **extra):
         return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "episode": self.episode,
-                "patient": self.episode.patient,
-                "assessment": self.assessment,
-                "steps": self.steps,
-                "step": self.step,
-                "filled": filled,
-                "position": self.steps.index(self.step) + 1,
-            },
+            self.request, template_name or self.template_name, self.context(form, **extra)
         )
 
     def get(self, request, episode_pk, step):
@@ -212,31 +223,80 @@ class IntakeStep(EpisodeMixin, View):
             return redirect("patients:intake", pk=self.episode.patient_id)
         return self.render(form_class(instance=self.assessment))
 
-    def post(self, request, episode_pk, step):
-        form_class = self.setup_step()
-        form = form_class(request.POST, instance=self.assessment)
+    def save(self, form_class, advance):
+        """The step's answers saved as a draft: None, or the form showing what was refused."""
+        form = form_class(self.request.POST, instance=self.assessment)
         if not form.is_valid():
-            return self.render(form)
+            return form
         try:
             services.intake_save_step(
                 assessment=self.assessment,
                 step=self.step,
                 data=form.cleaned_data,
-                user=request.user,
+                user=self.request.user,
                 context=self.audit_context,
+                advance=advance,
             )
         except ValidationError as error:
             add_service_error(form, error)
-            return self.render(form)
+            return form
+        return None
+
+    def post(self, request, episode_pk, step):
+        form_class = self.setup_step()
+        refused = self.save(form_class, advance=True)
+        partial = self.partial_name if request.htmx else None
+        if refused is not None:
+            return self.render(refused, partial, swapped=True)
         target = request.POST.get("goto", "")
-        if target == "review" or (not target and self.step == self.steps[-1]):
-            return redirect("patients:intake-review", episode_pk=self.episode.pk)
-        if target not in {s.slug for s in self.steps}:
-            target = self.steps[min(self.steps.index(self.step) + 1, len(self.steps) - 1)].slug
         if "save_exit" in request.POST:
             messages.success(request, "Draft saved. You can resume this intake from the queue.")
-            return redirect("patients:intake-queue")
-        return redirect("patients:intake-step", episode_pk=self.episode.pk, step=target)
+            return self.leave(reverse("patients:intake-queue"))
+        if target == "review" or (not target and self.step == self.steps[-1]):
+            return self.leave(reverse("patients:intake-review", args=[self.episode.pk]))
+        if target not in {s.slug for s in self.steps}:
+            target = self.steps[min(self.steps.index(self.step) + 1, len(self.steps) - 1)].slug
+        url = reverse("patients:intake-step", args=[self.episode.pk, target])
+        if not request.htmx:
+            return redirect(url)
+        self.kwargs["step"] = target
+        form_class = self.setup_step()
+        response = self.render(form_class(instance=self.assessment), partial, swapped=True)
+        response["HX-Push-Url"] = url
+        # The next step is shown without the GET that records reading it: recorded here.
+        audit_record(
+            action=AuditEvent.Action.VIEW,
+            request=request,
+            obj=self.assessment,
+            patient_id=self.assessment.audit_patient_id,
+            detail=f"step {target}",
+        )
+        return response
+
+    def leave(self, url):
+        """To another page: a redirect, or for htmx a whole-page load of it."""
+        if self.request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": url})
+        return redirect(url)
+
+
+class IntakeAutosave(IntakeStep):
+    """The step saving itself while the coordinator types (a draft, as moving on saves it):
+    answers with what happened and the steps' ✓ marks as they now stand."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, episode_pk, step):
+        form_class = self.setup_step()
+        refused = self.save(form_class, advance=False)
+        if refused is None:
+            status = f"Draft saved {timezone.localtime():%H:%M}"
+        else:
+            errors = "; ".join(e for errors in refused.errors.values() for e in errors)
+            status = f"Not saved: {errors}"
+        return render(
+            request, "patients/_intake_autosave.html", self.context(refused, status=status)
+        )
 
 
 class IntakeReview(EpisodeMixin, View):

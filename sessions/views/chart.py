@@ -40,7 +40,12 @@ class ChartSessions(ChartMixin, TemplateView):
             openable_sessions=openable,
             ledger=ledger,
             ledger_chart={
-                "labels": [f"{w['week']:%-d %b}" for w in ledger],
+                # The week in progress is labelled so, and never drawn as short (CLINICAL.md).
+                "labels": [
+                    f"{w['week']:%-d %b}" + (" (in progress)" if w["in_progress"] else "")
+                    for w in ledger
+                ],
+                "inProgress": [w["in_progress"] for w in ledger],
                 "hours": [float(w["hours"]) for w in ledger],
                 "minimums": [None if w["minimum"] is None else float(w["minimum"]) for w in ledger],
                 "stepDown": [w["step_down"] for w in ledger],

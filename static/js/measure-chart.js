@@ -43,7 +43,9 @@
       options: {
         animation: false,
         maintainAspectRatio: false,
-        scales: { y: { min: series.min, max: series.max, ticks: { precision: 0 } } },
+        // The scale runs to the instrument's maximum, but its ticks keep their even steps: the
+        // maximum is not forced in as a tick of its own (PHQ-9's 27 drawn over the 25).
+        scales: { y: { min: series.min, max: series.max, ticks: { precision: 0, includeBounds: false } } },
         plugins: {
           legend: { display: false },
           bands: { bands: series.bands },

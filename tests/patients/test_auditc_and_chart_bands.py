@@ -120,3 +120,31 @@ def test_the_pcl5_chart_defaults_to_33(client, clinician, patient):
     client.force_login(clinician)
     bands = chart_series(client, patient, "PCL5")["bands"]
     assert [b["low"] for b in bands] == [0, 33]
+
+
+def test_a_womans_auditc_is_labelled_by_her_own_cutoff_even_if_scored_before(
+    client, clinician, patient
+):
+    """Scored while her sex was recorded as male (3 was negative at 4+), then corrected: the
+    chart, the results and the summary label the 3 as the band it is drawn in."""
+    Patient.objects.filter(pk=patient.pk).update(sex="male")
+    patient.refresh_from_db()
+    response = services.measure_record(
+        patient=patient, instrument_code="AUDITC", responses=[1, 1, 1], user=clinician
+    )
+    assert response.severity == "negative"
+    Patient.objects.filter(pk=patient.pk).update(sex="female")
+    client.force_login(clinician)
+    series = chart_series(client, patient, "AUDITC")
+    assert [p["severity"] for p in series["points"]] == ["positive (3+)"]
+    page = client.get(reverse("patients:measures", args=[patient.pk]))
+    assert [r.shown_severity for r in page.context["responses"]] == ["positive (3+)"]
+    summary = client.get(reverse("patients:chart", args=[patient.pk])).content.decode()
+    assert "AUDIT-C: 3, positive (3+)" in summary
+
+
+def test_a_result_without_bands_keeps_its_own_label():
+    assert AUDITC.severity_for(2, sex="female") == "negative"
+    assert AUDITC.severity_for(3, sex="male") == "negative"
+    assert AUDITC.severity_for(4, sex="male") == "positive (4+)"
+    assert get_instrument("PHQ9").severity_for(12) == "moderate"

@@ -75,3 +75,13 @@ def test_the_tabs_queries_do_not_grow_with_the_patients_sessions(
     for _ in range(3):
         history.attended_sessions(episode, 20, clinician=clinician)
     assert query_counts(client, paths) == few
+
+
+def test_the_hours_chart_labels_the_week_in_progress_and_only_it(client, clinician, episode, clock):
+    episode.admission_date = timezone.localdate() - timedelta(weeks=3)
+    episode.save(update_fields=["admission_date"])
+    client.force_login(clinician)
+    chart = client.get(tab(episode.patient)).context["ledger_chart"]
+    assert chart["inProgress"][-1] is True and not any(chart["inProgress"][:-1])
+    assert chart["labels"][-1].endswith(" (in progress)")
+    assert not any("in progress" in label for label in chart["labels"][:-1])

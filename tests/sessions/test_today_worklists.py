@@ -204,3 +204,43 @@ def test_a_session_over_with_everyones_attendance_taken_folds_to_one_line(
     after = client.get(reverse("today")).content.decode()
     assert 'data-testid="attendance-row"' not in after
     assert "attendance taken for all 2: 1 attended" in after
+
+
+def test_today_groups_the_cosignatures_by_session_date_and_trainee(
+    client, supervisor, group, enroll, todays_session
+):
+    trainee = UserFactory(username="trainee", role="clinician", is_trainee=True)
+    other = UserFactory(username="trainee2", role="clinician", is_trainee=True)
+    episode = enroll()
+    now = timezone.now()
+    # Two days: three notes of one trainee on the first (the same group, three times), and
+    # one of each trainee on the second.
+    plan = [(2, trainee, 3), (2, trainee, 2), (2, trainee, 1), (1, trainee, 1), (1, other, 2)]
+    for days, author, hours in plan:
+        session = attended_session(group, episode, now - timedelta(days=days, hours=hours))
+        ProgressNote.objects.create(
+            session=session,
+            author=author,
+            status="awaiting_cosign",
+            signed_by=author,
+            signed_at=now,
+        )
+    client.force_login(supervisor)
+    html = client.get(reverse("today")).content.decode()
+    listed = html[html.index('data-testid="cosign-list"') :]
+    assert listed.count('data-testid="cosign-day"') == 2
+    assert listed.count('data-testid="cosign-group"') == 3  # not one row per note
+    assert listed.count("3 notes:") == 1 and listed.count("1 note:") == 2
+    # Oldest session date first.
+    first, second = (timezone.localdate(now - timedelta(days=d)) for d in (2, 1))
+    assert listed.index(f"{first:%a} {first.day} {first:%b}") < listed.index(
+        f"{second:%a} {second.day} {second:%b}"
+    )
+    assert len(SESSION_LINK.findall(listed)) == 5
+
+
+def test_today_shows_alerts_first_then_sessions_then_notes(client, clinician):
+    client.force_login(clinician)
+    html = client.get(reverse("today")).content.decode()
+    positions = [html.index(f'id="today-{name}"') for name in ("alerts", "sessions", "notes")]
+    assert positions == sorted(positions)

@@ -1,0 +1,34 @@
+/* The ICD-10-CM lookup of a diagnoses field: the search box's suggestions come from the server
+   (htmx fills the datalist); "Add to diagnoses" (or Enter) appends the chosen code as a line of
+   the diagnoses text and says so. The search box's own typing does not count as a change of the
+   form (it is not saved as a draft). */
+(function () {
+  "use strict";
+
+  function add(lookup) {
+    var search = lookup.querySelector("[data-icd10-search]");
+    var target = document.getElementById(lookup.dataset.target);
+    var said = lookup.querySelector("[data-icd10-added]");
+    var value = search.value.trim();
+    if (!target || !value) { return; }
+    var lines = target.value.replace(/\s+$/, "");
+    target.value = (lines ? lines + "\n" : "") + value;
+    target.dispatchEvent(new Event("change", { bubbles: true }));
+    search.value = "";
+    said.textContent = "Added " + value + " to the diagnoses.";
+    search.focus();
+  }
+
+  htmx.onLoad(function (root) {
+    root.querySelectorAll("[data-icd10-lookup]").forEach(function (lookup) {
+      var search = lookup.querySelector("[data-icd10-search]");
+      ["input", "change"].forEach(function (name) {
+        search.addEventListener(name, function (event) { event.stopPropagation(); });
+      });
+      search.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); add(lookup); }
+      });
+      lookup.querySelector("[data-icd10-add]").addEventListener("click", function () { add(lookup); });
+    });
+  });
+})();
