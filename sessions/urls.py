@@ -21,6 +21,11 @@ urlpatterns = [
     path("sessions/<int:pk>/note/addendum/", views.NoteAddendum.as_view(), name="addendum"),
     path("sessions/<int:pk>/note/cosign/", views.NoteCosign.as_view(), name="cosign"),
     path("sessions/<int:pk>/cancel/", views.SessionCancel.as_view(), name="cancel"),
+    path(
+        "sessions/<int:pk>/cancel-following/",
+        views.SessionCancelFollowing.as_view(),
+        name="cancel-following",
+    ),
     path("schedule/", views.WeekSchedule.as_view(), name="week"),
     path("groups/", views.groups_list, name="groups"),
     path("groups/<int:pk>/", views.GroupDetail.as_view(), name="group"),

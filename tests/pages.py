@@ -42,6 +42,7 @@ PAGES = [
     Page("session page", "sessions:session", ("session",)),
     Page("session page, signed note", "sessions:session", ("signed_session",)),
     Page("new session", "sessions:new", roles=(CLINICIAN,)),
+    Page("cancel this and following", "sessions:cancel-following", ("session",), (CLINICIAN,)),
     Page("co-sign queue", "sessions:cosign-queue", roles=(SUPERVISOR,)),
     Page("notes to write", "sessions:notes-to-write", roles=(CLINICIAN, SUPERVISOR)),
     Page("alerts (Today's list)", "sessions:alerts", roles=(CLINICIAN, SUPERVISOR)),

@@ -280,7 +280,7 @@ def _run_sessions(world, intake):
         duration_minutes=50,
         clinicians=[clinician],
         episode=first,
-        location="Room 3",
+        location=f"Room 3, {world['program'].name}",  # one room per program: no double booking
         user=clinician,
     )
     world["objects"]["session"] = today.pk

@@ -33,6 +33,13 @@ from sessions.services.notes import (
     note_sign,
     note_start,
 )
+from sessions.services.recurrence import (
+    Recurrence,
+    series_following,
+    session_series_cancel_following,
+    session_series_preview,
+    session_series_schedule,
+)
 from sessions.services.scheduling import (
     group_enroll,
     group_schedule_generate,
@@ -45,6 +52,7 @@ from sessions.services.scheduling import (
 
 __all__ = [
     "AttendanceLockedError",
+    "Recurrence",
     "addendum_add",
     "attendance_correct",
     "attendance_mark",
@@ -72,6 +80,10 @@ __all__ = [
     "session_roster",
     "session_rosters",
     "session_schedule",
+    "series_following",
+    "session_series_cancel_following",
+    "session_series_preview",
+    "session_series_schedule",
     "sessions_cancel_at_discharge",
     "step_down_record",
     "week_start",

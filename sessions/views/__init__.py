@@ -15,6 +15,7 @@ from sessions.views.session import (
     AttendanceCorrect,
     AttendanceMark,
     SessionCancel,
+    SessionCancelFollowing,
     SessionDetail,
 )
 
@@ -30,6 +31,7 @@ __all__ = [
     "NoteCosign",
     "NoteSave",
     "SessionCancel",
+    "SessionCancelFollowing",
     "SessionCreate",
     "SessionDetail",
     "WeekSchedule",

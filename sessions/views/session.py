@@ -242,3 +242,39 @@ class SessionCancel(SessionMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
         return redirect(session.get_absolute_url())
+
+
+class SessionCancelFollowing(SessionMixin, View):
+    """Cancel a session and the later ones of its series: the sessions listed first, with a
+    reason to give (a confirmation, not one click)."""
+
+    template_name = "sessions/cancel_following.html"
+
+    def get(self, request, pk, reason="", errors=None):
+        session = self.require_runner()
+        return render(
+            request,
+            self.template_name,
+            {
+                "session": session,
+                "following": list(services.series_following(session)),
+                "reason": reason,
+                "reason_errors": (errors or {}).get("reason", []),
+                "general_errors": (errors or {}).get("__all__", []),
+            },
+        )
+
+    def post(self, request, pk):
+        session = self.require_runner()
+        reason = request.POST.get("reason", "")
+        try:
+            count = services.session_series_cancel_following(
+                session=session, user=request.user, reason=reason, context=self.audit_context
+            )
+        except ValidationError as error:
+            errors = (
+                error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+            )
+            return self.get(request, pk, reason=reason, errors=errors)
+        messages.success(request, f"{count} session{'s' if count != 1 else ''} cancelled.")
+        return redirect(session.get_absolute_url())
