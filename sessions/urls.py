@@ -29,6 +29,7 @@ urlpatterns = [
     path("schedule/", views.WeekSchedule.as_view(), name="week"),
     path("groups/", views.groups_list, name="groups"),
     path("groups/<int:pk>/", views.GroupDetail.as_view(), name="group"),
+    path("groups/<int:pk>/settings/", views.GroupSettings.as_view(), name="group-settings"),
     path("cosign/", views.CosignQueue.as_view(), name="cosign-queue"),
     path("today/notes/", views.notes_to_write_page, name="notes-to-write"),
     path("today/alerts/", views.alerts_page, name="alerts"),

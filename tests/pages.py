@@ -39,6 +39,8 @@ PAGES = [
     Page("schedule (week)", "sessions:week"),
     Page("groups", "sessions:groups"),
     Page("group", "sessions:group", ("group",)),
+    Page("group settings", "sessions:group-settings", ("group",), (SUPERVISOR,)),
+    Page("program settings", "patients:program-settings", ("program",), (SUPERVISOR,)),
     Page("session page", "sessions:session", ("session",)),
     Page("session page, signed note", "sessions:session", ("signed_session",)),
     Page("new session", "sessions:new", roles=(CLINICIAN,)),

@@ -234,6 +234,7 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
             "safety_draft": patients[1][0].patient_id,
             "episode": first.pk,
             "group": group.pk,
+            "program": program.pk,
             "review": review.pk,
             "instrument": "PHQ9",
             **plans,

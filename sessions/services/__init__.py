@@ -25,6 +25,12 @@ from sessions.services.attendance import (
     sessions_cancel_at_discharge,
     step_down_record,
 )
+from sessions.services.groups import (
+    can_edit_group,
+    facilitators_check,
+    group_sessions_follow,
+    group_settings_update,
+)
 from sessions.services.notes import (
     addendum_add,
     note_cosign,
@@ -57,6 +63,10 @@ __all__ = [
     "attendance_correct",
     "attendance_mark",
     "billing_codes",
+    "can_edit_group",
+    "facilitators_check",
+    "group_sessions_follow",
+    "group_settings_update",
     "day_attendance",
     "day_minutes",
     "default_minutes",

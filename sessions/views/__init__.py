@@ -10,7 +10,13 @@ from sessions.views.autosave import NoteAutosave
 from sessions.views.chart import ChartNote, ChartSessions
 from sessions.views.day import alerts_page, below_hours_page, notes_to_write_page, today
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
-from sessions.views.scheduling import GroupDetail, SessionCreate, WeekSchedule, groups_list
+from sessions.views.scheduling import (
+    GroupDetail,
+    GroupSettings,
+    SessionCreate,
+    WeekSchedule,
+    groups_list,
+)
 from sessions.views.session import (
     AttendanceCorrect,
     AttendanceMark,
@@ -26,6 +32,7 @@ __all__ = [
     "ChartSessions",
     "CosignQueue",
     "GroupDetail",
+    "GroupSettings",
     "NoteAddendum",
     "NoteAutosave",
     "NoteCosign",

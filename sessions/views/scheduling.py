@@ -17,9 +17,11 @@ from iop.accounts.roles import Role
 from iop.audit.context import AuditContext
 from iop.audit.mixins import AuditedViewMixin
 from iop.validation import week_start_or_none
+from patients.models import Program
 from patients.part2 import part2_patient_ids
 from sessions import services
 from sessions.forms import ScheduleForm
+from sessions.group_forms import GroupSettingsForm
 from sessions.models import GroupEnrollment, TherapyGroup, TherapySession
 
 
@@ -189,6 +191,7 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
             enrollments=enrollments,
             is_part2=bool(part2_patient_ids(e.episode.patient_id for e in enrollments)),
             facilitators=list(group.facilitators.all()),
+            can_edit=services.can_edit_group(self.request.user, group),
         )
         return context
 
@@ -204,8 +207,54 @@ def groups_list(request):
         request,
         "sessions/groups.html",
         {
+            "programs": Program.objects.supervised_by(user).filter(is_active=True),
             "groups": groups.prefetch_related(
                 Prefetch("enrollments", GroupEnrollment.objects.filter(end_date__isnull=True))
-            )
+            ),
         },
     )
+
+
+class GroupSettings(LoginRequiredMixin, TemplateView):
+    """A group's schedule, place, capacity and facilitators, for a supervisor of its program."""
+
+    template_name = "sessions/group_settings.html"
+
+    def setup_group(self):
+        groups = TherapyGroup.objects.for_user(self.request.user).select_related("program")
+        group = get_object_or_404(groups, pk=self.kwargs["pk"])
+        if not services.can_edit_group(self.request.user, group):
+            raise PermissionDenied(
+                f"Only a supervisor of {group.program} (or a clinical director) changes "
+                "its groups' schedules."
+            )
+        return group
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        group = self.group
+        context.update(group=group, form=form or GroupSettingsForm(instance=group))
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.group = self.setup_group()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, pk):
+        self.group = group = self.setup_group()
+        form = GroupSettingsForm(request.POST, instance=TherapyGroup.objects.get(pk=group.pk))
+        if form.is_valid():
+            try:
+                services.group_settings_update(
+                    group=group,
+                    user=request.user,
+                    data=form.settings_data(),
+                    facilitators=list(form.cleaned_data["facilitators"]),
+                    context=AuditContext.from_request(request),
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, f"{group}: schedule saved; its coming sessions follow.")
+                return redirect("sessions:group", group.pk)
+        return self.render_to_response(self.get_context_data(form=form))
