@@ -37,6 +37,18 @@ PAGES = [
     Page("Today", "today", roles=EVERYONE),
     Page("caseload", "patients:caseload"),
     Page("schedule (week)", "sessions:week"),
+    Page("calendar, clinician week", "sessions:calendar-clinician", ("clinician",)),
+    Page(
+        "calendar, clinician month",
+        "sessions:calendar-clinician",
+        ("clinician",),
+        query="?view=month",
+    ),
+    Page("calendar, group week", "sessions:calendar-group", ("group",)),
+    Page("calendar, group month", "sessions:calendar-group", ("group",), query="?view=month"),
+    Page("calendar, room week", "sessions:calendar-room", query="?room=Room"),
+    Page("calendar, room month", "sessions:calendar-room", query="?room=Room&view=month"),
+    Page("reschedule a session", "sessions:reschedule", ("session",), (CLINICIAN,)),
     Page("groups", "sessions:groups"),
     Page("group", "sessions:group", ("group",)),
     Page("group settings", "sessions:group-settings", ("group",), (SUPERVISOR,)),
@@ -118,6 +130,7 @@ NOT_PAGES = {
         "addendum",
         "cosign",
         "cancel",
+        "calendar",  # a redirect to the chosen clinician's calendar
     },
     "disclosures": {"packet", "request-answer", "amendment-new"},
 }

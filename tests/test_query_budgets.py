@@ -235,6 +235,7 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
             "episode": first.pk,
             "group": group.pk,
             "program": program.pk,
+            "clinician": clinician.pk,
             "review": review.pk,
             "instrument": "PHQ9",
             **plans,

@@ -7,6 +7,12 @@ and `for_user` QuerySets.
 """
 
 from sessions.views.autosave import NoteAutosave
+from sessions.views.calendar import (
+    ClinicianCalendar,
+    GroupCalendar,
+    RoomCalendar,
+    calendar_start,
+)
 from sessions.views.chart import ChartNote, ChartSessions
 from sessions.views.day import alerts_page, below_hours_page, notes_to_write_page, today
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
@@ -23,12 +29,18 @@ from sessions.views.session import (
     SessionCancel,
     SessionCancelFollowing,
     SessionDetail,
+    SessionReschedule,
 )
 
 __all__ = [
     "AttendanceCorrect",
     "AttendanceMark",
     "ChartNote",
+    "ClinicianCalendar",
+    "GroupCalendar",
+    "RoomCalendar",
+    "SessionReschedule",
+    "calendar_start",
     "ChartSessions",
     "CosignQueue",
     "GroupDetail",
