@@ -75,7 +75,7 @@ class ScheduleForm(forms.Form):
         coerce=int,
         choices=WEEKDAY_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        label="On",
+        label="Repeat on",
         help_text="Leave all unticked for the first session's weekday.",
     )
     until = forms.DateField(required=False, widget=DATE, label="Until (a date, included)")
