@@ -187,13 +187,8 @@ class TherapySession(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    series = models.UUIDField(
-        null=True,
-        blank=True,
-        editable=False,
-        db_index=True,
-        help_text="Sessions booked together as one recurring appointment share this.",
-    )
+    # Sessions booked together as one recurring appointment share it (services.recurrence).
+    series = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
 
     objects = TherapySessionQuerySet.as_manager()
 
