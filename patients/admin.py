@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
@@ -16,6 +17,7 @@ from patients.models import (
     Program,
 )
 from patients.models.risk import RiskAssessment
+from patients.program_forms import ProgramSettingsForm
 
 
 @admin.register(Program)
@@ -31,6 +33,14 @@ class ProgramAdmin(admin.ModelAdmin):
     list_filter = ("track", "is_active")
     search_fields = ("name",)
     filter_horizontal = ("supervisors",)
+    # The measure schedule and reminder times as widgets, not JSON (the settings page's form).
+    form = ProgramSettingsForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        # Every field of the program, the settings form's widgets for its own.
+        if kwargs.get("fields") is None:
+            kwargs["fields"] = forms.ALL_FIELDS
+        return super().get_form(request, obj, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         # Who supervises a program decides who reads its records: set through the service,

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from patients.views import caseload, chart, emergency, episodes, icd10, intake, risk
+from patients.views import caseload, chart, emergency, episodes, icd10, intake, programs, risk
 
 app_name = "patients"
 urlpatterns = [
     path("patients/", caseload.Caseload.as_view(), name="caseload"),
+    path(
+        "programs/<int:pk>/settings/",
+        programs.ProgramSettings.as_view(),
+        name="program-settings",
+    ),
     path("patients/<int:pk>/", chart.SummaryTab.as_view(), name="chart"),
     path("patients/<int:pk>/intake/", chart.IntakeTab.as_view(), name="intake"),
     path("patients/<int:pk>/measures/", chart.MeasuresTab.as_view(), name="measures"),

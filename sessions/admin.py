@@ -3,9 +3,12 @@
 A signed note is never edited here (nor on its page or in the API): only addenda, on the page.
 """
 
+from django import forms
 from django.contrib import admin, messages
 
 from iop.audit.admin_mixins import AuditedModelAdmin
+from iop.audit.context import AuditContext
+from sessions.group_forms import GroupSettingsForm
 from sessions.models import (
     Addendum,
     Attendance,
@@ -18,7 +21,8 @@ from sessions.models import (
     TherapyGroup,
     TherapySession,
 )
-from sessions.services import group_schedule_generate
+from sessions.services import group_schedule_generate, group_sessions_follow
+from sessions.services.groups import SETTINGS_FIELDS
 
 
 class EnrollmentInline(admin.TabularInline):
@@ -33,9 +37,28 @@ class TherapyGroupAdmin(admin.ModelAdmin):
     list_display = ("name", "program", "kind", "schedule_label", "capacity", "is_active")
     list_filter = ("program", "kind", "is_active")
     search_fields = ("name",)
-    filter_horizontal = ("facilitators",)
     inlines = [EnrollmentInline]
     actions = ["generate_sessions"]
+    # Days as checkboxes, a start time and a duration (not JSON); facilitators among clinical
+    # staff only, checked by the service's rule (the group settings page's form).
+    form = GroupSettingsForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        if kwargs.get("fields") is None:
+            kwargs["fields"] = forms.ALL_FIELDS
+        return super().get_form(request, obj, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        followed = {*SETTINGS_FIELDS, "facilitators", "is_active"}
+        if change and followed & set(form.changed_data):
+            cancelled = group_sessions_follow(
+                group=form.instance, user=request.user, context=AuditContext.from_request(request)
+            )
+            if cancelled:
+                messages.info(
+                    request, f"{cancelled} coming sessions off the new schedule cancelled."
+                )
 
     @admin.action(description="Generate sessions for the next 4 weeks")
     def generate_sessions(self, request, queryset):

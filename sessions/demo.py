@@ -242,6 +242,18 @@ def seed(*, password, stdout):
                 patient_present=True,
                 user=users["clinician"],
             )
+        with contextlib.suppress(ValidationError):  # a weekly series to show on the calendar
+            next_thursday = start + timedelta(days=(3 - start.weekday()) % 7 or 7)
+            services.session_series_schedule(
+                kind="individual",
+                starts_at=next_thursday.replace(hour=16),
+                duration_minutes=50,
+                clinicians=[users["clinician"]],
+                episode=avery,
+                location="Room 3",
+                recurrence=services.Recurrence(weekdays=(3,), count=4),
+                user=users["clinician"],
+            )
     stdout.write(
         f"  {len(groups)} groups, {made} group sessions, "
         f"{Attendance.objects.count()} attendance records, {notes} signed notes, "

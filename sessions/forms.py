@@ -1,12 +1,21 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from patients.models import Episode
 from plans.models import DocumentStatus, Objective, ProgressEntry, TreatmentPlan
 from sessions.models import ProgressNote, TherapySession
+from sessions.services.recurrence import (
+    MAX_EVERY_WEEKS,
+    MAX_OCCURRENCES,
+    WEEKDAY_NAMES,
+    Recurrence,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+WEEKDAY_CHOICES = list(enumerate(WEEKDAY_NAMES))
 
 
 class UserChoices(forms.ModelMultipleChoiceField):
@@ -50,6 +59,32 @@ class ScheduleForm(forms.Form):
         label="Family sessions: the patient takes part",
         widget=forms.Select(choices=[("unknown", "—"), ("true", "Yes"), ("false", "No")]),
     )
+    repeat = forms.BooleanField(
+        required=False,
+        label="Repeat weekly (individual, family and medication-management sessions)",
+    )
+    every_weeks = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_EVERY_WEEKS,
+        initial=1,
+        label="Repeat every … weeks",
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        required=False,
+        coerce=int,
+        choices=WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label="Repeat on",
+        help_text="Leave all unticked for the first session's weekday.",
+    )
+    until = forms.DateField(required=False, widget=DATE, label="Until (a date, included)")
+    count = forms.IntegerField(
+        required=False,
+        min_value=2,
+        max_value=MAX_OCCURRENCES,
+        label="Or for this many sessions",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +117,21 @@ class ScheduleForm(forms.Form):
 
     def members(self):
         return self.cleaned_data.get("family_members") or []
+
+    def recurrence(self):
+        """The series asked for (None: one session). No weekday ticked: the first one's."""
+        data = self.cleaned_data
+        if not data.get("repeat"):
+            return None
+        weekdays = tuple(data.get("weekdays") or ())
+        if not weekdays and data.get("starts_at"):
+            weekdays = (timezone.localtime(data["starts_at"]).weekday(),)
+        return Recurrence(
+            weekdays=weekdays,
+            every_weeks=data.get("every_weeks") or 1,
+            until=data.get("until"),
+            count=data.get("count"),
+        )
 
 
 class NoteForm(forms.Form):

@@ -3,6 +3,8 @@
 App label `therapy_sessions`; the main model is `TherapySession`.
 """
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -45,6 +47,7 @@ class TherapyGroup(models.Model):
         FAMILY = "family", "Family group"
 
     WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    EARLIEST, LATEST = time(6, 0), time(22, 0)
 
     name = models.CharField(max_length=120, unique=True)
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="groups")
@@ -80,15 +83,25 @@ class TherapyGroup(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        errors = {}
         days = self.schedule_days
         if not (isinstance(days, list) and days and all(d in range(7) for d in days)):
-            raise ValidationError(
-                {"schedule_days": "List the weekdays as numbers 0 (Mon)–6 (Sun)."}
-            )
+            errors["schedule_days"] = "Tick the days the group meets (0 = Mon … 6 = Sun)."
+        elif len(set(days)) != len(days):
+            errors["schedule_days"] = "Each day once."
+        if self.start_time is not None and not self.EARLIEST <= self.start_time <= self.LATEST:
+            errors["start_time"] = "Start between 06:00 and 22:00."
+        if not 15 <= (self.duration_minutes or 0) <= 600:
+            errors["duration_minutes"] = "Give a duration between 15 and 600 minutes."
+        if not 1 <= (self.capacity or 0) <= 40:
+            errors["capacity"] = "Give a capacity between 1 and 40."
         recorded = self.place_of_service and self.telehealth_modifier
         if self.delivery == "telehealth" and not recorded:
-            message = "A telehealth group records its place of service and modifier."
-            raise ValidationError({"place_of_service": message})
+            errors["place_of_service"] = (
+                "A telehealth group records its place of service and modifier."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def schedule_label(self):
@@ -183,6 +196,8 @@ class TherapySession(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Sessions booked together as one recurring appointment share it (services.recurrence).
+    series = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
 
     objects = TherapySessionQuerySet.as_manager()
 
@@ -295,17 +310,6 @@ class StepDown(models.Model):
     @property
     def audit_patient_id(self):
         return self.episode.patient_id
-
-
-class FamilyMember(models.Model):
-    session = models.ForeignKey(
-        TherapySession, on_delete=models.CASCADE, related_name="family_members"
-    )
-    name = models.CharField(max_length=120)
-    relationship = models.CharField(max_length=60)
-
-    def __str__(self):
-        return f"{self.name} ({self.relationship})"
 
 
 class ProgressNote(models.Model):
@@ -486,4 +490,5 @@ class Addendum(models.Model):
 
 # Re-exported here so the app's models load together (see their modules for why they are apart).
 from sessions.correction_models import AttendanceCorrection as AttendanceCorrection  # noqa: E402
+from sessions.family_models import FamilyMember as FamilyMember  # noqa: E402
 from sessions.reminder_models import ReminderDelivery as ReminderDelivery  # noqa: E402

@@ -254,10 +254,11 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
             "safety_draft": patients[1][0].patient_id,
             "episode": first.pk,
             "group": group.pk,
+            "program": program.pk,
+            "clinician": clinician.pk,
             "review": review.pk,
             "instrument": "PHQ9",
             "discharged_episode": discharged_episode.pk,
-            "program": program.pk,
             "library_entry": library[-1].pk,
             **plans,
         },
@@ -303,7 +304,7 @@ def _run_sessions(world, intake):
         duration_minutes=50,
         clinicians=[clinician],
         episode=first,
-        location="Room 3",
+        location=f"Room 3, {world['program'].name}",  # one room per program: no double booking
         user=clinician,
     )
     world["objects"]["session"] = today.pk

@@ -3,11 +3,37 @@ from django.utils import timezone
 
 from iop.jobs.models import JobRun, PendingTask
 
+HEARTBEAT = "heartbeat"
+
+
+class HeartbeatFilter(admin.SimpleListFilter):
+    """The heartbeat runs every minute: shown, it buries the runs an admin comes to read. Hidden
+    unless asked for (or the list is filtered to the heartbeat job itself)."""
+
+    title = "heartbeats"
+    parameter_name = "heartbeats"
+
+    def lookups(self, request, model_admin):
+        return [("shown", "Shown")]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "Hidden",
+        }
+        yield from list(super().choices(changelist))[1:]
+
+    def queryset(self, request, queryset):
+        if self.value() == "shown" or request.GET.get("job__exact") == HEARTBEAT:
+            return queryset
+        return queryset.exclude(job=HEARTBEAT)
+
 
 @admin.register(JobRun)
 class JobRunAdmin(admin.ModelAdmin):
     list_display = ("job", "started_at", "duration_display", "outcome", "counts", "age")
-    list_filter = ("job", "outcome")
+    list_filter = (HeartbeatFilter, "job", "outcome")
     search_fields = ("job", "task_id")
     date_hierarchy = "started_at"
 

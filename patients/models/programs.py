@@ -109,6 +109,19 @@ class Program(models.Model):
             isinstance(h, int) and 0 < h <= 168 for h in leads
         ):
             errors["reminder_lead_hours"] = "Use a list of whole hours between 1 and 168."
+        elif len(set(leads)) > 4:
+            errors["reminder_lead_hours"] = "At most four reminder times."
+        if "measure_schedule" not in errors:
+            codes = [e["instrument"] for e in schedule]
+            if len(set(codes)) != len(codes):
+                errors["measure_schedule"] = "Each instrument once."
+            elif any(e["every_days"] > 365 for e in schedule):
+                errors["measure_schedule"] = "Give each instrument every 1 to 365 days."
+        if not 1 <= (self.review_cadence_days or 0) <= 180:
+            errors["review_cadence_days"] = "Review plans every 1 to 180 days."
+        hours = self.minimum_weekly_hours
+        if hours is not None and not 0 < hours <= 40:
+            errors["minimum_weekly_hours"] = "Give a weekly minimum above 0 and up to 40 hours."
         if not 20 <= self.pcl5_cutoff <= 60:
             errors["pcl5_cutoff"] = "Choose a cut-off between 20 and 60."
         if errors:

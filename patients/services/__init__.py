@@ -39,9 +39,11 @@ from patients.services.patients import (
     referral_register,
 )
 from patients.services.programs import (
+    can_edit_program,
     episode_diagnoses_set,
     episode_part2_set,
     episode_program_change,
+    program_settings_update,
     program_supervisors_set,
 )
 from patients.services.risk import risk_assessment_record
@@ -73,6 +75,8 @@ __all__ = [
     "parse_diagnoses",
     "patient_create",
     "patient_update",
+    "can_edit_program",
+    "program_settings_update",
     "program_supervisors_set",
     "referral_register",
     "risk_alert_from_measure",

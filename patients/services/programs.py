@@ -182,3 +182,54 @@ def program_supervisors_set(*, program, supervisors, user, context=None):
             detail=f"supervisor {target.get_username()} (user {target.pk}) {what}",
         )
     return program
+
+
+PROGRAM_SETTINGS = (
+    "minimum_weekly_hours",
+    "initial_plan_days",
+    "review_cadence_days",
+    "measure_schedule",
+    "reminder_lead_hours",
+)
+
+
+def can_edit_program(user, program):
+    """A supervisor of the program (a clinical director: any), or an admin with the Django
+    admin's change permission."""
+    return supervises(user, program.pk) or (
+        user.is_staff and user.has_perm("patients.change_program")
+    )
+
+
+@transaction.atomic
+def program_settings_update(*, program, user, data, context=None):
+    """Change a program's settings (`data`, fields of PROGRAM_SETTINGS): the weekly minimum,
+    the plan deadlines, the measure schedule and the reminder lead times. Lead hours are kept
+    once each, longest first; the schedule once per instrument."""
+    if not can_edit_program(user, program):
+        raise PermissionDenied(
+            f"Only a supervisor of {program} (or a clinical director) changes its settings."
+        )
+    unknown = set(data) - set(PROGRAM_SETTINGS)
+    if unknown:
+        raise ValidationError(f"Not a program setting: {', '.join(sorted(unknown))}.")
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    before = {name: getattr(program, name) for name in PROGRAM_SETTINGS}
+    for name, value in data.items():
+        setattr(program, name, value)
+    leads = program.reminder_lead_hours
+    if isinstance(leads, list) and all(isinstance(h, int) for h in leads):
+        program.reminder_lead_hours = sorted(set(leads), reverse=True)
+    program.full_clean(exclude=["supervisors"])
+    program.save()
+    changed = [name for name in PROGRAM_SETTINGS if getattr(program, name) != before[name]]
+    if changed:
+        audit_record(
+            action=UPDATE,
+            context=context,
+            user=user,
+            object_type="patients.program",
+            object_id=str(program.pk),
+            detail=f"settings changed: {', '.join(changed)}",
+        )
+    return program

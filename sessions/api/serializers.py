@@ -118,9 +118,10 @@ class SessionSerializer(strict.ModelSerializer):
             "family_members",
             "roster",
             "note",
+            "series",
         ]
         # The topic is named when the note is started (sessions.services.session_topic_set).
-        read_only_fields = ["group", "patient", "status", "topic"]
+        read_only_fields = ["group", "patient", "status", "topic", "series"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -142,6 +143,32 @@ class SessionSerializer(strict.ModelSerializer):
 class RescheduleSerializer(strict.Serializer):
     starts_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(required=False, min_value=5, max_value=600)
+
+
+class RecurrenceSerializer(strict.Serializer):
+    """Every `every_weeks` weeks on `weekdays` (0 = Monday), until a date or for `count`."""
+
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6), min_length=1, max_length=7
+    )
+    every_weeks = serializers.IntegerField(required=False, default=1, min_value=1, max_value=8)
+    until = serializers.DateField(required=False, allow_null=True, default=None)
+    count = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=2, max_value=60
+    )
+
+
+class SeriesSerializer(SessionSerializer):
+    """A session to book as a recurring series: its fields and the `recurrence`."""
+
+    recurrence = RecurrenceSerializer(write_only=True)
+
+    class Meta(SessionSerializer.Meta):
+        fields = [*SessionSerializer.Meta.fields, "recurrence"]
+
+
+class CancelFollowingSerializer(strict.Serializer):
+    reason = serializers.CharField(max_length=500)
 
 
 class AttendanceSerializer(strict.ModelSerializer):

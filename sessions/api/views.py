@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, status
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -194,23 +195,72 @@ class SessionViewSet(
         return session
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
         serializer.instance = services.session_schedule(
-            kind=data["kind"],
-            starts_at=data["starts_at"],
-            duration_minutes=data.get("duration_minutes", 50),
-            clinicians=data["clinicians"],
-            episode=data.get("episode"),
-            delivery=data.get("delivery", TherapySession.Delivery.IN_PERSON),
-            location=data.get("location", ""),
-            telehealth_link=data.get("telehealth_link", ""),
-            family_members=data.get("family_members", []),
-            patient_present=data.get("patient_present"),
-            place_of_service=data.get("place_of_service", ""),
-            telehealth_modifier=data.get("telehealth_modifier", ""),
+            **self._booking(serializer.validated_data),
             user=self.request.user,
             context=self.audit_context,
         )
+
+    @staticmethod
+    def _booking(data):
+        return {
+            "kind": data["kind"],
+            "starts_at": data["starts_at"],
+            "duration_minutes": data.get("duration_minutes", 50),
+            "clinicians": data["clinicians"],
+            "episode": data.get("episode"),
+            "delivery": data.get("delivery", TherapySession.Delivery.IN_PERSON),
+            "location": data.get("location", ""),
+            "telehealth_link": data.get("telehealth_link", ""),
+            "family_members": data.get("family_members", []),
+            "patient_present": data.get("patient_present"),
+            "place_of_service": data.get("place_of_service", ""),
+            "telehealth_modifier": data.get("telehealth_modifier", ""),
+        }
+
+    @extend_schema(request=s.SeriesSerializer, responses={201: s.SessionSerializer(many=True)})
+    @action(detail=False, methods=["post"])
+    def series(self, request):
+        """Book a recurring series (individual, family or medication management): every
+        session, or none when any day is taken (the days and what is taken in the 400)."""
+        payload = s.SeriesSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        rule = data.pop("recurrence")
+        made = services.session_series_schedule(
+            **self._booking(data),
+            recurrence=services.Recurrence(
+                weekdays=tuple(rule["weekdays"]),
+                every_weeks=rule["every_weeks"],
+                until=rule["until"],
+                count=rule["count"],
+            ),
+            user=request.user,
+            context=self.audit_context,
+        )
+        answer = s.SessionSerializer(made, many=True, context={"request": request})
+        return Response(answer.data, status=201)
+
+    @extend_schema(
+        request=s.CancelFollowingSerializer,
+        responses=inline_serializer(
+            "CancelledCount", {"cancelled": drf_serializers.IntegerField()}
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="cancel-following")
+    def cancel_following(self, request, pk=None):
+        """Cancel this session and the later scheduled ones of its series, with a reason."""
+        session = self.get_object()
+        require_runner(request.user, session)
+        payload = s.CancelFollowingSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        count = services.session_series_cancel_following(
+            session=session,
+            user=request.user,
+            reason=payload.validated_data["reason"],
+            context=self.audit_context,
+        )
+        return Response({"cancelled": count})
 
     def _answer(self, request):
         return Response(s.SessionSerializer(self.get_object(), context={"request": request}).data)
@@ -227,7 +277,7 @@ class SessionViewSet(
     @extend_schema(request=s.RescheduleSerializer, responses=s.SessionSerializer)
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
-        """Move a scheduled session; its clinicians must be free at the new time."""
+        """Move a scheduled session; its clinicians, room and patient must be free then."""
         session = self.get_object()
         require_runner(request.user, session)
         payload = s.RescheduleSerializer(data=request.data)

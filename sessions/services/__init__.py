@@ -27,6 +27,12 @@ from sessions.services.attendance import (
     step_down_record,
 )
 from sessions.services.attendance_window import attendance_opens_at, attendance_refusal
+from sessions.services.groups import (
+    can_edit_group,
+    facilitators_check,
+    group_sessions_follow,
+    group_settings_update,
+)
 from sessions.services.notes import (
     NoteIncompleteError,
     addendum_add,
@@ -36,6 +42,13 @@ from sessions.services.notes import (
     note_sign,
     note_start,
     session_topic_set,
+)
+from sessions.services.recurrence import (
+    Recurrence,
+    series_following,
+    session_series_cancel_following,
+    session_series_preview,
+    session_series_schedule,
 )
 from sessions.services.roll_call import attendance_mark_all_present
 from sessions.services.scheduling import (
@@ -51,6 +64,7 @@ from sessions.services.scheduling import (
 __all__ = [
     "AttendanceLockedError",
     "NoteIncompleteError",
+    "Recurrence",
     "addendum_add",
     "attendance_correct",
     "attendance_mark",
@@ -58,6 +72,10 @@ __all__ = [
     "attendance_opens_at",
     "attendance_refusal",
     "billing_codes",
+    "can_edit_group",
+    "facilitators_check",
+    "group_sessions_follow",
+    "group_settings_update",
     "day_attendance",
     "day_minutes",
     "default_minutes",
@@ -82,6 +100,10 @@ __all__ = [
     "session_rosters",
     "session_schedule",
     "session_topic_set",
+    "series_following",
+    "session_series_cancel_following",
+    "session_series_preview",
+    "session_series_schedule",
     "sessions_cancel_at_discharge",
     "step_down_record",
     "week_start",

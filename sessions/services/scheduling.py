@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from iop.audit.models import AuditEvent
@@ -12,9 +11,9 @@ from iop.audit.services import audit_change
 from iop.validation import session_time_in_range
 from patients.models import Episode
 from sessions.models import FamilyMember, GroupEnrollment, TherapyGroup, TherapySession
+from sessions.services.conflicts import Booking, booking_conflicts
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
-ACTIVE_SESSION = ~Q(status=TherapySession.Status.CANCELLED)
 
 
 def local(dt):
@@ -92,25 +91,29 @@ def group_schedule_generate(*, weeks=4, start=None, group=None, user=None):
     return created
 
 
-def _check_clinicians_free(starts_at, duration, clinicians, exclude=None):
-    ends_at = starts_at + timedelta(minutes=duration)
-    for clinician in clinicians:
-        clashes = TherapySession.objects.filter(
-            ACTIVE_SESSION, clinicians=clinician, starts_at__lt=ends_at
+def require_free(booking, starts_at):
+    """Refuse a time when a clinician, the room or the patient is already taken: each clash
+    under its form field (clinicians, location, episode)."""
+    (slot,) = booking_conflicts(booking, [starts_at])
+    errors = {}
+    for clash in slot.clashes:
+        errors.setdefault(clash.field, []).append(clash.message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def episode_date_errors(episode, days):
+    """Messages for days after the episode's discharge date (nothing is booked after it)."""
+    if episode is None or not days:
+        return []
+    name = episode.patient.display_name
+    errors = []
+    if episode.discharge_date is not None and max(days) > episode.discharge_date:
+        errors.append(
+            f"{name} is discharged on {episode.discharge_date:%-d %b %Y}: nothing is booked "
+            "after discharge."
         )
-        if exclude is not None:
-            clashes = clashes.exclude(pk=exclude.pk)
-        for other in clashes.filter(starts_at__gte=starts_at - timedelta(hours=12)):
-            if other.ends_at > starts_at:
-                start, end = local(other.starts_at), local(other.ends_at)
-                raise ValidationError(
-                    {
-                        "clinicians": (
-                            f"{clinician.display_name} is already booked {start:%a %d %b %H:%M}–"
-                            f"{end:%H:%M} ({other.get_kind_display().lower()})."
-                        )
-                    }
-                )
+    return errors
 
 
 @transaction.atomic
@@ -173,7 +176,11 @@ def session_schedule(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    _check_clinicians_free(starts_at, duration_minutes, clinicians)
+    day_errors = episode_date_errors(episode, [local(starts_at).date()])
+    if day_errors:
+        raise ValidationError({"starts_at": day_errors})
+    booking = Booking(duration_minutes, clinicians, location, delivery, episode)
+    require_free(booking, starts_at)
     session = TherapySession.objects.create(
         kind=kind,
         starts_at=starts_at,
@@ -212,7 +219,20 @@ def session_reschedule(*, session, starts_at, user, duration_minutes=None, conte
     if session.status != TherapySession.Status.SCHEDULED:
         raise ValidationError("Only a scheduled session can be moved.")
     duration = duration_minutes or session.duration_minutes
-    _check_clinicians_free(starts_at, duration, list(session.clinicians.all()), exclude=session)
+    if not 5 <= duration <= 600:
+        raise ValidationError({"duration_minutes": "Give a duration between 5 and 600 minutes."})
+    day_errors = episode_date_errors(session.episode, [local(starts_at).date()])
+    if day_errors:
+        raise ValidationError({"starts_at": day_errors})
+    booking = Booking(
+        duration,
+        list(session.clinicians.all()),
+        session.location,
+        session.delivery,
+        session.episode,
+        exclude_ids=(session.pk,),
+    )
+    require_free(booking, starts_at)
     session.starts_at, session.duration_minutes = starts_at, duration
     try:
         with transaction.atomic():

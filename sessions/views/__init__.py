@@ -7,16 +7,30 @@ and `for_user` QuerySets.
 """
 
 from sessions.views.autosave import NoteAutosave
+from sessions.views.calendar import (
+    ClinicianCalendar,
+    GroupCalendar,
+    RoomCalendar,
+    calendar_start,
+)
 from sessions.views.chart import ChartNote, ChartSessions
 from sessions.views.day import alerts_page, below_hours_page, notes_to_write_page, today
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
-from sessions.views.scheduling import GroupDetail, SessionCreate, WeekSchedule, groups_list
+from sessions.views.scheduling import (
+    GroupDetail,
+    GroupSettings,
+    SessionCreate,
+    WeekSchedule,
+    groups_list,
+)
 from sessions.views.session import (
     AttendanceAllPresent,
     AttendanceCorrect,
     AttendanceMark,
     SessionCancel,
+    SessionCancelFollowing,
     SessionDetail,
+    SessionReschedule,
 )
 
 __all__ = [
@@ -24,14 +38,21 @@ __all__ = [
     "AttendanceCorrect",
     "AttendanceMark",
     "ChartNote",
+    "ClinicianCalendar",
+    "GroupCalendar",
+    "RoomCalendar",
+    "SessionReschedule",
+    "calendar_start",
     "ChartSessions",
     "CosignQueue",
     "GroupDetail",
+    "GroupSettings",
     "NoteAddendum",
     "NoteAutosave",
     "NoteCosign",
     "NoteSave",
     "SessionCancel",
+    "SessionCancelFollowing",
     "SessionCreate",
     "SessionDetail",
     "WeekSchedule",

@@ -17,9 +17,11 @@ from iop.accounts.roles import Role
 from iop.audit.context import AuditContext
 from iop.audit.mixins import AuditedViewMixin
 from iop.validation import week_start_or_none
+from patients.models import Program
 from patients.part2 import part2_patient_ids
 from sessions import services
 from sessions.forms import ScheduleForm
+from sessions.group_forms import GroupSettingsForm
 from sessions.models import GroupEnrollment, TherapyGroup, TherapySession
 
 
@@ -31,8 +33,9 @@ class SessionCreate(LoginRequiredMixin, TemplateView):
             raise PermissionDenied("Scheduling is for clinicians and supervisors.")
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, form=None, **kwargs):
+    def get_context_data(self, form=None, preview=None, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["preview"] = preview
         initial = {"clinicians": [self.request.user.pk]}
         if self.request.GET.get("episode"):
             initial["episode"] = self.request.GET["episode"]
@@ -41,32 +44,63 @@ class SessionCreate(LoginRequiredMixin, TemplateView):
 
     def post(self, request):
         form = ScheduleForm(request.POST, user=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                session = services.session_schedule(
-                    kind=data["kind"],
-                    starts_at=data["starts_at"],
-                    duration_minutes=data["duration_minutes"],
-                    clinicians=list(data["clinicians"]),
-                    episode=data["episode"],
-                    delivery=data["delivery"],
-                    location=data["location"],
-                    telehealth_link=data["telehealth_link"],
-                    place_of_service=data["place_of_service"],
-                    telehealth_modifier=data["telehealth_modifier"],
-                    family_members=form.members(),
-                    patient_present=data.get("patient_present"),
-                    user=request.user,
-                    context=AuditContext.from_request(request),
-                )
-            except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        data = form.cleaned_data
+        booking = {
+            "kind": data["kind"],
+            "starts_at": data["starts_at"],
+            "duration_minutes": data["duration_minutes"],
+            "clinicians": list(data["clinicians"]),
+            "episode": data["episode"],
+            "delivery": data["delivery"],
+            "location": data["location"],
+            "telehealth_link": data["telehealth_link"],
+            "place_of_service": data["place_of_service"],
+            "telehealth_modifier": data["telehealth_modifier"],
+            "family_members": form.members(),
+            "patient_present": data.get("patient_present"),
+        }
+        recurrence = form.recurrence()
+        context = AuditContext.from_request(request)
+        preview = None
+        try:
+            if recurrence is None:
+                session = services.session_schedule(**booking, user=request.user, context=context)
                 messages.success(request, f"Scheduled: {session}.")
                 return redirect(session.get_absolute_url())
-        return self.render_to_response(self.get_context_data(form=form))
+            preview = self._preview(booking, recurrence)
+            if request.POST.get("action") != "preview":
+                made = services.session_series_schedule(
+                    **booking, recurrence=recurrence, user=request.user, context=context
+                )
+                messages.success(request, f"Scheduled {len(made)} sessions, the first: {made[0]}.")
+                return redirect(made[0].get_absolute_url())
+        except ValidationError as error:
+            _form_errors(form, error)
+        return self.render_to_response(self.get_context_data(form=form, preview=preview))
+
+    @staticmethod
+    def _preview(booking, recurrence):
+        return services.session_series_preview(
+            kind=booking["kind"],
+            starts_at=booking["starts_at"],
+            duration_minutes=booking["duration_minutes"],
+            clinicians=booking["clinicians"],
+            episode=booking["episode"],
+            recurrence=recurrence,
+            delivery=booking["delivery"],
+            location=booking["location"],
+        )
+
+
+def _form_errors(form, error):
+    """A service's refusal shown on the form: under its field, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def _week(request):
@@ -157,6 +191,7 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
             enrollments=enrollments,
             is_part2=bool(part2_patient_ids(e.episode.patient_id for e in enrollments)),
             facilitators=list(group.facilitators.all()),
+            can_edit=services.can_edit_group(self.request.user, group),
         )
         return context
 
@@ -172,8 +207,54 @@ def groups_list(request):
         request,
         "sessions/groups.html",
         {
+            "programs": Program.objects.supervised_by(user).filter(is_active=True),
             "groups": groups.prefetch_related(
                 Prefetch("enrollments", GroupEnrollment.objects.filter(end_date__isnull=True))
-            )
+            ),
         },
     )
+
+
+class GroupSettings(LoginRequiredMixin, TemplateView):
+    """A group's schedule, place, capacity and facilitators, for a supervisor of its program."""
+
+    template_name = "sessions/group_settings.html"
+
+    def setup_group(self):
+        groups = TherapyGroup.objects.for_user(self.request.user).select_related("program")
+        group = get_object_or_404(groups, pk=self.kwargs["pk"])
+        if not services.can_edit_group(self.request.user, group):
+            raise PermissionDenied(
+                f"Only a supervisor of {group.program} (or a clinical director) changes "
+                "its groups' schedules."
+            )
+        return group
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        group = self.group
+        context.update(group=group, form=form or GroupSettingsForm(instance=group))
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.group = self.setup_group()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, pk):
+        self.group = group = self.setup_group()
+        form = GroupSettingsForm(request.POST, instance=TherapyGroup.objects.get(pk=group.pk))
+        if form.is_valid():
+            try:
+                services.group_settings_update(
+                    group=group,
+                    user=request.user,
+                    data=form.settings_data(),
+                    facilitators=list(form.cleaned_data["facilitators"]),
+                    context=AuditContext.from_request(request),
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, f"{group}: schedule saved; its coming sessions follow.")
+                return redirect("sessions:group", group.pk)
+        return self.render_to_response(self.get_context_data(form=form))

@@ -1,6 +1,7 @@
 """The session page (attendance sheet, billing codes, note composer), taking attendance and
 cancelling."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +9,8 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from iop.accounts.roles import Role
@@ -278,3 +281,102 @@ class SessionCancel(SessionMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
         return redirect(session.get_absolute_url())
+
+
+class SessionCancelFollowing(SessionMixin, View):
+    """Cancel a session and the later ones of its series: the sessions listed first, with a
+    reason to give (a confirmation, not one click)."""
+
+    template_name = "sessions/cancel_following.html"
+
+    def get(self, request, pk, reason="", errors=None):
+        session = self.require_runner()
+        return render(
+            request,
+            self.template_name,
+            {
+                "session": session,
+                "following": list(services.series_following(session)),
+                "reason": reason,
+                "reason_errors": (errors or {}).get("reason", []),
+                "general_errors": (errors or {}).get("__all__", []),
+            },
+        )
+
+    def post(self, request, pk):
+        session = self.require_runner()
+        reason = request.POST.get("reason", "")
+        try:
+            count = services.session_series_cancel_following(
+                session=session, user=request.user, reason=reason, context=self.audit_context
+            )
+        except ValidationError as error:
+            errors = (
+                error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+            )
+            return self.get(request, pk, reason=reason, errors=errors)
+        messages.success(request, f"{count} session{'s' if count != 1 else ''} cancelled.")
+        return redirect(session.get_absolute_url())
+
+
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="New start",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=600)
+
+
+def safe_next(request, default):
+    """Where to go back to: the `next` the page was opened with, if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+class SessionReschedule(SessionMixin, View):
+    """Move a scheduled session (the calendar's way to reschedule, drag-free): a new start
+    and length; a clash is shown on the form with what was typed kept; then back to where
+    it was opened from (the calendar) or the session."""
+
+    template_name = "sessions/reschedule.html"
+
+    def render_form(self, request, session, form):
+        back = safe_next(request, session.get_absolute_url())
+        context = {"session": session, "form": form, "next": back}
+        return render(request, self.template_name, context)
+
+    def get(self, request, pk):
+        session = self.require_runner()
+        initial = {
+            "starts_at": timezone.localtime(session.starts_at),
+            "duration_minutes": session.duration_minutes,
+        }
+        return self.render_form(request, session, RescheduleForm(initial=initial))
+
+    def post(self, request, pk):
+        session = self.require_runner()
+        form = RescheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.session_reschedule(
+                    session=session,
+                    starts_at=form.cleaned_data["starts_at"],
+                    duration_minutes=form.cleaned_data["duration_minutes"],
+                    user=request.user,
+                    context=self.audit_context,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                moved = timezone.localtime(form.cleaned_data["starts_at"])
+                messages.success(request, f"Moved to {moved:%a %-d %b %H:%M}.")
+                return redirect(safe_next(request, session.get_absolute_url()))
+        return self.render_form(request, session, form)

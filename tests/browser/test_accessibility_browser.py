@@ -86,9 +86,14 @@ def _check(page, url, label, found, then=None):
 
 def _linked_steps(page):
     """{url name: href} of the links in the page's main part to pages outside PAGES (NOT_PAGES:
-    a step such as closing an alert or adding a plan item, opened from a link)."""
+    a step such as closing an alert or adding a plan item, opened from a link). Downloads (a
+    PDF) are not pages."""
     steps = {}
-    for href in page.eval_on_selector_all("main a[href^='/']", "els => els.map(e => e.pathname)"):
+    for href in page.eval_on_selector_all(
+        "main a[href^='/']:not([download])", "els => els.map(e => e.pathname)"
+    ):
+        if href.endswith(".pdf"):
+            continue
         try:
             match = resolve(href)
         except Resolver404:

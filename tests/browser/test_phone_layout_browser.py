@@ -72,16 +72,17 @@ def test_today_fits_a_phone_and_its_alerts_are_one_tap_away(page, live_server):
         _no_violations(page)
         first_alert = page.get_by_test_id("alert").first
         expect(first_alert).to_contain_text("PHQ-9 item 9")
-        # Sessions come first, each with its attendance sheet: the alerts are below them, and
-        # a link on the first screen goes there.
-        assert not _on_first_screen(first_alert)
+        # Alerts come first (risk first), before the sessions and their attendance sheets: the
+        # first alert is on the first screen, and the jump links to the other lists are too.
+        assert _on_first_screen(first_alert)
         jump = page.get_by_test_id("today-jump").get_by_role(
             "link", name=re.compile(r"^Alerts \(\d+\)$")
         )
         expect(jump).to_be_visible()
         assert _on_first_screen(jump)
-        jump.click()
-        expect(first_alert).to_be_in_viewport()
+        notes = page.get_by_test_id("today-jump").get_by_role("link", name=re.compile("^Notes"))
+        notes.click()
+        expect(page.locator("#today-notes")).to_be_in_viewport()
 
 
 def test_a_session_page_fits_a_phone_with_each_button_on_one_line(page, live_server):

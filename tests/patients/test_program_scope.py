@@ -351,8 +351,8 @@ def _program_form(program, supervisors):
         "track": program.track,
         "initial_plan_days": 3,
         "review_cadence_days": 30,
-        "measure_schedule": '[{"instrument": "PHQ9", "every_days": 14}]',
-        "reminder_lead_hours": "[24, 2]",
+        "measure_schedule_PHQ9": 14,  # the admin's widgets: a row per instrument
+        "reminder_lead_hours": ["24", "2"],  # and checkboxes
         "pcl5_cutoff": 33,
         "billing_mode": "per_service",
         "per_diem_threshold_minutes": 180,

@@ -164,10 +164,10 @@ def test_back_to_back_sessions_are_allowed(clock, group, episode, clinician):
 
 
 def test_another_clinician_or_a_cancelled_session_does_not_block(
-    clock, episode, clinician, clinician2
+    clock, episode, clinician, clinician2, make_episode
 ):
     first = book(clinician, starts_at=at(MON_9, 14), episode=episode)
-    book(clinician2, starts_at=at(MON_9, 14), episode=episode)
+    book(clinician2, starts_at=at(MON_9, 14), episode=make_episode(clinician=clinician2))
     with pytest.raises(ValidationError):
         book(clinician, starts_at=at(MON_9, 14), episode=episode)
     ss.session_cancel(session=first, user=clinician)
