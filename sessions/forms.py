@@ -179,3 +179,44 @@ class NoteForm(forms.Form):
                 "risk_notes": self.cleaned_data.get(f"entry_{p}_risk_notes", ""),
             }
         return out
+
+
+# --- group enrolment --------------------------------------------------------------------------
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class GroupChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        left = obj.capacity - obj.enrolled
+        places = f"{left} of {obj.capacity} places free" if left > 0 else "full"
+        return f"{obj.name} — {obj.schedule_label} ({places})"
+
+
+class EnrolInGroupForm(forms.Form):
+    """From the chart: which group, from when."""
+
+    group = GroupChoice(queryset=None, empty_label="Choose a group")
+    start_date = forms.DateField(label="From", widget=DATE)
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+
+class EnrolPatientForm(forms.Form):
+    """From the group's page: which patient, from when."""
+
+    episode = EpisodeChoice(queryset=None, label="Patient", empty_label="Choose a patient")
+    start_date = forms.DateField(label="From", widget=DATE)
+
+    def __init__(self, *args, episodes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["episode"].queryset = episodes
+        self.fields["episode"].label_from_instance = lambda e: (
+            f"{e.patient.display_name} (MRN {e.patient.mrn})"
+        )
+
+
+class EnrolmentEndForm(forms.Form):
+    end_date = forms.DateField(label="Last day in the group", widget=DATE)

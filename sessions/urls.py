@@ -24,11 +24,13 @@ urlpatterns = [
     path("schedule/", views.WeekSchedule.as_view(), name="week"),
     path("groups/", views.groups_list, name="groups"),
     path("groups/<int:pk>/", views.GroupDetail.as_view(), name="group"),
+    path("groups/<int:pk>/enrolments/", views.GroupEnrolments.as_view(), name="group-enrol"),
     path("cosign/", views.CosignQueue.as_view(), name="cosign-queue"),
     path("today/notes/", views.notes_to_write_page, name="notes-to-write"),
     path("today/alerts/", views.alerts_page, name="alerts"),
     path("today/below-hours/", views.below_hours_page, name="below-hours"),
     path("patients/<int:pk>/sessions/", views.ChartSessions.as_view(), name="chart"),
+    path("patients/<int:pk>/groups/", views.ChartGroups.as_view(), name="chart-groups"),
     path(
         "patients/<int:pk>/sessions/<int:session_pk>/note/",
         views.ChartNote.as_view(),

@@ -69,6 +69,7 @@ PAGES = [
         (SUPERVISOR,),
     ),
     Page("chart sessions", "sessions:chart", ("patient",)),
+    Page("chart groups", "sessions:chart-groups", ("patient",)),
     Page("chart note", "sessions:chart-note", ("patient", "note_session")),
     Page("chart plan", "plans:patient-plan", ("patient",)),
     Page("plan", "plans:plan", ("plan",)),
@@ -115,6 +116,7 @@ NOT_PAGES = {
         "addendum",
         "cosign",
         "cancel",
+        "group-enrol",
     },
     "disclosures": {"packet", "request-answer", "amendment-new"},
 }

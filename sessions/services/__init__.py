@@ -1,8 +1,9 @@
 """Every write to groups, sessions, attendance and notes; the hours ledger; billing codes.
 
 Keyword-only, atomic, validating, audited (`context` is the caller's `AuditContext`). By
-subject: `scheduling` (groups, booking), `attendance` (roster, attendance, step-downs, the hours
-ledger), `notes` (progress notes and addenda); billing codes are `sessions.billing`.
+subject: `scheduling` (groups, booking), `enrolment` (who is in which group), `attendance`
+(roster, attendance, step-downs, the hours ledger), `notes` (progress notes and addenda);
+billing codes are `sessions.billing`.
 """
 
 from sessions.billing import billing_codes
@@ -25,6 +26,11 @@ from sessions.services.attendance import (
     sessions_cancel_at_discharge,
     step_down_record,
 )
+from sessions.services.enrolment import (
+    group_enroll,
+    group_enrollment_end,
+    may_manage_enrolment,
+)
 from sessions.services.notes import (
     addendum_add,
     note_cosign,
@@ -34,7 +40,6 @@ from sessions.services.notes import (
     note_start,
 )
 from sessions.services.scheduling import (
-    group_enroll,
     group_schedule_generate,
     group_slots,
     session_cancel,
@@ -55,9 +60,11 @@ __all__ = [
     "discharged_before",
     "enrollments_end_at_discharge",
     "group_enroll",
+    "group_enrollment_end",
     "group_schedule_generate",
     "group_slots",
     "hours_ledger",
+    "may_manage_enrolment",
     "note_cosign",
     "note_is_signed",
     "note_is_intact",

@@ -11,7 +11,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from iop.validation import session_time_in_range
 from patients.models import Episode
-from sessions.models import FamilyMember, GroupEnrollment, TherapyGroup, TherapySession
+from sessions.models import FamilyMember, TherapyGroup, TherapySession
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 ACTIVE_SESSION = ~Q(status=TherapySession.Status.CANCELLED)
@@ -23,26 +23,6 @@ def local(dt):
 
 def week_start(day):
     return day - timedelta(days=day.weekday())
-
-
-@transaction.atomic
-def group_enroll(*, group, episode, user, start_date=None, context=None):
-    if episode.status != Episode.Status.ACTIVE:
-        raise ValidationError("Only patients in an active episode join groups.")
-    if episode.program_id != group.program_id:
-        raise ValidationError(f"{group} belongs to another program.")
-    open_count = group.enrollments.filter(end_date__isnull=True).count()
-    if open_count >= group.capacity:
-        raise ValidationError(f"{group} is full ({group.capacity} places).")
-    try:
-        with transaction.atomic():
-            enrollment = GroupEnrollment.objects.create(
-                group=group, episode=episode, start_date=start_date or timezone.localdate()
-            )
-    except IntegrityError:
-        raise ValidationError(f"{episode.patient} is already in {group}.") from None
-    audit_change(CREATE, enrollment, user=user, context=context, detail=str(group))
-    return enrollment
 
 
 def group_slots(group, first_day, last_day):

@@ -9,6 +9,7 @@ and `for_user` QuerySets.
 from sessions.views.autosave import NoteAutosave
 from sessions.views.chart import ChartNote, ChartSessions
 from sessions.views.day import alerts_page, below_hours_page, notes_to_write_page, today
+from sessions.views.enrolment import ChartGroups, GroupEnrolments
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
 from sessions.views.scheduling import GroupDetail, SessionCreate, WeekSchedule, groups_list
 from sessions.views.session import (
@@ -21,10 +22,12 @@ from sessions.views.session import (
 __all__ = [
     "AttendanceCorrect",
     "AttendanceMark",
+    "ChartGroups",
     "ChartNote",
     "ChartSessions",
     "CosignQueue",
     "GroupDetail",
+    "GroupEnrolments",
     "NoteAddendum",
     "NoteAutosave",
     "NoteCosign",

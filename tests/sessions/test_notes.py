@@ -487,7 +487,7 @@ def ames_and_bell(group, make_episode, clinician, time_machine):
     time_machine.move_to(datetime(2026, 11, 18, 13, tzinfo=NY), tick=False)
     people = [make_episode(clinician=clinician, last_name=n) for n in ("Ames", "Bell")]
     for e in people:
-        ss.group_enroll(group=group, episode=e, user=clinician, start_date=date(2026, 11, 1))
+        ss.group_enroll(group=group, episode=e, user=clinician, start_date=date(2026, 11, 18))
     ss.group_schedule_generate(start=date(2026, 11, 18), weeks=1)
     session = TherapySession.objects.get(starts_at__date=date(2026, 11, 18))
     for e in people:

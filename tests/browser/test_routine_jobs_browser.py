@@ -1,0 +1,72 @@
+"""Routine jobs done in the app's pages, never in the Django admin: enrolling a patient in a group
+and ending it (from the chart and from the group's page)."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from sessions.models import GroupEnrollment, TherapyGroup
+from tests.browser.test_intake_browser import sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def morning_group(program, clinician):
+    group = TherapyGroup.objects.create(
+        name="Morning group",
+        program=program,
+        kind="process",
+        schedule_days=[0, 2, 4],
+        start_time=time(9),
+        duration_minutes=180,
+        capacity=8,
+    )
+    group.facilitators.set([clinician])
+    return group
+
+
+def test_enrol_from_the_chart_and_end_from_the_group_page(
+    page, live_server, admit, clinician, password, morning_group
+):
+    episode = admit(clinician=clinician, last_name="Adams")
+    today = timezone.localdate()
+    sign_in(page, live_server, "clinician", password)
+
+    page.goto(f"{live_server.url}/patients/{episode.patient_id}/sessions/")
+    page.get_by_role("link", name="Groups: enrol or end").click()
+    form = page.get_by_test_id("enrol-form")
+    form.get_by_label("Group").select_option(
+        label="Morning group — Mon, Wed, Fri 09:00, 180 min (8 of 8 places free)"
+    )
+    form.get_by_label("From").fill((today - timedelta(days=30)).isoformat())
+    form.get_by_role("button", name="Enrol").click()
+    expect(page.get_by_text("The start date is before the admission")).to_be_visible()
+    form.get_by_label("From").fill(today.isoformat())
+    form.get_by_role("button", name="Enrol").click()
+    expect(page.get_by_text("enrolled in Morning group")).to_be_visible()
+    expect(page.get_by_test_id("enrolment")).to_contain_text("Morning group")
+
+    page.goto(f"{live_server.url}/groups/{morning_group.pk}/")
+    row = page.get_by_test_id("enrolment").filter(has_text="Adams")
+    expect(row).to_be_visible()
+    row.get_by_label("Last day in the group").fill((today + timedelta(days=14)).isoformat())
+    row.get_by_role("button", name="End the enrolment").click()
+    expect(page.get_by_text("enrolment ends")).to_be_visible()
+    assert GroupEnrollment.objects.get(episode=episode).end_date == today + timedelta(days=14)
+
+
+def test_enrol_from_the_group_page(page, live_server, admit, clinician, password, morning_group):
+    episode = admit(clinician=clinician, last_name="Baker")
+    sign_in(page, live_server, "clinician", password)
+    page.goto(f"{live_server.url}/groups/{morning_group.pk}/")
+    form = page.get_by_test_id("enrol-form")
+    form.get_by_label("Patient").select_option(label=f"Pat1 Baker (MRN {episode.patient.mrn})")
+    form.get_by_role("button", name="Enrol").click()
+    expect(page.get_by_text("Pat1 Baker enrolled from")).to_be_visible()
+    expect(page.get_by_test_id("enrolment").filter(has_text="Baker")).to_be_visible()
