@@ -74,6 +74,22 @@ def on_care_team(user, patient):
     )
 
 
+def cares_for_episode(user, episode):
+    """Whether `user` answers for this episode's care: a supervisor of its program (a director:
+    any), or a clinician or supervisor on its care team (primary clinician or member). Not
+    emergency access: that is for reading in an emergency, not for running the care."""
+    if user is None or not (user.is_authenticated and user.is_active):
+        return False
+    if supervises(user, episode.program_id):
+        return True
+    if not user.has_role(*Role.CLINICAL):
+        return False
+    return (
+        episode.primary_clinician_id == user.pk
+        or Episode.care_team.through.objects.filter(episode=episode, user=user).exists()
+    )
+
+
 def active_emergency_access(user, patient):
     """The user's emergency access grant on this patient in force now (the latest), or None."""
     return (

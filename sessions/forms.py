@@ -220,3 +220,25 @@ class EnrolPatientForm(forms.Form):
 
 class EnrolmentEndForm(forms.Form):
     end_date = forms.DateField(label="Last day in the group", widget=DATE)
+
+
+# --- level of care and planned step-downs -------------------------------------------------------
+
+
+class LevelOfCareForm(forms.Form):
+    to_level = forms.ChoiceField(label="New level of care", choices=Episode.LevelOfCare.choices)
+    effective_date = forms.DateField(label="Effective from", widget=DATE)
+    reason = forms.CharField(
+        label="Clinical reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StepDownForm(forms.Form):
+    starts_on = forms.DateField(label="First day", widget=DATE)
+    ends_on = forms.DateField(label="Last day", widget=DATE)
+    reason = forms.CharField(
+        label="Why the hours are planned below the minimum",
+        max_length=200,
+        help_text="E.g. a planned week with family out of state. One to two weeks; longer is a "
+        "change of level of care.",
+    )

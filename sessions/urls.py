@@ -31,6 +31,7 @@ urlpatterns = [
     path("today/below-hours/", views.below_hours_page, name="below-hours"),
     path("patients/<int:pk>/sessions/", views.ChartSessions.as_view(), name="chart"),
     path("patients/<int:pk>/groups/", views.ChartGroups.as_view(), name="chart-groups"),
+    path("patients/<int:pk>/level-of-care/", views.LevelOfCarePage.as_view(), name="level-of-care"),
     path(
         "patients/<int:pk>/sessions/<int:session_pk>/note/",
         views.ChartNote.as_view(),

@@ -70,6 +70,7 @@ PAGES = [
     ),
     Page("chart sessions", "sessions:chart", ("patient",)),
     Page("chart groups", "sessions:chart-groups", ("patient",)),
+    Page("level of care", "sessions:level-of-care", ("patient",)),
     Page("chart note", "sessions:chart-note", ("patient", "note_session")),
     Page("chart plan", "plans:patient-plan", ("patient",)),
     Page("plan", "plans:plan", ("plan",)),

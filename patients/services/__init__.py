@@ -36,6 +36,7 @@ from patients.services.patients import (
     patient_create,
     patient_update,
     referral_register,
+    require_cares_for_episode,
 )
 from patients.services.programs import (
     episode_part2_set,
@@ -71,6 +72,7 @@ __all__ = [
     "patient_update",
     "program_supervisors_set",
     "referral_register",
+    "require_cares_for_episode",
     "risk_alert_from_measure",
     "risk_assessment_record",
 ]

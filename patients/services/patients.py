@@ -1,6 +1,6 @@
 """Registering patients and referrals; moving episodes through the workflow."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -9,6 +9,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from iop.validation import dates_in_order, not_in_future, plausible_date_of_birth
 from patients import extensions
+from patients.access import cares_for_episode
 from patients.models import Episode, LevelOfCareChange, Patient
 from patients.services.admission import admission_missing, check_admission
 from patients.services.programs import require_program_supervisor
@@ -184,16 +185,47 @@ def episode_transition(*, episode, to_status, user, context=None, **details):
     return episode
 
 
+def require_cares_for_episode(user, episode, doing):
+    """Refuse (PermissionDenied) anyone but a clinician on the episode's care team or a
+    supervisor of its program (patients.access.cares_for_episode)."""
+    if not cares_for_episode(user, episode):
+        raise PermissionDenied(
+            f"Only a clinician on the patient's care team or a supervisor of {episode.program} "
+            f"{doing}."
+        )
+
+
+REASON_MAX = 2000
+
+
 @transaction.atomic
 def episode_change_level_of_care(
     *, episode, to_level, reason, user, effective_date=None, context=None
 ):
+    """Move an active episode to PHP, IOP or OP from `effective_date` (today by default; not
+    ahead, not before the admission or the last change), with the clinical reason."""
+    episode = Episode.objects.select_for_update().select_related("program").get(pk=episode.pk)
     if episode.status != Episode.Status.ACTIVE:
         raise ValidationError("Only an active episode changes level of care.")
+    require_cares_for_episode(user, episode, "changes the level of care")
+    if to_level not in Episode.LevelOfCare.values:
+        raise ValidationError({"to_level": "Choose PHP, IOP or OP."})
     if to_level == episode.level_of_care:
         raise ValidationError({"to_level": f"The episode is already at {to_level}."})
-    if not reason.strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError({"reason": "Give the clinical reason for the change."})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
+    last = episode.level_changes.order_by("-effective_date", "-pk").first()
+    if last is not None and effective_date is not None:
+        dates_in_order(
+            last.effective_date,
+            effective_date,
+            field="effective_date",
+            message="The effective date is before the last change "
+            f"({last.effective_date:%-d %b %Y}, {last.from_level} → {last.to_level}).",
+        )
     # The episode's level is what is in force now (headers, caseload, billing): a change is
     # recorded when it takes effect, not ahead (a short planned dip is a step-down instead).
     not_in_future(effective_date, field="effective_date", what="The effective date")
@@ -207,7 +239,7 @@ def episode_change_level_of_care(
         episode=episode,
         from_level=episode.level_of_care,
         to_level=to_level,
-        reason=reason.strip(),
+        reason=reason,
         changed_by=user,
         effective_date=effective_date or timezone.localdate(),
     )

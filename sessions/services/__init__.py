@@ -24,7 +24,6 @@ from sessions.services.attendance import (
     session_roster,
     session_rosters,
     sessions_cancel_at_discharge,
-    step_down_record,
 )
 from sessions.services.enrolment import (
     group_enroll,
@@ -47,6 +46,7 @@ from sessions.services.scheduling import (
     session_schedule,
     week_start,
 )
+from sessions.services.stepdowns import step_down_record
 
 __all__ = [
     "AttendanceLockedError",

@@ -14,11 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
+from patients.access import cares_for_episode
 from patients.models import Episode
-from patients.querysets import supervises
 from sessions.models import Attendance, GroupEnrollment, TherapyGroup
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -28,16 +27,7 @@ MAX_DAYS_AHEAD = 366
 
 def may_manage_enrolment(user, episode):
     """Whether `user` enrols this episode in groups and ends its enrolments."""
-    if user is None or not (user.is_authenticated and user.is_active):
-        return False
-    if supervises(user, episode.program_id):
-        return True
-    if not user.has_role(*Role.CLINICAL):
-        return False
-    return (
-        episode.primary_clinician_id == user.pk
-        or Episode.care_team.through.objects.filter(episode=episode, user=user).exists()
-    )
+    return cares_for_episode(user, episode)
 
 
 def require_may_manage_enrolment(user, episode):

@@ -10,6 +10,7 @@ from sessions.views.autosave import NoteAutosave
 from sessions.views.chart import ChartNote, ChartSessions
 from sessions.views.day import alerts_page, below_hours_page, notes_to_write_page, today
 from sessions.views.enrolment import ChartGroups, GroupEnrolments
+from sessions.views.levels import LevelOfCarePage
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
 from sessions.views.scheduling import GroupDetail, SessionCreate, WeekSchedule, groups_list
 from sessions.views.session import (
@@ -28,6 +29,7 @@ __all__ = [
     "CosignQueue",
     "GroupDetail",
     "GroupEnrolments",
+    "LevelOfCarePage",
     "NoteAddendum",
     "NoteAutosave",
     "NoteCosign",

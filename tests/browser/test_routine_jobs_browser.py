@@ -70,3 +70,34 @@ def test_enrol_from_the_group_page(page, live_server, admit, clinician, password
     form.get_by_role("button", name="Enrol").click()
     expect(page.get_by_text("Pat1 Baker enrolled from")).to_be_visible()
     expect(page.get_by_test_id("enrolment").filter(has_text="Baker")).to_be_visible()
+
+
+def test_change_the_level_of_care_and_record_a_step_down(
+    page, live_server, admit, clinician, password
+):
+    episode = admit(clinician=clinician, last_name="Cruz")
+    today = timezone.localdate()
+    sign_in(page, live_server, "clinician", password)
+    page.goto(f"{live_server.url}/patients/{episode.patient_id}/sessions/")
+    page.get_by_role("link", name="Level of care and step-downs").click()
+
+    steps = page.get_by_test_id("step-form")
+    steps.get_by_label("First day").fill(today.isoformat())
+    steps.get_by_label("Last day").fill((today + timedelta(days=20)).isoformat())
+    steps.get_by_label("Why the hours are planned below the minimum").fill("Family visit.")
+    steps.get_by_role("button", name="Record the step-down").click()
+    expect(page.get_by_text("A planned step-down lasts one to two weeks")).to_be_visible()
+    expect(steps.get_by_label("Why the hours are planned below the minimum")).to_have_value(
+        "Family visit."
+    )
+    steps.get_by_label("Last day").fill((today + timedelta(days=6)).isoformat())
+    steps.get_by_role("button", name="Record the step-down").click()
+    expect(page.get_by_text("Planned step-down recorded")).to_be_visible()
+    expect(page.get_by_test_id("step-downs")).to_contain_text("Family visit.")
+
+    level = page.get_by_test_id("level-form")
+    level.get_by_label("New level of care").select_option("PHP")
+    level.get_by_label("Clinical reason").fill("Needs more structure after a relapse.")
+    level.get_by_role("button", name="Change the level of care").click()
+    expect(page.get_by_text("Level of care changed: IOP → PHP")).to_be_visible()
+    expect(page.get_by_test_id("current-level")).to_have_text("PHP (partial hospitalization)")

@@ -257,6 +257,7 @@ def test_an_adolescent_program_meets_its_minimum_at_six_hours(clock, make_episod
 
 
 def test_a_step_down_is_one_or_two_weeks_with_a_reason(episode, clinician):
+    Episode.objects.filter(pk=episode.pk).update(admission_date=MON_2)
     record = ss.step_down_record
     with pytest.raises(ValidationError) as exc:
         record(episode=episode, starts_on=MON_16, ends_on=MON_9, reason="Work", user=clinician)
