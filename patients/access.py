@@ -48,6 +48,13 @@ def routine_clinical_access(user, patient):
     return level == Access.CLINICAL and grant is None
 
 
+def routine_access_level(user, patient):
+    """The access `user` holds as care team, supervisor or intake coordinator; None when none,
+    or only under an emergency access grant (which is for reading in an emergency)."""
+    level, grant = _access(user, patient)
+    return level if grant is None else None
+
+
 def supervises_patient(user, patient):
     """Whether `user` supervises a program of one of the patient's episodes (a director: any)."""
     if not user.has_role(Role.SUPERVISOR):

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from patients.views import caseload, chart, emergency, episodes, intake, risk
+from patients.views import caseload, chart, details, emergency, episodes, intake, risk
 
 app_name = "patients"
 urlpatterns = [
     path("patients/", caseload.Caseload.as_view(), name="caseload"),
     path("patients/<int:pk>/", chart.SummaryTab.as_view(), name="chart"),
+    path("patients/<int:pk>/details/", details.PatientDetailsEdit.as_view(), name="details-edit"),
     path("patients/<int:pk>/intake/", chart.IntakeTab.as_view(), name="intake"),
     path("patients/<int:pk>/measures/", chart.MeasuresTab.as_view(), name="measures"),
     path(

@@ -55,6 +55,7 @@ PAGES = [
     Page("intake review", "patients:intake-review", ("intake_episode",), (INTAKE,)),
     # The chart
     Page("chart summary", "patients:chart", ("patient",), EVERYONE),
+    Page("edit details", "patients:details-edit", ("patient",), EVERYONE),
     Page("chart intake", "patients:intake", ("patient",), EVERYONE),
     Page("chart measures", "patients:measures", ("patient",), EVERYONE),
     Page("new measure", "patients:measure-new", ("patient", "instrument"), (CLINICIAN,)),

@@ -29,10 +29,14 @@ from patients.services.measures import (
     risk_alert_from_measure,
 )
 from patients.services.patients import (
+    StalePatientError,
+    check_contact_channel,
     check_date_of_birth,
+    check_phone,
     episode_change_level_of_care,
     episode_transition,
     episode_update,
+    may_edit_details,
     patient_create,
     patient_update,
     referral_register,
@@ -46,6 +50,10 @@ from patients.services.programs import (
 from patients.services.risk import risk_assessment_record
 
 __all__ = [
+    "StalePatientError",
+    "check_contact_channel",
+    "check_phone",
+    "may_edit_details",
     "admission_missing",
     "intake_confirm",
     "part2_refusal_record",

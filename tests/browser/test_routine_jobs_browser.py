@@ -101,3 +101,44 @@ def test_change_the_level_of_care_and_record_a_step_down(
     level.get_by_role("button", name="Change the level of care").click()
     expect(page.get_by_text("Level of care changed: IOP → PHP")).to_be_visible()
     expect(page.get_by_test_id("current-level")).to_have_text("PHP (partial hospitalization)")
+
+
+def test_edit_demographics_and_contacts_from_the_chart(
+    page, live_server, admit, clinician, intake, password
+):
+    from patients import services as patient_services
+    from patients.models import Patient
+
+    episode = admit(clinician=clinician, last_name="Diaz")
+    sign_in(page, live_server, "clinician", password)
+    page.goto(f"{live_server.url}/patients/{episode.patient_id}/")
+    page.get_by_role("link", name="Edit details").click()
+    form = page.get_by_test_id("details-form")
+    form.get_by_label("Preferred name").fill("Dani")
+    form.get_by_label("Pronouns").fill("they/them")
+    form.get_by_label("Phone", exact=True).fill("12")
+    form.get_by_role("button", name="Save the details").click()
+    expect(page.get_by_text("Enter a phone number of 7 to 15 digits")).to_be_visible()
+    expect(form.get_by_label("Pronouns")).to_have_value("they/them")
+
+    # Meanwhile the intake coordinator changes the insurance.
+    patient_services.patient_update(
+        patient=Patient.objects.get(pk=episode.patient_id),
+        user=intake,
+        data={"insurance_member_id": "NEW-77"},
+    )
+    form.get_by_label("Phone", exact=True).fill("555-0142")
+    form.get_by_role("button", name="Save the details").click()
+    expect(page.get_by_text("after you opened them")).to_be_visible()
+    expect(page.get_by_test_id("their-values")).to_contain_text("NEW-77")
+    expect(form.get_by_label("Preferred name")).to_have_value("Dani")
+    form.get_by_label("Insurance member id").fill("NEW-77")
+    form.get_by_role("button", name="Save the details").click()
+    expect(page.get_by_text("Details saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dani Diaz")).to_be_visible()
+    saved = Patient.objects.get(pk=episode.patient_id)
+    assert (saved.pronouns, saved.phone, saved.insurance_member_id) == (
+        "they/them",
+        "555-0142",
+        "NEW-77",
+    )
