@@ -174,6 +174,13 @@ class TherapySession(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Why it was cancelled, by whom and when (services.session_cancel); never in the audit
+    # trail, which holds no free text.
+    cancel_reason = models.CharField(max_length=500, blank=True, default="", db_default="")
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     objects = TherapySessionQuerySet.as_manager()
 

@@ -42,6 +42,7 @@ PAGES = [
     Page("session page", "sessions:session", ("session",)),
     Page("session page, signed note", "sessions:session", ("signed_session",)),
     Page("new session", "sessions:new", roles=(CLINICIAN,)),
+    Page("cancel session", "sessions:cancel", ("session",), (CLINICIAN,)),
     Page("co-sign queue", "sessions:cosign-queue", roles=(SUPERVISOR,)),
     Page("notes to write", "sessions:notes-to-write", roles=(CLINICIAN, SUPERVISOR)),
     Page("alerts (Today's list)", "sessions:alerts", roles=(CLINICIAN, SUPERVISOR)),
@@ -61,6 +62,7 @@ PAGES = [
     Page("new measure", "patients:measure-new", ("patient", "instrument"), (CLINICIAN,)),
     Page("chart consents", "patients:consents", ("patient",), EVERYONE),
     Page("new consent", "patients:consent-new", ("patient",), (CLINICIAN,)),
+    Page("revoke consent", "patients:consent-revoke", ("patient", "consent"), (CLINICIAN, INTAKE)),
     Page("chart alerts", "patients:alerts", ("patient",)),
     Page("risk assessment", "patients:risk", ("patient",), (CLINICIAN,)),
     Page(
@@ -94,7 +96,6 @@ PAGES = [
 NOT_PAGES = {
     "today": set(),
     "patients": {
-        "consent-revoke",
         "alert-close",
         "intake-start",
         "referral-decline",
@@ -117,7 +118,6 @@ NOT_PAGES = {
         "note-autosave",
         "addendum",
         "cosign",
-        "cancel",
         "group-enrol",
     },
     "disclosures": {"packet", "request-answer", "amendment-new"},

@@ -111,6 +111,7 @@ class SessionSerializer(strict.ModelSerializer):
             "episode",
             "patient",
             "status",
+            "cancel_reason",
             "patient_present",
             "place_of_service",
             "telehealth_modifier",
@@ -118,7 +119,7 @@ class SessionSerializer(strict.ModelSerializer):
             "roster",
             "note",
         ]
-        read_only_fields = ["group", "patient", "status"]
+        read_only_fields = ["group", "patient", "status", "cancel_reason"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -135,6 +136,10 @@ class SessionSerializer(strict.ModelSerializer):
     def get_note(self, obj):
         note = getattr(obj, "note", None) if hasattr(obj, "note") else None
         return note.pk if note else None
+
+
+class CancelSerializer(strict.Serializer):
+    reason = serializers.CharField(max_length=500)
 
 
 class RescheduleSerializer(strict.Serializer):

@@ -316,7 +316,12 @@ def sessions_cancel_at_discharge(*, episode, user, context=None):
     for session in TherapySession.objects.filter(
         episode=episode, status=TherapySession.Status.SCHEDULED, starts_at__gte=after
     ).order_by("starts_at"):
-        session_cancel(session=session, user=user, context=context)
+        session_cancel(
+            session=session,
+            user=user,
+            reason=f"The patient was discharged on {episode.discharge_date:%-d %b %Y}.",
+            context=context,
+        )
 
 
 @transaction.atomic

@@ -204,12 +204,23 @@ def session_reschedule(*, session, starts_at, user, duration_minutes=None, conte
     return session
 
 
+CANCEL_REASON_MAX = TherapySession._meta.get_field("cancel_reason").max_length
+
+
 @transaction.atomic
-def session_cancel(*, session, user, context=None):
+def session_cancel(*, session, user, reason, context=None):
+    """Cancel a scheduled session, saying why (kept on the session and shown with it)."""
     session = TherapySession.objects.select_for_update().get(pk=session.pk)
     if session.status != TherapySession.Status.SCHEDULED:
         raise ValidationError("Only a scheduled session can be cancelled.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the session is cancelled."})
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason under {CANCEL_REASON_MAX} characters."})
     session.status = TherapySession.Status.CANCELLED
-    session.save(update_fields=["status"])
-    audit_change(UPDATE, session, user=user, context=context, detail="cancelled")
+    session.cancel_reason, session.cancelled_by = reason, user
+    session.cancelled_at = timezone.now()
+    session.save(update_fields=["status", "cancel_reason", "cancelled_by", "cancelled_at"])
+    audit_change(UPDATE, session, user=user, context=context, detail="cancelled, reason recorded")
     return session

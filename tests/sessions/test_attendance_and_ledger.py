@@ -121,7 +121,7 @@ def test_an_individual_no_show_and_a_correction(clock, episode, clinician):
 
 def test_a_cancelled_session_takes_no_attendance(clock, episode, clinician):
     session = book(clinician, starts_at=at(MON_9, 14), episode=episode)
-    ss.session_cancel(session=session, user=clinician)
+    ss.session_cancel(session=session, user=clinician, reason="Holiday")
     clock.move_to(at(MON_9, 15), tick=False)
     with pytest.raises(ValidationError) as exc:
         ss.attendance_mark(session=session, episode=episode, status="present", user=clinician)

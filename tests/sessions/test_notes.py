@@ -139,7 +139,7 @@ def test_only_clinical_staff_start_notes_and_not_for_cancelled_sessions(
         ss.note_start(session=attended.session, user=intake)
     clock.move_to(at(MON_9, 13), tick=False)
     later = book(clinician, starts_at=at(MON_9, 15), episode=episode)
-    later = ss.session_cancel(session=later, user=clinician)
+    later = ss.session_cancel(session=later, user=clinician, reason="Holiday")
     with pytest.raises(ValidationError) as exc:
         ss.note_start(session=later, user=clinician)
     assert "cancelled" in exc.value.messages[0]
