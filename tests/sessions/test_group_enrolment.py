@@ -224,3 +224,12 @@ def test_a_clinician_who_does_not_run_the_group_cannot_post_to_it(
         {"action": "enrol", "episode": episode.pk, "start_date": "2026-11-02"},
     )
     assert answer.status_code == 404
+
+
+def test_the_admin_shows_enrolments_read_only(client, episode, group, clinician, admin_user_role):
+    ss.group_enroll(group=group, episode=episode, user=clinician)
+    client.force_login(admin_user_role)
+    page = client.get(reverse("admin:therapy_sessions_therapygroup_change", args=[group.pk]))
+    assert page.status_code == 200
+    assert "enrol and end them on the group&#x27;s page in the app" in page.text
+    assert 'name="enrollments-0-episode"' not in page.text
