@@ -419,6 +419,8 @@ SPECTACULAR_SETTINGS = {
         "RightsRequestStatusEnum": "disclosures.models.RightsRequest.Status",
         "ReleasePurposeEnum": "patients.models.consents.Consent.Purpose",
         "ReleaseSectionEnum": "patients.models.consents.Consent.Covers",
+        "LibraryEntryKindEnum": "plans.library.LibraryEntry.Kind",
+        "SessionKindEnum": "sessions.models.TherapySession.Kind",
     },
 }
 

@@ -48,6 +48,13 @@ def routine_clinical_access(user, patient):
     return level == Access.CLINICAL and grant is None
 
 
+def routine_access_level(user, patient):
+    """The access `user` holds as care team, supervisor or intake coordinator; None when none,
+    or only under an emergency access grant (which is for reading in an emergency)."""
+    level, grant = _access(user, patient)
+    return level if grant is None else None
+
+
 def supervises_patient(user, patient):
     """Whether `user` supervises a program of one of the patient's episodes (a director: any)."""
     if not user.has_role(Role.SUPERVISOR):
@@ -71,6 +78,22 @@ def on_care_team(user, patient):
         .filter(primary_clinician=user)
         .union(Episode.objects.filter(patient=patient, care_team=user))
         .exists()
+    )
+
+
+def cares_for_episode(user, episode):
+    """Whether `user` answers for this episode's care: a supervisor of its program (a director:
+    any), or a clinician or supervisor on its care team (primary clinician or member). Not
+    emergency access: that is for reading in an emergency, not for running the care."""
+    if user is None or not (user.is_authenticated and user.is_active):
+        return False
+    if supervises(user, episode.program_id):
+        return True
+    if not user.has_role(*Role.CLINICAL):
+        return False
+    return (
+        episode.primary_clinician_id == user.pk
+        or Episode.care_team.through.objects.filter(episode=episode, user=user).exists()
     )
 
 

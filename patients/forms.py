@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from patients.models import Alert, Consent, Episode, IntakeAssessment, Patient, Program
 from patients.models.intake import ASAM_FIELDS
 from patients.models.risk import RiskLevel
-from patients.services import check_date_of_birth
+from patients.services import check_contact_channel, check_date_of_birth, check_phone
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -55,15 +55,44 @@ class PatientForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        channel = cleaned.get("preferred_contact_channel")
-        if channel == Patient.ContactChannel.EMAIL and not cleaned.get("email"):
-            self.add_error("email", "Add an e-mail address, or choose another contact channel.")
-        if channel in (
-            Patient.ContactChannel.SMS,
-            Patient.ContactChannel.PHONE,
-        ) and not cleaned.get("phone"):
-            self.add_error("phone", "Add a phone number, or choose another contact channel.")
+        for field in ("phone", "emergency_contact_phone"):
+            message = check_phone(cleaned.get(field))
+            if message:
+                self.add_error(field, message)
+        missing = check_contact_channel(
+            cleaned.get("preferred_contact_channel"),
+            phone=cleaned.get("phone"),
+            email=cleaned.get("email"),
+        )
+        for field, message in missing.items():
+            if field not in self.errors:
+                self.add_error(field, message)
         return cleaned
+
+
+class PatientEditForm(PatientForm):
+    """The chart's demographics and contacts, with the revision the editor loaded."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta(PatientForm.Meta):
+        fields = [
+            "preferred_name",
+            "pronouns",
+            "legal_first_name",
+            "legal_last_name",
+            "date_of_birth",
+            "sex",
+            "gender_identity",
+            "phone",
+            "email",
+            "preferred_contact_channel",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+            "insurance_payer",
+            "insurance_member_id",
+        ]
 
 
 class ReferralForm(forms.ModelForm):

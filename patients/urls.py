@@ -1,6 +1,16 @@
 from django.urls import path
 
-from patients.views import caseload, chart, emergency, episodes, icd10, intake, programs, risk
+from patients.views import (
+    caseload,
+    chart,
+    details,
+    emergency,
+    episodes,
+    icd10,
+    intake,
+    programs,
+    risk,
+)
 
 app_name = "patients"
 urlpatterns = [
@@ -11,6 +21,7 @@ urlpatterns = [
         name="program-settings",
     ),
     path("patients/<int:pk>/", chart.SummaryTab.as_view(), name="chart"),
+    path("patients/<int:pk>/details/", details.PatientDetailsEdit.as_view(), name="details-edit"),
     path("patients/<int:pk>/intake/", chart.IntakeTab.as_view(), name="intake"),
     path("patients/<int:pk>/measures/", chart.MeasuresTab.as_view(), name="measures"),
     path(

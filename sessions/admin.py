@@ -26,10 +26,21 @@ from sessions.services.groups import SETTINGS_FIELDS
 
 
 class EnrollmentInline(admin.TabularInline):
+    """Who is in the group, read-only: patients are enrolled and enrolments ended on the group's
+    page or the patient's chart, where the rules (care team, places, dates) are checked."""
+
     model = GroupEnrollment
     extra = 0
-    autocomplete_fields = ()
-    raw_id_fields = ("episode",)
+    fields = ("episode", "start_date", "end_date")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "Enrolments (enrol and end them on the group's page in the app)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TherapyGroup)

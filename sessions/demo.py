@@ -123,7 +123,10 @@ def seed(*, password, stdout):
         groups.append(group)
         for episode in Episode.objects.filter(program=group.program, status=Episode.Status.ACTIVE):
             services.group_enroll(
-                group=group, episode=episode, user=users["clinician"], start_date=first_monday
+                group=group,
+                episode=episode,
+                user=users.get("director") or users["clinician"],
+                start_date=max(first_monday, episode.admission_date or first_monday),
             )
     made = services.group_schedule_generate(start=first_monday, weeks=11)
 

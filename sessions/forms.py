@@ -249,3 +249,66 @@ class NoteForm(forms.Form):
                 "risk_notes": self.cleaned_data.get(f"entry_{p}_risk_notes", ""),
             }
         return out
+
+
+# --- group enrolment --------------------------------------------------------------------------
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class GroupChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        left = obj.capacity - obj.enrolled
+        places = f"{left} of {obj.capacity} places free" if left > 0 else "full"
+        return f"{obj.name} — {obj.schedule_label} ({places})"
+
+
+class EnrolInGroupForm(forms.Form):
+    """From the chart: which group, from when."""
+
+    group = GroupChoice(queryset=None, empty_label="Choose a group")
+    start_date = forms.DateField(label="From", widget=DATE)
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+
+class EnrolPatientForm(forms.Form):
+    """From the group's page: which patient, from when."""
+
+    episode = EpisodeChoice(queryset=None, label="Patient", empty_label="Choose a patient")
+    start_date = forms.DateField(label="From", widget=DATE)
+
+    def __init__(self, *args, episodes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["episode"].queryset = episodes
+        self.fields["episode"].label_from_instance = lambda e: (
+            f"{e.patient.display_name} (MRN {e.patient.mrn})"
+        )
+
+
+class EnrolmentEndForm(forms.Form):
+    end_date = forms.DateField(label="Last day in the group", widget=DATE)
+
+
+# --- level of care and planned step-downs -------------------------------------------------------
+
+
+class LevelOfCareForm(forms.Form):
+    to_level = forms.ChoiceField(label="New level of care", choices=Episode.LevelOfCare.choices)
+    effective_date = forms.DateField(label="Effective from", widget=DATE)
+    reason = forms.CharField(
+        label="Clinical reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StepDownForm(forms.Form):
+    starts_on = forms.DateField(label="First day", widget=DATE)
+    ends_on = forms.DateField(label="Last day", widget=DATE)
+    reason = forms.CharField(
+        label="Why the hours are planned below the minimum",
+        max_length=200,
+        help_text="E.g. a planned week with family out of state. One to two weeks; longer is a "
+        "change of level of care.",
+    )

@@ -198,6 +198,13 @@ class TherapySession(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Sessions booked together as one recurring appointment share it (services.recurrence).
     series = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    # Why it was cancelled, by whom and when (services.session_cancel); never in the audit
+    # trail, which holds no free text.
+    cancel_reason = models.CharField(max_length=500, blank=True, default="", db_default="")
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     objects = TherapySessionQuerySet.as_manager()
 
@@ -288,28 +295,6 @@ class Attendance(models.Model):
     @property
     def attended(self):
         return self.status in self.ATTENDED
-
-
-class StepDown(models.Model):
-    """A planned short step-down below the weekly minimum: still IOP, not non-attendance."""
-
-    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="step_downs")
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    reason = models.CharField(max_length=200)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["episode", "starts_on"]
-
-    def __str__(self):
-        return f"Step-down {self.starts_on}–{self.ends_on} ({self.episode.patient})"
-
-    @property
-    def audit_patient_id(self):
-        return self.episode.patient_id
 
 
 class ProgressNote(models.Model):
@@ -492,3 +477,4 @@ class Addendum(models.Model):
 from sessions.correction_models import AttendanceCorrection as AttendanceCorrection  # noqa: E402
 from sessions.family_models import FamilyMember as FamilyMember  # noqa: E402
 from sessions.reminder_models import ReminderDelivery as ReminderDelivery  # noqa: E402
+from sessions.stepdown_models import StepDown as StepDown  # noqa: E402

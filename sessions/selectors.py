@@ -186,3 +186,64 @@ def roster_episode(session, episode_id):
     if not was_expected:
         return None
     return Episode.objects.select_related("patient").get(pk=episode_id)
+
+
+# --- group enrolment --------------------------------------------------------------------------
+
+
+def manageable_episode_ids(user, episodes):
+    """The ids among `episodes` whose enrolments `user` may change (sessions.services.
+    may_manage_enrolment, for a list at once): one query, whatever the list's length."""
+    from django.db.models import Q
+
+    from patients.querysets import supervises
+
+    episodes = list(episodes)
+    mine = {e.pk for e in episodes if supervises(user, e.program_id)}
+    rest = [e.pk for e in episodes if e.pk not in mine]
+    if rest and user.has_role(*Role.CLINICAL):
+        mine |= set(
+            Episode.objects.filter(pk__in=rest)
+            .filter(Q(primary_clinician=user) | Q(care_team=user))
+            .values_list("pk", flat=True)
+        )
+    return mine
+
+
+def enrolment_candidates(user, group):
+    """The active episodes of the group's program that `user` may enrol and that are not in the
+    group already, by name."""
+    from django.db.models import Q
+
+    from patients.querysets import supervises
+
+    episodes = Episode.objects.filter(status=Episode.Status.ACTIVE, program_id=group.program_id)
+    if not supervises(user, group.program_id):
+        if not user.has_role(*Role.CLINICAL):
+            return Episode.objects.none()
+        mine = Episode.objects.filter(Q(primary_clinician=user) | Q(care_team=user))
+        episodes = episodes.filter(pk__in=mine.values("pk"))
+    in_group = GroupEnrollment.objects.current().filter(group=group).values("episode_id")
+    return (
+        episodes.exclude(pk__in=in_group)
+        .select_related("patient")
+        .order_by("patient__legal_last_name", "patient__legal_first_name", "pk")
+    )
+
+
+def groups_open_to(episode):
+    """The active groups of the episode's program it is not in, each with `enrolled`: how many
+    places are taken today (capacity minus it is what is left)."""
+    from django.db.models import Count, Q
+
+    from sessions.models import TherapyGroup
+
+    today = timezone.localdate()
+    in_force = Q(enrollments__end_date__isnull=True) | Q(enrollments__end_date__gte=today)
+    current = GroupEnrollment.objects.current().filter(episode=episode).values("group_id")
+    return (
+        TherapyGroup.objects.filter(program_id=episode.program_id, is_active=True)
+        .exclude(pk__in=current)
+        .annotate(enrolled=Count("enrollments", filter=in_force))
+        .order_by("name")
+    )

@@ -57,6 +57,7 @@ PAGES = [
     Page("session page, signed note", "sessions:session", ("signed_session",)),
     Page("new session", "sessions:new", roles=(CLINICIAN,)),
     Page("cancel this and following", "sessions:cancel-following", ("session",), (CLINICIAN,)),
+    Page("cancel session", "sessions:cancel", ("session",), (CLINICIAN,)),
     Page("co-sign queue", "sessions:cosign-queue", roles=(SUPERVISOR,)),
     Page("notes to write", "sessions:notes-to-write", roles=(CLINICIAN, SUPERVISOR)),
     Page("alerts (Today's list)", "sessions:alerts", roles=(CLINICIAN, SUPERVISOR)),
@@ -71,11 +72,13 @@ PAGES = [
     Page("intake review", "patients:intake-review", ("intake_episode",), (INTAKE,)),
     # The chart
     Page("chart summary", "patients:chart", ("patient",), EVERYONE),
+    Page("edit details", "patients:details-edit", ("patient",), EVERYONE),
     Page("chart intake", "patients:intake", ("patient",), EVERYONE),
     Page("chart measures", "patients:measures", ("patient",), EVERYONE),
     Page("new measure", "patients:measure-new", ("patient", "instrument"), (CLINICIAN,)),
     Page("chart consents", "patients:consents", ("patient",), EVERYONE),
     Page("new consent", "patients:consent-new", ("patient",), (CLINICIAN,)),
+    Page("revoke consent", "patients:consent-revoke", ("patient", "consent"), (CLINICIAN, INTAKE)),
     Page("chart alerts", "patients:alerts", ("patient",)),
     Page("risk assessment", "patients:risk", ("patient",), (CLINICIAN,)),
     Page(
@@ -85,6 +88,8 @@ PAGES = [
         (SUPERVISOR,),
     ),
     Page("chart sessions", "sessions:chart", ("patient",)),
+    Page("chart groups", "sessions:chart-groups", ("patient",)),
+    Page("level of care", "sessions:level-of-care", ("patient",)),
     Page("chart note", "sessions:chart-note", ("patient", "note_session")),
     Page("chart plan", "plans:patient-plan", ("patient",)),
     Page("plan", "plans:plan", ("plan",)),
@@ -112,7 +117,6 @@ PAGES = [
 NOT_PAGES = {
     "today": set(),
     "patients": {
-        "consent-revoke",
         "alert-close",
         "intake-start",
         "intake-autosave",
@@ -138,8 +142,8 @@ NOT_PAGES = {
         "note-autosave",
         "addendum",
         "cosign",
-        "cancel",
         "calendar",  # a redirect to the chosen clinician's calendar
+        "group-enrol",
     },
     "disclosures": {"packet", "request-answer", "amendment-new"},
     "documents": {

@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from iop.accounts.roles import Role
 from patients import services as patient_services
+from patients.models import Consent
 from patients.models.intake import INTAKE_STEPS
 from plans import services as plan_services
 from plans.library import LibraryEntry
@@ -253,6 +254,7 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
             "patient": first.patient_id,
             "safety_draft": patients[1][0].patient_id,
             "episode": first.pk,
+            "consent": Consent.objects.filter(patient=first.patient).order_by("pk")[0].pk,
             "group": group.pk,
             "program": program.pk,
             "clinician": clinician.pk,

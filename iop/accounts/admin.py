@@ -1,7 +1,9 @@
 import knox.admin  # noqa: F401 - registered first, so that it can be taken away below
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from knox.models import AuthToken
@@ -14,6 +16,30 @@ from iop.audit.context import AuditContext
 # API tokens are shown once, to their owner, when issued: no one lists them, and no one
 # makes one for somebody else (an admin-made token is an impersonation).
 admin.site.unregister(AuthToken)
+admin.site.unregister(Group)
+
+ROLES_HELP = (
+    "What the user may see and do: intake, clinician, supervisor, director (a supervisor of "
+    "every program) or admin. Supervisors are linked to their programs on the program's page."
+)
+
+
+@admin.register(Group)
+class RoleAdmin(BaseGroupAdmin):
+    """Django's auth groups are the app's roles (iop.accounts.roles): shown as roles."""
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Roles", **(extra_context or {})})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra = {"title": "Role", **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra)
+
+
+class RoleListFilter(admin.RelatedFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "role"
 
 
 class UserChangeRulesMixin:
@@ -46,7 +72,13 @@ class UserAdmin(BaseUserAdmin):
         "is_external_integration",
         "last_login",
     )
-    list_filter = ("is_active", "is_staff", "is_trainee", "is_external_integration", "groups")
+    list_filter = (
+        "is_active",
+        "is_staff",
+        "is_trainee",
+        "is_external_integration",
+        ("groups", RoleListFilter),
+    )
     # Access comes from roles only (ROLE_PERMISSIONS): no per-user permissions to edit here.
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -81,6 +113,9 @@ class UserAdmin(BaseUserAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        if "groups" in form.base_fields:
+            form.base_fields["groups"].label = "Roles"
+            form.base_fields["groups"].help_text = ROLES_HELP
         return type(form.__name__, (UserChangeRulesMixin, form), {"actor": request.user})
 
     def has_change_permission(self, request, obj=None):

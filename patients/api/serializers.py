@@ -352,7 +352,9 @@ class ConsentSerializer(strict.ModelSerializer):
 
 
 class RevokeSerializer(strict.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(
+        max_length=2000, help_text="Why the consent is revoked, or how the patient revoked it."
+    )
 
 
 class AlertSerializer(strict.ModelSerializer):

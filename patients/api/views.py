@@ -369,7 +369,7 @@ class ConsentViewSet(
         payload.is_valid(raise_exception=True)
         consent = services.consent_revoke(
             consent=self.get_object(),
-            note=payload.validated_data.get("note", ""),
+            note=payload.validated_data["note"],
             user=request.user,
             context=self.audit_context,
         )

@@ -52,6 +52,18 @@ class Patient(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Bumped by every change of the details (services.patient_update): an edit made from an
+    # older copy is refused instead of overwriting what someone saved meanwhile.
+    revision = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
 
     objects = PatientQuerySet.as_manager()
 

@@ -30,13 +30,18 @@ from patients.services.measures import (
     risk_alert_from_measure,
 )
 from patients.services.patients import (
+    StalePatientError,
+    check_contact_channel,
     check_date_of_birth,
+    check_phone,
     episode_change_level_of_care,
     episode_transition,
     episode_update,
+    may_edit_details,
     patient_create,
     patient_update,
     referral_register,
+    require_cares_for_episode,
 )
 from patients.services.programs import (
     can_edit_program,
@@ -49,6 +54,10 @@ from patients.services.programs import (
 from patients.services.risk import risk_assessment_record
 
 __all__ = [
+    "StalePatientError",
+    "check_contact_channel",
+    "check_phone",
+    "may_edit_details",
     "admission_missing",
     "intake_confirm",
     "part2_refusal_record",
@@ -79,6 +88,7 @@ __all__ = [
     "program_settings_update",
     "program_supervisors_set",
     "referral_register",
+    "require_cares_for_episode",
     "risk_alert_from_measure",
     "risk_assessment_record",
 ]

@@ -49,14 +49,26 @@ def consent_record(*, patient, user, data, context=None):
     return consent
 
 
+REVOCATION_NOTE_MAX = 2000
+
+
 @transaction.atomic
-def consent_revoke(*, consent, user, note="", context=None):
+def consent_revoke(*, consent, user, note, context=None):
+    """Revoke a consent, with the reason or how the patient revoked it (`note`, required: it
+    is kept on the consent and shown with it)."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.revoked_at:
         raise ValidationError("This consent is already revoked.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(
+            {"note": "Say why the consent is revoked, or how the patient revoked it."}
+        )
+    if len(note) > REVOCATION_NOTE_MAX:
+        raise ValidationError({"note": f"Keep the reason under {REVOCATION_NOTE_MAX} characters."})
     consent.revoked_at = timezone.now()
     consent.revoked_by = user
-    consent.revocation_note = note.strip()
+    consent.revocation_note = note
     consent.save()
     audit_change(UPDATE, consent, user=user, context=context, detail="revoked")
     return consent

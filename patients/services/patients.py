@@ -1,14 +1,16 @@
 """Registering patients and referrals; moving episodes through the workflow."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
+from iop.errors import ConflictError
 from iop.validation import dates_in_order, not_in_future, plausible_date_of_birth
 from patients import extensions
+from patients.access import cares_for_episode, routine_access_level
 from patients.models import Episode, LevelOfCareChange, Patient
 from patients.services.admission import admission_missing, check_admission
 from patients.services.programs import require_program_supervisor
@@ -77,14 +79,79 @@ def patient_create(*, user, data, context=None):
     return patient
 
 
+class StalePatientError(ConflictError):
+    """Someone saved the patient's details after this editor loaded them."""
+
+
+CONTACT_FIELDS = ("phone", "email", "preferred_contact_channel")
+PHONE_FIELDS = ("phone", "emergency_contact_phone")
+PHONE_CHARACTERS = set("0123456789 +-().x")
+
+
+def check_contact_channel(channel, *, phone, email):
+    """{field: message} for a preferred contact channel without the detail it needs."""
+    if channel == Patient.ContactChannel.EMAIL and not email:
+        return {"email": "Add an e-mail address, or choose another contact channel."}
+    if channel in (Patient.ContactChannel.SMS, Patient.ContactChannel.PHONE) and not phone:
+        return {"phone": "Add a phone number, or choose another contact channel."}
+    return {}
+
+
+def check_phone(number):
+    """A plausible phone number: digits (7 to 15) with spaces, +, -, brackets or an x."""
+    if not number:
+        return None
+    digits = sum(c.isdigit() for c in number)
+    if not set(number) <= PHONE_CHARACTERS or not 7 <= digits <= 15:
+        return "Enter a phone number of 7 to 15 digits (spaces, +, - and brackets allowed)."
+    return None
+
+
+def may_edit_details(user, patient):
+    """Whether `user` changes this patient's details: who opens the chart as care team,
+    supervisor or intake coordinator (not only under emergency access, which is for reading)."""
+    return routine_access_level(user, patient) is not None
+
+
 @transaction.atomic
-def patient_update(*, patient, user, data, context=None):
-    """Change a patient's details; the date of birth may not be in the future."""
-    for field, value in data.items():
-        setattr(patient, field, value)
+def patient_update(*, patient, user, data, revision=None, context=None):
+    """Change a patient's details. `revision`: the one the editor loaded; a save made from an
+    older copy is refused (StalePatientError), keeping the other person's change. The audit
+    event names the fields changed (never their values)."""
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    if not may_edit_details(user, patient):
+        raise PermissionDenied("You cannot change this patient's details.")
+    if revision not in (None, "") and int(revision) != patient.revision:
+        who = patient.updated_by.display_name if patient.updated_by else "Someone else"
+        when = timezone.localtime(patient.updated_at) if patient.updated_at else None
+        at = f" at {when:%H:%M on %-d %b}" if when else ""
+        raise StalePatientError(
+            f"{who} changed these details{at} after you opened them. Your changes were not "
+            "saved; they are kept below. Compare with the current details, then save again."
+        )
+    changed = sorted(field for field, value in data.items() if getattr(patient, field) != value)
+    if not changed:
+        return patient
+    for field in changed:
+        setattr(patient, field, data[field])
+    errors = {}
+    for field in PHONE_FIELDS:
+        message = field in changed and check_phone(getattr(patient, field))
+        if message:
+            errors[field] = message
+    if set(changed) & set(CONTACT_FIELDS):
+        errors.update(
+            check_contact_channel(
+                patient.preferred_contact_channel, phone=patient.phone, email=patient.email
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
     _validate_patient(patient)
+    patient.revision += 1
+    patient.updated_at, patient.updated_by = timezone.now(), user
     patient.save()
-    audit_change(UPDATE, patient, user=user, context=context, detail=", ".join(sorted(data))[:300])
+    audit_change(UPDATE, patient, user=user, context=context, detail=", ".join(changed)[:300])
     return patient
 
 
@@ -184,16 +251,47 @@ def episode_transition(*, episode, to_status, user, context=None, **details):
     return episode
 
 
+def require_cares_for_episode(user, episode, doing):
+    """Refuse (PermissionDenied) anyone but a clinician on the episode's care team or a
+    supervisor of its program (patients.access.cares_for_episode)."""
+    if not cares_for_episode(user, episode):
+        raise PermissionDenied(
+            f"Only a clinician on the patient's care team or a supervisor of {episode.program} "
+            f"{doing}."
+        )
+
+
+REASON_MAX = 2000
+
+
 @transaction.atomic
 def episode_change_level_of_care(
     *, episode, to_level, reason, user, effective_date=None, context=None
 ):
+    """Move an active episode to PHP, IOP or OP from `effective_date` (today by default; not
+    ahead, not before the admission or the last change), with the clinical reason."""
+    episode = Episode.objects.select_for_update().select_related("program").get(pk=episode.pk)
     if episode.status != Episode.Status.ACTIVE:
         raise ValidationError("Only an active episode changes level of care.")
+    require_cares_for_episode(user, episode, "changes the level of care")
+    if to_level not in Episode.LevelOfCare.values:
+        raise ValidationError({"to_level": "Choose PHP, IOP or OP."})
     if to_level == episode.level_of_care:
         raise ValidationError({"to_level": f"The episode is already at {to_level}."})
-    if not reason.strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError({"reason": "Give the clinical reason for the change."})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
+    last = episode.level_changes.order_by("-effective_date", "-pk").first()
+    if last is not None and effective_date is not None:
+        dates_in_order(
+            last.effective_date,
+            effective_date,
+            field="effective_date",
+            message="The effective date is before the last change "
+            f"({last.effective_date:%-d %b %Y}, {last.from_level} → {last.to_level}).",
+        )
     # The episode's level is what is in force now (headers, caseload, billing): a change is
     # recorded when it takes effect, not ahead (a short planned dip is a step-down instead).
     not_in_future(effective_date, field="effective_date", what="The effective date")
@@ -207,7 +305,7 @@ def episode_change_level_of_care(
         episode=episode,
         from_level=episode.level_of_care,
         to_level=to_level,
-        reason=reason.strip(),
+        reason=reason,
         changed_by=user,
         effective_date=effective_date or timezone.localdate(),
     )

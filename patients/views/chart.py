@@ -297,22 +297,36 @@ class ConsentCreate(ChartMixin, FormView):
 
 
 class ConsentRevoke(ChartMixin, TemplateView):
-    http_method_names = ["post"]
+    """Revoke a consent: a page to confirm, with the reason or how the patient revoked it (kept
+    on the consent and shown with it). A refusal keeps what was typed."""
+
+    template_name = "patients/consent_revoke.html"
+    tab = "consents"
+
+    def setup_consent(self):
+        if not hasattr(self, "consent"):
+            patient = self.setup_patient()
+            self.consent = get_object_or_404(
+                Consent.objects.select_related("recorded_by", "revoked_by"),
+                pk=self.kwargs["consent_pk"],
+                patient=patient,
+            )
+        return self.consent
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(consent=self.setup_consent(), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        patient = self.setup_patient()
-        consent = get_object_or_404(Consent, pk=kwargs["consent_pk"], patient=patient)
+        consent = self.setup_consent()
+        note = request.POST.get("note", "")
         try:
             services.consent_revoke(
-                consent=consent,
-                user=request.user,
-                note=request.POST.get("note", ""),
-                context=self.audit_context,
+                consent=consent, user=request.user, note=note, context=self.audit_context
             )
-            messages.success(request, f"{consent.get_kind_display()} revoked.")
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect("patients:consents", pk=patient.pk)
+            return self.render_to_response(self.get_context_data(note=note, errors=error.messages))
+        messages.success(request, f"{consent.get_kind_display()} revoked.")
+        return redirect("patients:consents", pk=self.patient.pk)
 
 
 class AlertClose(ChartMixin, FormView):

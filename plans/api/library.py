@@ -53,6 +53,8 @@ class LibraryEntryViewSet(
         "destroy": MAINTAINERS,
     }
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    # The model the audit trail names ("plans.libraryentry list"); rows come from get_queryset.
+    queryset = LibraryEntry.objects.none()
     serializer_class = LibraryEntrySerializer
     filterset_fields = ["program", "kind", "is_active"]
 

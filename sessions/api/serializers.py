@@ -112,6 +112,7 @@ class SessionSerializer(strict.ModelSerializer):
             "episode",
             "patient",
             "status",
+            "cancel_reason",
             "patient_present",
             "place_of_service",
             "telehealth_modifier",
@@ -121,7 +122,7 @@ class SessionSerializer(strict.ModelSerializer):
             "series",
         ]
         # The topic is named when the note is started (sessions.services.session_topic_set).
-        read_only_fields = ["group", "patient", "status", "topic", "series"]
+        read_only_fields = ["group", "patient", "status", "topic", "series", "cancel_reason"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -138,6 +139,10 @@ class SessionSerializer(strict.ModelSerializer):
     def get_note(self, obj):
         note = getattr(obj, "note", None) if hasattr(obj, "note") else None
         return note.pk if note else None
+
+
+class CancelSerializer(strict.Serializer):
+    reason = serializers.CharField(max_length=500)
 
 
 class RescheduleSerializer(strict.Serializer):

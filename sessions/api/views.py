@@ -265,13 +265,20 @@ class SessionViewSet(
     def _answer(self, request):
         return Response(s.SessionSerializer(self.get_object(), context={"request": request}).data)
 
-    @extend_schema(request=None, responses=s.SessionSerializer)
+    @extend_schema(request=s.CancelSerializer, responses=s.SessionSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        """Cancel a scheduled session (its clinicians or a supervisor)."""
+        """Cancel a scheduled session, with the reason (its clinicians or a supervisor)."""
         session = self.get_object()
         require_runner(request.user, session)
-        services.session_cancel(session=session, user=request.user, context=self.audit_context)
+        payload = s.CancelSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.session_cancel(
+            session=session,
+            user=request.user,
+            reason=payload.validated_data["reason"],
+            context=self.audit_context,
+        )
         return self._answer(request)
 
     @extend_schema(request=s.RescheduleSerializer, responses=s.SessionSerializer)

@@ -1,9 +1,10 @@
 """Every write to groups, sessions, attendance and notes; the hours ledger; billing codes.
 
 Keyword-only, atomic, validating, audited (`context` is the caller's `AuditContext`). By
-subject: `scheduling` (groups, booking), `attendance` (roster, attendance, step-downs, the hours
-ledger), `attendance_window` (when attendance opens), `roll_call` (everyone present at once),
-`notes` (progress notes and addenda); billing codes are `sessions.billing`.
+subject: `scheduling` (groups, booking), `enrolment` (who is in which group), `attendance`
+(roster, attendance, step-downs, the hours ledger), `attendance_window` (when attendance opens),
+`roll_call` (everyone present at once), `notes` (progress notes and addenda); billing codes are
+`sessions.billing`.
 """
 
 from sessions.billing import billing_codes
@@ -24,9 +25,13 @@ from sessions.services.attendance import (
     session_roster,
     session_rosters,
     sessions_cancel_at_discharge,
-    step_down_record,
 )
 from sessions.services.attendance_window import attendance_opens_at, attendance_refusal
+from sessions.services.enrolment import (
+    group_enroll,
+    group_enrollment_end,
+    may_manage_enrolment,
+)
 from sessions.services.groups import (
     can_edit_group,
     facilitators_check,
@@ -52,7 +57,6 @@ from sessions.services.recurrence import (
 )
 from sessions.services.roll_call import attendance_mark_all_present
 from sessions.services.scheduling import (
-    group_enroll,
     group_schedule_generate,
     group_slots,
     session_cancel,
@@ -60,6 +64,7 @@ from sessions.services.scheduling import (
     session_schedule,
     week_start,
 )
+from sessions.services.stepdowns import step_down_record
 
 __all__ = [
     "AttendanceLockedError",
@@ -82,9 +87,11 @@ __all__ = [
     "discharged_before",
     "enrollments_end_at_discharge",
     "group_enroll",
+    "group_enrollment_end",
     "group_schedule_generate",
     "group_slots",
     "hours_ledger",
+    "may_manage_enrolment",
     "note_cosign",
     "note_is_signed",
     "note_is_intact",

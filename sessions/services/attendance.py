@@ -316,7 +316,12 @@ def sessions_cancel_at_discharge(*, episode, user, context=None):
     for session in TherapySession.objects.filter(
         episode=episode, status=TherapySession.Status.SCHEDULED, starts_at__gte=after
     ).order_by("starts_at"):
-        session_cancel(session=session, user=user, context=context)
+        session_cancel(
+            session=session,
+            user=user,
+            reason=f"The patient was discharged on {episode.discharge_date:%-d %b %Y}.",
+            context=context,
+        )
 
 
 @transaction.atomic
@@ -340,28 +345,6 @@ def enrollments_end_at_discharge(*, episode, user, context=None):
             audit_change(
                 UPDATE, enrollment, user=user, context=context, detail=f"ended at discharge {day}"
             )
-
-
-@transaction.atomic
-def step_down_record(*, episode, starts_on, ends_on, reason, user, context=None):
-    errors = {}
-    if ends_on < starts_on:
-        errors["ends_on"] = "The step-down ends before it starts."
-    elif (ends_on - starts_on).days > 14:
-        errors["ends_on"] = "A planned step-down lasts one to two weeks; change the level of care."
-    if not reason.strip():
-        errors["reason"] = "Say why the hours are planned below the minimum."
-    if errors:
-        raise ValidationError(errors)
-    step = StepDown.objects.create(
-        episode=episode,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        reason=reason.strip(),
-        recorded_by=user,
-    )
-    audit_change(CREATE, step, user=user, context=context)
-    return step
 
 
 def hours_ledger(episodes, *, weeks=8, today=None):

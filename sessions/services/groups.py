@@ -99,7 +99,12 @@ def group_sessions_follow(*, group, user, context=None):
         for session in future:
             if session.starts_at not in slots:
                 if not session.has_attendance:
-                    session_cancel(session=session, user=user, context=context)
+                    session_cancel(
+                        session=session,
+                        user=user,
+                        reason="The group's schedule changed.",
+                        context=context,
+                    )
                     cancelled += 1
                 continue
             session.duration_minutes = group.duration_minutes

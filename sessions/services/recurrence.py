@@ -15,7 +15,12 @@ from iop.audit.services import audit_change
 from iop.validation import session_time_in_range
 from sessions.models import TherapySession
 from sessions.services.conflicts import Booking, booking_conflicts
-from sessions.services.scheduling import episode_date_errors, local, session_schedule
+from sessions.services.scheduling import (
+    cancel_reason_clean,
+    episode_date_errors,
+    local,
+    session_schedule,
+)
 
 RECURRING_KINDS = (
     TherapySession.Kind.INDIVIDUAL,
@@ -180,27 +185,22 @@ def series_following(session):
 
 @transaction.atomic
 def session_series_cancel_following(*, session, user, reason, context=None):
-    """Cancel this session and the later scheduled ones of its series, with a reason (kept
-    in each one's audit event). Returns how many were cancelled."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the sessions are cancelled."})
-    if len(reason) > 500:
-        raise ValidationError({"reason": "Keep the reason under 500 characters."})
-    if "\x00" in reason:
-        raise ValidationError({"reason": "The reason holds a character that cannot be stored."})
+    """Cancel this session and the later scheduled ones of its series, with a reason (kept on
+    each session, like a single cancellation). Returns how many were cancelled."""
+    reason = cancel_reason_clean(reason, missing="Say why the sessions are cancelled.")
     if session.status != TherapySession.Status.SCHEDULED:
         raise ValidationError("Only a scheduled session (and those after it) can be cancelled.")
-    cancelled = 0
+    cancelled, now = 0, timezone.now()
     for each in series_following(session).select_for_update():
         each.status = TherapySession.Status.CANCELLED
-        each.save(update_fields=["status"])
+        each.cancel_reason, each.cancelled_by, each.cancelled_at = reason, user, now
+        each.save(update_fields=["status", "cancel_reason", "cancelled_by", "cancelled_at"])
         audit_change(
             AuditEvent.Action.UPDATE,
             each,
             user=user,
             context=context,
-            detail=f"cancelled with the rest of its series: {reason}"[:300],
+            detail="cancelled with the rest of its series, reason recorded",
         )
         cancelled += 1
     return cancelled

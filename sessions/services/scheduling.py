@@ -10,7 +10,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from iop.validation import session_time_in_range
 from patients.models import Episode
-from sessions.models import FamilyMember, GroupEnrollment, TherapyGroup, TherapySession
+from sessions.models import FamilyMember, TherapyGroup, TherapySession
 from sessions.services.conflicts import Booking, booking_conflicts
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -22,26 +22,6 @@ def local(dt):
 
 def week_start(day):
     return day - timedelta(days=day.weekday())
-
-
-@transaction.atomic
-def group_enroll(*, group, episode, user, start_date=None, context=None):
-    if episode.status != Episode.Status.ACTIVE:
-        raise ValidationError("Only patients in an active episode join groups.")
-    if episode.program_id != group.program_id:
-        raise ValidationError(f"{group} belongs to another program.")
-    open_count = group.enrollments.filter(end_date__isnull=True).count()
-    if open_count >= group.capacity:
-        raise ValidationError(f"{group} is full ({group.capacity} places).")
-    try:
-        with transaction.atomic():
-            enrollment = GroupEnrollment.objects.create(
-                group=group, episode=episode, start_date=start_date or timezone.localdate()
-            )
-    except IntegrityError:
-        raise ValidationError(f"{episode.patient} is already in {group}.") from None
-    audit_change(CREATE, enrollment, user=user, context=context, detail=str(group))
-    return enrollment
 
 
 def group_slots(group, first_day, last_day):
@@ -244,12 +224,31 @@ def session_reschedule(*, session, starts_at, user, duration_minutes=None, conte
     return session
 
 
+CANCEL_REASON_MAX = TherapySession._meta.get_field("cancel_reason").max_length
+
+
+def cancel_reason_clean(reason, *, missing="Say why the session is cancelled."):
+    """A cancellation's reason, stripped; refused when blank, too long or unstorable."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": missing})
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason under {CANCEL_REASON_MAX} characters."})
+    if "\x00" in reason:
+        raise ValidationError({"reason": "The reason holds a character that cannot be stored."})
+    return reason
+
+
 @transaction.atomic
-def session_cancel(*, session, user, context=None):
+def session_cancel(*, session, user, reason, context=None):
+    """Cancel a scheduled session, saying why (kept on the session and shown with it)."""
     session = TherapySession.objects.select_for_update().get(pk=session.pk)
     if session.status != TherapySession.Status.SCHEDULED:
         raise ValidationError("Only a scheduled session can be cancelled.")
+    reason = cancel_reason_clean(reason)
     session.status = TherapySession.Status.CANCELLED
-    session.save(update_fields=["status"])
-    audit_change(UPDATE, session, user=user, context=context, detail="cancelled")
+    session.cancel_reason, session.cancelled_by = reason, user
+    session.cancelled_at = timezone.now()
+    session.save(update_fields=["status", "cancel_reason", "cancelled_by", "cancelled_at"])
+    audit_change(UPDATE, session, user=user, context=context, detail="cancelled, reason recorded")
     return session

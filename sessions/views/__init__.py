@@ -15,6 +15,8 @@ from sessions.views.calendar import (
 )
 from sessions.views.chart import ChartNote, ChartSessions
 from sessions.views.day import alerts_page, below_hours_page, notes_to_write_page, today
+from sessions.views.enrolment import ChartGroups, GroupEnrolments
+from sessions.views.levels import LevelOfCarePage
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
 from sessions.views.scheduling import (
     GroupDetail,
@@ -37,6 +39,7 @@ __all__ = [
     "AttendanceAllPresent",
     "AttendanceCorrect",
     "AttendanceMark",
+    "ChartGroups",
     "ChartNote",
     "ClinicianCalendar",
     "GroupCalendar",
@@ -47,6 +50,8 @@ __all__ = [
     "CosignQueue",
     "GroupDetail",
     "GroupSettings",
+    "GroupEnrolments",
+    "LevelOfCarePage",
     "NoteAddendum",
     "NoteAutosave",
     "NoteCosign",

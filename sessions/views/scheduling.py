@@ -170,7 +170,9 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
     template_name = "sessions/group.html"
     model = TherapyGroup
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, enrol_form=None, end_form=None, **kwargs):
+        from sessions.views.enrolment import group_enrolment_context
+
         groups = TherapyGroup.objects.for_user(self.request.user)
         group = self.object = get_object_or_404(
             groups.select_related("program"), pk=self.kwargs["pk"]
@@ -180,7 +182,7 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
         sessions = group.sessions.between_days(start, start + timedelta(days=6))
         sessions = sessions.select_related("note")
         enrollments = list(
-            group.enrollments.filter(end_date__isnull=True).select_related("episode__patient")
+            group.enrollments.current().select_related("episode__patient", "episode__program")
         )
         context.update(
             group=group,
@@ -192,6 +194,9 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
             is_part2=bool(part2_patient_ids(e.episode.patient_id for e in enrollments)),
             facilitators=list(group.facilitators.all()),
             can_edit=services.can_edit_group(self.request.user, group),
+            **group_enrolment_context(
+                self.request.user, group, enrollments, enrol_form=enrol_form, end_form=end_form
+            ),
         )
         return context
 

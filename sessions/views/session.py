@@ -52,7 +52,7 @@ class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
             if not self.request.user.has_role(*Role.CLINICAL):
                 raise Http404("No such session.")
             queryset = TherapySession.objects.for_user(self.request.user).select_related(
-                "group", "episode__patient", "episode__program", "patient"
+                "group", "episode__patient", "episode__program", "patient", "cancelled_by"
             )
             self.session = self.object = get_object_or_404(
                 queryset.prefetch_related("clinicians"), pk=self.kwargs["pk"]
@@ -273,13 +273,30 @@ class AttendanceCorrect(SessionMixin, View):
 
 
 class SessionCancel(SessionMixin, View):
+    """Cancel a session: a page to confirm, saying why (kept on the session, shown on its page).
+    A refusal shows the page again with the message and the reason typed."""
+
+    def get(self, request, pk):
+        session = self.require_runner()
+        return self.render(session, reason="", errors=[])
+
+    def render(self, session, *, reason, errors):
+        return render(
+            self.request,
+            "sessions/cancel.html",
+            {"session": session, "reason": reason, "errors": errors},
+        )
+
     def post(self, request, pk):
         session = self.require_runner()
+        reason = request.POST.get("reason", "")
         try:
-            services.session_cancel(session=session, user=request.user, context=self.audit_context)
-            messages.success(request, "Session cancelled.")
+            services.session_cancel(
+                session=session, user=request.user, reason=reason, context=self.audit_context
+            )
         except ValidationError as error:
-            messages.error(request, error_text(error))
+            return self.render(session, reason=reason, errors=error.messages)
+        messages.success(request, "Session cancelled.")
         return redirect(session.get_absolute_url())
 
 

@@ -169,11 +169,12 @@ def test_the_admin_login_is_the_one_login_page(client, db):
 def test_a_signed_in_user_without_admin_access_is_not_sent_round_the_admin_forever(
     client, clinician, password
 ):
-    # /admin/ -> the login page -> /admin/ -> ... for a signed-in clinician (acceptance probe).
+    # /admin/ -> the login page -> /admin/ -> ... for a signed-in clinician (acceptance probe):
+    # the 403 page instead, saying so.
     client.force_login(clinician)
     response = client.get("/admin/", follow=True)
-    assert response.redirect_chain[-1][0] == reverse("today")
-    assert response.status_code == 200
+    assert response.redirect_chain == []
+    assert response.status_code == 403
     other = type(client)()
     response = other.post(
         f"{LOGIN}?next=/admin/", {"username": clinician.username, "password": password}

@@ -34,9 +34,7 @@ def test_correct_attendance_under_a_signed_group_note(
     people = {}
     for last in ("Adams", "Cruz"):
         episode = admit(clinician=clinician, last_name=last)
-        services.group_enroll(
-            group=group, episode=episode, user=clinician, start_date=now.date() - timedelta(days=7)
-        )
+        services.group_enroll(group=group, episode=episode, user=clinician, start_date=now.date())
         people[last] = episode
     services.group_schedule_generate(weeks=1, start=now.date())
     session = TherapySession.objects.get(group=group, starts_at__date=now.date())
@@ -100,9 +98,7 @@ def test_billing_codes_refresh_as_attendance_is_taken(
     )
     group.facilitators.set([clinician])
     episode = admit(clinician=clinician, last_name="Adams")
-    services.group_enroll(
-        group=group, episode=episode, user=clinician, start_date=now.date() - timedelta(days=7)
-    )
+    services.group_enroll(group=group, episode=episode, user=clinician, start_date=now.date())
     services.group_schedule_generate(weeks=1, start=now.date())
     session = TherapySession.objects.get(group=group, starts_at__date=now.date())
 

@@ -32,9 +32,7 @@ def test_run_a_group_session(page, live_server, admit, program, clinician, passw
     people = {}
     for last in ("Adams", "Baker", "Cruz"):
         episode = admit(clinician=clinician, last_name=last)
-        services.group_enroll(
-            group=group, episode=episode, user=clinician, start_date=now.date() - timedelta(days=7)
-        )
+        services.group_enroll(group=group, episode=episode, user=clinician, start_date=now.date())
         people[last] = episode
     services.group_schedule_generate(weeks=1, start=now.date())
 

@@ -85,7 +85,7 @@ def test_revoked_consent_is_not_offered(client, clinician, sud_episode, consent,
         "Part 2 disclosure: Riverside"
         in client.get(url("release-new", sud_episode)).content.decode()
     )
-    consent_revoke(consent=part2, user=intake)
+    consent_revoke(consent=part2, user=intake, note="By phone")
     client.force_login(clinician)
     page = client.get(url("release-new", sud_episode)).content.decode()
     assert "Part 2 disclosure: Riverside" not in page

@@ -60,7 +60,7 @@ def test_revocation_after_the_form_was_filled_still_refuses(sud_episode, clinici
     """The form held the consent object from before the revocation: the service re-reads it."""
     part2 = consent(sud_episode)
     stale = type(part2).objects.get(pk=part2.pk)
-    patient_services.consent_revoke(consent=part2, user=clinician)
+    patient_services.consent_revoke(consent=part2, user=clinician, note="By letter")
     assert "revoked" in refusal(sud_episode, clinician, consent=stale)
 
 

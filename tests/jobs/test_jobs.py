@@ -87,10 +87,10 @@ def test_reminders_go_to_consenting_patients_once_per_lead_time(
     no_consent.patient.email = "n@example.org"
     no_consent.patient.save()
     c = consent(contactable(revoked, intake), intake)
-    patient_services.consent_revoke(consent=c, user=intake)
+    patient_services.consent_revoke(consent=c, user=intake, note="By phone")
     for consent_ in revoked.patient.consents.all():
         if not consent_.revoked_at:
-            patient_services.consent_revoke(consent=consent_, user=intake)
+            patient_services.consent_revoke(consent=consent_, user=intake, note="By phone")
     contactable(phone_only, intake, "phone")
     tomorrow = WEDNESDAY + timedelta(hours=20)
     sessions = [
@@ -136,7 +136,7 @@ def test_a_cancelled_or_moved_session(clock, make_episode, clinician, intake):
     cancelled = individual(episode, clinician, WEDNESDAY + timedelta(hours=10))
     moved = individual(episode, clinician, WEDNESDAY + timedelta(hours=12))
     reminders_plan()
-    ss.session_cancel(session=cancelled, user=clinician)
+    ss.session_cancel(session=cancelled, user=clinician, reason="Snow day")
     ss.session_reschedule(session=moved, starts_at=WEDNESDAY + timedelta(hours=22), user=clinician)
     counts = reminders_send()
     assert (counts["sent"], counts["cancelled"]) == (0, 2)

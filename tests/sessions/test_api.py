@@ -177,9 +177,12 @@ def test_a_session_is_moved_and_cancelled(api_client, clinician, make_episode, t
         "2026-11-18T15:00:00-05:00",
         45,
     )
-    cancelled = client.post(url("session", first.pk, "cancel"))
+    no_reason = client.post(url("session", first.pk, "cancel"))
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()
+    cancelled = client.post(url("session", first.pk, "cancel"), {"reason": "Clinician ill"})
     assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
-    assert client.post(url("session", first.pk, "cancel")).status_code == 400
+    assert cancelled.json()["cancel_reason"] == "Clinician ill"
+    assert client.post(url("session", first.pk, "cancel"), {"reason": "Again"}).status_code == 400
     again = client.post(
         url("session", first.pk, "reschedule"), {"starts_at": "2026-11-18T17:00:00-05:00"}
     )

@@ -121,7 +121,7 @@ def test_an_individual_no_show_and_a_correction(clock, episode, clinician):
 
 def test_a_cancelled_session_takes_no_attendance(clock, episode, clinician):
     session = book(clinician, starts_at=at(MON_9, 14), episode=episode)
-    ss.session_cancel(session=session, user=clinician)
+    ss.session_cancel(session=session, user=clinician, reason="Holiday")
     clock.move_to(at(MON_9, 15), tick=False)
     with pytest.raises(ValidationError) as exc:
         ss.attendance_mark(session=session, episode=episode, status="present", user=clinician)
@@ -257,6 +257,7 @@ def test_an_adolescent_program_meets_its_minimum_at_six_hours(clock, make_episod
 
 
 def test_a_step_down_is_one_or_two_weeks_with_a_reason(episode, clinician):
+    Episode.objects.filter(pk=episode.pk).update(admission_date=MON_2)
     record = ss.step_down_record
     with pytest.raises(ValidationError) as exc:
         record(episode=episode, starts_on=MON_16, ends_on=MON_9, reason="Work", user=clinician)

@@ -60,7 +60,7 @@ def test_previous_and_next_links_page_by_week(client, clinician, booked):
 
 
 def test_a_status_is_shown_as_text(client, clinician, booked):
-    ss.session_cancel(session=booked, user=clinician)
+    ss.session_cancel(session=booked, user=clinician, reason="Clinician ill")
     client.force_login(clinician)
     html = client.get(
         week(reverse("sessions:calendar-clinician", args=[clinician.pk]))

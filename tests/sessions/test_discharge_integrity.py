@@ -153,9 +153,12 @@ def test_discharge_cancels_the_patients_own_sessions_after_the_discharge_date(
         session.refresh_from_db()
     assert same_day.status == "scheduled"  # the discharge day itself is still in care
     assert [s.status for s in later] == ["cancelled"] * 3
+    assert all(s.cancel_reason.startswith("The patient was discharged on") for s in later)
     assert (
         AuditEvent.objects.filter(
-            object_type="therapy_sessions.therapysession", detail="cancelled", user=clinician
+            object_type="therapy_sessions.therapysession",
+            detail="cancelled, reason recorded",
+            user=clinician,
         ).count()
         == 3
     )

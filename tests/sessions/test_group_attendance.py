@@ -174,7 +174,7 @@ def test_attendance_buttons_are_disabled_with_the_reason_before_attendance_opens
 
 def test_a_cancelled_sessions_buttons_are_disabled(client, clinician, enroll, todays_session):
     enroll.many(1)
-    services.session_cancel(session=todays_session, user=clinician)
+    services.session_cancel(session=todays_session, user=clinician, reason="Room flooded")
     client.force_login(clinician)
     html = client.get(todays_session.get_absolute_url()).content.decode()
     assert "The session was cancelled." in html

@@ -139,7 +139,7 @@ def test_only_clinical_staff_start_notes_and_not_for_cancelled_sessions(
         ss.note_start(session=attended.session, user=intake)
     clock.move_to(at(MON_9, 13), tick=False)
     later = book(clinician, starts_at=at(MON_9, 15), episode=episode)
-    later = ss.session_cancel(session=later, user=clinician)
+    later = ss.session_cancel(session=later, user=clinician, reason="Holiday")
     with pytest.raises(ValidationError) as exc:
         ss.note_start(session=later, user=clinician)
     assert "cancelled" in exc.value.messages[0]
@@ -487,7 +487,7 @@ def ames_and_bell(group, make_episode, clinician, time_machine):
     time_machine.move_to(datetime(2026, 11, 18, 13, tzinfo=NY), tick=False)
     people = [make_episode(clinician=clinician, last_name=n) for n in ("Ames", "Bell")]
     for e in people:
-        ss.group_enroll(group=group, episode=e, user=clinician, start_date=date(2026, 11, 1))
+        ss.group_enroll(group=group, episode=e, user=clinician, start_date=date(2026, 11, 18))
     ss.group_schedule_generate(start=date(2026, 11, 18), weeks=1)
     session = TherapySession.objects.get(starts_at__date=date(2026, 11, 18))
     for e in people:

@@ -165,8 +165,12 @@ def test_cancelling_this_and_following_leaves_the_earlier_ones(clock, episode, c
         .values_list("status", flat=True)
     )
     assert statuses == ["scheduled", "cancelled", "cancelled", "cancelled"]
+    # The reason is kept on each session; the audit trail holds no free text.
+    assert {s.cancel_reason for s in made[1:] if not s.refresh_from_db()} == {
+        "Patient starts a new job"
+    }
     event = AuditEvent.objects.filter(object_id=str(made[3].pk), action="update").get()
-    assert event.detail == "cancelled with the rest of its series: Patient starts a new job"
+    assert event.detail == "cancelled with the rest of its series, reason recorded"
 
 
 def test_cancelling_a_series_needs_a_reason(clock, episode, clinician):

@@ -99,7 +99,7 @@ def test_only_active_groups_or_the_group_asked_for(group, program, clinician):
 
 def test_a_cancelled_slot_is_not_made_again(group, clinician):
     ss.group_schedule_generate(weeks=1, start=MON_9)
-    ss.session_cancel(session=group_session(group, WED_11), user=clinician)
+    ss.session_cancel(session=group_session(group, WED_11), user=clinician, reason="Holiday")
     assert ss.group_schedule_generate(weeks=1, start=MON_9) == 0
     assert list(TherapySession.objects.filter(group=group).values_list("status", flat=True)) == [
         "scheduled",
@@ -170,7 +170,7 @@ def test_another_clinician_or_a_cancelled_session_does_not_block(
     book(clinician2, starts_at=at(MON_9, 14), episode=make_episode(clinician=clinician2))
     with pytest.raises(ValidationError):
         book(clinician, starts_at=at(MON_9, 14), episode=episode)
-    ss.session_cancel(session=first, user=clinician)
+    ss.session_cancel(session=first, user=clinician, reason="Holiday")
     assert book(clinician, starts_at=at(MON_9, 14), episode=episode).status == "scheduled"
 
 

@@ -1,5 +1,8 @@
+from functools import wraps
+
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.sites import AdminSite
+from django.core.exceptions import PermissionDenied
 
 
 class IOPAdminSite(AdminSite):
@@ -14,6 +17,35 @@ class IOPAdminSite(AdminSite):
             SessionState.VERIFIED,
             SessionState.OPEN,
         )
+
+    def get_app_list(self, request, app_label=None):
+        """Django's auth groups are the app's roles: the index names them so."""
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for model in app["models"]:
+                if app["app_label"] == "auth" and model["object_name"] == "Group":
+                    model["name"] = "Roles"
+        return app_list
+
+    def admin_view(self, view, cacheable=False):
+        """A signed-in user who is not staff gets the 403 page. Django's admin sends them to its
+        login page, which is ours, which sends a signed-in user back: a loop between the two."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def refuse_signed_in_non_staff(request, *args, **kwargs):
+            from iop.accounts.mfa.services import SessionState, session_state
+
+            user = request.user
+            signed_in = user.is_authenticated and session_state(request) in (
+                SessionState.VERIFIED,
+                SessionState.OPEN,
+            )
+            if signed_in and not self.has_permission(request):
+                raise PermissionDenied("The Django admin is for administrators.")
+            return inner(request, *args, **kwargs)
+
+        return refuse_signed_in_non_staff
 
 
 class IOPAdminConfig(AdminConfig):
