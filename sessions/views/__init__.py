@@ -8,7 +8,13 @@ and `for_user` QuerySets.
 
 from sessions.views.autosave import NoteAutosave
 from sessions.views.chart import ChartNote, ChartSessions
-from sessions.views.day import alerts_page, below_hours_page, notes_to_write_page, today
+from sessions.views.day import (
+    alerts_page,
+    below_hours_page,
+    notes_to_write_page,
+    older_notes_to_write_page,
+    today,
+)
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
 from sessions.views.scheduling import GroupDetail, SessionCreate, WeekSchedule, groups_list
 from sessions.views.session import (
@@ -37,5 +43,6 @@ __all__ = [
     "below_hours_page",
     "groups_list",
     "notes_to_write_page",
+    "older_notes_to_write_page",
     "today",
 ]
