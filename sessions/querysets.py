@@ -41,13 +41,15 @@ def session_visibility(user, via=None, *, evaluated=False, sets=None):
     their programs' group sessions; for a clinical director all; for anyone else none. On the
     sessions themselves, or with `via` (e.g. "session") on rows that point at one.
 
-    Each part is an IN over a small set read through an index (the user's session-clinician
-    links, their patients, their programs' groups), tested on each row: an OR across the
-    clinician join instead scanned every link and needed DISTINCT over the whole visible set.
-    `evaluated` reads the sets first (three small queries) and sends them as lists, so the
-    planner knows how few rows match and reads a list's page in index order, stopping when it
-    is full (as subqueries it guessed most rows would match, and sorted them all). `sets`:
-    those of `visible_session_sets`, already read."""
+    Each part is tested on each row through an index (the user's session-clinician links,
+    their patients, their programs' groups): an OR across the clinician join instead scanned
+    every link and needed DISTINCT over the whole visible set. `evaluated` reads the patients
+    and groups first (small queries) and sends them as lists, and tests "runs it" as one probe
+    of the (session, clinician) index per row (`RUNS`), so the planner reads a list's page in
+    index order, stopping when it is full (as subqueries it guessed most rows would match,
+    and sorted them all; the ids of every session a clinician ever ran, thousands, as a list
+    cost more to send and plan than the page). `sets`: those of `visible_session_sets`,
+    already read."""
     prefix = f"{via}__" if via else ""
     if not (user and user.is_authenticated and user.is_active):
         return Q(**{f"{prefix}pk__in": []})
@@ -56,15 +58,36 @@ def session_visibility(user, via=None, *, evaluated=False, sets=None):
     if not user.has_role(Role.SUPERVISOR, Role.CLINICIAN):
         return Q(**{f"{prefix}pk__in": []})
     run, patients, groups = sets or visible_session_sets(user, evaluated=evaluated)
-    visible = Q(**{f"{prefix}pk__in": run}) | Q(**{f"{prefix}patient__in": patients})
+    if run is RUNS:
+        visible = Q(runs(user, f"{via}_id" if via else "pk"))
+    else:
+        visible = Q(**{f"{prefix}pk__in": run})
+    visible |= Q(**{f"{prefix}patient__in": patients})
     if groups is not None:
         visible |= Q(**{f"{prefix}group__in": groups})
     return visible
 
 
+# In `visible_session_sets`' answer: the sessions the user runs are tested row by row
+# (`runs`), not read as a list.
+RUNS = object()
+
+
+def runs(user, session_ref="pk"):
+    """Whether `user` is a clinician of the session at `session_ref` (an outer reference): one
+    probe of the (session, clinician) unique index."""
+    from sessions.models import TherapySession
+
+    links = TherapySession.clinicians.through.objects.filter(
+        therapysession_id=models.OuterRef(session_ref), user=user
+    )
+    return models.Exists(links)
+
+
 def visible_session_sets(user, *, evaluated=False):
     """(ids of the sessions a clinician or supervisor runs, of the patients they may open, of
-    the groups of the programs they supervise or None), as subqueries or, `evaluated`, lists."""
+    the groups of the programs they supervise or None), as subqueries or, `evaluated`, the
+    last two as lists and the first as `RUNS` (see `session_visibility`)."""
     from sessions.models import TherapyGroup, TherapySession
 
     links = TherapySession.clinicians.through.objects.filter(user=user)
@@ -77,7 +100,7 @@ def visible_session_sets(user, *, evaluated=False):
         programs = Program.objects.supervised_by(user).values("pk")
         sets[2] = TherapyGroup.objects.filter(program__in=programs).values_list("pk", flat=True)
     if evaluated:
-        sets = [None if ids is None else list(ids) for ids in sets]
+        sets = [RUNS, *(None if ids is None else list(ids) for ids in sets[1:])]
     return tuple(sets)
 
 

@@ -5,7 +5,8 @@ Today shows the first rows of each worklist with its true count; each has a pagi
 its own listing every row. Nothing is cut without the page saying so, and every read is bounded
 whatever the size of the program or the length of its history: today's sessions, the notes to
 write of the last `NOTES_WINDOW_DAYS` days (older ones are on their page, and the documentation
-job has raised an alert for each), the first `TODAY_ROWS` of the other lists.
+job has raised an alert for each), the first `TODAY_ROWS` of the other lists. The notes page
+lists `NOTES_PAGE_DAYS` days and links the older ones, on a page read only when opened.
 """
 
 from dataclasses import dataclass
@@ -26,6 +27,10 @@ from sessions.services import hours_ledger
 NOTES_WINDOW_DAYS = 14
 # How many rows of a worklist Today shows before "showing 10 of 57 — see all".
 TODAY_ROWS = 10
+# The notes-to-write page lists the sessions of this many days; the older ones are on a page of
+# their own (`older_notes_to_write`), read only when asked for: finding them means checking every
+# session the clinician ever ran.
+NOTES_PAGE_DAYS = 90
 
 
 @dataclass
@@ -86,9 +91,23 @@ def notes_to_write(user, *, now=None):
     )
 
 
+def notes_page_start(now=None):
+    return (now or timezone.now()) - timedelta(days=NOTES_PAGE_DAYS)
+
+
+def notes_to_write_since(user, start, *, now=None):
+    """`notes_to_write` of the sessions from `start` on: an indexed range of start times."""
+    return notes_to_write(user, now=now).filter(starts_at__gte=start)
+
+
+def older_notes_to_write(user, *, now=None):
+    """`notes_to_write` of the sessions before the notes page's `NOTES_PAGE_DAYS` days."""
+    return notes_to_write(user, now=now).filter(starts_at__lt=notes_page_start(now))
+
+
 def recent_notes_to_write(user, *, now=None):
     """`notes_to_write` of the sessions of the last `NOTES_WINDOW_DAYS` days: bounded."""
-    return notes_to_write(user, now=now).filter(starts_at__gte=notes_window_start(now))
+    return notes_to_write_since(user, notes_window_start(now), now=now)
 
 
 def cosign_queue(user):

@@ -47,6 +47,7 @@ urlpatterns = [
     path("groups/<int:pk>/enrolments/", views.GroupEnrolments.as_view(), name="group-enrol"),
     path("cosign/", views.CosignQueue.as_view(), name="cosign-queue"),
     path("today/notes/", views.notes_to_write_page, name="notes-to-write"),
+    path("today/notes/older/", views.older_notes_to_write_page, name="older-notes-to-write"),
     path("today/alerts/", views.alerts_page, name="alerts"),
     path("today/below-hours/", views.below_hours_page, name="below-hours"),
     path("patients/<int:pk>/sessions/", views.ChartSessions.as_view(), name="chart"),

@@ -60,6 +60,7 @@ PAGES = [
     Page("cancel session", "sessions:cancel", ("session",), (CLINICIAN,)),
     Page("co-sign queue", "sessions:cosign-queue", roles=(SUPERVISOR,)),
     Page("notes to write", "sessions:notes-to-write", roles=(CLINICIAN, SUPERVISOR)),
+    Page("older notes to write", "sessions:older-notes-to-write", roles=(CLINICIAN, SUPERVISOR)),
     Page("alerts (Today's list)", "sessions:alerts", roles=(CLINICIAN, SUPERVISOR)),
     Page("below their hours", "sessions:below-hours", roles=(CLINICIAN, SUPERVISOR)),
     Page("emergency access", "patients:emergency-start", roles=(CLINICIAN,)),

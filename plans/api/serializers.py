@@ -197,6 +197,43 @@ class ProblemSerializer(strict.ModelSerializer):
         }
 
 
+CHILD_IDS_HELP = (
+    "In a list, the ids of the {children} under it, in order (the item itself, or the plan, "
+    "carries the whole tree; the {children}' own list gives them flat)."
+)
+
+
+def child_ids(children):
+    """A list row's items one level down, as ids: lists are flat, one level per endpoint."""
+    return serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text=CHILD_IDS_HELP.format(children=children)
+    )
+
+
+class ObjectiveListSerializer(ObjectiveSerializer):
+    """An objective in a list: its interventions as ids, without its progress (read one
+    objective, or `progress/?lineage=`, for those)."""
+
+    interventions = child_ids("interventions")
+
+    class Meta(ObjectiveSerializer.Meta):
+        fields = [
+            f for f in ObjectiveSerializer.Meta.fields if f not in ("measure_progress", "progress")
+        ]
+
+
+class GoalListSerializer(GoalSerializer):
+    """A goal in a list: its objectives as ids."""
+
+    objectives = child_ids("objectives")
+
+
+class ProblemListSerializer(ProblemSerializer):
+    """A problem in a list: its goals as ids."""
+
+    goals = child_ids("goals")
+
+
 class PlanSerializer(strict.ModelSerializer):
     """A plan version with its problems → goals → objectives → interventions."""
 

@@ -9,7 +9,7 @@ PUT; only an item of a draft is deleted. Reads are audited by `AuditedViewSetMix
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -146,11 +146,43 @@ class ItemViewSet(mixins.ListModelMixin, IOPViewSet):
 
     Each write takes the plan's `revision` the client last saw (in the body; for DELETE as a
     query parameter) and each answer carries the plan's revision after it.
+
+    A list is flat: each row carries the items one level under it as ids (the item itself and
+    the plan carry the tree), by parent then position, a page at a time with a cursor.
     """
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     parent = ""
     conflict_actions = ("create", "partial_update", "destroy")
+    pagination_class = CursorPagination
+    # The list's serializer (children as ids) and what it reads: the path to the plan's
+    # revision (the one column of the plan a row shows, over the joins the patient filter
+    # makes anyway) and (name, QuerySet) of the children's ids (ordered here: their default
+    # order joins up to the episode).
+    list_serializer_class = None
+    revision_path = ""
+    list_children = None
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.list_serializer_class:
+            return self.list_serializer_class
+        return super().get_serializer_class()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action != "list":
+            return queryset
+        # Ordered by the parent's id (not the parent, whose default order joins the plan's
+        # episode): the cursor walks the (parent, position, id) order without a sort of
+        # every visible item.
+        queryset = queryset.select_related(None).prefetch_related(None)
+        queryset = queryset.annotate(plan_revision=F(self.revision_path))
+        queryset = queryset.order_by(*self.cursor_ordering)
+        if self.list_children:
+            name, children = self.list_children
+            children = children.order_by("position", "pk")
+            queryset = queryset.prefetch_related(Prefetch(name, children))
+        return queryset
 
     def add(self, parent, data, revision):
         raise NotImplementedError
@@ -160,10 +192,6 @@ class ItemViewSet(mixins.ListModelMixin, IOPViewSet):
         # Items hold no patient of their own; the audit trail records the plan's.
         item.audit_patient_id = plan_of(item).patient_id
         return item
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        return None if page is None else decorate_items(page, measures=False)
 
     def present(self, item, status_code=status.HTTP_200_OK, *, reload=True):
         if reload:  # after a write: the item as stored, with the plan's new revision
@@ -222,6 +250,10 @@ class ProblemViewSet(ItemViewSet):
     serializer_class = s.ProblemSerializer
     patient_path = "plan__patient"
     parent = "plan"
+    list_serializer_class = s.ProblemListSerializer
+    revision_path = "plan__revision"
+    list_children = ("goals", Goal.objects.only("pk", "problem_id"))
+    cursor_ordering = ("plan_id", "position", "pk")
     filterset_fields = ["plan"]
 
     def add(self, parent, data, revision):
@@ -245,6 +277,10 @@ class GoalViewSet(ItemViewSet):
     serializer_class = s.GoalSerializer
     patient_path = "problem__plan__patient"
     parent = "problem"
+    list_serializer_class = s.GoalListSerializer
+    revision_path = "problem__plan__revision"
+    list_children = ("objectives", Objective.objects.only("pk", "goal_id"))
+    cursor_ordering = ("problem_id", "position", "pk")
     filterset_class = plan_filterset(Goal, "problem__plan", ["problem", "status"])
 
     def add(self, parent, data, revision):
@@ -269,6 +305,10 @@ class ObjectiveViewSet(ItemViewSet):
     serializer_class = s.ObjectiveSerializer
     patient_path = "goal__problem__plan__patient"
     parent = "goal"
+    list_serializer_class = s.ObjectiveListSerializer
+    revision_path = "goal__problem__plan__revision"
+    list_children = ("interventions", Intervention.objects.only("pk", "objective_id"))
+    cursor_ordering = ("goal_id", "position", "pk")
     filterset_class = plan_filterset(
         Objective, "goal__problem__plan", ["goal", "measure_instrument", "lineage"]
     )
@@ -292,6 +332,8 @@ class InterventionViewSet(ItemViewSet):
     serializer_class = s.InterventionSerializer
     patient_path = "objective__goal__problem__plan__patient"
     parent = "objective"
+    revision_path = "objective__goal__problem__plan__revision"
+    cursor_ordering = ("objective_id", "position", "pk")
     filterset_class = plan_filterset(
         Intervention, "objective__goal__problem__plan", ["objective", "modality", "responsible"]
     )

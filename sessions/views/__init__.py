@@ -14,7 +14,13 @@ from sessions.views.calendar import (
     calendar_start,
 )
 from sessions.views.chart import ChartNote, ChartSessions
-from sessions.views.day import alerts_page, below_hours_page, notes_to_write_page, today
+from sessions.views.day import (
+    alerts_page,
+    below_hours_page,
+    notes_to_write_page,
+    older_notes_to_write_page,
+    today,
+)
 from sessions.views.enrolment import ChartGroups, GroupEnrolments
 from sessions.views.levels import LevelOfCarePage
 from sessions.views.notes import CosignQueue, NoteAddendum, NoteCosign, NoteSave
@@ -65,5 +71,6 @@ __all__ = [
     "below_hours_page",
     "groups_list",
     "notes_to_write_page",
+    "older_notes_to_write_page",
     "today",
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from iop.accounts.roles import Role
@@ -15,8 +16,10 @@ from patients.part2 import part2_patient_ids
 from sessions.today import (
     below_hours,
     mark_missing_safety_plans,
-    notes_to_write,
+    notes_page_start,
+    notes_to_write_since,
     notes_window_start,
+    older_notes_to_write,
     today_for,
     today_patient_ids,
     worklist_alerts,
@@ -78,16 +81,39 @@ def require_clinical(user):
 @login_required
 @require_safe
 def notes_to_write_page(request):
-    """Every session of the user's still needing a note (none, or a draft), oldest first."""
+    """The user's sessions of the last `NOTES_PAGE_DAYS` days still needing a note (none, or
+    a draft), oldest first, with a link to the older ones."""
     require_clinical(request.user)
-    page = page_of(request, notes_to_write(request.user))
+    now = timezone.now()
+    start = notes_page_start(now)
+    page = page_of(request, notes_to_write_since(request.user, start, now=now))
     return render_worklist(
         request,
         "sessions/notes_to_write.html",
         page,
         [s.patient_id for s in page],
         "notes to write",
-        window_start=notes_window_start(),
+        window_start=notes_window_start(now),
+        page_start=start,
+    )
+
+
+@login_required
+@require_safe
+def older_notes_to_write_page(request):
+    """The user's sessions before the notes page's days still needing a note, oldest first:
+    every session they ever ran is checked, so only when asked for."""
+    require_clinical(request.user)
+    now = timezone.now()
+    page = page_of(request, older_notes_to_write(request.user, now=now))
+    return render_worklist(
+        request,
+        "sessions/notes_to_write.html",
+        page,
+        [s.patient_id for s in page],
+        "older notes to write",
+        page_start=notes_page_start(now),
+        older=True,
     )
 
 

@@ -442,4 +442,4 @@ def test_a_group_nobody_came_to_needs_no_note(clock, client, group, make_episode
     ss.attendance_mark(session=empty, episode=episode, status="absent_excused", user=clinician)
     assert documentation_alerts() == {"author_alerts": 0, "supervisor_alerts": 0, "resolved": 0}
     client.force_login(clinician)
-    assert "Every note is signed." in client.get("/today/notes/").content.decode()
+    assert "is signed." in client.get("/today/notes/").content.decode()

@@ -221,6 +221,32 @@ def test_item_lists_filter_by_plan(api_client, clinician, active):
         assert of_draft[0]["revision"] == draft.revision
 
 
+def test_item_lists_are_flat_and_walk_every_item_once_by_cursor(api_client, clinician, active):
+    """A list row names the items one level down by id (the item and the plan carry the
+    tree); the pages, a cursor apart, give every item once, by parent then position."""
+    draft = services.plan_revise(plan=active, user=clinician)
+    client = as_user(api_client, clinician)
+    children = {"problem": "goals", "goal": "objectives", "objective": "interventions"}
+    for kind in ("problem", "goal", "objective", "intervention"):
+        answer = client.get(url(kind), {"page_size": 1}).json()
+        assert "count" not in answer and answer["previous"] is None
+        rows = answer["results"]
+        while answer["next"]:
+            answer = client.get(answer["next"]).json()
+            rows += answer["results"]
+        expected = sorted(tree_ids(plan)[kind] for plan in (active, draft))
+        assert [row["id"] for row in rows] == expected
+        if kind in children:
+            below = {plan.pk: tree_ids(plan) for plan in (active, draft)}
+            child = {"goals": "goal", "objectives": "objective", "interventions": "intervention"}
+            name = children[kind]
+            assert [row[name] for row in rows] == [
+                [ids[child[name]]] for ids in sorted(below.values(), key=lambda ids: ids[kind])
+            ]
+    objective = client.get(url("objective")).json()["results"][0]
+    assert "progress" not in objective and "measure_progress" not in objective
+
+
 # --- bad input -------------------------------------------------------------------------------
 
 

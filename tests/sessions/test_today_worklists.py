@@ -13,13 +13,14 @@ from django.utils import timezone
 from patients.models import Alert
 from sessions import services
 from sessions.models import Attendance, ProgressNote
-from sessions.today import NOTES_WINDOW_DAYS, TODAY_ROWS
+from sessions.today import NOTES_PAGE_DAYS, NOTES_WINDOW_DAYS, TODAY_ROWS
 from sessions.views.day import PAGE_SIZE
 from tests.factories import TherapySessionFactory, UserFactory
 from tests.fixtures.sessions import NEW_YORK
 
 CHART_LINK = re.compile(r'href="/patients/(\d+)/sessions/"')
 SESSION_LINK = re.compile(r'href="/sessions/(\d+)/#note"')
+OLDER = "sessions:older-notes-to-write"
 
 
 def attended_session(group, episode, starts_at, **kw):
@@ -86,9 +87,29 @@ def test_a_signed_note_is_not_on_the_list(client, clinician, group, enroll, toda
     ProgressNote.objects.create(session=old, author=clinician, status="signed")
     client.force_login(clinician)
     assert "Every note of a session since" in client.get(reverse("today")).content.decode()
-    assert (
-        "Every note is signed." in client.get(reverse("sessions:notes-to-write")).content.decode()
-    )
+    page = client.get(reverse("sessions:notes-to-write")).content.decode()
+    assert "Every note of a session since" in page
+    assert "Every note of a session before" in client.get(reverse(OLDER)).content.decode()
+
+
+def test_sessions_before_the_pages_days_are_linked_never_dropped(
+    client, clinician, group, enroll, todays_session
+):
+    """The notes page reads only its last NOTES_PAGE_DAYS days (older ones mean every session
+    the clinician ever ran): it says so and links the older ones, which have a page."""
+    episode = enroll()
+    start = timezone.now() - timedelta(days=NOTES_PAGE_DAYS)
+    inside = attended_session(group, episode, start + timedelta(hours=1))
+    outside = attended_session(group, episode, start - timedelta(hours=1))
+    client.force_login(clinician)
+    page = client.get(reverse("sessions:notes-to-write")).content.decode()
+    assert [int(pk) for pk in SESSION_LINK.findall(page)] == [inside.pk]
+    span = page.split('data-testid="notes-span"')[1].split("</p>")[0]
+    assert "Older sessions are not checked on this page" in span
+    assert reverse(OLDER) in span
+    older = client.get(reverse(OLDER)).content.decode()
+    assert [int(pk) for pk in SESSION_LINK.findall(older)] == [outside.pk]
+    assert "Showing 1–1 of 1" in older
 
 
 # --- below their hours ------------------------------------------------------------------------
@@ -146,7 +167,7 @@ def test_today_shows_the_first_alerts_and_their_page_lists_every_one(
 
 
 @pytest.mark.parametrize(
-    "name", ["sessions:alerts", "sessions:below-hours", "sessions:notes-to-write"]
+    "name", ["sessions:alerts", "sessions:below-hours", "sessions:notes-to-write", OLDER]
 )
 def test_the_worklists_are_for_the_clinical_roles(client, intake, name):
     client.force_login(intake)
