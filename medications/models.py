@@ -194,6 +194,22 @@ class MedicationChange(models.Model):
     def audit_patient_id(self):
         return self.patient_id
 
+    def lines(self, users=None):
+        """[(field label, old, new)] for the page; `users`: {id: name} of prescribers named."""
+        users = users or {}
+        rows = []
+        for name, (old, new) in sorted(self.changes.items()):
+            try:
+                label = Medication._meta.get_field(name).verbose_name
+            except Exception:  # a field since removed: its stored name
+                label = name.replace("_", " ")
+            if name == "prescriber":
+                old, new = users.get(old, old), users.get(new, new)
+            rows.append(
+                (label, "—" if old in (None, "") else old, "—" if new in (None, "") else new)
+            )
+        return rows
+
 
 class Reconciliation(models.Model):
     class Occasion(models.TextChoices):
