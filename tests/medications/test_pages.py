@@ -117,3 +117,20 @@ def test_stopped_entries_are_listed_apart(client, clinician, patient, bup):
     response = client.get(tab(patient))
     assert 'data-testid="stopped-medications"' in response.text
     assert 'data-testid="active-medications"' not in response.text
+
+
+def test_the_admin_shows_a_signed_reconciliation_read_only(
+    client, superuser, clinician, episode, bup
+):
+    rec = services.reconciliation_start(episode=episode, occasion="admission", user=clinician)
+    services.reconciliation_update(
+        reconciliation=rec, decisions={bup.pk: {"decision": "continued"}}, user=clinician
+    )
+    services.reconciliation_sign(reconciliation=rec, user=clinician)
+    client.force_login(superuser)
+    url = reverse("admin:medications_reconciliation_change", args=[rec.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and "Save" not in response.text
+    assert client.post(url, {"notes": "edited"}).status_code == 403
+    rec.refresh_from_db()
+    assert rec.notes == "" and rec.content_hash == rec.compute_hash()
