@@ -186,3 +186,19 @@ def test_one_open_reconciliation_per_episode(episode, clinician):
     services.reconciliation_start(episode=episode, occasion="admission", user=clinician)
     with pytest.raises(ValidationError):
         services.reconciliation_start(episode=episode, occasion="discharge", user=clinician)
+
+
+def test_verify_signatures_finds_a_tampered_reconciliation(episode, bup, clinician):
+    from medications.models import ReconciliationItem
+    from sessions.signatures import signature_check
+
+    rec = services.reconciliation_start(episode=episode, occasion="admission", user=clinician)
+    services.reconciliation_update(
+        reconciliation=rec, decisions={bup.pk: {"decision": "continued"}}, user=clinician
+    )
+    services.reconciliation_sign(reconciliation=rec, user=clinician)
+    mismatches, counts = signature_check()
+    assert counts["medication reconciliations"] == 1 and not mismatches
+    ReconciliationItem.objects.filter(reconciliation=rec).update(decision="stopped")
+    mismatches, _ = signature_check()
+    assert [(m.kind, m.id) for m in mismatches] == [("medication reconciliation", rec.pk)]
