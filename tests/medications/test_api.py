@@ -123,3 +123,21 @@ def test_signing_with_an_undecided_entry_answers_400(api_client, clinician, epis
     assert response.status_code == 400
     assert f"decision_{bup.pk}" in response.json()
     assert MedicationChange.objects.count() == 1
+
+
+def test_an_external_integration_never_reads_a_sud_patients_medications(api_client, bup):
+    from iop.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    feed = UserFactory(username="feed", role=Role.DIRECTOR, is_external_integration=True)
+    api_client.force_authenticate(feed)
+    assert api_client.get(LIST).json()["results"] == []
+    assert api_client.get(f"{LIST}{bup.pk}/").status_code == 403
+
+
+def test_reading_an_entry_is_audited(api_client, clinician, bup, patient):
+    api_client.force_authenticate(clinician)
+    api_client.get(f"{LIST}{bup.pk}/")
+    assert AuditEvent.objects.filter(
+        action="view", object_type="medications.medication", patient_id=patient.pk
+    ).exists()

@@ -134,3 +134,13 @@ def test_the_admin_shows_a_signed_reconciliation_read_only(
     assert client.post(url, {"notes": "edited"}).status_code == 403
     rec.refresh_from_db()
     assert rec.notes == "" and rec.content_hash == rec.compute_hash()
+
+
+def test_opening_the_tab_is_audited(client, clinician, patient, bup):
+    from iop.audit.models import AuditEvent
+
+    client.force_login(clinician)
+    client.get(tab(patient))
+    assert AuditEvent.objects.filter(
+        action="view", patient_id=patient.pk, path=tab(patient)
+    ).exists()
