@@ -14,12 +14,15 @@ class MedicationsConfig(AppConfig):
 
     def ready(self):
         from medications.models import Reconciliation
+        from medications.services.reconciliations import require_discharge_reconciliation
         from patients import extensions
         from sessions import signatures
 
         tab = extensions.ChartTab("medications", "Medications", "medications:chart")
         if tab not in extensions.chart_tabs:
             extensions.chart_tabs.append(tab)
+        if require_discharge_reconciliation not in extensions.discharge_guards:
+            extensions.discharge_guards.append(require_discharge_reconciliation)
         entry = (
             "medication reconciliation",
             "medication reconciliations",

@@ -16,7 +16,7 @@ from medications.forms import (
     StopForm,
 )
 from medications.models import Medication, Reconciliation
-from patients.models import Episode
+from medications.services.entries import current_episode
 from patients.views.mixins import ChartMixin
 
 PER_PAGE = 25
@@ -156,14 +156,15 @@ class MedicationStop(EntryMixin, FormView):
 
 
 class ReconciliationStart(WriterMixin, FormView):
-    """Posted from the tab: a draft for the patient's latest episode on the occasion chosen."""
+    """Posted from the tab: a draft for the patient's open episode (else the latest) on the
+    occasion chosen."""
 
     form_class = ReconciliationStartForm
     http_method_names = ["post"]
 
     def form_valid(self, form):
         patient = self.setup_patient()
-        episode = Episode.objects.filter(patient=patient).order_by("-pk").first()
+        episode = current_episode(patient)
         try:
             if episode is None:
                 raise ValidationError("The patient has no episode.")

@@ -27,7 +27,7 @@ def _value(value):
     return value
 
 
-def _current_episode(patient):
+def current_episode(patient):
     """The episode an entry is recorded in: the open one, else the latest."""
     episodes = Episode.objects.filter(patient=patient)
     episode = episodes.filter(status__in=Episode.OPEN_STATUSES).order_by("-pk").first()
@@ -48,7 +48,7 @@ def medication_add(*, patient, data, user, context=None):
         check_stop(stop_date, start_date=fields["start_date"])
     medication = Medication(
         patient=patient,
-        episode=_current_episode(patient),
+        episode=current_episode(patient),
         created_by=user,
         stop_date=stop_date,
         stop_reason=stop_reason if stop_date else "",

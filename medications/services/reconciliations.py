@@ -186,3 +186,25 @@ def reconciliation_sign(*, reconciliation, user, context=None):
         AuditEvent.Action.UPDATE, reconciliation, user=user, context=context, detail="signed"
     )
     return reconciliation
+
+
+DISCHARGE_UNRECONCILED = (
+    "Reconcile the medications at discharge first: the patient has current medications and this "
+    "episode has no signed discharge reconciliation (Medications tab)."
+)
+
+
+def require_discharge_reconciliation(episode):
+    """A discharge guard (`patients.extensions`): a patient with current medications leaves
+    with them reconciled, in a signed discharge reconciliation of this episode. A patient with
+    none on the list has nothing to reconcile."""
+    on_medication = Medication.objects.filter(patient_id=episode.patient_id, stop_date=None)
+    if not on_medication.exists():
+        return
+    reconciled = Reconciliation.objects.filter(
+        episode_id=episode.pk,
+        occasion=Reconciliation.Occasion.DISCHARGE,
+        status=Reconciliation.Status.SIGNED,
+    )
+    if not reconciled.exists():
+        raise ValidationError(DISCHARGE_UNRECONCILED)

@@ -202,3 +202,33 @@ def test_verify_signatures_finds_a_tampered_reconciliation(episode, bup, clinici
     ReconciliationItem.objects.filter(reconciliation=rec).update(decision="stopped")
     mismatches, _ = signature_check()
     assert [(m.kind, m.id) for m in mismatches] == [("medication reconciliation", rec.pk)]
+
+
+# --- discharge ---------------------------------------------------------------------------------
+
+
+def _discharge(episode, user):
+    from plans import services as plan_services
+    from tests.plans.helpers import AFTERCARE
+
+    return plan_services.episode_discharge(
+        episode=episode, aftercare=AFTERCARE, reason="completed", user=user
+    )
+
+
+def test_discharge_with_current_medications_needs_a_signed_discharge_reconciliation(
+    episode, bup, clinician
+):
+    with pytest.raises(ValidationError) as error:
+        _discharge(episode, clinician)
+    assert "Reconcile the medications at discharge" in str(error.value)
+    rec = services.reconciliation_start(episode=episode, occasion="discharge", user=clinician)
+    services.reconciliation_update(
+        reconciliation=rec, decisions={bup.pk: {"decision": "continued"}}, user=clinician
+    )
+    services.reconciliation_sign(reconciliation=rec, user=clinician)
+    assert _discharge(episode, clinician).status == "discharged"
+
+
+def test_a_patient_with_no_current_medication_is_discharged_without_one(episode, clinician):
+    assert _discharge(episode, clinician).status == "discharged"
