@@ -141,3 +141,26 @@ def test_reading_an_entry_is_audited(api_client, clinician, bup, patient):
     assert AuditEvent.objects.filter(
         action="view", object_type="medications.medication", patient_id=patient.pk
     ).exists()
+
+
+def test_emergency_access_reads_but_a_change_answers_403(api_client, clinician2, patient, bup):
+    from patients.services.emergency import emergency_access_start
+
+    emergency_access_start(
+        patient=patient, user=clinician2, reason="Overdose call from the ED, need the list"
+    )
+    api_client.force_authenticate(clinician2)
+    assert api_client.get(f"{LIST}{bup.pk}/").status_code == 200
+    response = api_client.patch(f"{LIST}{bup.pk}/", {"dose": "4 films"}, format="json")
+    assert response.status_code == 403
+    bup.refresh_from_db()
+    assert bup.dose == "1 film"
+
+
+def test_nul_in_a_reconciliation_note_answers_400(api_client, clinician, episode, bup):
+    rec = services.reconciliation_start(episode=episode, occasion="admission", user=clinician)
+    api_client.force_authenticate(clinician)
+    response = api_client.patch(f"{RECS}{rec.pk}/", {"notes": "ok\x00"}, format="json")
+    assert response.status_code == 400 and "NUL" in response.json()["detail"]
+    rec.refresh_from_db()
+    assert rec.notes == ""
