@@ -17,6 +17,7 @@ from medications.forms import (
 )
 from medications.models import Medication, Reconciliation
 from medications.services.entries import current_episode
+from medications.services.reconciliations import SIGNED
 from patients.views.mixins import ChartMixin
 
 PER_PAGE = 25
@@ -220,6 +221,10 @@ class ReconciliationDetail(MedicationChartMixin, FormView):
     def post(self, request, *args, **kwargs):
         if not services.may_write(request.user, self.setup_patient()):
             raise PermissionDenied(services.access.WRITE_REFUSED)
+        reconciliation = self.setup_reconciliation()
+        if reconciliation.is_signed:
+            messages.error(request, SIGNED)
+            return redirect(reconciliation)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):

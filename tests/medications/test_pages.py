@@ -144,3 +144,20 @@ def test_opening_the_tab_is_audited(client, clinician, patient, bup):
     assert AuditEvent.objects.filter(
         action="view", patient_id=patient.pk, path=tab(patient)
     ).exists()
+
+
+def test_posting_to_a_signed_reconciliation_changes_nothing(client, clinician, episode, bup):
+    rec = services.reconciliation_start(episode=episode, occasion="admission", user=clinician)
+    services.reconciliation_update(
+        reconciliation=rec, decisions={bup.pk: {"decision": "continued"}}, user=clinician
+    )
+    services.reconciliation_sign(reconciliation=rec, user=clinician)
+    client.force_login(clinician)
+    response = client.post(
+        rec.get_absolute_url(),
+        {f"decision_{bup.pk}": "stopped", "notes": "late", "action": "save"},
+        follow=True,
+    )
+    assert "never changed" in response.text
+    rec.refresh_from_db()
+    assert rec.notes == "" and rec.items.get().decision == "continued"
