@@ -6,23 +6,19 @@ class MedicationsConfig(AppConfig):
 
     Sits above sessions, like documents: it imports patients (and sessions, to have
     `verify_signatures` re-compute its signed reconciliations); nothing imports it. Its chart
-    tab is registered here through `patients/extensions.py`."""
+    tab, its MOUD/MAUD header fact and its discharge guard are registered here through
+    `patients/extensions.py` (`medications.hooks`)."""
 
     name = "medications"
     label = "medications"
     verbose_name = "Medications"
 
     def ready(self):
+        from medications import hooks
         from medications.models import Reconciliation
-        from medications.services.reconciliations import require_discharge_reconciliation
-        from patients import extensions
         from sessions import signatures
 
-        tab = extensions.ChartTab("medications", "Medications", "medications:chart")
-        if tab not in extensions.chart_tabs:
-            extensions.chart_tabs.append(tab)
-        if require_discharge_reconciliation not in extensions.discharge_guards:
-            extensions.discharge_guards.append(require_discharge_reconciliation)
+        hooks.register()
         entry = (
             "medication reconciliation",
             "medication reconciliations",

@@ -161,3 +161,10 @@ def test_posting_to_a_signed_reconciliation_changes_nothing(client, clinician, e
     assert "never changed" in response.text
     rec.refresh_from_db()
     assert rec.notes == "" and rec.items.get().decision == "continued"
+
+
+def test_the_chart_header_names_the_moud(client, clinician, intake, patient, bup):
+    client.force_login(clinician)
+    assert "MOUD/MAUD" in client.get(reverse("patients:chart", args=[patient.pk])).text
+    client.force_login(intake)
+    assert "MOUD/MAUD" not in client.get(reverse("patients:chart", args=[patient.pk])).text
