@@ -1,9 +1,11 @@
 """Forms clean input only; what makes an entry plausible is `medications.services`'."""
 
 from django import forms
+from django.utils import timezone
 
 from iop.accounts.models import User
 from medications.models import Medication, Reconciliation, ReconciliationItem
+from sessions.models import TherapySession
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -68,8 +70,30 @@ class StopForm(forms.Form):
     )
 
 
+class VisitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{timezone.localtime(obj.starts_at):%-d %b %Y %H:%M}"
+
+
 class ReconciliationStartForm(forms.Form):
     occasion = forms.ChoiceField(choices=Reconciliation.Occasion.choices)
+    session = VisitField(
+        label="At the visit of",
+        queryset=TherapySession.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+
+    def __init__(self, *args, episode=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if episode is not None:
+            self.fields["session"].queryset = (
+                TherapySession.objects.filter(episode=episode, kind=TherapySession.Kind.MED_MGMT)
+                .exclude(
+                    status__in=[TherapySession.Status.CANCELLED, TherapySession.Status.NO_SHOW]
+                )
+                .order_by("-starts_at")
+            )
 
 
 class ReconciliationForm(forms.Form):

@@ -224,6 +224,14 @@ class Reconciliation(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="+")
     occasion = models.CharField(max_length=20, choices=Occasion.choices)
+    session = models.ForeignKey(
+        "therapy_sessions.TherapySession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The medication-management visit it was done at.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     source_text = models.TextField(
         blank=True, help_text="At admission: the medications the intake recorded, as written."
@@ -250,7 +258,12 @@ class Reconciliation(models.Model):
                 fields=["episode"],
                 condition=models.Q(status="draft"),
                 name="reconciliation_one_draft_per_episode",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=models.Q(session__isnull=False),
+                name="reconciliation_once_per_visit",
+            ),
         ]
 
     def __str__(self):
@@ -272,6 +285,7 @@ class Reconciliation(models.Model):
             "reconciliation": self.pk,
             "episode": self.episode_id,
             "occasion": self.occasion,
+            "session": self.session_id,
             "source_text": self.source_text,
             "notes": self.notes,
             "items": [

@@ -25,7 +25,7 @@ def history(patient):
 def reconciliations(patient):
     return (
         Reconciliation.objects.filter(patient=patient)
-        .select_related("episode__program", "created_by", "signed_by")
+        .select_related("episode__program", "session", "created_by", "signed_by")
         .order_by("-created_at", "-pk")
     )
 

@@ -65,7 +65,7 @@ class MedicationsTab(MedicationChartMixin, TemplateView):
             changes_page=changes,
             reconciliations=list(recs),
             reconciliations_page=recs,
-            start_form=ReconciliationStartForm(),
+            start_form=ReconciliationStartForm(episode=current_episode(self.patient)),
         )
         return context
 
@@ -163,15 +163,20 @@ class ReconciliationStart(WriterMixin, FormView):
     form_class = ReconciliationStartForm
     http_method_names = ["post"]
 
+    def get_form_kwargs(self):
+        self.episode = current_episode(self.setup_patient())
+        return {**super().get_form_kwargs(), "episode": self.episode}
+
     def form_valid(self, form):
         patient = self.setup_patient()
-        episode = current_episode(patient)
+        episode = self.episode
         try:
             if episode is None:
                 raise ValidationError("The patient has no episode.")
             reconciliation = services.reconciliation_start(
                 episode=episode,
                 occasion=form.cleaned_data["occasion"],
+                session=form.cleaned_data["session"],
                 user=self.request.user,
                 context=self.audit_context,
             )
@@ -181,7 +186,9 @@ class ReconciliationStart(WriterMixin, FormView):
         return redirect(reconciliation)
 
     def form_invalid(self, form):
-        messages.error(self.request, "Choose the occasion of the reconciliation.")
+        messages.error(
+            self.request, "Choose the occasion of the reconciliation (and a visit of this episode)."
+        )
         return redirect("medications:chart", pk=self.setup_patient().pk)
 
 
@@ -194,7 +201,7 @@ class ReconciliationDetail(MedicationChartMixin, FormView):
     def setup_reconciliation(self):
         if not hasattr(self, "reconciliation"):
             self.reconciliation = get_object_or_404(
-                Reconciliation.objects.select_related("episode__program", "signed_by"),
+                Reconciliation.objects.select_related("episode__program", "session", "signed_by"),
                 pk=self.kwargs["reconciliation_pk"],
                 patient=self.setup_patient(),
             )

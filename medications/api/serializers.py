@@ -7,6 +7,7 @@ from iop.api import strict
 from medications.models import Medication, MedicationChange, Reconciliation, ReconciliationItem
 from patients.api.serializers import ClinicianField, ScopedPatientField, UserRefSerializer
 from patients.models import Episode
+from sessions.models import TherapySession
 
 
 class MedicationChangeSerializer(strict.ModelSerializer):
@@ -93,12 +94,22 @@ class ScopedEpisodeField(serializers.PrimaryKeyRelatedField):
         return Episode.objects.for_user(self.context["request"].user)
 
 
+class ScopedVisitField(serializers.PrimaryKeyRelatedField):
+    """A session the requesting user may see (the service checks it is this episode's
+    medication-management visit)."""
+
+    def get_queryset(self):
+        return TherapySession.objects.for_user(self.context["request"].user)
+
+
 class ReconciliationSerializer(strict.ModelSerializer):
-    """POST {episode, occasion} starts a draft listing the active entries (at admission with
-    the intake's medications as `source_text`); PATCH records decisions and notes; `sign`
+    """POST {episode, occasion, session} starts a draft listing the active entries (at
+    admission with the intake's medications as `source_text`; `session`, optional, the
+    medication-management visit it is done at); PATCH records decisions and notes; `sign`
     signs it. A signed reconciliation answers 409 to both."""
 
     episode = ScopedEpisodeField()
+    session = ScopedVisitField(required=False, allow_null=True)
     items = ReconciliationItemSerializer(many=True, read_only=True)
     created_by = UserRefSerializer(read_only=True)
     signed_by = UserRefSerializer(read_only=True, allow_null=True)
@@ -110,6 +121,7 @@ class ReconciliationSerializer(strict.ModelSerializer):
             "patient",
             "episode",
             "occasion",
+            "session",
             "status",
             "source_text",
             "notes",

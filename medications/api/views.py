@@ -147,6 +147,7 @@ class ReconciliationViewSet(
         reconciliation = services.reconciliation_start(
             episode=payload.validated_data["episode"],
             occasion=payload.validated_data["occasion"],
+            session=payload.validated_data.get("session"),
             user=request.user,
             context=self.audit_context,
         )

@@ -20,6 +20,7 @@ from medications.models import (
 from medications.services.access import require_medication_writer
 from medications.services.entries import medication_stop
 from patients.models import Episode, IntakeAssessment
+from sessions.models import TherapySession
 
 SIGNED = "The reconciliation is signed: it is never changed."
 Decision = ReconciliationItem.Decision
@@ -32,13 +33,32 @@ def intake_medications(episode):
     return intake.medications if intake else ""
 
 
+def _check_visit(session, *, episode, occasion):
+    """A visit named is this episode's medication-management session, held (not cancelled or
+    missed), and reconciled once."""
+    if session is None:
+        return
+    if occasion != Reconciliation.Occasion.MEDICATION_VISIT:
+        raise ValidationError({"session": "Only a medication-visit reconciliation names a visit."})
+    if session.kind != TherapySession.Kind.MED_MGMT or session.episode_id != episode.pk:
+        raise ValidationError(
+            {"session": "Choose a medication-management visit of this patient's episode."}
+        )
+    if session.status in (TherapySession.Status.CANCELLED, TherapySession.Status.NO_SHOW):
+        raise ValidationError({"session": "That visit did not take place."})
+    if Reconciliation.objects.filter(session=session).exists():
+        raise ValidationError({"session": "That visit's medications are already reconciled."})
+
+
 @transaction.atomic
-def reconciliation_start(*, episode, occasion, user, context=None):
+def reconciliation_start(*, episode, occasion, user, session=None, context=None):
     """A draft listing the patient's active entries, each still to decide. At admission its
-    source is the intake's free-text medications."""
+    source is the intake's free-text medications; at a medication-management visit it may name
+    the visit (`session`)."""
     require_medication_writer(user, episode.patient)
     if occasion not in Reconciliation.Occasion.values:
         raise ValidationError({"occasion": "Choose admission, a medication visit or discharge."})
+    _check_visit(session, episode=episode, occasion=occasion)
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if episode.status in (Episode.Status.DECLINED, Episode.Status.REFERRED):
         raise ValidationError({"episode": "Medications are reconciled once intake has begun."})
@@ -53,6 +73,7 @@ def reconciliation_start(*, episode, occasion, user, context=None):
                 patient_id=episode.patient_id,
                 episode=episode,
                 occasion=occasion,
+                session=session,
                 source_text=source,
                 created_by=user,
             )
