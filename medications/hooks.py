@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from medications import windows
 from medications.models import Medication
 from patients import extensions
 
@@ -21,6 +22,27 @@ def addiction_treatment_facts(patient, episode):
     return [extensions.HeaderFact("MOUD/MAUD", ", ".join(names), url=url)]
 
 
+def review_section(patient, episode, start, end):
+    """A plan review's medication changes of its period (three queries at most); nothing for a
+    patient who has never had a list entry changed or reconciled in it."""
+    changes = windows.changes_between(patient, start, end)
+    return extensions.ExtensionSection(
+        "Medications",
+        "medications/_review_section.html",
+        {"changes": changes, "any": any(changes.values()), "start": start, "end": end},
+        testid="review-medications",
+    )
+
+
+def discharge_medications(episode):
+    """The discharge summary's medications at discharge and changes during the episode, from
+    the list; None for a patient without entries (the free-text fallback stays)."""
+    lines = windows.at_discharge(episode)
+    if lines is None:
+        return None
+    return {"at_discharge": lines, "changes": windows.episode_changes(episode)}
+
+
 def register():
     from medications.services.reconciliations import require_discharge_reconciliation
 
@@ -31,3 +53,7 @@ def register():
         extensions.discharge_guards.append(require_discharge_reconciliation)
     if addiction_treatment_facts not in extensions.header_facts:
         extensions.header_facts.append(addiction_treatment_facts)
+    if review_section not in extensions.review_sections:
+        extensions.review_sections.append(review_section)
+    if discharge_medications not in extensions.discharge_medications:
+        extensions.discharge_medications.append(discharge_medications)

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from iop.errors import ConflictError, add_service_error, error_text
+from patients import extensions
 from plans import services
 from plans.forms import ReviewForm
 from plans.models import Objective, PlanReview
@@ -47,6 +48,34 @@ class ReviewDetail(PlanChartMixin, TemplateView):
             .order_by("goal__problem__position", "goal__position", "position")
         )
 
+    def window(self):
+        """(start, end) of what the apps' review sections show: since the last completed
+        review of the episode (or since admission for the first) to the review's completion
+        (or today while it is open). One query."""
+        review = self.review
+        episode = review.plan.episode
+        end = timezone.localdate(review.completed_at) if review.completed_at else None
+        earlier = PlanReview.objects.filter(
+            plan__episode_id=episode.pk, status=PlanReview.Status.COMPLETED
+        ).exclude(pk=review.pk)
+        if review.completed_at:
+            earlier = earlier.filter(completed_at__lt=review.completed_at)
+        last = earlier.order_by("-completed_at").values_list("completed_at", flat=True).first()
+        if last is not None:
+            start = timezone.localdate(last)
+        else:
+            start = episode.admission_date or review.period_start
+        return start, end or timezone.localdate()
+
+    def review_sections(self):
+        start, end = self.window()
+        review = self.review
+        sections = (
+            hook(self.patient, review.plan.episode, start, end)
+            for hook in extensions.review_sections
+        )
+        return [section for section in sections if section is not None]
+
     def get_context_data(self, form=None, **kwargs):
         review = self.setup_review()
         context = super().get_context_data(**kwargs)
@@ -54,6 +83,7 @@ class ReviewDetail(PlanChartMixin, TemplateView):
         context.update(
             review=review,
             prefill=review.prefill,
+            review_sections=self.review_sections(),
             form=form or ReviewForm(objectives=objectives, initial=review.draft),
             entries=list(review.progress.select_related("objective", "recorded_by")),
         )
