@@ -1,0 +1,184 @@
+"""The discharge summary's medications come from the medication list when the patient has
+entries on it: the entries current at the discharge date with the discharge reconciliation's
+decisions, and the changes made during the episode, on the page, frozen when signed, and in
+the PDF. A patient without entries keeps the aftercare plan's (or the intake's) free text."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from documents import services
+from documents.models import DischargeSummary
+from medications import services as medication_services
+from plans import services as plan_services
+from tests.documents.helpers import download
+from tests.plans.helpers import AFTERCARE
+from tests.sessions.helpers import MON_2, at
+
+BUPRENORPHINE = {
+    "name": "Buprenorphine/naloxone",
+    "strength": "8 mg/2 mg",
+    "dose": "1 film",
+    "route": "sublingual",
+    "frequency": "once daily",
+    "prescriber_name": "Dr. Lee (community clinic)",
+    "start_date": date(2026, 10, 1),
+    "addiction_treatment": "moud",
+}
+SERTRALINE = {
+    "name": "Sertraline",
+    "strength": "50 mg",
+    "dose": "1 tablet",
+    "route": "oral",
+    "frequency": "once daily",
+    "prescriber_name": "Dr. Okafor (primary care)",
+    "start_date": date(2026, 10, 15),
+}
+BUP_LINE = (
+    "Buprenorphine/naloxone 8 mg/2 mg — 1 film sublingual, once daily (MOUD); prescriber: "
+    "Dr. Lee (community clinic) (outside) [continued at discharge]"
+)
+
+
+def page(episode):
+    return reverse("documents:discharge-summary", args=[episode.patient_id, episode.pk])
+
+
+def pdf(episode):
+    return reverse("documents:discharge-summary-pdf", args=[episode.patient_id, episode.pk])
+
+
+@pytest.fixture
+def on_buprenorphine(clock, sud_episode, signed_plan, clinician):
+    """Admitted 2 Nov 2026 on buprenorphine and sertraline; sertraline raised to 100 mg that
+    morning, then stopped at the discharge reconciliation that afternoon (buprenorphine
+    continued), and discharged the same day."""
+    episode, patient = sud_episode, sud_episode.patient
+    bup = medication_services.medication_add(patient=patient, data=BUPRENORPHINE, user=clinician)
+    sertraline = medication_services.medication_add(
+        patient=patient, data=SERTRALINE, user=clinician
+    )
+    clock.move_to(at(MON_2, 10))
+    medication_services.medication_change(
+        medication=sertraline, data={"strength": "100 mg"}, user=clinician
+    )
+    clock.move_to(at(MON_2, 15))
+    reconciliation = medication_services.reconciliation_start(
+        episode=episode, occasion="discharge", user=clinician
+    )
+    medication_services.reconciliation_update(
+        reconciliation=reconciliation,
+        decisions={
+            bup.pk: {"decision": "continued"},
+            sertraline.pk: {"decision": "stopped", "note": "Mood stable; tapered off"},
+        },
+        user=clinician,
+    )
+    medication_services.reconciliation_sign(reconciliation=reconciliation, user=clinician)
+    signed_plan(episode)
+    plan_services.episode_discharge(
+        episode=episode,
+        aftercare=AFTERCARE,
+        reason="completed",
+        user=clinician,
+        discharge_date=date(2026, 11, 2),
+    )
+    episode.refresh_from_db()
+    return episode
+
+
+def test_medications_at_discharge_come_from_the_list(on_buprenorphine, clinician):
+    summary = services.discharge_summary_prepare(episode=on_buprenorphine, user=clinician)
+    assert summary.medications.splitlines() == [
+        BUP_LINE,
+        "Sertraline 100 mg — stopped at discharge (Mood stable; tapered off)",
+        f"Reconciled at discharge by {clinician.display_name}, 2 Nov 2026.",
+    ]
+    assert "Sertraline 100 mg daily" not in summary.medications  # not the aftercare's text
+
+
+def test_the_changes_of_the_episode_are_on_the_page_and_frozen_when_signed(
+    client, on_buprenorphine, clinician
+):
+    client.force_login(clinician)
+    client.post(page(on_buprenorphine), {"prepare": "1"})
+    html = client.get(page(on_buprenorphine)).content.decode()
+    changes = [
+        "2 Nov 2026 — started: Buprenorphine/naloxone 8 mg/2 mg — 1 film sublingual, once daily "
+        "(MOUD); prescriber: Dr. Lee (community clinic) (outside); started 1 Oct 2026",
+        "2 Nov 2026 — started: Sertraline 50 mg — 1 tablet oral, once daily; prescriber: "
+        "Dr. Okafor (primary care) (outside); started 15 Oct 2026",
+        "2 Nov 2026 — changed: Sertraline 100 mg: strength 50 mg → 100 mg",
+        "2 Nov 2026 — stopped: Sertraline 100 mg (Mood stable; tapered off)",
+        f"2 Nov 2026 — Discharge reconciliation signed by {clinician.display_name}",
+    ]
+    assert "Medication changes during the episode" in html
+    for line in changes:
+        assert f"<li>{line}</li>" in html
+    summary = DischargeSummary.objects.get(episode=on_buprenorphine)
+    summary = services.discharge_summary_update(
+        summary=summary,
+        data={"narrative": "Stable on buprenorphine.", "medications": summary.medications},
+        user=clinician,
+    )
+    summary = services.discharge_summary_sign(summary=summary, user=clinician)
+    assert summary.record["medication_list"]["changes"] == changes
+    assert summary.record["medication_list"]["at_discharge"][0] == BUP_LINE
+    assert summary.content_hash == summary.compute_hash()
+
+
+def test_the_pdf_lists_the_medications_and_their_changes(client, on_buprenorphine, clinician):
+    services.discharge_summary_prepare(episode=on_buprenorphine, user=clinician)
+    client.force_login(clinician)
+    _, pages = download(client, pdf(on_buprenorphine))
+    text = " ".join(pages)
+    assert "Medications at discharge" in text
+    assert "Buprenorphine/naloxone 8 mg/2 mg — 1 film sublingual, once daily (MOUD)" in text
+    assert "[continued at discharge]" in text
+    assert "Sertraline 100 mg — stopped at discharge (Mood stable; tapered off)" in text
+    assert "Medication changes during the episode" in text
+    assert "2 Nov 2026 — changed: Sertraline 100 mg: strength 50 mg → 100 mg" in text
+    assert "2 Nov 2026 — stopped: Sertraline 100 mg (Mood stable; tapered off)" in text
+
+
+def test_without_list_entries_the_summary_keeps_the_free_text(
+    client, mh_episode, discharged, clinician
+):
+    episode = discharged(mh_episode)
+    summary = services.discharge_summary_prepare(episode=episode, user=clinician)
+    assert summary.medications == AFTERCARE["medications"]
+    client.force_login(clinician)
+    html = client.get(page(episode)).content.decode()
+    assert "Medication changes during the episode" not in html
+    _, pages = download(client, pdf(episode))
+    text = " ".join(pages)
+    assert AFTERCARE["medications"] in text
+    assert "Medication changes during the episode" not in text
+
+
+def test_entries_recorded_after_the_discharge_are_not_at_discharge(
+    clock, on_buprenorphine, clinician
+):
+    clock.move_to(at(date(2026, 11, 20), 9))
+    medication_services.medication_add(
+        patient=on_buprenorphine.patient,
+        data={**SERTRALINE, "name": "Bupropion", "start_date": date(2026, 10, 1)},
+        user=clinician,
+    )
+    summary = services.discharge_summary_prepare(episode=on_buprenorphine, user=clinician)
+    assert "Bupropion" not in summary.medications
+
+
+@pytest.mark.parametrize(
+    ("role", "opens"),
+    [("clinician", True), ("director", True), ("intake", False), ("clinician2", False)],
+)
+def test_the_summary_opens_for_the_same_roles_as_before(
+    client, on_buprenorphine, clinician, role, opens, request
+):
+    services.discharge_summary_prepare(episode=on_buprenorphine, user=clinician)
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(page(on_buprenorphine))
+    assert (response.status_code == 200) == opens, response.status_code
+    assert ("Buprenorphine/naloxone" in response.content.decode()) == opens
