@@ -14,6 +14,7 @@ from medications import services as medication_services
 from plans import services as plan_services
 from tests.documents.helpers import download
 from tests.plans.helpers import AFTERCARE
+from tests.queries import query_counts
 from tests.sessions.helpers import MON_2, at
 
 BUPRENORPHINE = {
@@ -182,3 +183,61 @@ def test_the_summary_opens_for_the_same_roles_as_before(
     response = client.get(page(on_buprenorphine))
     assert (response.status_code == 200) == opens, response.status_code
     assert ("Buprenorphine/naloxone" in response.content.decode()) == opens
+
+
+def _patient_with_list(make_episode, signed_plan, clinician, size):
+    """A SUD patient with `size` entries (every other one prescribed in the program), each
+    changed once, one stopped, reconciled at discharge (all continued) and discharged; the
+    discharge summary prepared. Runs on 2 Nov 2026."""
+    episode = make_episode(clinician=clinician, is_sud=True)
+    entries = []
+    for n in range(size):
+        who = {"prescriber": clinician} if n % 2 else {"prescriber_name": "Dr. Lee"}
+        data = {**SERTRALINE, "name": f"Medication {n}", **who}
+        if n % 2:
+            data.pop("prescriber_name")
+        entries.append(
+            medication_services.medication_add(patient=episode.patient, data=data, user=clinician)
+        )
+    for entry in entries:
+        medication_services.medication_change(
+            medication=entry, data={"dose": "2 tablets"}, user=clinician
+        )
+    medication_services.medication_stop(
+        medication=entries[-1], stop_date=date(2026, 11, 2), user=clinician
+    )
+    reconciliation = medication_services.reconciliation_start(
+        episode=episode, occasion="discharge", user=clinician
+    )
+    medication_services.reconciliation_update(
+        reconciliation=reconciliation,
+        decisions={entry.pk: {"decision": "continued"} for entry in entries[:-1]},
+        user=clinician,
+    )
+    medication_services.reconciliation_sign(reconciliation=reconciliation, user=clinician)
+    signed_plan(episode)
+    plan_services.episode_discharge(
+        episode=episode,
+        aftercare=AFTERCARE,
+        reason="completed",
+        user=clinician,
+        discharge_date=date(2026, 11, 2),
+    )
+    episode.refresh_from_db()
+    services.discharge_summary_prepare(episode=episode, user=clinician)
+    return episode
+
+
+def test_the_summary_reads_the_list_in_the_same_queries_however_long(
+    client, clock, make_episode, signed_plan, clinician
+):
+    small = _patient_with_list(make_episode, signed_plan, clinician, 2)
+    large = _patient_with_list(make_episode, signed_plan, clinician, 8)
+    assert large.patient.pk != small.patient.pk
+    client.force_login(clinician)
+    query_counts(client, [page(small), pdf(small)])  # the first request's one-off reads
+    small_counts = query_counts(client, [page(small), pdf(small)])
+    large_counts = query_counts(client, [page(large), pdf(large)])
+    assert small_counts == large_counts
+    html = client.get(page(large)).content.decode()
+    assert html.count("— changed: Medication") == 8

@@ -12,6 +12,7 @@ from medications import services
 from plans import services as plan_services
 from tests.medications.conftest import BUPRENORPHINE
 from tests.plans.helpers import activate, at
+from tests.queries import query_counts
 
 SERTRALINE = {
     "name": "Sertraline",
@@ -157,3 +158,30 @@ def test_the_review_opens_for_the_same_roles_as_before(client, reviewed, role, o
     response = client.get(reverse("plans:review", args=[second.pk]))
     assert (response.status_code == 200) == opens, response.status_code
     assert ("Gabapentin" in response.content.decode()) == opens
+
+
+def test_the_review_reads_the_changes_in_the_same_queries_however_many(
+    client, clock, make_episode, make_plan, clinician
+):
+    def patient_with(size):
+        episode = make_episode(clinician=clinician, is_sud=True)
+        plan = activate(make_plan(episode), clinician)
+        for n in range(size):
+            who = {"prescriber": clinician} if n % 2 else {"prescriber_name": "Dr. Lee"}
+            data = {key: value for key, value in SERTRALINE.items() if key != "prescriber_name"}
+            entry = services.medication_add(
+                patient=episode.patient, data={**data, "name": f"Drug {n}", **who}, user=clinician
+            )
+            services.medication_change(medication=entry, data={"dose": "2"}, user=clinician)
+            if n == 0:
+                services.medication_stop(
+                    medication=entry, stop_date=date(2026, 11, 2), user=clinician
+                )
+        review = plan_services.review_open(plan=plan, user=clinician)
+        return reverse("plans:review", args=[review.pk])
+
+    small, large = patient_with(2), patient_with(8)
+    client.force_login(clinician)
+    query_counts(client, [small])  # the first request's one-off reads
+    assert query_counts(client, [small]) == query_counts(client, [large])
+    assert len(items(client.get(large).content.decode(), "changed")) == 8
