@@ -21,12 +21,18 @@ def _day(d):
 
 
 def _bounds(start, end):
-    """The aware instants of the first moment of `start` and of the day after `end`."""
+    """The aware instants from the first moment of `start` to the first of the day after `end`;
+    an aware datetime given is taken as it is (a review's period ends when it was completed),
+    and an `end` of None leaves the span open (an open review's period runs to now)."""
     tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
-    )
+
+    def instant(value, next_day=False):
+        if value is None or isinstance(value, datetime):
+            return value
+        day = value + timedelta(days=1) if next_day else value
+        return timezone.make_aware(datetime.combine(day, time.min), tz)
+
+    return instant(start), instant(end, next_day=True)
 
 
 def entry_text(medication):
@@ -70,19 +76,20 @@ def _value(name, value, users):
 
 def changes_between(patient, start, end):
     """The entries started (added to the list), changed and stopped from `start` to `end`
-    (dates, inclusive) by the history, and the reconciliations signed then: three queries at
-    most.
+    (dates, inclusive, or aware instants, `end` excluded; None: to now) by the history, and the
+    reconciliations signed then: three queries at most.
 
     {"started": [{"date", "text"}], "changed": [{"date", "medication", "fields": [text]}],
      "stopped": [{"date", "medication", "reason"}], "reconciliations": [{"date", "text"}]}"""
     since, until = _bounds(start, end)
-    rows = list(
-        MedicationChange.objects.filter(
-            patient=patient, changed_at__gte=since, changed_at__lt=until
-        )
-        .select_related("medication__prescriber")
-        .order_by("changed_at", "pk")
+    history = MedicationChange.objects.filter(patient=patient, changed_at__gte=since)
+    signed = Reconciliation.objects.filter(
+        patient=patient, status=Reconciliation.Status.SIGNED, signed_at__gte=since
     )
+    if until is not None:
+        history = history.filter(changed_at__lt=until)
+        signed = signed.filter(signed_at__lt=until)
+    rows = list(history.select_related("medication__prescriber").order_by("changed_at", "pk"))
     users = prescriber_names(rows)
     started, changed, stopped = [], [], []
     for row in rows:
@@ -119,14 +126,7 @@ def changes_between(patient, start, end):
             "text": f"{r.get_occasion_display()} reconciliation signed by "
             f"{r.signed_by.display_name if r.signed_by else '—'}",
         }
-        for r in Reconciliation.objects.filter(
-            patient=patient,
-            status=Reconciliation.Status.SIGNED,
-            signed_at__gte=since,
-            signed_at__lt=until,
-        )
-        .select_related("signed_by")
-        .order_by("signed_at", "pk")
+        for r in signed.select_related("signed_by").order_by("signed_at", "pk")
     ]
     return {
         "started": started,

@@ -18,7 +18,9 @@ apps register here from their AppConfig.ready():
   computed for the whole page of episodes at once (a fixed number of queries).
 - `review_sections`: callables `(patient, episode, start, end) -> ExtensionSection | None`
   adding a section to a plan review's "Since the last review" (medications: the entries started,
-  changed and stopped and the reconciliations signed from `start` to `end`, dates inclusive).
+  changed and stopped and the reconciliations signed from `start` to `end`: `start` the last
+  completed review's completion (an aware datetime) or the admission date, `end` the review's
+  completion, or None while it is open).
   Each must cost a fixed number of queries.
 - `discharge_medications`: callables `(episode) -> dict | None` giving the discharge summary
   what the medication list says: `{"at_discharge": [line, ...], "changes": [line, ...]}`, or

@@ -49,23 +49,20 @@ class ReviewDetail(PlanChartMixin, TemplateView):
         )
 
     def window(self):
-        """(start, end) of what the apps' review sections show: since the last completed
-        review of the episode (or since admission for the first) to the review's completion
-        (or today while it is open). One query."""
+        """(start, end) of what the apps' review sections show: from the completion of the
+        episode's last completed review before this one (from the admission date for the first)
+        to this review's completion (None while it is open: to now), so consecutive reviews neither
+        overlap nor leave a gap. One query."""
         review = self.review
         episode = review.plan.episode
-        end = timezone.localdate(review.completed_at) if review.completed_at else None
         earlier = PlanReview.objects.filter(
             plan__episode_id=episode.pk, status=PlanReview.Status.COMPLETED
         ).exclude(pk=review.pk)
         if review.completed_at:
             earlier = earlier.filter(completed_at__lt=review.completed_at)
         last = earlier.order_by("-completed_at").values_list("completed_at", flat=True).first()
-        if last is not None:
-            start = timezone.localdate(last)
-        else:
-            start = episode.admission_date or review.period_start
-        return start, end or timezone.localdate()
+        start = last or episode.admission_date or review.period_start
+        return start, review.completed_at  # None while open: to now
 
     def review_sections(self):
         start, end = self.window()

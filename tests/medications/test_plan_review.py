@@ -185,3 +185,25 @@ def test_the_review_reads_the_changes_in_the_same_queries_however_many(
     query_counts(client, [small])  # the first request's one-off reads
     assert query_counts(client, [small]) == query_counts(client, [large])
     assert len(items(client.get(large).content.decode(), "changed")) == 8
+
+
+def test_a_change_made_after_a_review_on_its_day_is_in_the_next_review_only(
+    client, clock, episode, clinician, make_plan, bup
+):
+    plan = activate(make_plan(episode), clinician)
+    clock.move_to(at(2026, 11, 10, 12))
+    first = plan_services.review_open(plan=plan, user=clinician)
+    plan_services.review_complete(review=first, decision="continue", summary="ok", user=clinician)
+    clock.move_to(at(2026, 11, 10, 15))
+    services.medication_change(medication=bup, data={"dose": "2 films"}, user=clinician)
+    plan.refresh_from_db()
+    second = plan_services.review_open(plan=plan, user=clinician)
+    client.force_login(clinician)
+    first_html = client.get(reverse("plans:review", args=[first.pk])).content.decode()
+    second_html = client.get(reverse("plans:review", args=[second.pk])).content.decode()
+    assert items(first_html, "changed") == []
+    assert len(items(first_html, "started")) == 1  # buprenorphine, added at 08:00
+    assert items(second_html, "changed") == [
+        "Changed 10 Nov 2026: Buprenorphine/naloxone 8 mg/2 mg — dose 1 film → 2 films"
+    ]
+    assert items(second_html, "started") == []
