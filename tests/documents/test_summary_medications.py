@@ -241,3 +241,24 @@ def test_the_summary_reads_the_list_in_the_same_queries_however_long(
     assert small_counts == large_counts
     html = client.get(page(large)).content.decode()
     assert html.count("— changed: Medication") == 8
+
+
+def test_the_signed_summary_in_the_api_carries_the_medication_list(
+    api_client, on_buprenorphine, clinician
+):
+    summary = services.discharge_summary_prepare(episode=on_buprenorphine, user=clinician)
+    summary = services.discharge_summary_update(
+        summary=summary,
+        data={"narrative": "Stable on buprenorphine.", "medications": summary.medications},
+        user=clinician,
+    )
+    services.discharge_summary_sign(summary=summary, user=clinician)
+    api_client.force_authenticate(clinician)
+    response = api_client.get(f"/api/v1/discharge-summaries/{summary.pk}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["medications"].splitlines()[0] == BUP_LINE
+    assert body["record"]["medication_list"]["at_discharge"][0] == BUP_LINE
+    assert "2 Nov 2026 — changed: Sertraline 100 mg: strength 50 mg → 100 mg" in (
+        body["record"]["medication_list"]["changes"]
+    )
