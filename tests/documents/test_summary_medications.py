@@ -259,6 +259,7 @@ def test_the_signed_summary_in_the_api_carries_the_medication_list(
     body = response.json()
     assert body["medications"].splitlines()[0] == BUP_LINE
     assert body["record"]["medication_list"]["at_discharge"][0] == BUP_LINE
-    assert "2 Nov 2026 — changed: Sertraline 100 mg: strength 50 mg → 100 mg" in (
-        body["record"]["medication_list"]["changes"]
+    assert (
+        "2 Nov 2026 — changed: Sertraline 100 mg: strength 50 mg → 100 mg"
+        in (body["record"]["medication_list"]["changes"])
     )
