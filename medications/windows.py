@@ -71,6 +71,11 @@ def _value(name, value, users):
         return ROUTES.get(value, value)
     if name == "addiction_treatment":
         return ADDICTION.get(value, value)
+    if name in ("start_date", "stop_date"):
+        try:
+            return _day(date.fromisoformat(value))
+        except (TypeError, ValueError):
+            return value
     return value
 
 
@@ -99,7 +104,9 @@ def changes_between(patient, start, end):
             values = {name: new for name, (_old, new) in row.changes.items()}
             text = values_text(values, _prescriber(values, users))
             if values.get("start_date"):
-                text += f"; started {_day(date.fromisoformat(values['start_date']))}"
+                text += f"; started {_value('start_date', values['start_date'], users)}"
+            if values.get("stop_date"):  # recorded as already stopped
+                text += f"; stopped {_value('stop_date', values['stop_date'], users)}"
             started.append({"date": when, "text": text})
         elif row.kind == MedicationChange.Kind.CHANGED:
             fields = []

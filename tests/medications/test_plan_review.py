@@ -207,3 +207,16 @@ def test_a_change_made_after_a_review_on_its_day_is_in_the_next_review_only(
         "Changed 10 Nov 2026: Buprenorphine/naloxone 8 mg/2 mg — dose 1 film → 2 films"
     ]
     assert items(second_html, "started") == []
+
+
+def test_dates_changed_read_as_dates(client, clock, episode, clinician, make_plan, bup):
+    plan = activate(make_plan(episode), clinician)
+    services.medication_change(
+        medication=bup, data={"start_date": date(2026, 9, 15)}, user=clinician
+    )
+    review = plan_services.review_open(plan=plan, user=clinician)
+    client.force_login(clinician)
+    html = client.get(reverse("plans:review", args=[review.pk])).content.decode()
+    assert items(html, "changed") == [
+        "Changed 2 Nov 2026: Buprenorphine/naloxone 8 mg/2 mg — start date 1 Oct 2026 → 15 Sep 2026"
+    ]
