@@ -222,6 +222,7 @@ def discover(user, *, clinician_objects=None):
     from django.utils import timezone
 
     from iop.accounts.roles import Role
+    from medications.models import Medication, Reconciliation
     from patients.models import Episode, Patient
     from patients.models.intake import INTAKE_STEPS
     from plans.models import PlanReview, SafetyPlan, TreatmentPlan
@@ -289,6 +290,14 @@ def discover(user, *, clinician_objects=None):
             .values_list("session_id", flat=True)
             .first()
         )
+        meds = Medication.objects.filter(patient=patient, stop_date=None)
+        objects["medication"] = meds.values_list("pk", flat=True).first()
+        for name, status in (("reconciliation", "signed"), ("draft_reconciliation", "draft")):
+            objects[name] = (
+                Reconciliation.objects.filter(patient=patient, status=status)
+                .values_list("pk", flat=True)
+                .first()
+            )
         patients = caseload.values("patient")
         objects["draft_plan"] = (
             TreatmentPlan.objects.filter(status="draft", patient__in=patients)

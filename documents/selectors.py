@@ -7,6 +7,8 @@ episode. The result holds only text and numbers, so it can be frozen as signed (
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from documents.models import TEXT_LIMIT
+from patients import extensions
 from patients.instruments import INSTRUMENTS
 from patients.models import Episode, IntakeAssessment, MeasureResponse
 from plans.models import AftercarePlan, DocumentStatus, Goal, TreatmentPlan
@@ -141,6 +143,17 @@ def intake_of(episode):
     return IntakeAssessment.objects.filter(episode=episode).first()
 
 
+def medication_list(episode):
+    """What the medication list says of the episode (`patients.extensions.discharge_medications`:
+    the medications app): {"at_discharge": [line], "changes": [line]}, or None for a patient
+    without list entries."""
+    for hook in extensions.discharge_medications:
+        found = hook(episode)
+        if found is not None:
+            return found
+    return None
+
+
 def summary_record(episode):
     """The record's part of the discharge summary of `episode` (a dict of text and numbers)."""
     start = episode.admission_date or episode.referral_date
@@ -166,19 +179,26 @@ def summary_record(episode):
         "measures": measure_changes(episode, start, end),
         "goals": goal_status(episode),
         "aftercare": aftercare_of(episode),
+        "medication_list": medication_list(episode),
         "primary_clinician": clinician.display_name if clinician else "—",
     }
 
 
 def prefill(episode):
-    """The editable parts' first text: medications from the aftercare plan (else the intake's
-    medication history) until there is a medication list, and the referrals from the
-    aftercare plan's follow-up appointments and support groups."""
+    """The editable parts' first text: the medications at discharge from the medication list
+    when the patient has entries on it (else the aftercare plan's, else the intake's medication
+    history), and the referrals from the aftercare plan's follow-up appointments and support
+    groups."""
     aftercare = AftercarePlan.objects.filter(episode=episode).first()
-    intake = intake_of(episode)
-    medications = (aftercare.medications if aftercare else "") or (
-        intake.medications if intake else ""
-    )
+    listed = medication_list(episode)
+    if listed is not None:
+        medications = "\n".join(listed["at_discharge"]) or "No current medications on the list."
+        medications = medications[:TEXT_LIMIT]
+    else:
+        intake = intake_of(episode)
+        medications = (aftercare.medications if aftercare else "") or (
+            intake.medications if intake else ""
+        )
     referrals = ""
     if aftercare is not None:
         referrals = "\n".join(

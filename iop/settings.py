@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sessions.apps.TherapySessionsConfig",
     "disclosures",
     "documents",
+    "medications",
     # django.contrib.admin, with an admin site that requires the second step (MFA).
     "iop.accounts.mfa.admin_site.IOPAdminConfig",
     "django.contrib.auth",

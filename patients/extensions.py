@@ -17,6 +17,16 @@ apps register here from their AppConfig.ready():
 - `caseload_columns`: callables `(episodes) -> CaseloadColumn` adding a column to the caseload,
   computed for the whole page of episodes at once (a fixed number of queries). A column may
   also raise flags on episodes (`CaseloadColumn.flags`): what needs the clinician's attention.
+- `review_sections`: callables `(patient, episode, start, end) -> ExtensionSection | None`
+  adding a section to a plan review's "Since the last review" (medications: the entries started,
+  changed and stopped and the reconciliations signed from `start` to `end`: `start` the last
+  completed review's completion (an aware datetime) or the admission date, `end` the review's
+  completion, or None while it is open).
+  Each must cost a fixed number of queries.
+- `discharge_medications`: callables `(episode) -> dict | None` giving the discharge summary
+  what the medication list says: `{"at_discharge": [line, ...], "changes": [line, ...]}`, or
+  None for a patient without list entries (the summary then keeps its free-text fallback).
+  A fixed number of queries; text only, as the signed summary freezes it (JSON).
 """
 
 from dataclasses import dataclass, field
@@ -27,6 +37,8 @@ program_change_guards = []
 chart_tabs = []
 header_facts = []
 caseload_columns = []
+review_sections = []
+discharge_medications = []
 
 
 @dataclass(frozen=True)
@@ -60,3 +72,11 @@ class CaseloadColumn:
 
     def for_episode(self, episode):
         return self.values.get(episode.pk, "—")
+
+
+@dataclass(frozen=True)
+class ExtensionSection:
+    heading: str
+    template: str  # included with `data` in its context
+    data: dict = field(default_factory=dict)
+    testid: str = ""

@@ -111,6 +111,14 @@ PAGES = [
     Page("disclosures print", "disclosures:accounting-print", ("patient",), (CLINICIAN,)),
     Page("new release", "disclosures:release-new", ("patient",), (CLINICIAN,)),
     Page("new rights request", "disclosures:request-new", ("patient",), (CLINICIAN,)),
+    Page("chart medications", "medications:chart", ("patient",)),
+    Page("new medication", "medications:new", ("patient",), (CLINICIAN,)),
+    Page("change medication", "medications:edit", ("patient", "medication"), (CLINICIAN,)),
+    Page("stop medication", "medications:stop", ("patient", "medication"), (CLINICIAN,)),
+    Page("reconciliation", "medications:reconciliation", ("patient", "reconciliation")),
+    Page(
+        "reconciliation (draft)", "medications:reconciliation", ("patient", "draft_reconciliation")
+    ),
 ]
 
 # URL names of the apps' pages that are not pages to read: posts (a save, a sign, a mark), a
@@ -147,6 +155,7 @@ NOT_PAGES = {
         "group-enrol",
     },
     "disclosures": {"packet", "request-answer", "amendment-new"},
+    "medications": {"reconciliation-start"},
     "documents": {
         "note-pdf",
         "plan-pdf",

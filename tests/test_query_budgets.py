@@ -27,6 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from iop.accounts.roles import Role
+from medications import services as medication_services
 from patients import services as patient_services
 from patients.models import Consent
 from patients.models.intake import INTAKE_STEPS
@@ -245,6 +246,7 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
         discharge_reason="completed",
         intake__by=intake,
     )
+    medication_objects = _medications(first, clinician, size)
     return {
         "program": program,
         "group": group,
@@ -263,7 +265,45 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
             "discharged_episode": discharged_episode.pk,
             "library_entry": library[-1].pk,
             **plans,
+            **medication_objects,
         },
+    }
+
+
+def _medications(episode, clinician, size):
+    """`size` entries on the first patient's list (every other one prescribed in the program),
+    each changed once, one stopped; a signed admission reconciliation and a draft one."""
+    entries = []
+    for n in range(size):
+        inside = {"prescriber": clinician} if n % 2 else {"prescriber_name": "Dr. Lee"}
+        data = {"name": f"Medication {n}", "dose": "1 tablet", "route": "oral"}
+        data.update(frequency="daily", start_date=date(2026, 9, 1), **inside)
+        entries.append(
+            medication_services.medication_add(patient=episode.patient, data=data, user=clinician)
+        )
+    for entry in entries:
+        medication_services.medication_change(
+            medication=entry, data={"dose": "2 tablets"}, user=clinician
+        )
+    medication_services.medication_stop(
+        medication=entries[-1], stop_date=date(2026, 10, 1), user=clinician
+    )
+    signed = medication_services.reconciliation_start(
+        episode=episode, occasion="admission", user=clinician
+    )
+    medication_services.reconciliation_update(
+        reconciliation=signed,
+        decisions={entry.pk: {"decision": "continued"} for entry in entries[:-1]},
+        user=clinician,
+    )
+    medication_services.reconciliation_sign(reconciliation=signed, user=clinician)
+    draft = medication_services.reconciliation_start(
+        episode=episode, occasion="medication_visit", user=clinician
+    )
+    return {
+        "medication": entries[0].pk,
+        "reconciliation": signed.pk,
+        "draft_reconciliation": draft.pk,
     }
 
 

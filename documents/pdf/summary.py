@@ -85,8 +85,14 @@ def summary_pdf(summary, record):
         Paragraph(
             text(summary.medications) if summary.medications else "None recorded.", s["body"]
         ),
-        Paragraph("Aftercare plan and referrals", s["h1"]),
     ]
+    listed = record.get("medication_list")  # absent from summaries signed before the list
+    if listed:
+        story.append(Paragraph("Medication changes during the episode", s["h1"]))
+        story += paragraphs(
+            listed["changes"] or ["No medication started, changed or stopped."], s["body"]
+        )
+    story.append(Paragraph("Aftercare plan and referrals", s["h1"]))
     aftercare = record["aftercare"]
     if aftercare:
         story += field_rows(

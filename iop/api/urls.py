@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from disclosures.api import views as disclosures
 from documents.api import views as documents
 from iop.api import views
+from medications.api import views as medications
 from patients.api import views as patients
 from patients.api.risk import RiskAssessmentViewSet
 from plans.api import views as plans
@@ -39,6 +40,13 @@ router.register("disclosures", disclosures.DisclosureViewSet, basename="disclosu
 router.register("rights-requests", disclosures.RightsRequestViewSet, basename="rights-request")
 router.register(
     "discharge-summaries", documents.DischargeSummaryViewSet, basename="discharge-summary"
+)
+
+router.register("medications", medications.MedicationViewSet, basename="medication")
+router.register(
+    "medication-reconciliations",
+    medications.ReconciliationViewSet,
+    basename="medication-reconciliation",
 )
 
 urlpatterns = [

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from iop.errors import ConflictError, add_service_error, error_text
+from patients import extensions
 from plans import services
 from plans.forms import ReviewForm
 from plans.models import Objective, PlanReview
@@ -47,6 +48,31 @@ class ReviewDetail(PlanChartMixin, TemplateView):
             .order_by("goal__problem__position", "goal__position", "position")
         )
 
+    def window(self):
+        """(start, end) of what the apps' review sections show: from the completion of the
+        episode's last completed review before this one (from the admission date for the first)
+        to this review's completion (None while it is open: to now), so consecutive reviews neither
+        overlap nor leave a gap. One query."""
+        review = self.review
+        episode = review.plan.episode
+        earlier = PlanReview.objects.filter(
+            plan__episode_id=episode.pk, status=PlanReview.Status.COMPLETED
+        ).exclude(pk=review.pk)
+        if review.completed_at:
+            earlier = earlier.filter(completed_at__lt=review.completed_at)
+        last = earlier.order_by("-completed_at").values_list("completed_at", flat=True).first()
+        start = last or episode.admission_date or review.period_start
+        return start, review.completed_at  # None while open: to now
+
+    def review_sections(self):
+        start, end = self.window()
+        review = self.review
+        sections = (
+            hook(self.patient, review.plan.episode, start, end)
+            for hook in extensions.review_sections
+        )
+        return [section for section in sections if section is not None]
+
     def get_context_data(self, form=None, **kwargs):
         review = self.setup_review()
         context = super().get_context_data(**kwargs)
@@ -54,6 +80,7 @@ class ReviewDetail(PlanChartMixin, TemplateView):
         context.update(
             review=review,
             prefill=review.prefill,
+            review_sections=self.review_sections(),
             form=form or ReviewForm(objectives=objectives, initial=review.draft),
             entries=list(review.progress.select_related("objective", "recorded_by")),
         )

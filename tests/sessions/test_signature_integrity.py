@@ -103,7 +103,8 @@ def test_a_correction_is_applied_and_an_edit_after_it_is_named(signed, clinician
         0,
         [
             "Every signature matches its content: checked 1 progress notes, 0 addenda, "
-            "1 attendance corrections, 0 treatment plans, 0 safety plans, 0 discharge summaries."
+            "1 attendance corrections, 0 treatment plans, 0 safety plans, 0 discharge summaries, "
+            "0 medication reconciliations."
         ],
     )
     Attendance.objects.filter(episode=signed.brook).update(status="absent_unexcused")

@@ -201,7 +201,8 @@ def test_an_addendum_has_its_own_hash_chained_to_the_note(draft, clinician, caps
         0,
         [
             "Every signature matches its content: checked 1 progress notes, 1 addenda, "
-            "0 attendance corrections, 0 treatment plans, 0 safety plans, 0 discharge summaries."
+            "0 attendance corrections, 0 treatment plans, 0 safety plans, 0 discharge summaries, "
+            "0 medication reconciliations."
         ],
     )
     Addendum.objects.filter(pk=addendum.pk).update(text="Did not call the family.")
@@ -285,7 +286,8 @@ def test_a_draft_note_is_not_checked(draft, capsys):
     assert ProgressNote.objects.get().status == "draft"
     assert verify(capsys)[1] == [
         "Every signature matches its content: checked 0 progress notes, 0 addenda, "
-        "0 attendance corrections, 0 treatment plans, 0 safety plans, 0 discharge summaries."
+        "0 attendance corrections, 0 treatment plans, 0 safety plans, 0 discharge summaries, "
+        "0 medication reconciliations."
     ]
 
 

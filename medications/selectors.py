@@ -1,0 +1,48 @@
+"""Reads of the medication list that the chart tab and the API share."""
+
+from iop.accounts.models import User
+from medications.models import Medication, MedicationChange, Reconciliation, ReconciliationItem
+
+
+def medication_list(patient):
+    """(active, stopped): the patient's entries, with their prescribers, in one query."""
+    rows = list(
+        Medication.objects.filter(patient=patient)
+        .select_related("prescriber")
+        .order_by("name", "pk")
+    )
+    return [m for m in rows if m.is_active], [m for m in rows if not m.is_active]
+
+
+def history(patient):
+    return (
+        MedicationChange.objects.filter(patient=patient)
+        .select_related("medication", "changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+
+
+def reconciliations(patient):
+    return (
+        Reconciliation.objects.filter(patient=patient)
+        .select_related("episode__program", "session", "created_by", "signed_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def reconciliation_items(reconciliation):
+    return list(
+        ReconciliationItem.objects.filter(reconciliation=reconciliation)
+        .select_related("medication__prescriber")
+        .order_by("medication__name", "pk")
+    )
+
+
+def prescriber_names(changes):
+    """{user id: name} of the in-program prescribers a page of history rows names (one query)."""
+    ids = set()
+    for change in changes:
+        ids.update(v for v in change.changes.get("prescriber", []) if isinstance(v, int))
+    if not ids:
+        return {}
+    return {user.pk: user.display_name for user in User.objects.filter(pk__in=ids)}
