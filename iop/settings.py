@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "disclosures",
     "documents",
     "medications",
+    "screens",
     # django.contrib.admin, with an admin site that requires the second step (MFA).
     "iop.accounts.mfa.admin_site.IOPAdminConfig",
     "django.contrib.auth",

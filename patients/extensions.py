@@ -16,6 +16,9 @@ apps register here from their AppConfig.ready():
   Each must cost a fixed number of queries.
 - `caseload_columns`: callables `(episodes) -> CaseloadColumn` adding a column to the caseload,
   computed for the whole page of episodes at once (a fixed number of queries).
+- `today_sections`: callables `(user) -> TodaySection | None` adding a list to a clinician's
+  Today page (screens: who is due for a drug screen today). Each must cost a fixed number of
+  queries; its rows carry `patient_id` (the page audits the patients it shows).
 """
 
 from dataclasses import dataclass, field
@@ -26,6 +29,8 @@ program_change_guards = []
 chart_tabs = []
 header_facts = []
 caseload_columns = []
+today_sections = []
+TODAY_SECTION_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -51,3 +56,12 @@ class CaseloadColumn:
 
     def for_episode(self, episode):
         return self.values.get(episode.pk, "—")
+
+
+@dataclass
+class TodaySection:
+    slug: str
+    heading: str
+    template: str  # rendered with `section` in its context
+    rows: list = field(default_factory=list)
+    count: int = 0
