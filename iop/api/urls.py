@@ -10,6 +10,7 @@ from medications.api import views as medications
 from patients.api import views as patients
 from patients.api.risk import RiskAssessmentViewSet
 from plans.api import views as plans
+from screens.api import views as screens
 from sessions.api import views as sessions
 
 router = DefaultRouter()
@@ -41,6 +42,7 @@ router.register(
 )
 
 router.register("medications", medications.MedicationViewSet, basename="medication")
+router.register("screens", screens.ScreenOrderViewSet, basename="screen")
 router.register(
     "medication-reconciliations",
     medications.ReconciliationViewSet,
