@@ -95,3 +95,17 @@ def test_intake_and_others_cannot_write(api_client, intake, clinician2, patient)
         )
         assert response.status_code == status
     assert not ScreenOrder.objects.exists()
+
+
+def test_an_integration_never_reads_a_sud_patients_screens(api_client, collected):
+    from iop.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    feed = UserFactory(username="feed", role=Role.DIRECTOR, is_external_integration=True)
+    api_client.force_authenticate(feed)
+    assert api_client.get(LIST).json()["results"] == []
+    assert api_client.get(f"{LIST}{collected.pk}/").status_code == 403
+    response = api_client.post(
+        LIST, {"patient": collected.patient_id, "due_date": "2026-11-03"}, format="json"
+    )
+    assert response.status_code == 403
