@@ -17,6 +17,7 @@ from patients.services.measures import alert_raise
 from screens.models import ScreenDraw, ScreeningSettings, ScreenOrder, Specimen
 from screens.panel import clean_panel
 from screens.services.access import require_screen_writer, require_settings_writer
+from screens.services.days import candidate_days
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 NOTE_LIMIT = 500
@@ -145,9 +146,10 @@ def _new_order(*, episode, day, reason, user, draw=None, observed=False, testing
 
 @transaction.atomic
 def screens_schedule(*, patient, first_day, last_day, user, seed=None, context=None):
-    """Order the screens of a period by the program's schedule. Random: a share of the program
-    days of the period that were never drawn nor ordered before, drawn with a recorded seed
-    (a `ScreenDraw`); fixed: each fixed weekday. Returns the new orders."""
+    """Order the screens of a period by the program's schedule. Random: a share of the
+    episode's attendance days of the period (`days.candidate_days`) never drawn nor ordered
+    before, drawn with a recorded seed (a `ScreenDraw`); fixed: each fixed weekday. Returns the
+    new orders."""
     require_screen_writer(user, patient)
     episode = _admitted_episode(patient)
     _check_day(first_day, episode, "first_day")
@@ -172,11 +174,8 @@ def screens_schedule(*, patient, first_day, last_day, user, seed=None, context=N
             for d in days
         ]
     else:
-        candidates = [
-            d.isoformat()
-            for d in period
-            if d.weekday() in found.program_weekdays and d not in taken
-        ]
+        days = candidate_days(episode, first_day, last_day, found.program_weekdays)
+        candidates = [d.isoformat() for d in days if d not in taken]
         if not candidates:
             raise ValidationError(
                 {"first_day": "Every program day of this period was already drawn or ordered."}

@@ -236,3 +236,24 @@ def test_an_order_needs_an_admitted_patient_and_a_plausible_day(patient, clinici
     with pytest.raises(ValidationError) as error:
         services.order_create(patient=patient, due_date=date(2026, 11, 3), user=clinician)
     assert "already" in error.value.message_dict["due_date"][0]
+
+
+def test_the_draw_picks_from_the_days_the_patient_has_sessions(episode, group, clinician):
+    from tests.factories import GroupEnrollmentFactory, TherapySessionFactory
+
+    GroupEnrollmentFactory(group=group, episode=episode, start_date=date(2026, 11, 2))
+    for day in (2, 4, 6, 9, 11, 13):
+        TherapySessionFactory(group=group, starts_at=datetime(2026, 11, day, 9, tzinfo=NEW_YORK))
+    TherapySessionFactory(
+        group=group, starts_at=datetime(2026, 11, 10, 9, tzinfo=NEW_YORK), status="cancelled"
+    )
+    services.screens_schedule(
+        patient=episode.patient,
+        first_day=date(2026, 11, 2),
+        last_day=date(2026, 11, 15),
+        user=clinician,
+        seed=7,
+    )
+    draw = ScreenDraw.objects.get()
+    assert draw.candidates == [f"2026-11-{d:02d}" for d in (2, 4, 6, 9, 11, 13)]
+    assert len(draw.days) == 2 and set(draw.days) <= set(draw.candidates)
