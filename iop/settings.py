@@ -421,6 +421,9 @@ SPECTACULAR_SETTINGS = {
         "RightsRequestStatusEnum": "disclosures.models.RightsRequest.Status",
         "ReleasePurposeEnum": "patients.models.consents.Consent.Purpose",
         "ReleaseSectionEnum": "patients.models.consents.Consent.Covers",
+        "AnalyteEnum": "screens.panel.ANALYTE_CHOICES",
+        "ScreenStatusEnum": "screens.models.ScreenOrder.Status",
+        "ScreenOutcomeEnum": "screens.api.serializers.CLOSE_STATUSES",
     },
 }
 

@@ -1,6 +1,8 @@
 """The screens API's shapes. They check types and lengths only; every rule (who may write, the
 days, the temperature, one value per analyte, closed screens) is the services'."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from iop.api import strict
@@ -8,6 +10,17 @@ from patients.api.serializers import ScopedPatientField, UserRefSerializer
 from screens.models import ScreenDraw, ScreenOrder, ScreenResult
 from screens.panel import ANALYTE_CHOICES
 from screens.services import billing_code
+
+# The outcomes `close` records (the schema's ScreenOutcomeEnum).
+CLOSE_STATUSES = [
+    (ScreenOrder.Status.REFUSED.value, ScreenOrder.Status.REFUSED.label),
+    (ScreenOrder.Status.MISSED.value, ScreenOrder.Status.MISSED.label),
+]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class PatientIdField(ScopedPatientField):
+    """The id of a patient the user may open."""
 
 
 class ScreenResultSerializer(strict.ModelSerializer):
@@ -121,11 +134,11 @@ class ResultsSerializer(strict.Serializer):
 
 
 class CloseSerializer(strict.Serializer):
-    status = serializers.ChoiceField([ScreenOrder.Status.REFUSED, ScreenOrder.Status.MISSED])
+    status = serializers.ChoiceField(CLOSE_STATUSES)
     note = serializers.CharField(max_length=500)
 
 
 class ScheduleSerializer(strict.Serializer):
-    patient = ScopedPatientField()
+    patient = PatientIdField()
     first_day = serializers.DateField()
     last_day = serializers.DateField()
