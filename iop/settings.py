@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "disclosures",
     "documents",
     "medications",
+    "screens",
     # django.contrib.admin, with an admin site that requires the second step (MFA).
     "iop.accounts.mfa.admin_site.IOPAdminConfig",
     "django.contrib.auth",
@@ -422,6 +423,12 @@ SPECTACULAR_SETTINGS = {
         "ReleaseSectionEnum": "patients.models.consents.Consent.Covers",
         "LibraryEntryKindEnum": "plans.library.LibraryEntry.Kind",
         "SessionKindEnum": "sessions.models.TherapySession.Kind",
+        "ReviewDecisionEnum": "plans.models.PlanReview.Decision",
+        "ReconciliationDecisionEnum": "medications.models.ReconciliationItem.Decision",
+        "ReconciliationStatusEnum": "medications.models.Reconciliation.Status",
+        "AnalyteEnum": "screens.panel.ANALYTE_CHOICES",
+        "ScreenStatusEnum": "screens.models.ScreenOrder.Status",
+        "ScreenOutcomeEnum": "screens.api.serializers.CLOSE_STATUSES",
     },
 }
 

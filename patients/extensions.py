@@ -27,6 +27,9 @@ apps register here from their AppConfig.ready():
   what the medication list says: `{"at_discharge": [line, ...], "changes": [line, ...]}`, or
   None for a patient without list entries (the summary then keeps its free-text fallback).
   A fixed number of queries; text only, as the signed summary freezes it (JSON).
+- `today_sections`: callables `(user) -> TodaySection | None` adding a list to a clinician's
+  Today page (screens: who is due for a drug screen today). Each must cost a fixed number of
+  queries; its rows carry `patient_id` (the page audits the patients it shows).
 """
 
 from dataclasses import dataclass, field
@@ -39,6 +42,8 @@ header_facts = []
 caseload_columns = []
 review_sections = []
 discharge_medications = []
+today_sections = []
+TODAY_SECTION_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -80,3 +85,12 @@ class ExtensionSection:
     template: str  # included with `data` in its context
     data: dict = field(default_factory=dict)
     testid: str = ""
+
+
+@dataclass
+class TodaySection:
+    slug: str
+    heading: str
+    template: str  # rendered with `section` in its context
+    rows: list = field(default_factory=list)
+    count: int = 0

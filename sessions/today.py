@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from iop.accounts.roles import Role
+from patients import extensions
 from patients.models import Alert, Episode
 from plans.selectors import safety_plans_needed
 from sessions.models import ProgressNote, TherapySession
@@ -201,6 +202,7 @@ def today_for(user):
         cosign=(cosign := excerpt(cosign_queue(user))),
         cosign_groups=group_cosign(cosign.rows),
         below=Excerpt(below[:TODAY_ROWS], len(below)),
+        sections=[s for s in (section(user) for section in extensions.today_sections) if s],
     )
     return context
 
@@ -220,5 +222,6 @@ def today_patient_ids(day):
     ids.update(session.patient_id for session in day["to_write"])
     ids.update(note.session.patient_id for note in day["cosign"])
     ids.update(episode.patient_id for episode, _, _ in day["below"])
+    ids.update(row.patient_id for section in day["sections"] for row in section.rows)
     ids.discard(None)
     return sorted(ids)

@@ -119,6 +119,9 @@ PAGES = [
     Page(
         "reconciliation (draft)", "medications:reconciliation", ("patient", "draft_reconciliation")
     ),
+    Page("chart screens", "screens:chart", ("patient",)),
+    Page("screen (resulted)", "screens:order", ("patient", "screen")),
+    Page("screen (due)", "screens:order", ("patient", "open_screen")),
 ]
 
 # URL names of the apps' pages that are not pages to read: posts (a save, a sign, a mark), a

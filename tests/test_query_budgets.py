@@ -33,6 +33,7 @@ from patients.models import Consent
 from patients.models.intake import INTAKE_STEPS
 from plans import services as plan_services
 from plans.library import LibraryEntry
+from screens import services as screen_services
 from sessions import services as session_services
 from sessions.models import Attendance, TherapySession
 from tests.factories import (
@@ -307,6 +308,38 @@ def _medications(episode, clinician, size):
     }
 
 
+def _screens(world):
+    """At MEASURED_AT: `size` resulted screens of the first patient (every other with a
+    fentanyl positive: an unexpected result and its alert), and a screen due today for every
+    patient (Today's section)."""
+    clinician = world["users"][CLINICIAN]
+    episodes = world["episodes"]
+    first = episodes[0]
+    for n in range(len(episodes)):
+        order = screen_services.order_create(
+            patient=first.patient, due_date=date(2026, 10, 19) + timedelta(days=n), user=clinician
+        )
+        screen_services.order_collect(
+            order=order,
+            collected_at=MEASURED_AT - timedelta(hours=1),
+            observed=True,
+            temperature_c="34",
+            user=clinician,
+        )
+        values = dict.fromkeys(order.panel, "negative")
+        if n % 2:
+            values["FYL"] = "positive"
+        screen_services.results_record(order=order, values=values, user=clinician)
+    due = [
+        screen_services.order_create(
+            patient=episode.patient, due_date=MEASURED_AT.date(), user=clinician
+        )
+        for episode in episodes
+    ]
+    world["objects"]["screen"] = order.pk
+    world["objects"]["open_screen"] = due[0].pk
+
+
 def _run_sessions(world, intake):
     """At MEASURED_AT: attendance of every session begun, notes signed for all but the last
     past one (a draft), the trainee's awaiting co-signature; an individual session today."""
@@ -418,6 +451,7 @@ def _build_and_measure():
         clock.move_to(MEASURED_AT, tick=False)
         for world in (small, large):
             _run_sessions(world, intake)
+            _screens(world)
         results = {}
         for world, size in ((small, 2), (large, 8)):
             users, objects = users_and_objects(

@@ -11,6 +11,7 @@ from patients.api import views as patients
 from patients.api.risk import RiskAssessmentViewSet
 from plans.api import views as plans
 from plans.api.library import LibraryEntryViewSet
+from screens.api import views as screens
 from sessions.api import views as sessions
 
 router = DefaultRouter()
@@ -43,6 +44,7 @@ router.register(
 )
 
 router.register("medications", medications.MedicationViewSet, basename="medication")
+router.register("screens", screens.ScreenOrderViewSet, basename="screen")
 router.register(
     "medication-reconciliations",
     medications.ReconciliationViewSet,

@@ -55,6 +55,7 @@ class Alert(models.Model):
         MEASURE_DUE = "measure_due", "Measure due"
         INITIAL_PLAN_LATE = "initial_plan_late", "Initial plan late"
         EMERGENCY_ACCESS = "emergency_access", "Emergency access"
+        UNEXPECTED_SCREEN = "unexpected_screen", "Unexpected drug screen"
 
     class Priority(models.IntegerChoices):
         ROUTINE = 1, "Routine"
