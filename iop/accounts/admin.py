@@ -43,10 +43,18 @@ class UserAdmin(BaseUserAdmin):
         "role_names",
         "is_active",
         "is_trainee",
+        "prescriber_credential",
         "is_external_integration",
         "last_login",
     )
-    list_filter = ("is_active", "is_staff", "is_trainee", "is_external_integration", "groups")
+    list_filter = (
+        "is_active",
+        "is_staff",
+        "is_trainee",
+        "prescriber_credential",
+        "is_external_integration",
+        "groups",
+    )
     # Access comes from roles only (ROLE_PERMISSIONS): no per-user permissions to edit here.
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -65,7 +73,7 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
-        ("Clinical", {"fields": ("credentials", "is_trainee")}),
+        ("Clinical", {"fields": ("credentials", "prescriber_credential", "is_trainee")}),
     )
     readonly_fields = ("api_tokens",)
     actions = ["deactivate", "reset_mfa"]
