@@ -304,6 +304,7 @@ class ProgressNote(models.Model):
         SOAP = "SOAP", "SOAP"
         DAP = "DAP", "DAP"
         BIRP = "BIRP", "BIRP"
+        MED = "MED", "Medication management"
 
     SECTIONS = {
         "SOAP": (
@@ -319,7 +320,18 @@ class ProgressNote(models.Model):
             ("response", "Response"),
             ("plan", "Plan"),
         ),
+        # A medication-management visit's note (a prescriber's); the risk is each entry's
+        # risk re-check, as in every note.
+        "MED": (
+            ("target_symptoms", "Target symptoms"),
+            ("adherence", "Adherence"),
+            ("side_effects", "Side effects"),
+            ("changes_made", "Changes made"),
+            ("plan", "Plan"),
+        ),
     }
+    # The most psychotherapy time a visit note records (plausibility).
+    PSYCHOTHERAPY_LIMIT = 240
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -357,6 +369,12 @@ class ProgressNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     cosigned_at = models.DateTimeField(null=True, blank=True)
+    psychotherapy_minutes = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Medication-management visits: minutes of psychotherapy added to the visit "
+        "(add-on 90833/90836/90838); not counted in the E/M time.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -412,7 +430,13 @@ class ProgressNote(models.Model):
         }
         if self.signed_attendance is not None:
             content["attendance"] = self.signed_attendance
+        if self.format == self.Format.MED:
+            content["psychotherapy_minutes"] = self.psychotherapy_minutes
         return content
+
+    @property
+    def is_medication_visit_note(self):
+        return self.format == self.Format.MED
 
     def compute_hash(self, entries):
         return content_sha256(self.canonical_content(entries))

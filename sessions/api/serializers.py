@@ -312,6 +312,7 @@ class NoteSerializer(strict.ModelSerializer):
             "session",
             "format",
             "shared",
+            "psychotherapy_minutes",
             "status",
             "revision",
             "author",
@@ -329,6 +330,7 @@ class NoteSerializer(strict.ModelSerializer):
         ]
         read_only_fields = [
             "shared",
+            "psychotherapy_minutes",
             "status",
             "revision",
             "signed_at",
@@ -385,6 +387,13 @@ class NoteUpdateSerializer(strict.Serializer):
     shared = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     entries = serializers.DictField(child=EntryWriteSerializer(), required=False)
     revision = serializers.IntegerField(required=False, allow_null=True)
+    psychotherapy_minutes = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=ProgressNote.PSYCHOTHERAPY_LIMIT,
+        help_text="Medication-management visits: psychotherapy minutes added (null clears).",
+    )
 
 
 class SignSerializer(strict.Serializer):

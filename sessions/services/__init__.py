@@ -25,6 +25,7 @@ from sessions.services.attendance import (
     sessions_cancel_at_discharge,
     step_down_record,
 )
+from sessions.services.notes import UNSET as NOTE_UNSET
 from sessions.services.notes import (
     addendum_add,
     note_cosign,
@@ -44,6 +45,7 @@ from sessions.services.scheduling import (
 )
 
 __all__ = [
+    "NOTE_UNSET",
     "AttendanceLockedError",
     "addendum_add",
     "attendance_correct",

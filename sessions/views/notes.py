@@ -33,7 +33,7 @@ class NoteSave(SessionMixin, View):
                 note = services.note_start(
                     session=session,
                     user=request.user,
-                    format=request.POST.get("format") or ProgressNote.Format.DAP,
+                    format=request.POST.get("format") or None,
                     context=context,
                 )
             except ValidationError as error:
@@ -52,6 +52,7 @@ class NoteSave(SessionMixin, View):
                     shared=form.shared(),
                     entries=form.entries(),
                     revision=form.cleaned_data["revision"],
+                    psychotherapy_minutes=form.psychotherapy_minutes(),
                     context=context,
                 )
                 if "sign" in request.POST:

@@ -17,6 +17,7 @@ from iop.audit.services import audit_record_patients
 from iop.errors import ConflictError, error_text
 from patients.part2 import part2_patient_ids
 from patients.querysets import supervises
+from sessions import hooks as session_hooks
 from sessions import services
 from sessions.forms import NoteForm
 from sessions.models import (
@@ -112,6 +113,9 @@ def session_page_context(request, session, note_form=None, correction=None):
         "billing_shown": True,
         "correction": correction or {},
         "note": note,
+        "session_links": [
+            link for hook in session_hooks.session_links for link in hook(session, request.user)
+        ],
         # A signed note is shown, never edited: the composer is built for a draft only.
         "note_form": note_form or (NoteForm(note=note) if note and not note.is_locked else None),
     }
