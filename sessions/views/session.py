@@ -97,6 +97,9 @@ def session_page_context(request, session, note_form=None, correction=None):
         "session": session,
         "is_part2": bool(part2_patient_ids([*shown, session.patient_id])),
         "runner": session.is_run_by(request.user),
+        # A medication-management visit's note is a prescriber's (services.notes).
+        "prescriber_note_refused": session.kind == TherapySession.Kind.MED_MGMT
+        and not request.user.is_prescriber,
         # Offers the co-signature: a supervisor of the session's program (or a director).
         "is_supervisor": supervises(request.user, session.owning_program_id),
         "statuses": ATTENDANCE_BUTTONS,

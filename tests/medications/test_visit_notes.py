@@ -185,3 +185,33 @@ def test_the_page_composes_and_shows_the_visit_note(client, visit, psychiatrist)
     assert note.is_locked and note.psychotherapy_minutes == 25
     page = client.get(reverse("sessions:session", args=[visit.pk])).text
     assert "Medication management note by" in page and "25 minutes" in page
+
+
+def test_a_clinician_running_the_visit_is_told_the_note_is_the_prescribers(
+    client, visit, clinician
+):
+    client.force_login(clinician)
+    page = client.get(reverse("sessions:session", args=[visit.pk])).text
+    assert 'data-testid="prescriber-only"' in page and "Start the note" not in page
+    refused = client.post(reverse("sessions:note", args=[visit.pk]), {"start": "1"})
+    assert refused.status_code == 302 and not ProgressNote.objects.filter(session=visit).exists()
+
+
+def test_the_api_refuses_a_non_prescriber_as_prescriber_with_a_field_error(
+    api_client, clinician, patient, psychiatrist
+):
+    api_client.force_authenticate(clinician)
+    data = {
+        "patient": patient.pk,
+        "name": "Sertraline",
+        "dose": "50 mg",
+        "route": "oral",
+        "frequency": "daily",
+        "prescriber": clinician.pk,
+    }
+    refused = api_client.post("/api/v1/medications/", data, format="json")
+    assert refused.status_code == 400 and "prescriber" in refused.json()
+    accepted = api_client.post(
+        "/api/v1/medications/", {**data, "prescriber": psychiatrist.pk}, format="json"
+    )
+    assert accepted.status_code == 201 and accepted.json()["prescriber"] == psychiatrist.pk
