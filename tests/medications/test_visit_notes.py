@@ -215,3 +215,31 @@ def test_the_api_refuses_a_non_prescriber_as_prescriber_with_a_field_error(
         "/api/v1/medications/", {**data, "prescriber": psychiatrist.pk}, format="json"
     )
     assert accepted.status_code == 201 and accepted.json()["prescriber"] == psychiatrist.pk
+
+
+def test_notes_to_write_lists_the_visit_for_its_prescriber_only(
+    clock, visit, psychiatrist, clinician
+):
+    from sessions.today import notes_to_write
+
+    clock.move_to(at(MON_2, 10), tick=False)
+    assert visit in notes_to_write(psychiatrist)
+    assert visit not in notes_to_write(clinician)
+
+
+def test_the_api_finds_the_reconciliation_of_a_visit(api_client, visit, clinician, episode):
+    rec = med_services.reconciliation_start(
+        episode=episode, occasion="medication_visit", session=visit, user=clinician
+    )
+    api_client.force_authenticate(clinician)
+    found = api_client.get(f"/api/v1/medication-reconciliations/?session={visit.pk}").json()
+    assert [r["id"] for r in found["results"]] == [rec.pk]
+
+
+def test_the_chart_reads_the_signed_visit_note(client, visit, psychiatrist, clinician):
+    note = services.note_start(session=visit, user=psychiatrist)
+    _write(note, psychiatrist, psychotherapy_minutes=38)
+    services.note_sign(note=note, user=psychiatrist)
+    client.force_login(clinician)
+    page = client.get(reverse("sessions:chart-note", args=[visit.patient_id, visit.pk])).text
+    assert "Adherence" in page and "38 minutes" in page
