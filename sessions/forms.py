@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from patients.models import Episode
 from plans.models import DocumentStatus, Objective, ProgressEntry, TreatmentPlan
 from sessions.models import ProgressNote, TherapySession
+from sessions.services.notes import PSYCHOTHERAPY_LIMIT
 from sessions.services.notes import UNSET as NOTE_UNSET
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -111,7 +112,7 @@ class NoteForm(forms.Form):
                 label="Psychotherapy added (minutes)",
                 required=False,
                 min_value=0,
-                max_value=ProgressNote.PSYCHOTHERAPY_LIMIT,
+                max_value=PSYCHOTHERAPY_LIMIT,
                 initial=note.psychotherapy_minutes,
                 help_text="Only time spent on psychotherapy (16+ minutes suggest 90833/90836/"
                 "90838); it is not counted in the visit's E/M time.",

@@ -320,8 +320,7 @@ class ProgressNote(models.Model):
             ("response", "Response"),
             ("plan", "Plan"),
         ),
-        # A medication-management visit's note (a prescriber's); the risk is each entry's
-        # risk re-check, as in every note.
+        # A prescriber's visit note; its risk is each entry's risk re-check, as in every note.
         "MED": (
             ("target_symptoms", "Target symptoms"),
             ("adherence", "Adherence"),
@@ -330,8 +329,6 @@ class ProgressNote(models.Model):
             ("plan", "Plan"),
         ),
     }
-    # The most psychotherapy time a visit note records (plausibility).
-    PSYCHOTHERAPY_LIMIT = 240
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -370,10 +367,7 @@ class ProgressNote(models.Model):
     )
     cosigned_at = models.DateTimeField(null=True, blank=True)
     psychotherapy_minutes = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="Medication-management visits: minutes of psychotherapy added to the visit "
-        "(add-on 90833/90836/90838); not counted in the E/M time.",
+        null=True, blank=True, help_text="A medication-management visit's psychotherapy time."
     )
 
     class Meta:

@@ -21,6 +21,7 @@ from sessions.models import (
     TherapySession,
 )
 from sessions.selectors import readable_patient_ids, roster_episode
+from sessions.services.notes import PSYCHOTHERAPY_LIMIT
 
 
 class ScopedEpisodeField(serializers.PrimaryKeyRelatedField):
@@ -391,7 +392,7 @@ class NoteUpdateSerializer(strict.Serializer):
         required=False,
         allow_null=True,
         min_value=0,
-        max_value=ProgressNote.PSYCHOTHERAPY_LIMIT,
+        max_value=PSYCHOTHERAPY_LIMIT,
         help_text="Medication-management visits: psychotherapy minutes added (null clears).",
     )
 

@@ -33,6 +33,8 @@ from sessions.signatures import attendance_state, note_mismatches
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 UNSET = object()
+# The most psychotherapy time a visit note records (plausibility).
+PSYCHOTHERAPY_LIMIT = 240
 MED = ProgressNote.Format.MED
 PRESCRIBER_ONLY = (
     "Only a prescriber (a clinician with a prescriber credential: psychiatrist, physician, NP "
@@ -71,11 +73,11 @@ def _check_psychotherapy(note, minutes):
         )
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise ValidationError({"psychotherapy_minutes": "Give whole minutes."})
-    if not 0 <= minutes <= ProgressNote.PSYCHOTHERAPY_LIMIT:
+    if not 0 <= minutes <= PSYCHOTHERAPY_LIMIT:
         raise ValidationError(
             {
                 "psychotherapy_minutes": "Psychotherapy time is between 0 and "
-                f"{ProgressNote.PSYCHOTHERAPY_LIMIT} minutes."
+                f"{PSYCHOTHERAPY_LIMIT} minutes."
             }
         )
     attended = max((r.minutes_attended for r in _attendees(note.session)), default=None)
