@@ -42,7 +42,11 @@ class NoteSave(SessionMixin, View):
             if "start" in request.POST:
                 return redirect(session.get_absolute_url() + "#note")
         else:
-            services.note_start(session=session, user=request.user, context=context)
+            try:
+                services.note_start(session=session, user=request.user, context=context)
+            except ValidationError as error:
+                messages.error(request, error_text(error))
+                return redirect(session.get_absolute_url())
         form = NoteForm(request.POST, note=note)
         if form.is_valid():
             try:

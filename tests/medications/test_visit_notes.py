@@ -243,3 +243,18 @@ def test_the_chart_reads_the_signed_visit_note(client, visit, psychiatrist, clin
     client.force_login(clinician)
     page = client.get(reverse("sessions:chart-note", args=[visit.patient_id, visit.pk])).text
     assert "Adherence" in page and "38 minutes" in page
+
+
+def test_a_non_prescriber_saving_the_visit_draft_is_refused_with_a_message(
+    client, visit, psychiatrist, clinician
+):
+    note = services.note_start(session=visit, user=psychiatrist)
+    client.force_login(clinician)
+    answer = client.post(
+        reverse("sessions:note", args=[visit.pk]),
+        {"revision": note.revision, "shared_plan": "Stop it.", "save": "1"},
+        follow=True,
+    )
+    assert answer.status_code == 200 and "Only a prescriber" in answer.text
+    note.refresh_from_db()
+    assert note.shared == {} and note.revision == 0
