@@ -12,7 +12,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class PrescriberField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.display_name
+        return f"{obj.display_name} ({obj.get_prescriber_credential_display()})"
 
 
 class MedicationForm(forms.Form):
@@ -28,7 +28,7 @@ class MedicationForm(forms.Form):
         label="Prescriber in the program",
         queryset=User.objects.none(),
         required=False,
-        help_text="Either a prescriber of the program…",
+        help_text="Either a prescriber of the program (staff with a prescriber credential)…",
     )
     prescriber_name = forms.CharField(
         label="Outside prescriber", required=False, max_length=200, help_text="…or one outside it."
@@ -50,7 +50,7 @@ class MedicationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["prescriber"].queryset = User.objects.clinical_staff().order_by(
+        self.fields["prescriber"].queryset = User.objects.prescribers().order_by(
             "last_name", "first_name"
         )
 

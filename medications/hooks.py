@@ -1,10 +1,13 @@
 """What the medications app shows elsewhere on the chart, through `patients/extensions.py`."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from medications import windows
-from medications.models import Medication
+from medications.models import Medication, Reconciliation
 from patients import extensions
+from sessions import hooks as session_hooks
+from sessions.models import TherapySession
 
 
 def addiction_treatment_facts(patient, episode):
@@ -43,6 +46,27 @@ def discharge_medications(episode):
     return {"at_discharge": lines, "changes": windows.episode_changes(episode)}
 
 
+def visit_reconciliation(session, user):
+    """On a medication-management visit's page, beside its note: the reconciliation done at
+    the visit (one query), or where to start it."""
+    if session.kind != TherapySession.Kind.MED_MGMT or not session.patient_id:
+        return []
+    label = "Medication reconciliation at this visit"
+    reconciliation = Reconciliation.objects.filter(session=session).select_related("signed_by")
+    reconciliation = reconciliation.first()
+    if reconciliation is None:
+        url = reverse("medications:chart", args=[session.patient_id])
+        text = "not done yet: reconcile the medication list at this visit"
+        return [session_hooks.SessionLink(label, text, url)]
+    url = reverse("medications:reconciliation", args=[session.patient_id, reconciliation.pk])
+    if reconciliation.is_signed:
+        when = timezone.localtime(reconciliation.signed_at)
+        text = f"signed by {reconciliation.signed_by.display_name}, {when:%d %b %Y %H:%M}"
+    else:
+        text = "draft, not signed yet"
+    return [session_hooks.SessionLink(label, text, url)]
+
+
 def register():
     from medications.services.reconciliations import require_discharge_reconciliation
 
@@ -51,6 +75,8 @@ def register():
         extensions.chart_tabs.append(tab)
     if require_discharge_reconciliation not in extensions.discharge_guards:
         extensions.discharge_guards.append(require_discharge_reconciliation)
+    if visit_reconciliation not in session_hooks.session_links:
+        session_hooks.session_links.append(visit_reconciliation)
     if addiction_treatment_facts not in extensions.header_facts:
         extensions.header_facts.append(addiction_treatment_facts)
     if review_section not in extensions.review_sections:

@@ -26,6 +26,40 @@ BUNDLED_KINDS = (
 # (minimum minutes, code) from the highest band down.
 ESTABLISHED_EM = ((40, "99215"), (30, "99214"), (20, "99213"), (10, "99212"))
 NEW_PATIENT_EM = ((60, "99205"), (45, "99204"), (30, "99203"), (15, "99202"))
+# Psychotherapy added to an E/M visit (add-on codes): 16–37 / 38–52 / 53+ minutes.
+PSYCHOTHERAPY_ADDON = (
+    (53, "90838", "53+"),
+    (38, "90836", "38–52"),
+    (16, "90833", "16–37"),
+)
+# A patient is new to the program's E/M visits when it billed them none in this many years.
+NEW_PATIENT_YEARS = 3
+EVALUATION = ("90791", "Psychiatric diagnostic evaluation")
+EVALUATION_MEDICAL = ("90792", "Psychiatric diagnostic evaluation with medical services")
+
+
+def evaluation_code(*, by_prescriber):
+    """An intake evaluation: 90792 when a prescriber (medical services) did it, else 90791."""
+    return EVALUATION_MEDICAL if by_prescriber else EVALUATION
+
+
+def em_code(minutes, *, new_patient):
+    """The E/M office visit (code, label) for `minutes` of E/M time on the date, or None under
+    the lowest band (10 minutes established, 15 new)."""
+    bands, who = (NEW_PATIENT_EM, "new") if new_patient else (ESTABLISHED_EM, "established")
+    for least, code in bands:
+        if minutes >= least:
+            return (code, f"Office visit, {who} patient, {least}+ minutes total time")
+    return None
+
+
+def psychotherapy_addon(minutes):
+    """The add-on (code, label) for psychotherapy time added to an E/M visit, or None (under
+    16 minutes)."""
+    for least, code, band in PSYCHOTHERAPY_ADDON:
+        if (minutes or 0) >= least:
+            return (code, f"Psychotherapy with an E/M visit, {band} minutes (add-on)")
+    return None
 
 
 @dataclass
@@ -38,8 +72,15 @@ class Suggestion:
     note: str = ""
 
 
-def service_code(session, attendance=None, *, first_visit=False):
-    """The session's own (code, label) for this patient's attendance, or None."""
+def service_code(
+    session, attendance=None, *, first_visit=False, psychotherapy_minutes=None, by_prescriber=False
+):
+    """The session's own (code, label) for this patient's attendance, or None.
+
+    A medication-management visit's E/M time is the time attended less the psychotherapy
+    time recorded on its note (`psychotherapy_minutes`, billed as an add-on, never twice);
+    `first_visit`: new-patient codes. An intake evaluation by a prescriber (`by_prescriber`)
+    is 90792."""
     kind = session.kind
     if kind == TherapySession.Kind.FAMILY and session.patient_present is False:
         # Without the patient: no attendance is taken; the session's length counts.
@@ -63,12 +104,9 @@ def service_code(session, attendance=None, *, first_visit=False):
             return ("90846", "Family psychotherapy without the patient")
         return ("90847", "Family psychotherapy with the patient")
     elif kind == TherapySession.Kind.INTAKE_EVAL:
-        return ("90791", "Psychiatric diagnostic evaluation")
+        return evaluation_code(by_prescriber=by_prescriber)
     elif kind == TherapySession.Kind.MED_MGMT:
-        bands, who = (NEW_PATIENT_EM, "new") if first_visit else (ESTABLISHED_EM, "established")
-        for least, code in bands:
-            if minutes >= least:
-                return (code, f"Office visit, {who} patient, {least}+ minutes total time")
+        return em_code(max(0, minutes - (psychotherapy_minutes or 0)), new_patient=first_visit)
     return None
 
 
@@ -95,6 +133,8 @@ def suggest(
     anchor=True,
     first_visit=False,
     level=None,
+    psychotherapy_minutes=None,
+    by_prescriber=False,
 ):
     """The suggestion for one patient at one session.
 
@@ -102,11 +142,32 @@ def suggest(
     the (code, label) of each of the day's sessions (the bundled components; this session's
     own code when not given); `anchor`: whether this is the day's first attended session,
     which carries the one per-diem line (the others show their code as bundled);
-    `first_visit`: the patient's first medication-management visit (new-patient E/M);
-    `level`: the level of care in force that day (the episode's current one when not given).
+    `first_visit`: no E/M visit by the program in the last NEW_PATIENT_YEARS (new-patient
+    E/M); `level`: the level of care in force that day (the episode's current one when not
+    given); `psychotherapy_minutes`: psychotherapy added to a medication-management visit
+    (the add-on code follows the E/M code; without one it is not billable, and says so);
+    `by_prescriber`: an intake evaluation by a prescriber (90792).
     """
-    own = service_code(session, attendance, first_visit=first_visit)
+    own = service_code(
+        session,
+        attendance,
+        first_visit=first_visit,
+        psychotherapy_minutes=psychotherapy_minutes,
+        by_prescriber=by_prescriber,
+    )
     own = [own] if own else []
+    held = attendance is None or attendance.attended
+    addon = (
+        psychotherapy_addon(psychotherapy_minutes)
+        if session.kind == TherapySession.Kind.MED_MGMT and held
+        else None
+    )
+    if addon and own:
+        own.append(addon)
+    elif addon:
+        return Suggestion(
+            own, note=f"{addon[0]} needs an E/M visit: E/M time under the lowest band"
+        )
     if episode is None and attendance is not None and attendance.episode_id:
         episode = attendance.episode
     if episode is None and session.episode_id:

@@ -6,6 +6,8 @@ from django.utils import timezone
 from patients.models import Episode
 from plans.models import DocumentStatus, Objective, ProgressEntry, TreatmentPlan
 from sessions.models import ProgressNote, TherapySession
+from sessions.services.notes import PSYCHOTHERAPY_LIMIT
+from sessions.services.notes import UNSET as NOTE_UNSET
 from sessions.services.recurrence import (
     MAX_EVERY_WEEKS,
     MAX_OCCURRENCES,
@@ -155,6 +157,16 @@ class NoteForm(forms.Form):
                 initial=note.shared.get(key, ""),
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+        if note.format == ProgressNote.Format.MED:
+            self.fields["psychotherapy_minutes"] = forms.IntegerField(
+                label="Psychotherapy added (minutes)",
+                required=False,
+                min_value=0,
+                max_value=PSYCHOTHERAPY_LIMIT,
+                initial=note.psychotherapy_minutes,
+                help_text="Only time spent on psychotherapy (16+ minutes suggest 90833/90836/"
+                "90838); it is not counted in the visit's E/M time.",
+            )
         plans = TreatmentPlan.objects.filter(
             episode_id__in=[e.episode_id for e in self.entry_list], status=DocumentStatus.ACTIVE
         )
@@ -231,6 +243,15 @@ class NoteForm(forms.Form):
 
     def shared_fields(self):
         return [self[f"shared_{key}"] for key, _ in self.note.sections()] if self.note else []
+
+    def psychotherapy_field(self):
+        return self["psychotherapy_minutes"] if "psychotherapy_minutes" in self.fields else None
+
+    def psychotherapy_minutes(self):
+        """What the service takes: the minutes (None cleared) on a visit note; else unset."""
+        if "psychotherapy_minutes" not in self.fields:
+            return NOTE_UNSET
+        return self.cleaned_data.get("psychotherapy_minutes")
 
     def shared(self):
         return {key: self.cleaned_data.get(f"shared_{key}", "") for key, _ in self.note.sections()}

@@ -2,11 +2,25 @@
 attendance in plan reviews, and discharge (refused before recorded attendance; group
 enrolments end and the episode's later sessions cancel)."""
 
+from dataclasses import dataclass
+
 from django.urls import reverse
 from django.utils import timezone
 
 from patients import extensions
 from plans import services as plan_services
+
+# What other apps show on a session page, beside its note (the medications app: the
+# reconciliation done at a medication-management visit). Callables (session, user) returning
+# [SessionLink]; an app above sessions registers its own.
+session_links = []
+
+
+@dataclass(frozen=True)
+class SessionLink:
+    label: str
+    text: str
+    url: str
 
 
 def hours_column(episodes):

@@ -302,6 +302,7 @@ class ProgressNote(models.Model):
         SOAP = "SOAP", "SOAP"
         DAP = "DAP", "DAP"
         BIRP = "BIRP", "BIRP"
+        MED = "MED", "Medication management"
 
     SECTIONS = {
         "SOAP": (
@@ -315,6 +316,14 @@ class ProgressNote(models.Model):
             ("behavior", "Behavior"),
             ("intervention", "Intervention"),
             ("response", "Response"),
+            ("plan", "Plan"),
+        ),
+        # A prescriber's visit note; its risk is each entry's risk re-check, as in every note.
+        "MED": (
+            ("target_symptoms", "Target symptoms"),
+            ("adherence", "Adherence"),
+            ("side_effects", "Side effects"),
+            ("changes_made", "Changes made"),
             ("plan", "Plan"),
         ),
     }
@@ -355,6 +364,9 @@ class ProgressNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     cosigned_at = models.DateTimeField(null=True, blank=True)
+    psychotherapy_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="A medication-management visit's psychotherapy time."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -410,7 +422,13 @@ class ProgressNote(models.Model):
         }
         if self.signed_attendance is not None:
             content["attendance"] = self.signed_attendance
+        if self.format == self.Format.MED:
+            content["psychotherapy_minutes"] = self.psychotherapy_minutes
         return content
+
+    @property
+    def is_medication_visit_note(self):
+        return self.format == self.Format.MED
 
     def compute_hash(self, entries):
         return content_sha256(self.canonical_content(entries))

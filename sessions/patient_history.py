@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 
+from sessions.billing import evaluation_code
 from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
 
 ATTENDANCE_PER_PAGE = 25
@@ -64,3 +65,37 @@ def upcoming_for(patient, *, now=None):
     mine = Q(patient=patient) | Q(group_id__in=groups) if groups else Q(patient=patient)
     sessions = list(window.filter(mine).select_related("group").order_by("starts_at", "pk"))
     return sessions[:UPCOMING_SHOWN], len(sessions)
+
+
+EVALUATIONS_SHOWN = 5
+
+
+def psychiatric_evaluations(patient):
+    """The patient's attended intake evaluations, newest first (at most EVALUATIONS_SHOWN),
+    each with its code: 90792 when a prescriber took part (medical services), else 90791.
+    Two queries whatever the history."""
+    records = list(
+        Attendance.objects.filter(
+            patient=patient,
+            session__kind=TherapySession.Kind.INTAKE_EVAL,
+            status__in=Attendance.ATTENDED,
+        )
+        .exclude(session__status=TherapySession.Status.CANCELLED)
+        .select_related("session")
+        .prefetch_related("session__clinicians")
+        .order_by("-session__starts_at")[:EVALUATIONS_SHOWN]
+    )
+    rows = []
+    for record in records:
+        clinicians = list(record.session.clinicians.all())
+        prescribers = [c for c in clinicians if c.prescriber_credential]
+        code = evaluation_code(by_prescriber=bool(prescribers))
+        rows.append(
+            {
+                "session": record.session,
+                "code": code[0],
+                "label": code[1],
+                "by": ", ".join(c.display_name for c in prescribers or clinicians),
+            }
+        )
+    return rows

@@ -11,8 +11,15 @@ from django.utils import timezone
 from iop.accounts.roles import Role
 from iop.validation import LARGEST_ID
 from patients.models import Episode, Patient
-from sessions.billing import BUNDLED_KINDS, PER_DIEM, service_code, suggest, telehealth_label
-from sessions.models import Attendance, GroupEnrollment, TherapySession
+from sessions.billing import (
+    BUNDLED_KINDS,
+    NEW_PATIENT_YEARS,
+    PER_DIEM,
+    service_code,
+    suggest,
+    telehealth_label,
+)
+from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
 from sessions.services import (
     attendance_refusal,
     day_attendance,
@@ -51,6 +58,8 @@ def _attach_billing(sessions):
     for session in sessions:
         by_day[timezone.localtime(session.starts_at).date()].append(session)
     first_visits = _first_medication_visits(sessions)
+    psychotherapy = _psychotherapy_minutes(sessions)
+    by_prescriber = _evaluations_by_prescribers(sessions)
     # The level in force on the day chooses the per-diem code (per-diem programs only).
     changes = level_changes(
         {e.pk for s in sessions for e, _ in s.rows if e.program.billing_mode == PER_DIEM}
@@ -90,6 +99,8 @@ def _attach_billing(sessions):
                     anchor=bool(components) and components[0][0] == session.pk,
                     first_visit=first_visits.get((session.pk, episode.patient_id), False),
                     level=level_on(episode, changes[episode.pk], day),
+                    psychotherapy_minutes=psychotherapy.get(session.pk),
+                    by_prescriber=session.pk in by_prescriber,
                 )
                 session.billing_rows.append((episode, suggestion))
             session.billing = [(e, suggestion.billable) for e, suggestion in session.billing_rows]
@@ -118,30 +129,70 @@ def _family_without_patient(patient_ids, day):
     return codes
 
 
+def years_before(moment, years):
+    """The same date `years` earlier (28 February for a 29 February)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
 def _first_medication_visits(sessions):
-    """{(session id, patient id): True} where a medication-management session is the
-    patient's first attended one (new-patient E/M codes). One query, only when needed."""
+    """{(session id, patient id): True} where a medication-management visit is a new patient's
+    (new-patient E/M codes): the patient attended no other medication-management visit of the
+    same program in the NEW_PATIENT_YEARS before it. One query, only when needed."""
     visits = [s for s in sessions if s.kind == TherapySession.Kind.MED_MGMT]
     if not visits:
         return {}
     patients = {e.patient_id for s in visits for e, _ in s.rows}
-    earliest = {}
-    for patient_id, starts_at in (
+    since = years_before(min(s.starts_at for s in visits), NEW_PATIENT_YEARS)
+    earlier = defaultdict(list)
+    for patient_id, program_id, session_id, starts_at in (
         Attendance.objects.filter(
             patient_id__in=patients,
             session__kind=TherapySession.Kind.MED_MGMT,
+            session__starts_at__gte=since,
             status__in=Attendance.ATTENDED,
         )
         .exclude(session__status=TherapySession.Status.CANCELLED)
-        .values_list("patient_id", "session__starts_at")
+        .values_list("patient_id", "episode__program_id", "session_id", "session__starts_at")
     ):
-        if patient_id not in earliest or starts_at < earliest[patient_id]:
-            earliest[patient_id] = starts_at
-    return {
-        (s.pk, e.patient_id): e.patient_id not in earliest or s.starts_at <= earliest[e.patient_id]
-        for s in visits
-        for e, _ in s.rows
-    }
+        earlier[patient_id, program_id].append((starts_at, session_id))
+
+    def is_new(session, episode):
+        window = years_before(session.starts_at, NEW_PATIENT_YEARS)
+        return not any(
+            window <= starts_at < session.starts_at and pk != session.pk
+            for starts_at, pk in earlier[episode.patient_id, episode.program_id]
+        )
+
+    return {(s.pk, e.patient_id): is_new(s, e) for s in visits for e, _ in s.rows}
+
+
+def _psychotherapy_minutes(sessions):
+    """{session id: psychotherapy minutes} its medication-management note records. One query,
+    only when there is a visit."""
+    visits = [s.pk for s in sessions if s.kind == TherapySession.Kind.MED_MGMT]
+    if not visits:
+        return {}
+    return dict(
+        ProgressNote.objects.filter(
+            session_id__in=visits, psychotherapy_minutes__isnull=False
+        ).values_list("session_id", "psychotherapy_minutes")
+    )
+
+
+def _evaluations_by_prescribers(sessions):
+    """{session id} of intake evaluations a prescriber took part in (90792). One query, only
+    when there is an evaluation."""
+    evaluations = [s.pk for s in sessions if s.kind == TherapySession.Kind.INTAKE_EVAL]
+    if not evaluations:
+        return set()
+    return set(
+        TherapySession.clinicians.through.objects.filter(therapysession_id__in=evaluations)
+        .exclude(user__prescriber_credential="")
+        .values_list("therapysession_id", flat=True)
+    )
 
 
 def session_with_roster(session):

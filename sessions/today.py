@@ -81,12 +81,16 @@ def notes_window_start(now=None):
 
 
 def notes_to_write(user, *, now=None):
-    """The user's sessions, up to now, still needing a note (none, or a draft), oldest first.
+    """The user's sessions, up to now, still needing a note (none, or a draft), oldest first;
+    medication-management visits only for a prescriber.
     Today lists those of the last `NOTES_WINDOW_DAYS` days (`recent_notes_to_write`)."""
     now = now or timezone.now()
+    sessions = TherapySession.objects.filter(clinicians=user, starts_at__lt=now)
+    if not user.prescriber_credential:
+        # A medication-management visit's note is its prescriber's (services.notes).
+        sessions = sessions.exclude(kind=TherapySession.Kind.MED_MGMT)
     return (
-        TherapySession.objects.filter(clinicians=user, starts_at__lt=now)
-        .needing_note()
+        sessions.needing_note()
         .select_related("group", "patient", "note")
         .order_by("starts_at", "pk")
     )

@@ -274,6 +274,8 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
 def _medications(episode, clinician, size):
     """`size` entries on the first patient's list (every other one prescribed in the program),
     each changed once, one stopped; a signed admission reconciliation and a draft one."""
+    clinician.prescriber_credential = "psychiatrist"  # a program's prescriber holds one
+    clinician.save(update_fields=["prescriber_credential"])
     entries = []
     for n in range(size):
         inside = {"prescriber": clinician} if n % 2 else {"prescriber_name": "Dr. Lee"}

@@ -38,7 +38,7 @@ def note_pdf(note, patient):
                     if attendance
                     else "not recorded",
                 ),
-                ("Format", note.format),
+                ("Format", note.get_format_display()),
                 ("Status", status),
             ],
             s,
@@ -52,6 +52,10 @@ def note_pdf(note, patient):
     for label, value in note.shared_rows():
         story.append(Paragraph(label, s["h2"]))
         story.append(Paragraph(text(value) if value.strip() else "—", s["body"]))
+    if note.is_medication_visit_note:
+        minutes = note.psychotherapy_minutes
+        story.append(Paragraph("Psychotherapy added", s["h2"]))
+        story.append(Paragraph(f"{minutes} minutes" if minutes else "none", s["body"]))
     if entry is not None:
         heading = f"{patient.legal_name}: individualized part" if session.group_id else ""
         if heading:

@@ -69,6 +69,7 @@ class UserAdmin(BaseUserAdmin):
         "role_names",
         "is_active",
         "is_trainee",
+        "prescriber_credential",
         "is_external_integration",
         "last_login",
     )
@@ -76,6 +77,7 @@ class UserAdmin(BaseUserAdmin):
         "is_active",
         "is_staff",
         "is_trainee",
+        "prescriber_credential",
         "is_external_integration",
         ("groups", RoleListFilter),
     )
@@ -97,7 +99,7 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
-        ("Clinical", {"fields": ("credentials", "is_trainee")}),
+        ("Clinical", {"fields": ("credentials", "prescriber_credential", "is_trainee")}),
     )
     readonly_fields = ("api_tokens",)
     actions = ["deactivate", "reset_mfa"]

@@ -13,8 +13,11 @@ DEMO_USERS = [
     ("supervisor2", "Riley", "Okafor", "LCADC", Role.SUPERVISOR, False),
     ("clinician", "Casey", "Morgan", "LPC", Role.CLINICIAN, False),
     ("clinician2", "Jordan", "Lee", "LMFT", Role.CLINICIAN, False),
+    ("prescriber", "Priya", "Nair", "MD", Role.CLINICIAN, False),
     ("intake", "Ines", "Ortiz", "", Role.INTAKE, False),
 ]
+# The demo's prescriber (a psychiatrist): medication-management visits and their notes.
+PRESCRIBER_CREDENTIALS = {"prescriber": "psychiatrist"}
 
 
 def seed(*, password, stdout):
@@ -22,6 +25,7 @@ def seed(*, password, stdout):
     for username, first, last, credentials, role, staff in DEMO_USERS:
         user, created = User.objects.get_or_create(username=username)
         user.first_name, user.last_name, user.credentials = first, last, credentials
+        user.prescriber_credential = PRESCRIBER_CREDENTIALS.get(username, "")
         user.email = f"{username}@demo.iop.invalid"
         user.is_active = True
         user.is_staff = staff

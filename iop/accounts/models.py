@@ -11,6 +11,11 @@ class StaffManager(UserManager):
         """Active supervisors and clinicians: who may run a group, hold a caseload or sign."""
         return self.filter(is_active=True, groups__name__in=Role.CLINICAL).distinct()
 
+    def prescribers(self):
+        """Active clinical staff with a prescriber credential: who may be the in-program
+        prescriber of a medication and write a medication-management visit note."""
+        return self.clinical_staff().exclude(prescriber_credential="")
+
 
 class User(AbstractUser):
     """A member of staff. Patients never log in."""
@@ -22,6 +27,21 @@ class User(AbstractUser):
         "trainee",
         default=False,
         help_text="A trainee's progress notes need a supervisor's co-signature.",
+    )
+
+    class PrescriberCredential(models.TextChoices):
+        NONE = "", "Not a prescriber"
+        PSYCHIATRIST = "psychiatrist", "Psychiatrist (MD/DO)"
+        PHYSICIAN = "physician", "Physician (MD/DO), other specialty"
+        NURSE_PRACTITIONER = "np", "Nurse practitioner (NP/PMHNP)"
+        PHYSICIAN_ASSISTANT = "pa", "Physician assistant (PA)"
+
+    prescriber_credential = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=PrescriberCredential.choices,
+        help_text="A clinician licensed to prescribe: only prescribers write medication-"
+        "management visit notes and are named as the program's prescriber of a medication.",
     )
     # The 42 CFR Part 2 rule of what leaves the program (patients.part2): an integration's
     # reads are disclosures, so they never include a SUD patient's records.
@@ -68,6 +88,11 @@ class User(AbstractUser):
 
     def has_role(self, *roles):
         return bool(self.roles.intersection(roles))
+
+    @property
+    def is_prescriber(self):
+        """A clinician (or supervisor) with a prescriber credential, active."""
+        return bool(self.prescriber_credential) and self.has_role(*Role.CLINICAL)
 
 
 class LoginThrottle(models.Model):

@@ -171,6 +171,13 @@ def user_update(*, user, target, roles=None, context=None):
         )
         _audit(user=user, target=target, detail=detail, context=context)
         _tell_supervisors(actor=user, target=target, detail=detail)
+    if before.prescriber_credential != target.prescriber_credential:
+        detail = (
+            f"prescriber credential {target.prescriber_credential}"
+            if target.prescriber_credential
+            else "prescriber credential removed"
+        )
+        _audit(user=user, target=target, detail=detail, context=context)
     for name, value in changed.items():
         granted, removed_word = FLAGS[name]
         _audit(user=user, target=target, detail=granted if value else removed_word, context=context)

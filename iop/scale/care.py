@@ -40,6 +40,7 @@ class Sessions(NoteTaking):
         self.sessions, self.clinicians, self.attendance = [], [], []
         self.notes, self.entries, self.alerts = [], [], []
         self.day_status = {}  # (episode, day) → how the patient attends the program's day
+        self.visits = set()  # medication-management sessions: their note is the MED structure
 
     def next(self, model):
         return self.world.sink.new_id(model)
@@ -230,6 +231,8 @@ class Sessions(NoteTaking):
             )
         )
         self.clinicians.append((pk, clinician))
+        if kind == "medication_management":
+            self.visits.add(pk)
         world.trail.change(
             created,
             clinician,

@@ -18,6 +18,10 @@ SHARED = {
     "response": "Engaged; practised the skill with feedback.",
     "assessment": "Engagement good; practice varied in depth.",
     "plan": "Continue the skill as homework; review next session.",
+    "target_symptoms": "Mood, sleep and cravings reviewed; {topic} discussed.",
+    "adherence": "Takes the medication as prescribed by their account.",
+    "side_effects": "None reported.",
+    "changes_made": "No change.",
 }
 TOPICS = [
     "behavioural activation and scheduling pleasant activities",
@@ -231,6 +235,8 @@ class NoteTaking:
         pk = self.next(ProgressNote)
         staff = world.staff_by_id[author]
         fmt = ("DAP", "DAP", "SOAP", "BIRP")[author % 4]
+        if session_id in getattr(self, "visits", ()):
+            fmt = "MED"  # a medication-management visit's note
         topic = TOPICS[session_id % len(TOPICS)]
         path = f"/sessions/{session_id}/note/"
         view = trail.request(author)

@@ -34,8 +34,10 @@ def write_staff(world):
         "credentials",
         "is_trainee",
         "is_external_integration",
+        "prescriber_credential",
     )
     joined = now - timedelta(days=800)
+    prescribers = set(world.prescribers.values())
     sink.write(
         world.User,
         fields,
@@ -55,6 +57,8 @@ def write_staff(world):
                 s.credentials,
                 s.is_trainee,
                 False,
+                # Each program's prescriber holds the credential (medication management).
+                "psychiatrist" if s.id in prescribers else "",
             )
             for s in staff
         ],

@@ -115,12 +115,13 @@ class ReconciliationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Reconciliations at admission, medication-management visits and discharge.
-    `?patient=<id>`, `?episode=<id>`, `?status=draft|signed`."""
+    `?patient=<id>`, `?episode=<id>`, `?status=draft|signed`, `?session=<id>` (the one done
+    at that medication-management visit: the visit note's reconciliation)."""
 
     serializer_class = s.ReconciliationSerializer
     queryset = Reconciliation.objects.all()
     patient_path = "patient"
-    filterset_fields = ["patient", "episode", "occasion", "status"]
+    filterset_fields = ["patient", "episode", "occasion", "status", "session"]
     conflict_actions = ("partial_update", "sign")
 
     def get_queryset(self):

@@ -101,7 +101,9 @@ def medication_change(*, medication, data, user, revision=None, context=None):
         merged["prescriber_name"] = ""
     if "prescriber_name" in data and data["prescriber_name"] and "prescriber" not in data:
         merged["prescriber"] = None
-    fields = clean_entry(merged, patient=medication.patient)
+    fields = clean_entry(
+        merged, patient=medication.patient, kept_prescriber_id=medication.prescriber_id
+    )
     changes = {}
     for name, value in fields.items():
         old = getattr(medication, name)

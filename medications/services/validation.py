@@ -78,9 +78,17 @@ def clean_text(name, value, errors):
     return value
 
 
-def clean_entry(data, *, patient):
+PRESCRIBER_REFUSED = (
+    "A prescriber of the program is an active clinician with a prescriber credential "
+    "(psychiatrist, physician, NP or PA), set by an administrator."
+)
+
+
+def clean_entry(data, *, patient, kept_prescriber_id=None):
     """The entry's fields from `data` (every one of FIELDS given), or a ValidationError naming
-    each field at fault."""
+    each field at fault. `kept_prescriber_id`: the entry's in-program prescriber before a
+    change; one kept as it was is not checked again for the credential (an entry stays
+    editable when its prescriber's credential lapses; a new one must hold it)."""
     errors = {}
     cleaned = {name: clean_text(name, data.get(name), errors) for name in TEXT_FIELDS}
     cleaned.pop("stop_reason")
@@ -109,6 +117,12 @@ def clean_entry(data, *, patient):
         prescriber.is_active and prescriber.has_role(*Role.CLINICAL)
     ):
         errors["prescriber"] = "A prescriber of the program is an active clinician."
+    elif (
+        prescriber is not None
+        and prescriber.pk != kept_prescriber_id
+        and not prescriber.prescriber_credential
+    ):
+        errors["prescriber"] = PRESCRIBER_REFUSED
     cleaned["prescriber"] = prescriber
     start = data.get("start_date")
     today = timezone.localdate()

@@ -21,6 +21,7 @@ from sessions.models import (
     TherapySession,
 )
 from sessions.selectors import readable_patient_ids, roster_episode
+from sessions.services.notes import PSYCHOTHERAPY_LIMIT
 
 
 class ScopedEpisodeField(serializers.PrimaryKeyRelatedField):
@@ -346,6 +347,7 @@ class NoteSerializer(strict.ModelSerializer):
             "session",
             "format",
             "shared",
+            "psychotherapy_minutes",
             "status",
             "revision",
             "author",
@@ -363,6 +365,7 @@ class NoteSerializer(strict.ModelSerializer):
         ]
         read_only_fields = [
             "shared",
+            "psychotherapy_minutes",
             "status",
             "revision",
             "signed_at",
@@ -419,6 +422,13 @@ class NoteUpdateSerializer(strict.Serializer):
     shared = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     entries = serializers.DictField(child=EntryWriteSerializer(), required=False)
     revision = serializers.IntegerField(required=False, allow_null=True)
+    psychotherapy_minutes = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=PSYCHOTHERAPY_LIMIT,
+        help_text="Medication-management visits: psychotherapy minutes added (null clears).",
+    )
 
 
 class SignSerializer(strict.Serializer):

@@ -466,7 +466,7 @@ class NoteViewSet(
         require_runner(self.request.user, data["session"])
         serializer.instance = services.note_start(
             session=data["session"],
-            format=data.get("format", ProgressNote.Format.DAP),
+            format=data.get("format"),
             user=self.request.user,
             context=self.audit_context,
         )
@@ -490,6 +490,7 @@ class NoteViewSet(
             entries=entries,
             format=data.get("format"),
             revision=data.get("revision"),
+            psychotherapy_minutes=data.get("psychotherapy_minutes", services.NOTE_UNSET),
             context=self.audit_context,
         )
         return self._answer(request)

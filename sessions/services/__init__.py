@@ -38,10 +38,12 @@ from sessions.services.groups import (
     group_sessions_follow,
     group_settings_update,
 )
+from sessions.services.notes import UNSET as NOTE_UNSET
 from sessions.services.notes import (
     NoteIncompleteError,
     addendum_add,
     note_cosign,
+    note_formats,
     note_is_intact,
     note_save,
     note_sign,
@@ -67,6 +69,7 @@ from sessions.services.scheduling import (
 from sessions.services.stepdowns import step_down_record
 
 __all__ = [
+    "NOTE_UNSET",
     "AttendanceLockedError",
     "NoteIncompleteError",
     "Recurrence",
@@ -93,6 +96,7 @@ __all__ = [
     "hours_ledger",
     "may_manage_enrolment",
     "note_cosign",
+    "note_formats",
     "note_is_signed",
     "note_is_intact",
     "note_save",

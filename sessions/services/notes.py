@@ -32,6 +32,70 @@ from sessions.services.scheduling import local
 from sessions.signatures import attendance_state, note_mismatches
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+UNSET = object()
+# The most psychotherapy time a visit note records (plausibility).
+PSYCHOTHERAPY_LIMIT = 240
+MED = ProgressNote.Format.MED
+PRESCRIBER_ONLY = (
+    "Only a prescriber (a clinician with a prescriber credential: psychiatrist, physician, NP "
+    "or PA) writes and signs a medication-management visit note."
+)
+MED_FORMAT_ONLY = (
+    "A medication-management visit's note uses the medication-management structure (target "
+    "symptoms, adherence, side effects, changes made, plan); other sessions use SOAP, DAP or BIRP."
+)
+
+
+def _check_format(session, format):
+    """A medication-management visit has the medication-management note, and only it does."""
+    is_visit = session.kind == TherapySession.Kind.MED_MGMT
+    if format not in ProgressNote.Format.values:
+        raise ValidationError({"format": "Choose SOAP, DAP or BIRP."})
+    if is_visit != (format == MED):
+        raise ValidationError({"format": MED_FORMAT_ONLY})
+
+
+def note_formats(session):
+    """The note structures a session's note may take: a medication-management visit's own,
+    or SOAP, DAP and BIRP."""
+    if session.kind == TherapySession.Kind.MED_MGMT:
+        return [MED]
+    return [value for value in ProgressNote.Format.values if value != MED]
+
+
+def require_note_writer(session, user):
+    """A medication-management visit's note is a prescriber's; other notes a clinician's."""
+    if not user.has_role(*Role.CLINICAL):
+        raise ValidationError("Only clinicians write progress notes.")
+    if session.kind == TherapySession.Kind.MED_MGMT and not user.is_prescriber:
+        raise ValidationError(PRESCRIBER_ONLY)
+
+
+def _check_psychotherapy(note, minutes):
+    """Psychotherapy time of a visit note: whole minutes, at most the minutes attended."""
+    if minutes is None:
+        return
+    if note.format != MED:
+        raise ValidationError(
+            {"psychotherapy_minutes": "Only a medication-management visit records psychotherapy."}
+        )
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise ValidationError({"psychotherapy_minutes": "Give whole minutes."})
+    if not 0 <= minutes <= PSYCHOTHERAPY_LIMIT:
+        raise ValidationError(
+            {
+                "psychotherapy_minutes": "Psychotherapy time is between 0 and "
+                f"{PSYCHOTHERAPY_LIMIT} minutes."
+            }
+        )
+    attended = max((r.minutes_attended for r in _attendees(note.session)), default=None)
+    if attended is not None and minutes > attended:
+        raise ValidationError(
+            {
+                "psychotherapy_minutes": f"Psychotherapy time ({minutes} min) is more than the "
+                f"visit's {attended} minutes attended."
+            }
+        )
 
 
 # The section a note's topic starts: what happened in the session.
@@ -79,16 +143,18 @@ def _attendees(session):
 
 
 @transaction.atomic
-def note_start(*, session, user, format=ProgressNote.Format.DAP, topic=None, context=None):
+def note_start(*, session, user, format=None, topic=None, context=None):
     """The session's note (created on first use) with a part for every patient who attended.
-    With `topic`, the session's topic is named first; a new note's first section of what
-    happened starts from the topic."""
-    if not user.has_role(*Role.CLINICAL):
-        raise ValidationError("Only clinicians write progress notes.")
-    if format not in ProgressNote.Format.values:
-        raise ValidationError({"format": "Choose SOAP, DAP or BIRP."})
+    `format` None: the medication-management structure for a medication-management visit,
+    else DAP. With `topic`, the session's topic is named first; a new note's first section of
+    what happened starts from the topic."""
+    require_note_writer(session, user)
     note = ProgressNote.objects.filter(session=session).first()
     if note is None:
+        if format is None:
+            is_visit = session.kind == TherapySession.Kind.MED_MGMT
+            format = MED if is_visit else ProgressNote.Format.DAP
+        _check_format(session, format)
         if session.status == TherapySession.Status.CANCELLED:
             raise ValidationError("A cancelled session has no note.")
         if topic is not None:
@@ -96,7 +162,7 @@ def note_start(*, session, user, format=ProgressNote.Format.DAP, topic=None, con
                 session=session, topic=topic, user=user, context=context
             ).topic
         shared = {}
-        if session.topic:
+        if session.topic and format in TOPIC_SECTION:
             what = "Group topic" if session.is_group else "Topic"
             shared[TOPIC_SECTION[format]] = f"{what}: {session.topic}."
         note = ProgressNote.objects.create(
@@ -156,15 +222,35 @@ def _objectives_for(entry):
 
 
 @transaction.atomic
-def note_save(*, note, user, shared=None, entries=None, format=None, revision=None, context=None):
+def note_save(
+    *,
+    note,
+    user,
+    shared=None,
+    entries=None,
+    format=None,
+    revision=None,
+    psychotherapy_minutes=UNSET,
+    context=None,
+):
     """Save the draft. `entries` maps patient id to {text, objectives, ratings, risk_level,
-    risk_notes}; a patient not in the note is refused."""
+    risk_notes}; a patient not in the note is refused. `psychotherapy_minutes` (a
+    medication-management visit's; None clears it) is left as it was when not given."""
     note = _lock_note(note, revision)
+    require_note_writer(note.session, user)
     errors = {}
     if format is not None:
-        if format not in ProgressNote.Format.values:
-            errors["format"] = "Choose SOAP, DAP or BIRP."
+        try:
+            _check_format(note.session, format)
+        except ValidationError as error:
+            errors.update(error.message_dict)
         note.format = format
+    if psychotherapy_minutes is not UNSET:
+        try:
+            _check_psychotherapy(note, psychotherapy_minutes)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        note.psychotherapy_minutes = psychotherapy_minutes
     if shared is not None:
         keys = {k for k, _ in ProgressNote.SECTIONS.get(note.format, ())}
         note.shared = {k: (shared.get(k) or "").strip() for k in keys}
@@ -215,6 +301,8 @@ def note_sign(*, note, user, revision=None, context=None):
             "co-signs a trainee's note once it is signed."
         )
     session = note.session
+    require_note_writer(session, user)
+    _check_psychotherapy(note, note.psychotherapy_minutes)
     attending = {r.patient_id for r in _attendees(session)} | _without_patient(session)
     _drop_blank_absentees(note, attending)
     entries = list(note.entries.select_related("patient", "episode"))

@@ -30,7 +30,9 @@ class ChartSessions(ChartMixin, TemplateView):
         upcoming, upcoming_total = patient_history.upcoming_for(patient)
         # A session's own page opens to those who run it (and supervisors): others read the
         # row without a link (it was a 404 for a care-team clinician of a group run by others).
+        evaluations = patient_history.psychiatric_evaluations(patient)
         shown = {a.session_id for a in attendance} | {s.pk for s in upcoming}
+        shown |= {row["session"].pk for row in evaluations}
         openable = set(
             TherapySession.objects.for_user(self.request.user)
             .filter(pk__in=shown)
@@ -57,6 +59,7 @@ class ChartSessions(ChartMixin, TemplateView):
             upcoming=upcoming,
             upcoming_total=upcoming_total,
             upcoming_weeks=patient_history.UPCOMING_WEEKS,
+            evaluations=evaluations,
         )
         return context
 

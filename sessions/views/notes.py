@@ -31,7 +31,7 @@ class NoteSave(SessionMixin, View):
         note = ProgressNote.objects.filter(session=session).first()
         if note is None:
             start = {
-                "format": request.POST.get("format") or ProgressNote.Format.DAP,
+                "format": request.POST.get("format") or None,
                 "topic": request.POST.get("topic"),
             }
             try:
@@ -44,7 +44,11 @@ class NoteSave(SessionMixin, View):
             if "start" in request.POST:
                 return redirect(session.get_absolute_url() + "#note")
         else:
-            services.note_start(session=session, user=request.user, context=context)
+            try:
+                services.note_start(session=session, user=request.user, context=context)
+            except ValidationError as error:
+                messages.error(request, error_text(error))
+                return redirect(session.get_absolute_url())
         form = NoteForm(request.POST, note=note)
         if form.is_valid():
             try:
@@ -54,6 +58,7 @@ class NoteSave(SessionMixin, View):
                     shared=form.shared(),
                     entries=form.entries(),
                     revision=form.cleaned_data["revision"],
+                    psychotherapy_minutes=form.psychotherapy_minutes(),
                     context=context,
                 )
                 if "sign" in request.POST:

@@ -20,6 +20,7 @@ from iop.audit.services import audit_record_patients
 from iop.errors import ConflictError, error_text
 from patients.part2 import part2_patient_ids
 from patients.querysets import supervises
+from sessions import hooks as session_hooks
 from sessions import services
 from sessions.forms import NoteForm
 from sessions.models import (
@@ -100,6 +101,9 @@ def session_page_context(request, session, note_form=None, correction=None, star
         "session": session,
         "is_part2": bool(part2_patient_ids([*shown, session.patient_id])),
         "runner": session.is_run_by(request.user),
+        # A medication-management visit's note is a prescriber's (services.notes).
+        "prescriber_note_refused": session.kind == TherapySession.Kind.MED_MGMT
+        and not request.user.is_prescriber,
         # Offers the co-signature: a supervisor of the session's program (or a director).
         "is_supervisor": supervises(request.user, session.owning_program_id),
         "statuses": ATTENDANCE_BUTTONS,
@@ -116,8 +120,11 @@ def session_page_context(request, session, note_form=None, correction=None, star
         "billing_shown": True,
         "correction": correction or {},
         "start": start,
-        "formats": ProgressNote.Format.values,
+        "formats": services.note_formats(session),
         "note": note,
+        "session_links": [
+            link for hook in session_hooks.session_links for link in hook(session, request.user)
+        ],
         # A signed note is shown, never edited: the composer is built for a draft only.
         "note_form": note_form or (NoteForm(note=note) if note and not note.is_locked else None),
     }
@@ -197,7 +204,7 @@ def attendance_fragments(request, session, *, row_of=None, error=""):
         "statuses": ATTENDANCE_BUTTONS,
         "oob": True,
         "billing_shown": billing_shown,
-        "formats": ProgressNote.Format.values,
+        "formats": services.note_formats(session),
     }
     if row_of is None:
         context["sheet_error"] = error

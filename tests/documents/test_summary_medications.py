@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from documents import services
 from documents.models import DischargeSummary
+from iop.accounts.models import User
 from medications import services as medication_services
 from plans import services as plan_services
 from tests.documents.helpers import download
@@ -231,6 +232,8 @@ def _patient_with_list(make_episode, signed_plan, clinician, size):
 def test_the_summary_reads_the_list_in_the_same_queries_however_long(
     client, clock, make_episode, signed_plan, clinician
 ):
+    clinician.prescriber_credential = User.PrescriberCredential.PSYCHIATRIST
+    clinician.save(update_fields=["prescriber_credential"])
     small = _patient_with_list(make_episode, signed_plan, clinician, 2)
     large = _patient_with_list(make_episode, signed_plan, clinician, 8)
     assert large.patient.pk != small.patient.pk

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from iop.accounts.models import User
 from medications import services
 from plans import services as plan_services
 from tests.medications.conftest import BUPRENORPHINE
@@ -163,6 +164,9 @@ def test_the_review_opens_for_the_same_roles_as_before(client, reviewed, role, o
 def test_the_review_reads_the_changes_in_the_same_queries_however_many(
     client, clock, make_episode, make_plan, clinician
 ):
+    clinician.prescriber_credential = User.PrescriberCredential.PSYCHIATRIST
+    clinician.save(update_fields=["prescriber_credential"])
+
     def patient_with(size):
         episode = make_episode(clinician=clinician, is_sud=True)
         plan = activate(make_plan(episode), clinician)
