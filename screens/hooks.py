@@ -1,5 +1,6 @@
 """What the screens app shows elsewhere, through `patients/extensions.py`: the chart's Screens
-tab and Today's "due for a screen today"."""
+tab, Today's "due for a screen today", a plan review's screens of its period, the discharge
+summary's screens of the episode, and the progress of an objective targeting clean weeks."""
 
 from django.utils import timezone
 
@@ -21,9 +22,24 @@ def due_today_section(user):
     )
 
 
+def review_section(patient, episode, start, end):
+    """A plan review's drug screens of its period: collected ones with their results (the
+    unexpected highlighted), refused and missed counted. Two queries."""
+    from screens import windows
+
+    return extensions.ExtensionSection(
+        "Drug screens",
+        "screens/_review_section.html",
+        {"screens": windows.screens_between(patient, start, end), "start": start, "end": end},
+        testid="review-screens",
+    )
+
+
 def register():
     tab = extensions.ChartTab("screens", "Screens", "screens:chart")
     if tab not in extensions.chart_tabs:
         extensions.chart_tabs.append(tab)
     if due_today_section not in extensions.today_sections:
         extensions.today_sections.append(due_today_section)
+    if review_section not in extensions.review_sections:
+        extensions.review_sections.append(review_section)
