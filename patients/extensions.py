@@ -27,6 +27,13 @@ apps register here from their AppConfig.ready():
   what the medication list says: `{"at_discharge": [line, ...], "changes": [line, ...]}`, or
   None for a patient without list entries (the summary then keeps its free-text fallback).
   A fixed number of queries; text only, as the signed summary freezes it (JSON).
+- `discharge_screens`: callables `(episode) -> dict | None` giving the discharge summary the
+  episode's drug screens: `{"collected": n, "unexpected": [{"date", "analyte", "name", "value",
+  "explanation"}], "refused": n, "missed": n}` (screens). A fixed number of queries; text and
+  numbers only (frozen at signing).
+- `objective_targets`: `ObjectiveTarget` entries: kinds of target an objective may have besides
+  a measure (screens: negative screens for N weeks), each with `progress(objectives)` giving
+  the progress of a page's objectives of that kind at once (a fixed number of queries).
 - `today_sections`: callables `(user) -> TodaySection | None` adding a list to a clinician's
   Today page (screens: who is due for a drug screen today). Each must cost a fixed number of
   queries; its rows carry `patient_id` (the page audits the patients it shows).
@@ -42,6 +49,8 @@ header_facts = []
 caseload_columns = []
 review_sections = []
 discharge_medications = []
+discharge_screens = []
+objective_targets = []
 today_sections = []
 TODAY_SECTION_ROWS = 10
 

@@ -35,6 +35,15 @@ def review_section(patient, episode, start, end):
     )
 
 
+def discharge_screens(episode):
+    """The discharge summary's drug screens of the episode: counts and the unexpected results
+    with their date and analyte (two queries; text and numbers, frozen at signing)."""
+    from screens import windows
+
+    found = windows.episode_screens(episode)
+    return {key: found[key] for key in ("collected", "unexpected", "refused", "missed")}
+
+
 def register():
     tab = extensions.ChartTab("screens", "Screens", "screens:chart")
     if tab not in extensions.chart_tabs:
@@ -43,3 +52,5 @@ def register():
         extensions.today_sections.append(due_today_section)
     if review_section not in extensions.review_sections:
         extensions.review_sections.append(review_section)
+    if discharge_screens not in extensions.discharge_screens:
+        extensions.discharge_screens.append(discharge_screens)

@@ -102,22 +102,3 @@ def episode_screens(episode):
     return summarize(
         _orders(ScreenOrder.objects.filter(episode_id=episode.pk, status__in=COLLECTED + MISSED))
     )
-
-
-def summary_lines(summary):
-    """`summarize`'s result as the discharge summary's lines."""
-    if not summary["collected"] and not summary["refused"] and not summary["missed"]:
-        return []
-    count = summary["collected"]
-    lines = [
-        f"{count} screen{'s' if count != 1 else ''} collected; "
-        f"{len(summary['unexpected'])} unexpected result"
-        f"{'s' if len(summary['unexpected']) != 1 else ''}; "
-        f"{summary['refused']} refused; {summary['missed']} missed."
-    ]
-    lines += [
-        f"{u['date']} — unexpected: {u['name']} ({u['analyte']}) {u['value'].lower()}"
-        + (f": {u['explanation']}" if u["explanation"] else "")
-        for u in summary["unexpected"]
-    ]
-    return lines
