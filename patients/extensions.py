@@ -96,6 +96,22 @@ class ExtensionSection:
     testid: str = ""
 
 
+@dataclass(frozen=True)
+class ObjectiveTarget:
+    """A kind of objective target (screens: "negative drug screens for N weeks")."""
+
+    kind: str  # stored on the objective (`target_kind`)
+    label: str  # "Negative drug screens"
+    options: tuple  # (code, name) pairs an objective may narrow the target to
+    clean: object  # (weeks, options) -> options, normalised; ValueError with the reason
+    describe: object  # (objective) -> "Negative drug screens for 4 weeks"
+    progress: object  # (plan, objectives) -> {objective id: dict}; a fixed number of queries
+
+
+def objective_target(kind):
+    return next((t for t in objective_targets if t.kind == kind), None)
+
+
 @dataclass
 class TodaySection:
     slug: str

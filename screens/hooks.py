@@ -52,5 +52,9 @@ def register():
         extensions.today_sections.append(due_today_section)
     if review_section not in extensions.review_sections:
         extensions.review_sections.append(review_section)
+    from screens.targets import TARGET
+
+    if TARGET not in extensions.objective_targets:
+        extensions.objective_targets.append(TARGET)
     if discharge_screens not in extensions.discharge_screens:
         extensions.discharge_screens.append(discharge_screens)
