@@ -208,3 +208,29 @@ def test_the_plan_page_reads_the_progress_in_the_same_queries(
     client.force_login(clinician)
     query_counts(client, [small])
     assert query_counts(client, [small]) == query_counts(client, [large])
+
+
+def test_the_api_sets_the_target_refuses_bad_weeks_and_shows_progress(
+    api_client, clock, episode, clinician, make_plan
+):
+    plan = make_plan(episode)
+    objective = Objective.objects.get(goal__problem__plan=plan)
+    client = api_client
+    client.force_authenticate(clinician)
+    url = reverse("objective-detail", args=[objective.pk])
+    bad = client.patch(url, {"target_kind": "screens_negative", "target_weeks": 53}, format="json")
+    assert bad.status_code == 400 and "target_weeks" in bad.json()
+    bad = client.patch(
+        url,
+        {"target_kind": "screens_negative", "target_weeks": 3, "target_options": ["NOPE"]},
+        format="json",
+    )
+    assert bad.status_code == 400 and "target_options" in bad.json()
+    good = client.patch(
+        url,
+        {"target_kind": "screens_negative", "target_weeks": 3, "target_options": ["FYL"]},
+        format="json",
+    )
+    assert good.status_code == 200, good.json()
+    assert good.json()["target_progress"]["label"] == "Negative drug screens (FYL) for 3 weeks"
+    assert good.json()["target_progress"]["state"] == "no clean screen yet"
