@@ -34,6 +34,8 @@ apps register here from their AppConfig.ready():
 - `objective_targets`: `ObjectiveTarget` entries: kinds of target an objective may have besides
   a measure (screens: negative screens for N weeks), each with `progress(objectives)` giving
   the progress of a page's objectives of that kind at once (a fixed number of queries).
+- `program_settings_sections`: `ProgramSettingsSection` entries: a form of their own on a
+  program's settings page (screens: the screening settings), saved through the app's service.
 - `today_sections`: callables `(user) -> TodaySection | None` adding a list to a clinician's
   Today page (screens: who is due for a drug screen today). Each must cost a fixed number of
   queries; its rows carry `patient_id` (the page audits the patients it shows).
@@ -51,6 +53,7 @@ review_sections = []
 discharge_medications = []
 discharge_screens = []
 objective_targets = []
+program_settings_sections = []
 today_sections = []
 TODAY_SECTION_ROWS = 10
 
@@ -110,6 +113,18 @@ class ObjectiveTarget:
 
 def objective_target(kind):
     return next((t for t in objective_targets if t.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class ProgramSettingsSection:
+    """A form of its own on a program's settings page (it posts `section=<slug>`)."""
+
+    slug: str
+    heading: str
+    form: object  # (program, data=None) -> a form, prefixed with the slug
+    save: object  # (program, form, user, context) -> None; ValidationError on bad input
+    may_edit: object  # (user) -> bool; others see the form disabled, with `refused`
+    refused: str = ""
 
 
 @dataclass

@@ -44,6 +44,31 @@ def discharge_screens(episode):
     return {key: found[key] for key in ("collected", "unexpected", "refused", "missed")}
 
 
+def _settings_form(program, data=None):
+    from screens.forms import ScreeningSettingsForm
+    from screens.services import settings_for
+
+    return ScreeningSettingsForm.of(settings_for(program), data)
+
+
+def _settings_save(program, form, user, context):
+    from screens.services import settings_update
+
+    settings_update(program=program, data=dict(form.cleaned_data), user=user, context=context)
+
+
+def _settings_writer(user):
+    from django.core.exceptions import PermissionDenied
+
+    from screens.services.access import require_settings_writer
+
+    try:
+        require_settings_writer(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def register():
     tab = extensions.ChartTab("screens", "Screens", "screens:chart")
     if tab not in extensions.chart_tabs:
@@ -52,7 +77,19 @@ def register():
         extensions.today_sections.append(due_today_section)
     if review_section not in extensions.review_sections:
         extensions.review_sections.append(review_section)
+    from screens.services.access import SETTINGS_REFUSED
     from screens.targets import TARGET
+
+    section = extensions.ProgramSettingsSection(
+        "screening",
+        "Drug screening",
+        form=_settings_form,
+        save=_settings_save,
+        may_edit=_settings_writer,
+        refused=SETTINGS_REFUSED,
+    )
+    if section not in extensions.program_settings_sections:
+        extensions.program_settings_sections.append(section)
 
     if TARGET not in extensions.objective_targets:
         extensions.objective_targets.append(TARGET)
