@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from plans import services as plan_services
 from plans.models import Objective
+from plans.views.history import plan_lines
 from screens import services
 from tests.plans.helpers import activate, at
 from tests.queries import query_counts
@@ -234,3 +235,13 @@ def test_the_api_sets_the_target_refuses_bad_weeks_and_shows_progress(
     assert good.status_code == 200, good.json()
     assert good.json()["target_progress"]["label"] == "Negative drug screens (FYL) for 3 weeks"
     assert good.json()["target_progress"]["state"] == "no clean screen yet"
+
+
+def test_comparing_plan_versions_shows_a_changed_target(client, clock, episode, plan, clinician):
+    draft = plan_services.plan_revise(plan=plan, user=clinician)
+    objective = Objective.objects.get(goal__problem__plan=draft)
+    plan_services.item_update(
+        item=objective, data={"target_weeks": 6}, user=clinician, revision=draft.revision
+    )
+    assert any("Negative drug screens for 2 weeks" in line for line in plan_lines(plan))
+    assert any("Negative drug screens for 6 weeks" in line for line in plan_lines(draft))
