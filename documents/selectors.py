@@ -154,6 +154,16 @@ def medication_list(episode):
     return None
 
 
+def screens_of(episode):
+    """The episode's drug screens (`patients.extensions.discharge_screens`: the screens app):
+    {"collected", "unexpected": [...], "refused", "missed"}, or None without the app."""
+    for hook in extensions.discharge_screens:
+        found = hook(episode)
+        if found is not None:
+            return found
+    return None
+
+
 def summary_record(episode):
     """The record's part of the discharge summary of `episode` (a dict of text and numbers)."""
     start = episode.admission_date or episode.referral_date
@@ -180,6 +190,7 @@ def summary_record(episode):
         "goals": goal_status(episode),
         "aftercare": aftercare_of(episode),
         "medication_list": medication_list(episode),
+        "screens": screens_of(episode),
         "primary_clinician": clinician.display_name if clinician else "—",
     }
 

@@ -27,6 +27,15 @@ apps register here from their AppConfig.ready():
   what the medication list says: `{"at_discharge": [line, ...], "changes": [line, ...]}`, or
   None for a patient without list entries (the summary then keeps its free-text fallback).
   A fixed number of queries; text only, as the signed summary freezes it (JSON).
+- `discharge_screens`: callables `(episode) -> dict | None` giving the discharge summary the
+  episode's drug screens: `{"collected": n, "unexpected": [{"date", "analyte", "name", "value",
+  "explanation"}], "refused": n, "missed": n}` (screens). A fixed number of queries; text and
+  numbers only (frozen at signing).
+- `objective_targets`: `ObjectiveTarget` entries: kinds of target an objective may have besides
+  a measure (screens: negative screens for N weeks), each with `progress(objectives)` giving
+  the progress of a page's objectives of that kind at once (a fixed number of queries).
+- `program_settings_sections`: `ProgramSettingsSection` entries: a form of their own on a
+  program's settings page (screens: the screening settings), saved through the app's service.
 - `today_sections`: callables `(user) -> TodaySection | None` adding a list to a clinician's
   Today page (screens: who is due for a drug screen today). Each must cost a fixed number of
   queries; its rows carry `patient_id` (the page audits the patients it shows).
@@ -42,6 +51,9 @@ header_facts = []
 caseload_columns = []
 review_sections = []
 discharge_medications = []
+discharge_screens = []
+objective_targets = []
+program_settings_sections = []
 today_sections = []
 TODAY_SECTION_ROWS = 10
 
@@ -85,6 +97,34 @@ class ExtensionSection:
     template: str  # included with `data` in its context
     data: dict = field(default_factory=dict)
     testid: str = ""
+
+
+@dataclass(frozen=True)
+class ObjectiveTarget:
+    """A kind of objective target (screens: "negative drug screens for N weeks")."""
+
+    kind: str  # stored on the objective (`target_kind`)
+    label: str  # "Negative drug screens"
+    options: tuple  # (code, name) pairs an objective may narrow the target to
+    clean: object  # (weeks, options) -> options, normalised; ValueError with the reason
+    describe: object  # (objective) -> "Negative drug screens for 4 weeks"
+    progress: object  # (plan, objectives) -> {objective id: dict}; a fixed number of queries
+
+
+def objective_target(kind):
+    return next((t for t in objective_targets if t.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class ProgramSettingsSection:
+    """A form of its own on a program's settings page (it posts `section=<slug>`)."""
+
+    slug: str
+    heading: str
+    form: object  # (program, data=None) -> a form, prefixed with the slug
+    save: object  # (program, form, user, context) -> None; ValidationError on bad input
+    may_edit: object  # (user) -> bool; others see the form disabled, with `refused`
+    refused: str = ""
 
 
 @dataclass

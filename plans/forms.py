@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from patients import extensions
 from patients.models import Episode
 from plans.library import LibraryEntry
 from plans.models import (
@@ -68,11 +69,41 @@ class GoalForm(RevisionMixin, forms.ModelForm):
 class ObjectiveForm(RevisionMixin, forms.ModelForm):
     class Meta:
         model = Objective
-        fields = ["description", "target_date", "measure_instrument", "measure_target"]
+        fields = [
+            "description",
+            "target_date",
+            "measure_instrument",
+            "measure_target",
+            "target_kind",
+            "target_weeks",
+            "target_options",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2}), "target_date": DATE}
         help_texts = {
             "measure_instrument": "Optional: read progress from this measure's results.",
+            "target_weeks": "1 to 52 weeks in a row.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = extensions.objective_targets
+        if not targets:
+            for name in ("target_kind", "target_weeks", "target_options"):
+                del self.fields[name]
+            return
+        self.fields["target_kind"] = forms.ChoiceField(
+            label="Other target",
+            choices=[("", "—")] + [(t.kind, t.label) for t in targets],
+            required=False,
+            help_text="Optional: read progress from another record, e.g. drug screens.",
+        )
+        options = {code: name for t in targets for code, name in t.options}
+        self.fields["target_options"] = forms.MultipleChoiceField(
+            label="Only these (none: all)",
+            choices=list(options.items()),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
 
 
 class InterventionForm(RevisionMixin, forms.ModelForm):

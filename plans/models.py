@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -221,6 +222,12 @@ class Objective(models.Model):
         "measured by", max_length=10, choices=SCORED_INSTRUMENTS, blank=True
     )
     measure_target = models.PositiveSmallIntegerField("target: total below", null=True, blank=True)
+    # Another kind of target an app registers (`patients.extensions.objective_targets`).
+    target_kind = models.CharField("other target", max_length=20, blank=True)
+    target_weeks = models.PositiveSmallIntegerField(
+        "for weeks", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+    target_options = models.JSONField("of", default=list, blank=True)
 
     class Meta:
         ordering = ["goal", "position", "pk"]

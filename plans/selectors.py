@@ -4,6 +4,7 @@ queries: the plan tree with its progress, progress read from measures, the curre
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from patients import extensions
 from patients.instruments import INSTRUMENTS
 from patients.models import Alert, MeasureResponse
 from plans.models import (
@@ -123,6 +124,11 @@ def decorate_items(items, *, measures):
             progress = measure_progress(plan, mine)
             for objective in mine:
                 objective.measured = progress.get(objective.pk)
+            for target in extensions.objective_targets:  # e.g. screens' clean weeks
+                theirs = [o for o in mine if o.target_kind == target.kind]
+                found = target.progress(plan, theirs) if theirs else {}
+                for objective in theirs:
+                    objective.targeted = found.get(objective.pk)
     return items
 
 

@@ -27,17 +27,22 @@ def plan_content(plan):
                     }
                     for i in objective.interventions.order_by("position", "pk")
                 ]
-                objectives.append(
-                    {
-                        "position": objective.position,
-                        "lineage": str(objective.lineage),
-                        "description": objective.description,
-                        "target_date": objective.target_date,
-                        "measure_instrument": objective.measure_instrument,
-                        "measure_target": objective.measure_target,
-                        "interventions": interventions,
-                    }
-                )
+                entry = {
+                    "position": objective.position,
+                    "lineage": str(objective.lineage),
+                    "description": objective.description,
+                    "target_date": objective.target_date,
+                    "measure_instrument": objective.measure_instrument,
+                    "measure_target": objective.measure_target,
+                    "interventions": interventions,
+                }
+                if objective.target_kind:  # absent from plans signed before such targets
+                    entry["target"] = [
+                        objective.target_kind,
+                        objective.target_weeks,
+                        objective.target_options,
+                    ]
+                objectives.append(entry)
             goals.append(
                 {
                     "position": goal.position,

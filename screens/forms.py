@@ -2,7 +2,15 @@
 
 from django import forms
 
-from screens.models import ScreenOrder, ScreenResult
+from screens.models import (
+    WEEKDAYS,
+    Method,
+    ScreeningSettings,
+    ScreenOrder,
+    ScreenResult,
+    Specimen,
+)
+from screens.panel import ANALYTE_CHOICES
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -55,3 +63,54 @@ class ResultsForm(forms.Form):
                 widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
                 initial=ScreenResult.Value.NEGATIVE,
             )
+
+
+WEEKDAY_CHOICES = [(n, name) for n, name in enumerate(WEEKDAYS)]
+
+
+class ScreeningSettingsForm(forms.Form):
+    """A program's screening on its settings page (what is plausible: `settings_update`)."""
+
+    panel = forms.MultipleChoiceField(
+        label="Panel", choices=ANALYTE_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    specimen = forms.ChoiceField(label="Specimen", choices=Specimen.choices)
+    method = forms.ChoiceField(label="Read by", choices=Method.choices)
+    schedule = forms.ChoiceField(
+        label="Schedule", choices=ScreeningSettings.Schedule.choices, widget=forms.RadioSelect
+    )
+    random_percent = forms.IntegerField(
+        label="Random share (%)",
+        min_value=1,
+        max_value=100,
+        help_text="Random schedule: the share of program days drawn for a screen.",
+    )
+    program_weekdays = forms.TypedMultipleChoiceField(
+        label="The program meets on",
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fixed_weekdays = forms.TypedMultipleChoiceField(
+        label="Fixed screening weekdays",
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Fixed schedule: the weekdays of a screen.",
+    )
+
+    FIELDS = (
+        "panel",
+        "specimen",
+        "method",
+        "schedule",
+        "random_percent",
+        "program_weekdays",
+        "fixed_weekdays",
+    )
+
+    @classmethod
+    def of(cls, settings, data=None):
+        initial = {name: getattr(settings, name) for name in cls.FIELDS}
+        return cls(data, initial=initial, prefix="screening")

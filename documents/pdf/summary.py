@@ -24,6 +24,20 @@ def _table(header, rows, s, widths):
     return table
 
 
+def screen_lines(screens):
+    """The episode's drug screens as lines: the counts, then each unexpected result."""
+    lines = [
+        f"{screens['collected']} collected; {len(screens['unexpected'])} unexpected; "
+        f"{screens['refused']} refused; {screens['missed']} missed."
+    ]
+    lines += [
+        f"{u['date']} — unexpected: {u['name']} ({u['analyte']}) {u['value'].lower()}"
+        + (f": {u['explanation']}" if u.get("explanation") else "")
+        for u in screens["unexpected"]
+    ]
+    return lines
+
+
 def summary_pdf(summary, record):
     """(bytes, pages) of `summary`, with `record` (summary.record once signed)."""
     s = styles()
@@ -92,6 +106,10 @@ def summary_pdf(summary, record):
         story += paragraphs(
             listed["changes"] or ["No medication started, changed or stopped."], s["body"]
         )
+    screens = record.get("screens")  # absent from summaries signed before screens
+    if screens:
+        story.append(Paragraph("Drug screens during the episode", s["h1"]))
+        story += paragraphs(screen_lines(screens), s["body"])
     story.append(Paragraph("Aftercare plan and referrals", s["h1"]))
     aftercare = record["aftercare"]
     if aftercare:

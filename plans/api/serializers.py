@@ -116,8 +116,30 @@ class MeasureProgressSerializer(strict.Serializer):
     )
 
 
+class TargetProgressSerializer(strict.Serializer):
+    """Progress on an objective's other target (e.g. negative drug screens for N weeks)."""
+
+    label = serializers.CharField()
+    weeks = serializers.IntegerField(help_text="Clean weeks so far.")
+    target = serializers.IntegerField(help_text="Met at this many clean weeks.")
+    since = serializers.CharField(help_text="The first clean screen of the run, or blank.")
+    screens = serializers.IntegerField(help_text="Clean screens in the run.")
+    met = serializers.BooleanField()
+    state = serializers.CharField()
+    reset = serializers.CharField(help_text="What last started the count again, or blank.")
+
+
 class ObjectiveSerializer(strict.ModelSerializer):
     goal = ScopedField(model=Goal, patient_path="problem__plan__patient")
+    target_options = serializers.ListField(
+        child=serializers.CharField(max_length=10),
+        required=False,
+        max_length=30,
+        help_text="Codes the other target is narrowed to (drug screens: analytes); empty: all.",
+    )
+    target_progress = serializers.SerializerMethodField(
+        help_text="For an objective with another target, in the plan and on one objective."
+    )
     interventions = InterventionSerializer(many=True, read_only=True)
     measure_progress = serializers.SerializerMethodField(
         help_text="For an objective tied to a measure, in the plan and on one objective; null "
@@ -142,6 +164,10 @@ class ObjectiveSerializer(strict.ModelSerializer):
             "measure_target",
             "measure_label",
             "measure_progress",
+            "target_kind",
+            "target_weeks",
+            "target_options",
+            "target_progress",
             "progress",
             "interventions",
             "revision",
@@ -152,6 +178,11 @@ class ObjectiveSerializer(strict.ModelSerializer):
     def get_measure_progress(self, obj):
         progress = getattr(obj, "measured", None)
         return MeasureProgressSerializer(progress).data if progress else None
+
+    @extend_schema_field(TargetProgressSerializer(allow_null=True))
+    def get_target_progress(self, obj):
+        progress = getattr(obj, "targeted", None)
+        return TargetProgressSerializer(progress).data if progress else None
 
     @extend_schema_field(ProgressEntrySerializer(many=True))
     def get_progress(self, obj):
@@ -218,7 +249,9 @@ class ObjectiveListSerializer(ObjectiveSerializer):
 
     class Meta(ObjectiveSerializer.Meta):
         fields = [
-            f for f in ObjectiveSerializer.Meta.fields if f not in ("measure_progress", "progress")
+            f
+            for f in ObjectiveSerializer.Meta.fields
+            if f not in ("measure_progress", "target_progress", "progress")
         ]
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from iop.audit.services import audit_change
 from iop.validation import dates_in_order, target_date_in_range
+from patients import extensions
 from patients.instruments import INSTRUMENTS
 from patients.models import Episode, IntakeAssessment
 from patients.models.intake import ICD10_CODE
@@ -171,9 +172,35 @@ def _check_measure(code, target):
             )
 
 
+def _check_target(data, item=None):
+    """An objective's other target (`patients.extensions.objective_targets`): a registered
+    kind with its weeks (1–52) and options, or none (then no weeks and no options). Returns
+    `data` with the options normalised."""
+    fields = ("target_kind", "target_weeks", "target_options")
+    if not any(name in data for name in fields):
+        return data
+    current = {name: data.get(name, getattr(item, name, None)) for name in fields}
+    kind, weeks = current["target_kind"] or "", current["target_weeks"]
+    options = current["target_options"] or []
+    if not kind:
+        if weeks is not None or options:
+            raise ValidationError({"target_kind": "Choose the kind of target, or leave all blank."})
+        return {**data, "target_kind": "", "target_weeks": None, "target_options": []}
+    target = extensions.objective_target(kind)
+    if target is None:
+        raise ValidationError({"target_kind": "Choose one of the kinds of target."})
+    if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= 52:
+        raise ValidationError({"target_weeks": "Give a number of weeks from 1 to 52."})
+    try:
+        options = target.clean(weeks, options)
+    except ValueError as error:
+        raise ValidationError({"target_options": str(error)}) from None
+    return {**data, "target_kind": kind, "target_weeks": weeks, "target_options": options}
+
+
 @transaction.atomic
 def objective_add(*, goal, data, user, revision=None, context=None):
-    data = dict(data)
+    data = _check_target(dict(data))
     _check_measure(data.get("measure_instrument"), data.get("measure_target"))
     plan = goal.problem.plan
     _check_target_dates(plan, data, objective_goal=goal)
@@ -201,6 +228,7 @@ def item_update(*, item, data, user, revision=None, context=None):
         data = _check_diagnosis(item.plan, data)
     plan = lock_draft(plan_of(item), revision)
     if isinstance(item, Objective):
+        data = _check_target(dict(data), item)
         _check_measure(
             data.get("measure_instrument", item.measure_instrument),
             data.get("measure_target", item.measure_target),

@@ -22,6 +22,8 @@ def plan_lines(plan):
             lines.append(f"  Goal: “{goal.words}” ({goal.get_status_display()}{target})")
             for objective in goal.objectives.all():
                 measure = f" — {objective.measure_label}" if objective.measure_instrument else ""
+                targeted = getattr(objective, "targeted", None)  # e.g. clean drug screens
+                measure += f" — {targeted['label']}" if targeted else ""
                 lines.append(
                     f"    Objective: {objective.description}, by "
                     f"{objective.target_date:%-d %b %Y}{measure}"
