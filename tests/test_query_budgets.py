@@ -344,7 +344,8 @@ def _screens(world):
 
 def _run_sessions(world, intake):
     """At MEASURED_AT: attendance of every session begun, notes signed for all but the last
-    past one (a draft), the trainee's awaiting co-signature; an individual session today."""
+    past one (a draft), the trainee's awaiting co-signature; an individual session today; then
+    the drug screens (`_screens`)."""
     clinician, trainee = world["users"][CLINICIAN], world["users"]["trainee"]
     begun = list(
         TherapySession.objects.filter(group=world["group"], starts_at__lte=MEASURED_AT).order_by(
@@ -387,6 +388,7 @@ def _run_sessions(world, intake):
     world["objects"]["session"] = today.pk
     world["objects"]["note_session"] = past[0].pk
     world["objects"]["signed_session"] = past[-2].pk
+    _screens(world)
 
 
 def _queue(program, intake, size):
@@ -453,7 +455,6 @@ def _build_and_measure():
         clock.move_to(MEASURED_AT, tick=False)
         for world in (small, large):
             _run_sessions(world, intake)
-            _screens(world)
         results = {}
         for world, size in ((small, 2), (large, 8)):
             users, objects = users_and_objects(

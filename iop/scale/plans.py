@@ -192,7 +192,7 @@ class Plans:
             rows[Problem].append((problem, pk, p_pos, description, code))
             rows[Goal].append((goal, problem, 0, words, goal_date, "in_progress"))
             rows[Objective].append(
-                (obj, goal, lineages[key], 0, objective, target_date, instrument, target)
+                (obj, goal, lineages[key], 0, objective, target_date, instrument, target, "", [])
             )
             listed = []
             for i_pos, (modality, frequency, text) in enumerate(interventions):
@@ -382,6 +382,8 @@ class Plans:
                 "target_date",
                 "measure_instrument",
                 "measure_target",
+                "target_kind",
+                "target_options",
             ),
             rows[Objective],
         )

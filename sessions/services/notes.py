@@ -60,7 +60,8 @@ def note_formats(session):
     or SOAP, DAP and BIRP."""
     if session.kind == TherapySession.Kind.MED_MGMT:
         return [MED]
-    return [value for value in ProgressNote.Format.values if value != MED]
+    formats = ProgressNote.Format
+    return [formats.DAP, formats.SOAP, formats.BIRP]
 
 
 def require_note_writer(session, user):

@@ -37,15 +37,23 @@
   });
   // After htmx re-draws a row, keep the keyboard where it was; after "All present" re-draws
   // the sheet, the keyboard goes to its first row, ready to adjust the few who were not.
-  document.body.addEventListener("htmx:afterSwap", function (event) {
+  function keepAttendanceFocus(event) {
     var row = event.detail.target;
     if (row && row.matches && row.matches("tr[data-attendance-row]")) {
       var fresh = document.getElementById(row.id);
-      if (fresh) { fresh.focus(); }
-    } else if (row && row.matches && row.matches("[data-attendance-sheet]")) {
+      if (fresh && document.activeElement !== fresh) { fresh.focus(); }
+    } else if (event.type === "htmx:afterSwap" && row && row.matches && row.matches("[data-attendance-sheet]")) {
       var sheet = document.getElementById(row.id);
       var first = sheet && sheet.querySelector("tr[data-attendance-row]");
       if (first) { first.focus(); }
+    }
+  }
+  document.body.addEventListener("htmx:afterSwap", keepAttendanceFocus);
+  // Settling (and the out-of-band swaps of the billing codes and the note's start that come
+  // with a mark) can drop the focus to the page: the row takes it back.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (document.activeElement === document.body || document.activeElement === null) {
+      keepAttendanceFocus(event);
     }
   });
 

@@ -45,7 +45,7 @@ def test_book_and_cancel_a_weekly_series(page, live_server, admit, clinician, pa
     assert not TherapySession.objects.filter(kind="individual").exists()
 
     # The busy day is moved out of the way; the form kept everything typed.
-    services.session_cancel(session=busy, user=clinician)
+    services.session_cancel(session=busy, user=clinician, reason="Clinician away")
     page.get_by_role("button", name="Schedule", exact=True).click()
     expect(page.get_by_text("Scheduled 4 sessions")).to_be_visible()
     booked = list(TherapySession.objects.filter(kind="individual").order_by("starts_at"))

@@ -240,6 +240,7 @@ def plan_tree():
         target_date=date(2026, 12, 1),
         measure_instrument="PHQ-9",
         measure_target="<10",
+        target_kind="",  # no other target: the hash is the one before such targets existed
         interventions=Rel(intervention),
     )
     goal = NS(
