@@ -164,6 +164,25 @@ def below_hours(user):
     return rows
 
 
+def intakes_to_confirm(user):
+    """Intakes of the clinician's future patients (they are its primary clinician) with
+    diagnoses and a level of care prepared and not yet confirmed: admission waits for them."""
+    from patients.models import IntakeAssessment
+
+    return (
+        IntakeAssessment.objects.filter(
+            episode__status=Episode.Status.INTAKE,
+            episode__primary_clinician=user,
+            status=IntakeAssessment.Status.DRAFT,
+            confirmed_at__isnull=True,
+        )
+        .exclude(diagnoses=[])
+        .exclude(recommended_level_of_care="")
+        .select_related("episode__patient", "episode__program")
+        .order_by("updated_at", "pk")
+    )
+
+
 def today_for(user):
     """A clinician's day: their sessions with attendance sheets, alerts, notes to write and
     sign, patients below their hours; supervisors also get the notes awaiting co-signature.
@@ -201,6 +220,7 @@ def today_for(user):
         cosign=(cosign := excerpt(cosign_queue(user))),
         cosign_groups=group_cosign(cosign.rows),
         below=Excerpt(below[:TODAY_ROWS], len(below)),
+        to_confirm=excerpt(intakes_to_confirm(user)),
     )
     return context
 
@@ -220,5 +240,6 @@ def today_patient_ids(day):
     ids.update(session.patient_id for session in day["to_write"])
     ids.update(note.session.patient_id for note in day["cosign"])
     ids.update(episode.patient_id for episode, _, _ in day["below"])
+    ids.update(assessment.episode.patient_id for assessment in day["to_confirm"])
     ids.discard(None)
     return sorted(ids)
