@@ -187,6 +187,8 @@ def today_for(user):
     """A clinician's day: their sessions with attendance sheets, alerts, notes to write and
     sign, patients below their hours; supervisors also get the notes awaiting co-signature.
     Other roles get only what the page needs to greet them."""
+    from documents.selectors import summaries_to_sign  # documents reads sessions' models
+
     clinical = user.has_role(*Role.CLINICAL)
     context = {
         "is_clinical": clinical,
@@ -221,6 +223,7 @@ def today_for(user):
         cosign_groups=group_cosign(cosign.rows),
         below=Excerpt(below[:TODAY_ROWS], len(below)),
         to_confirm=excerpt(intakes_to_confirm(user)),
+        to_sign_summaries=excerpt(summaries_to_sign(user)),
     )
     return context
 
@@ -241,5 +244,6 @@ def today_patient_ids(day):
     ids.update(note.session.patient_id for note in day["cosign"])
     ids.update(episode.patient_id for episode, _, _ in day["below"])
     ids.update(assessment.episode.patient_id for assessment in day["to_confirm"])
+    ids.update(summary.patient_id for summary in day["to_sign_summaries"])
     ids.discard(None)
     return sorted(ids)
