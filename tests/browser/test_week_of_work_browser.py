@@ -45,7 +45,9 @@ def fill_every_step(page):
             if area.get_attribute("id") != "id_diagnoses" and not area.input_value():
                 area.fill("Talked it through at the intake appointment.")
         for select in form.locator("select:visible").all():
-            if not select.input_value():
+            if select.get_attribute("name") == "primary_clinician":
+                select.select_option(label="Casey Morgan")
+            elif not select.input_value():
                 select.select_option(index=1)
         if page.locator("#id_diagnoses").count():
             page.get_by_label("Find an ICD-10-CM code (code or words)").fill("F33.1")
