@@ -90,3 +90,15 @@ def test_a_consent_recorded_from_the_review_goes_back_to_it(client, prepared, in
     # Recorded from the consents tab: back to the consents, as before.
     response = client.post(url, CONSENT)
     assert response.url == reverse("patients:consents", args=[episode.patient_id])
+
+
+def test_the_queue_names_the_step_an_intake_stopped_at_by_its_title(
+    client, make_episode, intake, password
+):
+    episode = make_episode(status="intake")
+    episode.intake.current_step = "family-social"
+    episode.intake.save(update_fields=["current_step"])
+    client.login(username="intake", password=password)
+    queue = client.get(reverse("patients:intake-queue")).content.decode()
+    assert "Draft, at “Family, social situation and support”" in queue
+    assert "“family-social”" not in queue
