@@ -218,3 +218,18 @@ def prefill(episode):
             if part.strip()
         )
     return {"medications": medications, "referrals": referrals}
+
+
+def summaries_to_sign(user):
+    """Draft discharge summaries of the user's patients (they are the episode's primary
+    clinician, who signs it): Today lists them, so a summary prepared by someone else is not
+    left waiting on a chart no longer on the caseload."""
+    from documents.models import DischargeSummary
+
+    return (
+        DischargeSummary.objects.filter(
+            status=DischargeSummary.Status.DRAFT, episode__primary_clinician=user
+        )
+        .select_related("patient", "episode__program")
+        .order_by("created_at", "pk")
+    )

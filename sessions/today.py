@@ -169,10 +169,31 @@ def below_hours(user):
     return rows
 
 
+def intakes_to_confirm(user):
+    """Intakes of the clinician's future patients (they are its primary clinician) with
+    diagnoses and a level of care prepared and not yet confirmed: admission waits for them."""
+    from patients.models import IntakeAssessment
+
+    return (
+        IntakeAssessment.objects.filter(
+            episode__status=Episode.Status.INTAKE,
+            episode__primary_clinician=user,
+            status=IntakeAssessment.Status.DRAFT,
+            confirmed_at__isnull=True,
+        )
+        .exclude(diagnoses=[])
+        .exclude(recommended_level_of_care="")
+        .select_related("episode__patient", "episode__program")
+        .order_by("updated_at", "pk")
+    )
+
+
 def today_for(user):
     """A clinician's day: their sessions with attendance sheets, alerts, notes to write and
     sign, patients below their hours; supervisors also get the notes awaiting co-signature.
     Other roles get only what the page needs to greet them."""
+    from documents.selectors import summaries_to_sign  # documents reads sessions' models
+
     clinical = user.has_role(*Role.CLINICAL)
     context = {
         "is_clinical": clinical,
@@ -207,6 +228,8 @@ def today_for(user):
         cosign_groups=group_cosign(cosign.rows),
         below=Excerpt(below[:TODAY_ROWS], len(below)),
         sections=[s for s in (section(user) for section in extensions.today_sections) if s],
+        to_confirm=excerpt(intakes_to_confirm(user)),
+        to_sign_summaries=excerpt(summaries_to_sign(user)),
     )
     return context
 
@@ -227,5 +250,7 @@ def today_patient_ids(day):
     ids.update(note.session.patient_id for note in day["cosign"])
     ids.update(episode.patient_id for episode, _, _ in day["below"])
     ids.update(row.patient_id for section in day["sections"] for row in section.rows)
+    ids.update(assessment.episode.patient_id for assessment in day["to_confirm"])
+    ids.update(summary.patient_id for summary in day["to_sign_summaries"])
     ids.discard(None)
     return sorted(ids)

@@ -157,6 +157,11 @@ class IntakeAssessment(models.Model):
     CONFIRMED_FIELDS = ("diagnoses", "recommended_level_of_care")
 
     @property
+    def current_step_title(self):
+        """The step the intake stopped at, as the steps name it ("Trauma", not "trauma")."""
+        return next((s.title for s in INTAKE_STEPS if s.slug == self.current_step), "Review")
+
+    @property
     def is_confirmed(self):
         return self.confirmed_at is not None
 

@@ -13,7 +13,7 @@ from iop.errors import add_service_error
 from patients import services
 from patients.forms import AlertCloseForm, ConsentForm, MeasureForm
 from patients.instruments import INSTRUMENTS, get_instrument
-from patients.models import Alert, Consent, MeasureResponse
+from patients.models import Alert, Consent, Episode, MeasureResponse
 from patients.querysets import supervises
 from patients.views.mixins import ChartMixin
 
@@ -293,6 +293,11 @@ class ConsentCreate(ChartMixin, FormView):
             add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{Consent.Kind(form.cleaned_data['kind']).label} recorded.")
+        if self.request.GET.get("then") == "review":
+            # Recorded from the intake's review: back to it, to admit.
+            episode = self.patient.episodes.filter(status=Episode.Status.INTAKE).first()
+            if episode is not None:
+                return redirect("patients:intake-review", episode_pk=episode.pk)
         return redirect("patients:consents", pk=self.patient.pk)
 
 

@@ -87,6 +87,8 @@ class ChartGroups(ChartMixin, TemplateView):
         )
         user = self.request.user
         may_enrol = episode is not None and bool(manageable_episode_ids(user, [episode]))
+        # Every active group of the program already has the patient: say so, not an empty list.
+        no_group_left = may_enrol and not groups_open_to(episode).exists()
         if may_enrol and enrol_form is None:
             enrol_form = EnrolInGroupForm(
                 groups=groups_open_to(episode), initial={"start_date": timezone.localdate()}
@@ -94,6 +96,7 @@ class ChartGroups(ChartMixin, TemplateView):
         context.update(
             active_episode=episode,
             may_enrol=may_enrol,
+            no_group_left=no_group_left,
             enrol_form=enrol_form if may_enrol else None,
             rows=end_forms(enrollments, manageable, end_form),
             today=timezone.localdate(),

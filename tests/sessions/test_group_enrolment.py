@@ -233,3 +233,14 @@ def test_the_admin_shows_enrolments_read_only(client, episode, group, clinician,
     assert page.status_code == 200
     assert "enrol and end them on the group&#x27;s page in the app" in page.text
     assert 'name="enrollments-0-episode"' not in page.text
+
+
+def test_a_patient_in_every_group_of_the_program_is_told_so_not_shown_an_empty_list(
+    client, episode, group, clinician
+):
+    ss.group_enroll(group=group, episode=episode, user=clinician, start_date=NOV_9)
+    client.force_login(clinician)
+    page = client.get(reverse("sessions:chart-groups", args=[episode.patient_id])).text
+    assert 'data-testid="enrol-form"' not in page
+    assert "is already in every active group of" in page
+    assert "there is no other group to enrol in" in page
