@@ -21,14 +21,12 @@ from iop.api.viewsets import IOPViewSet
 from plans import services
 from plans.api import serializers as s
 from plans.models import (
-    AftercarePlan,
     Goal,
     Intervention,
     Objective,
     PlanReview,
     Problem,
     ProgressEntry,
-    SafetyPlan,
     TreatmentPlan,
 )
 from plans.selectors import decorate_items, plan_of, plan_tree
@@ -416,91 +414,5 @@ class ReviewViewSet(
         return self.respond(s.ReviewSerializer, review)
 
 
-class SafetyPlanViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
-):
-    """Stanley–Brown safety plans, versioned like treatment plans. POST {patient} starts (or
-    returns) the draft, pre-filled from the active version; PATCH edits the draft's sections;
-    `activate` signs it with the patient's acknowledgement."""
-
-    queryset = SafetyPlan.objects.select_related("signed_by").order_by("patient", "-version")
-    serializer_class = s.SafetyPlanSerializer
-    patient_path = "patient"
-    filterset_fields = ["patient", "episode", "status"]
-    conflict_actions = ("create", "partial_update", "activate")
-
-    def perform_create(self, serializer):
-        serializer.instance = services.safety_plan_start(
-            patient=serializer.validated_data["patient"],
-            user=self.request.user,
-            context=self.audit_context,
-        )
-
-    @extend_schema(request=s.SafetyPlanUpdateSerializer, responses=s.SafetyPlanSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        plan = self.get_object()
-        payload = s.SafetyPlanUpdateSerializer(plan, data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        plan = services.safety_plan_update(
-            plan=plan,
-            data=data,
-            revision=data.pop("revision", None),
-            user=request.user,
-            context=self.audit_context,
-        )
-        return self.respond(s.SafetyPlanSerializer, plan)
-
-    @extend_schema(request=s.SafetyActivateSerializer, responses=s.SafetyPlanSerializer)
-    @action(detail=True, methods=["post"])
-    def activate(self, request, pk=None):
-        """Sign the draft; the active version it replaces is superseded."""
-        payload = s.SafetyActivateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        plan = services.safety_plan_activate(
-            plan=self.get_object(),
-            user=request.user,
-            context=self.audit_context,
-            **payload.validated_data,
-        )
-        return self.respond(s.SafetyPlanSerializer, plan)
-
-
-class AftercareViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
-):
-    """Aftercare (discharge) plans, one per episode: required before the episode is discharged
-    through `episodes/{id}/transition/`. POST for an episode that has one updates it."""
-
-    queryset = AftercarePlan.objects.select_related("created_by").order_by("-updated_at", "-pk")
-    serializer_class = s.AftercareSerializer
-    patient_path = "patient"
-    filterset_fields = ["episode", "patient", "step_down_level"]
-
-    @extend_schema(responses={201: s.AftercareSerializer, 200: s.AftercareSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = self.get_serializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        episode = data.pop("episode")
-        created = not AftercarePlan.objects.filter(episode=episode).exists()
-        aftercare = services.aftercare_save(
-            episode=episode, data=data, user=request.user, context=self.audit_context
-        )
-        return self.respond(
-            s.AftercareSerializer,
-            aftercare,
-            status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
-
-    def partial_update(self, request, *args, **kwargs):
-        aftercare = self.get_object()
-        payload = self.get_serializer(aftercare, data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        if "episode" in data and data.pop("episode") != aftercare.episode:
-            raise ValidationError({"episode": "An aftercare plan stays with its episode."})
-        aftercare = services.aftercare_save(
-            episode=aftercare.episode, data=data, user=request.user, context=self.audit_context
-        )
-        return self.respond(s.AftercareSerializer, aftercare)
+from plans.api.safety import AftercareViewSet as AftercareViewSet  # noqa: E402
+from plans.api.safety import SafetyPlanViewSet as SafetyPlanViewSet  # noqa: E402
