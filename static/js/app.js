@@ -40,8 +40,16 @@
   function keepAttendanceFocus(event) {
     var row = event.detail.target;
     if (row && row.matches && row.matches("tr[data-attendance-row]")) {
-      var fresh = document.getElementById(row.id);
-      if (fresh && document.activeElement !== fresh) { fresh.focus(); }
+      var id = row.id;
+      var refocus = function () {
+        var fresh = document.getElementById(id);
+        var lost = document.activeElement === null || document.activeElement === document.body;
+        if (fresh && lost) { fresh.focus(); }
+      };
+      refocus();
+      // On a slow machine a later swap of the same response can still drop the focus.
+      window.setTimeout(refocus, 60);
+      window.setTimeout(refocus, 250);
     } else if (event.type === "htmx:afterSwap" && row && row.matches && row.matches("[data-attendance-sheet]")) {
       var sheet = document.getElementById(row.id);
       var first = sheet && sheet.querySelector("tr[data-attendance-row]");
