@@ -28,7 +28,12 @@
     if (!row || event.target.tagName === "INPUT" || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var key = event.key.toLowerCase();
     var button = row.querySelector('button[data-key="' + key + '"]');
-    if (button) { event.preventDefault(); button.click(); return; }
+    if (button) {
+      event.preventDefault();
+      if (window.htmx) { window.htmx.process(row); }  // idempotent: a row just swapped in
+      button.click();
+      return;
+    }
     if (key === "arrowdown" || key === "arrowup") {
       var rows = Array.from(row.closest("tbody").querySelectorAll("tr[data-attendance-row]"));
       var next = rows[rows.indexOf(row) + (key === "arrowdown" ? 1 : -1)];
@@ -36,32 +41,22 @@
     }
   });
   // After htmx re-draws a row, keep the keyboard where it was; after "All present" re-draws
-  // the sheet, the keyboard goes to its first row, ready to adjust the few who were not.
-  function keepAttendanceFocus(event) {
+  // the sheet, the keyboard goes to its first row, ready to adjust the few who were not. The
+  // sheet's first row takes it once htmx has settled (processed) the new rows: a key pressed
+  // on a row htmx has not processed yet would submit its form as a whole page instead.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
     var row = event.detail.target;
     if (row && row.matches && row.matches("tr[data-attendance-row]")) {
-      var id = row.id;
-      var refocus = function () {
-        var fresh = document.getElementById(id);
-        var lost = document.activeElement === null || document.activeElement === document.body;
-        if (fresh && lost) { fresh.focus(); }
-      };
-      refocus();
-      // On a slow machine a later swap of the same response can still drop the focus.
-      window.setTimeout(refocus, 60);
-      window.setTimeout(refocus, 250);
-    } else if (event.type === "htmx:afterSwap" && row && row.matches && row.matches("[data-attendance-sheet]")) {
-      var sheet = document.getElementById(row.id);
+      var fresh = document.getElementById(row.id);
+      if (fresh) { fresh.focus(); }
+    }
+  });
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (target && target.matches && target.matches("[data-attendance-sheet]")) {
+      var sheet = document.getElementById(target.id);
       var first = sheet && sheet.querySelector("tr[data-attendance-row]");
       if (first) { first.focus(); }
-    }
-  }
-  document.body.addEventListener("htmx:afterSwap", keepAttendanceFocus);
-  // Settling (and the out-of-band swaps of the billing codes and the note's start that come
-  // with a mark) can drop the focus to the page: the row takes it back.
-  document.body.addEventListener("htmx:afterSettle", function (event) {
-    if (document.activeElement === document.body || document.activeElement === null) {
-      keepAttendanceFocus(event);
     }
   });
 
