@@ -1,7 +1,9 @@
 /* The ICD-10-CM lookup of a diagnoses field: the search box's suggestions come from the server
    (htmx fills the datalist); "Add to diagnoses" (or Enter) appends the chosen code as a line of
    the diagnoses text and says so. The search box's own typing does not count as a change of the
-   form (it is not saved as a draft). */
+   form (it is not saved as a draft). The count of suggestions for screen readers is set here after
+   the datalist is filled, not swapped out of band: a late answer arriving after the step has moved
+   on must find nothing to touch. */
 (function () {
   "use strict";
 
@@ -29,6 +31,12 @@
         if (event.key === "Enter") { event.preventDefault(); add(lookup); }
       });
       lookup.querySelector("[data-icd10-add]").addEventListener("click", function () { add(lookup); });
+      lookup.addEventListener("htmx:afterSwap", function () {
+        var count = lookup.querySelector("[data-icd10-count]");
+        var n = lookup.querySelectorAll("datalist option").length;
+        if (!search.value.trim()) { count.textContent = ""; return; }
+        count.textContent = n + (n === 1 ? " code matches" : " codes match");
+      });
     });
   });
 })();
