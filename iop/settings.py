@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "documents",
     "medications",
     "screens",
+    "reports",
     # django.contrib.admin, with an admin site that requires the second step (MFA).
     "iop.accounts.mfa.admin_site.IOPAdminConfig",
     "django.contrib.auth",
