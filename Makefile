@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit -c pyproject.toml -r iop patients plans sessions disclosures documents -ll -q
+	$(VENV)/bin/bandit -c pyproject.toml -r iop patients plans sessions disclosures documents medications screens reports -ll -q
 
 # The API against its own OpenAPI schema (needs PostgreSQL; see bin/schemathesis).
 schemathesis: $(STAMP)
