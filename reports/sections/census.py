@@ -15,6 +15,7 @@ from reports.sections.episode_stats import (
     LEVELS,
     DaysBetween,
     active_on,
+    day_label,
     drill_row,
     key_of,
     medians,
@@ -159,7 +160,7 @@ def _active_over_time(scope, spans):
         key="active-over-time",
         title="Active at the end of each week",
         kind="line",
-        labels=[f"{last:%d %b}" for _, last in spans],
+        labels=[day_label(last) for _, last in spans],
         series=series,
     )
 

@@ -86,12 +86,17 @@ def weeks(start, end):
     return spans
 
 
+def day_label(day):
+    return f"{day.day} {day:%b}"
+
+
 def week_label(first, last):
+    """ "5–9 Mar", "31 Mar–6 Apr", "26 Mar" (a week cut to one day)."""
     if first == last:
-        return f"{first:%d %b}"
-    return (
-        f"{first:%d}–{last:%d %b}" if first.month == last.month else f"{first:%d %b}–{last:%d %b}"
-    )
+        return day_label(first)
+    if first.month == last.month:
+        return f"{first.day}–{day_label(last)}"
+    return f"{day_label(first)}–{day_label(last)}"
 
 
 def parse_key(key, kinds):

@@ -2,6 +2,7 @@
 worked example every expected number below is read from)."""
 
 import io
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -9,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from iop.accounts.models import User
-from reports.scope import default_scope
+from reports.scope import MAX_DAYS, ReportScope, default_scope
 from reports.sections import census, section
-from tests.reports.census_cohort import build_cohort, grow, scope_for
+from reports.sections.episode_stats import week_label, weeks
+from tests.reports.census_cohort import END, build_cohort, grow, scope_for
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +62,7 @@ def test_active_at_the_end_of_each_week(supervisor, cohort):
     scope = scope_for(supervisor)
     chart = next(c for c in census.build(scope).charts if c.key == "active-over-time")
     assert chart.kind == "line"
-    assert chart.labels == ["09 Mar", "16 Mar", "23 Mar", "26 Mar"]
+    assert chart.labels == ["9 Mar", "16 Mar", "23 Mar", "26 Mar"]
     series = {s.label: s for s in chart.series}
     # 9 Mar: E1 (OP), E2 (IOP). 16 Mar: + E5 (PHP, admitted that Sunday); E3 was active on
     # 10 Mar only. 23 Mar: + E6 (IOP, discharged that day). 26 Mar: E6 gone.
@@ -85,7 +87,7 @@ def test_admissions_discharges_and_transfers_by_week(supervisor, cohort):
         # Discharges: E3 on 10 Mar; E6 on 23 Mar; E2 on 26 Mar (the last day); not E4 (4 Mar).
         # Transfers: E1's move IOP → OP on 18 Mar (E4's on 1 Feb is before the range, E11's is
         # program B's).
-        ["05–09 Mar", 1, 0, 0],
+        ["5–9 Mar", 1, 0, 0],
         ["10–16 Mar", 2, 1, 0],
         ["17–23 Mar", 1, 1, 1],
         ["24–26 Mar", 0, 1, 0],
@@ -256,3 +258,27 @@ def test_the_demo_fills_every_figure(settings):
             assert figure.value is not None, (username, figure.key)
             assert figure.value or figure.key in zero, (username, figure.key)
             assert figure.patients == len(census.drill(scope, figure.drill_key).rows)
+
+
+def test_weeks_run_monday_to_sunday_cut_to_the_range():
+    spans = weeks(date(2025, 3, 29), date(2025, 4, 8))  # a Saturday to a Tuesday
+    assert spans == [
+        (date(2025, 3, 29), date(2025, 3, 30)),
+        (date(2025, 3, 31), date(2025, 4, 6)),
+        (date(2025, 4, 7), date(2025, 4, 8)),
+    ]
+    assert [week_label(*span) for span in spans] == ["29–30 Mar", "31 Mar–6 Apr", "7–8 Apr"]
+
+
+def test_the_longest_range_builds_in_the_same_queries(supervisor, cohort):
+    # Three years: 157 or 158 weeks, each a column of the same few queries.
+    short = _queries(supervisor, census.build)
+    fresh = User.objects.get(pk=supervisor.pk)
+    scope = ReportScope(user=fresh, start=END - timedelta(days=MAX_DAYS - 1), end=END)
+    with CaptureQueriesContext(connection) as queries:
+        built = census.build(scope)
+    assert len(queries) == short
+    chart = next(c for c in built.charts if c.key == "active-over-time")
+    assert len(chart.labels) >= 157
+    assert chart.series[-1].values[-1] == 3
+    assert figures(built)["discharged"].value == 4  # E4 (4 Mar 2025), E3, E6, E2
