@@ -282,3 +282,10 @@ def test_the_longest_range_builds_in_the_same_queries(supervisor, cohort):
     assert len(chart.labels) >= 157
     assert chart.series[-1].values[-1] == 3
     assert figures(built)["discharged"].value == 4  # E4 (4 Mar 2025), E3, E6, E2
+
+
+def test_a_user_without_reports_counts_no_one(intake, cohort):
+    # Intake coordinators have no reports: their scope holds no episode.
+    found = figures(census.build(scope_for(intake)))
+    assert (found["active"].value, found["waiting"].value, found["transferred"].value) == (0, 0, 0)
+    assert census.drill(scope_for(intake), "waiting").rows == []

@@ -186,3 +186,10 @@ def test_the_demo_fills_every_figure(settings):
         assert figure.value is not None, figure.key
         assert figure.patients == len(stays.drill(scope, figure.drill_key).rows)
     assert figures(built)["discharged"].value >= 1
+
+
+def test_a_user_without_reports_counts_no_one(intake, cohort):
+    # Intake coordinators have no reports: their scope holds no episode.
+    found = figures(stays.build(scope_for(intake)))
+    assert (found["discharged"].value, found["length-of-stay-median"].value) == (0, None)
+    assert stays.drill(scope_for(intake), "discharged").rows == []
