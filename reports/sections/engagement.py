@@ -233,7 +233,7 @@ def _level_table(hours):
         drill = f"{HOURS}:level:{level}"
         rows.append(
             [
-                Cell(level),
+                Cell(str(level.value)),
                 Cell(len(weeks)),
                 Cell(_met(weeks)),
                 Cell(_rate(_met(weeks), len(weeks)), "%", drill=drill),

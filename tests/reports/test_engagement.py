@@ -122,11 +122,30 @@ def test_weeks_meeting_the_hours_minimum_worked(cohort, supervisor):
         "Cal": [1, 1, 100.0],
     }
     table = next(t for t in engagement.build(scope(supervisor)).tables if t.key == "hours-by-level")
-    assert [[c.value for c in row] for row in table.rows] == [
+    assert [[c.value for c in row] for row in table.rows] == [  # plain text, for the CSV
         ["PHP", 1, 1, 100.0, 1],
         ["IOP", 5, 2, 40.0, 3],
     ]
+    assert type(table.rows[0][0].value) is str
     assert drilled(supervisor, "hours-met:level:PHP") == {"Cal": [1, 1, 100.0]}
+
+
+def test_the_weeks_counted_are_the_ledgers_judged_weeks_and_agree_with_its_alerts(cohort, director):
+    """The section reads the hours ledger: per patient, the weeks it counts are those the
+    ledger judges in the range, and those not met are exactly the ledger's `below` weeks (what
+    the hours alert and the caseload flag)."""
+    episodes = [cohort[name] for name in ("ann", "ben", "cal", "dee", "eve", "zed")]
+    ledger = hours_ledger(episodes, weeks=4, today=TODAY)
+    in_range = (date(2026, 11, 9), date(2026, 11, 16))
+    expected = {}
+    for e in episodes:
+        weeks = [w for w in ledger[e.pk] if w["week"] in in_range and w["judged"]]
+        if weeks:
+            below = sum(w["below"] for w in weeks)
+            expected[e.patient.legal_first_name] = [len(weeks) - below, len(weeks)]
+    got = {name: cells[:2] for name, cells in drilled(director, "hours-met").items()}
+    assert got == expected
+    assert expected == {"Ann": [1, 2], "Ben": [0, 1], "Cal": [1, 1], "Dee": [1, 2], "Zed": [0, 2]}
 
 
 def test_family_therapy_without_the_patient_never_counts(cohort, supervisor):
