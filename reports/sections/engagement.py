@@ -13,7 +13,8 @@ judged); a week counts when the ledger judges it (`judged`: a minimum, not a pla
 not the admission or discharge week), and meets the minimum when the ledger says so.
 
 Every figure and cell names its drill-down; `drill` lists one row per episode with that
-patient's own rate. `build` runs seven queries and a drill-down one or two, whatever the data.
+patient's own rate. `build` runs seven queries; a drill-down of marks one (a group's two: its
+name), of hours four; whatever the data.
 """
 
 from datetime import timedelta
@@ -302,7 +303,7 @@ def _marks_drill(scope, metric, detail):
     if len(detail) == 2 and detail[0] == "group":
         if detail[1] == NOT_A_GROUP:
             subset, what = subset.filter(session__group__isnull=True), "not a group's sessions"
-        elif detail[1].isdigit() and detail[1].isascii():
+        elif detail[1].isdigit() and detail[1].isascii() and len(detail[1]) <= 18:  # a bigint
             name = TherapyGroup.objects.filter(pk=int(detail[1])).values_list("name", flat=True)
             name = name.first()
             if name is None:

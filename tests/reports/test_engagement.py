@@ -242,6 +242,8 @@ def test_every_figure_and_cell_drills_to_as_many_patients(cohort, supervisor, di
         "attendance-rate:group",
         "attendance-rate:group:x",
         "attendance-rate:group:999999",
+        "attendance-rate:group:99999999999999999999999999",
+        "attendance-rate:group:none:1",
         "attendance-rate:group:١",
         "attendance-rate:weekday:8",
         "no-show-rate:weekday:0",
