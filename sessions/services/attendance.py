@@ -353,7 +353,8 @@ def hours_ledger(episodes, *, weeks=8, today=None):
     A row: week start, minutes and hours attended; the levels of care in force that week, the
     level judged against and its minimum (None for OP: no minimum, see `levels`); whether it is
     met, whether the week is a recorded step-down, whether it is the current week (in progress:
-    never judged), whether the patient was admitted during it (not judged either), `below`
+    never judged), whether the patient was admitted during it (not judged either), `judged`
+    (whether the week is held against a minimum at all: the reports' weeks counted), `below`
     (the week is judged and under the minimum: the one thing that alerts; the discharge week is
     not judged, and no week before the admission week or after the discharge week is listed),
     `php_hint` (an IOP
@@ -424,7 +425,10 @@ def _ledger_row(episode, changes, week, total, today, step_down):
     partial = bool(episode.admission_date and episode.admission_date > week)
     ending = bool(episode.discharge_date and week_start(episode.discharge_date) == week)
     met = minimum is None or Decimal(total) >= minimum * 60
-    below = not (met or step_down or current or partial or ending)
+    # Judged against its minimum: a week with one, over, not a step-down, and the patient in
+    # care all of it (the admission and the discharge weeks are not judged).
+    judged = minimum is not None and not (step_down or current or partial or ending)
+    below = judged and not met
     php_hint = level == levels.Level.IOP and Decimal(total) > levels.IOP_MAXIMUM * 60
     if ending and not met:
         status = "discharged mid-week"
@@ -446,6 +450,7 @@ def _ledger_row(episode, changes, week, total, today, step_down):
         "level": level,
         "minimum": minimum,
         "met": met,
+        "judged": judged,
         "step_down": step_down,
         "current": current,
         "in_progress": current,
