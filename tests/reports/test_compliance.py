@@ -1,11 +1,9 @@
 """The documentation and compliance section: worked figures at their boundaries, who counts
 whom, the drill-downs' sizes and the query budget."""
 
-import io
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -397,15 +395,3 @@ def test_query_budget_is_the_same_at_3_and_30_patients(program, clinician, train
 )
 def test_unknown_or_malformed_keys_drill_to_nothing(supervisor, key):
     assert compliance.drill(scope_of(supervisor), key) is None
-
-
-def test_the_demo_shows_every_figure_with_its_patients(db, time_machine):
-    call_command("seed_demo", stdout=io.StringIO())
-    from iop.accounts.models import User
-
-    director = User.objects.filter(groups__name=Role.DIRECTOR).first()
-    scope = scope_of(director, start=date(2026, 8, 23))
-    section = assert_drills_match(scope)
-    for figure in section.figures:
-        assert figure.value is not None, figure.key
-        assert figure.patients, figure.key
