@@ -191,3 +191,7 @@ def drill_initial(scope, clinician, *, pending=False):
         rows=out,
         date_columns=(0, 1, 2),
     )
+
+
+def drill_pending(scope, clinician):
+    return drill_initial(scope, clinician, pending=True)
