@@ -395,3 +395,32 @@ def test_query_budget_is_the_same_at_3_and_30_patients(program, clinician, train
 )
 def test_unknown_or_malformed_keys_drill_to_nothing(supervisor, key):
     assert compliance.drill(scope_of(supervisor), key) is None
+
+
+def test_an_unsigned_note_is_judged_late_from_24_h_after_its_session_as_the_job_alerts(
+    program, clinician, supervisor
+):
+    # Now is 20 Nov 12:00. Ended 19 Nov 12:00 exactly (11:10-12:00): 24 h, late.
+    late = episode(program, clinician, last_name="Late")
+    individual(late, at(19, 11, 10), clinician=clinician)
+    # Ended 19 Nov 12:01: 23 h 59 min, not judged yet.
+    soon = episode(program, clinician, last_name="Soon")
+    individual(soon, at(19, 11, 11), clinician=clinician)
+    found = figures(scope_of(supervisor))
+    assert (found["notes-24h"].value, found["notes-24h"].patients) == (0.0, 1)
+    assert (found["notes-unsigned"].value, found["notes-unsigned"].patients) == (2, 2)
+    assert [r.name for r in drilled(scope_of(supervisor), "notes-24h")] == ["Pat Late"]
+
+
+def test_episodes_without_a_primary_clinician_have_their_own_row(program, clinician, director):
+    mine = episode(program, clinician, last_name="Mine")
+    nobody = episode(program, None, last_name="Nobody")
+    screen_alert(mine, at(10), closed_at=at(11), by=clinician)
+    screen_alert(nobody, at(12))
+    table = compliance.build(scope_of(director)).tables[0]
+    assert [row[0].value for row in table.rows] == [clinician.display_name, "No primary clinician"]
+    last = table.rows[-1][7]
+    assert (last.value, last.drill) == (0.0, "screens:clinician:none")
+    rows = compliance.drill(scope_of(director), last.drill)
+    assert [r.name for r in rows.rows] == ["Pat Nobody"]
+    assert "no primary clinician" in rows.title
