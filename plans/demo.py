@@ -9,7 +9,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from patients.models import Episode
+from patients import services as patient_services
+from patients.models import Alert, Episode
 from plans import services
 from plans.demo_library import seed_libraries
 from plans.models import PlanReview, SafetyPlan, TreatmentPlan
@@ -139,6 +140,20 @@ def seed(*, password, stdout):
     _backdate(v2, 25, avery.program.review_cadence_days)
     PlanReview.objects.filter(pk=review.pk).update(completed_at=timezone.now() - timedelta(days=26))
     TreatmentPlan.objects.filter(pk=v1.pk).update(ended_at=timezone.now() - timedelta(days=25))
+    # Her moderate risk (a clinician's assessment) is why she has one; the alert it raised
+    # was acknowledged when the plan was written.
+    assessment = patient_services.risk_assessment_record(
+        patient=avery.patient,
+        episode=avery,
+        level="moderate",
+        rationale="Passive thoughts of death this week; no plan or intent; partner at home.",
+        user=casey,
+    )
+    patient_services.alert_close(
+        alert=Alert.objects.get(dedupe_key=f"risk:assessment:{assessment.pk}"),
+        user=casey,
+        action_taken="Risk assessed with Avery; safety plan written together.",
+    )
     safety = services.safety_plan_start(patient=avery.patient, user=casey)
     services.safety_plan_update(
         plan=safety,
