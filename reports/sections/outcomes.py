@@ -151,7 +151,8 @@ def _reason_condition(scope, reason):
 
 
 def _counts(scope):
-    """{(code, reason, stat): number} and {(code, reason): sum of changes}, in one query."""
+    """{(code, reason, stat): number of episodes} in one query; stat "change" is the sum of
+    latest − first over the episodes with two or more scores."""
     episodes = in_care(scope)
     for code in OUTCOME_INSTRUMENTS:
         episodes = episodes.annotate(**_score_annotations(code, code.lower() + "_"))
