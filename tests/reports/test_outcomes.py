@@ -183,7 +183,7 @@ def test_pcl5_caseness_follows_the_programs_cutoff(make_episode, clinician):
 
 
 def test_a_supervisor_of_program_a_never_counts_program_b(
-    phq9_cohort, make_episode, supervisor, clinician
+    phq9_cohort, make_episode, supervisor, director, clinician
 ):
     other = ProgramFactory(name="Substance Use IOP", track="substance_use")
     b = admitted(make_episode, clinician, last_name="Other", program_=other)
@@ -192,8 +192,10 @@ def test_a_supervisor_of_program_a_never_counts_program_b(
     scope = scope_of(supervisor)
     got = figures_of(outcomes.build(scope))
     assert got["phq9-improved"].patients == 3  # Ann, Cal, Dee as without B
-    assert "Pat11 Other" not in drilled(scope, "phq9-improved")
+    assert b.pk not in [row.episode_id for row in outcomes.drill(scope, "phq9-improved").rows]
     assert outcomes.build(scope_of(supervisor, program_id=other.pk)).figures[0].patients == 0
+    # The director supervises both: B's 20 -> 2 counts there.
+    assert figures_of(outcomes.build(scope_of(director)))["phq9-improved"].patients == 4
 
 
 def test_a_clinician_counts_only_their_caseload(make_episode, clinician, clinician2):
@@ -299,3 +301,20 @@ def test_the_demo_shows_every_outcome_figure(db, settings):
         assert len(outcomes.drill(scope, figure.drill_key).rows) == figure.patients, figure.key
     got = figures_of(section)
     assert got["phq9-improved"].patients > 0 and got["pcl5-recovered"].patients > 0
+
+
+def test_intake_and_latest_are_the_discharge_summarys_first_and_last(phq9_cohort, supervisor):
+    from documents.selectors import measure_changes
+
+    dee = phq9_cohort["Dee"]
+    summary = measure_changes(dee, dee.admission_date, dee.discharge_date)
+    phq9 = next(m for m in summary if m["measure"] == "PHQ-9")
+    row = next(
+        r
+        for r in outcomes.drill(scope_of(supervisor), "phq9-judged").rows
+        if r.episode_id == dee.pk
+    )
+    # The same window: 15 on admission day, 9 the day before discharge, not the 3 after it.
+    assert phq9["first"].startswith("15 ") and phq9["last"].startswith("9 ")
+    assert (row.cells[0].value, row.cells[2].value) == (15, 9)
+    assert phq9["reliable_change"].startswith("reliable improvement")
