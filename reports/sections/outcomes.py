@@ -24,8 +24,19 @@ episodes annotated with their first and latest scores); `drill` runs one.
 
 import re
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.expressions import Case, When
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from patients.instruments import CASENESS, INSTRUMENTS, OUTCOME_INSTRUMENTS, RELIABLE_CHANGE
@@ -153,10 +164,12 @@ def _reason_condition(scope, reason):
 def _counts(scope):
     """{(code, reason, stat): number of episodes} in one query; stat "change" is the sum of
     latest − first over the episodes with two or more scores."""
-    episodes = in_care(scope)
+    # A window function keeps the database from merging the annotated episodes into the
+    # aggregate: merged, each count would run the score subqueries again (hundreds per row).
+    episodes = in_care(scope).annotate(fence=Window(RowNumber()))
     for code in OUTCOME_INSTRUMENTS:
         episodes = episodes.annotate(**_score_annotations(code, code.lower() + "_"))
-    aggregates = {}
+    aggregates = {"episodes": Count("fence")}
     for code in OUTCOME_INSTRUMENTS:
         prefix = code.lower() + "_"
         conditions = _conditions(code, prefix)
@@ -173,6 +186,7 @@ def _counts(scope):
                 )
             )
     found = episodes.aggregate(**aggregates)
+    found.pop("episodes")
     counts = {}
     for name, number in found.items():
         code, i, stat = name.split("__")
