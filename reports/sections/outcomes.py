@@ -152,6 +152,9 @@ def _conditions(code, prefix=""):
     }
 
 
+_STAT_NAMES = tuple(_conditions("PHQ9"))
+
+
 def _reason_condition(scope, reason):
     discharged = Q(
         discharge_date__lte=scope.end, discharge_reason__in=Episode.DischargeReason.values
@@ -309,9 +312,6 @@ def _table(code, counts):
         ],
         rows=rows,
     )
-
-
-_STAT_NAMES = tuple(_conditions("PHQ9"))
 
 
 def build(scope):
