@@ -9,13 +9,10 @@ from django.utils import timezone
 
 from documents.models import TEXT_LIMIT
 from patients import extensions
-from patients.instruments import INSTRUMENTS
+from patients.instruments import INSTRUMENTS, RELIABLE_CHANGE
 from patients.models import Episode, IntakeAssessment, MeasureResponse
 from plans.models import AftercarePlan, DocumentStatus, Goal, TreatmentPlan
 from sessions.models import Attendance, TherapySession
-
-# Reliable improvement (CLINICAL.md, *Reading change over time*): a fall of at least this much.
-RELIABLE_CHANGE = {"PHQ9": 6, "GAD7": 4, "PCL5": 10}
 
 
 def _day(d):
@@ -70,12 +67,11 @@ def reliable_change(code, first, last):
 
 def measure_changes(episode, start, end):
     """The first and last score of each scored measure given during the episode."""
-    responses = MeasureResponse.objects.filter(
-        patient_id=episode.patient_id,
-        administered_at__date__gte=start,
-        administered_at__date__lte=end,
-        total_score__isnull=False,
-    ).order_by("administered_at", "pk")
+    responses = (
+        MeasureResponse.objects.filter(patient_id=episode.patient_id)
+        .scored_between(start, end)
+        .order_by("administered_at", "pk")
+    )
     by_instrument = {}
     for r in responses.only("instrument", "total_score", "severity", "administered_at"):
         by_instrument.setdefault(r.instrument, []).append(r)

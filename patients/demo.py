@@ -39,6 +39,10 @@ PATIENTS = [
     ("Luis", "Ortega", date(1972, 10, 16), "male", 1, "declined", None, []),
 ]
 
+# PCL-5 totals by fortnight of the patients whose care addresses trauma (the intake names a car
+# accident): the outcome report's PCL-5 figures.
+PCL5 = {"Nguyen": [44, 36, 30], "Stone": [30, 26], "Kim": [50, 41, 35, 28]}
+
 INTAKE_TEXT = {
     "presenting_problem": "Low mood for several months, withdrawal from friends, missed work.",
     "psychiatric_history": "One prior episode of depression treated in outpatient therapy.",
@@ -232,6 +236,15 @@ def seed(*, password, stdout):
                 user=users[clinician],
                 administered_at=when,
             )
+            pcl5 = PCL5.get(last, [])
+            if n < len(pcl5):
+                services.measure_record(
+                    patient=patient,
+                    instrument_code="PCL5",
+                    responses=_answers_for(pcl5[n], 20, top=4),
+                    user=users[clinician],
+                    administered_at=when,
+                )
         # "discharged" patients stay active here: discharge needs an aftercare plan, which the
         # plans app's demo writes before discharging them (plans.demo).
     # One patient answers item 9 above 0 this morning: a risk alert for Casey on Today.

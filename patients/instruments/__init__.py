@@ -1,6 +1,7 @@
 """Standardized measures: their definitions (`definitions.py`) and how answers are checked and
 scored (`scoring.py`)."""
 
+from patients.instruments.change import CASENESS, OUTCOME_INSTRUMENTS, RELIABLE_CHANGE
 from patients.instruments.definitions import INSTRUMENTS, get_instrument
 from patients.instruments.scoring import (
     FLAG_LABELS,
@@ -14,8 +15,11 @@ from patients.instruments.scoring import (
 )
 
 __all__ = [
+    "CASENESS",
     "FLAG_LABELS",
     "INSTRUMENTS",
+    "OUTCOME_INSTRUMENTS",
+    "RELIABLE_CHANGE",
     "RISK_ALERT",
     "Band",
     "Instrument",

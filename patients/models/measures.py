@@ -20,6 +20,17 @@ def _recency():
 
 
 class MeasureResponseQuerySet(PatientScopedQuerySet):
+    def scored_between(self, start, end):
+        """The scored responses given from `start` to `end` (local dates, both included): an
+        episode's measures run from its admission (its referral when never admitted) to its
+        discharge, the window the discharge summary and the outcome reports read first and
+        last scores in. `start` and `end` may be expressions (`OuterRef`)."""
+        return self.filter(
+            total_score__isnull=False,
+            administered_at__date__gte=start,
+            administered_at__date__lte=end,
+        )
+
     def latest_per_instrument(self):
         """Each patient's newest response to each instrument (of this queryset)."""
         return self.annotate(recency=_recency()).filter(recency=1)
