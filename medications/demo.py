@@ -111,7 +111,8 @@ def _medication_visit(episodes, stdout):
         day -= timedelta(days=1)
     if day < episode.admission_date:
         return
-    starts_at = timezone.make_aware(datetime.combine(day, time(13, 30)))
+    # 11:00: before the Recovery Skills Group he attends (Mon, Wed, Fri 13:00-16:00).
+    starts_at = timezone.make_aware(datetime.combine(day, time(11, 0)))
     visit = session_services.session_schedule(
         kind="medication_management",
         starts_at=starts_at,

@@ -1,7 +1,7 @@
 """Demo programs and patients in every state, with measures over time. Part of seed_demo."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -220,8 +220,15 @@ def seed(*, password, stdout):
         IntakeAssessment.objects.filter(pk=assessment.pk).update(
             completed_at=admitted_at, confirmed_at=admitted_at
         )
+        # The first scores are the intake's: never before the day of admission, whatever the
+        # hour the demo is loaded (a few hours back from 03:00 would be the day before, and the
+        # discharge summary and the outcome report read scores from the admission day on).
+        admission_day = datetime.combine(
+            timezone.localdate(admitted_at), time.min, tzinfo=timezone.get_current_timezone()
+        )
         for n, total in enumerate(phq9):
             when = timezone.now() - timedelta(weeks=weeks - 2 * n, hours=rng.randint(0, 5))
+            when = max(when, admission_day)
             services.measure_record(
                 patient=patient,
                 instrument_code="PHQ9",
