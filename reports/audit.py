@@ -41,6 +41,16 @@ def report_viewed(*, request, scope, object_type, object_id="", what):
     )
 
 
+def report_sections_listed(*, request, count):
+    """The list of sections (the API's index): no patient data, recorded as every list is."""
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW,
+        object_type=f"{SECTION} list",
+        detail=f"sections: {count}",
+    )
+
+
 def report_patients_shown(*, request, scope, object_id, what, patient_ids):
     """A drill-down's page of patients: one event per patient (one with none for an empty
     list)."""

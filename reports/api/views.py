@@ -89,6 +89,7 @@ class ReportViewSet(IOPViewSet):
     def list(self, request):
         """The sections of the reports, in the dashboard's order."""
         sections = selectors.available_sections(request.user)
+        audit.report_sections_listed(request=request, count=len(sections))
         return Response(SectionSummarySerializer(sections, many=True).data)
 
     @extend_schema(parameters=[SLUG, *FILTERS], responses=SectionSerializer)

@@ -95,3 +95,5 @@ def test_reads_are_audited(api_client, supervisor, two_programs):
         e.patient_id for e in two_programs["a"][:3]
     }
     assert AuditEvent.objects.filter(action="view").count() == 4  # nothing recorded twice
+    api_client.get(BASE)
+    assert AuditEvent.objects.filter(object_type="reports.section list").count() == 1
