@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from iop.audit.models import AuditEvent
@@ -97,3 +99,29 @@ def test_reads_are_audited(api_client, supervisor, two_programs):
     assert AuditEvent.objects.filter(action="view").count() == 4  # nothing recorded twice
     api_client.get(BASE)
     assert AuditEvent.objects.filter(object_type="reports.section list").count() == 1
+
+
+def _queries(api_client, path):
+    api_client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        assert api_client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_section_and_drill_queries_do_not_grow_with_patients(
+    api_client, supervisor, clinician, report_episode
+):
+    api_client.force_authenticate(supervisor)
+    for days in range(3):
+        report_episode(clinician=clinician, admitted_days_ago=days + 1)
+    small = [
+        _queries(api_client, f"{BASE}sample/"),
+        _queries(api_client, f"{BASE}sample/drill/active/"),
+    ]
+    for days in range(27):
+        report_episode(clinician=clinician, admitted_days_ago=days + 2, level_of_care="PHP")
+    large = [
+        _queries(api_client, f"{BASE}sample/"),
+        _queries(api_client, f"{BASE}sample/drill/active/"),
+    ]
+    assert large == small
