@@ -117,7 +117,7 @@ class ReportViewSet(IOPViewSet):
         return Response(SectionSerializer(data).data)
 
     @extend_schema(parameters=[SLUG, KEY, *FILTERS], responses=DrillDownSerializer)
-    @action(detail=True, url_path=r"drill/(?P<key>[^/]+)", url_name="drill")
+    @action(detail=True, url_path=r"drill/(?P<key>.+)", url_name="drill")
     def drill(self, request, slug=None, key=None):
         """The patients behind a figure, table cell or chart point (404 for an unknown key)."""
         module = self.module()

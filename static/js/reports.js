@@ -40,7 +40,7 @@
         plugins: { legend: { display: datasets.length > 1 } },
         onHover: function (event, elements) {
           var link = elements.length && datasets[elements[0].datasetIndex].links[elements[0].index];
-          event.native.target.style.cursor = link ? "pointer" : "default";
+          if (event.native) { event.native.target.style.cursor = link ? "pointer" : "default"; }
         },
         onClick: function (event, elements) {
           if (!elements.length) { return; }
