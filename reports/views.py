@@ -58,6 +58,8 @@ class ReportView(LoginRequiredMixin, View):
 class Dashboard(ReportView):
     def get(self, request):
         form, scope = scope_from_request(request)
+        if not form.is_bound:
+            form.initial = {"start": scope.start, "end": scope.end}  # the range shown
         sections = selectors.build_sections(scope)
         audit.report_viewed(
             request=request,

@@ -13,6 +13,9 @@
     if (!spec) { return; }
     var stacked = spec.kind === "stacked";
     var line = spec.kind === "line";
+    var whole = spec.series.every(function (series) {
+      return series.values.every(function (v) { return v === null || Number.isInteger(v); });
+    });
     var datasets = spec.series.map(function (series, i) {
       var colour = palette[i % palette.length];
       return {
@@ -35,6 +38,7 @@
         scales: {
           x: { stacked: stacked },
           y: { stacked: stacked, beginAtZero: true,
+               ticks: { precision: whole ? 0 : undefined },
                title: { display: !!spec.unit, text: spec.unit } }
         },
         plugins: { legend: { display: datasets.length > 1 } },
