@@ -68,11 +68,11 @@ def test_supervisor_filters_drills_down_and_downloads_a_csv(page, live_server, c
 
         # Back on the dashboard, a bar of the admissions chart opens its week's patients.
         page.go_back()
-        canvas = page.locator("canvas.report-chart")
+        canvas = page.locator("#chart-sample-admissions-by-week")
         expect(canvas).to_be_visible()
         point = page.evaluate(
             """() => {
-              const canvas = document.querySelector("canvas.report-chart");
+              const canvas = document.getElementById("chart-sample-admissions-by-week");
               const chart = window.Chart.getChart(canvas);
               const values = chart.data.datasets[0].data;
               const i = values.findIndex((v) => v > 0);
