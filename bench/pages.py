@@ -65,12 +65,14 @@ def targets(args):
     """[(label, role, path)] for every page and API list the data allows; and the skipped."""
     from django.contrib.auth import get_user_model
 
-    from tests.pages import MAX_PAGE_SIZE, PAGES, api_lists
+    from tests.pages import MAX_PAGE_SIZE, PAGES, api_lists, report_objects
 
     users = {role: get_user_model().objects.get(username=getattr(args, role)) for role in ROLES}
     objects = {"clinician": discover(users["clinician"])}
     for role in ("supervisor", "intake"):
         objects[role] = discover(users[role], clinician_objects=objects["clinician"])
+    for role in ("clinician", "supervisor"):  # a drill-down of their own reports
+        objects[role] = {**objects[role], **report_objects(users[role])}
     rows, skipped = [], []
     for page in PAGES:
         for role in page.roles:

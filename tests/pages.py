@@ -122,6 +122,9 @@ PAGES = [
     Page("chart screens", "screens:chart", ("patient",)),
     Page("screen (resulted)", "screens:order", ("patient", "screen")),
     Page("screen (due)", "screens:order", ("patient", "open_screen")),
+    # Reports (their programs for supervisors, their caseload for clinicians)
+    Page("reports dashboard", "reports:dashboard"),
+    Page("report drill-down", "reports:drill", ("report_section", "report_drill")),
 ]
 
 # URL names of the apps' pages that are not pages to read: posts (a save, a sign, a mark), a
@@ -166,7 +169,28 @@ NOT_PAGES = {
         "aftercare-pdf",
         "discharge-summary-pdf",
     },
+    "reports": {"dashboard-pdf", "table-csv", "drill-csv"},
 }
+
+
+def report_objects(user):
+    """The objects of the report pages for `user`: a section and the drill-down of its first
+    figure that counts patients (preferring one that lists some), {} when no section has one."""
+    from reports.scope import default_scope
+    from reports.sections import sections
+
+    scope = default_scope(user)
+    found = []
+    for module in sections():
+        found += [
+            (module.SLUG, figure)
+            for figure in module.build(scope).figures
+            if figure.drill_key and figure.patients is not None
+        ]
+    if not found:
+        return {}
+    slug, figure = next(((s, f) for s, f in found if f.patients), found[0])
+    return {"report_section": slug, "report_drill": figure.drill_key}
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,18 @@ from tests.factories import (
     TherapyGroupFactory,
     UserFactory,
 )
-from tests.pages import CLINICIAN, INTAKE, MAX_PAGE_SIZE, NOT_PAGES, PAGES, SUPERVISOR, api_lists
+from tests.pages import (
+    CLINICAL,
+    CLINICIAN,
+    INTAKE,
+    MAX_PAGE_SIZE,
+    NOT_PAGES,
+    PAGES,
+    SUPERVISOR,
+    api_lists,
+    report_objects,
+)
+from tests.reports import sample_section
 
 NEW_YORK = ZoneInfo("America/New_York")
 BUILT_AT = datetime(2026, 10, 19, 7, 0, tzinfo=NEW_YORK)  # a Monday
@@ -439,8 +450,9 @@ def _measure(users, objects):
 
 @pytest.fixture(scope="module")
 def budget_counts(django_db_setup, django_db_blocker):
-    """{(label, role): (queries with the small program, queries with the large one)}."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """{(label, role): (queries with the small program, queries with the large one)}. The
+    reports show the sample section (tests/reports) besides the sections installed."""
+    with django_db_blocker.unblock(), sample_section.installed(), transaction.atomic():
         try:
             return _build_and_measure()
         finally:
@@ -469,6 +481,6 @@ def users_and_objects(world, intake, queue):
     accessibility test, tests/browser/test_accessibility_browser.py, opens the same)."""
     users = {**world["users"], INTAKE: intake}
     users.pop("trainee")
-    objects = dict.fromkeys((CLINICIAN, SUPERVISOR), world["objects"])
+    objects = {role: {**world["objects"], **report_objects(users[role])} for role in CLINICAL}
     objects[INTAKE] = {**world["objects"], **queue}
     return users, objects

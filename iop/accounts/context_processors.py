@@ -27,6 +27,7 @@ def _items(user):
         items.append(("Caseload", reverse("patients:caseload")))
         items.append(("Schedule", reverse("sessions:week")))
         items.append(("Groups", reverse("sessions:groups")))
+        items.append(("Reports", reverse("reports:dashboard")))
     if user.has_role(Role.INTAKE, Role.SUPERVISOR):
         items.append(("Intake", reverse("patients:intake-queue")))
     if user.has_role(Role.SUPERVISOR):

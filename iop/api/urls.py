@@ -11,6 +11,7 @@ from patients.api import views as patients
 from patients.api.risk import RiskAssessmentViewSet
 from plans.api import views as plans
 from plans.api.library import LibraryEntryViewSet
+from reports.api import views as reports
 from screens.api import views as screens
 from sessions.api import views as sessions
 
@@ -50,6 +51,7 @@ router.register(
     medications.ReconciliationViewSet,
     basename="medication-reconciliation",
 )
+router.register("reports", reports.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

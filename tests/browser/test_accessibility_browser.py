@@ -18,6 +18,7 @@ from iop.accounts.roles import Role
 from tests.browser.test_intake_browser import sign_in
 from tests.factories import PASSWORD, UserFactory
 from tests.pages import CLINICIAN, INTAKE, NOT_PAGES, PAGES, SUPERVISOR
+from tests.reports import sample_section
 from tests.test_query_budgets import (
     BUILT_AT,
     MEASURED_AT,
@@ -31,6 +32,14 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _sample_report_section():
+    """The report pages show the sample section (tests/reports) besides those installed."""
+    with sample_section.installed():
+        yield
+
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 BLOCKING = ("serious", "critical")

@@ -12,6 +12,7 @@ from tests.browser.test_accessibility_browser import axe_violations
 from tests.browser.test_intake_browser import sign_in
 from tests.factories import PASSWORD, UserFactory
 from tests.pages import CLINICIAN, PAGES
+from tests.reports import sample_section
 from tests.test_query_budgets import (
     BUILT_AT,
     MEASURED_AT,
@@ -25,6 +26,14 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _sample_report_section():
+    """The report pages show the sample section (tests/reports) besides those installed."""
+    with sample_section.installed():
+        yield
+
 
 PHONE = {"width": 375, "height": 812}
 
