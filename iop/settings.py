@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "medications",
     "screens",
     "reports",
+    "billing",
     # django.contrib.admin, with an admin site that requires the second step (MFA).
     "iop.accounts.mfa.admin_site.IOPAdminConfig",
     "django.contrib.auth",
