@@ -14,7 +14,15 @@ class EpisodeField(forms.ModelChoiceField):
         return f"{obj.program} ({obj.get_status_display().lower()}, from {admitted:%-d %b %Y})"
 
 
-class CoverageForm(forms.ModelForm):
+class ServiceRulesForm(forms.ModelForm):
+    """A model's fields as a form that only cleans input: the model's rules (constraints,
+    validators across fields) are the service's, which names the field and the reason."""
+
+    def _post_clean(self):
+        pass
+
+
+class CoverageForm(ServiceRulesForm):
     episode = EpisodeField(queryset=None, empty_label=None)
 
     class Meta:
@@ -60,7 +68,7 @@ class CardForm(forms.Form):
     )
 
 
-class AuthorizationForm(forms.ModelForm):
+class AuthorizationForm(ServiceRulesForm):
     episode = EpisodeField(queryset=None, empty_label=None)
 
     class Meta:
