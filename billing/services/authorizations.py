@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from billing.access import require_authorization_writer
 from billing.models import MAX_AUTHORIZED, Authorization, Coverage
 from billing.services.text import clean_text
 from iop.audit.models import AuditEvent
@@ -122,6 +123,7 @@ def authorization_validate(authorization):
 @transaction.atomic
 def authorization_create(*, episode, data, user, context=None):
     """A new authorization of `episode` from `data` (AUTHORIZATION_FIELDS); audited."""
+    require_authorization_writer(user, episode.patient)
     authorization = Authorization(episode=episode, created_by=user)
     for name in AUTHORIZATION_FIELDS:
         if name in data:
@@ -141,6 +143,7 @@ def authorization_update(*, authorization, data, user, context=None):
         .select_related("episode", "coverage")
         .get(pk=authorization.pk)
     )
+    require_authorization_writer(user, authorization.episode.patient)
     before = {name: getattr(authorization, name) for name in AUTHORIZATION_FIELDS}
     for name in AUTHORIZATION_FIELDS:
         if name in data:

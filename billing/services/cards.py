@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from billing.access import require_coverage_writer
 from billing.models import Coverage
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
@@ -55,8 +56,9 @@ def card_read(upload):
 def coverage_card_attach(*, coverage, upload, user, context=None):
     """Store the scanned card of `coverage` (replacing any earlier one, whose file is removed
     once the change is committed); audited with its type and size, never its name."""
+    coverage = Coverage.objects.select_for_update().select_related("episode").get(pk=coverage.pk)
+    require_coverage_writer(user, coverage.episode.patient)
     data, (content_type, extension) = card_read(upload)
-    coverage = Coverage.objects.select_for_update().get(pk=coverage.pk)
     old = coverage.card.name if coverage.card else ""
     coverage.card.save(f"card{extension}", ContentFile(data), save=False)
     coverage.card_content_type = content_type

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from billing.access import require_coverage_writer
 from billing.models import Coverage, Payer
 from billing.services.text import clean_text, clean_texts
 from iop.audit.models import AuditEvent
@@ -119,7 +120,9 @@ def overlapping_primary(coverage):
 
 @transaction.atomic
 def coverage_create(*, episode, data, user, context=None):
-    """A new coverage of `episode` from `data` (the COVERAGE_FIELDS); audited."""
+    """A new coverage of `episode` from `data` (the COVERAGE_FIELDS), by one who keeps
+    coverage (`billing.access`); audited."""
+    require_coverage_writer(user, episode.patient)
     coverage = Coverage(episode=episode, created_by=user)
     for name in COVERAGE_FIELDS:
         if name in data:
@@ -136,6 +139,7 @@ def coverage_create(*, episode, data, user, context=None):
 def coverage_update(*, coverage, data, user, context=None):
     """Change a coverage's fields from `data`; audited with the names of the fields changed."""
     coverage = Coverage.objects.select_for_update().select_related("episode").get(pk=coverage.pk)
+    require_coverage_writer(user, coverage.episode.patient)
     before = {name: getattr(coverage, name) for name in COVERAGE_FIELDS}
     for name in COVERAGE_FIELDS:
         if name in data:
