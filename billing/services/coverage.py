@@ -1,7 +1,7 @@
 """Coverage per episode: who pays, from when to when; payers. Every rule about a coverage
 lives here, so pages, the API and the admin obey it."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -10,6 +10,7 @@ from django.utils import timezone
 from billing.access import require_coverage_writer
 from billing.models import Coverage, Payer
 from billing.services.text import clean_text, clean_texts
+from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change, audit_record
 from iop.validation import EARLIEST_DATE, _years_from, dates_in_order
@@ -181,6 +182,8 @@ def payer_validate(payer):
 @transaction.atomic
 def payer_save(*, payer, user, context=None):
     """Add or change a payer on the list (admins keep it); audited."""
+    if not (user.is_superuser or user.has_role(Role.ADMIN)):
+        raise PermissionDenied("Payers are kept by admins.")
     created = payer.pk is None
     payer_validate(payer)
     payer.save()
