@@ -6,6 +6,7 @@ through the API by the services that check who may; the card is never served fro
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 
 from billing import services
 from billing.models import Authorization, Coverage, Payer
@@ -18,9 +19,8 @@ class PayerForm(forms.ModelForm):
         fields = ["name", "payer_id", "kind", "active"]
 
     def _post_clean(self):
-        super()._post_clean()
-        if self.errors:
-            return
+        """The service's rules, with its messages (not the model's generic ones)."""
+        construct_instance(self, self.instance, self._meta.fields)
         try:
             services.payer_validate(self.instance)
         except ValidationError as error:

@@ -193,3 +193,9 @@ def test_the_work_list_shows_authorizations_ending_soonest_first(client, biller,
 def test_a_clinician_has_no_work_list(client, clinician):
     client.force_login(clinician)
     assert client.get(reverse("billing:worklist")).status_code == 403
+
+
+def test_a_biller_signs_in_to_today(client, biller):
+    client.force_login(biller)
+    assert client.get("/").status_code in (200, 302)
+    assert client.get(reverse("today")).status_code == 200
