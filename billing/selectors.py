@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from billing.burndown import burndowns, current_burndowns, unauthorized_days
 from billing.models import Authorization, Coverage
+from patients.models import Patient
 
 
 def chart_billing(patient, *, today=None):
@@ -65,4 +66,11 @@ def worklist_rows(authorizations, *, today=None):
     return [(a, found[a.pk]) for a in authorizations]
 
 
-__all__ = ["chart_billing", "current_burndowns", "worklist", "worklist_rows"]
+def patients_found(user, query, *, limit=25):
+    """The patients whose billing `user` may read matching a name or MRN (at most `limit`)."""
+    return list(
+        Patient.objects.for_billing(user).search(query).order_by("legal_last_name", "pk")[:limit]
+    )
+
+
+__all__ = ["chart_billing", "current_burndowns", "patients_found", "worklist", "worklist_rows"]

@@ -1,5 +1,6 @@
 """The billers' work list: the approved authorizations of open episodes they may read, ending
-soonest first, each with its burn-down (a fixed number of queries per page)."""
+soonest first, each with its burn-down (a fixed number of queries per page), and a search for
+a patient by name or MRN (a biller opens no other patient list)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -31,4 +32,12 @@ class AuthorizationWorklist(LoginRequiredMixin, AuditedViewMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = selectors.worklist_rows(context["page_obj"])
+        query = self.request.GET.get("q", "").strip()[:100]
+        self.found = selectors.patients_found(self.request.user, query) if query else []
+        context.update(q=query, found=self.found)
         return context
+
+    def shown_patient_ids(self):
+        """The patients of the page's authorizations and those the search found."""
+        shown = super().shown_patient_ids() or []
+        return shown + [patient.pk for patient in getattr(self, "found", [])]

@@ -199,3 +199,16 @@ def test_a_biller_signs_in_to_today(client, biller):
     client.force_login(biller)
     assert client.get("/").status_code in (200, 302)
     assert client.get(reverse("today")).status_code == 200
+
+
+def test_a_biller_finds_a_patient_by_name_and_the_search_is_audited(client, biller, patient):
+    client.force_login(biller)
+    response = client.get(reverse("billing:worklist"), {"q": "Billing"})
+    assert reverse("billing:chart", args=[patient.pk]) in response.text
+    assert AuditEvent.objects.filter(patient_id=patient.pk, user=biller).exists()
+
+
+def test_a_biller_reads_no_clinical_api(api_client, biller, patient):
+    api_client.force_authenticate(biller)
+    for url in ("/api/v1/patients/", "/api/v1/notes/", "/api/v1/measures/", "/api/v1/plans/"):
+        assert api_client.get(url).status_code == 403
