@@ -60,6 +60,7 @@ class CoverageViewSet(
     """Coverage per episode. `?episode=<id>`, `?priority=primary|secondary`."""
 
     serializer_class = s.CoverageSerializer
+    queryset = Coverage.objects.all()  # the model's name on the audit trail; rows: for_user
     allowed_roles = READERS
     part2_paths = ("episode__patient",)
     filterset_fields = ["episode", "priority", "self_pay"]
@@ -106,6 +107,7 @@ class AuthorizationViewSet(
     """Authorizations with their burn-down. `?episode=<id>`, `?status=approved|...`."""
 
     serializer_class = s.AuthorizationSerializer
+    queryset = Authorization.objects.all()  # the model's name on the audit trail; rows: for_user
     allowed_roles = READERS
     part2_paths = ("episode__patient",)
     filterset_fields = ["episode", "status", "unit"]
