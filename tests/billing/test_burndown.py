@@ -79,3 +79,44 @@ def test_a_requested_authorization_does_not_cover_the_day(episode, authorize, at
     authorize(status="requested")
     attend(MONDAY, 180)
     assert unauthorized_days(episode, today=MONDAY + timedelta(days=1)) == [MONDAY]
+
+
+def test_the_burn_down_of_many_authorizations_costs_the_same_queries_as_one(
+    make_episode, clinician, payer, biller, attend, django_assert_num_queries
+):
+    from billing import services
+    from billing.models import Authorization
+
+    days = iter(MONDAY + timedelta(days=n) for n in range(6))  # one group session a day
+
+    def authorized(count):
+        for _ in range(count):
+            episode = make_episode(clinician=clinician)
+            coverage = services.coverage_create(
+                episode=episode,
+                data={"payer": payer, "member_id": "M", "effective_from": MONDAY},
+                user=biller,
+            )
+            services.authorization_create(
+                episode=episode,
+                data={
+                    "coverage": coverage,
+                    "service_codes": "S9480, 90853",
+                    "unit": "units",
+                    "number_authorized": 10,
+                    "first_date": MONDAY,
+                    "last_date": FRIDAY_13,
+                    "status": "approved",
+                },
+                user=biller,
+            )
+            attend(next(days), 180, who=episode)
+        return list(Authorization.objects.select_related("episode__program"))
+
+    one = authorized(1)
+    with django_assert_num_queries(2):  # attendance, family sessions without the patient
+        burndowns(one, today=FRIDAY_13)
+    six = authorized(5)
+    with django_assert_num_queries(2):
+        found = burndowns(six, today=FRIDAY_13)
+    assert [burn.used for burn in found.values()] == [1] * 6
