@@ -212,3 +212,12 @@ def test_a_biller_reads_no_clinical_api(api_client, biller, patient):
     api_client.force_authenticate(biller)
     for url in ("/api/v1/patients/", "/api/v1/notes/", "/api/v1/measures/", "/api/v1/plans/"):
         assert api_client.get(url).status_code == 403
+
+
+def test_the_biller_s_header_shows_no_risk_badge(client, biller, patient):
+    from patients.models import Alert
+    from patients.services.measures import alert_raise
+
+    alert_raise(patient=patient, kind=Alert.Kind.RISK, title="PHQ-9 item 9", risk_level="high")
+    client.force_login(biller)
+    assert 'data-testid="risk-badge"' not in client.get(tab(patient)).text
