@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "medications",
     "screens",
     "reports",
+    "billing",
     # django.contrib.admin, with an admin site that requires the second step (MFA).
     "iop.accounts.mfa.admin_site.IOPAdminConfig",
     "django.contrib.auth",
@@ -430,6 +431,8 @@ SPECTACULAR_SETTINGS = {
         "AnalyteEnum": "screens.panel.ANALYTE_CHOICES",
         "ScreenStatusEnum": "screens.models.ScreenOrder.Status",
         "ScreenOutcomeEnum": "screens.api.serializers.CLOSE_STATUSES",
+        "CoveragePriorityEnum": "billing.models.Coverage.Priority",
+        "AuthorizationStatusEnum": "billing.models.Authorization.Status",
     },
 }
 

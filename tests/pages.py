@@ -13,9 +13,11 @@ from django.urls import reverse
 
 from iop.accounts.roles import Role
 
-CLINICIAN, SUPERVISOR, INTAKE = Role.CLINICIAN, Role.SUPERVISOR, Role.INTAKE
+CLINICIAN, SUPERVISOR, INTAKE, BILLER = Role.CLINICIAN, Role.SUPERVISOR, Role.INTAKE, Role.BILLER
 CLINICAL = (CLINICIAN, SUPERVISOR)
 EVERYONE = (CLINICIAN, SUPERVISOR, INTAKE)
+# Billing pages are opened by billers too (every patient's, no clinical page).
+BILLING_READERS = (*EVERYONE, BILLER)
 MAX_PAGE_SIZE = 200
 
 
@@ -125,6 +127,13 @@ PAGES = [
     # Reports (their programs for supervisors, their caseload for clinicians)
     Page("reports dashboard", "reports:dashboard"),
     Page("report drill-down", "reports:drill", ("report_section", "report_drill")),
+    # Billing (coverage, authorizations)
+    Page("chart billing", "billing:chart", ("patient",), BILLING_READERS),
+    Page("coverage", "billing:coverage", ("patient", "coverage"), BILLING_READERS),
+    Page("new coverage", "billing:coverage-new", ("patient",), (INTAKE, BILLER)),
+    Page("authorization", "billing:authorization", ("patient", "authorization"), BILLING_READERS),
+    Page("new authorization", "billing:authorization-new", ("patient",), (SUPERVISOR, BILLER)),
+    Page("authorizations work list", "billing:worklist", roles=(SUPERVISOR, BILLER)),
 ]
 
 # URL names of the apps' pages that are not pages to read: posts (a save, a sign, a mark), a
@@ -162,6 +171,7 @@ NOT_PAGES = {
     },
     "disclosures": {"packet", "request-answer", "amendment-new"},
     "medications": {"reconciliation-start"},
+    "billing": {"card"},  # a download (tests/billing/test_cards.py)
     "documents": {
         "note-pdf",
         "plan-pdf",
@@ -211,13 +221,13 @@ class ApiList:
 
 def api_lists(page_sizes=(None,)):
     """One entry per list endpoint the API router holds (and page size), with the roles of
-    CLINICIAN, SUPERVISOR and INTAKE it serves."""
+    CLINICIAN, SUPERVISOR, INTAKE and BILLER it serves."""
     from iop.api.urls import router
 
     lists = []
     for _prefix, viewset, basename in router.registry:
         if not hasattr(viewset, "list"):
             continue
-        roles = tuple(r for r in EVERYONE if r in viewset.allowed_roles)
+        roles = tuple(r for r in BILLING_READERS if r in viewset.allowed_roles)
         lists += [ApiList(basename, roles, size) for size in page_sizes]
     return lists

@@ -26,6 +26,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from billing import services as billing_services
+from billing.models import Payer
 from iop.accounts.roles import Role
 from medications import services as medication_services
 from patients import services as patient_services
@@ -44,6 +46,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.pages import (
+    BILLER,
     CLINICAL,
     CLINICIAN,
     INTAKE,
@@ -259,11 +262,18 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
         intake__by=intake,
     )
     medication_objects = _medications(first, clinician, size)
+    biller = UserFactory(username=f"biller-{tag}", role=Role.BILLER)
+    billing_objects = _billing([episode for episode, _, _ in patients], biller)
     return {
         "program": program,
         "group": group,
         "episodes": [episode for episode, _, _ in patients],
-        "users": {CLINICIAN: clinician, SUPERVISOR: supervisor, "trainee": trainee},
+        "users": {
+            CLINICIAN: clinician,
+            SUPERVISOR: supervisor,
+            BILLER: biller,
+            "trainee": trainee,
+        },
         "objects": {
             "patient": first.patient_id,
             "safety_draft": patients[1][0].patient_id,
@@ -278,8 +288,39 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
             "library_entry": library[-1].pk,
             **plans,
             **medication_objects,
+            **billing_objects,
         },
     }
+
+
+def _billing(episodes, biller):
+    """A primary coverage and an approved per-diem authorization for each episode (from two
+    weeks before BUILT_AT to two months after it): the billing pages' objects."""
+    payer = Payer.objects.get_or_create(name="Budget Health")[0]
+    built = BUILT_AT.date()
+    made = []
+    for episode in episodes:
+        coverage = billing_services.coverage_create(
+            episode=episode,
+            data={"payer": payer, "member_id": f"B{episode.pk}", "effective_from": built},
+            user=biller,
+        )
+        made.append(
+            billing_services.authorization_create(
+                episode=episode,
+                data={
+                    "coverage": coverage,
+                    "service_codes": "S9480",
+                    "number_authorized": 20,
+                    "first_date": built - timedelta(days=14),
+                    "last_date": built + timedelta(days=60),
+                    "status": "approved",
+                    "next_review_date": built + timedelta(days=30),
+                },
+                user=biller,
+            )
+        )
+    return {"coverage": made[0].coverage_id, "authorization": made[0].pk}
 
 
 def _medications(episode, clinician, size):
@@ -482,5 +523,6 @@ def users_and_objects(world, intake, queue):
     users = {**world["users"], INTAKE: intake}
     users.pop("trainee")
     objects = {role: {**world["objects"], **report_objects(users[role])} for role in CLINICAL}
+    objects[BILLER] = world["objects"]
     objects[INTAKE] = {**world["objects"], **queue}
     return users, objects

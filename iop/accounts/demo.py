@@ -15,6 +15,7 @@ DEMO_USERS = [
     ("clinician2", "Jordan", "Lee", "LMFT", Role.CLINICIAN, False),
     ("prescriber", "Priya", "Nair", "MD", Role.CLINICIAN, False),
     ("intake", "Ines", "Ortiz", "", Role.INTAKE, False),
+    ("biller", "Bea", "Larkin", "", Role.BILLER, False),
 ]
 # The demo's prescriber (a psychiatrist): medication-management visits and their notes.
 PRESCRIBER_CREDENTIALS = {"prescriber": "psychiatrist"}

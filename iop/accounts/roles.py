@@ -17,8 +17,9 @@ class Role:
     SUPERVISOR = "supervisor"
     CLINICIAN = "clinician"
     INTAKE = "intake"
+    BILLER = "biller"
 
-    ALL = (ADMIN, DIRECTOR, SUPERVISOR, CLINICIAN, INTAKE)
+    ALL = (ADMIN, DIRECTOR, SUPERVISOR, CLINICIAN, INTAKE, BILLER)
     CLINICAL = (DIRECTOR, SUPERVISOR, CLINICIAN)
     # Group names holding supervisor powers (for queries on group membership).
     SUPERVISORS = (DIRECTOR, SUPERVISOR)
@@ -59,6 +60,10 @@ ROLE_PERMISSIONS = {
         "plans.change_libraryentry",
         "plans.delete_libraryentry",
         "plans.view_libraryentry",
+        # Payers are a list admins keep (billing, issue 18); coverage is the billing staff's.
+        "billing.add_payer",
+        "billing.change_payer",
+        "billing.view_payer",
     ],
     Role.DIRECTOR: [
         "audit.view_auditevent",
@@ -68,6 +73,14 @@ ROLE_PERMISSIONS = {
     ],
     Role.CLINICIAN: [],
     Role.INTAKE: [],
+    # Billing staff (issue 18): demographics, coverage, authorizations and claim lines of every
+    # patient, never clinical text. Patient charts stay closed to them (`visible_patient_ids`
+    # gives them none); the billing app's reads (`billing.querysets`) open its records to them.
+    Role.BILLER: [
+        "billing.view_payer",
+        "billing.view_coverage",
+        "billing.view_authorization",
+    ],
 }
 
 

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from billing.api import views as billing
 from disclosures.api import views as disclosures
 from documents.api import views as documents
 from iop.api import views
@@ -52,6 +53,9 @@ router.register(
     basename="medication-reconciliation",
 )
 router.register("reports", reports.ReportViewSet, basename="report")
+router.register("payers", billing.PayerViewSet, basename="payer")
+router.register("coverages", billing.CoverageViewSet, basename="coverage")
+router.register("authorizations", billing.AuthorizationViewSet, basename="authorization")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

@@ -56,6 +56,10 @@ class Alert(models.Model):
         INITIAL_PLAN_LATE = "initial_plan_late", "Initial plan late"
         EMERGENCY_ACCESS = "emergency_access", "Emergency access"
         UNEXPECTED_SCREEN = "unexpected_screen", "Unexpected drug screen"
+        # Raised by the billing app (issue 18).
+        AUTH_LOW = "auth_low", "Authorization 80 % used"
+        AUTH_ENDING = "auth_ending", "Authorization ending"
+        AUTH_REVIEW_DUE = "auth_review_due", "Concurrent review due"
 
     class Priority(models.IntegerChoices):
         ROUTINE = 1, "Routine"

@@ -37,6 +37,7 @@ def test_task_names_are_unchanged_for_messages_already_queued():
         "measures_due": "patients.measures_due",
         "group_schedule": "sessions.group_schedule",
         "audit_verify": "audit.verify",
+        "authorization_alerts": "billing.authorization_alerts",
     }
 
 

@@ -54,7 +54,9 @@ def test_the_roster_is_read_in_a_fixed_number_of_queries(
         services.attendance_mark(
             session=todays_session, episode=episode, status="present", user=clinician
         )
-    with django_assert_num_queries(3):  # enrolments, attendance, the day's minutes
+    # Enrolments, attendance, the day's minutes; then what `attendance_flags` providers ask
+    # (billing: the episodes' approved authorizations and their coverage), once for all.
+    with django_assert_num_queries(5):
         session_with_roster(todays_session)
     assert [record.status for _, record in todays_session.rows] == ["present"] * 5
 

@@ -66,7 +66,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data loaded. Sign in as admin, director, supervisor, supervisor2, "
-                f"clinician, clinician2 or intake with the password: {password}"
+                f"clinician, clinician2, intake or biller with the password: {password}"
             )
         )
 

@@ -1,0 +1,43 @@
+"""The billers' work list: the approved authorizations of open episodes they may read, ending
+soonest first, each with its burn-down (a fixed number of queries per page), and a search for
+a patient by name or MRN (a biller opens no other patient list)."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.views.generic import ListView
+
+from billing import selectors
+from billing.models import Authorization
+from iop.accounts.roles import Role
+from iop.audit.mixins import AuditedViewMixin
+
+PER_PAGE = 25
+
+
+class AuthorizationWorklist(LoginRequiredMixin, AuditedViewMixin, ListView):
+    template_name = "billing/worklist.html"
+    model = Authorization
+    paginate_by = PER_PAGE
+    context_object_name = "authorizations"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not user.has_role(Role.BILLER, Role.SUPERVISOR):
+            raise PermissionDenied("The authorizations work list is for billing staff.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.worklist(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.worklist_rows(context["page_obj"])
+        query = self.request.GET.get("q", "").strip()[:100]
+        self.found = selectors.patients_found(self.request.user, query) if query else []
+        context.update(q=query, found=self.found)
+        return context
+
+    def shown_patient_ids(self):
+        """The patients of the page's authorizations and those the search found."""
+        shown = super().shown_patient_ids() or []
+        return shown + [patient.pk for patient in getattr(self, "found", [])]
