@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("medications.urls")),
     path("", include("screens.urls")),
     path("", include("billing.urls")),
+    path("", include("billing.claims.urls")),
     path("api/v1/", include("iop.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -32,6 +32,8 @@ def _items(user):
     if user.has_role(Role.SUPERVISOR):
         items.append(("Emergency reviews", reverse("patients:emergency-reviews")))
         items.append(("Plan libraries", reverse("plans:libraries")))
+    if user.has_role(Role.BILLER, Role.SUPERVISOR):
+        items.append(("Claims", reverse("claims:lines")))
     if user.is_staff and (user.has_role(Role.ADMIN) or user.is_superuser):
         items.append(("Admin", reverse("admin:index")))
     items.append(("API", reverse("api-docs")))
