@@ -122,6 +122,16 @@ PAGES = [
     Page("chart screens", "screens:chart", ("patient",)),
     Page("screen (resulted)", "screens:order", ("patient", "screen")),
     Page("screen (due)", "screens:order", ("patient", "open_screen")),
+    # Claim lines (billing staff and supervisors)
+    Page(
+        "claim lines",
+        "claims:lines",
+        roles=(SUPERVISOR,),
+        query="?first_date=2026-10-19&last_date=2026-11-02",
+    ),
+    Page("claim exports", "claims:exports", roles=(SUPERVISOR,)),
+    Page("claim export", "claims:export", ("claim_export",), (SUPERVISOR,)),
+    Page("void a claim line", "claims:void", ("claim_line",), (SUPERVISOR,)),
 ]
 
 # URL names of the apps' pages that are not pages to read: posts (a save, a sign, a mark), a
@@ -159,6 +169,7 @@ NOT_PAGES = {
     },
     "disclosures": {"packet", "request-answer", "amendment-new"},
     "medications": {"reconciliation-start"},
+    "claims": {"build", "export-create", "export-csv", "superbill"},
     "documents": {
         "note-pdf",
         "plan-pdf",

@@ -26,6 +26,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from billing.claims.build import claims_build
+from billing.claims.export import claims_export
+from billing.models import Coverage
 from iop.accounts.roles import Role
 from medications import services as medication_services
 from patients import services as patient_services
@@ -389,6 +392,22 @@ def _run_sessions(world, intake):
     world["objects"]["note_session"] = past[0].pk
     world["objects"]["signed_session"] = past[-2].pk
     _screens(world)
+    _claims(world)
+
+
+def _claims(world):
+    """At MEASURED_AT: every episode self-pay, the claim lines of the two weeks built and
+    exported by the program's supervisor (the unsigned note's and the trainee's held)."""
+    supervisor = world["users"][SUPERVISOR]
+    for episode in world["episodes"]:
+        Coverage.objects.create(episode=episode, self_pay=True, effective_from=BUILT_AT.date())
+    first, last = BUILT_AT.date(), MEASURED_AT.date()
+    claims_build(user=supervisor, first_date=first, last_date=last, program=world["program"])
+    batch = claims_export(
+        user=supervisor, first_date=first, last_date=last, program=world["program"]
+    )
+    world["objects"]["claim_export"] = batch.pk
+    world["objects"]["claim_line"] = batch.lines.first().pk
 
 
 def _queue(program, intake, size):
