@@ -14,3 +14,8 @@ class BillingConfig(AppConfig):
     name = "billing"
     label = "billing"
     verbose_name = "Billing"
+
+    def ready(self):
+        from billing import hooks
+
+        hooks.register()

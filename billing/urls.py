@@ -1,2 +1,34 @@
+from django.urls import path
+
+from billing.views import cards, chart, worklist
+
 app_name = "billing"
-urlpatterns: list = []
+urlpatterns = [
+    path("patients/<int:pk>/billing/", chart.BillingTab.as_view(), name="chart"),
+    path(
+        "patients/<int:pk>/billing/coverage/new/",
+        chart.CoverageCreate.as_view(),
+        name="coverage-new",
+    ),
+    path(
+        "patients/<int:pk>/billing/coverage/<int:coverage_pk>/",
+        chart.CoverageEdit.as_view(),
+        name="coverage",
+    ),
+    path(
+        "patients/<int:pk>/billing/coverage/<int:coverage_pk>/card/",
+        cards.CardDownload.as_view(),
+        name="card",
+    ),
+    path(
+        "patients/<int:pk>/billing/authorizations/new/",
+        chart.AuthorizationCreate.as_view(),
+        name="authorization-new",
+    ),
+    path(
+        "patients/<int:pk>/billing/authorizations/<int:authorization_pk>/",
+        chart.AuthorizationEdit.as_view(),
+        name="authorization",
+    ),
+    path("billing/authorizations/", worklist.AuthorizationWorklist.as_view(), name="worklist"),
+]

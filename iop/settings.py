@@ -431,6 +431,8 @@ SPECTACULAR_SETTINGS = {
         "AnalyteEnum": "screens.panel.ANALYTE_CHOICES",
         "ScreenStatusEnum": "screens.models.ScreenOrder.Status",
         "ScreenOutcomeEnum": "screens.api.serializers.CLOSE_STATUSES",
+        "CoveragePriorityEnum": "billing.models.Coverage.Priority",
+        "AuthorizationStatusEnum": "billing.models.Authorization.Status",
     },
 }
 

@@ -15,6 +15,9 @@ EMERGENCY_AUDIT_MARK = "emergency access"
 class Access:
     CLINICAL = "clinical"  # everything: alerts, and later plans and notes
     INTAKE = "intake"  # demographics, consents, screenings and intake assessments
+    # Demographics and billing records (coverage, authorizations, claim lines): a biller's,
+    # on the billing pages only (`get_patient_for_billing`); every other page refuses it.
+    BILLING = "billing"
 
 
 def access_level(user, patient):
@@ -120,6 +123,23 @@ def get_patient_for_user(user, pk, *, clinical=False):
     if level is None or (clinical and level != Access.CLINICAL):
         raise Http404("No such patient on your caseload.")
     patient.access = level
+    patient.emergency_access = grant
+    return patient
+
+
+def get_patient_for_billing(user, pk):
+    """The patient for a billing page (coverage, authorizations, claim lines), else 404.
+
+    Whoever opens the chart opens its billing pages at their chart access (a clinician on the
+    care team, an intake coordinator...); a biller opens every patient's at `Access.BILLING`
+    (the header's demographics and the billing records, nothing clinical)."""
+    if not (user.is_authenticated and user.is_active and user.has_role(Role.BILLER)):
+        return get_patient_for_user(user, pk)
+    patient = Patient.objects.for_billing(user).filter(pk=pk).first()
+    if patient is None:
+        raise Http404("No such patient.")
+    level, grant = _access(user, patient)
+    patient.access = level or Access.BILLING
     patient.emergency_access = grant
     return patient
 

@@ -11,9 +11,11 @@ apps register here from their AppConfig.ready():
 - `program_change_guards`: callables `(episode, program) -> None` that raise ValidationError when
   an admitted episode may not move to `program` (sessions: open group enrolments in the old
   program's groups).
-- `chart_tabs`: `ChartTab` entries added to the chart's tab bar.
-- `header_facts`: callables `(patient, episode) -> list[HeaderFact]` shown in the chart header.
-  Each must cost a fixed number of queries.
+- `chart_tabs`: `ChartTab` entries added to the chart's tab bar (a biller's chart shows only
+  those marked `billing`).
+- `header_facts`: callables `(patient, episode) -> list[HeaderFact]` shown in the chart header
+  (to the clinical readers; a fact marked `non_clinical` to everyone who opens the chart, e.g.
+  an authorization's burn-down). Each must cost a fixed number of queries.
 - `caseload_columns`: callables `(episodes) -> CaseloadColumn` adding a column to the caseload,
   computed for the whole page of episodes at once (a fixed number of queries). A column may
   also raise flags on episodes (`CaseloadColumn.flags`): what needs the clinician's attention.
@@ -39,6 +41,10 @@ apps register here from their AppConfig.ready():
 - `today_sections`: callables `(user) -> TodaySection | None` adding a list to a clinician's
   Today page (screens: who is due for a drug screen today). Each must cost a fixed number of
   queries; its rows carry `patient_id` (the page audits the patients it shows).
+- `attendance_flags`: callables `(rows) -> {(session id, episode id): [text]}` flagging what
+  a session's suggested billing should know about a patient's attendance (billing: the day is
+  outside any approved authorization; flagged, never refused). `rows` are (session, episode,
+  local day) of the attendees whose attendance is billable; a fixed number of queries.
 """
 
 from dataclasses import dataclass, field
@@ -55,6 +61,7 @@ discharge_screens = []
 objective_targets = []
 program_settings_sections = []
 today_sections = []
+attendance_flags = []
 TODAY_SECTION_ROWS = 10
 
 
@@ -64,6 +71,7 @@ class ChartTab:
     label: str
     url_name: str  # reversed with the patient's pk
     clinical_only: bool = True
+    billing: bool = False  # shown to a biller too (whose chart holds only such tabs)
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class HeaderFact:
     value: str
     badge: str = ""  # a Bootstrap colour for a warning badge, e.g. "danger"
     url: str = ""
+    non_clinical: bool = False  # shown to intake coordinators and billers too
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,16 @@ class PatientQuerySet(models.QuerySet):
             return self
         return self.filter(pk__in=visible) if visible is not None else self.none()
 
+    def for_billing(self, user):
+        """Patients whose billing records (coverage, authorizations, claim lines) `user` may
+        read: every patient for a biller, who reads their demographics and billing records
+        only, never clinical content (`patients.access.Access.BILLING`; `for_user` gives a
+        biller none, so no other page or endpoint opens to them); for anyone else the
+        patients `for_user` opens."""
+        if user and user.is_authenticated and user.is_active and user.has_role(Role.BILLER):
+            return self
+        return self.for_user(user)
+
     def search(self, text):
         text = (text or "").strip()
         if not text:

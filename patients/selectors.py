@@ -91,6 +91,7 @@ def chart_header(patient):
                 "label": t.label,
                 "url": reverse(t.url_name, args=[patient.pk]),
                 "clinical_only": t.clinical_only,
+                "billing": t.billing,
             }
             for t in extensions.chart_tabs
         ],

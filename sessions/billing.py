@@ -110,6 +110,18 @@ def service_code(
     return None
 
 
+def per_diem_minutes(records):
+    """A day's attended minutes that count toward the per-diem threshold: the program time a
+    per diem bundles (an intake evaluation or a medication visit is billed on its own).
+    `records`: the day's attended Attendance rows with their sessions (`day_attendance`)."""
+    return sum(r.minutes_attended for r in records if r.session.kind in BUNDLED_KINDS)
+
+
+def per_diem_day_reached(program, day_minutes):
+    """Whether a day's per-diem minutes reach the program's threshold (default 3 h)."""
+    return day_minutes >= program.per_diem_threshold_minutes
+
+
 def per_diem_code(episode, level=None):
     """The per-diem (code, label) for the level of care in force that day (`level`; the
     episode's current one when not given) and the track, or None (OP)."""
@@ -181,7 +193,7 @@ def suggest(
     if per_diem is None:
         return Suggestion(own)
     threshold = program.per_diem_threshold_minutes
-    if day_minutes < threshold:
+    if not per_diem_day_reached(program, day_minutes):
         return Suggestion(own, note=f"{BELOW_THRESHOLD} ({day_minutes} of {threshold} min)")
     if not own:
         return Suggestion()

@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from iop.accounts.roles import Role
 from iop.validation import LARGEST_ID
+from patients import extensions
 from patients.models import Episode, Patient
 from sessions.billing import (
     BUNDLED_KINDS,
     NEW_PATIENT_YEARS,
     PER_DIEM,
+    per_diem_minutes,
     service_code,
     suggest,
     telehealth_label,
@@ -88,11 +90,7 @@ def _attach_billing(sessions):
                     session,
                     record,
                     episode=episode,
-                    # Only the program time the per diem bundles counts toward its threshold
-                    # (an intake evaluation or a medication visit is billed on its own).
-                    day_minutes=sum(
-                        r.minutes_attended for r in day_records if r.session.kind in BUNDLED_KINDS
-                    ),
+                    day_minutes=per_diem_minutes(day_records),
                     # Family therapy without the patient is part of the day's bundle too,
                     # though it needs no attendance and adds no minutes.
                     day_codes=[code for _, code in components] + family[episode.patient_id],
@@ -105,6 +103,25 @@ def _attach_billing(sessions):
                 session.billing_rows.append((episode, suggestion))
             session.billing = [(e, suggestion.billable) for e, suggestion in session.billing_rows]
             session.telehealth_billing = telehealth_label(session)
+    _attach_attendance_flags(sessions)
+
+
+def _attach_attendance_flags(sessions):
+    """Each suggestion's `flags`: what other apps say about that attendance (billing: a day
+    outside any approved authorization), asked once for all the sessions' attendees."""
+    rows = [
+        (session, episode, timezone.localtime(session.starts_at).date())
+        for session in sessions
+        for episode, suggestion in session.billing_rows
+        if suggestion.billable or suggestion.bundled
+    ]
+    flags = defaultdict(list)
+    for provider in extensions.attendance_flags if rows else ():
+        for key, texts in provider(rows).items():
+            flags[key].extend(texts)
+    for session in sessions:
+        for episode, suggestion in session.billing_rows:
+            suggestion.flags = flags.get((session.pk, episode.pk), [])
 
 
 def _family_without_patient(patient_ids, day):

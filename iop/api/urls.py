@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from billing.api import views as billing
 from billing.claims import api as claims_api
 from disclosures.api import views as disclosures
 from documents.api import views as documents
@@ -53,6 +54,9 @@ router.register(
     medications.ReconciliationViewSet,
     basename="medication-reconciliation",
 )
+router.register("payers", billing.PayerViewSet, basename="payer")
+router.register("coverages", billing.CoverageViewSet, basename="coverage")
+router.register("authorizations", billing.AuthorizationViewSet, basename="authorization")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

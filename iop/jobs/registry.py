@@ -92,6 +92,13 @@ JOBS = {
             crontab(minute=40, hour=6),
         ),
         Job(
+            "authorization_alerts",
+            "Authorizations running low, ending or due for review",
+            "billing.tasks.authorization_alerts_job",
+            "billing.authorization_alerts",
+            crontab(minute=50, hour=6),
+        ),
+        Job(
             "group_schedule",
             "Group sessions for the coming weeks",
             "sessions.tasks.group_schedule_job",

@@ -456,13 +456,13 @@ def _ledger_row(episode, changes, week, total, today, step_down):
     }
 
 
-def day_attendance(patient_ids, day):
-    """{patient id: [attended Attendance, with its session, by start time]} on that local day,
-    in one query. Cancelled sessions and family therapy without the patient do not count."""
-    by_patient = defaultdict(list)
-    for record in (
+def attended_between(patient_ids, first, last):
+    """The attended Attendance rows, with their sessions, by start time, of these patients from
+    local day `first` to `last` (both included). Cancelled sessions and family therapy without
+    the patient do not count."""
+    return (
         Attendance.objects.filter(
-            in_days("session__starts_at", day, day),
+            in_days("session__starts_at", first, last),
             patient_id__in=patient_ids,
             status__in=Attendance.ATTENDED,
         )
@@ -470,7 +470,14 @@ def day_attendance(patient_ids, day):
         .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)
         .select_related("session")
         .order_by("session__starts_at", "session_id")
-    ):
+    )
+
+
+def day_attendance(patient_ids, day):
+    """{patient id: [attended Attendance, with its session, by start time]} on that local day,
+    in one query (see `attended_between`)."""
+    by_patient = defaultdict(list)
+    for record in attended_between(patient_ids, day, day):
         by_patient[record.patient_id].append(record)
     return by_patient
 

@@ -1,0 +1,83 @@
+"""What the billing app shows elsewhere, through `patients/extensions.py`: the chart's Billing
+tab (billers see only it), the current authorization's burn-down in the chart header and on
+the caseload (with flags when it runs low or ends soon), and a flag on a session's billing
+suggestion for a day attended outside any approved authorization."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from patients import extensions
+
+TAB = extensions.ChartTab("billing", "Billing", "billing:chart", clinical_only=False, billing=True)
+
+
+def _short(burn):
+    return f"{burn.used}/{burn.authorized} {burn.unit_label}"
+
+
+def authorization_header_facts(patient, episode):
+    """The current authorization's burn-down (two to three queries; none without an
+    episode)."""
+    from billing.burndown import current_burndowns
+
+    if episode is None:
+        return []
+    burn = current_burndowns([episode.pk]).get(episode.pk)
+    url = reverse("billing:chart", args=[patient.pk])
+    if burn is None:
+        return [extensions.HeaderFact("Authorization", "none", url=url, non_clinical=True)]
+    value = burn.label
+    if burn.ending():
+        value += f", ends {burn.authorization.last_date:%-d %b}"
+    return [
+        extensions.HeaderFact("Authorization", value, badge=burn.badge, url=url, non_clinical=True)
+    ]
+
+
+def authorization_column(episodes):
+    """The caseload's Authorization column: used of authorized, flags when 80 % is used or it
+    ends within 3 days. Three queries at most, whatever the page's size."""
+    from billing.burndown import current_burndowns
+
+    today = timezone.localdate()
+    found = current_burndowns([e.pk for e in episodes], today=today)
+    values, flags = {}, {}
+    for episode in episodes:
+        burn = found.get(episode.pk)
+        if burn is None:
+            continue
+        values[episode.pk] = _short(burn)
+        url = reverse("billing:chart", args=[episode.patient_id])
+        raised = []
+        if burn.low:
+            raised.append(extensions.CaseloadFlag(f"Auth {burn.percent} % used", "warning", url))
+        if burn.ending(today):
+            last = burn.authorization.last_date
+            raised.append(extensions.CaseloadFlag(f"Auth ends {last:%-d %b}", "warning", url))
+        if raised:
+            flags[episode.pk] = raised
+    return extensions.CaseloadColumn("Authorization", values, flags)
+
+
+def attendance_flags(rows):
+    """{(session id, episode id): [text]} for attendance on a day outside every approved
+    authorization of the episode (self-pay days excepted). Two queries."""
+    from billing.burndown import days_outside_episodes, flag_text
+
+    outside = days_outside_episodes({(episode.pk, day) for _, episode, day in rows})
+    return {
+        (session.pk, episode.pk): [flag_text(day)]
+        for session, episode, day in rows
+        if (episode.pk, day) in outside
+    }
+
+
+def register():
+    if TAB not in extensions.chart_tabs:
+        extensions.chart_tabs.append(TAB)
+    if authorization_header_facts not in extensions.header_facts:
+        extensions.header_facts.append(authorization_header_facts)
+    if authorization_column not in extensions.caseload_columns:
+        extensions.caseload_columns.append(authorization_column)
+    if attendance_flags not in extensions.attendance_flags:
+        extensions.attendance_flags.append(attendance_flags)

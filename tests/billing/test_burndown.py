@@ -1,0 +1,81 @@
+"""Burn-down of an authorization from attendance, at its boundaries."""
+
+from datetime import date, timedelta
+
+from billing.burndown import burndowns, unauthorized_days
+from tests.billing.conftest import MONDAY
+
+FRIDAY_13 = date(2026, 11, 13)
+
+
+def used(authorization, today):
+    return burndowns([authorization], today=today)[authorization.pk]
+
+
+def test_a_day_counts_when_it_reaches_the_per_diem_threshold(authorize, attend):
+    authorization = authorize()
+    attend(MONDAY, 180)
+    attend(MONDAY + timedelta(days=1), 179)
+    assert used(authorization, MONDAY + timedelta(days=2)).used == 1
+
+
+def test_the_last_authorized_day_counts_and_the_day_after_does_not(authorize, attend):
+    authorization = authorize()
+    attend(FRIDAY_13, 180)
+    attend(FRIDAY_13 + timedelta(days=1), 180)
+    burn = used(authorization, FRIDAY_13 + timedelta(days=5))
+    assert burn.counted == [FRIDAY_13]
+
+
+def test_a_day_before_the_first_authorized_date_does_not_count(authorize, attend):
+    authorization = authorize(first_date=MONDAY + timedelta(days=1))
+    attend(MONDAY, 180)
+    assert used(authorization, MONDAY + timedelta(days=3)).used == 0
+
+
+def test_exactly_80_percent_used_is_low(authorize, attend):
+    authorization = authorize(number_authorized=5)
+    for offset in range(4):
+        attend(MONDAY + timedelta(days=offset), 180)
+    burn = used(authorization, MONDAY + timedelta(days=4))
+    assert (burn.used, burn.percent, burn.low) == (4, 80, True)
+
+
+def test_just_under_80_percent_is_not_low(authorize, attend):
+    authorization = authorize(number_authorized=10, used_before=0)
+    for offset in range(7):
+        attend(MONDAY + timedelta(days=offset), 180)
+    burn = used(authorization, MONDAY + timedelta(days=8))
+    assert (burn.used, burn.low) == (7, False)
+
+
+def test_days_used_before_count_toward_the_burn_down(authorize, attend):
+    authorization = authorize(number_authorized=10, used_before=7)
+    attend(MONDAY, 180)
+    assert used(authorization, MONDAY + timedelta(days=1)).label == "8 of 10 days used (80 %)"
+
+
+def test_units_count_sessions_whose_code_is_covered(authorize, attend):
+    authorization = authorize(unit="units", service_codes="90853", number_authorized=12)
+    attend(MONDAY, 90)  # a group: 90853
+    attend(MONDAY + timedelta(days=1), 60, kind="individual")  # 90837, not covered
+    assert used(authorization, MONDAY + timedelta(days=2)).used == 1
+
+
+def test_absence_does_not_burn(authorize, attend):
+    authorization = authorize()
+    attend(MONDAY, 0, status="absent_unexcused")
+    assert used(authorization, MONDAY + timedelta(days=1)).used == 0
+
+
+def test_a_day_attended_outside_any_approved_authorization_is_flagged(episode, authorize, attend):
+    authorize(first_date=MONDAY + timedelta(days=1))
+    attend(MONDAY, 180)
+    attend(MONDAY + timedelta(days=1), 180)
+    assert unauthorized_days(episode, today=MONDAY + timedelta(days=2)) == [MONDAY]
+
+
+def test_a_requested_authorization_does_not_cover_the_day(episode, authorize, attend):
+    authorize(status="requested")
+    attend(MONDAY, 180)
+    assert unauthorized_days(episode, today=MONDAY + timedelta(days=1)) == [MONDAY]
