@@ -210,3 +210,8 @@ class Authorization(models.Model):
 
     def covers_day(self, day):
         return self.first_date <= day <= self.last_date
+
+
+# Claim lines and exports live in their own module (this one holds payers, coverage and
+# authorizations); importing them here registers them with the app.
+from billing.claim_models import ClaimExport, ClaimLine  # noqa: E402, F401

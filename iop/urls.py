@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("screens.urls")),
     path("", include("reports.urls")),
     path("", include("billing.urls")),
+    path("", include("billing.claims.urls")),
     path("api/v1/", include("iop.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

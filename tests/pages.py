@@ -134,6 +134,16 @@ PAGES = [
     Page("authorization", "billing:authorization", ("patient", "authorization"), BILLING_READERS),
     Page("new authorization", "billing:authorization-new", ("patient",), (SUPERVISOR, BILLER)),
     Page("authorizations work list", "billing:worklist", roles=(SUPERVISOR, BILLER)),
+    # Claim lines (billing staff and supervisors)
+    Page(
+        "claim lines",
+        "claims:lines",
+        roles=(SUPERVISOR, BILLER),
+        query="?first_date=2026-10-19&last_date=2026-11-02",
+    ),
+    Page("claim exports", "claims:exports", roles=(SUPERVISOR, BILLER)),
+    Page("claim export", "claims:export", ("claim_export",), (SUPERVISOR, BILLER)),
+    Page("void a claim line", "claims:void", ("claim_line",), (SUPERVISOR, BILLER)),
 ]
 
 # URL names of the apps' pages that are not pages to read: posts (a save, a sign, a mark), a
@@ -172,6 +182,7 @@ NOT_PAGES = {
     "disclosures": {"packet", "request-answer", "amendment-new"},
     "medications": {"reconciliation-start"},
     "billing": {"card"},  # a download (tests/billing/test_cards.py)
+    "claims": {"build", "export-create", "export-csv", "superbill"},
     "documents": {
         "note-pdf",
         "plan-pdf",

@@ -27,7 +27,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from billing import services as billing_services
-from billing.models import Payer
+from billing.claims.build import claims_build
+from billing.claims.export import claims_export
+from billing.models import Authorization, Payer
 from iop.accounts.roles import Role
 from medications import services as medication_services
 from patients import services as patient_services
@@ -441,6 +443,22 @@ def _run_sessions(world, intake):
     world["objects"]["note_session"] = past[0].pk
     world["objects"]["signed_session"] = past[-2].pk
     _screens(world)
+    _claims(world)
+
+
+def _claims(world):
+    """At MEASURED_AT: the authorizations of `_billing` also cover group psychotherapy; the
+    claim lines of the two weeks built and exported by the program's supervisor (the unsigned
+    note's and the trainee's held)."""
+    supervisor = world["users"][SUPERVISOR]
+    Authorization.objects.filter(episode__in=world["episodes"]).update(service_codes="S9480 90853")
+    first, last = BUILT_AT.date(), MEASURED_AT.date()
+    claims_build(user=supervisor, first_date=first, last_date=last, program=world["program"])
+    batch = claims_export(
+        user=supervisor, first_date=first, last_date=last, program=world["program"]
+    )
+    world["objects"]["claim_export"] = batch.pk
+    world["objects"]["claim_line"] = batch.lines.first().pk
 
 
 def _queue(program, intake, size):

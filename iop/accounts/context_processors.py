@@ -35,6 +35,7 @@ def _items(user):
         items.append(("Plan libraries", reverse("plans:libraries")))
     if user.has_role(Role.BILLER, Role.SUPERVISOR):
         items.append(("Authorizations", reverse("billing:worklist")))
+        items.append(("Claims", reverse("claims:lines")))
     if user.is_staff and (user.has_role(Role.ADMIN) or user.is_superuser):
         items.append(("Admin", reverse("admin:index")))
     items.append(("API", reverse("api-docs")))

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from billing.api import views as billing
+from billing.claims import api as claims_api
 from disclosures.api import views as disclosures
 from documents.api import views as documents
 from iop.api import views
@@ -47,6 +48,8 @@ router.register(
 
 router.register("medications", medications.MedicationViewSet, basename="medication")
 router.register("screens", screens.ScreenOrderViewSet, basename="screen")
+router.register("claim-lines", claims_api.ClaimLineViewSet, basename="claim-line")
+router.register("claim-exports", claims_api.ClaimExportViewSet, basename="claim-export")
 router.register(
     "medication-reconciliations",
     medications.ReconciliationViewSet,
