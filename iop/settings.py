@@ -307,11 +307,17 @@ ADMINS = [("Admins", a) for a in env_list("ADMIN_EMAILS")]
 # delayed message would be redelivered to a second worker before it is due.
 CELERY_MAX_COUNTDOWN = 60 * 60
 CELERY_VISIBILITY_TIMEOUT = 2 * CELERY_MAX_COUNTDOWN
+# A Redis that stops answering (a failover, a half-open connection) raises after this many
+# seconds instead of hanging a publishing request or a worker forever. Longer than the 1 s the
+# worker's BRPOP waits on the server (kombu's `brpop_timeout`), so an idle queue never times out.
+CELERY_BROKER_SOCKET_TIMEOUT = 3
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+        "socket_keepalive": True,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"

@@ -10,7 +10,7 @@ from knox.models import AuthToken
 
 from iop.accounts import services
 from iop.accounts.mfa.services import mfa_reset
-from iop.accounts.models import LoginThrottle, User
+from iop.accounts.models import LoginThrottle, RoleGroup, User
 from iop.audit.context import AuditContext
 
 # API tokens are shown once, to their owner, when issued: no one lists them, and no one
@@ -24,9 +24,10 @@ ROLES_HELP = (
 )
 
 
-@admin.register(Group)
+@admin.register(RoleGroup)
 class RoleAdmin(BaseGroupAdmin):
-    """Django's auth groups are the app's roles (iop.accounts.roles): shown as roles."""
+    """Django's auth groups are the app's roles (iop.accounts.roles): shown as roles, through
+    the RoleGroup proxy (auth's own Group is unregistered above)."""
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Roles", **(extra_context or {})})

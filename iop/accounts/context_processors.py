@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from iop.accounts.mfa.services import SessionState, session_state
 from iop.accounts.roles import Role
+from iop.api.roles import api_roles
 
 
 def navigation(request):
@@ -38,5 +39,6 @@ def _items(user):
         items.append(("Claims", reverse("claims:lines")))
     if user.is_staff and (user.has_role(Role.ADMIN) or user.is_superuser):
         items.append(("Admin", reverse("admin:index")))
-    items.append(("API", reverse("api-docs")))
+    if user.has_role(*api_roles()):
+        items.append(("API", reverse("api-docs")))
     return items

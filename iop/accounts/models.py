@@ -1,6 +1,6 @@
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 
 from iop.accounts.roles import IMPLIED_ROLES, Role
@@ -15,6 +15,16 @@ class StaffManager(UserManager):
         """Active clinical staff with a prescriber credential: who may be the in-program
         prescriber of a medication and write a medication-management visit note."""
         return self.clinical_staff().exclude(prescriber_credential="")
+
+
+class RoleGroup(Group):
+    """Django's auth group as what it is here, a role (iop.accounts.roles): a proxy, so the
+    admin's index, breadcrumbs and counts say "roles"; auth's table is unchanged."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "role"
+        verbose_name_plural = "roles"
 
 
 class User(AbstractUser):

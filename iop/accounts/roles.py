@@ -35,14 +35,14 @@ ROLE_PERMISSIONS = {
     # enrolments. No clinical content (intake, measures, plans, notes, alerts, consents,
     # attendance, reminders). Episodes are viewable, and only for the group enrolment lookup
     # (EpisodeAdmin shows view-only users no clinical fields); roles are fixed by this list,
-    # so no change_group, and no API tokens (stored hashed, never listed).
+    # so no change_rolegroup, and no API tokens (stored hashed, never listed).
     Role.ADMIN: [
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",
         "accounts.view_loginthrottle",
         "accounts.delete_loginthrottle",
-        "auth.view_group",
+        "accounts.view_rolegroup",
         "audit.view_auditevent",
         "jobs.view_jobrun",
         "patients.add_program",

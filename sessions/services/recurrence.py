@@ -19,6 +19,7 @@ from sessions.services.scheduling import (
     cancel_reason_clean,
     episode_date_errors,
     local,
+    prescriber_errors,
     session_schedule,
 )
 
@@ -110,6 +111,7 @@ def session_series_preview(
     errors = {}
     if kind not in RECURRING_KINDS:
         errors["kind"] = "Only individual, family and medication-management sessions repeat."
+    errors.update(prescriber_errors(kind, clinicians))
     if starts_at is None:
         errors["starts_at"] = "Give the first session's date and time."
     else:

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -71,6 +72,23 @@ def group_schedule_generate(*, weeks=4, start=None, group=None, user=None):
     return created
 
 
+PRESCRIBER_NEEDED = (
+    "A medication-management visit needs a prescriber (a clinician with a prescriber "
+    "credential: psychiatrist, physician, NP or PA) among its clinicians."
+)
+
+
+def prescriber_errors(kind, clinicians):
+    """{"clinicians": message} when a medication-management visit has no prescriber among its
+    clinicians (CLINICAL.md, "Medications and psychiatric monitoring"); {} otherwise."""
+    if kind != TherapySession.Kind.MED_MGMT or not clinicians:
+        return {}
+    ids = [c.pk for c in clinicians]
+    if get_user_model().objects.prescribers().filter(pk__in=ids).exists():
+        return {}
+    return {"clinicians": PRESCRIBER_NEEDED}
+
+
 def require_free(booking, starts_at):
     """Refuse a time when a clinician, the room or the patient is already taken: each clash
     under its form field (clinicians, location, episode)."""
@@ -124,6 +142,7 @@ def session_schedule(
         errors["kind"] = "Group sessions come from the group's schedule."
     if not clinicians:
         errors["clinicians"] = "Choose at least one clinician."
+    errors.update(prescriber_errors(kind, clinicians))
     if duration_minutes is None or not 5 <= duration_minutes <= 600:
         errors["duration_minutes"] = "Give a duration between 5 and 600 minutes."
     if kind != TherapySession.Kind.WORKSHOP:
@@ -204,9 +223,16 @@ def session_reschedule(*, session, starts_at, user, duration_minutes=None, conte
     day_errors = episode_date_errors(session.episode, [local(starts_at).date()])
     if day_errors:
         raise ValidationError({"starts_at": day_errors})
+    clinicians = list(session.clinicians.all())
+    no_prescriber = prescriber_errors(session.kind, clinicians)
+    if no_prescriber:
+        raise ValidationError(
+            "None of this medication-management visit's clinicians is a prescriber any more: "
+            "cancel it and book it with a prescriber."
+        )
     booking = Booking(
         duration,
-        list(session.clinicians.all()),
+        clinicians,
         session.location,
         session.delivery,
         session.episode,

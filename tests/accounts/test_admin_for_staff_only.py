@@ -1,8 +1,13 @@
 """The Django admin: a signed-in non-staff user gets the 403 page (not a loop between login
 pages); auth groups are shown as roles."""
 
+import re
+
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
+
+from iop.accounts.roles import Role
 
 
 @pytest.mark.parametrize("who", ["clinician", "intake", "supervisor"])
@@ -24,7 +29,21 @@ def test_the_admin_index_and_user_form_say_roles_not_groups(client, admin_user_r
     client.force_login(admin_user_role)
     index = client.get("/admin/")
     assert ">Roles<" in index.text and ">Groups<" not in index.text
-    roles = client.get(reverse("admin:auth_group_changelist"))
+    roles = client.get(reverse("admin:accounts_rolegroup_changelist"))
     assert "<h1>Roles</h1>" in roles.text
     form = client.get(reverse("admin:accounts_user_change", args=[admin_user_role.pk]))
     assert "Roles:" in form.text or ">Roles<" in form.text
+
+
+def test_the_roles_pages_breadcrumbs_and_counts_say_roles(client, admin_user_role):
+    client.force_login(admin_user_role)
+    index = client.get("/admin/").text
+    (changelist,) = re.findall(r'<a href="([^"]+)"[^>]*>Roles</a>', index)
+    listing = client.get(changelist).text
+    assert "&rsaquo; Roles" in listing  # the breadcrumb
+    assert "5 roles" in listing  # the count under the list
+    assert "&rsaquo; Groups" not in listing and "5 groups" not in listing
+    role = Group.objects.get(name=Role.CLINICIAN)
+    change = client.get(f"{changelist}{role.pk}/change/").text
+    assert f'<a href="{changelist}">Roles</a>' in change
+    assert f'<a href="{changelist}">Groups</a>' not in change

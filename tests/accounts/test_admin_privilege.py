@@ -29,7 +29,7 @@ CLINICAL = [
 CONFIGURATION = [
     "accounts_user",
     "accounts_loginthrottle",
-    "auth_group",
+    "accounts_rolegroup",
     "audit_auditevent",
     "jobs_jobrun",
     "patients_program",
@@ -58,7 +58,7 @@ def test_an_admin_opens_the_configuration_pages(admin_client, model):
 def test_an_admin_cannot_edit_a_roles_permissions(admin_client):
     group = Group.objects.get(name=Role.ADMIN)
     perm = Permission.objects.get(codename="view_progressnote")
-    url = reverse("admin:auth_group_change", args=[group.pk])
+    url = reverse("admin:accounts_rolegroup_change", args=[group.pk])
     response = admin_client.post(url, {"name": "admin", "permissions": [perm.pk]})
     assert response.status_code == 403
     assert not group.permissions.filter(pk=perm.pk).exists()

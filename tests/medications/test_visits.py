@@ -4,13 +4,29 @@ held, and reconciled once."""
 import pytest
 from django.core.exceptions import ValidationError
 
+from iop.accounts.models import User
+from iop.accounts.roles import Role
 from medications import services
+from tests.factories import UserFactory
 from tests.sessions.helpers import MON_2, at, book
 
 
 @pytest.fixture
 def visit(episode, clinician):
-    return book(clinician, starts_at=at(MON_2, 14), episode=episode, kind="medication_management")
+    """The patient's clinician's visit with the program's psychiatrist (a visit has a
+    prescriber among its clinicians)."""
+    psychiatrist = UserFactory(
+        username="drnair",
+        role=Role.CLINICIAN,
+        prescriber_credential=User.PrescriberCredential.PSYCHIATRIST,
+    )
+    return book(
+        clinician,
+        starts_at=at(MON_2, 14),
+        episode=episode,
+        kind="medication_management",
+        clinicians=[clinician, psychiatrist],
+    )
 
 
 def test_a_visit_reconciliation_names_its_visit(episode, clinician, visit, bup):

@@ -9,14 +9,27 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from iop.accounts.models import User
+from iop.accounts.roles import Role
 from patients.services import episode_change_level_of_care
 from sessions import services as ss
 from sessions.billing import service_code
 from sessions.models import Attendance, TherapySession
 from sessions.selectors import session_with_roster
+from tests.factories import UserFactory
 from tests.sessions.helpers import MON_9, MON_16, at, book, group_session
 
 LINK = "https://meet.example.org/room-4"
+
+
+@pytest.fixture
+def psychiatrist(db):
+    """A medication-management visit has a prescriber among its clinicians."""
+    return UserFactory(
+        username="drnair",
+        role=Role.CLINICIAN,
+        prescriber_credential=User.PrescriberCredential.PSYCHIATRIST,
+    )
 
 
 def suggestions(session):
@@ -180,26 +193,26 @@ def test_medication_management_em_by_total_time(minutes, first_visit, expected):
     assert (code[0] if code else None) == expected
 
 
-def test_the_first_medication_visit_is_a_new_patient_visit(clock, episode, clinician):
+def test_the_first_medication_visit_is_a_new_patient_visit(clock, episode, psychiatrist):
     first = book(
-        clinician,
+        psychiatrist,
         starts_at=at(MON_9, 10),
         episode=episode,
         kind="medication_management",
         minutes=30,
     )
     second = book(
-        clinician,
+        psychiatrist,
         starts_at=at(MON_16, 10),
         episode=episode,
         kind="medication_management",
         minutes=30,
     )
     clock.move_to(at(MON_9, 11), tick=False)
-    ss.attendance_mark(session=first, episode=episode, status="present", user=clinician)
+    ss.attendance_mark(session=first, episode=episode, status="present", user=psychiatrist)
     assert suggestions(first) == {episode.pk: (["99203"], [], "")}
     clock.move_to(at(MON_16, 11), tick=False)
-    ss.attendance_mark(session=second, episode=episode, status="present", user=clinician)
+    ss.attendance_mark(session=second, episode=episode, status="present", user=psychiatrist)
     assert suggestions(second) == {episode.pk: (["99214"], [], "")}
     assert suggestions(first) == {episode.pk: (["99203"], [], "")}
 
@@ -304,7 +317,7 @@ def test_marking_attendance_refreshes_the_codes_out_of_band(client, monday, clin
 
 
 def test_a_medication_visit_does_not_lift_the_day_over_the_per_diem_threshold(
-    day, clinician, clock
+    day, clinician, clock, psychiatrist
 ):
     day.setup(mode="per_diem")
     day.mark("late")  # 165 group minutes: under the 180-minute threshold
@@ -314,6 +327,7 @@ def test_a_medication_visit_does_not_lift_the_day_over_the_per_diem_threshold(
         minutes=30,
         episode=day.episode,
         kind="medication_management",
+        clinicians=[clinician, psychiatrist],
     )
     ss.attendance_mark(session=visit, episode=day.episode, status="present", user=clinician)
     billable, bundled, note = suggestions(day.group)[day.episode.pk]

@@ -18,15 +18,6 @@ class IOPAdminSite(AdminSite):
             SessionState.OPEN,
         )
 
-    def get_app_list(self, request, app_label=None):
-        """Django's auth groups are the app's roles: the index names them so."""
-        app_list = super().get_app_list(request, app_label)
-        for app in app_list:
-            for model in app["models"]:
-                if app["app_label"] == "auth" and model["object_name"] == "Group":
-                    model["name"] = "Roles"
-        return app_list
-
     def admin_view(self, view, cacheable=False):
         """A signed-in user who is not staff gets the 403 page. Django's admin sends them to its
         login page, which is ours, which sends a signed-in user back: a loop between the two."""
