@@ -5,16 +5,20 @@ authorization from the admission for each active episode. The clinician's first 
 by name has one running low (at least 80 % used), and the authorization alerts are raised, so
 the chart, the caseload, the billers' work list and the alerts show it."""
 
+import contextlib
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from billing import services
 from billing.burndown import burndowns
+from billing.claims.build import claims_build
+from billing.claims.export import claims_export
 from billing.models import Authorization, Coverage, Payer
 from patients.models import Episode
-from sessions.billing import per_diem_code
+from sessions.billing import PER_DIEM, per_diem_code
 
 PAYERS = [
     ("Demo Health Plan", "DHP01", Payer.Kind.COMMERCIAL, True),
@@ -23,6 +27,8 @@ PAYERS = [
     ("Old Mutual Health", "OMH01", Payer.Kind.COMMERCIAL, False),
 ]
 AUTHORIZED_DAYS = 24
+SERVICE_CODES = "90853 90832 90834 90837 90846 90847"
+CLAIM_DAYS = 30  # the demo's claim lines: the last month of services
 
 
 def seed(*, password, stdout):
@@ -59,15 +65,20 @@ def seed(*, password, stdout):
         )
         if episode.status != Episode.Status.ACTIVE or episode.admission_date is None:
             continue
-        code = per_diem_code(episode) or ("S9480", "")
+        # What the payer authorizes follows how the program bills (never both): per-diem days
+        # of the level's per-diem code, or units of the sessions' own codes.
+        if episode.program.billing_mode == PER_DIEM:
+            codes, unit = (per_diem_code(episode) or ("S9480", ""))[0], Authorization.Unit.DAYS
+        else:
+            codes, unit = SERVICE_CODES, Authorization.Unit.UNITS
         first = episode.admission_date
         authorization = services.authorization_create(
             episode=episode,
             data={
                 "coverage": coverage,
                 "level_of_care": episode.level_of_care,
-                "service_codes": code[0],
-                "unit": Authorization.Unit.DAYS,
+                "service_codes": codes,
+                "unit": unit,
                 "number_authorized": AUTHORIZED_DAYS,
                 "first_date": first,
                 "last_date": max(first + timedelta(days=41), today + timedelta(days=10)),
@@ -93,6 +104,23 @@ def seed(*, password, stdout):
     counts = services.authorization_alerts()
     stdout.write(
         f"  coverage and authorizations for {episodes.count()} open episodes; alerts: {counts}"
+    )
+    _claim_lines(biller, today, stdout)
+
+
+def _claim_lines(biller, today, stdout):
+    """The last month's claim lines, built by the biller from the signed notes (those the
+    record does not support yet held with their reasons), and its first half exported."""
+    first = today - timedelta(days=CLAIM_DAYS - 1)
+    result = claims_build(user=biller, first_date=first, last_date=today)
+    half = first + timedelta(days=CLAIM_DAYS // 2 - 1)
+    exported = 0
+    # Nothing issued in that half would be refused (a demo loaded on a quiet month).
+    with contextlib.suppress(ValidationError):
+        exported = claims_export(user=biller, first_date=first, last_date=half).line_count
+    stdout.write(
+        f"  claim lines of the last {CLAIM_DAYS} days: {result.issued} issued, "
+        f"{result.held} held; {exported} exported"
     )
 
 

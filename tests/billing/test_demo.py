@@ -25,3 +25,22 @@ def test_the_demo_has_coverage_and_an_authorization_running_low(client, settings
     page = client.get(reverse("billing:chart", args=[patient.pk])).text
     assert "Demo Health Plan" in page and "%" in page
     assert patient.legal_last_name in client.get(reverse("billing:worklist")).text
+
+
+def test_the_demo_has_a_month_of_claim_lines_some_exported_some_held(client, settings):
+    from billing.claim_models import ClaimExport, ClaimLine
+
+    settings.DEBUG = True
+    call_command("seed_demo", password="a-demo-password-1", stdout=io.StringIO())
+    statuses = set(ClaimLine.objects.values_list("status", flat=True))
+    assert {"issued", "exported", "held"} <= statuses
+    assert ClaimExport.objects.count() == 1
+    held = ClaimLine.objects.filter(status="held").first()
+    assert held.held_reasons  # says why
+    # One patient has lines over the whole month (the superbill of a month has content).
+    patient = ClaimLine.objects.filter(status__in=["issued", "exported"]).first().patient
+    days = ClaimLine.objects.filter(patient=patient).values("service_date").distinct().count()
+    assert days >= 6
+    client.force_login(User.objects.get(username="biller"))
+    page = client.get(reverse("claims:lines")).text
+    assert patient.legal_last_name in page
