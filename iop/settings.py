@@ -423,6 +423,7 @@ SPECTACULAR_SETTINGS = {
         "GoalStatusEnum": "plans.models.Goal.Status",
         "IntakeRiskLevelEnum": "patients.models.intake.IntakeAssessment.RiskLevel",
         "NoteRiskEnum": "sessions.models.ProgressNote.Risk",
+        "NoteStatusEnum": "sessions.models.ProgressNote.Status",
         "AttendanceStatusEnum": "sessions.models.Attendance.Status",
         "ConsentKindEnum": "patients.models.consents.Consent.Kind",
         "RightsRequestKindEnum": "disclosures.models.RightsRequest.Kind",

@@ -14,6 +14,7 @@ lift it.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
@@ -84,6 +85,16 @@ def without_part2(queryset, paths):
     for path in paths:
         queryset = queryset.exclude(**{f"{path}__in": protected})
     return queryset
+
+
+def only_part2(queryset, paths):
+    """The rows of `queryset` that show a protected patient through any of `paths` (what
+    `without_part2` leaves out), each once."""
+    protected = _sud_patients()
+    shows = Q()
+    for path in paths:
+        shows |= Q(**{f"{path}__in": protected})
+    return queryset.filter(shows).distinct() if shows else queryset.none()
 
 
 def _patient_ids(patients):

@@ -20,7 +20,7 @@ from patients.models import Alert, Episode
 from plans.selectors import safety_plans_needed
 from sessions.models import ProgressNote, TherapySession
 from sessions.selectors import sessions_with_rosters
-from sessions.services import hours_ledger
+from sessions.services.shortfall import BelowHours
 
 # Notes of sessions this recent are listed on Today. Finding older unsigned ones means checking
 # every session the clinician ever ran, so Today links their page instead of counting them (the
@@ -139,34 +139,13 @@ def group_cosign(notes):
     return [(day, list(authors.values())) for day, authors in sorted(days.items())]
 
 
-def shortfall_minutes(week):
-    """How many minutes a week fell short of its minimum."""
-    return week["minimum"] * 60 - week["minutes"]
-
-
-def below_hours(user):
+def below_hours(user, *, today=None):
     """Caseload patients whose last full week was below the minimum of their level of care,
     each with that week and the week in progress (labelled so, never judged): every one, the
-    largest shortfall first, then by name. Three queries and the caseload's, however long."""
+    largest shortfall first, then by name. Judged, counted and sliced in the database
+    (`shortfall.BelowHours`): a count and one query for the rows shown, however long."""
     episodes = Episode.objects.on_caseload_of(user).filter(status=Episode.Status.ACTIVE)
-    episodes = list(episodes.select_related("patient", "program"))
-    ledger = hours_ledger(episodes, weeks=2)
-    rows = []
-    for episode in episodes:
-        weeks = ledger[episode.pk]
-        done = [w for w in weeks if not w["in_progress"]]
-        if done and done[-1]["below"]:
-            current = weeks[-1] if weeks[-1]["in_progress"] else None
-            rows.append((episode, done[-1], current))
-    rows.sort(
-        key=lambda row: (
-            -shortfall_minutes(row[1]),
-            row[0].patient.legal_last_name,
-            row[0].patient.legal_first_name,
-            row[0].patient_id,
-        )
-    )
-    return rows
+    return BelowHours(episodes, today=today)
 
 
 def intakes_to_confirm(user):
@@ -226,7 +205,7 @@ def today_for(user):
         notes_window_start=notes_window_start(now),
         cosign=(cosign := excerpt(cosign_queue(user))),
         cosign_groups=group_cosign(cosign.rows),
-        below=Excerpt(below[:TODAY_ROWS], len(below)),
+        below=Excerpt(below[:TODAY_ROWS], below.count()),
         sections=[s for s in (section(user) for section in extensions.today_sections) if s],
         to_confirm=excerpt(intakes_to_confirm(user)),
         to_sign_summaries=excerpt(summaries_to_sign(user)),

@@ -25,10 +25,14 @@ from iop.audit.mixins import AuditedViewSetMixin
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from patients.models import Patient
-from patients.part2 import Part2Refused, withholds_part2, without_part2
+from patients.part2 import Part2Refused, only_part2, withholds_part2, without_part2
 
 INTEGRATION_READS_ONLY = "An external integration account reads only."
 INTEGRATION_CLOSED = "This endpoint is not open to external integration accounts."
+# How many left-out rows an integration's list counts for its audit event: counting every one
+# would read the whole list (every page of it) on each request; past this many the event says
+# "more than" (the list was shortened by at least that many).
+PART2_COUNT_LIMIT = 100
 
 
 class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
@@ -67,20 +71,27 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
 
     def filter_queryset(self, queryset):
         """For an external integration, a list leaves out the rows of SUD patients (one
-        audit event says how many, never whose); a detail is checked in `get_object`."""
+        audit event says how many, up to PART2_COUNT_LIMIT, never whose); a detail is
+        checked in `get_object`."""
         queryset = super().filter_queryset(queryset)
         if self.detail or not withholds_part2(self.request.user):
             return queryset
         kept = without_part2(queryset, self.part2_lookups())
-        withheld = queryset.exclude(pk__in=kept.values("pk")).count()
+        left_out = only_part2(queryset, self.part2_lookups()).order_by().values("pk")
+        withheld = len(left_out[: PART2_COUNT_LIMIT + 1])
         if withheld and not getattr(self, "_part2_withheld_audited", False):
             self._part2_withheld_audited = True
+            how_many = (
+                f"more than {PART2_COUNT_LIMIT} records (not counted further)"
+                if withheld > PART2_COUNT_LIMIT
+                else f"{withheld} record(s)"
+            )
             audit_record(
                 action=AuditEvent.Action.DENIED,
                 outcome=AuditEvent.Outcome.DENIED,
                 context=self.audit_context,
                 object_type=f"{queryset.model._meta.label_lower} list",
-                detail=f"42 CFR Part 2: {withheld} record(s) of SUD patients left out "
+                detail=f"42 CFR Part 2: {how_many} of SUD patients left out "
                 "for an external integration",
             )
         return kept

@@ -236,8 +236,11 @@ CHILD_IDS_HELP = (
 
 def child_ids(children):
     """A list row's items one level down, as ids: lists are flat, one level per endpoint."""
-    return serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True, help_text=CHILD_IDS_HELP.format(children=children)
+    return serializers.ListField(
+        child=serializers.IntegerField(),
+        source="child_ids",  # set by the list's page (`ItemViewSet.paginate_queryset`)
+        read_only=True,
+        help_text=CHILD_IDS_HELP.format(children=children),
     )
 
 

@@ -8,6 +8,8 @@ signed (non-draft) version answers 409 (`NotADraftError`), and so does one sent 
 PUT; only an item of a draft is deleted. Reads are audited by `AuditedViewSetMixin`.
 """
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -175,12 +177,25 @@ class ItemViewSet(mixins.ListModelMixin, IOPViewSet):
         # every visible item.
         queryset = queryset.select_related(None).prefetch_related(None)
         queryset = queryset.annotate(plan_revision=F(self.revision_path))
-        queryset = queryset.order_by(*self.cursor_ordering)
-        if self.list_children:
+        return queryset.order_by(*self.cursor_ordering)
+
+    def paginate_queryset(self, queryset):
+        """A list's page, each row with `child_ids`: its children's ids in order, read as
+        values in one query for the page (no model instance per child)."""
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.list_children:
             name, children = self.list_children
-            children = children.order_by("position", "pk")
-            queryset = queryset.prefetch_related(Prefetch(name, children))
-        return queryset
+            parent_id = queryset.model._meta.get_field(name).field.attname
+            ids = defaultdict(list)
+            for parent, pk in (
+                children.filter(**{f"{parent_id}__in": [row.pk for row in page]})
+                .order_by("position", "pk")
+                .values_list(parent_id, "pk")
+            ):
+                ids[parent].append(pk)
+            for row in page:
+                row.child_ids = ids[row.pk]
+        return page
 
     def add(self, parent, data, revision):
         raise NotImplementedError

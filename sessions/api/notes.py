@@ -39,7 +39,9 @@ class NoteViewSet(
     saves the draft (`format`, `shared` sections, `entries` by patient id, `revision`); `sign`
     locks it; `cosign` is for supervisors; `addenda` adds to a signed note.
 
-    The list runs newest first (by creation time, then id), a page at a time with a cursor."""
+    The list runs newest first (by creation time, then id), a page at a time with a cursor;
+    its rows are the notes' facts (`NoteListSerializer`): the parts, addenda, attendance
+    corrections and `intact` are on the detail."""
 
     serializer_class = s.NoteSerializer
     queryset = ProgressNote.objects.all()
@@ -66,27 +68,28 @@ class NoteViewSet(
             parts = NoteEntry.objects.filter(note=OuterRef("pk"), patient_id__in=sets[1])
             theirs = ~Q(status=ProgressNote.Status.DRAFT) & Exists(parts)
             visible = session_visibility(user, via="session", sets=sets) | theirs
-        return (
-            ProgressNote.objects.filter(visible)
-            .select_related(
-                "author", "signed_by", "cosigned_by", "session__group", "session__episode"
-            )
-            .prefetch_related(
-                Prefetch("entries", NoteEntry.objects.select_related(None)),
-                Prefetch("entries__patient", NAMES),
-                "addenda__author",
-                "session__clinicians",
-                # The attendance corrections shown, and what `intact` checks.
-                "session__attendance",
-                Prefetch("session__attendance__patient", NAMES),
-                "session__attendance__corrections__corrected_by",
-            )
-            .order_by(*self.cursor_ordering)
+        notes = ProgressNote.objects.filter(visible).order_by(*self.cursor_ordering)
+        if self.action == "list":
+            # A list row names the people and the times; the content is the detail's.
+            return notes.select_related("author", "signed_by", "cosigned_by", "session")
+        return notes.select_related(
+            "author", "signed_by", "cosigned_by", "session__group", "session__episode"
+        ).prefetch_related(
+            Prefetch("entries", NoteEntry.objects.select_related(None)),
+            Prefetch("entries__patient", NAMES),
+            "addenda__author",
+            "session__clinicians",
+            # The attendance corrections shown, and what `intact` checks.
+            "session__attendance",
+            Prefetch("session__attendance__patient", NAMES),
+            "session__attendance__corrections__corrected_by",
         )
 
     def get_serializer_class(self):
         if self.action == "partial_update":
             return s.NoteUpdateSerializer
+        if self.action == "list":
+            return s.NoteListSerializer
         return super().get_serializer_class()
 
     def _answer(self, request):
@@ -96,7 +99,7 @@ class NoteViewSet(
         """A note shows its session's patient and the parts it answered (only the caller's
         own patients' parts for a group run by others)."""
         ids = super().shown_patient_ids(objects, rows)
-        return ids + [entry["patient"] for row in rows for entry in row["entries"]]
+        return ids + [entry["patient"] for row in rows for entry in row.get("entries", ())]
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)

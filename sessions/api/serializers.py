@@ -310,23 +310,34 @@ class NoteCorrectionSerializer(AttendanceCorrectionSerializer):
         read_only_fields = fields
 
 
-class NoteListSerializer(serializers.ListSerializer):
-    """A page of notes: whose parts the caller may read (notes of sessions they do not run) is
-    asked once for the whole page, not once per note."""
+class NoteListSerializer(strict.ModelSerializer):
+    """A note in a list: who wrote, signed and co-signed it and when, its status and the hash
+    taken at signing; its parts, addenda, attendance corrections and `intact` (the hash checked
+    again) are on the note's detail."""
 
-    def to_representation(self, data):
-        notes = list(data.all() if hasattr(data, "all") else data)
-        request = self.context.get("request")
-        if request is not None:
-            others = [n for n in notes if not n.session.is_run_by(request.user)]
-            patient_ids = {e.patient_id for n in others for e in n.entries.all()}
-            patient_ids |= {a.patient_id for n in others for a in n.session.attendance.all()}
-            self.context[READABLE] = readable_patient_ids(request.user, patient_ids)
-        return super().to_representation(notes)
+    session = serializers.PrimaryKeyRelatedField(read_only=True)
+    author = UserRefSerializer(read_only=True)
+    signed_by = UserRefSerializer(read_only=True, allow_null=True)
+    cosigned_by = UserRefSerializer(read_only=True, allow_null=True)
 
-
-# The serializer context's key for the patients whose parts the caller may read (a page's).
-READABLE = "readable_patient_ids"
+    class Meta:
+        model = ProgressNote
+        fields = [
+            "id",
+            "session",
+            "format",
+            "status",
+            "revision",
+            "author",
+            "signed_by",
+            "signed_at",
+            "content_hash",
+            "cosigned_by",
+            "cosigned_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
 
 
 class NoteSerializer(strict.ModelSerializer):
@@ -341,7 +352,6 @@ class NoteSerializer(strict.ModelSerializer):
 
     class Meta:
         model = ProgressNote
-        list_serializer_class = NoteListSerializer
         fields = [
             "id",
             "session",
@@ -383,12 +393,10 @@ class NoteSerializer(strict.ModelSerializer):
         request = self.context.get("request")
         if request is not None and not instance.session.is_run_by(request.user):
             corrections = data["attendance_corrections"]
-            readable = self.context.get(READABLE)
-            if readable is None:
-                readable = readable_patient_ids(
-                    request.user,
-                    [e["patient"] for e in data["entries"]] + [c["patient"] for c in corrections],
-                )
+            readable = readable_patient_ids(
+                request.user,
+                [e["patient"] for e in data["entries"]] + [c["patient"] for c in corrections],
+            )
             data["entries"] = [e for e in data["entries"] if e["patient"] in readable]
             data["addenda"] = []
             data["attendance_corrections"] = [c for c in corrections if c["patient"] in readable]
@@ -398,7 +406,7 @@ class NoteSerializer(strict.ModelSerializer):
     def get_attendance_corrections(self, obj):
         """Attendance corrected after signing: when, by whom, whose, before → after, why."""
         if "attendance" in getattr(obj.session, "_prefetched_objects_cache", {}):
-            # A list's notes come with their sessions' attendance and its corrections.
+            # The detail's note comes with its session's attendance and its corrections.
             corrections = sorted(
                 (c for a in obj.session.attendance.all() for c in a.corrections.all()),
                 key=lambda c: (c.corrected_at, c.pk),

@@ -55,28 +55,47 @@ def levels_in_week(episode, changes, week):
 
 
 def is_adolescent(episode, week):
-    return episode.patient.age_on(week) < 18 or episode.program.track == Program.Track.ADOLESCENT
+    return adolescent_on(episode.patient.date_of_birth, episode.program.track, week)
+
+
+def adolescent_on(date_of_birth, track, week):
+    """Under 18 on the week's Monday, or in an adolescent-track program."""
+    age = week.year - date_of_birth.year
+    age -= (week.month, week.day) < (date_of_birth.month, date_of_birth.day)
+    return age < 18 or track == Program.Track.ADOLESCENT
+
+
+def minimum_of(level, *, adolescent, program_minimum):
+    """The weekly minimum in hours for `level`, or None (OP: no minimum)."""
+    if level == Level.PHP:
+        return PHP_MINIMUM
+    if level == Level.IOP:
+        if program_minimum is not None:
+            return program_minimum
+        return IOP_ADOLESCENT_MINIMUM if adolescent else IOP_MINIMUM
+    return None
 
 
 def level_minimum(level, episode, week):
     """The weekly minimum in hours for `level` that week, or None (OP: no minimum)."""
-    if level == Level.PHP:
-        return PHP_MINIMUM
-    if level == Level.IOP:
-        if episode.program.minimum_weekly_hours is not None:
-            return episode.program.minimum_weekly_hours
-        return IOP_ADOLESCENT_MINIMUM if is_adolescent(episode, week) else IOP_MINIMUM
-    return None
+    return minimum_of(
+        level,
+        adolescent=level == Level.IOP and is_adolescent(episode, week),
+        program_minimum=episode.program.minimum_weekly_hours,
+    )
+
+
+def judged_level(levels, minimum):
+    """(the level judged against, its minimum or None) among the `levels` in force in a week
+    (in order): the lowest minimum, OP (none) first; on a tie the earlier level."""
+    judged = min(
+        levels,
+        key=lambda level: (-1 if minimum(level) is None else 0, minimum(level) or 0),
+    )
+    return judged, minimum(judged)
 
 
 def week_standard(episode, changes, week):
     """(levels in force, the level judged against, its minimum or None) for one week."""
     levels = levels_in_week(episode, changes, week)
-    judged = min(
-        levels,
-        key=lambda level: (
-            -1 if level_minimum(level, episode, week) is None else 0,
-            level_minimum(level, episode, week) or 0,
-        ),
-    )
-    return levels, judged, level_minimum(judged, episode, week)
+    return (levels, *judged_level(levels, lambda level: level_minimum(level, episode, week)))

@@ -263,6 +263,34 @@ def test_a_refusal_and_a_shortened_list_are_on_the_audit_trail(api_client, mixed
     assert shown.patient_id == other.patient_id
 
 
+def test_the_audit_counts_left_out_rows_up_to_a_bound_and_says_so_past_it(
+    api_client, mixed, integration, clinician, monkeypatch
+):
+    """Counting every left-out row would read the whole list on each page: the event counts
+    up to PART2_COUNT_LIMIT and past it says "more than" (still never whose)."""
+    from iop.api import viewsets
+
+    sud, other, plans = mixed
+    for _ in range(2):
+        patient_services.measure_record(
+            patient=sud.patient, instrument_code="PHQ9", responses=[1] * 9, user=clinician
+        )
+    api_client.force_authenticate(integration)
+    monkeypatch.setattr(viewsets, "PART2_COUNT_LIMIT", 3)
+    api_client.get(reverse("measure-list"))
+    counted = AuditEvent.objects.filter(action="denied", user=integration).latest("pk")
+    assert counted.detail.startswith("42 CFR Part 2: 3 record(s) of SUD patients left out")
+    monkeypatch.setattr(viewsets, "PART2_COUNT_LIMIT", 2)
+    measures = rows(api_client.get(reverse("measure-list")))
+    bounded = AuditEvent.objects.filter(action="denied", user=integration).latest("pk")
+    assert bounded.detail == (
+        "42 CFR Part 2: more than 2 records (not counted further) of SUD patients left out "
+        "for an external integration"
+    )
+    assert bounded.patient_id is None
+    assert [m["patient"] for m in measures] == [other.patient_id]
+
+
 def test_an_integration_reads_only(api_client, mixed, integration):
     sud, other, plans = mixed
     api_client.force_authenticate(integration)

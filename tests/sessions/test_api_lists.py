@@ -184,6 +184,35 @@ def test_lists_run_in_their_documented_order(grown, as_role):
     )
 
 
+def test_a_note_list_row_is_the_notes_facts_and_the_detail_its_content(grown, as_role):
+    """The list names each note (who, when, its status and signature hash); the parts,
+    addenda, corrections and the integrity check (`intact`, the hash taken again) are on the
+    detail, so a page of notes does not recompute fifty hashes."""
+    grown.grow(1)
+    client = as_role("director")
+    row = next(
+        n for n in client.get(reverse("note-list")).json()["results"] if n["status"] == "signed"
+    )
+    assert set(row) == {
+        "id",
+        "session",
+        "format",
+        "status",
+        "revision",
+        "author",
+        "signed_by",
+        "signed_at",
+        "content_hash",
+        "cosigned_by",
+        "cosigned_at",
+        "created_at",
+        "updated_at",
+    }
+    detail = client.get(reverse("note-detail", args=[row["id"]])).json()
+    assert detail["intact"] is True and detail["entries"]
+    assert {key: detail[key] for key in row} == row
+
+
 def _cursor(payload):
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 
@@ -305,7 +334,7 @@ def test_list_queries_do_not_grow_with_the_program(grown, as_role, role):
 
 def test_note_list_queries_do_not_grow_with_corrections_and_parts(grown, as_role):
     """A page of notes with more parts, attendance and corrections per note: no more queries
-    (the parts the clinician may read of notes they do not run are asked once per page)."""
+    (a list row names the note; its parts and corrections are the detail's)."""
     grown.grow(2)
     client = as_role("clinician")
     path = reverse("note-list")

@@ -79,8 +79,12 @@ def test_the_api_gives_the_care_team_clinician_only_their_patients_part(
     assert [(e["patient"], e["text"]) for e in data["entries"]] == [(arlo.pk, ARLO)]
     assert "Beck" not in str(data) and "Bea" not in str(data)
     assert data["addenda"] == []
+    # The list names the note (its facts); the parts are the detail's.
     listed = api_client.get(reverse("note-list")).json()["results"]
-    assert [(n["id"], len(n["entries"])) for n in listed] == [(note.pk, 1)]
+    assert [(n["id"], n["session"], n["status"]) for n in listed] == [
+        (note.pk, note.session_id, "signed")
+    ]
+    assert "entries" not in listed[0] and "Beck" not in str(listed)
     assert AuditEvent.objects.filter(
         user=clinician2, object_id=str(note.pk), patient_id=arlo.pk, action="view"
     ).exists()

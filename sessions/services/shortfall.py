@@ -1,0 +1,179 @@
+"""Last week's hours judged for a whole caseload at once, for the lists that show only some of
+the patients below their minimum (Today, "below their hours"): counted in full, ordered, and
+only the rows shown loaded as records.
+
+The rule is the hours ledger's (`attendance.hours_ledger`, `levels`; CLINICAL.md, "Levels of
+care and hours") for the one week the lists judge, the last full week. The database sums each
+episode's attended minutes of that week (one grouped query over the week's counted sessions)
+and reads the facts the rule needs as plain values, one row per episode (level, admission and
+discharge dates, date of birth, track, the program's minimum, a step-down in the week) and
+their level changes; the rule (`levels`) then judges ~300 tuples, not ~300 episodes with
+their patients and programs and a ledger of rows each. The page's rows are then read with
+their patients, with this week's minutes.
+
+`tests/sessions/test_hours_in_the_database.py` holds it to the ledger's judgement.
+"""
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
+
+from django.db.models import Exists, OuterRef, Sum
+from django.utils import timezone
+
+from patients.models import Episode, LevelOfCareChange
+from sessions.models import Attendance, StepDown, TherapySession
+from sessions.services import levels
+from sessions.services.scheduling import week_start
+
+FACTS = (
+    "pk",
+    "level_of_care",
+    "admission_date",
+    "discharge_date",
+    "patient__date_of_birth",
+    "program__track",
+    "program__minimum_weekly_hours",
+    "patient__legal_last_name",
+    "patient__legal_first_name",
+    "patient_id",
+    "stepped_down",
+)
+
+
+def _midnight(day):
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def attended_minutes(episodes, monday):
+    """{episode id: minutes attended} in the week starting `monday`, in sessions that count
+    (not cancelled; family therapy only with the patient present): one grouped query, the
+    attendance read session by session through its index for the week's sessions."""
+    sessions = (
+        TherapySession.objects.filter(
+            starts_at__gte=_midnight(monday),
+            starts_at__lt=_midnight(monday + timedelta(weeks=1)),
+        )
+        .exclude(status=TherapySession.Status.CANCELLED)
+        .exclude(kind=TherapySession.Kind.FAMILY, patient_present=False)
+        .order_by()
+        .values("pk")
+    )
+    return dict(
+        Attendance.objects.filter(
+            episode__in=episodes, status__in=Attendance.ATTENDED, session__in=sessions
+        )
+        .order_by()
+        .values_list("episode_id")
+        .annotate(total=Sum("minutes_attended"))
+    )
+
+
+def judge(facts, changes, minutes, monday):
+    """(minutes, level, minimum in hours) if the episode (`facts`, a row of FACTS) was below
+    its minimum in the week starting `monday`, else None: the ledger's rule for a past week."""
+    (_, level, admitted, discharged, born, track, program_minimum, *_, stepped) = facts
+    if stepped or (admitted and admitted > monday):
+        return None  # a planned step-down; admitted that week (or not yet)
+    if discharged and week_start(discharged) <= monday:
+        return None  # the discharge week (or after it)
+    in_force = levels.levels_in_week(SimpleNamespace(level_of_care=level), changes, monday)
+    adolescent = levels.adolescent_on(born, track, monday)
+    judged, minimum = levels.judged_level(
+        in_force,
+        lambda lvl: levels.minimum_of(lvl, adolescent=adolescent, program_minimum=program_minimum),
+    )
+    if minimum is None or Decimal(minutes) >= minimum * 60:
+        return None
+    return minutes, judged, minimum
+
+
+def hours(minutes):
+    """Minutes as hours to a tenth, half up (as the ledger shows them)."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+class BelowHours:
+    """The episodes of `episodes` (a QuerySet) below their minimum last week, the largest
+    shortfall first, then by name, as the lists show them: `(episode, last week, this week)`,
+    the weeks as the ledger's rows (week, minutes, hours, level, minimum in hours). Judged
+    once (three queries, whatever the caseload); a slice reads its episodes with their
+    patients and this week's minutes (two more)."""
+
+    def __init__(self, episodes, *, today=None):
+        self.episodes = episodes
+        self.this_week = week_start(today or timezone.localdate())
+        self.monday = self.this_week - timedelta(weeks=1)
+        self._judged = None
+
+    @property
+    def judged(self):
+        """[(episode id, minutes, level, minimum)], in the lists' order."""
+        if self._judged is None:
+            self._judged = self._judge()
+        return self._judged
+
+    def _judge(self):
+        sunday = self.monday + timedelta(days=6)
+        step_down = StepDown.objects.filter(
+            episode=OuterRef("pk"), starts_on__lte=sunday, ends_on__gte=self.monday
+        )
+        facts = list(
+            self.episodes.annotate(stepped_down=Exists(step_down)).order_by().values_list(*FACTS)
+        )
+        ids = self.episodes.order_by().values("pk")
+        changes = defaultdict(list)
+        for change in (
+            LevelOfCareChange.objects.filter(episode__in=ids)
+            .only("episode_id", "from_level", "to_level", "effective_date")
+            .order_by("effective_date", "pk")
+        ):
+            changes[change.episode_id].append(change)
+        minutes = attended_minutes(ids, self.monday)
+        rows = []
+        for row in facts:
+            verdict = judge(row, changes[row[0]], minutes.get(row[0], 0), self.monday)
+            if verdict:
+                total, level, minimum = verdict
+                rows.append((minimum * 60 - total, row[7], row[8], row[9], row[0], verdict))
+        rows.sort(key=lambda r: (-r[0], r[1], r[2], r[3]))
+        return [(r[4], *r[5]) for r in rows]
+
+    def count(self):
+        return len(self.judged)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        return self.rows(self.judged[index])
+
+    def rows(self, judged):
+        if not judged:
+            return []
+        ids = [pk for pk, *_ in judged]
+        episodes = Episode.objects.select_related("patient").in_bulk(ids)
+        current = attended_minutes(ids, self.this_week)
+        return [
+            (
+                episodes[pk],
+                {
+                    "week": self.monday,
+                    "minutes": total,
+                    "hours": hours(total),
+                    "level": level,
+                    "minimum": minimum,
+                    "below": True,
+                },
+                {
+                    "week": self.this_week,
+                    "minutes": current.get(pk, 0),
+                    "hours": hours(current.get(pk, 0)),
+                    "in_progress": True,
+                },
+            )
+            for pk, total, level, minimum in judged
+        ]
