@@ -210,3 +210,7 @@ class Authorization(models.Model):
 
     def covers_day(self, day):
         return self.first_date <= day <= self.last_date
+
+
+# Utilization reviews and UR packets live in their own module (registered here).
+from billing.review_models import UrPacket, UtilizationReview  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Every write of the billing app: validated, atomic, audited (see each module)."""
