@@ -1,7 +1,6 @@
 """Utilization reviews' fixtures: a biller, a payer, coverage and an approved authorization
 of 20 per-diem days from Mon 2 Nov 2026 (the stopped clock's day) to Sun 29 Nov 2026, for an
-episode on the clinician's caseload (mental health) or an SUD episode. Modules import the
-fixtures they use by name."""
+episode on the clinician's caseload (mental health) or an SUD episode."""
 
 from datetime import date, timedelta
 
