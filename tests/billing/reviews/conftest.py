@@ -15,6 +15,11 @@ PAYER = "Blue Harbor Health"
 FIRST, LAST = date(2026, 11, 2), date(2026, 11, 29)
 
 
+@pytest.fixture(autouse=True)
+def _supervisor_of_the_sud_program(supervisor_supervises_sud_program):
+    """Every test here: see tests/fixtures/patients.py."""
+
+
 @pytest.fixture
 def biller(db):
     return UserFactory(username="biller", role=Role.BILLER, first_name="Bea", last_name="Biller")
