@@ -44,7 +44,7 @@ def form(**overrides):
     ("who", "status"),
     [("biller", 200), ("clinician", 200), ("supervisor", 200), ("clinician2", 404)],
 )
-def test_who_reads_the_reviews_page(client, request, sud_authorization, who, status):
+def test_who_reads_the_reviews_page(client, request, sud_authorization, supervisor, who, status):
     client.force_login(request.getfixturevalue(who))
     response = client.get(urls(sud_authorization)["list"])
     assert response.status_code == status
