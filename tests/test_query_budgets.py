@@ -26,6 +26,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from billing.models import Authorization, Coverage, Payer
+from billing.services import reviews as review_services
 from iop.accounts.roles import Role
 from medications import services as medication_services
 from patients import services as patient_services
@@ -248,6 +250,7 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
         intake__by=intake,
     )
     medication_objects = _medications(first, clinician, size)
+    authorization = _utilization_reviews(tag, first, clinician, size)
     return {
         "program": program,
         "group": group,
@@ -267,8 +270,32 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
             "library_entry": library[-1].pk,
             **plans,
             **medication_objects,
+            "authorization": authorization.pk,
         },
     }
+
+
+def _utilization_reviews(tag, episode, clinician, size):
+    """An authorization of the first patient's episode with `size` reviews (pended: nothing
+    extended)."""
+    payer = Payer.objects.create(name=f"{tag} Health Plan")
+    coverage = Coverage.objects.create(
+        episode=episode, payer=payer, effective_from=date(2026, 9, 1)
+    )
+    authorization = Authorization.objects.create(
+        episode=episode,
+        coverage=coverage,
+        service_codes="S9480",
+        number_authorized=20,
+        first_date=date(2026, 10, 1),
+        last_date=date(2026, 11, 30),
+        status=Authorization.Status.APPROVED,
+    )
+    for n in range(size):
+        data = {"review_date": date(2026, 10, 1 + n), "reviewer_name": f"Reviewer {n}"}
+        data.update(kind="concurrent", outcome="pended", granted=0)
+        review_services.review_record(authorization=authorization, user=clinician, data=data)
+    return authorization
 
 
 def _medications(episode, clinician, size):
