@@ -55,6 +55,11 @@ def test_a_biller_records_an_approval_and_the_authorization_grows(
         ({"review_date": "2030-01-01"}, "review_date"),
         ({"reviewer_name": ""}, "reviewer_name"),
         ({"granted": "10"}, "granted"),  # a string is not a JSON integer
+        ({"granted": 100000}, "granted"),
+        ({"review_date": "0001-01-01"}, "review_date"),
+        ({"new_last_date": "9999-12-31"}, "new_last_date"),
+        ({"next_review_date": "0001-01-01"}, "next_review_date"),
+        ({"notes": "a\u0007b"}, "notes"),  # a control character (a NUL: the middleware's 400)
     ],
 )
 def test_a_refused_review_is_a_400_naming_the_field(
