@@ -84,3 +84,6 @@ class AuthorizationAdmin(ReadOnlyAdmin):
     search_fields = ["episode__patient__mrn", "reference_number"]
     raw_id_fields = ["episode", "coverage", "created_by"]
     readonly_fields = ["audit_trail"]
+
+
+from billing import review_admin  # noqa: E402, F401

@@ -16,6 +16,7 @@ from billing import services
 from billing.burndown import burndowns
 from billing.claims.build import claims_build
 from billing.claims.export import claims_export
+from billing.demo_reviews import seed_reviews
 from billing.models import Authorization, Coverage, Payer
 from patients.models import Episode
 from sessions.billing import PER_DIEM, per_diem_code
@@ -105,6 +106,7 @@ def seed(*, password, stdout):
     stdout.write(
         f"  coverage and authorizations for {episodes.count()} open episodes; alerts: {counts}"
     )
+    seed_reviews(stdout=stdout)
     _claim_lines(biller, today, stdout)
 
 

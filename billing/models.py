@@ -215,3 +215,6 @@ class Authorization(models.Model):
 # Claim lines and exports live in their own module (this one holds payers, coverage and
 # authorizations); importing them here registers them with the app.
 from billing.claim_models import ClaimExport, ClaimLine  # noqa: E402, F401
+
+# Utilization reviews and UR packets live in their own module (registered here).
+from billing.review_models import UrPacket, UtilizationReview  # noqa: E402, F401

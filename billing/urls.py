@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import cards, chart, worklist
+from billing.views import cards, chart, reviews, worklist
 
 app_name = "billing"
 urlpatterns = [
@@ -31,4 +31,19 @@ urlpatterns = [
         name="authorization",
     ),
     path("billing/authorizations/", worklist.AuthorizationWorklist.as_view(), name="worklist"),
+    path(
+        "patients/<int:pk>/billing/authorizations/<int:auth_pk>/reviews/",
+        reviews.ReviewList.as_view(),
+        name="reviews",
+    ),
+    path(
+        "patients/<int:pk>/billing/authorizations/<int:auth_pk>/reviews/new/",
+        reviews.ReviewCreate.as_view(),
+        name="review-new",
+    ),
+    path(
+        "patients/<int:pk>/billing/authorizations/<int:auth_pk>/ur-packet/",
+        reviews.PacketPrepare.as_view(),
+        name="ur-packet",
+    ),
 ]

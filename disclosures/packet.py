@@ -31,18 +31,20 @@ def _footer_notes(header):
     ]
 
 
-def build_packet(header, sections):
-    """(pdf bytes, page count) for `sections` (selectors.Section list) under `header`."""
+def build_packet(header, sections, *, title=None):
+    """(pdf bytes, page count) for `sections` (selectors.Section list) under `header`; `title`
+    names a prepared packet (default: a release of information)."""
+    title = title or "Release of information"
     s = styles()
     document = Document(
-        title="Release of information",
+        title=title,
         header_lines=[
             f"<b>{escape(header.patient_name)}</b> · MRN {escape(header.mrn)}<br/>"
             f"Released to: {escape(header.recipient)} · {escape(header.released_on)}"
         ],
         footer_notes=_footer_notes(header),
     )
-    story = [Paragraph("Release of information", s["h1"])]
+    story = [Paragraph(escape(title), s["h1"])]
     for section in sections:
         story.append(Paragraph(escape(section.heading), s["h1"]))
         for subheading, lines in section.blocks:

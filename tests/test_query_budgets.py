@@ -30,6 +30,7 @@ from billing import services as billing_services
 from billing.claims.build import claims_build
 from billing.claims.export import claims_export
 from billing.models import Authorization, Payer
+from billing.services import reviews as review_services
 from iop.accounts.roles import Role
 from medications import services as medication_services
 from patients import services as patient_services
@@ -266,6 +267,7 @@ def _build(tag, *, size, weeks, measures, intake, past_episodes):
     medication_objects = _medications(first, clinician, size)
     biller = UserFactory(username=f"biller-{tag}", role=Role.BILLER)
     billing_objects = _billing([episode for episode, _, _ in patients], biller)
+    _utilization_reviews(billing_objects["authorization"], clinician, size)
     return {
         "program": program,
         "group": group,
@@ -323,6 +325,15 @@ def _billing(episodes, biller):
             )
         )
     return {"coverage": made[0].coverage_id, "authorization": made[0].pk}
+
+
+def _utilization_reviews(authorization_id, clinician, size):
+    """`size` reviews of the first patient's authorization (pended: nothing extended)."""
+    authorization = Authorization.objects.get(pk=authorization_id)
+    for n in range(size):
+        data = {"review_date": date(2026, 10, 1 + n), "reviewer_name": f"Reviewer {n}"}
+        data.update(kind="concurrent", outcome="pended", granted=0)
+        review_services.review_record(authorization=authorization, user=clinician, data=data)
 
 
 def _medications(episode, clinician, size):

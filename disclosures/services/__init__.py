@@ -3,6 +3,7 @@ and patients' rights requests. Keyword-only, atomic, audited."""
 
 from disclosures.services.releases import (
     EMERGENCY_REFUSED,
+    PreparedPacket,
     consent_statement,
     packet_download,
     release_create,
@@ -16,6 +17,7 @@ from disclosures.services.rights import (
 
 __all__ = [
     "EMERGENCY_REFUSED",
+    "PreparedPacket",
     "amendment_add",
     "consent_statement",
     "due_date",

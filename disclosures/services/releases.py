@@ -13,6 +13,8 @@ The rule lives here, once: forms pre-check, pages and tests call `release_create
 """
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -151,17 +153,38 @@ def _validate_request(*, patient, episode, user, data):
     return sections
 
 
-def release_create(*, patient, episode, user, data, context=None):
+@dataclass(frozen=True)
+class PreparedPacket:
+    """A packet another app lays out (e.g. billing's utilization-review packet) but releases
+    under this module's rule: `content()` answers its `selectors.Section` list (called only
+    once the consent rule passed), `sections` are the Consent.Covers values it holds (the
+    consent must cover them), and `recorded(disclosure)` runs in the same transaction once the
+    disclosure is saved (a ValidationError there undoes the release)."""
+
+    title: str
+    content: Callable[[], list]
+    recorded: Callable[[Disclosure], None] | None = None
+
+
+def release_create(*, patient, episode, user, data, context=None, prepared=None):
     """Release the chosen sections of `episode`'s records and record the disclosure.
 
     `data`: recipient_kind, recipient_name, recipient_address, recipient_contact, purpose,
     purpose_note, sections (Consent.Covers values), notes_from, notes_to, consent,
-    counseling_consent (Consent instances or None). Refused with ValidationError (a refusal is
+    counseling_consent (Consent instances or None). `prepared`: a `PreparedPacket` whose
+    content replaces the sections' standard pages. Refused with ValidationError (a refusal is
     audited as denied) or PermissionDenied.
     """
     try:
         with transaction.atomic():
-            return _release(patient=patient, episode=episode, user=user, data=data, ctx=context)
+            return _release(
+                patient=patient,
+                episode=episode,
+                user=user,
+                data=data,
+                ctx=context,
+                prepared=prepared,
+            )
     except (ValidationError, PermissionDenied) as error:
         fields = sorted(error.message_dict) if hasattr(error, "error_dict") else []
         audit_record(
@@ -176,7 +199,7 @@ def release_create(*, patient, episode, user, data, context=None):
         raise
 
 
-def _release(*, patient, episode, user, data, ctx):
+def _release(*, patient, episode, user, data, ctx, prepared=None):
     sections = _validate_request(patient=patient, episode=episode, user=user, data=data)
     purpose = data["purpose"]
     own_copy = data["recipient_kind"] == Disclosure.RecipientKind.PATIENT
@@ -209,12 +232,15 @@ def _release(*, patient, episode, user, data, ctx):
         recipient_name = consent.recipient
     now = timezone.now()
     notes = Consent.Covers.NOTES in sections
-    content = packet_sections(
-        episode,
-        sections,
-        notes_from=data.get("notes_from") if notes else None,
-        notes_to=data.get("notes_to") if notes else None,
-    )
+    if prepared is not None:
+        content = prepared.content()
+    else:
+        content = packet_sections(
+            episode,
+            sections,
+            notes_from=data.get("notes_from") if notes else None,
+            notes_to=data.get("notes_to") if notes else None,
+        )
     header = PacketHeader(
         patient_name=patient.legal_name,
         mrn=patient.mrn,
@@ -223,7 +249,8 @@ def _release(*, patient, episode, user, data, ctx):
         is_part2=part2,
         consent_statement=statement,
     )
-    pdf, pages = build_packet(header, content)
+    title = prepared.title if prepared is not None else None
+    pdf, pages = build_packet(header, content, title=title)
     disclosure = Disclosure(
         patient=patient,
         episode=episode,
@@ -254,8 +281,11 @@ def _release(*, patient, episode, user, data, ctx):
         user=user,
         context=ctx,
         detail=f"release: {', '.join(sections)}; purpose {purpose}"
-        + ("; own copy" if own_copy else f"; consent {consent.pk}"),
+        + ("; own copy" if own_copy else f"; consent {consent.pk}")
+        + (f"; {prepared.title}" if prepared is not None else ""),
     )
+    if prepared is not None and prepared.recorded is not None:
+        prepared.recorded(disclosure)
     return disclosure
 
 

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from billing.api import reviews as billing_reviews
 from billing.api import views as billing
 from billing.claims import api as claims_api
 from disclosures.api import views as disclosures
@@ -42,6 +43,10 @@ router.register("attendance", sessions.AttendanceViewSet, basename="attendance")
 router.register("notes", sessions.NoteViewSet, basename="note")
 router.register("disclosures", disclosures.DisclosureViewSet, basename="disclosure")
 router.register("rights-requests", disclosures.RightsRequestViewSet, basename="rights-request")
+router.register(
+    "utilization-reviews", billing_reviews.UtilizationReviewViewSet, basename="utilization-review"
+)
+router.register("ur-packets", billing_reviews.UrPacketViewSet, basename="ur-packet")
 router.register(
     "discharge-summaries", documents.DischargeSummaryViewSet, basename="discharge-summary"
 )
