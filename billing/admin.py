@@ -87,3 +87,4 @@ class AuthorizationAdmin(ReadOnlyAdmin):
 
 
 from billing import review_admin  # noqa: E402, F401
+from billing.claims import admin as claims_admin  # noqa: E402, F401

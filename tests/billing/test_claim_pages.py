@@ -9,6 +9,7 @@ from iop.audit.models import AuditEvent
 from sessions import services as ss
 from tests.billing import claim_world
 from tests.billing.claim_world import build, sign
+from tests.sessions.helpers import MON_9
 
 # The shared fixtures (pytest finds them as this module's attributes).
 biller, monday, payer = claim_world.biller, claim_world.monday, claim_world.payer
@@ -117,3 +118,16 @@ def test_the_superbill_is_a_pdf_of_the_month_and_audited(client, issued, biller)
         client.get(reverse("claims:superbill", args=[issued.ames.patient_id, 2026, 13])).status_code
         == 404
     )
+
+
+def test_claim_lines_and_exports_are_read_only_in_the_admin(client, issued, biller, superuser):
+    from billing.claims.export import claims_export
+
+    batch = claims_export(user=biller, first_date=MON_9, last_date=MON_9)
+    line = ClaimLine.objects.get()
+    client.force_login(superuser)
+    assert client.get(f"/admin/billing/claimline/{line.pk}/change/").status_code == 200
+    assert client.get(f"/admin/billing/claimexport/{batch.pk}/change/").status_code == 200
+    assert client.get("/admin/billing/claimline/add/").status_code == 403
+    assert client.post(f"/admin/billing/claimline/{line.pk}/delete/").status_code == 403
+    assert AuditEvent.objects.filter(action="view", object_id=str(line.pk), detail="admin").exists()
