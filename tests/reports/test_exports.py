@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from iop.audit.models import AuditEvent
-from reports.exports import PSEUDONYM_HEADER, drill_csv
-from reports.figures import Cell, DrillDown, DrillRow
+from reports.exports import PSEUDONYM_HEADER, drill_csv, table_csv
+from reports.figures import Cell, DrillDown, DrillRow, Table
 from tests.documents.helpers import pdf_text
 
 pytestmark = pytest.mark.usefixtures("sample_section")
@@ -94,6 +94,19 @@ def test_a_cell_that_reads_as_a_formula_is_quoted():
     )
     rows = list(csv.reader(io.StringIO(drill_csv(drill, deidentified=False))))
     assert rows[1][1] == "'=HYPERLINK()" and rows[1][3] == "'+1"
+
+
+def test_a_negative_number_stays_a_number_in_both_exports():
+    """A fall of 14 points is -14 in the spreadsheet, not the text '-14."""
+    drill = DrillDown(
+        "k", "t", ["Change", "Mean"], [DrillRow(1, 1, "Ada", "M1", "IOP", [Cell(-14), Cell(-6.5)])]
+    )
+    for deidentified in (False, True):
+        rows = list(csv.reader(io.StringIO(drill_csv(drill, deidentified=deidentified))))
+        assert rows[1][-2:] == ["-14", "-6.5"]
+    table = Table("t", "T", ["Reason", "Mean change"], [[Cell("-done"), Cell(-5.4, "points")]])
+    rows = list(csv.reader(io.StringIO(table_csv(table, deidentified=False))))
+    assert rows[1] == ["'-done", "-5.4"]
 
 
 def test_drill_csv_export_is_audited_per_patient_with_the_flag(client, supervisor, two_programs):
