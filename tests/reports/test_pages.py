@@ -275,3 +275,23 @@ def test_drill_down_queries_do_not_grow_with_patients(
     with CaptureQueriesContext(connection) as large:
         client.get(drill_path("active"))
     assert len(large) == len(small)
+
+
+def test_a_table_title_stays_outside_its_sideways_scroll(client, supervisor, two_programs):
+    """On a phone a wide table scrolls sideways in `.table-responsive`; its title is a heading
+    before that box (a caption inside it was cut off at the screen's edge) naming the table."""
+    client.force_login(supervisor)
+    html = client.get(DASHBOARD).content.decode()
+    table = html[html.index('data-table="by-program"') :]
+    heading = '<h3 class="h5" id="table-sample-by-program">By program</h3>'
+    assert table.index(heading) < table.index('class="table-responsive"')
+    assert 'aria-labelledby="table-sample-by-program"' in table
+    assert "<caption" not in html
+
+
+def test_the_dashboard_explains_a_dash_and_the_patient_count(client, supervisor, two_programs):
+    client.force_login(supervisor)
+    html = client.get(DASHBOARD).content.decode()
+    assert "A dash (–) means there is nothing to judge in the range" in html
+    start = html.index('data-figure="active"')
+    assert "3 patients listed</p>" in html[start : html.index("</div>", start)]
