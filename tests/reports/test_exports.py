@@ -174,3 +174,30 @@ def test_the_pdf_of_bad_filters_is_400(client, supervisor):
     end = date.today() + timedelta(days=30)
     response = client.get(reverse("reports:dashboard-pdf"), {"end": end.isoformat()})
     assert response.status_code == 400
+
+
+def test_the_pdf_prints_a_chart_once_when_a_table_already_holds_its_numbers():
+    """Census's admissions by week and Stays' discharge reasons are both a chart and a table on
+    the dashboard; on paper the chart (printed as a table) would repeat the table."""
+    from reportlab.platypus import KeepTogether
+
+    from iop.pdf import styles
+    from reports.figures import Chart, Section, Series
+    from reports.pdf import dashboard_story
+
+    week = Table("weeks", "By week", ["Week", "Admitted"], [[Cell("1–7 Sep"), Cell(2)]])
+    section = Section(
+        "s",
+        "S",
+        tables=[week],
+        charts=[
+            Chart("weeks", "By week", "bar", ["1–7 Sep"], [Series("Admitted", [2])]),
+            Chart("levels", "By level", "bar", ["IOP"], [Series("Active", [3])]),
+        ],
+    )
+    titles = [
+        item._content[0].getPlainText()
+        for item in dashboard_story([section], styles())
+        if isinstance(item, KeepTogether)
+    ]
+    assert titles == ["By week", "By level"]
