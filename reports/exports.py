@@ -49,12 +49,20 @@ def _safe(text):
     return f"'{text}" if isinstance(text, str) and _FORMULA.match(text) else text
 
 
+def _cell(value):
+    """A CSV cell: a number as a number (a change of -14 stays a number a spreadsheet can
+    sum), any text guarded against being read as a formula."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return plain(value)
+    return _safe(plain(value))
+
+
 def _write(header, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_safe(h) for h in header])
     for row in rows:
-        writer.writerow([_safe(plain(value)) for value in row])
+        writer.writerow([_cell(value) for value in row])
     return buffer.getvalue()
 
 

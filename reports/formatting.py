@@ -35,3 +35,13 @@ def plain(value):
     if isinstance(value, float):
         return f"{round(value, 2):g}" if abs(value) < 1e15 else str(value)
     return str(value)
+
+
+def counted(number, noun, plural=None):
+    """ "1 patient", "3 patients": a count with its noun in the right number."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def were(number):
+    """The verb after a count: "1 was", "3 were"."""
+    return "was" if number == 1 else "were"

@@ -50,7 +50,13 @@ def dashboard_sections(sections):
         {
             "section": section,
             "charts": [
-                {"id": chart_id(section, chart), "chart": chart, "rows": chart_as_table(chart)}
+                {
+                    "id": chart_id(section, chart),
+                    "chart": chart,
+                    "rows": chart_as_table(chart),
+                    # nothing but 0 and "–": empty axes say nothing, a sentence does
+                    "blank": not any(v for series in chart.series for v in series.values),
+                }
                 for chart in section.charts
             ],
         }

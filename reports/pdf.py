@@ -69,7 +69,10 @@ def dashboard_story(sections, s):
             story.append(_figures(section, s))
         for table in section.tables:
             story += [Spacer(1, 4), KeepTogether(_table(table, s))]
+        tabled = {table.title for table in section.tables}
         for chart in section.charts:
+            if chart.title in tabled:
+                continue  # a table of the same numbers is already printed: not twice on paper
             story += [Spacer(1, 4), KeepTogether(_chart(chart, s))]
         for note in section.notes:
             story.append(Paragraph(text(note), s["body"]))

@@ -42,6 +42,7 @@ from django.utils import timezone
 from patients.instruments import CASENESS, INSTRUMENTS, OUTCOME_INSTRUMENTS, RELIABLE_CHANGE
 from patients.models import Episode, MeasureResponse
 from reports.figures import Cell, Chart, DrillDown, DrillRow, Figure, Section, Series, Table
+from reports.formatting import counted
 
 SLUG = "outcomes"
 TITLE = "Outcomes"
@@ -222,8 +223,8 @@ def _figures(code, n):
             value=_share(n["caseness"], n["scored"]),
             unit="%",
             patients=n["caseness"],
-            help=f"{n['caseness']} of the {n['scored']} patients in care during the range with "
-            f"a {name} since admission scored {_cutoff_words(code)} on the first.",
+            help=f"{n['caseness']} of the {counted(n['scored'], 'patient')} in care during the "
+            f"range with a {name} since admission scored {_cutoff_words(code)} on the first.",
         ),
         Figure(
             key=f"{slug}-improved",
@@ -231,8 +232,8 @@ def _figures(code, n):
             value=_share(n["improved"], judged),
             unit="%",
             patients=n["improved"],
-            help=f"{n['improved']} of the {judged} patients with two or more {name} scores by "
-            f"the range's end fell {step} or more from the first to the latest.",
+            help=f"{n['improved']} of the {counted(judged, 'patient')} with two or more "
+            f"{name} scores by the range's end fell {step} or more from the first to the latest.",
         ),
         Figure(
             key=f"{slug}-recovered",
@@ -240,8 +241,8 @@ def _figures(code, n):
             value=_share(n["recovered"], n["cases-judged"]),
             unit="%",
             patients=n["recovered"],
-            help=f"{n['recovered']} of the {n['cases-judged']} patients at caseness on their "
-            f"first {name} (with two or more scores) were below it on the latest.",
+            help=f"{n['recovered']} of the {counted(n['cases-judged'], 'patient')} at caseness "
+            f"on their first {name} (with two or more scores) were below it on the latest.",
         ),
         Figure(
             key=f"{slug}-deteriorated",
@@ -249,8 +250,8 @@ def _figures(code, n):
             value=_share(n["deteriorated"], judged),
             unit="%",
             patients=n["deteriorated"],
-            help=f"{n['deteriorated']} of the {judged} patients with two or more {name} scores "
-            f"rose {step} or more from the first to the latest.",
+            help=f"{n['deteriorated']} of the {counted(judged, 'patient')} with two or more "
+            f"{name} scores rose {step} or more from the first to the latest.",
         ),
         Figure(
             key=f"{slug}-change",
@@ -259,8 +260,8 @@ def _figures(code, n):
             unit="points",
             patients=judged,
             drill=f"{slug}-judged",
-            help=f"The mean of latest minus first {name} score over the {judged} patients with "
-            "two or more scores (below 0: better).",
+            help=f"The mean of latest minus first {name} score over the "
+            f"{counted(judged, 'patient')} with two or more scores (below 0: better).",
         ),
         Figure(
             key=f"{slug}-too-few",

@@ -7,6 +7,10 @@
   if (!source || !window.Chart) { return; }
   var charts = JSON.parse(source.textContent);
   var palette = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#dc3545", "#20c997", "#6c757d"];
+  // Lines that run together (a level with no patients next to another, a total equal to its
+  // only level) stay apart to the eye: each has its own dash, width and point shape.
+  var dashes = [[], [8, 4], [2, 3], [12, 4, 2, 4]];
+  var points = ["circle", "rect", "triangle", "rectRot"];
 
   document.querySelectorAll("canvas.report-chart").forEach(function (canvas) {
     var spec = charts[canvas.dataset.chart];
@@ -26,7 +30,12 @@
         borderColor: colour,
         tension: 0.2,
         spanGaps: false,
-        pointRadius: 4
+        borderDash: line ? dashes[i % dashes.length] : undefined,
+        // Chart.js draws the first line on top: each later one is wider, so it shows round
+        // the lines above it where they coincide.
+        borderWidth: line ? 2 + 1.5 * Math.min(i, 3) : undefined,
+        pointStyle: points[i % points.length],
+        pointRadius: line ? 3 + 1.5 * Math.min(i, 3) : 4
       };
     });
     new window.Chart(canvas, {
@@ -41,7 +50,7 @@
                ticks: { precision: whole ? 0 : undefined },
                title: { display: !!spec.unit, text: spec.unit } }
         },
-        plugins: { legend: { display: datasets.length > 1 } },
+        plugins: { legend: { display: datasets.length > 1, labels: { usePointStyle: line, boxHeight: 10, pointStyleWidth: 14 } } },
         onHover: function (event, elements) {
           var link = elements.length && datasets[elements[0].datasetIndex].links[elements[0].index];
           if (event.native) { event.native.target.style.cursor = link ? "pointer" : "default"; }

@@ -424,3 +424,15 @@ def test_episodes_without_a_primary_clinician_have_their_own_row(program, clinic
     rows = compliance.drill(scope_of(director), last.drill)
     assert [r.name for r in rows.rows] == ["Pat Nobody"]
     assert "no primary clinician" in rows.title
+
+
+def test_the_help_counts_one_in_the_singular(program, clinician, supervisor):
+    """A director reads "Of 1 episode ..., 1 had one in force", not "Of 1 episodes"."""
+    covered = episode(program, clinician, last_name="Covered")
+    cssrs(covered, "moderate", at(10))
+    safety_plan(covered, at(11))
+    help_text = figures(scope_of(supervisor))["safety-plans"].help
+    assert help_text.startswith("Of 1 episode open on the range's last day")
+    screens_help = figures(scope_of(supervisor))["screens"].help
+    assert screens_help.startswith("Of 0 unexpected drug screens (")
+    assert "0 were followed up" in screens_help

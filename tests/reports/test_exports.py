@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from iop.audit.models import AuditEvent
-from reports.exports import PSEUDONYM_HEADER, drill_csv
-from reports.figures import Cell, DrillDown, DrillRow
+from reports.exports import PSEUDONYM_HEADER, drill_csv, table_csv
+from reports.figures import Cell, DrillDown, DrillRow, Table
 from tests.documents.helpers import pdf_text
 
 pytestmark = pytest.mark.usefixtures("sample_section")
@@ -96,6 +96,19 @@ def test_a_cell_that_reads_as_a_formula_is_quoted():
     assert rows[1][1] == "'=HYPERLINK()" and rows[1][3] == "'+1"
 
 
+def test_a_negative_number_stays_a_number_in_both_exports():
+    """A fall of 14 points is -14 in the spreadsheet, not the text '-14."""
+    drill = DrillDown(
+        "k", "t", ["Change", "Mean"], [DrillRow(1, 1, "Ada", "M1", "IOP", [Cell(-14), Cell(-6.5)])]
+    )
+    for deidentified in (False, True):
+        rows = list(csv.reader(io.StringIO(drill_csv(drill, deidentified=deidentified))))
+        assert rows[1][-2:] == ["-14", "-6.5"]
+    table = Table("t", "T", ["Reason", "Mean change"], [[Cell("-done"), Cell(-5.4, "points")]])
+    rows = list(csv.reader(io.StringIO(table_csv(table, deidentified=False))))
+    assert rows[1] == ["'-done", "-5.4"]
+
+
 def test_drill_csv_export_is_audited_per_patient_with_the_flag(client, supervisor, two_programs):
     client.force_login(supervisor)
     client.get(drill_csv_url("active", deidentified=1))
@@ -161,3 +174,30 @@ def test_the_pdf_of_bad_filters_is_400(client, supervisor):
     end = date.today() + timedelta(days=30)
     response = client.get(reverse("reports:dashboard-pdf"), {"end": end.isoformat()})
     assert response.status_code == 400
+
+
+def test_the_pdf_prints_a_chart_once_when_a_table_already_holds_its_numbers():
+    """Census's admissions by week and Stays' discharge reasons are both a chart and a table on
+    the dashboard; on paper the chart (printed as a table) would repeat the table."""
+    from reportlab.platypus import KeepTogether
+
+    from iop.pdf import styles
+    from reports.figures import Chart, Section, Series
+    from reports.pdf import dashboard_story
+
+    week = Table("weeks", "By week", ["Week", "Admitted"], [[Cell("1–7 Sep"), Cell(2)]])
+    section = Section(
+        "s",
+        "S",
+        tables=[week],
+        charts=[
+            Chart("weeks", "By week", "bar", ["1–7 Sep"], [Series("Admitted", [2])]),
+            Chart("levels", "By level", "bar", ["IOP"], [Series("Active", [3])]),
+        ],
+    )
+    titles = [
+        item._content[0].getPlainText()
+        for item in dashboard_story([section], styles())
+        if isinstance(item, KeepTogether)
+    ]
+    assert titles == ["By week", "By level"]

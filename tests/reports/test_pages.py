@@ -275,3 +275,42 @@ def test_drill_down_queries_do_not_grow_with_patients(
     with CaptureQueriesContext(connection) as large:
         client.get(drill_path("active"))
     assert len(large) == len(small)
+
+
+def test_a_table_title_stays_outside_its_sideways_scroll(client, supervisor, two_programs):
+    """On a phone a wide table scrolls sideways in `.table-responsive`; its title is a heading
+    before that box (a caption inside it was cut off at the screen's edge) naming the table."""
+    client.force_login(supervisor)
+    html = client.get(DASHBOARD).content.decode()
+    table = html[html.index('data-table="by-program"') :]
+    heading = '<h3 class="h5" id="table-sample-by-program">By program</h3>'
+    assert table.index(heading) < table.index('class="table-responsive"')
+    assert 'aria-labelledby="table-sample-by-program"' in table
+    assert "<caption" not in html
+
+
+def test_the_dashboard_explains_a_dash_and_the_patient_count(client, supervisor, two_programs):
+    client.force_login(supervisor)
+    html = client.get(DASHBOARD).content.decode()
+    assert "A dash (–) means there is nothing to judge in the range" in html
+    start = html.index('data-figure="active"')
+    assert "3 patients listed</p>" in html[start : html.index("</div>", start)]
+
+
+def test_a_chart_with_nothing_to_draw_says_so_instead_of_empty_axes(
+    client, supervisor, two_programs
+):
+    client.force_login(supervisor)
+    today = timezone.localdate()
+    quiet = {
+        "start": (today - timedelta(days=80)).isoformat(),
+        "end": (today - timedelta(days=50)).isoformat(),
+    }
+    html = client.get(DASHBOARD, quiet).content.decode()
+    assert 'id="chart-sample-admissions-by-week"' not in html  # no canvas: nobody admitted
+    assert "Nothing to draw in this range: every value is 0 or –" in html
+    assert 'data-testid="chart-data"' in html  # the table of zeros still follows
+    html = client.get(DASHBOARD).content.decode()
+    sample_part = html.split('data-section="sample"')[1].split("</section>")[0]
+    assert 'id="chart-sample-admissions-by-week"' in sample_part
+    assert 'data-testid="chart-blank"' not in sample_part

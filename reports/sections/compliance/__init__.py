@@ -10,6 +10,7 @@ from dataclasses import replace
 from django.contrib.auth import get_user_model
 
 from reports.figures import Cell, Figure, Section, Table
+from reports.formatting import counted, were
 from reports.sections.compliance import cosign, notes, plans, safety, screens
 from reports.sections.compliance.sql import NO_CLINICIAN, by_clinician, hours, rate, totals
 
@@ -72,10 +73,10 @@ def _figures(found):
             rate(n_all["on_time"], n_all["judged"]),
             "%",
             patients=n_all["episodes"],
-            help=f"Of {n_all['judged']} sessions in the range needing a note (completed, someone "
-            f"attended), {n_all['on_time']} had it signed within 24 h of the session's end, "
-            "when the documentation job would alert; a note unsigned less than 24 h after its "
-            "session is not judged yet.",
+            help=f"Of {counted(n_all['judged'], 'session')} in the range needing a note "
+            f"(completed, someone attended), {n_all['on_time']} had it signed within 24 h of "
+            "the session's end, when the documentation job would alert; a note unsigned less "
+            "than 24 h after its session is not judged yet.",
         ),
         Figure(
             "notes-unsigned",
@@ -108,9 +109,10 @@ def _figures(found):
             rate(r_all["on_time"], r_all["on_time"] + r_all["late"]),
             "%",
             patients=r_all["episodes"],
-            help=f"Of {r_all['on_time'] + r_all['late']} plan reviews due in the range, "
-            f"{r_all['on_time']} were completed on or before their due date; one still open "
-            "after it (or never opened) is late, one due today and still open is not judged.",
+            help=f"Of {counted(r_all['on_time'] + r_all['late'], 'plan review')} due in the "
+            f"range, {r_all['on_time']} {were(r_all['on_time'])} completed on or before their due "
+            "date; one still open after it (or never opened) is late, one due today and still "
+            "open is not judged.",
         ),
         Figure(
             "initial-plans",
@@ -118,9 +120,9 @@ def _figures(found):
             rate(i_all["on_time"], _initial_episodes(i_all)),
             "%",
             patients=_initial_episodes(i_all),
-            help=f"Of {_initial_episodes(i_all)} admissions in the range, {i_all['on_time']} had "
-            "their first plan activated within the program's initial-plan days of admission; "
-            "none yet and past due is late.",
+            help=f"Of {counted(_initial_episodes(i_all), 'admission')} in the range, "
+            f"{i_all['on_time']} had their first plan activated within the program's "
+            "initial-plan days of admission; none yet and past due is late.",
         ),
         Figure(
             "initial-plans-pending",
@@ -136,8 +138,9 @@ def _figures(found):
             rate(s_all["covered"], s_all["one"]),
             "%",
             patients=s_all["one"],
-            help=f"Of {s_all['one']} episodes open on the range's last day whose risk then called "
-            "for a safety plan (latest C-SSRS or clinician assessment moderate or high, or a "
+            help=f"Of {counted(s_all['one'], 'episode')} open on the range's last day whose "
+            "risk then called for a safety plan (latest C-SSRS or clinician assessment "
+            "moderate or high, or a "
             f"newer open moderate/high risk alert), {s_all['covered']} had one in force.",
         ),
         Figure(
@@ -146,10 +149,10 @@ def _figures(found):
             rate(x_all["followed"], x_all["alerts"]),
             "%",
             patients=x_all["episodes"],
-            help=f"Of {x_all['alerts']} unexpected drug screens (an unexpected result or a "
-            "refusal: the screens app's alert) raised in the range, "
-            f"{x_all['followed']} were followed up: a clinician acknowledged the alert, "
-            "closing it with what was done.",
+            help=f"Of {counted(x_all['alerts'], 'unexpected drug screen')} (an unexpected "
+            "result or a refusal: the screens app's alert) raised in the range, "
+            f"{x_all['followed']} {were(x_all['followed'])} followed up: a clinician "
+            "acknowledged the alert, closing it with what was done.",
         ),
     ]
 
