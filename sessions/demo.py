@@ -1,12 +1,11 @@
 """Demo groups, eight weeks of past sessions with realistic attendance, notes signed and not,
 and upcoming sessions. Runs after the patients and plans demos."""
 
-import contextlib
 import random
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from patients.models import Episode, Program
@@ -91,6 +90,35 @@ def _status(rng, last_name):
         if roll < total:
             return status
     return Attendance.Status.PRESENT
+
+
+def _free_start(day, earliest, minutes, clinician, episode):
+    """The first start on `day`, from `earliest`, of a `minutes`-long session that meets none
+    of the groups the clinician runs or the patient's program holds, nor a session already
+    booked for either (the demo's individual and family sessions)."""
+    tz = timezone.get_current_timezone()
+    busy = [
+        (datetime.combine(day, g.start_time, tzinfo=tz), g.duration_minutes)
+        for g in TherapyGroup.objects.filter(
+            Q(facilitators=clinician) | Q(program_id=episode.program_id)
+        ).distinct()
+        if day.weekday() in g.schedule_days
+    ]
+    busy += [
+        (s.starts_at, s.duration_minutes)
+        for s in TherapySession.objects.filter(
+            Q(clinicians=clinician) | Q(episode=episode), group=None
+        ).on_day(day)
+    ]
+    start = datetime.combine(day, earliest, tzinfo=tz)
+    moved = True
+    while moved:
+        moved = False
+        for other, length in busy:
+            other_end = other + timedelta(minutes=length)
+            if other < start + timedelta(minutes=minutes) and other_end > start:
+                start, moved = other_end, True
+    return start
 
 
 def seed(*, password, stdout):
@@ -212,51 +240,45 @@ def seed(*, password, stdout):
         services.note_sign(note=note, user=runner)
         notes += 1
 
-    # Today: an individual session for Casey with Avery later in the day; a family session
-    # next week.
+    # Today: an individual session for Casey with Avery in the afternoon; a family session
+    # next week; a weekly series on Thursdays. Each at an hour neither of them has a group.
     avery = Episode.objects.filter(
         patient__legal_last_name="Nguyen", status=Episode.Status.ACTIVE
     ).first()
     if avery:
-        start = timezone.localtime().replace(hour=15, minute=0, second=0, microsecond=0)
-        for offset in (0, 1, 2):
-            try:
-                services.session_schedule(
-                    kind=TherapySession.Kind.INDIVIDUAL,
-                    starts_at=start + timedelta(hours=offset),
-                    duration_minutes=50,
-                    clinicians=[users["clinician"]],
-                    episode=avery,
-                    location="Room 3",
-                    user=users["clinician"],
-                )
-                break
-            except ValidationError:  # a clash with a group: try the next hour
-                continue
-        with contextlib.suppress(ValidationError):  # a demo nicety only
-            services.session_schedule(
-                kind="family",
-                starts_at=start + timedelta(days=7),
-                duration_minutes=60,
-                clinicians=[users["clinician"]],
-                episode=avery,
-                location="Room 3",
-                family_members=[{"name": "Sam Nguyen", "relationship": "partner"}],
-                patient_present=True,
-                user=users["clinician"],
-            )
-        with contextlib.suppress(ValidationError):  # a weekly series to show on the calendar
-            next_thursday = start + timedelta(days=(3 - start.weekday()) % 7 or 7)
-            services.session_series_schedule(
-                kind="individual",
-                starts_at=next_thursday.replace(hour=16),
-                duration_minutes=50,
-                clinicians=[users["clinician"]],
-                episode=avery,
-                location="Room 3",
-                recurrence=services.Recurrence(weekdays=(3,), count=4),
-                user=users["clinician"],
-            )
+        casey = users["clinician"]
+        services.session_schedule(
+            kind=TherapySession.Kind.INDIVIDUAL,
+            starts_at=_free_start(today, time(15), 50, casey, avery),
+            duration_minutes=50,
+            clinicians=[casey],
+            episode=avery,
+            location="Room 3",
+            user=casey,
+        )
+        services.session_schedule(
+            kind="family",
+            starts_at=_free_start(today + timedelta(days=7), time(15), 60, casey, avery),
+            duration_minutes=60,
+            clinicians=[casey],
+            episode=avery,
+            location="Room 3",
+            family_members=[{"name": "Sam Nguyen", "relationship": "partner"}],
+            patient_present=True,
+            user=casey,
+        )
+        # From next Thursday, after the family session when that is on the same day.
+        next_thursday = today + timedelta(days=(3 - today.weekday()) % 7 or 7)
+        services.session_series_schedule(
+            kind="individual",
+            starts_at=_free_start(next_thursday, time(16), 50, casey, avery),
+            duration_minutes=50,
+            clinicians=[casey],
+            episode=avery,
+            location="Room 3",
+            recurrence=services.Recurrence(weekdays=(3,), count=4),
+            user=casey,
+        )
     stdout.write(
         f"  {len(groups)} groups, {made} group sessions, "
         f"{Attendance.objects.count()} attendance records, {notes} signed notes, "
