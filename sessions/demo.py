@@ -238,6 +238,14 @@ def seed(*, password, stdout):
             },
         )
         services.note_sign(note=note, user=runner)
+        # Signed when a clinician would have: within hours of the group (every seventh a day
+        # and a half late), not at the moment the demo is loaded (the signature's hash does not
+        # cover the time; the compliance report reads it).
+        late = timedelta(hours=36) if session.pk % 7 == 0 else timedelta(hours=2)
+        signed_at = min(
+            session.starts_at + timedelta(minutes=session.duration_minutes) + late, timezone.now()
+        )
+        ProgressNote.objects.filter(pk=note.pk).update(signed_at=signed_at)
         notes += 1
 
     # Today: an individual session for Casey with Avery in the afternoon; a family session
