@@ -23,8 +23,8 @@ CLAIM_ROLES = (Role.BILLER, Role.SUPERVISOR)
 
 
 class ClaimLineSerializer(strict.ModelSerializer):
-    rendering = UserRefSerializer(read_only=True)
-    supervising = UserRefSerializer(read_only=True)
+    rendering = UserRefSerializer(read_only=True, allow_null=True)
+    supervising = UserRefSerializer(read_only=True, allow_null=True)
     diagnosis_pointers = serializers.CharField(read_only=True)
     patient_name = serializers.SerializerMethodField()
     mrn = serializers.CharField(source="patient.mrn", read_only=True)
