@@ -381,6 +381,7 @@ def test_one_beat_schedule_covers_every_job():
         "patients.measures_due",
         "sessions.group_schedule",
         "audit.verify",
+        "billing.authorization_alerts",
     }
     app.loader.import_default_modules()
     registered = set(app.tasks)
