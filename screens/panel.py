@@ -18,6 +18,10 @@ ANALYTES = {
     "ETG": "Alcohol (EtG)",
 }
 ANALYTE_CHOICES = list(ANALYTES.items())
+# The drug class each analyte belongs to for definitive testing (G0480–G0483 count classes, not
+# analytes): amphetamine and methamphetamine are one class, "Amphetamines"; MDMA is its own class
+# (methylenedioxyamphetamines); EtG is an alcohol biomarker.
+DRUG_CLASS = {code: code for code in ANALYTES} | {"MET": "AMP"}
 DEFAULT_PANEL = ["AMP", "BZO", "BUP", "COC", "FYL", "MTD", "OPI", "OXY", "THC", "ETG"]
 
 # A medication on the list makes an analyte expected when its name contains one of these words
@@ -53,6 +57,11 @@ def analytes_prescribed(medication_names):
         for code, words in PRESCRIBED_BY.items()
         if any(word in name for word in words for name in names)
     }
+
+
+def drug_classes(panel):
+    """How many drug classes a panel of analyte codes tests."""
+    return len({DRUG_CLASS[code] for code in panel})
 
 
 def clean_panel(value):

@@ -3,7 +3,7 @@ screens*) and the billing suggestion (CLINICAL.md, *Billing codes*)."""
 
 from medications.models import Medication
 from screens.models import Method, ScreenOrder, ScreenResult
-from screens.panel import ANALYTES, analytes_prescribed
+from screens.panel import ANALYTES, analytes_prescribed, drug_classes
 
 PRESUMPTIVE_CODES = {
     Method.OPTICAL: "80305",
@@ -27,7 +27,7 @@ def billing_code(order):
     if order.status != ScreenOrder.Status.RESULTED:
         return ""
     if order.testing == ScreenOrder.Testing.DEFINITIVE:
-        return definitive_code(len(set(order.panel)))
+        return definitive_code(drug_classes(order.panel))
     return PRESUMPTIVE_CODES[order.method]
 
 

@@ -204,6 +204,17 @@ def test_definitive_code_boundaries(classes, code):
     assert services.definitive_code(classes) == code
 
 
+def test_definitive_testing_counts_drug_classes_not_analytes():
+    from screens.panel import drug_classes
+
+    # Amphetamine and methamphetamine are one class (Amphetamines); MDMA is a class of its own.
+    seven = ["AMP", "BAR", "BZO", "BUP", "COC", "FYL", "MDMA"]
+    assert drug_classes(seven) == 7
+    assert drug_classes([*seven, "MET"]) == 7  # still G0480, not G0481
+    assert services.definitive_code(drug_classes([*seven, "MET"])) == "G0480"
+    assert services.definitive_code(drug_classes([*seven, "MET", "MTD"])) == "G0481"
+
+
 def test_presumptive_code_by_method_once_resulted(collected, clinician):
     assert services.billing_code(collected) == ""
     services.results_record(order=collected, values=negatives(collected), user=clinician)
