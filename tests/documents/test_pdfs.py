@@ -347,3 +347,45 @@ def test_a_trainees_note_shows_the_co_signature_line_then_the_co_signer(
     text = pdf_text(response.content)
     cosigner = supervisor.display_name
     assert f"Co-signed by (supervisor): {cosigner}, 2 Nov 2026 14:00" in text
+
+
+# --- every document: the letterhead, and for a SUD episode the notice on each page -------------
+
+
+def _each_document(episode, signed_note, safety_plan, discharged):
+    """(name, url) of every printable document of `episode` (the episode ends discharged)."""
+    from tests.documents.test_discharge_summary import pdf as summary_pdf
+    from tests.documents.test_discharge_summary import prepare_and_sign
+
+    note = signed_note(episode)
+    safety = safety_plan(episode)
+    episode = discharged(episode)  # signs a plan first
+    plan = episode.treatment_plans.get()
+    prepare_and_sign(episode, episode.primary_clinician)
+    patient = episode.patient_id
+    return [
+        ("note", note_url(episode, note)),
+        ("plan", reverse("documents:plan-pdf", args=[plan.pk])),
+        ("safety plan", reverse("documents:safety-plan-pdf", args=[patient, safety.pk])),
+        ("aftercare plan", reverse("documents:aftercare-pdf", args=[patient, episode.pk])),
+        ("discharge summary", summary_pdf(episode)),
+    ]
+
+
+@override_settings(**LETTERHEAD)
+@pytest.mark.parametrize("sud", [False, True], ids=["mental health", "SUD"])
+def test_every_document_has_the_letterhead_and_a_sud_one_the_notice_on_every_page(
+    request, client, sud, signed_note, safety_plan, discharged, clinician
+):
+    episode = request.getfixturevalue("sud_episode" if sud else "mh_episode")
+    documents = _each_document(episode, signed_note, safety_plan, discharged)
+    client.force_login(clinician)
+    for name, url in documents:
+        _, pages = download(client, url)
+        assert "Riverside IOP" in pages[0], name
+        assert "12 Main St, Springfield, MA 01101 · Tel. 555-0199" in pages[0], name
+        assert f"Page {len(pages)} of {len(pages)}" in pages[-1], name
+        if sud:
+            assert all(NOTICE in page for page in pages), name
+        else:
+            assert not any("42 CFR" in page for page in pages), name
