@@ -37,6 +37,18 @@ def page_of(request, rows, per_page=PAGE_SIZE):
     return page
 
 
+def page_by_ids(request, rows, per_page=PAGE_SIZE):
+    """`page_of` for a list whose filter costs more than its rows (the notes to write check
+    every session for a note and an attendee): the filter runs once for the ids, in order,
+    counted and paged here, then the page's rows are read by id (two queries, as `page_of`,
+    but one pass of the filter instead of two)."""
+    page = Paginator(list(rows.values_list("pk", flat=True)), per_page).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = list(rows.filter(pk__in=page.object_list)) if page.object_list else []
+    return page
+
+
 @login_required
 @require_safe
 def today(request):
@@ -86,7 +98,7 @@ def notes_to_write_page(request):
     require_clinical(request.user)
     now = timezone.now()
     start = notes_page_start(now)
-    page = page_of(request, notes_to_write_since(request.user, start, now=now))
+    page = page_by_ids(request, notes_to_write_since(request.user, start, now=now))
     return render_worklist(
         request,
         "sessions/notes_to_write.html",
@@ -105,7 +117,7 @@ def older_notes_to_write_page(request):
     every session they ever ran is checked, so only when asked for."""
     require_clinical(request.user)
     now = timezone.now()
-    page = page_of(request, older_notes_to_write(request.user, now=now))
+    page = page_by_ids(request, older_notes_to_write(request.user, now=now))
     return render_worklist(
         request,
         "sessions/notes_to_write.html",
