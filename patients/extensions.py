@@ -49,6 +49,8 @@ apps register here from their AppConfig.ready():
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Window
+
 discharge_guards = []
 discharge_hooks = []
 program_change_guards = []
@@ -143,3 +145,11 @@ class TodaySection:
     template: str  # rendered with `section` in its context
     rows: list = field(default_factory=list)
     count: int = 0
+
+
+def head_and_count(queryset, size=TODAY_SECTION_ROWS):
+    """([the first `size` rows], how many the QuerySet holds) in one query, not two: the count
+    is a window over every row the filter keeps, taken before the limit (0 for no rows). For a
+    QuerySet without DISTINCT or aggregates whose joins are to one row each (as `count()`)."""
+    rows = list(queryset.annotate(head_and_count_total=Window(Count("pk")))[:size])
+    return rows, rows[0].head_and_count_total if rows else 0

@@ -8,17 +8,17 @@ from patients import extensions
 
 
 def due_today_section(user):
-    """Today's section: the user's patients with a screen due today (two queries: the count and
-    the first rows)."""
+    """Today's section: the user's patients with a screen due today (one query: the first
+    rows with the count, `extensions.head_and_count`)."""
     from screens.selectors import due_today
 
-    rows = due_today(user, timezone.localdate())
+    rows, count = extensions.head_and_count(due_today(user, timezone.localdate()))
     return extensions.TodaySection(
         slug="screens-due",
         heading="Due for a drug screen today",
         template="screens/_today_due.html",
-        rows=list(rows[: extensions.TODAY_SECTION_ROWS]),
-        count=rows.count(),
+        rows=rows,
+        count=count,
     )
 
 

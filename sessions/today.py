@@ -56,8 +56,9 @@ class Excerpt:
 
 
 def excerpt(queryset, size=TODAY_ROWS):
-    """The first `size` rows of a QuerySet and its count: two queries, whatever its size."""
-    return Excerpt(list(queryset[:size]), queryset.count())
+    """The first `size` rows of a QuerySet and its count: one query, whatever its size
+    (`extensions.head_and_count`)."""
+    return Excerpt(*extensions.head_and_count(queryset, size))
 
 
 def mark_missing_safety_plans(alerts):
