@@ -17,17 +17,14 @@ from iop.validation import capped_add
 from patients.models import Episode, Patient, Program
 from patients.querysets import PatientScopedQuerySet
 from sessions.hashing import addendum_hash
-from sessions.querysets import (
-    GroupEnrollmentQuerySet,
-    TherapyGroupQuerySet,
-    TherapySessionQuerySet,
-)
+from sessions.querysets import GroupEnrollmentQuerySet, TherapyGroupQuerySet, TherapySessionQuerySet
 
 TELEHEALTH_POS = [
     ("02", "02 telehealth, not at home"),
     ("10", "10 telehealth at the patient's home"),
 ]
 TELEHEALTH_MODIFIERS = [("95", "95 synchronous audio-video"), ("93", "93 audio-only")]
+HOURS_READ = ["session", "status", "minutes_attended"]  # what the hours need of an attendance
 
 
 class SignedNoteError(ConflictError):
@@ -284,6 +281,8 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "episode"], name="one_attendance_each"),
         ]
+        # By episode with what the hours read: a caseload's weeks from the index alone.
+        indexes = [models.Index(fields=["episode"], include=HOURS_READ, name="attendance_hours")]
 
     def __str__(self):
         return f"{self.patient}: {self.get_status_display()} ({self.minutes_attended} min)"

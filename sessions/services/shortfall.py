@@ -130,7 +130,9 @@ class BelowHours:
             .order_by("effective_date", "pk")
         ):
             changes[change.episode_id].append(change)
-        minutes = attended_minutes(ids, self.monday)
+        # By the listed ids, not the subquery: PostgreSQL then knows how few a clinician's
+        # caseload holds and reads their attendance by episode, not the whole program's week.
+        minutes = attended_minutes([row[0] for row in facts], self.monday)
         rows = []
         for row in facts:
             verdict = judge(row, changes[row[0]], minutes.get(row[0], 0), self.monday)
