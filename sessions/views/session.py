@@ -108,7 +108,10 @@ def session_page_context(request, session, note_form=None, correction=None, star
         # Offers the co-signature: a supervisor of the session's program (or a director).
         "is_supervisor": supervises(request.user, session.owning_program_id),
         "statuses": ATTENDANCE_BUTTONS,
-        "family": list(session.family_members.all()),
+        # Shown for family therapy only: no other session has any to read.
+        "family": list(session.family_members.all())
+        if session.kind == TherapySession.Kind.FAMILY
+        else [],
         "addenda": list(note.addenda.all()) if note else [],
         "intact": services.note_is_intact(note) if note and note.is_locked else None,
         "corrections": corrections,
