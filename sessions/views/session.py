@@ -52,7 +52,7 @@ class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
         if not hasattr(self, "session"):
             if not self.request.user.has_role(*Role.CLINICAL):
                 raise Http404("No such session.")
-            queryset = TherapySession.objects.for_user(self.request.user).select_related(
+            queryset = TherapySession.objects.for_user_by_row(self.request.user).select_related(
                 "group", "episode__patient", "episode__program", "patient", "cancelled_by"
             )
             self.session = self.object = get_object_or_404(
