@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Value
 from django.urls import reverse
 
 from patients import extensions
@@ -25,39 +26,36 @@ class CurrentRisk:
 
 def current_risk(patient):
     """The latest C-SSRS screener or clinician risk assessment, whichever is newer; None when
-    neither exists. A PHQ-9 item 9 screen never sets it (CLINICAL.md). Two queries."""
+    neither exists. A PHQ-9 item 9 screen never sets it (CLINICAL.md). One query."""
     return current_risks([patient.pk]).get(patient.pk)
 
 
 def current_risks(patient_ids):
     """{patient id: CurrentRisk} for the given patients (`current_risk`, batched): patients
-    with neither a C-SSRS nor an assessment are left out. Two queries, however many patients."""
-    found = {}
-
-    def keep(patient_id, risk):
-        if patient_id not in found or risk.at > found[patient_id].at:
-            found[patient_id] = risk
-
+    with neither a C-SSRS nor an assessment are left out. One query, however many patients."""
     screeners = (
         MeasureResponse.objects.filter(patient_id__in=patient_ids, instrument="CSSRS")
-        .order_by("-administered_at", "-pk")
-        .values_list("patient_id", "severity", "administered_at")
+        .order_by()  # no order inside a UNION (SQLite refuses one)
+        .annotate(source=Value("C-SSRS"))
+        .values_list("source", "patient_id", "severity", "administered_at", "pk")
     )
-    seen = set()
-    for patient_id, severity, at in screeners:
-        if patient_id not in seen:
-            seen.add(patient_id)
-            keep(patient_id, CurrentRisk(severity, "C-SSRS", at))
     assessments = (
         RiskAssessment.objects.filter(patient_id__in=patient_ids)
-        .order_by("-signed_at", "-pk")
-        .values_list("patient_id", "level", "signed_at")
+        .order_by()
+        .annotate(source=Value("clinician assessment"))
+        .values_list("source", "patient_id", "level", "signed_at", "pk")
     )
-    seen = set()
-    for patient_id, level, at in assessments:
-        if patient_id not in seen:
-            seen.add(patient_id)
-            keep(patient_id, CurrentRisk(level, "clinician assessment", at))
+    latest = {}  # (source, patient id) -> (at, pk, level): each source's newest
+    for source, patient_id, level, at, pk in screeners.union(assessments, all=True):
+        key = (source, patient_id)
+        if key not in latest or (at, pk) > latest[key][:2]:
+            latest[key] = (at, pk, level)
+    found = {}
+    # The C-SSRS first: a clinician assessment replaces it only when strictly newer.
+    for source in ("C-SSRS", "clinician assessment"):
+        for (kind, patient_id), (at, _, level) in latest.items():
+            if kind == source and (patient_id not in found or at > found[patient_id].at):
+                found[patient_id] = CurrentRisk(level, source, at)
     return found
 
 
@@ -70,8 +68,14 @@ def chart_header(patient):
     )
     current = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
     intake = getattr(current, "intake", None) if current is not None else None
-    open_risk = patient.alerts.filter(kind=Alert.Kind.RISK, status=Alert.Status.OPEN)
-    open_risk_alert = open_risk.order_by("-priority", "-raised_at").first()
+    # Every open risk alert (a few at most), read once: the header shows the first, and
+    # whether a safety plan is needed (plans' header fact) weighs them all.
+    patient.open_risk_alerts = list(
+        patient.alerts.filter(kind=Alert.Kind.RISK, status=Alert.Status.OPEN).order_by(
+            "-priority", "-raised_at"
+        )
+    )
+    open_risk_alert = patient.open_risk_alerts[0] if patient.open_risk_alerts else None
     patient.open_risk_alert = open_risk_alert
     patient.current_risk = risk = current_risk(patient)
     facts = [fact for provider in extensions.header_facts for fact in provider(patient, current)]

@@ -151,15 +151,18 @@ def safety_plan_needed(patient):
     risks = None
     if hasattr(patient, "current_risk"):  # read already (the chart header): None is "no risk"
         risks = {patient.pk: patient.current_risk} if patient.current_risk is not None else {}
-    return patient.pk in safety_plans_needed([patient.pk], risks=risks)
+    # The open risk alerts, when read already (the chart header).
+    alerts = getattr(patient, "open_risk_alerts", None)
+    return patient.pk in safety_plans_needed([patient.pk], risks=risks, open_risk_alerts=alerts)
 
 
-def safety_plans_needed(patient_ids, *, risks=None):
+def safety_plans_needed(patient_ids, *, risks=None, open_risk_alerts=None):
     """The patients (ids) with no active safety plan whose risk calls for one: the latest
     C-SSRS or clinician risk assessment is moderate or high, or a moderate or high risk alert
     from another source (a note's risk rating) is open and newer than that assessment. Item 9
-    never does. At most four queries, however many patients; `risks` ({patient id:
-    CurrentRisk}, as `current_risks` answers) saves two when already read."""
+    never does. At most three queries, however many patients; `risks` ({patient id:
+    CurrentRisk}, as `current_risks` answers) saves one when already read, and
+    `open_risk_alerts` (every open risk alert of these patients) one more."""
     from patients.selectors import current_risks
 
     covered = set(
@@ -174,16 +177,28 @@ def safety_plans_needed(patient_ids, *, risks=None):
     if risks is None:
         risks = current_risks(uncovered)
     needed = {pk for pk in uncovered if pk in risks and risks[pk].requires_safety_plan}
-    alerts = (
-        Alert.objects.filter(
-            patient_id__in=uncovered - needed,
-            kind=Alert.Kind.RISK,
-            status=Alert.Status.OPEN,
-            risk_level__in=["moderate", "high"],
+    levels, screened = ["moderate", "high"], ["patients.measureresponse", "patients.riskassessment"]
+    if open_risk_alerts is not None:
+        alerts = [
+            (a.patient_id, a.raised_at)
+            for a in open_risk_alerts
+            if a.patient_id in uncovered - needed
+            and a.kind == Alert.Kind.RISK
+            and a.status == Alert.Status.OPEN
+            and a.risk_level in levels
+            and a.source_type not in screened
+        ]
+    else:
+        alerts = (
+            Alert.objects.filter(
+                patient_id__in=uncovered - needed,
+                kind=Alert.Kind.RISK,
+                status=Alert.Status.OPEN,
+                risk_level__in=levels,
+            )
+            .exclude(source_type__in=screened)
+            .values_list("patient_id", "raised_at")
         )
-        .exclude(source_type__in=["patients.measureresponse", "patients.riskassessment"])
-        .values_list("patient_id", "raised_at")
-    )
     for patient_id, raised_at in alerts:
         risk = risks.get(patient_id)
         if risk is None or raised_at > risk.at:

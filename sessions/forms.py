@@ -295,6 +295,18 @@ class EnrolInGroupForm(forms.Form):
         self.fields["group"].queryset = groups
 
 
+class ReadOnceChoices(forms.models.ModelChoiceIterator):
+    """The choices read from the field's queryset itself, so read once: the page asks whether
+    there are any (the queryset's truth) before drawing them. Django's own iterator reads the
+    rows again through a server-side cursor (DECLARE, FETCH, CLOSE) at every pass."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class EnrolPatientForm(forms.Form):
     """From the group's page: which patient, from when."""
 
@@ -303,6 +315,7 @@ class EnrolPatientForm(forms.Form):
 
     def __init__(self, *args, episodes, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["episode"].iterator = ReadOnceChoices  # before the queryset: it builds them
         self.fields["episode"].queryset = episodes
         self.fields["episode"].label_from_instance = lambda e: (
             f"{e.patient.display_name} (MRN {e.patient.mrn})"

@@ -106,7 +106,8 @@ class PatientPlan(PlanChartMixin, TemplateView):
             self.REVIEWS_PER_PAGE,
         ).get_page(self.request.GET.get("reviews"))
         context.update(
-            has_versions=TreatmentPlan.objects.filter(patient=patient).exists(),
+            # A current plan is a version of the patient's (its episode's patient): not asked.
+            has_versions=bool(current) or TreatmentPlan.objects.filter(patient=patient).exists(),
             active=active,
             draft=next((p for p in current if p.status == TreatmentPlan.Status.DRAFT), None),
             closed=closed,

@@ -8,7 +8,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from patients.views.mixins import ChartMixin
 from sessions import patient_history, services
-from sessions.models import ProgressNote, TherapySession
+from sessions.models import ProgressNote
 from sessions.selectors import note_entries_for
 
 
@@ -33,11 +33,7 @@ class ChartSessions(ChartMixin, TemplateView):
         evaluations = patient_history.psychiatric_evaluations(patient)
         shown = {a.session_id for a in attendance} | {s.pk for s in upcoming}
         shown |= {row["session"].pk for row in evaluations}
-        openable = set(
-            TherapySession.objects.for_user(self.request.user)
-            .filter(pk__in=shown)
-            .values_list("pk", flat=True)
-        )
+        openable = patient_history.openable_sessions(self.request.user, patient, shown)
         context.update(
             openable_sessions=openable,
             ledger=ledger,

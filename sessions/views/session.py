@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -52,7 +52,7 @@ class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
         if not hasattr(self, "session"):
             if not self.request.user.has_role(*Role.CLINICAL):
                 raise Http404("No such session.")
-            queryset = TherapySession.objects.for_user(self.request.user).select_related(
+            queryset = TherapySession.objects.for_user_by_row(self.request.user).select_related(
                 "group", "episode__patient", "episode__program", "patient", "cancelled_by"
             )
             self.session = self.object = get_object_or_404(
@@ -81,14 +81,15 @@ def session_page_context(request, session, note_form=None, correction=None, star
         ProgressNote.objects.filter(session=session)
         .select_related("author", "signed_by", "cosigned_by")
         .prefetch_related(
-            # Each attendee's part names its patient, and a signed note's check reads every
-            # attendance record's corrections: loaded together, whatever the group's size.
+            # Each attendee's part names its patient: loaded together, whatever the group's size.
             Prefetch("entries", queryset=NoteEntry.objects.select_related("patient")),
             Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
-            "session__attendance__corrections",
         )
         .first()
     )
+    if note is not None:
+        note.session = session  # the page's own session: not read again
+    corrections = _attendance_corrections(session, note)
     # The page shows every attendee's attendance (and note part): one event per patient.
     audit_record_patients(
         action=AuditEvent.Action.VIEW,
@@ -107,14 +108,13 @@ def session_page_context(request, session, note_form=None, correction=None, star
         # Offers the co-signature: a supervisor of the session's program (or a director).
         "is_supervisor": supervises(request.user, session.owning_program_id),
         "statuses": ATTENDANCE_BUTTONS,
-        "family": list(session.family_members.all()),
+        # Shown for family therapy only: no other session has any to read.
+        "family": list(session.family_members.all())
+        if session.kind == TherapySession.Kind.FAMILY
+        else [],
         "addenda": list(note.addenda.all()) if note else [],
         "intact": services.note_is_intact(note) if note and note.is_locked else None,
-        "corrections": list(
-            AttendanceCorrection.objects.filter(attendance__session=session)
-            .select_related("attendance__patient", "corrected_by")
-            .order_by("corrected_at", "pk")
-        ),
+        "corrections": corrections,
         "locked": bool(note and note.is_locked),
         # The page shows the billing codes: attendance rows ask for them back (htmx, OOB).
         "billing_shown": True,
@@ -128,6 +128,28 @@ def session_page_context(request, session, note_form=None, correction=None, star
         # A signed note is shown, never edited: the composer is built for a draft only.
         "note_form": note_form or (NoteForm(note=note) if note and not note.is_locked else None),
     }
+
+
+def _attendance_corrections(session, note):
+    """The session's attendance corrections, oldest first. For a signed note, read with every
+    attendance record of the session (its integrity check reads them all): two queries;
+    otherwise one."""
+    corrections = AttendanceCorrection.objects.select_related("attendance__patient", "corrected_by")
+    if note is None or not note.is_locked:
+        return list(corrections.filter(attendance__session=session).order_by("corrected_at", "pk"))
+    prefetch_related_objects(
+        [session],
+        Prefetch(
+            "attendance",
+            queryset=Attendance.objects.prefetch_related(
+                Prefetch("corrections", queryset=corrections)
+            ),
+        ),
+    )
+    return sorted(
+        (c for record in session.attendance.all() for c in record.corrections.all()),
+        key=lambda c: (c.corrected_at, c.pk),
+    )
 
 
 def render_session_page(request, session, note_form=None, correction=None, start=None):

@@ -378,3 +378,20 @@ def test_an_admin_sets_the_supervisors_audited(client, admin_user_role, sud_prog
     page = client.post(url, _program_form(sud_program, [clinician])).content.decode()
     assert "Select a valid choice" in page
     assert list(sud_program.supervisors.all()) == [riley]
+
+
+def test_a_session_looked_up_by_row_is_open_to_the_same_users(
+    world, clinician, clinician2, supervisor, supervisor_b, director, intake
+):
+    """`for_user_by_row` (one session's page) is `for_user`, tested row by row."""
+    trainee = TherapySession.clinicians.through.objects.values_list("user", flat=True)
+    users = [clinician, clinician2, supervisor, supervisor_b, director, intake]
+    users.append(type(clinician).objects.get(pk=trainee.exclude(user__in=users).first()))
+    seen = set()
+    for user in users:
+        for row in world.values():
+            for session in (row["group_session"], row["individual"]):
+                one = TherapySession.objects.filter(pk=session.pk)
+                seen.add(one.for_user(user).exists())
+                assert one.for_user_by_row(user).exists() == one.for_user(user).exists()
+    assert seen == {True, False}

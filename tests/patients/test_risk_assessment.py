@@ -165,3 +165,33 @@ def test_the_page_keeps_the_level_when_the_rationale_is_missing(client, clinicia
 def test_the_page_is_closed_to_intake_coordinators(client, intake, patient):
     client.force_login(intake)
     assert client.get(reverse("patients:risk", args=[patient.pk])).status_code in (403, 404)
+
+
+def test_current_risks_reads_each_patients_latest_of_either_source_at_once(patient, clinician):
+    """Batched (the caseload, Today): per patient the newest C-SSRS (the higher id on a tie)
+    and the newest assessment; an assessment replaces the C-SSRS only when strictly newer."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from patients.models import MeasureResponse
+    from patients.selectors import current_risks
+    from tests.factories import PatientFactory
+
+    other, without = PatientFactory(), PatientFactory()
+    at = timezone.now() - timedelta(days=2)
+    low = [False, False, False, False, False, False, None]
+    for p, responses in ((patient, low), (patient, CSSRS_MODERATE), (other, CSSRS_MODERATE)):
+        services.measure_record(
+            patient=p, instrument_code="CSSRS", responses=responses, user=clinician
+        )
+    MeasureResponse.objects.filter(instrument="CSSRS").update(administered_at=at)
+    for p in (patient, other):
+        services.risk_assessment_record(
+            patient=p, level="high", rationale="Plan and intent stated.", user=clinician
+        )
+    RiskAssessment.objects.filter(patient=patient).update(signed_at=at)  # a tie: C-SSRS kept
+    risks = current_risks([patient.pk, other.pk, without.pk])
+    assert (risks[patient.pk].level, risks[patient.pk].source) == ("moderate", "C-SSRS")
+    assert (risks[other.pk].level, risks[other.pk].source) == ("high", "clinician assessment")
+    assert without.pk not in risks
