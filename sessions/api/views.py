@@ -11,6 +11,7 @@ and admins get 403: no therapy notes.
 from datetime import timedelta
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -30,6 +31,7 @@ from sessions.api.permissions import require_runner
 from sessions.models import (
     Attendance,
     GroupEnrollment,
+    ProgressNote,
     TherapyGroup,
     TherapySession,
 )
@@ -116,6 +118,13 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
         ]
 
 
+# The columns of a session's note that its list entry leaves unread (it shows the note's id).
+NOTE_CONTENT = tuple(
+    f"note__{field.name}"
+    for field in ProgressNote._meta.concrete_fields
+    if not (field.primary_key or field.name == "session")
+)
+
 # The sessions list starts this many days back unless a date filter says otherwise.
 SESSION_WINDOW_DAYS = 30
 
@@ -184,12 +193,18 @@ class SessionViewSet(
     cursor_ordering = ("starts_at", "pk")
 
     def get_queryset(self):
-        return (
-            TherapySession.objects.for_user(self.request.user, evaluated=self.action == "list")
-            .select_related("group", "episode__patient", "episode__program", "patient", "note")
-            .prefetch_related("clinicians", "family_members")
-            .order_by(*self.cursor_ordering)
-        )
+        sessions = TherapySession.objects.for_user(
+            self.request.user, evaluated=self.action == "list"
+        ).order_by(*self.cursor_ordering)
+        if self.action == "list":
+            # A list shows the group, episode, patient and clinicians as ids and the note's id
+            # only (`SessionSerializer`; no roster): not their rows, nor the note's content.
+            return sessions.select_related("note").defer(*NOTE_CONTENT).prefetch_related(
+                Prefetch("clinicians", get_user_model().objects.only("pk")), "family_members"
+            )
+        return sessions.select_related(
+            "group", "episode__patient", "episode__program", "patient", "note"
+        ).prefetch_related("clinicians", "family_members")
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
