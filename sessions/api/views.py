@@ -199,8 +199,12 @@ class SessionViewSet(
         if self.action == "list":
             # A list shows the group, episode, patient and clinicians as ids and the note's id
             # only (`SessionSerializer`; no roster): not their rows, nor the note's content.
-            return sessions.select_related("note").defer(*NOTE_CONTENT).prefetch_related(
-                Prefetch("clinicians", get_user_model().objects.only("pk")), "family_members"
+            return (
+                sessions.select_related("note")
+                .defer(*NOTE_CONTENT)
+                .prefetch_related(
+                    Prefetch("clinicians", get_user_model().objects.only("pk")), "family_members"
+                )
             )
         return sessions.select_related(
             "group", "episode__patient", "episode__program", "patient", "note"
