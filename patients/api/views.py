@@ -320,7 +320,7 @@ class MeasureViewSet(
 
     def get_queryset(self):
         return (
-            MeasureResponse.objects.for_user(self.request.user)
+            MeasureResponse.objects.for_user(self.request.user, ordered=self.action == "list")
             .select_related("recorded_by")
             .prefetch_related(Prefetch("answers", MeasureAnswer.objects.order_by("position")))
         )
