@@ -1,6 +1,7 @@
 """Permission-aware reads: the one way to fetch patient data for a user (DESIGN.md, roles)."""
 
 from django.db import models
+from django.db.models.lookups import In
 
 from iop.accounts.roles import Role
 
@@ -174,8 +175,24 @@ class EpisodeQuerySet(models.QuerySet):
 class PatientScopedQuerySet(models.QuerySet):
     """For records that hang off a patient (measures, consents, alerts, assessments)."""
 
-    def for_user(self, user):
+    def for_user(self, user, *, ordered=False):
+        """`ordered`: for a list read newest first through an index (the API's measures): the
+        visibility test stays a filter on each row read in index order, so the page stops when
+        full. As a plain IN, PostgreSQL joined the visible patients to every row and sorted
+        them all (a supervisor's 200 newest measures: 113 ms -> 9 ms; a clinician's: 38 -> 7)."""
         visible = visible_patient_ids(user)
         if visible is ALL_PATIENTS:
             return self
-        return self.filter(patient__in=visible) if visible is not None else self.none()
+        if visible is None:
+            return self.none()
+        if ordered:
+            return self.filter(IsTrue(In(models.F("patient_id"), visible)))
+        return self.filter(patient__in=visible)
+
+
+class IsTrue(models.Func):
+    """`(condition) IS TRUE`: the same rows as the condition; an IN (subquery) wrapped so is
+    tested row by row (a hashed subplan), not turned into a join."""
+
+    template = "(%(expressions)s) IS TRUE"
+    output_field = models.BooleanField()

@@ -27,6 +27,16 @@ class UserRefSerializer(strict.Serializer):
     display_name = serializers.CharField(read_only=True)
 
 
+# What `UserRefSerializer` reads of a user (`User.display_name`): a list's prefetch of users
+# loads these columns only.
+USER_REF_FIELDS = ("id", "username", "first_name", "last_name", "credentials")
+
+
+def user_refs():
+    """The users of a prefetch serialised by `UserRefSerializer`: only what it reads."""
+    return get_user_model().objects.only(*USER_REF_FIELDS)
+
+
 class ScopedPatientField(serializers.PrimaryKeyRelatedField):
     """A patient id the requesting user may open; any other id reads as "does not exist"."""
 

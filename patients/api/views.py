@@ -106,8 +106,8 @@ class EpisodeViewSet(
     def get_queryset(self):
         return (
             Episode.objects.for_user(self.request.user)
-            .select_related("program", "primary_clinician")
-            .prefetch_related("care_team")
+            # The program and primary clinician are shown as ids (`episode.program_id`...).
+            .prefetch_related(Prefetch("care_team", s.user_refs()))
             .order_by("-referral_date", "-pk")
         )
 
@@ -320,7 +320,7 @@ class MeasureViewSet(
 
     def get_queryset(self):
         return (
-            MeasureResponse.objects.for_user(self.request.user)
+            MeasureResponse.objects.for_user(self.request.user, ordered=self.action == "list")
             .select_related("recorded_by")
             .prefetch_related(Prefetch("answers", MeasureAnswer.objects.order_by("position")))
         )

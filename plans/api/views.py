@@ -400,6 +400,7 @@ class ReviewViewSet(
     )
     serializer_class = s.ReviewSerializer
     patient_path = "patient"
+    list_by_index = True  # by due date (PlanReview.Meta.ordering; indexed)
     filterset_fields = ["plan", "patient", "status"]
     conflict_actions = ("create", "complete")
 

@@ -14,6 +14,7 @@ from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
+from patients.api.serializers import USER_REF_FIELDS
 from patients.models import Patient
 from sessions import services
 from sessions.api import serializers as s
@@ -26,6 +27,18 @@ from sessions.querysets import session_visibility, visible_session_sets
 
 # What a note shows of a patient (a part's or a correction's): the name, not the whole row.
 NAMES = Patient.objects.only("pk", "preferred_name", "legal_first_name", "legal_last_name")
+
+# What a list row reads (`NoteListSerializer`; the session's patient for the audit trail):
+# not the note's content nor the session's and users' other columns.
+LIST_FIELDS = (
+    *s.NoteListSerializer.Meta.fields,
+    "session__patient_id",
+    *(
+        f"{user}__{name}"
+        for user in ("author", "signed_by", "cosigned_by")
+        for name in USER_REF_FIELDS
+    ),
+)
 
 
 class NoteViewSet(
@@ -71,7 +84,9 @@ class NoteViewSet(
         notes = ProgressNote.objects.filter(visible).order_by(*self.cursor_ordering)
         if self.action == "list":
             # A list row names the people and the times; the content is the detail's.
-            return notes.select_related("author", "signed_by", "cosigned_by", "session")
+            return notes.select_related("author", "signed_by", "cosigned_by", "session").only(
+                *LIST_FIELDS
+            )
         return notes.select_related(
             "author", "signed_by", "cosigned_by", "session__group", "session__episode"
         ).prefetch_related(

@@ -11,6 +11,7 @@ and admins get 403: no therapy notes.
 from datetime import timedelta
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -30,6 +31,7 @@ from sessions.api.permissions import require_runner
 from sessions.models import (
     Attendance,
     GroupEnrollment,
+    ProgressNote,
     TherapyGroup,
     TherapySession,
 )
@@ -65,6 +67,20 @@ def _billing(suggestion):
     }
 
 
+# What a group's enrolments show (`EnrollmentSerializer`, the patient's display name) and
+# audit: 1,500 current enrolments of full episode and patient rows cost more than the page.
+ENROLLMENT_FIELDS = (
+    "group_id",
+    "episode_id",
+    "start_date",
+    "end_date",
+    "episode__patient_id",
+    "episode__patient__preferred_name",
+    "episode__patient__legal_first_name",
+    "episode__patient__legal_last_name",
+)
+
+
 class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet):
     """Therapy groups with their weekly schedule, facilitators and current enrollments:
     supervisors see all; clinicians the groups they facilitate."""
@@ -83,7 +99,9 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
                 # The current enrolments only, not the group's whole history.
                 Prefetch(
                     "enrollments",
-                    GroupEnrollment.objects.current().select_related("episode__patient"),
+                    GroupEnrollment.objects.current()
+                    .select_related("episode__patient")
+                    .only(*ENROLLMENT_FIELDS),
                 ),
             )
             .order_by("name")
@@ -99,6 +117,13 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
             if enrollment.end_date is None or enrollment.end_date >= today
         ]
 
+
+# The columns of a session's note that its list entry leaves unread (it shows the note's id).
+NOTE_CONTENT = tuple(
+    f"note__{field.name}"
+    for field in ProgressNote._meta.concrete_fields
+    if not (field.primary_key or field.name == "session")
+)
 
 # The sessions list starts this many days back unless a date filter says otherwise.
 SESSION_WINDOW_DAYS = 30
@@ -168,12 +193,22 @@ class SessionViewSet(
     cursor_ordering = ("starts_at", "pk")
 
     def get_queryset(self):
-        return (
-            TherapySession.objects.for_user(self.request.user, evaluated=self.action == "list")
-            .select_related("group", "episode__patient", "episode__program", "patient", "note")
-            .prefetch_related("clinicians", "family_members")
-            .order_by(*self.cursor_ordering)
-        )
+        sessions = TherapySession.objects.for_user(
+            self.request.user, evaluated=self.action == "list"
+        ).order_by(*self.cursor_ordering)
+        if self.action == "list":
+            # A list shows the group, episode, patient and clinicians as ids and the note's id
+            # only (`SessionSerializer`; no roster): not their rows, nor the note's content.
+            return (
+                sessions.select_related("note")
+                .defer(*NOTE_CONTENT)
+                .prefetch_related(
+                    Prefetch("clinicians", get_user_model().objects.only("pk")), "family_members"
+                )
+            )
+        return sessions.select_related(
+            "group", "episode__patient", "episode__program", "patient", "note"
+        ).prefetch_related("clinicians", "family_members")
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
