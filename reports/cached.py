@@ -1,0 +1,57 @@
+"""The dashboard's figures, kept for a few minutes: at scale its sections take seconds to
+compute, and a supervisor opening the dashboard again (or going back to it from a drill-down)
+sees the figures computed a moment ago, with the time they were computed ("as of 10:42").
+
+Only the dashboard's aggregates are kept; drill-downs, exports and the API always compute
+afresh. The key is the user (whose care the report counts: a clinician's caseload, a
+supervisor's programs), their kind of view, every filter and today's date, so one user's
+figures are never shown to another, nor yesterday's today.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from reports import selectors
+from reports.scope import is_program_view
+
+DASHBOARD_SECONDS = 5 * 60
+KEY_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ComputedSections:
+    sections: list
+    computed_at: datetime
+
+
+def dashboard_key(scope, today=None):
+    today = today or timezone.localdate()
+    parts = (
+        scope.user.pk,
+        is_program_view(scope.user),
+        scope.start,
+        scope.end,
+        scope.program_id,
+        scope.level_of_care,
+        scope.clinician_id,
+        scope.track,
+        today,
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"reports:dashboard:v{KEY_VERSION}:{digest}"
+
+
+def dashboard_sections(scope):
+    """The dashboard's sections for `scope` and when they were computed: from the cache when
+    computed for the same key in the last `DASHBOARD_SECONDS`, otherwise computed now."""
+    key = dashboard_key(scope)
+    kept = cache.get(key)
+    if isinstance(kept, ComputedSections):
+        return kept
+    computed = ComputedSections(selectors.build_sections(scope), timezone.now())
+    cache.set(key, computed, DASHBOARD_SECONDS)
+    return computed
