@@ -3,9 +3,10 @@ compute, and a supervisor opening the dashboard again (or going back to it from 
 sees the figures computed a moment ago, with the time they were computed ("as of 10:42").
 
 Only the dashboard's aggregates are kept; drill-downs, exports and the API always compute
-afresh. The key is the user (whose care the report counts: a clinician's caseload, a
-supervisor's programs), their kind of view, every filter and today's date, so one user's
-figures are never shown to another, nor yesterday's today.
+afresh. The key is the user and whose care their report counts (a supervisor's programs,
+read afresh, so a program taken from them is out of their next dashboard; a clinician's
+caseload), every filter and today's date: one user's figures are never shown to another, nor
+yesterday's today.
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.utils import timezone
 
+from patients.querysets import supervised_program_ids
 from reports import selectors
 from reports.scope import is_program_view
 
@@ -30,9 +32,11 @@ class ComputedSections:
 
 def dashboard_key(scope, today=None):
     today = today or timezone.localdate()
+    user = scope.user
+    programs = sorted(supervised_program_ids(user)) if is_program_view(user) else None
     parts = (
-        scope.user.pk,
-        is_program_view(scope.user),
+        user.pk,
+        programs,
         scope.start,
         scope.end,
         scope.program_id,
