@@ -8,6 +8,7 @@ The results are the same either way: each grouping's rows are those of
 
 import re
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 TRAILING_GROUP_BY = re.compile(r" GROUP BY (\d+(?:, \d+)*)$")
@@ -35,7 +36,10 @@ def _one(queryset, grouping, aggregates):
 def _in_one_query(queryset, names, sets, aggregates):
     grouped = queryset.values(*names).annotate(**aggregates)
     compiler = grouped.query.get_compiler(using=grouped.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # none() (no reports for the user): Django answers without a query
+        return None
     aliases = [alias for _, _, alias in compiler.select]
     match = TRAILING_GROUP_BY.search(sql)
     if not sql.startswith("SELECT ") or not match or any(n not in aliases for n in names):
