@@ -18,15 +18,17 @@ from django.utils import timezone
 
 from patients.querysets import supervised_program_ids
 from reports import selectors
+from reports.links import sections_html
 from reports.scope import is_program_view
 
 DASHBOARD_SECONDS = 5 * 60
-KEY_VERSION = 1
+KEY_VERSION = 2
 
 
 @dataclass(frozen=True)
 class ComputedSections:
     sections: list
+    html: str  # the sections rendered (reports/_sections.html): a SafeString, kept as one
     computed_at: datetime
 
 
@@ -50,12 +52,13 @@ def dashboard_key(scope, today=None):
 
 
 def dashboard_sections(scope):
-    """The dashboard's sections for `scope` and when they were computed: from the cache when
-    computed for the same key in the last `DASHBOARD_SECONDS`, otherwise computed now."""
+    """The dashboard's sections for `scope`, rendered, and when they were computed: from the
+    cache when computed for the same key in the last `DASHBOARD_SECONDS`, otherwise now."""
     key = dashboard_key(scope)
     kept = cache.get(key)
     if isinstance(kept, ComputedSections):
         return kept
-    computed = ComputedSections(selectors.build_sections(scope), timezone.now())
+    sections = selectors.build_sections(scope)
+    computed = ComputedSections(sections, sections_html(sections, scope), timezone.now())
     cache.set(key, computed, DASHBOARD_SECONDS)
     return computed

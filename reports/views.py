@@ -77,6 +77,7 @@ class Dashboard(ReportView):
                 "scope_words": selectors.scope_in_words(scope),
                 "program_view": is_program_view(request.user),
                 "sections": dashboard_sections(sections),
+                "sections_html": computed.html,  # SafeString, rendered from _sections.html
                 "charts": charts_data(sections, scope),
                 "report_query": report_query(scope),
                 "computed_at": computed.computed_at,

@@ -72,6 +72,9 @@ def test_kept_figures_say_when_they_were_computed_and_are_audited_each_time(
     kept = client.get(DASHBOARD)
     assert kept.context["computed_at"] == first.context["computed_at"]
     assert figure_value(kept.content.decode(), "active") == "3"
+    assert kept.content.count(b'data-testid="report-section"') == first.content.count(
+        b'data-testid="report-section"'
+    )  # the kept sections' HTML is not escaped
     assert AuditEvent.objects.filter(object_type="reports.dashboard").count() == 2
 
 
