@@ -133,7 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
 # A Redis that is down or unreachable costs a request at most a second and answers as a miss
-# (iop/cache.py): the cache holds only API throttle counters and refusal de-duplication.
+# (iop/cache.py): the cache holds API throttle counters, refusal de-duplication and the
+# reports dashboard's figures for 5 minutes (reports/cached.py).
 REDIS_TIMEOUT_SECONDS = 1
 if REDIS_URL:
     CACHES = {

@@ -1,5 +1,6 @@
 """The report's addresses, each keeping the filters of the page it is reached from."""
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -62,3 +63,10 @@ def dashboard_sections(sections):
         }
         for section in sections
     ]
+
+
+def sections_html(sections, scope):
+    """The dashboard's sections as HTML: figures, charts' tables and tables with their links
+    (a thousand values at scale; rendered once per computation, reports/cached.py)."""
+    context = {"sections": dashboard_sections(sections), "report_query": report_query(scope)}
+    return render_to_string("reports/_sections.html", context)

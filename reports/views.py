@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views import View
 
-from reports import audit, exports, selectors
+from reports import audit, cached, exports, selectors
 from reports.links import charts_data, dashboard_sections, report_query
 from reports.pdf import dashboard_pdf
 from reports.scope import is_program_view, may_see_reports, scope_from_request
@@ -60,7 +60,8 @@ class Dashboard(ReportView):
         form, scope = scope_from_request(request)
         if not form.is_bound:
             form.initial = {"start": scope.start, "end": scope.end}  # the range shown
-        sections = selectors.build_sections(scope)
+        computed = cached.dashboard_sections(scope)
+        sections = computed.sections
         audit.report_viewed(
             request=request,
             scope=scope,
@@ -76,8 +77,10 @@ class Dashboard(ReportView):
                 "scope_words": selectors.scope_in_words(scope),
                 "program_view": is_program_view(request.user),
                 "sections": dashboard_sections(sections),
+                "sections_html": computed.html,  # SafeString, rendered from _sections.html
                 "charts": charts_data(sections, scope),
                 "report_query": report_query(scope),
+                "computed_at": computed.computed_at,
             },
         )
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from iop.accounts.models import User
 from reports.scope import ReportScope, default_scope
@@ -277,7 +278,8 @@ def test_query_budgets_are_the_same_at_3_and_30_patients(
     episodes = build_scaled(program, clinician, count)
     report = scope(clinician)
     clinician.roles  # noqa: B018 - read once per request, by the page before any section
-    with django_assert_num_queries(7):
+    # The marks' three groupings are one query on PostgreSQL (GROUPING SETS), three elsewhere.
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 7):
         section = engagement.build(report)
     assert figures(section)["attendance-rate"].patients == count
     assert figures(section)["hours-met"].patients == count

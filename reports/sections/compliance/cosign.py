@@ -16,6 +16,7 @@ from reports.sections.compliance.sql import (
     moment,
     people,
 )
+from reports.sections.grouping import grouping_sets
 from sessions.models import NoteEntry, ProgressNote
 
 
@@ -40,9 +41,11 @@ def _counts():
 
 
 def by_clinician(scope):
-    rows = waiting(scope).values(clinician=F("episode__primary_clinician_id"))
-    grouped = {row.pop("clinician"): row for row in rows.annotate(**_counts())}
-    return grouped, waiting(scope).aggregate(**_counts())
+    """({primary clinician id: counts}, the counts of the whole scope): one query on
+    PostgreSQL (`reports.sections.grouping`)."""
+    rows = waiting(scope).annotate(clinician=F("episode__primary_clinician_id"))
+    (total,), grouped = grouping_sets(rows, [(), ("clinician",)], _counts())
+    return {row.pop("clinician"): row for row in grouped}, total
 
 
 def drill(scope, clinician):

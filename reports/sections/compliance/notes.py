@@ -22,6 +22,7 @@ from reports.sections.compliance.sql import (
     moment,
     people,
 )
+from reports.sections.grouping import grouping_sets
 from sessions.days import in_days
 from sessions.models import Attendance, ProgressNote, TherapySession
 
@@ -63,10 +64,11 @@ def _counts():
 
 
 def by_clinician(scope):
-    """({primary clinician id: counts}, the counts of the whole scope): two queries."""
-    rows = attended(scope).values(clinician=F("episode__primary_clinician_id"))
-    grouped = {row.pop("clinician"): row for row in rows.annotate(**_counts())}
-    return grouped, attended(scope).aggregate(**_counts())
+    """({primary clinician id: counts}, the counts of the whole scope): one query on
+    PostgreSQL (`reports.sections.grouping`)."""
+    rows = attended(scope).annotate(clinician=F("episode__primary_clinician_id"))
+    (total,), grouped = grouping_sets(rows, [(), ("clinician",)], _counts())
+    return {row.pop("clinician"): row for row in grouped}, total
 
 
 def drill_signed(scope, clinician):
