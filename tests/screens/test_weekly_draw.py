@@ -6,6 +6,7 @@ job's task id. The clock stands at Monday 2 November 2026: the coming week is 3â
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from iop.audit.models import AuditEvent
@@ -168,3 +169,9 @@ def test_the_api_gives_no_orderer_for_the_weekly_draw(
     api_client.force_authenticate(clinician)
     rows = api_client.get("/api/v1/screens/", {"patient": patient.pk}).json()["results"]
     assert rows and {r["ordered_by"] for r in rows} == {None}
+
+
+def test_the_setting_is_yes_or_no(program, director):
+    with pytest.raises(ValidationError, match="Yes or no"):
+        services.settings_update(program=program, data={"auto_weekly_draw": "yes"}, user=director)
+    assert not services.settings_for(program).auto_weekly_draw
