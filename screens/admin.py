@@ -19,6 +19,7 @@ SETTINGS_FIELDS = (
     "random_percent",
     "program_weekdays",
     "fixed_weekdays",
+    "auto_weekly_draw",
 )
 
 
@@ -54,7 +55,14 @@ class ScreeningSettingsForm(forms.ModelForm):
 @admin.register(ScreeningSettings)
 class ScreeningSettingsAdmin(admin.ModelAdmin):
     form = ScreeningSettingsForm
-    list_display = ["program", "schedule", "random_percent", "method", "updated_at"]
+    list_display = [
+        "program",
+        "schedule",
+        "random_percent",
+        "method",
+        "auto_weekly_draw",
+        "updated_at",
+    ]
     readonly_fields = ["updated_by", "updated_at"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -2,13 +2,15 @@
 addiction (medications/demo.py) — Dmitri Volkov on buprenorphine, Elena Marsh on naltrexone —
 drawn with a recorded seed, collected observed and resulted through the services. Volkov's last
 screen before today is fentanyl positive (unexpected: his clinician has the alert on Today), so
-he has a screen for cause today; Marsh missed one and is negative otherwise."""
+he has a screen for cause today; Marsh missed one and is negative otherwise. The SUD program
+draws each week's screens automatically (the weekly draw job orders the coming week's)."""
 
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from patients.models import Episode
+from iop.accounts.models import User
+from patients.models import Episode, Program
 from screens import services
 from screens.models import ScreenOrder
 
@@ -16,6 +18,13 @@ SEEDS = {"Volkov": 20261101, "Marsh": 20261102}
 
 
 def seed(*, password, stdout):
+    director = User.objects.filter(username="director").first()
+    for program in Program.objects.filter(track=Program.Track.SUBSTANCE_USE):
+        if director and not services.settings_for(program).auto_weekly_draw:
+            services.settings_update(
+                program=program, data={"auto_weekly_draw": True}, user=director
+            )
+            stdout.write(f"  {program}: each week's screens drawn automatically")
     if ScreenOrder.objects.exists():
         stdout.write("  screens already present; left as they are")
         return

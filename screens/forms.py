@@ -99,6 +99,12 @@ class ScreeningSettingsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Fixed schedule: the weekdays of a screen.",
     )
+    auto_weekly_draw = forms.BooleanField(
+        label="Draw each week's screens automatically",
+        required=False,
+        help_text="Every morning, the coming week's screens of each admitted patient are "
+        "drawn (random) or ordered (fixed weekdays), each week once.",
+    )
 
     FIELDS = (
         "panel",
@@ -108,6 +114,7 @@ class ScreeningSettingsForm(forms.Form):
         "random_percent",
         "program_weekdays",
         "fixed_weekdays",
+        "auto_weekly_draw",
     )
 
     @classmethod

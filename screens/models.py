@@ -66,6 +66,12 @@ class ScreeningSettings(models.Model):
     fixed_weekdays = models.JSONField(
         default=list, blank=True, help_text="Fixed schedule: the screening weekdays (0 = Monday)."
     )
+    auto_weekly_draw = models.BooleanField(
+        "draw each week's screens automatically",
+        default=False,
+        help_text="Every morning the weekly draw job orders the coming week's screens of each "
+        "admitted patient (screens.services.weekly).",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -108,7 +114,12 @@ class ScreenDraw(models.Model):
     candidates = models.JSONField(help_text="ISO dates the draw picked from, in order.")
     days = models.JSONField(help_text="ISO dates drawn, in the order drawn.")
     drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when drawn by the weekly draw job.",
     )
     drawn_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -174,7 +185,12 @@ class ScreenOrder(models.Model):
     observed = models.BooleanField(default=False, help_text="Collection is observed.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ORDERED)
     ordered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when ordered by the weekly draw job.",
     )
     ordered_at = models.DateTimeField(default=timezone.now, editable=False)
     collected_at = models.DateTimeField(null=True, blank=True)

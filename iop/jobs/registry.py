@@ -99,6 +99,13 @@ JOBS = {
             crontab(minute=50, hour=6),
         ),
         Job(
+            "screens_weekly_draw",
+            "Drug screens: the coming week drawn",
+            "screens.tasks.weekly_draw_job",
+            "screens.weekly_draw",
+            crontab(minute=15, hour=5),
+        ),
+        Job(
             "group_schedule",
             "Group sessions for the coming weeks",
             "sessions.tasks.group_schedule_job",

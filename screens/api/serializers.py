@@ -64,9 +64,13 @@ class ScreenOrderSerializer(strict.ModelSerializer):
     patient = ScopedPatientField()
     panel = serializers.ListField(child=serializers.ChoiceField(ANALYTE_CHOICES), read_only=True)
     results = ScreenResultSerializer(many=True, read_only=True)
-    draw = ScreenDrawSerializer(read_only=True)
-    ordered_by = UserRefSerializer(read_only=True)
-    collected_by = UserRefSerializer(read_only=True)
+    draw = ScreenDrawSerializer(read_only=True, allow_null=True)
+    ordered_by = UserRefSerializer(
+        read_only=True, allow_null=True, help_text="Null when ordered by the weekly draw job."
+    )
+    collected_by = UserRefSerializer(
+        read_only=True, allow_null=True, help_text="Null until the screen is collected."
+    )
     billing_code = serializers.SerializerMethodField()
     reason = serializers.ChoiceField(ScreenOrder.Reason.choices, required=False)
     testing = serializers.ChoiceField(ScreenOrder.Testing.choices, required=False)

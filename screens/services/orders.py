@@ -80,6 +80,10 @@ def settings_update(*, program, data, user, context=None):
     if not isinstance(percent, int) or isinstance(percent, bool) or not 1 <= percent <= 100:
         errors["random_percent"] = "A share from 1 to 100 %."
     values["random_percent"] = percent
+    auto = data.get("auto_weekly_draw", current.auto_weekly_draw)
+    if not isinstance(auto, bool):
+        errors["auto_weekly_draw"] = "Yes or no."
+    values["auto_weekly_draw"] = auto
     for name in ("program_weekdays", "fixed_weekdays"):
         try:
             values[name] = _weekdays(data.get(name, getattr(current, name)), name)
@@ -151,7 +155,22 @@ def screens_schedule(*, patient, first_day, last_day, user, seed=None, context=N
     before, drawn with a recorded seed (a `ScreenDraw`); fixed: each fixed weekday. Returns the
     new orders."""
     require_screen_writer(user, patient)
-    episode = _admitted_episode(patient)
+    return episode_screens_schedule(
+        episode=_admitted_episode(patient),
+        first_day=first_day,
+        last_day=last_day,
+        user=user,
+        seed=seed,
+        context=context,
+    )
+
+
+@transaction.atomic
+def episode_screens_schedule(*, episode, first_day, last_day, user, seed=None, context=None):
+    """`screens_schedule` of an admitted episode, for a caller that has checked who may: the
+    service above, or the weekly draw job (`user` None: drawn and ordered by no one, the audit
+    events carrying the job's task id)."""
+    patient = episode.patient
     _check_day(first_day, episode, "first_day")
     _check_day(last_day, episode, "last_day")
     if last_day < first_day:

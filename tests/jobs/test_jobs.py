@@ -382,6 +382,7 @@ def test_one_beat_schedule_covers_every_job():
         "sessions.group_schedule",
         "audit.verify",
         "billing.authorization_alerts",
+        "screens.weekly_draw",
     }
     app.loader.import_default_modules()
     registered = set(app.tasks)

@@ -21,6 +21,7 @@ def test_settings_are_saved_through_the_service(client, superuser, program):
         "random_percent": "25",
         "program_weekdays": "[0, 2, 4]",
         "fixed_weekdays": "[]",
+        "auto_weekly_draw": "on",
     }
     response = client.post(ADD, {**data, "random_percent": "0", "panel": '["XYZ"]'})
     assert response.status_code == 200
@@ -30,6 +31,7 @@ def test_settings_are_saved_through_the_service(client, superuser, program):
     assert response.status_code == 302, response.context["adminform"].form.errors
     saved = ScreeningSettings.objects.get()
     assert saved.panel == ["BUP", "FYL"] and saved.updated_by == superuser
+    assert saved.auto_weekly_draw
     assert AuditEvent.objects.filter(object_type__icontains="screeningsettings").exists()
 
 

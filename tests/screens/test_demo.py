@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iop.accounts.models import User
+from iop.jobs.registry import run_job
 from patients.models import Alert
-from screens.models import ScreenDraw, ScreenOrder, ScreenResult
+from screens.models import ScreenDraw, ScreeningSettings, ScreenOrder, ScreenResult
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,8 @@ def test_the_demo_has_a_month_of_screens_with_one_unexpected(client, api_client,
     patients = set(ScreenOrder.objects.values_list("patient__legal_last_name", flat=True))
     assert patients == {"Volkov", "Marsh"}
     assert ScreenDraw.objects.count() == 2
+    drawing = ScreeningSettings.objects.filter(auto_weekly_draw=True)
+    assert [s.program.name for s in drawing] == ["Substance Use IOP"]
     assert all(draw.replay() == draw.days for draw in ScreenDraw.objects.all())
     unexpected = ScreenResult.objects.filter(reading="unexpected")
     assert [(r.patient.legal_last_name, r.analyte) for r in unexpected] == [("Volkov", "FYL")]
@@ -35,3 +38,5 @@ def test_the_demo_has_a_month_of_screens_with_one_unexpected(client, api_client,
     rows = api_client.get("/api/v1/screens/", {"patient": alert.patient_id}).json()["results"]
     assert any(r["due_date"] == timezone.localdate().isoformat() for r in rows)
     assert any(result["reading"] == "unexpected" for row in rows for result in row["results"])
+    counts = run_job("screens_weekly_draw", task_id="demo")
+    assert (counts["scheduled"], counts["errors"]) == (2, 0)  # Volkov's and Marsh's next week

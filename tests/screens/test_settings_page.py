@@ -2,6 +2,8 @@
 `program_settings_sections`), saved through `settings_update`: clinical directors change them;
 a supervisor sees them, read-only; the Django admin keeps its own form."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -109,3 +111,22 @@ def test_the_programs_own_settings_still_save_beside_it(client, program, directo
     program.refresh_from_db()
     assert program.reminder_lead_hours == [48]
     assert not ScreeningSettings.objects.exists()
+
+
+def test_a_director_turns_the_weekly_draw_on_and_off(client, program, director):
+    client.force_login(director)
+    assert "Draw each week&#x27;s screens automatically" in client.get(url(program)).text
+    client.post(url(program), screening(**{"screening-auto_weekly_draw": "on"}))
+    assert ScreeningSettings.objects.get(program=program).auto_weekly_draw
+    html = client.get(url(program)).text
+    assert re.search(r'name="screening-auto_weekly_draw"[^>]* checked', html)
+    client.post(url(program), screening())  # an unchecked box is not sent
+    assert not ScreeningSettings.objects.get(program=program).auto_weekly_draw
+
+
+@pytest.mark.parametrize("who", ["supervisor", "clinician"])
+def test_only_directors_turn_the_weekly_draw_on(client, program, request, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(url(program), screening(**{"screening-auto_weekly_draw": "on"}))
+    assert response.status_code == 403
+    assert not ScreeningSettings.objects.filter(auto_weekly_draw=True).exists()
