@@ -38,6 +38,7 @@ def test_task_names_are_unchanged_for_messages_already_queued():
         "group_schedule": "sessions.group_schedule",
         "audit_verify": "audit.verify",
         "authorization_alerts": "billing.authorization_alerts",
+        "screens_weekly_draw": "screens.weekly_draw",
     }
 
 
