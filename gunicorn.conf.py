@@ -14,3 +14,16 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms id=%({x
 # seconds, before it exits. Compose's stop_grace_period for `web` is longer (see
 # docker-compose.yml), so a request is never cut in half by the SIGKILL that follows.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
+
+
+def post_worker_init(worker):
+    """Once the app is loaded: keep what was imported out of the garbage collector's full
+    collections (gc.freeze) and collect less often. A list of 200 rows allocates hundreds of
+    thousands of objects, and with Python's defaults each such request paid for several full
+    collections over the whole loaded app: measured on the scale set through this server (bench/),
+    the groups list's p95 went 223-376 ms -> 157-210 ms, its p50 a little down too."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
