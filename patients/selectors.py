@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Value
 from django.urls import reverse
 
 from patients import extensions
-from patients.models import Alert, MeasureResponse, RiskAssessment
+from patients.models import Alert, Episode, MeasureResponse, RiskAssessment
 from patients.models.risk import SAFETY_PLAN_LEVELS
 from patients.part2 import is_part2_protected
 
@@ -147,3 +148,32 @@ def emergency_patient_by_mrn(mrn):
     if not mrn:
         return None
     return Patient.objects.filter(mrn__iexact=mrn).first()
+
+
+def attach_care_team_refs(episodes):
+    """Each episode's care team as the API shows it (`UserRefSerializer`: id and
+    `User.display_name`, in the users' order) in `episode.care_team_refs`: one query of plain
+    values for all the episodes, no user rows or related managers built per episode."""
+    episodes = list(episodes)
+    by_episode = {episode.pk: [] for episode in episodes}
+    through = Episode.care_team.through
+    rows = (
+        through.objects.filter(episode_id__in=list(by_episode))
+        .order_by(*(f"user__{name}" for name in get_user_model()._meta.ordering))
+        .values_list(
+            "episode_id",
+            "user_id",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+            "user__credentials",
+        )
+    )
+    for episode_id, user_id, username, first, last, credentials in rows:
+        name = f"{first} {last}".strip() or username  # User.display_name
+        by_episode[episode_id].append(
+            {"id": user_id, "display_name": f"{name}, {credentials}" if credentials else name}
+        )
+    for episode in episodes:
+        episode.care_team_refs = by_episode[episode.pk]
+    return episodes

@@ -315,3 +315,36 @@ def groups_open_to(episode):
         .annotate(enrolled=Count("enrollments", filter=in_force))
         .order_by("name")
     )
+
+
+def attach_current_enrollments(groups):
+    """Each group's current enrolments as the API shows them (`EnrollmentSerializer`'s
+    fields) in `group.current_enrollments`, with the patient's id beside each for the audit
+    trail: one query of plain values for all the groups, no episode or patient rows built."""
+    groups = list(groups)
+    by_group = {group.pk: [] for group in groups}
+    rows = (
+        GroupEnrollment.objects.current()
+        .filter(group__in=list(by_group))
+        .values_list(
+            "group_id",
+            "episode_id",
+            "start_date",
+            "end_date",
+            "episode__patient_id",
+            "episode__patient__preferred_name",
+            "episode__patient__legal_first_name",
+            "episode__patient__legal_last_name",
+        )
+    )
+    for group_id, episode_id, start, end, patient_id, preferred, first, last in rows:
+        entry = {
+            "episode": episode_id,
+            "patient": f"{preferred or first} {last}",  # Patient.display_name
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat() if end is not None else None,
+        }
+        by_group[group_id].append((patient_id, entry))
+    for group in groups:
+        group.current_enrollments = by_group[group.pk]
+    return groups

@@ -5,6 +5,8 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 
 from iop.api import strict
 from patients.instruments import INSTRUMENTS
@@ -129,6 +131,25 @@ class EpisodeSerializer(strict.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def to_representation(self, instance):
+        """DRF's, but a care team the view read as values (`attach_care_team_refs`) is
+        given as it is, already in `UserRefSerializer`'s shape."""
+        refs = getattr(instance, "care_team_refs", None)
+        if refs is None:
+            return super().to_representation(instance)
+        answer = {}
+        for field in self._readable_fields:
+            if field.field_name == "care_team":
+                answer["care_team"] = refs
+                continue
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            answer[field.field_name] = None if check is None else field.to_representation(attribute)
+        return answer
 
 
 class EpisodeUpdateSerializer(strict.ModelSerializer):

@@ -28,6 +28,7 @@ from patients.models import (
     MeasureResponse,
     Patient,
 )
+from patients.selectors import attach_care_team_refs
 
 REGISTRARS = (Role.SUPERVISOR, Role.INTAKE)
 
@@ -104,12 +105,17 @@ class EpisodeViewSet(
     filterset_fields = ["patient", "program", "status", "level_of_care", "is_sud"]
 
     def get_queryset(self):
-        return (
-            Episode.objects.for_user(self.request.user)
-            # The program and primary clinician are shown as ids (`episode.program_id`...).
-            .prefetch_related(Prefetch("care_team", s.user_refs()))
-            .order_by("-referral_date", "-pk")
-        )
+        episodes = Episode.objects.for_user(self.request.user).order_by("-referral_date", "-pk")
+        if self.action == "list":  # the page's care teams: `paginate_queryset`
+            return episodes
+        # The program and primary clinician are shown as ids (`episode.program_id`...).
+        return episodes.prefetch_related(Prefetch("care_team", s.user_refs()))
+
+    def paginate_queryset(self, queryset):
+        """A page's care teams read as plain values (`attach_care_team_refs`): 200 episodes'
+        users as rows, each with its related manager, cost more than the rest of the page."""
+        page = super().paginate_queryset(queryset)
+        return page if page is None else attach_care_team_refs(page)
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

@@ -1,6 +1,5 @@
 """Serializers for the sessions API. Every write goes through `sessions.services`."""
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -20,7 +19,11 @@ from sessions.models import (
     TherapyGroup,
     TherapySession,
 )
-from sessions.selectors import readable_patient_ids, roster_episode
+from sessions.selectors import (
+    attach_current_enrollments,
+    readable_patient_ids,
+    roster_episode,
+)
 from sessions.services.notes import PSYCHOTHERAPY_LIMIT
 
 
@@ -67,9 +70,11 @@ class GroupSerializer(strict.ModelSerializer):
 
     @extend_schema_field(EnrollmentSerializer(many=True))
     def get_enrollments(self, obj):
-        today = timezone.localdate()
-        current = [e for e in obj.enrollments.all() if e.end_date is None or e.end_date >= today]
-        return EnrollmentSerializer(current, many=True).data
+        """As `EnrollmentSerializer` gives them, from the rows the view attached
+        (`sessions.selectors.attach_current_enrollments`)."""
+        if not hasattr(obj, "current_enrollments"):
+            attach_current_enrollments([obj])
+        return [entry for _, entry in obj.current_enrollments]
 
 
 class FamilyMemberSerializer(strict.Serializer):

@@ -36,7 +36,7 @@ from sessions.models import (
     TherapySession,
 )
 from sessions.querysets import runs, visible_session_sets
-from sessions.selectors import session_with_roster
+from sessions.selectors import attach_current_enrollments, session_with_roster
 
 
 def roster_rows(session):
@@ -67,20 +67,6 @@ def _billing(suggestion):
     }
 
 
-# What a group's enrolments show (`EnrollmentSerializer`, the patient's display name) and
-# audit: 1,500 current enrolments of full episode and patient rows cost more than the page.
-ENROLLMENT_FIELDS = (
-    "group_id",
-    "episode_id",
-    "start_date",
-    "end_date",
-    "episode__patient_id",
-    "episode__patient__preferred_name",
-    "episode__patient__legal_first_name",
-    "episode__patient__legal_last_name",
-)
-
-
 class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet):
     """Therapy groups with their weekly schedule, facilitators and current enrollments:
     supervisors see all; clinicians the groups they facilitate."""
@@ -94,28 +80,24 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
     def get_queryset(self):
         return (
             TherapyGroup.objects.for_user(self.request.user)
-            .prefetch_related(
-                "facilitators",
-                # The current enrolments only, not the group's whole history.
-                Prefetch(
-                    "enrollments",
-                    GroupEnrollment.objects.current()
-                    .select_related("episode__patient")
-                    .only(*ENROLLMENT_FIELDS),
-                ),
-            )
+            .prefetch_related("facilitators")
             .order_by("name")
         )
 
+    # The current enrolments only, not the group's whole history, read as plain values:
+    # a supervisor's ~800 enrolments as episode and patient rows cost more than the page.
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return page if page is None else attach_current_enrollments(page)
+
+    def get_object(self):
+        group = super().get_object()
+        attach_current_enrollments([group])
+        return group
+
     def shown_patient_ids(self, objects, rows):
         """A group shows its current enrolments' patients (`GroupSerializer`)."""
-        today = timezone.localdate()
-        return [
-            enrollment.episode.patient_id
-            for group in objects
-            for enrollment in group.enrollments.all()
-            if enrollment.end_date is None or enrollment.end_date >= today
-        ]
+        return [patient_id for group in objects for patient_id, _ in group.current_enrollments]
 
 
 # The columns of a session's note that its list entry leaves unread (it shows the note's id).
