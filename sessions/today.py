@@ -20,6 +20,7 @@ from patients.models import Alert, Episode
 from plans.selectors import safety_plans_needed
 from sessions.models import ProgressNote, TherapySession
 from sessions.selectors import sessions_with_rosters
+from sessions.services import attendance_opens_at
 from sessions.services.shortfall import BelowHours
 
 # Notes of sessions this recent are listed on Today. Finding older unsigned ones means checking
@@ -196,6 +197,10 @@ def today_for(user):
         # A session that is over with everyone's attendance taken folds to its summary line.
         session.folded = session.ends_at <= now and session.marked == len(session.rows)
         session.attended = sum(bool(record and record.attended) for _, record in session.rows)
+        # A session whose attendance is not open yet (`attendance_refusal`: its buttons would
+        # all be disabled) folds to a line saying when it opens; the session page has the roster.
+        session.opens_at = attendance_opens_at(session)
+        session.waiting = not session.folded and bool(session.attendance_refusal)
     alerts = excerpt(worklist_alerts(user))
     mark_missing_safety_plans(alerts.rows)
     below = below_hours(user)
@@ -217,11 +222,11 @@ def today_for(user):
 def today_patient_ids(day):
     """The patients Today (`today_for`'s answer) shows: its sessions' rosters and patients,
     the alerts, the notes to write or co-sign, and the patients below their hours."""
-    # A folded session names no one: its summary line says how many attended.
+    # A folded or waiting session names no one: its line says how many attend.
     ids = {
         episode.patient_id
         for session in day["sessions"]
-        if not session.folded
+        if not (session.folded or session.waiting)
         for episode, _ in session.rows
     }
     ids.update(session.patient_id for session in day["sessions"])

@@ -3,6 +3,7 @@ of each of the day's sessions, and five buttons a row through the template langu
 than the rest of the page (issue 14). The HTML is the loop's it replaces, byte for byte."""
 
 from django import template
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 
 register = template.Library()
@@ -48,3 +49,22 @@ def attendance_buttons(statuses, status, closed, sid):
             for value, label, key in statuses
         ),
     )
+
+
+# Stand-ins for a row's ids in the one URL reversed per script prefix (`attendance_url`).
+SID, PK = "999999901", "999999902"
+_mark_urls = {}
+
+
+@register.simple_tag
+def attendance_url(sid, pk):
+    """`{% url 'sessions:attendance' sid pk %}` without resolving the pattern for each row:
+    the URL is reversed once (per script prefix) with stand-ins, and a row's ids set in it."""
+    prefix = get_script_prefix()
+    parts = _mark_urls.get(prefix)
+    if parts is None:
+        url = reverse("sessions:attendance", args=(int(SID), int(PK)))
+        head, rest = url.split(SID, 1)
+        parts = _mark_urls[prefix] = (head, *rest.split(PK, 1))
+    head, middle, tail = parts
+    return f"{head}{int(sid)}{middle}{int(pk)}{tail}"

@@ -227,6 +227,33 @@ def test_a_session_over_with_everyones_attendance_taken_folds_to_one_line(
     assert "attendance taken for all 2: 1 attended" in after
 
 
+def test_a_session_whose_attendance_is_not_open_yet_shows_one_line_with_its_roster_count(
+    client, clock, clinician, group, enroll
+):
+    enroll.many(3)
+    clock.move_to(datetime(2026, 11, 18, 10, tzinfo=NEW_YORK), tick=False)
+    later = TherapySessionFactory(
+        group=group, starts_at=datetime(2026, 11, 18, 14, tzinfo=NEW_YORK)
+    )
+    client.force_login(clinician)
+    html = client.get(reverse("today")).content.decode()
+    assert 'data-testid="attendance-row"' not in html
+    line = html[html.index('data-testid="session-waiting"') :]
+    line = line[: line.index("</p>")]
+    assert "3 on the roster" in line
+    assert "Attendance opens at 13:30" in line
+    assert f'href="{reverse("sessions:session", args=[later.pk])}"' in line
+    assert "14:00–17:00 · MWF process group" in html  # the card's heading stays
+    # Half an hour before the start the sheet is drawn, buttons enabled.
+    clock.move_to(datetime(2026, 11, 18, 13, 30, tzinfo=NEW_YORK), tick=False)
+    client.logout()  # signed in again after the idle logoff
+    client.force_login(clinician)
+    html = client.get(reverse("today")).content.decode()
+    assert 'data-testid="session-waiting"' not in html
+    assert html.count('data-testid="attendance-row"') == 3
+    assert 'data-testid="attendance-closed"' not in html
+
+
 def test_today_groups_the_cosignatures_by_session_date_and_trainee(
     client, supervisor, group, enroll, todays_session
 ):
