@@ -22,7 +22,7 @@ removed or slipped in.
 import hashlib
 from datetime import UTC
 
-from django.db import IntegrityError, OperationalError, connections, transaction
+from django.db import IntegrityError, OperationalError, connections, models, transaction
 
 from iop.hashing import canonical_json
 
@@ -88,9 +88,27 @@ def head(model, using):
     return model._base_manager.using(using).order_by("-seq").values_list("seq", "hash").first()
 
 
-def append(model, events, *, using, insert):
-    """Seal `events` after the current head and run `insert()` (which writes them), under the
-    chain's lock, in one transaction (the caller's, when there is one)."""
+def _locked_head(model, connection):
+    """Take the chain's lock and read its head, in the transaction already open. On PostgreSQL
+    one round trip of two statements: in READ COMMITTED each statement of a query string takes
+    its own snapshot, so the head is read after the lock is granted."""
+    if connection.vendor != "postgresql":
+        return head(model, connection.alias)
+    qn = connection.ops.quote_name
+    seq, hash_ = (qn(model._meta.get_field(name).column) for name in ("seq", "hash"))
+    table = qn(model._meta.db_table)
+    newest = f"SELECT {seq}, {hash_} FROM {table} ORDER BY {seq} DESC LIMIT 1"  # noqa: S608 # nosec B608
+    sql = f"SELECT pg_advisory_xact_lock(%s); {newest}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ADVISORY_LOCK_KEY])
+        cursor.nextset()
+        row = cursor.fetchone()
+    return tuple(row) if row else None
+
+
+def _under_lock(model, using, work, *, on_retry=None):
+    """`work(head)` under the chain's lock, in one transaction (the caller's, when there is
+    one); on SQLite outside a transaction a collision is retried (`on_retry` first)."""
     connection = connections[using]
     nested = connection.in_atomic_block
     attempts = 1 if nested or connection.vendor == "postgresql" else SQLITE_ATTEMPTS
@@ -98,13 +116,133 @@ def append(model, events, *, using, insert):
         try:
             # No savepoint: a failed audit write fails the caller's transaction as well.
             with transaction.atomic(using=using, savepoint=False):
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-                seal(events, head(model, using))
-                return insert()
+                return work(_locked_head(model, connection))
         except (IntegrityError, OperationalError):
             if attempt == attempts - 1:
                 raise
-            for event in events:  # what the failed attempt set is gone with its transaction
-                event.pk, event._state.adding = None, True
+            if on_retry is not None:
+                on_retry()
+
+
+def append(model, events, *, using, insert):
+    """Seal `events` after the current head and run `insert()` (which writes them), under the
+    chain's lock, in one transaction (the caller's, when there is one)."""
+
+    def work(head):
+        seal(events, head)
+        return insert()
+
+    def reset():
+        for event in events:  # what the failed attempt set is gone with its transaction
+            event.pk, event._state.adding = None, True
+
+    return _under_lock(model, using, work, on_retry=reset)
+
+
+# --- many events that differ only by patient ---------------------------------------------
+
+# What differs between the events `append_rows` writes; every other chained field is shared.
+ROW_FIELDS = ("patient_id", "detail")
+_SEALED = ("seq", "prev_hash")
+
+
+def stored_common(model, values):
+    """The shared chained fields of `append_rows` as the database will store them (what
+    `stored_values` does for one event), computed once for the batch."""
+    stored = {}
+    for name in CHAINED_FIELDS:
+        if name in ROW_FIELDS or name == "seq":
+            continue
+        field = model._meta.get_field("user" if name == "user_id" else name)
+        stored[name] = field.get_prep_value(values[name])
+    stored["ip"] = stored["ip"] or None
+    return stored
+
+
+def row_hasher(common):
+    """`hash(seq, patient_id, detail, prev_hash)`: `event_hash` of an event with the `common`
+    stored values, the shared part of its canonical JSON written once. canonical_json of a
+    flat object is `{"key": value, ...}` with the keys sorted, so the event's JSON is the
+    shared runs with its own four values put between them."""
+    content = dict(common, v=HASH_VERSION)
+    content["at"] = _timestamp(content["at"])
+    keys = sorted([*content, *ROW_FIELDS, *_SEALED])
+    runs, run = [], "{"
+    for i, key in enumerate(keys):
+        run += (", " if i else "") + canonical_json(key) + ": "
+        if key in content:
+            run += canonical_json(content[key])
+        else:
+            runs.append(run)
+            run = ""
+    runs.append(run + "}")
+    a, b, c, d, e = runs  # around detail, patient_id, prev_hash and seq (in key order)
+    details = {}
+    sha256 = hashlib.sha256
+
+    def row_hash(seq, patient_id, detail, prev_hash):
+        text = details.get(detail)
+        if text is None:
+            text = details[detail] = canonical_json(detail)
+        pid = "null" if patient_id is None else str(patient_id)
+        return sha256(f'{a}{text}{b}{pid}{c}"{prev_hash}"{d}{seq}{e}'.encode()).hexdigest()
+
+    return row_hash
+
+
+def append_rows(model, common, rows, *, using):
+    """Append one event per `(patient_id, detail)` of `rows`, all sharing the `common` values
+    (every other chained field, as given to `stored_common`), with one INSERT, under the chain's
+    lock and in one transaction (the caller's, when there is one). The events are hashed like
+    any other (`event_hash`); no model instance is built on PostgreSQL."""
+    common = stored_common(model, common)
+    rows = [(None if pid is None else int(pid), str(detail)) for pid, detail in rows]
+    row_hash = row_hasher(common)
+
+    def work(head):
+        seq, prev = head if head else (0, GENESIS)
+        sealed = []
+        for patient_id, detail in rows:
+            seq += 1
+            digest = row_hash(seq, patient_id, detail, prev)
+            sealed.append((patient_id, detail, seq, prev, digest))
+            prev = digest
+        _insert_rows(model, using, common, sealed)
+
+    _under_lock(model, using, work)
+
+
+def _insert_rows(model, using, common, sealed):
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        objs = [
+            model(
+                **common,
+                patient_id=patient_id,
+                detail=detail,
+                seq=seq,
+                prev_hash=prev,
+                hash=digest,
+            )
+            for patient_id, detail, seq, prev, digest in sealed
+        ]
+        # The plain QuerySet's bulk_create: these events are sealed already.
+        models.QuerySet(model, using=using).bulk_create(objs)
+        return
+    qn = connection.ops.quote_name
+    column = {f.name: f.column for f in model._meta.concrete_fields}
+    column["user_id"] = column["user"]
+    shared = list(common)
+    per_row = [*ROW_FIELDS, *_SEALED, "hash"]
+    casts = {"at": "::timestamptz", "ip": "::inet"}
+    arrays = ("::bigint[]", "::text[]", "::bigint[]", "::text[]", "::text[]")
+    names = ", ".join(qn(column[name]) for name in (*shared, *per_row))
+    values = ", ".join(f"%s{casts.get(name, '')}" for name in shared)
+    unnest = ", ".join(f"%s{cast}" for cast in arrays)
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({names}) "  # noqa: S608 # nosec B608
+        f"SELECT {values}, r.* FROM unnest({unnest}) AS r"
+    )
+    params = [common[name] for name in shared] + [list(col) for col in zip(*sealed, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

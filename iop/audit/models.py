@@ -21,6 +21,13 @@ class AuditEventQuerySet(AppendOnlyQuerySet):
             insert=lambda: super(AuditEventQuerySet, self).bulk_create(objs, *args, **kwargs),
         )
 
+    def append_rows(self, common, rows):
+        """One event per `(patient_id, detail)` of `rows`, every other field from `common`
+        (`chain.append_rows`): what a page records of the patients it showed, without a model
+        instance per event."""
+        self._for_write = True
+        chain.append_rows(self.model, common, rows, using=self.db)
+
 
 class AuditCheckpointQuerySet(AppendOnlyQuerySet):
     def last_good(self):

@@ -1,5 +1,7 @@
 import logging
 
+from django.utils import timezone
+
 from iop.audit.context import NO_CONTEXT, AuditContext
 from iop.audit.markers import marked_detail
 from iop.audit.models import AuditEvent
@@ -75,12 +77,14 @@ def audit_change(action, obj, *, user, context=None, detail="", patient_id=None)
 def audit_record_patients(*, action, request, obj=None, patient_ids, detail="", object_type=""):
     """One event per patient whose data a page showed together (a group session, its note, a
     list), written in one statement so the page's query count does not grow with the group.
-    A list names its `object_type` (e.g. "patients.episode list") instead of an `obj`."""
+    A list names its `object_type` (e.g. "patients.episode list") instead of an `obj`. The
+    events share one time (the request's read)."""
     context = AuditContext.from_request(request)
     user = context.user
     common = {
+        "at": timezone.now(),
         "action": action,
-        "user": user,
+        "user_id": user.pk if user is not None else None,
         "username": (user.get_username() if user else "")[:150],
         "object_type": object_type or _object_type(obj),
         "object_id": str(obj.pk)[:64] if obj is not None else "",
@@ -89,9 +93,7 @@ def audit_record_patients(*, action, request, obj=None, patient_ids, detail="", 
         "request_id": context.request_id[:64],
         "path": context.path[:300],
     }
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(patient_id=pid, detail=marked_detail(detail, user, pid)[:300], **common)
-            for pid in sorted(set(patient_ids))
-        ]
+    AuditEvent.objects.append_rows(
+        common,
+        [(pid, marked_detail(detail, user, pid)[:300]) for pid in sorted(set(patient_ids))],
     )
