@@ -213,6 +213,26 @@ def test_a_group_write_stores_every_field_and_the_chain_verifies(clinician):
     assert verify()[0] == 0
 
 
+def test_the_trail_keeps_only_the_indexes_it_is_read_by(db):
+    """Each event written touches every index: no LIKE-prefix copies of `action` and
+    `request_id` (PostgreSQL) and no index of the user alone (`audit_user_at` starts with
+    it); migration 0007 renames the plain ones in place."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, TABLE)
+    indexes = {
+        name: tuple(c["columns"])
+        for name, c in constraints.items()
+        if c["index"] and not c["primary_key"] and not c["unique"]
+    }
+    assert indexes == {
+        "audit_auditevent_at_f461ba89": ("at",),
+        "audit_auditevent_patient_id_82c45eaf": ("patient_id",),
+        "audit_user_at": ("user_id", "at"),
+        "audit_action": ("action",),
+        "audit_request_id": ("request_id",),
+    }
+
+
 def test_audit_verify_passes_on_an_untouched_trail_and_records_a_checkpoint(clinician):
     record(5, user=clinician)
     status, out = verify()
