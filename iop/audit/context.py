@@ -6,6 +6,8 @@ passes its task id (`AuditContext.for_job`); a test or the shell may pass nothin
 
 from dataclasses import dataclass
 
+from django.utils.functional import SimpleLazyObject, empty
+
 from iop.accounts.net import client_ip
 
 
@@ -20,7 +22,7 @@ class AuditContext:
     def from_request(cls, request):
         user = getattr(request, "user", None)
         return cls(
-            user=user if user is not None and user.is_authenticated else None,
+            user=_unwrapped(user) if user is not None and user.is_authenticated else None,
             ip=client_ip(request),
             request_id=getattr(request, "request_id", ""),
             path=request.path,
@@ -32,3 +34,14 @@ class AuditContext:
 
 
 NO_CONTEXT = AuditContext()
+
+
+def _unwrapped(user):
+    """The user behind the request's lazy `request.user` once it has been read: the audit
+    markers read it once per patient of a list, and every attribute read through the proxy
+    costs a call (the same object either way)."""
+    if isinstance(user, SimpleLazyObject):
+        wrapped = user._wrapped
+        if wrapped is not empty:
+            return wrapped
+    return user

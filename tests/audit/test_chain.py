@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -18,6 +19,7 @@ from django.db import connection, connections
 from django.db.migrations.exceptions import IrreversibleError
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from iop.audit import chain
 from iop.audit.context import AuditContext
@@ -211,6 +213,16 @@ def test_a_group_write_stores_every_field_and_the_chain_verifies(clinician):
         )
     assert chain_walk().ok
     assert verify()[0] == 0
+
+
+def test_the_context_holds_the_user_behind_the_requests_lazy_user(clinician):
+    """The markers read the user once per patient of a list: not through the lazy proxy."""
+    request = RequestFactory().get("/p/")
+    request.user = SimpleLazyObject(lambda: clinician)
+    assert type(AuditContext.from_request(request).user) is type(clinician)
+    assert AuditContext.from_request(request).user is clinician
+    request.user = SimpleLazyObject(AnonymousUser)
+    assert AuditContext.from_request(request).user is None
 
 
 def test_the_trail_keeps_only_the_indexes_it_is_read_by(db):
