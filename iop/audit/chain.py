@@ -190,13 +190,16 @@ def row_hasher(common):
     return row_hash
 
 
-def append_rows(model, common, rows, *, using):
+def append_rows(model, common, rows, *, using, returning=False):
     """Append one event per `(patient_id, detail)` of `rows`, all sharing the `common` values
     (every other chained field, as given to `stored_common`), with one INSERT, under the chain's
     lock and in one transaction (the caller's, when there is one). The events are hashed like
-    any other (`event_hash`); no model instance is built on PostgreSQL."""
+    any other (`event_hash`); no model instance is built on PostgreSQL. `returning` (one row
+    only): the event as stored, a dict of its fields with its `id`."""
     common = stored_common(model, common)
     rows = [(None if pid is None else int(pid), str(detail)) for pid, detail in rows]
+    if returning and len(rows) != 1:
+        raise ValueError("append_rows returns the event of one row only.")
     row_hash = row_hasher(common)
 
     def work(head):
@@ -207,12 +210,18 @@ def append_rows(model, common, rows, *, using):
             digest = row_hash(seq, patient_id, detail, prev)
             sealed.append((patient_id, detail, seq, prev, digest))
             prev = digest
-        _insert_rows(model, using, common, sealed)
+        pk = _insert_rows(model, using, common, sealed, returning=returning)
+        return sealed, pk
 
-    _under_lock(model, using, work)
+    sealed, pk = _under_lock(model, using, work)
+    if returning:
+        fields = dict(zip((*ROW_FIELDS, *_SEALED, "hash"), sealed[0], strict=True))
+        return {"id": pk, **common, **fields}
+    return None
 
 
-def _insert_rows(model, using, common, sealed):
+def _insert_rows(model, using, common, sealed, *, returning):
+    """Write the sealed rows; the id of the (one) row when `returning`."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         objs = [
@@ -228,7 +237,7 @@ def _insert_rows(model, using, common, sealed):
         ]
         # The plain QuerySet's bulk_create: these events are sealed already.
         models.QuerySet(model, using=using).bulk_create(objs)
-        return
+        return objs[0].pk if returning else None
     qn = connection.ops.quote_name
     column = {f.name: f.column for f in model._meta.concrete_fields}
     column["user_id"] = column["user"]
@@ -243,6 +252,9 @@ def _insert_rows(model, using, common, sealed):
         f"INSERT INTO {qn(model._meta.db_table)} ({names}) "  # noqa: S608 # nosec B608
         f"SELECT {values}, r.* FROM unnest({unnest}) AS r"
     )
+    if returning:
+        sql += f" RETURNING {qn(model._meta.pk.column)}"
     params = [common[name] for name in shared] + [list(col) for col in zip(*sealed, strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return cursor.fetchone()[0] if returning else None

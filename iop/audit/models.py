@@ -28,6 +28,19 @@ class AuditEventQuerySet(AppendOnlyQuerySet):
         self._for_write = True
         chain.append_rows(self.model, common, rows, using=self.db)
 
+    def append_one(self, common, *, patient_id, detail, user=None):
+        """One event (`chain.append_rows` of one row), returned as stored: what
+        `audit_record` writes for a page or a change, without the model's save."""
+        self._for_write = True
+        values = chain.append_rows(
+            self.model, common, [(patient_id, detail)], using=self.db, returning=True
+        )
+        event = self.model(**values)
+        event._state.adding, event._state.db = False, self.db
+        if user is not None:
+            event.user = user
+        return event
+
 
 class AuditCheckpointQuerySet(AppendOnlyQuerySet):
     def last_good(self):

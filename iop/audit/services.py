@@ -44,18 +44,20 @@ def audit_record(
         object_type = object_type or _object_type(obj)
         object_id = object_id or str(obj.pk)
     detail = marked_detail(detail, user, patient_id)
-    event = AuditEvent.objects.create(
-        action=action,
-        user=user,
-        username=(username or "")[:150],
-        object_type=object_type,
-        object_id=str(object_id or "")[:64],
-        patient_id=patient_id,
-        outcome=outcome,
-        ip=context.ip,
-        request_id=(request_id or context.request_id)[:64],
-        path=context.path[:300],
-        detail=detail[:300],
+    common = {
+        "at": timezone.now(),
+        "action": action,
+        "user_id": user.pk if user is not None else None,
+        "username": (username or "")[:150],
+        "object_type": object_type,
+        "object_id": str(object_id or "")[:64],
+        "outcome": outcome,
+        "ip": context.ip,
+        "request_id": (request_id or context.request_id)[:64],
+        "path": context.path[:300],
+    }
+    event = AuditEvent.objects.append_one(
+        common, patient_id=patient_id, detail=detail[:300], user=user
     )
     logger.debug("audit %s", event)
     return event

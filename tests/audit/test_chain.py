@@ -215,6 +215,24 @@ def test_a_group_write_stores_every_field_and_the_chain_verifies(clinician):
     assert verify()[0] == 0
 
 
+def test_audit_record_returns_the_event_as_stored(clinician):
+    """`audit_record` writes without the model's save: what it returns is the stored row."""
+    event = audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=clinician,
+        object_type="patients.patient",
+        object_id=7,
+        patient_id="7",
+        context=AuditContext(ip="2001:0db8::0001", request_id="r", path="/p/7/"),
+    )
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields]
+    stored_event = AuditEvent.objects.get(pk=event.pk)
+    assert {f: getattr(event, f) for f in fields} == {f: getattr(stored_event, f) for f in fields}
+    assert (event.ip, event.patient_id, event.seq, event.user) == ("2001:db8::1", 7, 1, clinician)
+    assert not event._state.adding
+    assert chain_walk().ok
+
+
 def test_the_context_holds_the_user_behind_the_requests_lazy_user(clinician):
     """The markers read the user once per patient of a list: not through the lazy proxy."""
     request = RequestFactory().get("/p/")
