@@ -90,9 +90,15 @@ def head(model, using):
 
 def _locked_head(model, connection):
     """Take the chain's lock and read its head, in the transaction already open. On PostgreSQL
-    one round trip of two statements: in READ COMMITTED each statement of a query string takes
-    its own snapshot, so the head is read after the lock is granted."""
+    one round trip of two statements (client-side binding, Django's default): in READ
+    COMMITTED each statement of a query string takes its own snapshot, so the head is read
+    after the lock is granted."""
     if connection.vendor != "postgresql":
+        return head(model, connection.alias)
+    if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        # A prepared statement holds one command: the lock, then the head.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         return head(model, connection.alias)
     qn = connection.ops.quote_name
     seq, hash_ = (qn(model._meta.get_field(name).column) for name in ("seq", "hash"))

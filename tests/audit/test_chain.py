@@ -118,6 +118,17 @@ def test_a_group_of_patients_is_chained_in_the_same_number_of_queries(
     assert chain_walk().ok
 
 
+@pytest.mark.skipif(not POSTGRES, reason="server-side binding is PostgreSQL's")
+def test_with_server_side_binding_the_lock_and_the_head_are_two_statements(
+    clinician, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", {"server_side_binding": True})
+    record(1, user=clinician)
+    with django_assert_num_queries(3):  # the lock, the head, the INSERT
+        record(1, user=clinician)
+    assert chain_walk().ok and chain_walk().head_seq == 2
+
+
 def test_the_hash_covers_what_the_database_stores(db):
     """An IPv6 address written long-hand and a naive time are stored normalised: the hash is of
     the stored values, so the chain verifies."""
