@@ -18,9 +18,10 @@ from iop.accounts.roles import Role
 from patients import extensions
 from patients.models import Alert, Episode
 from plans.selectors import safety_plans_needed
-from sessions.models import ProgressNote, TherapySession
+from sessions.models import Attendance, ProgressNote, TherapySession
 from sessions.selectors import sessions_with_rosters
-from sessions.services import attendance_opens_at
+from sessions.services import attendance_opens_at, attendance_refusal
+from sessions.services.roster_marks import roster_marks
 from sessions.services.shortfall import BelowHours
 
 # Notes of sessions this recent are listed on Today. Finding older unsigned ones means checking
@@ -169,6 +170,33 @@ def intakes_to_confirm(user):
     )
 
 
+def todays_sessions(user, now):
+    """The user's sessions today, each with its roster's size and marks (`roster_marks`).
+    A session that is over with everyone's attendance taken folds to its summary line
+    (`folded`); one whose attendance is not open yet (`attendance_refusal`: its buttons
+    would all be disabled) to a line saying when it opens (`waiting`). Neither names anyone,
+    so only the others read their roster's episodes, patients and records (`rows`)."""
+    sessions = list(
+        TherapySession.objects.filter(clinicians=user)
+        .on_day(timezone.localdate(now))
+        .exclude(status=TherapySession.Status.CANCELLED)
+        .select_related("group", "episode__patient", "note")
+    )
+    marks = roster_marks(sessions)
+    for session in sessions:
+        rows = marks[session.pk]
+        session.roster_size = len(rows)
+        session.marked = sum(status is not None for _, status in rows)
+        session.attended = sum(status in Attendance.ATTENDED for _, status in rows)
+        session.folded = session.ends_at <= now and session.marked == session.roster_size
+        session.opens_at = attendance_opens_at(session)
+        session.waiting = not session.folded and bool(attendance_refusal(session, now=now))
+    drawn = [s for s in sessions if not (s.folded or s.waiting)]
+    if drawn:
+        sessions_with_rosters(drawn)
+    return sessions
+
+
 def today_for(user):
     """A clinician's day: their sessions with attendance sheets, alerts, notes to write and
     sign, patients below their hours; supervisors also get the notes awaiting co-signature.
@@ -186,21 +214,7 @@ def today_for(user):
     if not clinical:
         return context
     now = timezone.now()
-    sessions = sessions_with_rosters(
-        TherapySession.objects.filter(clinicians=user)
-        .on_day(timezone.localdate(now))
-        .exclude(status=TherapySession.Status.CANCELLED)
-        .select_related("group", "episode__patient", "episode__program", "note")
-        .prefetch_related("clinicians")
-    )
-    for session in sessions:
-        # A session that is over with everyone's attendance taken folds to its summary line.
-        session.folded = session.ends_at <= now and session.marked == len(session.rows)
-        session.attended = sum(bool(record and record.attended) for _, record in session.rows)
-        # A session whose attendance is not open yet (`attendance_refusal`: its buttons would
-        # all be disabled) folds to a line saying when it opens; the session page has the roster.
-        session.opens_at = attendance_opens_at(session)
-        session.waiting = not session.folded and bool(session.attendance_refusal)
+    sessions = todays_sessions(user, now)
     alerts = excerpt(worklist_alerts(user))
     mark_missing_safety_plans(alerts.rows)
     below = below_hours(user)
