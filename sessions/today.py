@@ -36,6 +36,30 @@ TODAY_ROWS = 10
 NOTES_PAGE_DAYS = 90
 
 
+# The columns Today's lists show (their notes, intakes and summaries have long texts Today
+# never shows); `tests/sessions/test_today_render.py` holds the page to reading no more.
+NAME = ("legal_first_name", "legal_last_name", "preferred_name")
+NOTE_TO_WRITE_SHOWN = (
+    "kind",
+    "starts_at",
+    "group__name",
+    "note__id",
+    *(f"patient__{f}" for f in NAME),
+)
+COSIGN_SHOWN = (
+    "session__starts_at",
+    "session__group__name",
+    *(f"session__patient__{f}" for f in NAME),
+    *(f"author__{f}" for f in ("first_name", "last_name", "username", "credentials")),
+)
+INTAKE_SHOWN = (
+    "recommended_level_of_care",
+    "episode__program__name",
+    *(f"episode__patient__{f}" for f in NAME),
+)
+SUMMARY_SHOWN = ("created_at", "episode__program__name", *(f"patient__{f}" for f in NAME))
+
+
 @dataclass
 class Excerpt:
     """The first rows of a list and how many it holds in all."""
@@ -221,14 +245,14 @@ def today_for(user):
     context.update(
         sessions=sessions,
         alerts=alerts,
-        to_write=list(recent_notes_to_write(user, now=now)),
+        to_write=list(recent_notes_to_write(user, now=now).only(*NOTE_TO_WRITE_SHOWN)),
         notes_window_start=notes_window_start(now),
-        cosign=(cosign := excerpt(cosign_queue(user))),
+        cosign=(cosign := excerpt(cosign_queue(user).only(*COSIGN_SHOWN))),
         cosign_groups=group_cosign(cosign.rows),
         below=Excerpt(below[:TODAY_ROWS], below.count()),
         sections=[s for s in (section(user) for section in extensions.today_sections) if s],
-        to_confirm=excerpt(intakes_to_confirm(user)),
-        to_sign_summaries=excerpt(summaries_to_sign(user)),
+        to_confirm=excerpt(intakes_to_confirm(user).only(*INTAKE_SHOWN)),
+        to_sign_summaries=excerpt(summaries_to_sign(user).only(*SUMMARY_SHOWN)),
     )
     return context
 
