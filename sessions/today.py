@@ -205,6 +205,7 @@ def todays_sessions(user, now):
         .on_day(timezone.localdate(now))
         .exclude(status=TherapySession.Status.CANCELLED)
         .select_related("group", "episode__patient", "note")
+        .defer("note__shared", "note__signed_attendance")  # only whether it is signed
     )
     marks = roster_marks(sessions)
     for session in sessions:

@@ -21,10 +21,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def every_list(supervisor, group, enroll, todays_session, make_episode, intake):
-    """For `supervisor` (running the group): a note to write, a trainee's note waiting for a
-    co-signature, an intake to confirm and a discharge summary to sign."""
+    """For `supervisor` (running the group): today's session with its sheet and a draft note,
+    a note to write, a trainee's note waiting for a co-signature, an intake to confirm and a
+    discharge summary to sign."""
     group.facilitators.add(supervisor)
+    todays_session.clinicians.add(supervisor)
     episode = enroll()
+    ProgressNote.objects.create(session=todays_session, author=supervisor)
     now = timezone.now()
     attended_session(group, episode, now - timedelta(days=1)).clinicians.add(supervisor)
     trainee = UserFactory(username="trainee", role="clinician", is_trainee=True)
@@ -53,3 +56,4 @@ def test_drawing_today_reads_nothing_more(every_list, django_assert_num_queries)
     with django_assert_num_queries(0):
         html = render_to_string("today.html", day)
     assert "Review the intake of" in html and "Discharge summary of" in html
+    assert 'data-testid="attendance-row"' in html
