@@ -58,6 +58,12 @@ INTAKE_SHOWN = (
     *(f"episode__patient__{f}" for f in NAME),
 )
 SUMMARY_SHOWN = ("created_at", "episode__program__name", *(f"patient__{f}" for f in NAME))
+# An alert's own columns, its patient's and assignee's names (not their whole rows).
+ALERT_SHOWN = (
+    *(f.name for f in Alert._meta.concrete_fields),
+    *(f"patient__{f}" for f in NAME),
+    *(f"assigned_to__{f}" for f in ("first_name", "last_name", "username", "credentials")),
+)
 
 
 @dataclass
@@ -240,7 +246,7 @@ def today_for(user):
         return context
     now = timezone.now()
     sessions = todays_sessions(user, now)
-    alerts = excerpt(worklist_alerts(user))
+    alerts = excerpt(worklist_alerts(user).only(*ALERT_SHOWN))
     mark_missing_safety_plans(alerts.rows)
     below = below_hours(user)
     context.update(

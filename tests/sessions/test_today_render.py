@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from documents.models import DischargeSummary
 from patients import services as patient_services
-from patients.models import Episode
+from patients.models import Alert, Episode
 from sessions.models import ProgressNote
 from sessions.today import today_for
 from sessions.views.session import ATTENDANCE_BUTTONS
@@ -22,12 +22,20 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def every_list(supervisor, group, enroll, todays_session, make_episode, intake):
     """For `supervisor` (running the group): today's session with its sheet and a draft note,
-    a note to write, a trainee's note waiting for a co-signature, an intake to confirm and a
-    discharge summary to sign."""
+    a risk alert assigned to them, a note to write, a trainee's note waiting for a
+    co-signature, an intake to confirm and a discharge summary to sign."""
     group.facilitators.add(supervisor)
     todays_session.clinicians.add(supervisor)
     episode = enroll()
     ProgressNote.objects.create(session=todays_session, author=supervisor)
+    Alert.objects.create(
+        patient=episode.patient,
+        episode=episode,
+        kind=Alert.Kind.RISK,
+        risk_level="high",
+        title="C-SSRS: high risk",
+        assigned_to=supervisor,
+    )
     now = timezone.now()
     attended_session(group, episode, now - timedelta(days=1)).clinicians.add(supervisor)
     trainee = UserFactory(username="trainee", role="clinician", is_trainee=True)
@@ -52,8 +60,9 @@ def every_list(supervisor, group, enroll, todays_session, make_episode, intake):
 def test_drawing_today_reads_nothing_more(every_list, django_assert_num_queries):
     day = today_for(every_list)
     day.update(statuses=ATTENDANCE_BUTTONS, is_part2=False)
-    assert all(day[name] for name in ("to_write", "cosign", "to_confirm", "to_sign_summaries"))
+    lists = ("alerts", "to_write", "cosign", "to_confirm", "to_sign_summaries")
+    assert all(day[name] for name in lists)
     with django_assert_num_queries(0):
         html = render_to_string("today.html", day)
     assert "Review the intake of" in html and "Discharge summary of" in html
-    assert 'data-testid="attendance-row"' in html
+    assert 'data-testid="attendance-row"' in html and "C-SSRS: high risk" in html
