@@ -131,10 +131,10 @@ class BelowHours:
         facts = list(
             self.episodes.annotate(stepped_down=Exists(step_down)).order_by().values_list(*FACTS)
         )
-        ids = self.episodes.order_by().values("pk")
+        ids = [row[0] for row in facts]
         changes = defaultdict(list)
         for change in (
-            LevelOfCareChange.objects.filter(episode__in=ids)
+            LevelOfCareChange.objects.filter(episode__in=id_set(ids))
             .only("episode_id", "from_level", "to_level", "effective_date")
             .order_by("effective_date", "pk")
         ):
@@ -142,7 +142,7 @@ class BelowHours:
         # By the listed ids, not the subquery: PostgreSQL then knows how few a clinician's
         # caseload holds and reads their attendance by episode, not the whole program's week.
         # This week's minutes come in the same read: the rows shown say them.
-        minutes = attended_minutes([row[0] for row in facts], self.monday, weeks=2)
+        minutes = attended_minutes(ids, self.monday, weeks=2)
         self._current = {pk: weeks[1] for pk, weeks in minutes.items()}
         rows = []
         for row in facts:
