@@ -18,9 +18,10 @@ from iop.accounts.roles import Role
 from patients import extensions
 from patients.models import Alert, Episode
 from plans.selectors import safety_plans_needed
-from sessions.models import ProgressNote, TherapySession
+from sessions.models import Attendance, ProgressNote, TherapySession
 from sessions.selectors import sessions_with_rosters
-from sessions.services import attendance_opens_at
+from sessions.services import attendance_opens_at, attendance_refusal
+from sessions.services.roster_marks import roster_marks
 from sessions.services.shortfall import BelowHours
 
 # Notes of sessions this recent are listed on Today. Finding older unsigned ones means checking
@@ -33,6 +34,36 @@ TODAY_ROWS = 10
 # their own (`older_notes_to_write`), read only when asked for: finding them means checking every
 # session the clinician ever ran.
 NOTES_PAGE_DAYS = 90
+
+
+# The columns Today's lists show (their notes, intakes and summaries have long texts Today
+# never shows); `tests/sessions/test_today_render.py` holds the page to reading no more.
+NAME = ("legal_first_name", "legal_last_name", "preferred_name")
+NOTE_TO_WRITE_SHOWN = (
+    "kind",
+    "starts_at",
+    "group__name",
+    "note__id",
+    *(f"patient__{f}" for f in NAME),
+)
+COSIGN_SHOWN = (
+    "session__starts_at",
+    "session__group__name",
+    *(f"session__patient__{f}" for f in NAME),
+    *(f"author__{f}" for f in ("first_name", "last_name", "username", "credentials")),
+)
+INTAKE_SHOWN = (
+    "recommended_level_of_care",
+    "episode__program__name",
+    *(f"episode__patient__{f}" for f in NAME),
+)
+SUMMARY_SHOWN = ("created_at", "episode__program__name", *(f"patient__{f}" for f in NAME))
+# An alert's own columns, its patient's and assignee's names (not their whole rows).
+ALERT_SHOWN = (
+    *(f.name for f in Alert._meta.concrete_fields),
+    *(f"patient__{f}" for f in NAME),
+    *(f"assigned_to__{f}" for f in ("first_name", "last_name", "username", "credentials")),
+)
 
 
 @dataclass
@@ -169,6 +200,34 @@ def intakes_to_confirm(user):
     )
 
 
+def todays_sessions(user, now):
+    """The user's sessions today, each with its roster's size and marks (`roster_marks`).
+    A session that is over with everyone's attendance taken folds to its summary line
+    (`folded`); one whose attendance is not open yet (`attendance_refusal`: its buttons
+    would all be disabled) to a line saying when it opens (`waiting`). Neither names anyone,
+    so only the others read their roster's episodes, patients and records (`rows`)."""
+    sessions = list(
+        TherapySession.objects.filter(clinicians=user)
+        .on_day(timezone.localdate(now))
+        .exclude(status=TherapySession.Status.CANCELLED)
+        .select_related("group", "episode__patient", "note")
+        .defer("note__shared", "note__signed_attendance")  # only whether it is signed
+    )
+    marks = roster_marks(sessions)
+    for session in sessions:
+        rows = marks[session.pk]
+        session.roster_size = len(rows)
+        session.marked = sum(status is not None for _, status in rows)
+        session.attended = sum(status in Attendance.ATTENDED for _, status in rows)
+        session.folded = session.ends_at <= now and session.marked == session.roster_size
+        session.opens_at = attendance_opens_at(session)
+        session.waiting = not session.folded and bool(attendance_refusal(session, now=now))
+    drawn = [s for s in sessions if not (s.folded or s.waiting)]
+    if drawn:
+        sessions_with_rosters(drawn)
+    return sessions
+
+
 def today_for(user):
     """A clinician's day: their sessions with attendance sheets, alerts, notes to write and
     sign, patients below their hours; supervisors also get the notes awaiting co-signature.
@@ -186,35 +245,21 @@ def today_for(user):
     if not clinical:
         return context
     now = timezone.now()
-    sessions = sessions_with_rosters(
-        TherapySession.objects.filter(clinicians=user)
-        .on_day(timezone.localdate(now))
-        .exclude(status=TherapySession.Status.CANCELLED)
-        .select_related("group", "episode__patient", "episode__program", "note")
-        .prefetch_related("clinicians")
-    )
-    for session in sessions:
-        # A session that is over with everyone's attendance taken folds to its summary line.
-        session.folded = session.ends_at <= now and session.marked == len(session.rows)
-        session.attended = sum(bool(record and record.attended) for _, record in session.rows)
-        # A session whose attendance is not open yet (`attendance_refusal`: its buttons would
-        # all be disabled) folds to a line saying when it opens; the session page has the roster.
-        session.opens_at = attendance_opens_at(session)
-        session.waiting = not session.folded and bool(session.attendance_refusal)
-    alerts = excerpt(worklist_alerts(user))
+    sessions = todays_sessions(user, now)
+    alerts = excerpt(worklist_alerts(user).only(*ALERT_SHOWN))
     mark_missing_safety_plans(alerts.rows)
     below = below_hours(user)
     context.update(
         sessions=sessions,
         alerts=alerts,
-        to_write=list(recent_notes_to_write(user, now=now)),
+        to_write=list(recent_notes_to_write(user, now=now).only(*NOTE_TO_WRITE_SHOWN)),
         notes_window_start=notes_window_start(now),
-        cosign=(cosign := excerpt(cosign_queue(user))),
+        cosign=(cosign := excerpt(cosign_queue(user).only(*COSIGN_SHOWN))),
         cosign_groups=group_cosign(cosign.rows),
         below=Excerpt(below[:TODAY_ROWS], below.count()),
         sections=[s for s in (section(user) for section in extensions.today_sections) if s],
-        to_confirm=excerpt(intakes_to_confirm(user)),
-        to_sign_summaries=excerpt(summaries_to_sign(user)),
+        to_confirm=excerpt(intakes_to_confirm(user).only(*INTAKE_SHOWN)),
+        to_sign_summaries=excerpt(summaries_to_sign(user).only(*SUMMARY_SHOWN)),
     )
     return context
 

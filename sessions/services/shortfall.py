@@ -4,12 +4,12 @@ only the rows shown loaded as records.
 
 The rule is the hours ledger's (`attendance.hours_ledger`, `levels`; CLINICAL.md, "Levels of
 care and hours") for the one week the lists judge, the last full week. The database sums each
-episode's attended minutes of that week (one grouped query over the week's counted sessions)
-and reads the facts the rule needs as plain values, one row per episode (level, admission and
-discharge dates, date of birth, track, the program's minimum, a step-down in the week) and
-their level changes; the rule (`levels`) then judges ~300 tuples, not ~300 episodes with
-their patients and programs and a ledger of rows each. The page's rows are then read with
-their patients, with this week's minutes.
+episode's attended minutes of that week and of this one (one grouped query over the two
+weeks' counted sessions) and reads the facts the rule needs as plain values, one row per
+episode (level, admission and discharge dates, date of birth, track, the program's minimum,
+a step-down in the week) and their level changes; the rule (`levels`) then judges ~300
+tuples, not ~300 episodes with their patients and programs and a ledger of rows each. The
+page's rows are then read with their patients.
 
 `tests/sessions/test_hours_in_the_database.py` holds it to the ledger's judgement.
 """
@@ -19,11 +19,12 @@ from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from patients.models import Episode, LevelOfCareChange
 from sessions.models import Attendance, StepDown, TherapySession
+from sessions.querysets import id_set
 from sessions.services import levels
 from sessions.services.scheduling import week_start
 
@@ -46,28 +47,36 @@ def _midnight(day):
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def attended_minutes(episodes, monday):
-    """{episode id: minutes attended} in the week starting `monday`, in sessions that count
-    (not cancelled; family therapy only with the patient present): one grouped query, the
-    attendance read session by session through its index for the week's sessions."""
-    sessions = (
-        TherapySession.objects.filter(
-            starts_at__gte=_midnight(monday),
-            starts_at__lt=_midnight(monday + timedelta(weeks=1)),
-        )
-        .exclude(status=TherapySession.Status.CANCELLED)
-        .exclude(kind=TherapySession.Kind.FAMILY, patient_present=False)
-        .order_by()
-        .values("pk")
-    )
-    return dict(
+def attended_minutes(episodes, monday, *, weeks=1):
+    """{episode id: [minutes attended in each week]} in the `weeks` weeks starting `monday`,
+    in sessions that count (not cancelled; family therapy only with the patient present): one
+    grouped query, the attendance read through its index by episode, joined to the weeks'
+    sessions."""
+    mondays = [monday + timedelta(weeks=n) for n in range(weeks + 1)]
+    counted = (
         Attendance.objects.filter(
-            episode__in=episodes, status__in=Attendance.ATTENDED, session__in=sessions
+            episode__in=id_set(list(episodes)),
+            status__in=Attendance.ATTENDED,
+            session__starts_at__gte=_midnight(mondays[0]),
+            session__starts_at__lt=_midnight(mondays[-1]),
         )
+        .exclude(session__status=TherapySession.Status.CANCELLED)
+        .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)
         .order_by()
         .values_list("episode_id")
-        .annotate(total=Sum("minutes_attended"))
     )
+    sums = {
+        f"week{n}": Sum(
+            "minutes_attended",
+            filter=Q(
+                session__starts_at__gte=_midnight(start),
+                session__starts_at__lt=_midnight(mondays[n + 1]),
+            ),
+            default=0,
+        )
+        for n, start in enumerate(mondays[:-1])
+    }
+    return {pk: list(totals) for pk, *totals in counted.annotate(**sums)}
 
 
 def judge(facts, changes, minutes, monday):
@@ -98,8 +107,8 @@ class BelowHours:
     """The episodes of `episodes` (a QuerySet) below their minimum last week, the largest
     shortfall first, then by name, as the lists show them: `(episode, last week, this week)`,
     the weeks as the ledger's rows (week, minutes, hours, level, minimum in hours). Judged
-    once (three queries, whatever the caseload); a slice reads its episodes with their
-    patients and this week's minutes (two more)."""
+    once with this week's minutes (three queries, whatever the caseload); a slice reads its
+    episodes with their patients (one more)."""
 
     def __init__(self, episodes, *, today=None):
         self.episodes = episodes
@@ -122,20 +131,23 @@ class BelowHours:
         facts = list(
             self.episodes.annotate(stepped_down=Exists(step_down)).order_by().values_list(*FACTS)
         )
-        ids = self.episodes.order_by().values("pk")
+        ids = [row[0] for row in facts]
         changes = defaultdict(list)
         for change in (
-            LevelOfCareChange.objects.filter(episode__in=ids)
+            LevelOfCareChange.objects.filter(episode__in=id_set(ids))
             .only("episode_id", "from_level", "to_level", "effective_date")
             .order_by("effective_date", "pk")
         ):
             changes[change.episode_id].append(change)
         # By the listed ids, not the subquery: PostgreSQL then knows how few a clinician's
         # caseload holds and reads their attendance by episode, not the whole program's week.
-        minutes = attended_minutes([row[0] for row in facts], self.monday)
+        # This week's minutes come in the same read: the rows shown say them.
+        minutes = attended_minutes(ids, self.monday, weeks=2)
+        self._current = {pk: weeks[1] for pk, weeks in minutes.items()}
         rows = []
         for row in facts:
-            verdict = judge(row, changes[row[0]], minutes.get(row[0], 0), self.monday)
+            last_week = minutes.get(row[0], (0,))[0]
+            verdict = judge(row, changes[row[0]], last_week, self.monday)
             if verdict:
                 total, level, minimum = verdict
                 rows.append((minimum * 60 - total, row[7], row[8], row[9], row[0], verdict))
@@ -158,7 +170,7 @@ class BelowHours:
             return []
         ids = [pk for pk, *_ in judged]
         episodes = Episode.objects.select_related("patient").in_bulk(ids)
-        current = attended_minutes(ids, self.this_week)
+        current = self._current
         return [
             (
                 episodes[pk],

@@ -152,7 +152,7 @@ def test_the_lists_read_a_fixed_number_of_queries(
 
     make("IOP")
     judged()  # the user's roles, read once
-    with django_assert_num_queries(5) as small:  # judged in three, the page in two
+    with django_assert_num_queries(4) as small:  # judged in three, the page's patients in one
         one = judged()
     for _ in range(12):
         make("PHP")

@@ -1,0 +1,66 @@
+"""Who is on each session's roster and how their attendance stands, as plain ids and statuses:
+for a page that says how many attend and how many are marked without naming anyone (Today's
+line for a session whose attendance is not open yet, or is all taken).
+
+The roster is `attendance.session_rosters`'s, by the same rule: a group's episodes enrolled on
+the session's day and not discharged before it, plus anyone whose attendance was taken there;
+an individual session's own episode unless discharged before (and not marked). Read as values,
+not records: no episode, patient or program is built. `tests/sessions/test_roster_marks.py`
+holds the two to the same answer.
+"""
+
+from collections import defaultdict
+
+from sessions.models import Attendance, GroupEnrollment
+from sessions.services.attendance import _enrolled_at
+from sessions.services.scheduling import local
+
+
+def _discharged_before(discharge_date, day):
+    return discharge_date is not None and day > discharge_date
+
+
+def roster_marks(sessions):
+    """{session id: [(episode id, its attendance status or None)]} for each of `sessions`
+    (with their `episode` read, for an individual session's discharge date), the rows of
+    `session_rosters` unordered. Two queries for any number of sessions, none for none."""
+    sessions = list(sessions)
+    if not sessions:
+        return {}
+    enrolled = defaultdict(list)
+    for group_id, episode_id, start, end, discharged in (
+        GroupEnrollment.objects.filter(_enrolled_at(sessions))
+        .order_by()
+        .values_list("group_id", "episode_id", "start_date", "end_date", "episode__discharge_date")
+    ):
+        enrolled[group_id].append((episode_id, start, end, discharged))
+    marks = defaultdict(dict)
+    for session_id, episode_id, status in (
+        Attendance.objects.filter(session__in=[s.pk for s in sessions])
+        .order_by()
+        .values_list("session_id", "episode_id", "status")
+    ):
+        marks[session_id][episode_id] = status
+    rosters = {}
+    for session in sessions:
+        marked = marks[session.pk]
+        day = local(session.starts_at).date()
+        if session.is_group:
+            episodes = [
+                episode_id
+                for episode_id, start, end, discharged in enrolled[session.group_id]
+                if start <= day
+                and (end is None or end >= day)
+                and not _discharged_before(discharged, day)
+            ]
+            known = set(episodes)
+            episodes += [episode_id for episode_id in marked if episode_id not in known]
+        elif session.episode_id and (
+            session.episode_id in marked
+            or not _discharged_before(session.episode.discharge_date, day)
+        ):
+            episodes = [session.episode_id]
+        else:
+            episodes = []
+        rosters[session.pk] = [(episode_id, marked.get(episode_id)) for episode_id in episodes]
+    return rosters
