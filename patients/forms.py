@@ -11,6 +11,7 @@ from patients.models import Alert, Consent, Episode, IntakeAssessment, Patient, 
 from patients.models.intake import ASAM_FIELDS
 from patients.models.risk import RiskLevel
 from patients.services import check_contact_channel, check_date_of_birth, check_phone
+from patients.widgets import Select
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -303,19 +304,26 @@ class DeclineForm(forms.Form):
 class CaseloadFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Name or MRN")
     program = forms.ModelChoiceField(
-        queryset=Program.objects.all(), required=False, empty_label="Any program"
+        queryset=Program.objects.all(), required=False, empty_label="Any program", widget=Select
     )
     status = forms.ChoiceField(
-        choices=[("", "Any status")] + Episode.Status.choices, required=False
+        choices=[("", "Any status")] + Episode.Status.choices, required=False, widget=Select
     )
     level_of_care = forms.ChoiceField(
         choices=[("", "Any level")] + Episode.LevelOfCare.choices,
         required=False,
         label="Level of care",
+        widget=Select,
     )
-    risk = forms.ChoiceField(choices=[("", "Any"), ("open", "Open risk alert")], required=False)
+    risk = forms.ChoiceField(
+        choices=[("", "Any"), ("open", "Open risk alert")], required=False, widget=Select
+    )
     clinician = ClinicianChoiceField(
-        queryset=None, required=False, label="Primary clinician", empty_label="Any clinician"
+        queryset=None,
+        required=False,
+        label="Primary clinician",
+        empty_label="Any clinician",
+        widget=Select,
     )
 
     def __init__(self, *args, **kwargs):
