@@ -1,11 +1,14 @@
-"""The caseload's rows, drawn in Python: fifty rows of a dozen cells through the template
-language cost more than the rest of the page (issue 14). The HTML is the template's it
-replaces, byte for byte."""
+"""The caseload's rows and filters, drawn in Python: fifty rows of a dozen cells and crispy's
+templates for six filters cost more through the template language than the rest of the page
+(issue 14). A row is the template's it replaces byte for byte; a filter is crispy's HTML but
+for the whitespace between tags."""
 
-from django import template
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms, template
 from django.utils.html import format_html, format_html_join
 
 from patients.links import patient_url
+from patients.widgets import Select
 
 register = template.Library()
 
@@ -95,4 +98,24 @@ def caseload_row(e):
             else "0"
         ),
         extra=format_html_join("", "<td>{}</td>", ((v,) for v in e.extra_values)),
+    )
+
+
+FIELD = '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}</div>'
+
+
+@register.simple_tag
+def filter_field(field):
+    """A filter as crispy-forms' bootstrap5 field draws it (`as_crispy_field`: a label over a
+    text box or a select, the widget's class name among its classes), without crispy's nest
+    of templates when there is nothing else to draw; crispy draws a field with an error, help
+    text or another kind of widget."""
+    widget = field.field.widget
+    plain = not (field.errors or field.help_text or field.field.required)
+    if not plain or type(widget) not in (forms.TextInput, Select):
+        return as_crispy_field(field)
+    kind = "form-select" if isinstance(widget, Select) else "form-control"
+    attrs = {"class": f"{type(widget).__name__.lower()} {kind}"}
+    return format_html(
+        FIELD, field.auto_id, field.id_for_label, field.label, field.as_widget(attrs=attrs)
     )

@@ -1,17 +1,21 @@
-"""The caseload's rows and filters are drawn in Python (`caseload_row`, `widgets.Select`,
-`patient_url`) for speed; each draws exactly what the template language drew."""
+"""The caseload's rows and filters are drawn in Python (`caseload_row`, `filter_field`,
+`widgets.Select`, `patient_url`) for speed; each draws what the template language drew
+(a filter: crispy's HTML but for the whitespace between its tags)."""
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.template import Context, Template
 from django.urls import reverse
 
 from patients.extensions import CaseloadFlag
+from patients.forms import CaseloadFilterForm
 from patients.links import patient_url
-from patients.templatetags.caseload_tags import caseload_row
+from patients.templatetags.caseload_tags import caseload_row, filter_field
 from patients.widgets import Select
 
 # The row as the caseload's template drew it before `caseload_row`.
@@ -84,3 +88,20 @@ def test_the_select_draws_what_django_draws(data):
     for name in ("flat", "grouped"):
         attrs = {"class": "select form-select", "required": True, "data-x": False}
         assert fast[name].as_widget(attrs=attrs) == slow[name].as_widget(attrs=attrs)
+
+
+def _between_tags(html):
+    """HTML with the whitespace around tags dropped (what crispy's templates leave there)."""
+    return re.sub(r"\s*([<>])\s*", r"\1", re.sub(r"\s+", " ", str(html)))
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"q": "ames", "status": "active", "risk": "open"}, {"status": "bogus"}]
+)
+def test_a_filter_is_drawn_as_crispy_draws_it(db, data):
+    for field in CaseloadFilterForm(data):
+        drawn, crispy = filter_field(field), as_crispy_field(field)
+        if field.errors:
+            assert drawn == crispy
+        else:
+            assert _between_tags(drawn) == _between_tags(crispy)
