@@ -12,6 +12,35 @@ from patients.models import Alert, Episode, MeasureResponse
 from patients.part2 import part2_patient_ids
 from patients.selectors import caseload_page
 
+# What the rows and the other apps' columns read (`extensions.caseload_columns`: a plan's due
+# date, the hours ledger, an authorization): the rest of the patient's, program's and
+# clinician's columns are left unread. A column that reads another field must list it here;
+# else each row would fetch it (tests/patients/test_caseload_sizes.py counts at two sizes).
+CASELOAD_FIELDS = (
+    "patient_id",
+    "program_id",
+    "status",
+    "referral_date",
+    "admission_date",
+    "discharge_date",
+    "level_of_care",
+    "primary_clinician_id",
+    "is_sud",
+    "patient__mrn",
+    "patient__legal_first_name",
+    "patient__legal_last_name",
+    "patient__preferred_name",
+    "patient__date_of_birth",
+    "program__name",
+    "program__track",
+    "program__minimum_weekly_hours",
+    "program__initial_plan_days",
+    "primary_clinician__username",
+    "primary_clinician__first_name",
+    "primary_clinician__last_name",
+    "primary_clinician__credentials",
+)
+
 
 def annotate_caseload(episodes):
     phq9 = MeasureResponse.objects.filter(patient=OuterRef("patient"), instrument="PHQ9").order_by(
@@ -61,7 +90,8 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
             qs = qs.filter(level_of_care=data["level_of_care"])
         if data.get("clinician"):
             qs = qs.filter(primary_clinician=data["clinician"])
-        qs = annotate_caseload(qs.select_related("patient", "program", "primary_clinician"))
+        qs = qs.select_related("patient", "program", "primary_clinician").only(*CASELOAD_FIELDS)
+        qs = annotate_caseload(qs)
         if data.get("risk") == "open":
             qs = qs.filter(has_open_risk=True)
         return qs.order_by(
