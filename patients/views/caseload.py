@@ -9,7 +9,7 @@ from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewMixin
 from patients.forms import CaseloadFilterForm
 from patients.models import Alert, Episode, MeasureResponse
-from patients.part2 import part2_patient_ids
+from patients.part2 import protects_patient_of_row
 from patients.selectors import caseload_page
 
 # What the rows and the other apps' columns read (`extensions.caseload_columns`: a plan's due
@@ -57,6 +57,7 @@ def annotate_caseload(episodes):
         phq9_latest=Subquery(phq9.values("total_score")[:1], output_field=IntegerField()),
         phq9_previous=Subquery(phq9.values("total_score")[1:2], output_field=IntegerField()),
         open_alert_count=Subquery(open_alerts, output_field=IntegerField()),
+        part2_protected=protects_patient_of_row(),
         has_open_risk=Exists(
             Alert.objects.filter(
                 patient=OuterRef("patient"), status=Alert.Status.OPEN, kind=Alert.Kind.RISK
@@ -107,7 +108,7 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
         page = list(context["episodes"])
         context["extra_columns"] = caseload_page(page)
         context["episodes"] = page
-        context["is_part2"] = bool(part2_patient_ids(e.patient_id for e in page))
+        context["is_part2"] = any(e.part2_protected for e in page)
         return context
 
 
