@@ -11,6 +11,7 @@ from patients.models import Alert, Consent, Episode, IntakeAssessment, Patient, 
 from patients.models.intake import ASAM_FIELDS
 from patients.models.risk import RiskLevel
 from patients.services import check_contact_channel, check_date_of_birth, check_phone
+from patients.widgets import Select
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -300,27 +301,49 @@ class DeclineForm(forms.Form):
     )
 
 
+# A program or clinician not listed is refused as ModelChoiceField refuses it.
+NOT_LISTED = {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]}
+
+
 class CaseloadFilterForm(forms.Form):
+    """The caseload's filters. Programs and clinicians are listed from plain values read on
+    each request (ids as strings once cleaned): a ModelChoiceField builds a row per choice,
+    through a server-side cursor on PostgreSQL, for a list drawn on every caseload page."""
+
     q = forms.CharField(required=False, label="Name or MRN")
-    program = forms.ModelChoiceField(
-        queryset=Program.objects.all(), required=False, empty_label="Any program"
-    )
+    program = forms.ChoiceField(required=False, widget=Select, error_messages=NOT_LISTED)
     status = forms.ChoiceField(
-        choices=[("", "Any status")] + Episode.Status.choices, required=False
+        choices=[("", "Any status")] + Episode.Status.choices, required=False, widget=Select
     )
     level_of_care = forms.ChoiceField(
         choices=[("", "Any level")] + Episode.LevelOfCare.choices,
         required=False,
         label="Level of care",
+        widget=Select,
     )
-    risk = forms.ChoiceField(choices=[("", "Any"), ("open", "Open risk alert")], required=False)
-    clinician = ClinicianChoiceField(
-        queryset=None, required=False, label="Primary clinician", empty_label="Any clinician"
+    risk = forms.ChoiceField(
+        choices=[("", "Any"), ("open", "Open risk alert")], required=False, widget=Select
+    )
+    clinician = forms.ChoiceField(
+        required=False, label="Primary clinician", widget=Select, error_messages=NOT_LISTED
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].queryset = clinicians()
+        programs = Program.objects.values_list("pk", "name")  # Program.__str__, in its order
+        self.fields["program"].choices = [("", "Any program"), *programs]
+        self.fields["clinician"].choices = [("", "Any clinician")] + [
+            (pk, _display_name(*names))
+            for pk, *names in clinicians().values_list(
+                "pk", "username", "first_name", "last_name", "credentials"
+            )
+        ]
+
+
+def _display_name(username, first_name, last_name, credentials):
+    """`User.display_name` from the values it is made of."""
+    name = f"{first_name} {last_name}".strip() or username
+    return f"{name}, {credentials}" if credentials else name
 
 
 class RiskAssessmentForm(forms.Form):

@@ -14,7 +14,7 @@ lift it.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
@@ -75,6 +75,12 @@ def part2_patient_ids(patient_ids):
     return set(
         Episode.objects.filter(patient_id__in=ids, is_sud=True).values_list("patient_id", flat=True)
     )
+
+
+def protects_patient_of_row(patient_id="patient_id"):
+    """Whether Part 2 protects the patient of each row (`part2_patient_ids` as an annotation:
+    any SUD episode of the row's `patient_id`), for a list that reads its rows anyway."""
+    return Exists(Episode.objects.filter(is_sud=True, patient_id=OuterRef(patient_id)))
 
 
 def without_part2(queryset, paths):

@@ -9,8 +9,37 @@ from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewMixin
 from patients.forms import CaseloadFilterForm
 from patients.models import Alert, Episode, MeasureResponse
-from patients.part2 import part2_patient_ids
+from patients.part2 import protects_patient_of_row
 from patients.selectors import caseload_page
+
+# What the rows and the other apps' columns read (`extensions.caseload_columns`: a plan's due
+# date, the hours ledger, an authorization): the rest of the patient's, program's and
+# clinician's columns are left unread. A column that reads another field must list it here;
+# else each row would fetch it (tests/patients/test_caseload_sizes.py counts at two sizes).
+CASELOAD_FIELDS = (
+    "patient_id",
+    "program_id",
+    "status",
+    "referral_date",
+    "admission_date",
+    "discharge_date",
+    "level_of_care",
+    "primary_clinician_id",
+    "is_sud",
+    "patient__mrn",
+    "patient__legal_first_name",
+    "patient__legal_last_name",
+    "patient__preferred_name",
+    "patient__date_of_birth",
+    "program__name",
+    "program__track",
+    "program__minimum_weekly_hours",
+    "program__initial_plan_days",
+    "primary_clinician__username",
+    "primary_clinician__first_name",
+    "primary_clinician__last_name",
+    "primary_clinician__credentials",
+)
 
 
 def annotate_caseload(episodes):
@@ -28,6 +57,7 @@ def annotate_caseload(episodes):
         phq9_latest=Subquery(phq9.values("total_score")[:1], output_field=IntegerField()),
         phq9_previous=Subquery(phq9.values("total_score")[1:2], output_field=IntegerField()),
         open_alert_count=Subquery(open_alerts, output_field=IntegerField()),
+        part2_protected=protects_patient_of_row(),
         has_open_risk=Exists(
             Alert.objects.filter(
                 patient=OuterRef("patient"), status=Alert.Status.OPEN, kind=Alert.Kind.RISK
@@ -61,7 +91,8 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
             qs = qs.filter(level_of_care=data["level_of_care"])
         if data.get("clinician"):
             qs = qs.filter(primary_clinician=data["clinician"])
-        qs = annotate_caseload(qs.select_related("patient", "program", "primary_clinician"))
+        qs = qs.select_related("patient", "program", "primary_clinician").only(*CASELOAD_FIELDS)
+        qs = annotate_caseload(qs)
         if data.get("risk") == "open":
             qs = qs.filter(has_open_risk=True)
         return qs.order_by(
@@ -77,7 +108,7 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
         page = list(context["episodes"])
         context["extra_columns"] = caseload_page(page)
         context["episodes"] = page
-        context["is_part2"] = bool(part2_patient_ids(e.patient_id for e in page))
+        context["is_part2"] = any(e.part2_protected for e in page)
         return context
 
 

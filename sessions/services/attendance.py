@@ -6,8 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Q
 from django.utils import timezone
 
 from iop.audit.models import AuditEvent
@@ -26,6 +25,7 @@ from sessions.models import (
 from sessions.services import levels
 from sessions.services.attendance_window import attendance_refusal
 from sessions.services.scheduling import local, session_cancel, week_start
+from sessions.services.shortfall import weekly_minutes
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 
@@ -370,30 +370,10 @@ def hours_ledger(episodes, *, weeks=8, today=None):
     # are found by their start (and no order is asked for, so no patient is joined to sort).
     until = datetime.combine(week_start(today) + timedelta(weeks=1), datetime.min.time(), tzinfo=tz)
     minutes = defaultdict(int)
-    # The weeks' sessions that count, as a subquery: the attendance is then read session by
-    # session through its index (~4,000 probes for the program's two weeks), not all of the
-    # episodes' attendance ever (~38,000 rows for a supervisor's 300) joined to the weeks.
-    counted = (
-        TherapySession.objects.filter(starts_at__gte=since, starts_at__lt=until)
-        .exclude(status=TherapySession.Status.CANCELLED)
-        .exclude(kind=TherapySession.Kind.FAMILY, patient_present=False)
-        .order_by()
-        .values("pk")
-    )
-    # Summed per episode and local week (Monday) in the database: a supervisor's 300 patients
-    # are ~600 rows, not the ~5,000 attendance rows of their two weeks.
-    for episode_id, week, mins in (
-        Attendance.objects.order_by()
-        .filter(episode__in=episodes, status__in=Attendance.ATTENDED, session__in=counted)
-        .filter(session__starts_at__gte=since, session__starts_at__lt=until)
-        .annotate(week=TruncWeek("session__starts_at", tzinfo=tz))
-        .order_by()  # grouped: the default order would join and sort by patient name
-        .values_list("episode_id", "week")
-        .annotate(total=Sum("minutes_attended"))
-    ):
+    for episode_id, week, mins in weekly_minutes(episodes, since, until, tz):
         minutes[(episode_id, week.date() if isinstance(week, datetime) else week)] += mins
     steps = defaultdict(list)
-    for step in StepDown.objects.filter(episode__in=episodes, ends_on__gte=first):
+    for step in StepDown.objects.filter(episode__in=episodes, ends_on__gte=first).order_by():
         steps[step.episode_id].append(step)
     changes = levels.level_changes(episodes)
     ledger = {}

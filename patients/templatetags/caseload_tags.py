@@ -1,0 +1,121 @@
+"""The caseload's rows and filters, drawn in Python: fifty rows of a dozen cells and crispy's
+templates for six filters cost more through the template language than the rest of the page
+(issue 14). A row is the template's it replaces byte for byte; a filter is crispy's HTML but
+for the whitespace between tags."""
+
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms, template
+from django.utils.html import format_html, format_html_join
+
+from patients.links import patient_url
+from patients.widgets import Select
+
+register = template.Library()
+
+ROW = (
+    '\n    <tr data-testid="caseload-row">'
+    '\n      <td><a href="{chart}">{name}</a>'
+    "\n        {risk}"
+    "\n        {part2}"
+    '\n        <div class="small text-body-secondary">MRN {mrn}</div>'
+    "\n        {flags}</td>"
+    "\n      <td>{program}</td>"
+    "\n      <td>{status}</td>"
+    "\n      <td>{level}</td>"
+    "\n      <td>{clinician}</td>"
+    "\n      <td>{phq9}</td>"
+    "\n      <td>{alerts}</td>"
+    "\n      {extra}"
+    "\n    </tr>\n  "
+)
+RISK = format_html('<span class="badge text-bg-{}">Risk</span>', "danger")
+PART2 = format_html('<span class="badge text-bg-{}">Part 2</span>', "warning")
+ARROW = '<span title="{way} from {previous}" aria-label="{way} from {previous}">{arrow}</span>'
+UNCHANGED = format_html('<span aria-label="{}">→</span>', "unchanged")
+FLAGS = (
+    '<ul class="list-inline mb-0 caseload-flags" aria-label="Needs attention" '
+    'data-testid="caseload-flags">{}</ul>'
+)
+LINKED_FLAG = (
+    '<li class="list-inline-item"><a href="{url}" class="badge text-bg-{badge} '
+    'text-decoration-none">{label}</a></li>'
+)
+FLAG = '<li class="list-inline-item"><span class="badge text-bg-{badge}">{label}</span></li>'
+
+
+def _flags(flags):
+    if not flags:
+        return ""
+    items = format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(LINKED_FLAG if f.url else FLAG, url=f.url, badge=f.badge, label=f.label),)
+            for f in flags
+        ),
+    )
+    return format_html(FLAGS, items)
+
+
+def _phq9(latest, previous):
+    """The latest PHQ-9 total and which way it moved since the one before."""
+    if latest is None:
+        return "—"
+    if previous is None:
+        arrow = ""
+    elif latest < previous:
+        arrow = format_html(ARROW, way="down", arrow="↓", previous=previous)
+    elif latest > previous:
+        arrow = format_html(ARROW, way="up", arrow="↑", previous=previous)
+    else:
+        arrow = UNCHANGED
+    return format_html("{}\n        {}\n        ", latest, arrow)
+
+
+@register.simple_tag
+def caseload_row(e):
+    """One episode's row: the patient (linked to the chart, with the risk and Part 2 badges,
+    the MRN and the flags raised), program, status, level, primary clinician, the latest PHQ-9,
+    open alerts (linked) and the other apps' columns (`extra_values`)."""
+    clinician = e.primary_clinician.display_name if e.primary_clinician_id else ""
+    alerts = e.open_alert_count
+    return format_html(
+        ROW,
+        chart=patient_url("patients:chart", e.patient_id),
+        name=e.patient.display_name,
+        risk=RISK if e.has_open_risk else "",
+        part2=PART2 if e.is_sud else "",
+        mrn=e.patient.mrn,
+        flags=_flags(e.flags),
+        program=e.program,
+        status=e.get_status_display(),
+        level=e.level_of_care,
+        clinician=clinician or "—",
+        phq9=_phq9(e.phq9_latest, e.phq9_previous),
+        alerts=(
+            format_html('<a href="{}">{}</a>', patient_url("patients:alerts", e.patient_id), alerts)
+            if alerts
+            else "0"
+        ),
+        extra=format_html_join("", "<td>{}</td>", ((v,) for v in e.extra_values)),
+    )
+
+
+FIELD = '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}</div>'
+
+
+@register.simple_tag
+def filter_field(field):
+    """A filter as crispy-forms' bootstrap5 field draws it (`as_crispy_field`: a label over a
+    text box or a select, the widget's class name among its classes), without crispy's nest
+    of templates when there is nothing else to draw; crispy draws a field with an error, help
+    text or another kind of widget."""
+    widget = field.field.widget
+    plain = not (field.errors or field.help_text or field.field.required)
+    if not plain or type(widget) not in (forms.TextInput, Select):
+        return as_crispy_field(field)
+    kind = "form-select" if isinstance(widget, Select) else "form-control"
+    attrs = {"class": f"{type(widget).__name__.lower()} {kind}"}
+    return format_html(
+        FIELD, field.auto_id, field.id_for_label, field.label, field.as_widget(attrs=attrs)
+    )
