@@ -25,9 +25,7 @@ def test_a_long_queue_lists_every_referral_once_across_its_pages(client, intake,
     assert f"Showing 1–{IntakeQueue.paginate_by} of {len(episodes)}" in first
 
 
-def test_only_the_patients_of_the_page_shown_are_recorded_as_viewed(
-    client, intake, make_episode
-):
+def test_only_the_patients_of_the_page_shown_are_recorded_as_viewed(client, intake, make_episode):
     episodes = [make_episode(status="referred") for _ in range(IntakeQueue.paginate_by + 1)]
     client.force_login(intake)
     client.get(reverse("patients:intake-queue"), {"page": 2})
@@ -43,4 +41,3 @@ def test_the_page_links_keep_the_program_chosen(client, intake, make_episode, pr
     html = client.get(reverse("patients:intake-queue"), {"program": program.pk}).content.decode()
     assert f'href="?program={program.pk}&page=2"' in html
     assert f"Showing 1–{IntakeQueue.paginate_by} of {IntakeQueue.paginate_by + 1}<" in html
-
