@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from patients.models import Episode
 from plans.models import DocumentStatus, Objective, ProgressEntry, TreatmentPlan
+from sessions import widgets
 from sessions.models import ProgressNote, TherapySession
 from sessions.services.notes import PSYCHOTHERAPY_LIMIT
 from sessions.services.notes import UNSET as NOTE_UNSET
@@ -21,11 +22,15 @@ WEEKDAY_CHOICES = list(enumerate(WEEKDAY_NAMES))
 
 
 class UserChoices(forms.ModelMultipleChoiceField):
+    widget = widgets.SelectMultiple  # the clinical staff: dozens of options
+
     def label_from_instance(self, obj):
         return obj.display_name
 
 
 class EpisodeChoice(forms.ModelChoiceField):
+    widget = widgets.Select  # a caseload's or a program's patients: up to hundreds of options
+
     def label_from_instance(self, obj):
         return f"{obj.patient.display_name} (MRN {obj.patient.mrn}) — {obj.program}"
 

@@ -378,6 +378,8 @@ class ProgressNote(models.Model):
                 condition=Q(status="awaiting_cosign"),
                 name="note_awaiting_cosign",
             ),
+            # The older notes to write: which of a clinician's sessions have a finished note.
+            models.Index(fields=["session"], condition=~Q(status="draft"), name="note_finished"),
         ]
 
     def __str__(self):

@@ -12,6 +12,7 @@ lists `NOTES_PAGE_DAYS` days and links the older ones, on a page read only when 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from iop.accounts.roles import Role
@@ -139,8 +140,20 @@ def notes_to_write_since(user, start, *, now=None):
 
 
 def older_notes_to_write(user, *, now=None):
-    """`notes_to_write` of the sessions before the notes page's `NOTES_PAGE_DAYS` days."""
-    return notes_to_write(user, now=now).filter(starts_at__lt=notes_page_start(now))
+    """`notes_to_write` of the sessions before the notes page's `NOTES_PAGE_DAYS` days.
+    Read from the user's sessions without a finished note (two indexes, a few hundred ids of
+    thousands): joining every completed session before the page's days to the user's read most
+    of the sessions table (at scale 133 -> 34 ms). The anti-join is index-only once the notes'
+    pages are all-visible (vacuumed); on a copy never vacuumed PostgreSQL keeps the old plan."""
+    finished = ProgressNote.objects.filter(session=OuterRef("therapysession_id")).exclude(
+        status=ProgressNote.Status.DRAFT
+    )
+    unfinished = TherapySession.clinicians.through.objects.filter(~Exists(finished), user=user)
+    return (
+        notes_to_write(user, now=now)
+        .filter(starts_at__lt=notes_page_start(now))
+        .filter(pk__in=unfinished.values("therapysession_id"))
+    )
 
 
 def recent_notes_to_write(user, *, now=None):

@@ -36,11 +36,13 @@ class IntakeRoleMixin(LoginRequiredMixin):
 
 
 class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
-    """Referrals waiting and intakes in progress, oldest first; and a patient search."""
+    """Referrals waiting and intakes in progress, oldest first, a page at a time with their
+    count; and a patient search."""
 
     model = Episode
     template_name = "patients/intake_queue.html"
     context_object_name = "episodes"
+    paginate_by = 25
     MATCHES_SHOWN = 25
 
     def get_queryset(self):
@@ -76,6 +78,9 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
         from patients.models import Program
 
         context["programs"] = Program.objects.filter(is_active=True)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
         shown = [e.patient_id for e in context["episodes"]] + [p.pk for p in self.matches]
         context["is_part2"] = bool(part2_patient_ids(shown))
         return context

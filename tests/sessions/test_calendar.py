@@ -176,3 +176,15 @@ def test_calendar_start_opens_ones_own(client, clinician):
         response["Location"]
         == reverse("sessions:calendar-clinician", args=[clinician.pk]) + "?view=month"
     )
+
+
+def test_a_session_is_offered_for_rescheduling_only_to_those_running_it(
+    client, clinician, clinician2, episode, booked
+):
+    episode.care_team.add(clinician2)  # clinician2 may open the session, not run it
+    url = week(reverse("sessions:calendar-room") + "?room=Room+2")
+    for user, links in ((clinician, 1), (clinician2, 0)):
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        assert booked.get_absolute_url() in html
+        assert len(re.findall(rf"/sessions/{booked.pk}/reschedule/", html)) == links

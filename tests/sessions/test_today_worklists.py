@@ -112,6 +112,21 @@ def test_sessions_before_the_pages_days_are_linked_never_dropped(
     assert "Showing 1–1 of 1" in older
 
 
+def test_older_notes_to_write_lists_drafts_and_no_notes_never_finished_ones(
+    client, clinician, group, enroll, todays_session
+):
+    episode = enroll()
+    before = timezone.now() - timedelta(days=NOTES_PAGE_DAYS + 1)
+    sessions = [attended_session(group, episode, before + timedelta(hours=n)) for n in range(4)]
+    statuses = [None, "draft", "signed", "awaiting_cosign"]
+    for session, status in zip(sessions, statuses, strict=True):
+        if status:
+            ProgressNote.objects.create(session=session, author=clinician, status=status)
+    client.force_login(clinician)
+    older = client.get(reverse(OLDER)).content.decode()
+    assert [int(pk) for pk in SESSION_LINK.findall(older)] == [s.pk for s in sessions[:2]]
+
+
 # --- below their hours ------------------------------------------------------------------------
 
 

@@ -1,0 +1,60 @@
+"""Selects drawn from Python as Django's widget templates draw them (select.html,
+select_option.html, attrs.html), byte for byte: the templates include two more per option, and
+the schedule form's patient and clinician lists (a hundred options and more) spent most of the
+page's time there."""
+
+from django import forms
+from django.utils.html import format_html, format_html_join
+
+
+def _attrs(attrs):
+    """django/forms/widgets/attrs.html."""
+    return format_html_join(
+        "",
+        " {}{}",
+        (
+            (name, "" if value is True else format_html('="{}"', f"{value}"))
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+def _options(choices):
+    """select_option.html for each option, as select.html's loop includes it."""
+    return format_html_join(
+        "",
+        '\n  <option value="{}"{}>{}</option>\n',
+        ((f"{option['value']}", _attrs(option["attrs"]), option["label"]) for option in choices),
+    )
+
+
+class QuickSelectMixin:
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html(
+                        '\n  <optgroup label="{}">{}\n  </optgroup>', label, _options(choices)
+                    )
+                    if label
+                    else _options(choices),
+                )
+                for label, choices, _ in widget["optgroups"]
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', widget["name"], _attrs(widget["attrs"]), groups
+        )
+
+
+# Named as Django's: crispy-forms gives a field's input its widget's class name as a CSS class.
+class Select(QuickSelectMixin, forms.Select):
+    pass
+
+
+class SelectMultiple(QuickSelectMixin, forms.SelectMultiple):
+    pass

@@ -1,0 +1,43 @@
+"""The intake queue is read a page at a time, oldest first, saying how many wait in all: every
+referral is on one page, and the page links keep the program chosen."""
+
+import re
+
+from django.urls import reverse
+
+from iop.audit.models import AuditEvent
+from patients.views.intake import IntakeQueue
+from tests.factories import ProgramFactory
+
+CHART_LINK = re.compile(r'href="/patients/(\d+)/"')
+
+
+def test_a_long_queue_lists_every_referral_once_across_its_pages(client, intake, make_episode):
+    episodes = [make_episode(status="referred") for _ in range(IntakeQueue.paginate_by + 2)]
+    client.force_login(intake)
+    first = client.get(reverse("patients:intake-queue")).content.decode()
+    last = client.get(reverse("patients:intake-queue"), {"page": 2}).content.decode()
+    pages = [[int(pk) for pk in CHART_LINK.findall(html)] for html in (first, last)]
+    assert pages == [
+        [e.patient_id for e in episodes[: IntakeQueue.paginate_by]],
+        [e.patient_id for e in episodes[IntakeQueue.paginate_by :]],
+    ]
+    assert f"Showing 1–{IntakeQueue.paginate_by} of {len(episodes)}" in first
+
+
+def test_only_the_patients_of_the_page_shown_are_recorded_as_viewed(client, intake, make_episode):
+    episodes = [make_episode(status="referred") for _ in range(IntakeQueue.paginate_by + 1)]
+    client.force_login(intake)
+    client.get(reverse("patients:intake-queue"), {"page": 2})
+    viewed = AuditEvent.objects.filter(object_type="patients.episode list")
+    assert list(viewed.values_list("patient_id", flat=True)) == [episodes[-1].patient_id]
+
+
+def test_the_page_links_keep_the_program_chosen(client, intake, make_episode, program):
+    for _ in range(IntakeQueue.paginate_by + 1):
+        make_episode(status="referred")
+    make_episode(status="referred", program_=ProgramFactory(name="Another program"))
+    client.force_login(intake)
+    html = client.get(reverse("patients:intake-queue"), {"program": program.pk}).content.decode()
+    assert f'href="?program={program.pk}&page=2"' in html
+    assert f"Showing 1–{IntakeQueue.paginate_by} of {IntakeQueue.paginate_by + 1}<" in html
