@@ -89,7 +89,7 @@ def session_page_context(request, session, note_form=None, correction=None, star
     )
     if note is not None:
         note.session = session  # the page's own session: not read again
-    corrections = _attendance_corrections(session, note)
+    records = _attendance_with_corrections(session) if note and note.is_locked else None
     # The page shows every attendee's attendance (and note part): one event per patient.
     audit_record_patients(
         action=AuditEvent.Action.VIEW,
@@ -113,8 +113,12 @@ def session_page_context(request, session, note_form=None, correction=None, star
         if session.kind == TherapySession.Kind.FAMILY
         else [],
         "addenda": list(note.addenda.all()) if note else [],
-        "intact": services.note_is_intact(note) if note and note.is_locked else None,
-        "corrections": corrections,
+        "intact": services.note_is_intact(note, records) if records is not None else None,
+        # Shown under a signed note only, oldest first.
+        "corrections": sorted(
+            (c for record in records or () for c in record.corrections.all()),
+            key=lambda c: (c.corrected_at, c.pk),
+        ),
         "locked": bool(note and note.is_locked),
         # The page shows the billing codes: attendance rows ask for them back (htmx, OOB).
         "billing_shown": True,
@@ -130,26 +134,13 @@ def session_page_context(request, session, note_form=None, correction=None, star
     }
 
 
-def _attendance_corrections(session, note):
-    """The session's attendance corrections, oldest first. For a signed note, read with every
-    attendance record of the session (its integrity check reads them all): two queries;
-    otherwise one."""
+def _attendance_with_corrections(session):
+    """Every attendance record of the session (the roster's rows hold them all: those of the
+    expected attendees and of anyone else marked), each with its corrections: one query."""
+    records = list({record.pk: record for _, record in session.rows if record}.values())
     corrections = AttendanceCorrection.objects.select_related("attendance__patient", "corrected_by")
-    if note is None or not note.is_locked:
-        return list(corrections.filter(attendance__session=session).order_by("corrected_at", "pk"))
-    prefetch_related_objects(
-        [session],
-        Prefetch(
-            "attendance",
-            queryset=Attendance.objects.prefetch_related(
-                Prefetch("corrections", queryset=corrections)
-            ),
-        ),
-    )
-    return sorted(
-        (c for record in session.attendance.all() for c in record.corrections.all()),
-        key=lambda c: (c.corrected_at, c.pk),
-    )
+    prefetch_related_objects(records, Prefetch("corrections", queryset=corrections))
+    return records
 
 
 def render_session_page(request, session, note_form=None, correction=None, start=None):
