@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -52,12 +52,16 @@ class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
         if not hasattr(self, "session"):
             if not self.request.user.has_role(*Role.CLINICAL):
                 raise Http404("No such session.")
-            queryset = TherapySession.objects.for_user_by_row(self.request.user).select_related(
-                "group", "episode__patient", "episode__program", "patient", "cancelled_by"
+            session = (
+                TherapySession.objects.select_related(
+                    "group", "episode__patient", "episode__program", "patient", "cancelled_by"
+                )
+                .prefetch_related("clinicians")
+                .get_for_user(self.request.user, self.kwargs["pk"])
             )
-            self.session = self.object = get_object_or_404(
-                queryset.prefetch_related("clinicians"), pk=self.kwargs["pk"]
-            )
+            if session is None:
+                raise Http404("No such session.")
+            self.session = self.object = session
         return self.session
 
     def require_runner(self):
