@@ -27,7 +27,6 @@ from sessions.models import (
     Addendum,
     Attendance,
     AttendanceCorrection,
-    NoteEntry,
     ProgressNote,
     TherapySession,
 )
@@ -85,14 +84,13 @@ def session_page_context(request, session, note_form=None, correction=None, star
         ProgressNote.objects.filter(session=session)
         .select_related("author", "signed_by", "cosigned_by")
         .prefetch_related(
-            # Each attendee's part names its patient: loaded together, whatever the group's size.
-            Prefetch("entries", queryset=NoteEntry.objects.select_related("patient")),
-            Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
+            "entries", Prefetch("addenda", queryset=Addendum.objects.select_related("author"))
         )
         .first()
     )
     if note is not None:
         note.session = session  # the page's own session: not read again
+        _entry_patients(note, session)
     records = _attendance_with_corrections(session) if note and note.is_locked else None
     # The page shows every attendee's attendance (and note part): one event per patient.
     audit_record_patients(
@@ -136,6 +134,17 @@ def session_page_context(request, session, note_form=None, correction=None, star
         # A signed note is shown, never edited: the composer is built for a draft only.
         "note_form": note_form or (NoteForm(note=note) if note and not note.is_locked else None),
     }
+
+
+def _entry_patients(note, session):
+    """Each attendee's part names its patient: the roster's (read with the attendance), any
+    other in one query, whatever the group's size."""
+    patients = {episode.patient_id: episode.patient for episode, _ in session.rows}
+    entries = note.entries.all()
+    for entry in entries:
+        if entry.patient_id in patients:
+            entry.patient = patients[entry.patient_id]
+    prefetch_related_objects([e for e in entries if e.patient_id not in patients], "patient")
 
 
 def _attendance_with_corrections(session):
