@@ -46,19 +46,20 @@ def _label(state):
     return f"{status.replace('_', ' ') or 'not marked'}, {minutes} min"
 
 
-def note_mismatches(note, entries=None):
+def note_mismatches(note, entries=None, records=None):
     """What no longer matches in a signed note (addenda apart): its content hash, each
     attendance correction's hash (chained to the note's), and the attendance it stated when
     signed with the recorded corrections applied in order against the attendance now. For a
     note signed before its hash covered attendance only corrected attendance can be checked:
-    it must be the last correction's "after"."""
+    it must be the last correction's "after". `records`: every attendance record of the
+    session with its corrections, already read (else read here)."""
     entries = list(note.entries.all()) if entries is None else entries
     signer = _name(note.signed_by)
     found = []
     if note.content_hash != note.compute_hash(entries):
         patients = tuple(sorted(e.patient_id for e in entries))
         found.append(Mismatch("progress note", note.pk, patients, signer, note.signed_at))
-    records = list(note.session.attendance.all())
+    records = list(note.session.attendance.all()) if records is None else records
     expected = dict(note.signed_attendance or {})
     checked = set(expected) if note.signed_attendance is not None else set()
     corrections = sorted(

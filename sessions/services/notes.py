@@ -449,10 +449,10 @@ def addendum_add(*, note, text, user, context=None):
     return addendum
 
 
-def note_is_intact(note):
+def note_is_intact(note, records=None):
     """Whether a signed note, and each of its addenda, still matches the hash taken when it was
     signed (or added), with its attendance corrections and the attendance it stated: the same
-    checks as `manage.py verify_signatures`."""
-    if note_mismatches(note):
+    checks as `manage.py verify_signatures`. `records`: see `note_mismatches`."""
+    if note_mismatches(note, records=records):
         return False
     return all(a.content_hash == a.compute_hash() for a in note.addenda.all())

@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,7 +27,6 @@ from sessions.models import (
     Addendum,
     Attendance,
     AttendanceCorrection,
-    NoteEntry,
     ProgressNote,
     TherapySession,
 )
@@ -52,12 +51,16 @@ class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
         if not hasattr(self, "session"):
             if not self.request.user.has_role(*Role.CLINICAL):
                 raise Http404("No such session.")
-            queryset = TherapySession.objects.for_user_by_row(self.request.user).select_related(
-                "group", "episode__patient", "episode__program", "patient", "cancelled_by"
+            session = (
+                TherapySession.objects.select_related(
+                    "group", "episode__patient", "episode__program", "patient", "cancelled_by"
+                )
+                .prefetch_related("clinicians")
+                .get_for_user(self.request.user, self.kwargs["pk"])
             )
-            self.session = self.object = get_object_or_404(
-                queryset.prefetch_related("clinicians"), pk=self.kwargs["pk"]
-            )
+            if session is None:
+                raise Http404("No such session.")
+            self.session = self.object = session
         return self.session
 
     def require_runner(self):
@@ -81,15 +84,14 @@ def session_page_context(request, session, note_form=None, correction=None, star
         ProgressNote.objects.filter(session=session)
         .select_related("author", "signed_by", "cosigned_by")
         .prefetch_related(
-            # Each attendee's part names its patient: loaded together, whatever the group's size.
-            Prefetch("entries", queryset=NoteEntry.objects.select_related("patient")),
-            Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
+            "entries", Prefetch("addenda", queryset=Addendum.objects.select_related("author"))
         )
         .first()
     )
     if note is not None:
         note.session = session  # the page's own session: not read again
-    corrections = _attendance_corrections(session, note)
+        _entry_patients(note, session)
+    records = _attendance_with_corrections(session) if note and note.is_locked else None
     # The page shows every attendee's attendance (and note part): one event per patient.
     audit_record_patients(
         action=AuditEvent.Action.VIEW,
@@ -113,8 +115,12 @@ def session_page_context(request, session, note_form=None, correction=None, star
         if session.kind == TherapySession.Kind.FAMILY
         else [],
         "addenda": list(note.addenda.all()) if note else [],
-        "intact": services.note_is_intact(note) if note and note.is_locked else None,
-        "corrections": corrections,
+        "intact": services.note_is_intact(note, records) if records is not None else None,
+        # Shown under a signed note only, oldest first.
+        "corrections": sorted(
+            (c for record in records or () for c in record.corrections.all()),
+            key=lambda c: (c.corrected_at, c.pk),
+        ),
         "locked": bool(note and note.is_locked),
         # The page shows the billing codes: attendance rows ask for them back (htmx, OOB).
         "billing_shown": True,
@@ -130,26 +136,24 @@ def session_page_context(request, session, note_form=None, correction=None, star
     }
 
 
-def _attendance_corrections(session, note):
-    """The session's attendance corrections, oldest first. For a signed note, read with every
-    attendance record of the session (its integrity check reads them all): two queries;
-    otherwise one."""
+def _entry_patients(note, session):
+    """Each attendee's part names its patient: the roster's (read with the attendance), any
+    other in one query, whatever the group's size."""
+    patients = {episode.patient_id: episode.patient for episode, _ in session.rows}
+    entries = note.entries.all()
+    for entry in entries:
+        if entry.patient_id in patients:
+            entry.patient = patients[entry.patient_id]
+    prefetch_related_objects([e for e in entries if e.patient_id not in patients], "patient")
+
+
+def _attendance_with_corrections(session):
+    """Every attendance record of the session (the roster's rows hold them all: those of the
+    expected attendees and of anyone else marked), each with its corrections: one query."""
+    records = list({record.pk: record for _, record in session.rows if record}.values())
     corrections = AttendanceCorrection.objects.select_related("attendance__patient", "corrected_by")
-    if note is None or not note.is_locked:
-        return list(corrections.filter(attendance__session=session).order_by("corrected_at", "pk"))
-    prefetch_related_objects(
-        [session],
-        Prefetch(
-            "attendance",
-            queryset=Attendance.objects.prefetch_related(
-                Prefetch("corrections", queryset=corrections)
-            ),
-        ),
-    )
-    return sorted(
-        (c for record in session.attendance.all() for c in record.corrections.all()),
-        key=lambda c: (c.corrected_at, c.pk),
-    )
+    prefetch_related_objects(records, Prefetch("corrections", queryset=corrections))
+    return records
 
 
 def render_session_page(request, session, note_form=None, correction=None, start=None):

@@ -383,7 +383,8 @@ def test_an_admin_sets_the_supervisors_audited(client, admin_user_role, sud_prog
 def test_a_session_looked_up_by_row_is_open_to_the_same_users(
     world, clinician, clinician2, supervisor, supervisor_b, director, intake
 ):
-    """`for_user_by_row` (one session's page) is `for_user`, tested row by row."""
+    """`for_user_by_row` and `get_for_user` (one session's page) are `for_user`, tested row by
+    row."""
     trainee = TherapySession.clinicians.through.objects.values_list("user", flat=True)
     users = [clinician, clinician2, supervisor, supervisor_b, director, intake]
     users.append(type(clinician).objects.get(pk=trainee.exclude(user__in=users).first()))
@@ -394,4 +395,8 @@ def test_a_session_looked_up_by_row_is_open_to_the_same_users(
                 one = TherapySession.objects.filter(pk=session.pk)
                 seen.add(one.for_user(user).exists())
                 assert one.for_user_by_row(user).exists() == one.for_user(user).exists()
+                found = TherapySession.objects.prefetch_related("clinicians").get_for_user(
+                    user, session.pk
+                )
+                assert (found is not None) == one.for_user(user).exists()
     assert seen == {True, False}
