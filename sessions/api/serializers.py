@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from iop.api import strict
+from iop.api.rows import RowsListSerializer
 from iop.validation import LARGEST_ID
 from patients.api.serializers import ClinicianField, UserRefSerializer
 from patients.models import Episode, Patient
@@ -52,6 +53,7 @@ class GroupSerializer(strict.ModelSerializer):
 
     class Meta:
         model = TherapyGroup
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "name",
@@ -104,6 +106,7 @@ class SessionSerializer(strict.ModelSerializer):
 
     class Meta:
         model = TherapySession
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "kind",
@@ -130,12 +133,18 @@ class SessionSerializer(strict.ModelSerializer):
         # The topic is named when the note is started (sessions.services.session_topic_set).
         read_only_fields = ["group", "patient", "status", "topic", "series", "cancel_reason"]
 
+    # A list's rows (`RowsListSerializer`): the family members as `to_representation` gives them.
+    row_getters = {"family_members": "family_members_of"}
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["family_members"] = [
-            {"name": m.name, "relationship": m.relationship} for m in instance.family_members.all()
-        ]
+        data["family_members"] = self.family_members_of(instance)
         return data
+
+    def family_members_of(self, session):
+        return [
+            {"name": m.name, "relationship": m.relationship} for m in session.family_members.all()
+        ]
 
     @extend_schema_field(RosterRowSerializer(many=True))
     def get_roster(self, obj):
@@ -194,6 +203,7 @@ class AttendanceSerializer(strict.ModelSerializer):
 
     class Meta:
         model = Attendance
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "session",
@@ -327,6 +337,7 @@ class NoteListSerializer(strict.ModelSerializer):
 
     class Meta:
         model = ProgressNote
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "session",
