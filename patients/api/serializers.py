@@ -36,6 +36,17 @@ class UserRefSerializer(strict.Serializer):
 USER_REF_FIELDS = ("id", "username", "first_name", "last_name", "credentials")
 
 
+def user_ref_unread(*paths):
+    """The columns of the users a list selects along `paths` that `UserRefSerializer` does
+    not read, for `.defer()`: a page of 200 rows reads 5 of each user's 15 columns."""
+    return [
+        f"{path}__{field.name}"
+        for path in paths
+        for field in get_user_model()._meta.concrete_fields
+        if field.name not in USER_REF_FIELDS
+    ]
+
+
 def user_refs():
     """The users of a prefetch serialised by `UserRefSerializer`: only what it reads."""
     return get_user_model().objects.only(*USER_REF_FIELDS)
