@@ -236,6 +236,16 @@ class EpisodeViewSet(
         return Response(s.EpisodeSerializer(episode, context={"request": request}).data)
 
 
+# The columns of an assessment's episode that a list's row does not read
+# (`AssessmentSerializer`: missing sections and admission needs).
+ASSESSMENT_LIST_UNREAD = tuple(
+    f"episode__{field.name}"
+    for field in Episode._meta.concrete_fields
+    if field.name
+    not in ("id", "patient", "status", "primary_clinician", "is_sud", "part2_refusal_reason")
+)
+
+
 class AssessmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -258,16 +268,16 @@ class AssessmentViewSet(
     filterset_fields = ["patient", "episode", "status"]
 
     def get_queryset(self):
-        assessments = (
-            IntakeAssessment.objects.filter(
-                patient__in=Patient.objects.for_user(self.request.user).values("pk")
+        assessments = IntakeAssessment.objects.filter(
+            patient__in=Patient.objects.for_user(self.request.user).values("pk")
+        ).order_by("-started_at", "-pk")
+        if self.action == "list":
+            # A row reads of its episode what the admission rule and the sections need;
+            # the confirming user as `UserRefSerializer` reads it.
+            return assessments.select_related("episode", "confirmed_by").defer(
+                *ASSESSMENT_LIST_UNREAD, *s.user_ref_unread("confirmed_by")
             )
-            .select_related("episode__program", "confirmed_by")
-            .order_by("-started_at", "-pk")
-        )
-        if self.action == "list":  # the users as `UserRefSerializer` reads them
-            return assessments.defer(*s.user_ref_unread("confirmed_by"))
-        return assessments
+        return assessments.select_related("episode__program", "confirmed_by")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
