@@ -79,6 +79,17 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
     filterset_fields = ["patient", "episode", "status"]
     conflict_actions = ("create", "partial_update", "activate", "revise")
 
+    def get_queryset(self):
+        plans = super().get_queryset()
+        if self.action == "list":
+            # A row shows the episode's id and the signer as `UserRefSerializer` reads them.
+            return (
+                plans.select_related(None)
+                .select_related("signed_by")
+                .defer(*user_ref_unread("signed_by"))
+            )
+        return plans
+
     def get_serializer_class(self):
         return s.PlanListSerializer if self.action == "list" else s.PlanSerializer
 
