@@ -133,18 +133,30 @@ class SessionSerializer(strict.ModelSerializer):
         # The topic is named when the note is started (sessions.services.session_topic_set).
         read_only_fields = ["group", "patient", "status", "topic", "series", "cancel_reason"]
 
-    # A list's rows (`RowsListSerializer`): the family members as `to_representation` gives them.
-    row_getters = {"family_members": "family_members_of"}
+    # A list's rows (`RowsListSerializer`): the clinicians and family members as the list
+    # read them (`sessions.api.views.attach_people`), or as `to_representation` gives them.
+    row_getters = {"clinicians": "clinicians_of", "family_members": "family_members_of"}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["family_members"] = self.family_members_of(instance)
         return data
 
+    def clinicians_of(self, session):
+        ids = getattr(session, "clinician_ids", None)
+        if ids is None:
+            field = self.fields["clinicians"]
+            return field.to_representation(field.get_attribute(session))
+        return list(ids)
+
     def family_members_of(self, session):
-        return [
-            {"name": m.name, "relationship": m.relationship} for m in session.family_members.all()
-        ]
+        rows = getattr(session, "family_rows", None)
+        if rows is None:
+            rows = [
+                {"name": m.name, "relationship": m.relationship}
+                for m in session.family_members.all()
+            ]
+        return rows
 
     @extend_schema_field(RosterRowSerializer(many=True))
     def get_roster(self, obj):
