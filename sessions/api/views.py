@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -25,6 +25,7 @@ from iop.accounts.roles import Role
 from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
+from patients.api.serializers import user_refs
 from sessions import services
 from sessions.api import serializers as s
 from sessions.api.permissions import require_runner
@@ -104,7 +105,7 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
     def get_queryset(self):
         return (
             TherapyGroup.objects.for_user(self.request.user)
-            .prefetch_related("facilitators")
+            .prefetch_related(Prefetch("facilitators", user_refs()))  # UserRefSerializer's
             .order_by("name")
         )
 
