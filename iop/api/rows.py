@@ -44,11 +44,14 @@ def _pk_only(field):
     )
 
 
-def _related_getter(name):
+def _lenient_getter(name):
+    """A related object, or a property that may read one: missing reads None, as in DRF's
+    `get_attribute`."""
+
     def read(row):
         try:
             return getattr(row, name)
-        except ObjectDoesNotExist:  # as DRF's get_attribute: a missing one-to-one reads None
+        except ObjectDoesNotExist:
             return None
 
     return read
@@ -112,9 +115,9 @@ class RowPlan:
             if not related:
                 return _generic(field), None
             nested = NestedPlan(field, column.related_model)
-            return _related_getter(name), nested.represent
-        if related:
-            return _related_getter(name), field.to_representation
+            return _lenient_getter(name), nested.represent
+        if related or column is None:
+            return _lenient_getter(name), field.to_representation
         return _getter(name), field.to_representation
 
     def represent(self, row):
