@@ -7,7 +7,7 @@ from django.db.models import Value
 from django.urls import reverse
 
 from patients import extensions
-from patients.models import Alert, Episode, MeasureResponse, RiskAssessment
+from patients.models import Alert, Episode, MeasureAnswer, MeasureResponse, RiskAssessment
 from patients.models.risk import SAFETY_PLAN_LEVELS
 from patients.part2 import is_part2_protected
 
@@ -148,6 +148,24 @@ def emergency_patient_by_mrn(mrn):
     if not mrn:
         return None
     return Patient.objects.filter(mrn__iexact=mrn).first()
+
+
+def attach_answer_values(measures):
+    """Each measure's item answers, in item order, in `measure.answer_values` (what
+    `MeasureResponse.responses` reads): one query of plain values for a page, not an answer
+    row per item (ten or more per measure)."""
+    measures = list(measures)
+    by_measure = {measure.pk: [] for measure in measures}
+    rows = (
+        MeasureAnswer.objects.filter(response_id__in=list(by_measure))
+        .order_by("response_id", "position")
+        .values_list("response_id", "value")
+    )
+    for measure_id, value in rows:
+        by_measure[measure_id].append(value)
+    for measure in measures:
+        measure.answer_values = by_measure[measure.pk]
+    return measures
 
 
 def attach_care_team_refs(episodes):

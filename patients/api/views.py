@@ -28,7 +28,7 @@ from patients.models import (
     MeasureResponse,
     Patient,
 )
-from patients.selectors import attach_care_team_refs
+from patients.selectors import attach_answer_values, attach_care_team_refs
 
 REGISTRARS = (Role.SUPERVISOR, Role.INTAKE)
 
@@ -236,6 +236,16 @@ class EpisodeViewSet(
         return Response(s.EpisodeSerializer(episode, context={"request": request}).data)
 
 
+# The columns of an assessment's episode that a list's row does not read
+# (`AssessmentSerializer`: missing sections and admission needs).
+ASSESSMENT_LIST_UNREAD = tuple(
+    f"episode__{field.name}"
+    for field in Episode._meta.concrete_fields
+    if field.name
+    not in ("id", "patient", "status", "primary_clinician", "is_sud", "part2_refusal_reason")
+)
+
+
 class AssessmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -258,13 +268,16 @@ class AssessmentViewSet(
     filterset_fields = ["patient", "episode", "status"]
 
     def get_queryset(self):
-        return (
-            IntakeAssessment.objects.filter(
-                patient__in=Patient.objects.for_user(self.request.user).values("pk")
+        assessments = IntakeAssessment.objects.filter(
+            patient__in=Patient.objects.for_user(self.request.user).values("pk")
+        ).order_by("-started_at", "-pk")
+        if self.action == "list":
+            # A row reads of its episode what the admission rule and the sections need;
+            # the confirming user as `UserRefSerializer` reads it.
+            return assessments.select_related("episode", "confirmed_by").defer(
+                *ASSESSMENT_LIST_UNREAD, *s.user_ref_unread("confirmed_by")
             )
-            .select_related("episode__program", "confirmed_by")
-            .order_by("-started_at", "-pk")
-        )
+        return assessments.select_related("episode__program", "confirmed_by")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -325,11 +338,20 @@ class MeasureViewSet(
     cursor_ordering = ("-administered_at", "-pk")
 
     def get_queryset(self):
-        return (
-            MeasureResponse.objects.for_user(self.request.user, ordered=self.action == "list")
-            .select_related("recorded_by")
-            .prefetch_related(Prefetch("answers", MeasureAnswer.objects.order_by("position")))
+        measures = MeasureResponse.objects.for_user(
+            self.request.user, ordered=self.action == "list"
+        ).select_related("recorded_by")
+        if self.action == "list":  # a page's answers: `paginate_queryset`
+            return measures.defer(*s.user_ref_unread("recorded_by"))
+        return measures.prefetch_related(
+            Prefetch("answers", MeasureAnswer.objects.order_by("position"))
         )
+
+    def paginate_queryset(self, queryset):
+        """A page's answers read as plain values (`attach_answer_values`): 200 measures'
+        items as rows cost more than the rest of the fetch."""
+        page = super().paginate_queryset(queryset)
+        return page if page is None else attach_answer_values(page)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -392,11 +414,14 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
     filterset_fields = ["patient", "status", "kind"]
 
     def get_queryset(self):
-        return (
+        alerts = (
             Alert.objects.for_user(self.request.user)
             .select_related("assigned_to", "closed_by")
             .order_by("-priority", "-raised_at", "-pk")
         )
+        if self.action == "list":  # the users as `UserRefSerializer` reads them
+            return alerts.defer(*s.user_ref_unread("assigned_to", "closed_by"))
+        return alerts
 
     @extend_schema(request=s.AcknowledgeSerializer, responses=s.AlertSerializer)
     @action(detail=True, methods=["post"])

@@ -99,9 +99,13 @@ class MeasureResponse(models.Model):
 
     @property
     def responses(self):
-        """The item answers in item order; yes/no answers as booleans."""
+        """The item answers in item order; yes/no answers as booleans. A list's page reads
+        the values of all its rows at once (`patients.selectors.attach_answer_values`)."""
         as_bool = self.definition.answer_type is bool
-        return [bool(a.value) if as_bool else a.value for a in self.answers.all()]
+        values = getattr(self, "answer_values", None)
+        if values is None:
+            values = [a.value for a in self.answers.all()]
+        return [bool(value) if as_bool else value for value in values]
 
     @property
     def flag_labels(self):

@@ -7,6 +7,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 
 from iop.api.viewsets import IOPViewSet
+from patients.api.serializers import user_ref_unread
 from plans import services
 from plans.api import serializers as s
 from plans.models import (
@@ -83,6 +84,12 @@ class AftercareViewSet(
     serializer_class = s.AftercareSerializer
     patient_path = "patient"
     filterset_fields = ["episode", "patient", "step_down_level"]
+
+    def get_queryset(self):
+        plans = super().get_queryset()
+        if self.action == "list":  # the author as `UserRefSerializer` reads them
+            return plans.defer(*user_ref_unread("created_by"))
+        return plans
 
     @extend_schema(responses={201: s.AftercareSerializer, 200: s.AftercareSerializer})
     def create(self, request, *args, **kwargs):

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from iop.api import strict
+from iop.api.rows import RowsListSerializer
 from patients.api.serializers import ClinicianField, UserRefSerializer
 from patients.models import Episode, Patient
 from plans.models import (
@@ -64,6 +65,7 @@ class InterventionSerializer(strict.ModelSerializer):
 
     class Meta:
         model = Intervention
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "objective",
@@ -83,6 +85,7 @@ class ProgressEntrySerializer(strict.ModelSerializer):
 
     class Meta:
         model = ProgressEntry
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "objective",
@@ -153,6 +156,7 @@ class ObjectiveSerializer(strict.ModelSerializer):
 
     class Meta:
         model = Objective
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "goal",
@@ -201,6 +205,7 @@ class GoalSerializer(strict.ModelSerializer):
 
     class Meta:
         model = Goal
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "problem",
@@ -221,6 +226,7 @@ class ProblemSerializer(strict.ModelSerializer):
 
     class Meta:
         model = Problem
+        list_serializer_class = RowsListSerializer
         fields = ["id", "plan", "position", "description", "diagnosis_code", "goals", "revision"]
         read_only_fields = ["position"]
         extra_kwargs = {
@@ -279,6 +285,7 @@ class PlanSerializer(strict.ModelSerializer):
 
     class Meta:
         model = TreatmentPlan
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "patient",
@@ -355,6 +362,7 @@ class ReviewSerializer(strict.ModelSerializer):
 
     class Meta:
         model = PlanReview
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "plan",
@@ -393,6 +401,7 @@ class SafetyPlanSerializer(strict.ModelSerializer):
 
     class Meta:
         model = SafetyPlan
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "patient",
@@ -446,6 +455,7 @@ class AftercareSerializer(strict.ModelSerializer):
 
     class Meta:
         model = AftercarePlan
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "episode",

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
+from patients.api.serializers import user_ref_unread
 from plans import services
 from plans.api import serializers as s
 from plans.models import (
@@ -77,6 +78,17 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
     patient_path = "patient"
     filterset_fields = ["patient", "episode", "status"]
     conflict_actions = ("create", "partial_update", "activate", "revise")
+
+    def get_queryset(self):
+        plans = super().get_queryset()
+        if self.action == "list":
+            # A row shows the episode's id and the signer as `UserRefSerializer` reads them.
+            return (
+                plans.select_related(None)
+                .select_related("signed_by")
+                .defer(*user_ref_unread("signed_by"))
+            )
+        return plans
 
     def get_serializer_class(self):
         return s.PlanListSerializer if self.action == "list" else s.PlanSerializer
@@ -403,6 +415,12 @@ class ReviewViewSet(
     list_by_index = True  # by due date (PlanReview.Meta.ordering; indexed)
     filterset_fields = ["plan", "patient", "status"]
     conflict_actions = ("create", "complete")
+
+    def get_queryset(self):
+        reviews = super().get_queryset()
+        if self.action == "list":  # the users as `UserRefSerializer` reads them
+            return reviews.defer(*user_ref_unread("opened_by", "completed_by"))
+        return reviews
 
     def perform_create(self, serializer):
         serializer.instance = services.review_open(

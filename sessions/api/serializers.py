@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from iop.api import strict
+from iop.api.rows import RowsListSerializer
 from iop.validation import LARGEST_ID
 from patients.api.serializers import ClinicianField, UserRefSerializer
 from patients.models import Episode, Patient
@@ -52,6 +53,7 @@ class GroupSerializer(strict.ModelSerializer):
 
     class Meta:
         model = TherapyGroup
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "name",
@@ -104,6 +106,7 @@ class SessionSerializer(strict.ModelSerializer):
 
     class Meta:
         model = TherapySession
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "kind",
@@ -130,12 +133,30 @@ class SessionSerializer(strict.ModelSerializer):
         # The topic is named when the note is started (sessions.services.session_topic_set).
         read_only_fields = ["group", "patient", "status", "topic", "series", "cancel_reason"]
 
+    # A list's rows (`RowsListSerializer`): the clinicians and family members as the list
+    # read them (`sessions.api.views.attach_people`), or as `to_representation` gives them.
+    row_getters = {"clinicians": "clinicians_of", "family_members": "family_members_of"}
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["family_members"] = [
-            {"name": m.name, "relationship": m.relationship} for m in instance.family_members.all()
-        ]
+        data["family_members"] = self.family_members_of(instance)
         return data
+
+    def clinicians_of(self, session):
+        ids = getattr(session, "clinician_ids", None)
+        if ids is None:
+            field = self.fields["clinicians"]
+            return field.to_representation(field.get_attribute(session))
+        return list(ids)
+
+    def family_members_of(self, session):
+        rows = getattr(session, "family_rows", None)
+        if rows is None:
+            rows = [
+                {"name": m.name, "relationship": m.relationship}
+                for m in session.family_members.all()
+            ]
+        return rows
 
     @extend_schema_field(RosterRowSerializer(many=True))
     def get_roster(self, obj):
@@ -194,6 +215,7 @@ class AttendanceSerializer(strict.ModelSerializer):
 
     class Meta:
         model = Attendance
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "session",
@@ -327,6 +349,7 @@ class NoteListSerializer(strict.ModelSerializer):
 
     class Meta:
         model = ProgressNote
+        list_serializer_class = RowsListSerializer
         fields = [
             "id",
             "session",

@@ -75,6 +75,27 @@ def test_a_cssrs_takes_booleans_with_skips_and_reads_them_back(api_client, clini
     assert Alert.objects.get(patient=patient).risk_level == "moderate"
 
 
+def test_the_list_reads_back_each_measures_answers_in_item_order(api_client, clinician, patient):
+    api = as_user(api_client, clinician)
+    phq9 = [3, 0, 1, 2, 0, 1, 2, 3, 0]
+    cssrs = [True, False, None, None, None, True, False]
+    for instrument, answers in (("PHQ9", phq9), ("CSSRS", cssrs)):
+        assert (
+            api.post(
+                MEASURES, {"patient": patient.pk, "instrument": instrument, "responses": answers}
+            ).status_code
+            == 201
+        )
+
+    rows = api.get(MEASURES).json()["results"]
+
+    by_instrument = {row["instrument"]: row for row in rows}
+    assert by_instrument["PHQ9"]["responses"] == phq9
+    assert by_instrument["CSSRS"]["responses"] == [True, False, False, False, False, True, False]
+    for row in rows:
+        assert row == api.get(detail("measure", row["id"])).json()
+
+
 def test_dast10_reverses_item3(api_client, clinician, patient):
     answers = [True, False, True, False, False, False, False, False, False, False]
     body = (

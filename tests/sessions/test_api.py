@@ -159,6 +159,42 @@ def test_a_family_session_records_its_members_and_is_billed_with_the_patient(
     assert (detail["status"], detail["roster"][0]["billing_codes"]) == ("completed", ["90847"])
 
 
+def test_the_list_shows_each_sessions_clinicians_and_family_members_as_its_detail_does(
+    api_client, clinician, clinician2, make_episode, time_machine
+):
+    time_machine.move_to(at(8), tick=False)
+    episode = make_episode(clinician=clinician)
+    client = as_user(api_client, clinician)
+    members = [
+        {"name": "Sam Doe", "relationship": "Mother"},
+        {"name": "Alex Doe", "relationship": "Brother"},
+    ]
+    for hour, family in ((9, members), (11, [])):
+        booked = client.post(
+            url("session"),
+            {
+                "kind": "family",
+                "starts_at": f"2026-11-18T{hour:02}:00:00-05:00",
+                "clinicians": [clinician2.pk, clinician.pk],
+                "episode": episode.pk,
+                "family_members": family,
+                "patient_present": True,
+            },
+            format="json",
+        )
+        assert booked.status_code == 201, booked.json()
+
+    rows = client.get(url("session")).json()["results"]
+
+    assert [row["family_members"] for row in rows] == [members, []]
+    for row in rows:
+        detail = client.get(url("session", row["id"])).json()
+        assert (row["clinicians"], row["family_members"]) == (
+            detail["clinicians"],
+            detail["family_members"],
+        )
+
+
 def test_a_session_is_moved_and_cancelled(api_client, clinician, make_episode, time_machine):
     time_machine.move_to(at(8), tick=False)
     episode = make_episode(clinician=clinician)

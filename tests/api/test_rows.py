@@ -1,0 +1,74 @@
+"""A list's rows through `RowsListSerializer` read exactly as DRF's `ListSerializer` reads them."""
+
+import pytest
+from rest_framework import serializers
+
+from iop.api.rows import RowsListSerializer
+from patients.api.serializers import EpisodeSerializer, PatientSerializer, UserRefSerializer
+from patients.models import Episode
+from plans.api.serializers import InterventionSerializer
+from tests.factories import EpisodeFactory, InterventionFactory, PatientFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def drf_rows(serializer_class, rows, **kwargs):
+    child = serializer_class(**kwargs)
+    return serializers.ListSerializer(child=child, instance=rows, **kwargs).data
+
+
+class WithEveryKindOfField(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()  # a property
+    missing = serializers.CharField(source="no_such_attribute", required=False)
+    defaulted = serializers.CharField(source="no_such_attribute_either", default="d")
+    shouting = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        list_serializer_class = RowsListSerializer
+
+    def get_shouting(self, patient) -> str:
+        return patient.mrn.upper()
+
+
+def test_every_kind_of_field_reads_as_drf_reads_it():
+    patients = [EpisodeFactory().patient, PatientFactory()]
+
+    rows = WithEveryKindOfField(patients, many=True).data
+
+    assert isinstance(WithEveryKindOfField(many=True), RowsListSerializer)
+    assert rows == drf_rows(WithEveryKindOfField, patients)
+    assert "missing" not in rows[0] and rows[0]["defaulted"] == "d"
+
+
+def test_a_patients_page_is_the_same_json():
+    patients = [PatientFactory(), PatientFactory(preferred_name="")]
+
+    assert PatientSerializer(patients, many=True).data == drf_rows(PatientSerializer, patients)
+
+
+def test_related_ids_and_nested_users_are_the_same_json():
+    users = [UserFactory(credentials="LCSW"), UserFactory(credentials="")]
+    interventions = [
+        InterventionFactory(objective__goal__problem__plan__created_by=user, responsible=user)
+        for user in users
+    ]
+
+    assert InterventionSerializer(interventions, many=True).data == drf_rows(
+        InterventionSerializer, interventions
+    )
+    assert UserRefSerializer(users, many=True).data == drf_rows(UserRefSerializer, users)
+
+
+def test_an_episodes_care_team_read_by_the_view_or_not_is_the_same_json():
+    episode = EpisodeFactory()
+    episode.care_team.add(UserFactory(), UserFactory())
+    plain = list(Episode.objects.filter(pk=episode.pk))
+    expected = drf_rows(EpisodeSerializer, plain)
+    refs = list(Episode.objects.filter(pk=episode.pk))
+    refs[0].care_team_refs = expected[0]["care_team"]
+
+    assert EpisodeSerializer(plain, many=True).data == expected
+    assert EpisodeSerializer(refs, many=True).data == expected
+    assert EpisodeSerializer(refs[0]).data == expected[0]
