@@ -73,7 +73,7 @@ def row_access_tests(user):
         tests["access_grant_starts"] = models.Subquery(unended.values("started_at")[:1])
         tests["access_grant_ends"] = models.Subquery(unended.values("ends_at")[:1])
         if user.has_role(Role.SUPERVISOR) and not is_director(user):
-            supervised = episodes.filter(program__in=supervised_programs(user))
+            supervised = episodes.filter(program__supervisors=user)  # Program.supervised_by
             tests["access_supervised"] = models.Exists(supervised)
     return tests
 
