@@ -35,7 +35,9 @@ def _access(user, patient):
     if user.has_role(*Role.CLINICAL):
         if on_care_team(user, patient):
             return Access.CLINICAL, None
-        grant = active_emergency_access(user, patient)
+        grant = None
+        if _grant_window(user, patient) is not None:
+            grant = active_emergency_access(user, patient)
         if grant is not None:
             return Access.CLINICAL, grant
     if user.has_role(Role.INTAKE):
@@ -64,6 +66,9 @@ def supervises_patient(user, patient):
         return False
     if user.has_role(Role.DIRECTOR):
         return True
+    tested = _tested(user, patient, "access_supervised")
+    if tested is not None:
+        return tested
     programs = supervised_program_ids(user)
     return (
         bool(programs) and Episode.objects.filter(patient=patient, program_id__in=programs).exists()
@@ -76,6 +81,9 @@ def supervises_episode(user, episode):
 
 
 def on_care_team(user, patient):
+    tested = _tested(user, patient, "access_on_care_team")
+    if tested is not None:
+        return tested
     return (
         Episode.objects.filter(patient=patient)
         .filter(primary_clinician=user)
@@ -110,15 +118,43 @@ def active_emergency_access(user, patient):
     )
 
 
+def _tested(user, patient, name):
+    """What `Patient.objects.for_user_by_row(user)` found on this patient row for `name`
+    (`patients.querysets.row_access_tests`), or None when the row was not read so for `user`."""
+    if getattr(patient, "access_tested_for", None) != user.pk:
+        return None
+    return getattr(patient, name, None)
+
+
+_UNKNOWN = object()
+
+
+def _grant_window(user, patient):
+    """(start, end) of the user's emergency access grant on the patient that ends last, of
+    those not yet ended, as the row's read found it; None when there is none; `_UNKNOWN`
+    when the row was not read so."""
+    if getattr(patient, "access_tested_for", None) != user.pk or not hasattr(
+        patient, "access_grant_ends"
+    ):
+        return _UNKNOWN
+    if patient.access_grant_ends is None:
+        return None
+    return (patient.access_grant_starts, patient.access_grant_ends)
+
+
 def get_patient_for_user(user, pk, *, clinical=False):
     """The patient, if this user may open the chart (and its clinical part, if asked); else 404.
 
     A 404 rather than a 403 so that probing ids reveals nothing about who is a patient here.
     `patient.emergency_access` is the grant the chart is open under, if any (its banner).
+    One query, with the tests of the access level on the row (`for_user_by_row`).
     """
-    patient = Patient.objects.for_user(user).filter(pk=pk).first()
+    patient = Patient.objects.for_user_by_row(user).filter(pk=pk).first()
     if patient is None:
         raise Http404("No such patient on your caseload.")
+    window = _grant_window(user, patient)
+    if window is not _UNKNOWN:
+        _note_grant_window(user, patient.pk, window)
     level, grant = _access(user, patient)
     if level is None or (clinical and level != Access.CLINICAL):
         raise Http404("No such patient on your caseload.")
@@ -162,9 +198,20 @@ def _grants_in_force(user):
     return grants
 
 
+def _note_grant_window(user, patient_id, window):
+    """Keep on the user object (a request's) the window of their grant on this patient that
+    `_grants_in_force` would find (None: none), as the chart's read of the patient found it:
+    the audit events of the request about this patient need no query for their mark."""
+    if not hasattr(user, "_emergency_windows"):
+        user._emergency_windows = {}
+    user._emergency_windows[patient_id] = window
+
+
 def forget_emergency_grants(user):
     with contextlib.suppress(AttributeError):
         del user._emergency_grants
+    with contextlib.suppress(AttributeError):
+        del user._emergency_windows
 
 
 def emergency_audit_mark(user, patient_id):
@@ -179,7 +226,11 @@ def emergency_audit_mark(user, patient_id):
         return ""
     if not user.has_role(*Role.CLINICAL):
         return ""
-    window = _grants_in_force(user).get(patient_id)
+    windows = getattr(user, "_emergency_windows", {})
+    if patient_id in windows:
+        window = windows[patient_id]
+    else:
+        window = _grants_in_force(user).get(patient_id)
     if window is not None and window[0] <= timezone.now() < window[1]:
         return EMERGENCY_AUDIT_MARK
     return ""

@@ -2,28 +2,58 @@
 
 from collections import defaultdict
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
+from django.db.models import DateField, Value
 from django.urls import reverse
 from django.utils import timezone
 
 from patients import extensions
 from patients.models import Episode
-from plans.models import TreatmentPlan, initial_plan_due
+from plans.models import SafetyPlan, TreatmentPlan, initial_plan_due
 from plans.selectors import safety_plan_needed, safety_plans_needed
 
 
-def plan_header_facts(patient, episode):
-    facts = []
+class _HeaderPlan(NamedTuple):
+    kind: str
+    status: str
+    version: int
+    next_review_due: object
+    pk: int
+
+
+def _header_documents(patient, episode):
+    """(the active episode's active and draft treatment plans, newest first; whether the
+    patient has an active safety plan): one query, a UNION of the two."""
+    safety = (
+        SafetyPlan.objects.filter(patient=patient)
+        .active()
+        .order_by()  # no order inside a UNION (SQLite refuses one)
+        .annotate(kind=Value("safety"), due=Value(None, output_field=DateField()))
+        .values_list("kind", "status", "version", "due", "pk")
+    )
     if episode is not None and episode.status == Episode.Status.ACTIVE:
-        plans = list(
+        plans = (
             TreatmentPlan.objects.filter(
                 episode=episode,
                 status__in=[TreatmentPlan.Status.ACTIVE, TreatmentPlan.Status.DRAFT],
             )
-            .order_by("-version")
-            .only("status", "version", "next_review_due", "pk")
+            .order_by()
+            .annotate(kind=Value("plan"))
+            .values_list("kind", "status", "version", "next_review_due", "pk")
         )
+        rows = [_HeaderPlan(*row) for row in plans.union(safety, all=True)]
+    else:
+        rows = [_HeaderPlan(*row) for row in safety]
+    plans = sorted((r for r in rows if r.kind == "plan"), key=lambda r: -r.version)
+    return plans, any(r.kind == "safety" for r in rows)
+
+
+def plan_header_facts(patient, episode):
+    facts = []
+    plans, has_safety_plan = _header_documents(patient, episode)
+    if episode is not None and episode.status == Episode.Status.ACTIVE:
         active = next((p for p in plans if p.status == TreatmentPlan.Status.ACTIVE), None)
         url = reverse("plans:patient-plan", args=[patient.pk])
         if active:
@@ -46,7 +76,7 @@ def plan_header_facts(patient, episode):
             text = initial_plan_text(episode)
             late = text.endswith("(late)")
             facts.append(extensions.HeaderFact("Initial plan", text, "danger" if late else ""))
-    if safety_plan_needed(patient):
+    if safety_plan_needed(patient, has_active_plan=has_safety_plan):
         facts.append(
             extensions.HeaderFact(
                 "Safety plan",

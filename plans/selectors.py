@@ -146,31 +146,37 @@ def current_safety_plan(patient):
     return SafetyPlan.objects.filter(patient=patient).active().first()
 
 
-def safety_plan_needed(patient):
-    """No active safety plan, and the patient's risk calls for one (`safety_plans_needed`)."""
+def safety_plan_needed(patient, *, has_active_plan=None):
+    """No active safety plan, and the patient's risk calls for one (`safety_plans_needed`).
+    `has_active_plan`: whether the patient has an active safety plan, when read already."""
     risks = None
     if hasattr(patient, "current_risk"):  # read already (the chart header): None is "no risk"
         risks = {patient.pk: patient.current_risk} if patient.current_risk is not None else {}
     # The open risk alerts, when read already (the chart header).
     alerts = getattr(patient, "open_risk_alerts", None)
-    return patient.pk in safety_plans_needed([patient.pk], risks=risks, open_risk_alerts=alerts)
+    covered = None if has_active_plan is None else ({patient.pk} if has_active_plan else set())
+    return patient.pk in safety_plans_needed(
+        [patient.pk], risks=risks, open_risk_alerts=alerts, covered=covered
+    )
 
 
-def safety_plans_needed(patient_ids, *, risks=None, open_risk_alerts=None):
+def safety_plans_needed(patient_ids, *, risks=None, open_risk_alerts=None, covered=None):
     """The patients (ids) with no active safety plan whose risk calls for one: the latest
     C-SSRS or clinician risk assessment is moderate or high, or a moderate or high risk alert
     from another source (a note's risk rating) is open and newer than that assessment. Item 9
     never does. At most three queries, however many patients; `risks` ({patient id:
     CurrentRisk}, as `current_risks` answers) saves one when already read, and
-    `open_risk_alerts` (every open risk alert of these patients) one more."""
+    `open_risk_alerts` (every open risk alert of these patients) one more, and `covered` (the
+    ids of those with an active safety plan) the last."""
     from patients.selectors import current_risks
 
-    covered = set(
-        SafetyPlan.objects.filter(patient_id__in=patient_ids)
-        .active()
-        .order_by()  # a lookup: the default order joins patients to sort by name
-        .values_list("patient_id", flat=True)
-    )
+    if covered is None:
+        covered = set(
+            SafetyPlan.objects.filter(patient_id__in=patient_ids)
+            .active()
+            .order_by()  # a lookup: the default order joins patients to sort by name
+            .values_list("patient_id", flat=True)
+        )
     uncovered = {pk for pk in patient_ids if pk not in covered}
     if not uncovered:
         return set()

@@ -400,3 +400,26 @@ def test_a_session_looked_up_by_row_is_open_to_the_same_users(
                 )
                 assert (found is not None) == one.for_user(user).exists()
     assert seen == {True, False}
+
+
+def test_a_patient_looked_up_by_row_is_open_to_the_same_users_at_the_same_level(
+    world, clinician, clinician2, supervisor, supervisor_b, director, intake
+):
+    """`for_user_by_row` (one patient's chart) is `for_user`, tested row by row, and the access
+    level its row carries is the one `access_level` finds with queries of its own."""
+    from patients.access import access_level
+    from patients.services import emergency_access_start
+
+    patients = list(Patient.objects.all())
+    reason = "Crisis call overnight, the care team unreachable"
+    emergency_access_start(patient=world["a"]["patient"], user=clinician2, reason=reason)
+    seen = set()
+    for user in (clinician, clinician2, supervisor, supervisor_b, director, intake):
+        for patient in patients:
+            one = Patient.objects.filter(pk=patient.pk)
+            by_row = one.for_user_by_row(user).first()
+            seen.add(by_row is not None)
+            assert (by_row is not None) == one.for_user(user).exists()
+            if by_row is not None:
+                assert access_level(user, by_row) == access_level(user, patient)
+    assert seen == {True, False}

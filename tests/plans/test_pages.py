@@ -338,6 +338,24 @@ def test_a_high_risk_without_a_safety_plan_shows_on_chart_and_today(client, clin
     assert 'data-testid="safety-plan-missing"' in today
 
 
+def test_the_header_reads_the_plan_beside_an_active_safety_plan(client, clinician, active, patient):
+    measure_record(
+        patient=patient,
+        instrument_code="CSSRS",
+        responses=[True, True, False, True, False, False, None],
+        user=clinician,
+    )
+    services.plan_start(episode=active.episode, user=clinician)  # a draft of v2 beside v1
+    now = timezone.now()
+    SafetyPlan.objects.create(
+        patient=patient, episode=active.episode, status="active", activated_at=now, signed_at=now
+    )
+    client.force_login(clinician)
+    chart = client.get(reverse("patients:chart", args=[patient.pk])).content.decode()
+    assert "v1 active" in chart
+    assert "needed: no current safety plan" not in chart
+
+
 def test_writing_and_signing_a_safety_plan(client, clinician, patient):
     client.force_login(clinician)
     client.post(reverse("plans:safety", args=[patient.pk]))
