@@ -12,6 +12,7 @@ from patients.models import Episode
 from patients.services import measure_record
 from plans import services
 from plans.models import AftercarePlan, Goal, Problem, SafetyPlan, TreatmentPlan
+from tests.factories import TreatmentPlanFactory
 from tests.queries import query_counts
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -268,6 +269,13 @@ def test_revise_then_compare_shows_what_changed(client, clinician, active):
     assert "Problem 2: Isolation" in html
     history = client.get(reverse("plans:history", args=[active.patient_id])).content.decode()
     assert history.count('data-testid="plan-version"') == 2
+
+
+def test_compare_with_another_patients_version_is_a_404(client, clinician, active):
+    other = TreatmentPlanFactory()
+    client.force_login(clinician)
+    url = reverse("plans:compare", args=[active.patient_id, active.pk, other.pk])
+    assert client.get(url).status_code == 404
 
 
 def test_the_header_shows_plan_status_and_next_review(client, clinician, active):
