@@ -2,10 +2,10 @@
 
 import difflib
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.views.generic import TemplateView
 
+from iop.paging import CountedPagePaginator
 from patients import extensions
 from plans.models import TreatmentPlan
 from plans.selectors import plan_outline
@@ -63,7 +63,7 @@ class PlanHistory(PlanChartMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         # `episode__patient` says the same as `patient` (a plan's patient is its episode's):
         # it lets the join read this patient's episodes by index, not hash every episode.
-        page = Paginator(
+        page = CountedPagePaginator(
             TreatmentPlan.objects.filter(patient=patient, episode__patient=patient)
             .select_related("episode__program", "signed_by", "created_by")
             .order_by("-episode__referral_date", "-episode_id", "-version"),

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from iop.errors import ConflictError, add_service_error, error_text
+from iop.paging import CountedPagePaginator
 from patients.access import Access, access_level
 from patients.models import Episode, Patient
 from patients.views.mixins import ChartMixin
@@ -99,7 +99,7 @@ class PatientPlan(PlanChartMixin, TemplateView):
         closed = None
         if episode is not None and episode.status == Episode.Status.DISCHARGED and past:
             closed = past[0]["plan"] if past[0]["episode"].pk == episode.pk else None
-        reviews = Paginator(
+        reviews = CountedPagePaginator(
             PlanReview.objects.filter(patient=patient)
             .select_related("completed_by")
             .order_by("-due_date", "-pk"),
