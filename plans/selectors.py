@@ -1,6 +1,7 @@
 """Reads of plans that the pages, the API and the services share, each in a fixed number of
 queries: the plan tree with its progress, progress read from measures, the current safety plan."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
@@ -226,7 +227,7 @@ def discharged_episodes(patient):
     from django.db.models import OuterRef, Subquery
 
     from patients.models import Episode
-    from plans.models import AftercarePlan, TreatmentPlan
+    from plans.models import TreatmentPlan
 
     last_signed = (
         TreatmentPlan.objects.filter(episode=OuterRef("pk"), signed_at__isnull=False)
@@ -235,7 +236,7 @@ def discharged_episodes(patient):
     )
     episodes = list(
         Episode.objects.filter(patient=patient, status=Episode.Status.DISCHARGED)
-        .select_related("program", "primary_clinician")
+        .select_related("program", "primary_clinician", "aftercare")
         .prefetch_related("level_changes")
         .annotate(last_signed_plan_id=Subquery(last_signed))
         .order_by("-discharge_date", "-pk")
@@ -243,7 +244,6 @@ def discharged_episodes(patient):
     plans = TreatmentPlan.objects.select_related("episode", "signed_by").in_bulk(
         [e.last_signed_plan_id for e in episodes if e.last_signed_plan_id]
     )
-    aftercare = {a.episode_id: a for a in AftercarePlan.objects.filter(patient=patient)}
     records = []
     for episode in episodes:
         changes = sorted(episode.level_changes.all(), key=lambda c: (c.effective_date, c.pk))
@@ -253,7 +253,46 @@ def discharged_episodes(patient):
                 "episode": episode,
                 "levels": levels or [episode.level_of_care],
                 "plan": plans.get(episode.last_signed_plan_id),
-                "aftercare": aftercare.get(episode.pk),
+                "aftercare": _aftercare(episode),
             }
         )
     return records
+
+
+def _aftercare(episode):
+    """The episode's aftercare plan, read with it (`select_related`), or None."""
+    try:
+        return episode.aftercare
+    except ObjectDoesNotExist:
+        return None
+
+
+def plan_page_facts(patient):
+    """What the plan page's buttons say, in one query: the open review (`pk`, `due_date`) or
+    None, the active safety plan's version or None, and whether the patient has any treatment
+    plan version."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from patients.models import Patient
+    from plans.models import PlanReview, TreatmentPlan
+
+    open_reviews = PlanReview.objects.filter(
+        patient=OuterRef("pk"), status=PlanReview.Status.OPEN
+    ).order_by("-due_date", "-pk")
+    safety = SafetyPlan.objects.filter(patient=OuterRef("pk")).active().order_by("-version")
+    facts = (
+        Patient.objects.filter(pk=patient.pk)
+        .values(
+            review_pk=Subquery(open_reviews.values("pk")[:1]),
+            review_due=Subquery(open_reviews.values("due_date")[:1]),
+            safety_version=Subquery(safety.values("version")[:1]),
+            has_versions=Exists(TreatmentPlan.objects.filter(patient=OuterRef("pk"))),
+        )
+        .get()
+    )
+    review = facts["review_pk"] and {"pk": facts["review_pk"], "due_date": facts["review_due"]}
+    return {
+        "open_review": review or None,
+        "safety_version": facts["safety_version"],
+        "has_versions": facts["has_versions"],
+    }

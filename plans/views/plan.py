@@ -16,7 +16,7 @@ from patients.views.mixins import ChartMixin
 from plans import services
 from plans.forms import SignForm
 from plans.models import PlanReview, TreatmentPlan
-from plans.selectors import current_safety_plan, discharged_episodes, plan_tree
+from plans.selectors import discharged_episodes, plan_page_facts, plan_tree
 
 
 class ClinicalPartRefused(PermissionDenied):
@@ -105,9 +105,9 @@ class PatientPlan(PlanChartMixin, TemplateView):
             .order_by("-due_date", "-pk"),
             self.REVIEWS_PER_PAGE,
         ).get_page(self.request.GET.get("reviews"))
+        facts = plan_page_facts(patient)
         context.update(
-            # A current plan is a version of the patient's (its episode's patient): not asked.
-            has_versions=bool(current) or TreatmentPlan.objects.filter(patient=patient).exists(),
+            has_versions=facts["has_versions"],
             active=active,
             draft=next((p for p in current if p.status == TreatmentPlan.Status.DRAFT), None),
             closed=closed,
@@ -116,10 +116,8 @@ class PatientPlan(PlanChartMixin, TemplateView):
             problems=plan_tree(active) if active else [],
             reviews=list(reviews),
             reviews_page=reviews,
-            open_review=PlanReview.objects.filter(
-                patient=patient, status=PlanReview.Status.OPEN
-            ).first(),
-            safety_plan=current_safety_plan(patient),
+            open_review=facts["open_review"],
+            safety_version=facts["safety_version"],
             can_start=episode is not None and episode.status == Episode.Status.ACTIVE,
         )
         return context
