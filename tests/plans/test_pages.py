@@ -12,8 +12,6 @@ from patients.models import Episode
 from patients.services import measure_record
 from plans import services
 from plans.models import AftercarePlan, Goal, Problem, SafetyPlan, TreatmentPlan
-from tests.factories import TreatmentPlanFactory
-from tests.plans.test_safety_plans import SAFETY
 from tests.queries import query_counts
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -270,27 +268,6 @@ def test_revise_then_compare_shows_what_changed(client, clinician, active):
     assert "Problem 2: Isolation" in html
     history = client.get(reverse("plans:history", args=[active.patient_id])).content.decode()
     assert history.count('data-testid="plan-version"') == 2
-
-
-def test_compare_with_another_patients_version_is_a_404(client, clinician, active):
-    other = TreatmentPlanFactory()
-    client.force_login(clinician)
-    url = reverse("plans:compare", args=[active.patient_id, active.pk, other.pk])
-    assert client.get(url).status_code == 404
-
-
-def test_the_plan_page_links_the_open_review_the_safety_plan_and_the_versions(
-    client, clinician, active
-):
-    review = services.review_open(plan=active, user=clinician)
-    safety = services.safety_plan_start(patient=active.patient, user=clinician)
-    safety = services.safety_plan_update(plan=safety, data=SAFETY, user=clinician)
-    services.safety_plan_activate(plan=safety, user=clinician, patient_ack_name="Pat")
-    client.force_login(clinician)
-    html = client.get(reverse("plans:patient-plan", args=[active.patient_id])).content.decode()
-    assert f'href="{reverse("plans:review", args=[review.pk])}">Continue review (due ' in html
-    assert "Safety plan (v1)</a>" in html
-    assert "Version history</a>" in html
 
 
 def test_the_header_shows_plan_status_and_next_review(client, clinician, active):
