@@ -4,6 +4,7 @@
 from django import forms
 
 from billing.models import Authorization, Coverage, Payer
+from iop.choices import ReadChoicesOnce
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -14,7 +15,7 @@ class EpisodeField(forms.ModelChoiceField):
         return f"{obj.program} ({obj.get_status_display().lower()}, from {admitted:%-d %b %Y})"
 
 
-class ServiceRulesForm(forms.ModelForm):
+class ServiceRulesForm(ReadChoicesOnce, forms.ModelForm):
     """A model's fields as a form that only cleans input: the model's rules (constraints,
     validators across fields) are the service's, which names the field and the reason."""
 

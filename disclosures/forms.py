@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from disclosures.models import Disclosure, RightsRequest
 from disclosures.selectors import RELEASE_KINDS, release_consents
+from iop.choices import ReadChoicesOnce
 from patients.models import Consent, Episode
 from sessions.models import ProgressNote
 
@@ -31,7 +32,7 @@ class EpisodeChoiceField(forms.ModelChoiceField):
         return f"{obj.program}, {obj.get_status_display().lower()}{sud}"
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(ReadChoicesOnce, forms.Form):
     episode = EpisodeChoiceField(queryset=Episode.objects.none(), empty_label=None)
     recipient_kind = forms.ChoiceField(
         label="Recipient is", choices=Disclosure.RecipientKind.choices

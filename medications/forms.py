@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from iop.accounts.models import User
+from iop.choices import ReadChoicesOnce
 from medications.models import Medication, Reconciliation, ReconciliationItem
 from sessions.models import TherapySession
 
@@ -15,7 +16,7 @@ class PrescriberField(forms.ModelChoiceField):
         return f"{obj.display_name} ({obj.get_prescriber_credential_display()})"
 
 
-class MedicationForm(forms.Form):
+class MedicationForm(ReadChoicesOnce, forms.Form):
     name = forms.CharField(max_length=200, help_text="As prescribed, e.g. buprenorphine/naloxone.")
     rxnorm_code = forms.CharField(
         label="RxNorm code (RxCUI)", required=False, max_length=12, help_text="Digits, optional."

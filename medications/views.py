@@ -3,11 +3,11 @@ forms that change them. Thin: the rules are in `medications.services`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
 
 from iop.errors import ConflictError, add_service_error, error_text
+from iop.paging import CountedPagePaginator
 from medications import selectors, services
 from medications.forms import (
     MedicationForm,
@@ -50,10 +50,10 @@ class MedicationsTab(MedicationChartMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         active, stopped = selectors.medication_list(self.patient)
-        changes = Paginator(selectors.history(self.patient), PER_PAGE).get_page(
+        changes = CountedPagePaginator(selectors.history(self.patient), PER_PAGE).get_page(
             self.request.GET.get("page")
         )
-        recs = Paginator(selectors.reconciliations(self.patient), PER_PAGE).get_page(
+        recs = CountedPagePaginator(selectors.reconciliations(self.patient), PER_PAGE).get_page(
             self.request.GET.get("rpage")
         )
         changes_shown = list(changes)

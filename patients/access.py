@@ -30,6 +30,22 @@ def _access(user, patient):
     whatever grant exists (break the glass is for clinicians)."""
     if not (user.is_authenticated and user.is_active):
         return None, None
+    memo = _opened_for(user, patient)
+    if memo is None:
+        return _read_access(user, patient)
+    if "access" not in memo:
+        memo["access"] = _read_access(user, patient)
+    return memo["access"]
+
+
+def _opened_for(user, patient):
+    """The answers kept on a patient this request opened for `user` (`get_patient_for_user`),
+    or None: a page's later checks (may they write, release...) ask no query again."""
+    memo = getattr(patient, "_access_memo", None)
+    return memo if memo is not None and memo["user"] == user.pk else None
+
+
+def _read_access(user, patient):
     if user.has_role(Role.SUPERVISOR) and supervises_patient(user, patient):
         return Access.CLINICAL, None
     if user.has_role(*Role.CLINICAL):
@@ -69,10 +85,16 @@ def supervises_patient(user, patient):
     tested = _tested(user, patient, "access_supervised")
     if tested is not None:
         return tested
+    memo = _opened_for(user, patient)
+    if memo is not None and "supervises" in memo:
+        return memo["supervises"]
     programs = supervised_program_ids(user)
-    return (
+    answer = (
         bool(programs) and Episode.objects.filter(patient=patient, program_id__in=programs).exists()
     )
+    if memo is not None:
+        memo["supervises"] = answer
+    return answer
 
 
 def supervises_episode(user, episode):
@@ -155,6 +177,7 @@ def get_patient_for_user(user, pk, *, clinical=False):
     window = _grant_window(user, patient)
     if window is not _UNKNOWN:
         _note_grant_window(user, patient.pk, window)
+    patient._access_memo = {"user": user.pk}
     level, grant = _access(user, patient)
     if level is None or (clinical and level != Access.CLINICAL):
         raise Http404("No such patient on your caseload.")
@@ -174,6 +197,7 @@ def get_patient_for_billing(user, pk):
     patient = Patient.objects.for_billing(user).filter(pk=pk).first()
     if patient is None:
         raise Http404("No such patient.")
+    patient._access_memo = {"user": user.pk}
     level, grant = _access(user, patient)
     patient.access = level or Access.BILLING
     patient.emergency_access = grant

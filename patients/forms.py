@@ -7,6 +7,7 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 from django.utils.html import format_html
 
+from iop.choices import ReadChoicesOnce
 from patients.models import Alert, Consent, Episode, IntakeAssessment, Patient, Program
 from patients.models.intake import ASAM_FIELDS
 from patients.models.risk import RiskLevel
@@ -415,7 +416,7 @@ class Part2ChangeForm(forms.Form):
     )
 
 
-class ProgramChangeForm(forms.Form):
+class ProgramChangeForm(ReadChoicesOnce, forms.Form):
     program = forms.ModelChoiceField(queryset=Program.objects.filter(is_active=True))
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept with the change."

@@ -1,7 +1,8 @@
 """Reads of plans that the pages, the API and the services share, each in a fixed number of
 queries: the plan tree with its progress, progress read from measures, the current safety plan."""
 
-from django.db.models import Prefetch
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from patients import extensions
@@ -132,14 +133,26 @@ def decorate_items(items, *, measures):
     return items
 
 
+def _goals():
+    """A problem's goals → objectives → interventions (with the responsible staff), to
+    prefetch: three queries, whatever the plans' size."""
+    interventions = Intervention.objects.select_related("responsible")
+    objectives = Objective.objects.prefetch_related(Prefetch("interventions", interventions))
+    return Prefetch("goals", Goal.objects.prefetch_related(Prefetch("objectives", objectives)))
+
+
+def plan_outline(plans):
+    """Read the plans' problems → goals → objectives → interventions onto them
+    (`plan.problems.all()`) without progress, for all the plans at once (four queries)."""
+    prefetch_related_objects(
+        plans, Prefetch("problems", Problem.objects.prefetch_related(_goals()))
+    )
+
+
 def plan_tree(plan):
     """The plan's problems → goals → objectives → interventions (with the responsible staff),
     decorated with progress entries and measure progress, whatever the plan's size."""
-    interventions = Intervention.objects.select_related("responsible")
-    objectives = Objective.objects.prefetch_related(Prefetch("interventions", interventions))
-    goals = Goal.objects.prefetch_related(Prefetch("objectives", objectives))
-    problems = list(plan.problems.prefetch_related(Prefetch("goals", goals)))
-    return decorate_items(problems, measures=True)
+    return decorate_items(list(plan.problems.prefetch_related(_goals())), measures=True)
 
 
 def current_safety_plan(patient):
@@ -220,7 +233,7 @@ def discharged_episodes(patient):
     from django.db.models import OuterRef, Subquery
 
     from patients.models import Episode
-    from plans.models import AftercarePlan, TreatmentPlan
+    from plans.models import TreatmentPlan
 
     last_signed = (
         TreatmentPlan.objects.filter(episode=OuterRef("pk"), signed_at__isnull=False)
@@ -229,7 +242,7 @@ def discharged_episodes(patient):
     )
     episodes = list(
         Episode.objects.filter(patient=patient, status=Episode.Status.DISCHARGED)
-        .select_related("program", "primary_clinician")
+        .select_related("program", "primary_clinician", "aftercare")
         .prefetch_related("level_changes")
         .annotate(last_signed_plan_id=Subquery(last_signed))
         .order_by("-discharge_date", "-pk")
@@ -237,7 +250,6 @@ def discharged_episodes(patient):
     plans = TreatmentPlan.objects.select_related("episode", "signed_by").in_bulk(
         [e.last_signed_plan_id for e in episodes if e.last_signed_plan_id]
     )
-    aftercare = {a.episode_id: a for a in AftercarePlan.objects.filter(patient=patient)}
     records = []
     for episode in episodes:
         changes = sorted(episode.level_changes.all(), key=lambda c: (c.effective_date, c.pk))
@@ -247,7 +259,46 @@ def discharged_episodes(patient):
                 "episode": episode,
                 "levels": levels or [episode.level_of_care],
                 "plan": plans.get(episode.last_signed_plan_id),
-                "aftercare": aftercare.get(episode.pk),
+                "aftercare": _aftercare(episode),
             }
         )
     return records
+
+
+def _aftercare(episode):
+    """The episode's aftercare plan, read with it (`select_related`), or None."""
+    try:
+        return episode.aftercare
+    except ObjectDoesNotExist:
+        return None
+
+
+def plan_page_facts(patient):
+    """What the plan page's buttons say, in one query: the open review (`pk`, `due_date`) or
+    None, the active safety plan's version or None, and whether the patient has any treatment
+    plan version."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from patients.models import Patient
+    from plans.models import PlanReview, TreatmentPlan
+
+    open_reviews = PlanReview.objects.filter(
+        patient=OuterRef("pk"), status=PlanReview.Status.OPEN
+    ).order_by("-due_date", "-pk")
+    safety = SafetyPlan.objects.filter(patient=OuterRef("pk")).active().order_by("-version")
+    facts = (
+        Patient.objects.filter(pk=patient.pk)
+        .values(
+            review_pk=Subquery(open_reviews.values("pk")[:1]),
+            review_due=Subquery(open_reviews.values("due_date")[:1]),
+            safety_version=Subquery(safety.values("version")[:1]),
+            has_versions=Exists(TreatmentPlan.objects.filter(patient=OuterRef("pk"))),
+        )
+        .get()
+    )
+    review = facts["review_pk"] and {"pk": facts["review_pk"], "due_date": facts["review_due"]}
+    return {
+        "open_review": review or None,
+        "safety_version": facts["safety_version"],
+        "has_versions": facts["has_versions"],
+    }

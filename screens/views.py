@@ -3,12 +3,12 @@ its collection, results, refusal or missed forms. Thin: the rules are in `screen
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from iop.errors import ConflictError, add_service_error
+from iop.paging import CountedPagePaginator
 from patients.views.mixins import ChartMixin
 from screens import selectors, services
 from screens.forms import CloseForm, CollectForm, OrderForm, ResultsForm, ScheduleForm
@@ -40,7 +40,7 @@ class ScreensTab(ScreensChartMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         shown, rows = selectors.timeline(self.patient)
-        page = Paginator(selectors.orders(self.patient), PER_PAGE).get_page(
+        page = CountedPagePaginator(selectors.orders(self.patient), PER_PAGE).get_page(
             self.request.GET.get("page")
         )
         order_rows = [(order, services.billing_code(order)) for order in page]

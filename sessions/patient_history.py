@@ -4,10 +4,10 @@ length of the patient's history or the size of the program."""
 
 from datetime import timedelta
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 
+from iop.paging import CountedPagePaginator
 from sessions.billing import evaluation_code
 from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
 
@@ -18,14 +18,14 @@ UPCOMING_SHOWN = 10
 
 def attendance_page(patient, number):
     """One page of the patient's attendance, newest session first; `number` as the query
-    string gave it (a bad or past-the-end number gives the nearest page). Two queries (the
-    count, the page) plus `notes_shown`'s one."""
+    string gave it (a bad or past-the-end number gives the nearest page). One query (the page
+    with the count beside it; a number past the end reads the count and the last page)."""
     records = (
         Attendance.objects.filter(patient=patient)
         .select_related("session__group")
         .order_by("-session__starts_at", "-session_id")
     )
-    return Paginator(records, ATTENDANCE_PER_PAGE).get_page(number)
+    return CountedPagePaginator(records, ATTENDANCE_PER_PAGE).get_page(number)
 
 
 def sessions_with_note_part(patient, attendance):

@@ -204,15 +204,23 @@ class AuthorizationCreate(AuthorizationMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "patient": self.setup_patient()}
 
-    def get_initial(self):
-        episode = self.setup_patient().episodes.order_by("-referral_date", "-pk").first()
-        initial = {"episode": episode}
-        if episode is not None:
-            initial["level_of_care"] = episode.level_of_care
-            coverage = services.coverages_for_authorization(episode).first()
-            if coverage is not None:
-                initial["coverage"] = coverage
-        return initial
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not form.is_bound:
+            form.initial.update(self.first_choices(form))
+        return form
+
+    @staticmethod
+    def first_choices(form):
+        """The latest episode and its first coverage (`coverages_for_authorization`), picked
+        from the form's choices, which are read once for the page (no query of their own)."""
+        episode = next(iter(form.fields["episode"].queryset), None)
+        if episode is None:
+            return {"episode": None}
+        coverages = form.fields["coverage"].queryset  # the patient's, not self-pay, in order
+        coverage = next((c for c in coverages if c.episode_id == episode.pk), None)
+        initial = {"episode": episode, "level_of_care": episode.level_of_care}
+        return {**initial, "coverage": coverage} if coverage is not None else initial
 
     def form_valid(self, form):
         try:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
 
 from iop.errors import add_service_error
+from iop.paging import CountedPagePaginator
 from patients import services
 from patients.forms import AlertCloseForm, ConsentForm, MeasureForm
 from patients.instruments import INSTRUMENTS, get_instrument
@@ -91,7 +91,7 @@ class MeasuresTab(ChartTab):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         measures = MeasureResponse.objects.filter(patient=self.patient)
-        page = Paginator(
+        page = CountedPagePaginator(
             measures.select_related("recorded_by").order_by("-administered_at", "-pk"),
             self.PER_PAGE,
         ).get_page(self.request.GET.get("page"))
@@ -188,7 +188,7 @@ class AlertsTab(ChartTab):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = Paginator(
+        page = CountedPagePaginator(
             self.patient.alerts.select_related("assigned_to", "closed_by").order_by(
                 "-raised_at", "-pk"
             ),

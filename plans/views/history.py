@@ -2,19 +2,22 @@
 
 import difflib
 
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.views.generic import TemplateView
 
+from iop.paging import CountedPagePaginator
+from patients import extensions
 from plans.models import TreatmentPlan
-from plans.selectors import plan_tree
+from plans.selectors import plan_outline
 from plans.views.plan import PlanChartMixin
 
 
 def plan_lines(plan):
-    """A plain-text rendering of a plan version, one line per fact, for comparing versions."""
+    """A plain-text rendering of a plan version, one line per fact, for comparing versions.
+    Reads the plan's items unless `plan_outline` has (no progress: the lines do not show it)."""
+    plan_outline([plan])
     lines = [f"Summary: {plan.summary or '—'}"]
-    for n, problem in enumerate(plan_tree(plan), start=1):
+    for n, problem in enumerate(plan.problems.all(), start=1):
         code = f" [{problem.diagnosis_code}]" if problem.diagnosis_code else ""
         lines.append(f"Problem {n}: {problem.description}{code}")
         for goal in problem.goals.all():
@@ -22,8 +25,8 @@ def plan_lines(plan):
             lines.append(f"  Goal: “{goal.words}” ({goal.get_status_display()}{target})")
             for objective in goal.objectives.all():
                 measure = f" — {objective.measure_label}" if objective.measure_instrument else ""
-                targeted = getattr(objective, "targeted", None)  # e.g. clean drug screens
-                measure += f" — {targeted['label']}" if targeted else ""
+                target = extensions.objective_target(objective.target_kind)
+                measure += f" — {target.describe(objective)}" if target else ""  # e.g. screens
                 lines.append(
                     f"    Objective: {objective.description}, by "
                     f"{objective.target_date:%-d %b %Y}{measure}"
@@ -60,7 +63,7 @@ class PlanHistory(PlanChartMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         # `episode__patient` says the same as `patient` (a plan's patient is its episode's):
         # it lets the join read this patient's episodes by index, not hash every episode.
-        page = Paginator(
+        page = CountedPagePaginator(
             TreatmentPlan.objects.filter(patient=patient, episode__patient=patient)
             .select_related("episode__program", "signed_by", "created_by")
             .order_by("-episode__referral_date", "-episode_id", "-version"),
@@ -76,9 +79,12 @@ class PlanCompare(PlanChartMixin, TemplateView):
     def get_context_data(self, **kwargs):
         patient = self.setup_patient()
         context = super().get_context_data(**kwargs)
-        versions = TreatmentPlan.objects.filter(patient=patient)
-        old = get_object_or_404(versions, pk=self.kwargs["old_pk"])
-        new = get_object_or_404(versions, pk=self.kwargs["new_pk"])
+        wanted = (self.kwargs["old_pk"], self.kwargs["new_pk"])
+        versions = TreatmentPlan.objects.filter(patient=patient).in_bulk(wanted)
+        if len(versions) != len(set(wanted)):
+            raise Http404("No such plan version.")
+        old, new = versions[wanted[0]], versions[wanted[1]]
+        plan_outline(list(versions.values()))
         rows = side_by_side(plan_lines(old), plan_lines(new))
         context.update(old=old, new=new, rows=rows, changed=sum(1 for r in rows if r[0] != "equal"))
         return context

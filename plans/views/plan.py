@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,13 +9,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from iop.errors import ConflictError, add_service_error, error_text
+from iop.paging import CountedPagePaginator
 from patients.access import Access, access_level
 from patients.models import Episode, Patient
 from patients.views.mixins import ChartMixin
 from plans import services
 from plans.forms import SignForm
 from plans.models import PlanReview, TreatmentPlan
-from plans.selectors import current_safety_plan, discharged_episodes, plan_tree
+from plans.selectors import discharged_episodes, plan_page_facts, plan_tree
 
 
 class ClinicalPartRefused(PermissionDenied):
@@ -99,15 +99,15 @@ class PatientPlan(PlanChartMixin, TemplateView):
         closed = None
         if episode is not None and episode.status == Episode.Status.DISCHARGED and past:
             closed = past[0]["plan"] if past[0]["episode"].pk == episode.pk else None
-        reviews = Paginator(
+        reviews = CountedPagePaginator(
             PlanReview.objects.filter(patient=patient)
             .select_related("completed_by")
             .order_by("-due_date", "-pk"),
             self.REVIEWS_PER_PAGE,
         ).get_page(self.request.GET.get("reviews"))
+        facts = plan_page_facts(patient)
         context.update(
-            # A current plan is a version of the patient's (its episode's patient): not asked.
-            has_versions=bool(current) or TreatmentPlan.objects.filter(patient=patient).exists(),
+            has_versions=facts["has_versions"],
             active=active,
             draft=next((p for p in current if p.status == TreatmentPlan.Status.DRAFT), None),
             closed=closed,
@@ -116,10 +116,8 @@ class PatientPlan(PlanChartMixin, TemplateView):
             problems=plan_tree(active) if active else [],
             reviews=list(reviews),
             reviews_page=reviews,
-            open_review=PlanReview.objects.filter(
-                patient=patient, status=PlanReview.Status.OPEN
-            ).first(),
-            safety_plan=current_safety_plan(patient),
+            open_review=facts["open_review"],
+            safety_version=facts["safety_version"],
             can_start=episode is not None and episode.status == Episode.Status.ACTIVE,
         )
         return context

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from iop.choices import read_choices_once
 from iop.errors import add_service_error
 from iop.validation import id_or_none
 from patients.models import Episode
@@ -82,17 +83,20 @@ class ChartGroups(ChartMixin, TemplateView):
             .select_related("group", "episode__program")
             .order_by("-start_date", "-pk")
         )
-        manageable = manageable_episode_ids(
-            self.request.user, {e.episode_id: e.episode for e in enrollments}.values()
-        )
-        user = self.request.user
-        may_enrol = episode is not None and bool(manageable_episode_ids(user, [episode]))
-        # Every active group of the program already has the patient: say so, not an empty list.
-        no_group_left = may_enrol and not groups_open_to(episode).exists()
+        episodes = {e.episode_id: e.episode for e in enrollments}
+        if episode is not None:
+            episodes[episode.pk] = episode
+        manageable = manageable_episode_ids(self.request.user, episodes.values())
+        may_enrol = episode is not None and episode.pk in manageable
         if may_enrol and enrol_form is None:
             enrol_form = EnrolInGroupForm(
                 groups=groups_open_to(episode), initial={"start_date": timezone.localdate()}
             )
+        if may_enrol:
+            # The groups read once: to say whether any is left, then as the form's choices.
+            read_choices_once(enrol_form)
+        # Every active group of the program already has the patient: say so, not an empty list.
+        no_group_left = may_enrol and not enrol_form.fields["group"].queryset
         context.update(
             active_episode=episode,
             may_enrol=may_enrol,

@@ -157,6 +157,16 @@ def test_intake_adds_coverage_but_not_authorizations(client, intake, patient):
     assert client.get(url).status_code == 403
 
 
+def test_a_new_authorization_starts_from_the_latest_episode_and_its_coverage(
+    client, biller, patient, coverage
+):
+    client.force_login(biller)
+    response = client.get(reverse("billing:authorization-new", args=[patient.pk]))
+    html = response.content.decode()
+    assert f'<option value="{coverage.episode_id}" selected>' in html
+    assert f'<option value="{coverage.pk}" selected>' in html
+
+
 def test_a_biller_adds_an_authorization(client, biller, patient, coverage):
     client.force_login(biller)
     url = reverse("billing:authorization-new", args=[patient.pk])
