@@ -23,7 +23,7 @@ from sessions.models import (
     NoteEntry,
     ProgressNote,
 )
-from sessions.querysets import session_visibility, visible_session_sets
+from sessions.querysets import in_id_set, session_visibility, visible_session_sets
 
 # What a note shows of a patient (a part's or a correction's): the name, not the whole row.
 NAMES = Patient.objects.only("pk", "preferred_name", "legal_first_name", "legal_last_name")
@@ -78,7 +78,7 @@ class NoteViewSet(
             visible = Q()
         else:
             sets = visible_session_sets(user, evaluated=True)
-            parts = NoteEntry.objects.filter(note=OuterRef("pk"), patient_id__in=sets[1])
+            parts = NoteEntry.objects.filter(in_id_set("patient_id", sets[1]), note=OuterRef("pk"))
             theirs = ~Q(status=ProgressNote.Status.DRAFT) & Exists(parts)
             visible = session_visibility(user, via="session", sets=sets) | theirs
         notes = ProgressNote.objects.filter(visible).order_by(*self.cursor_ordering)

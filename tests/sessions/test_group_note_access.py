@@ -184,3 +184,31 @@ def test_the_chart_links_a_session_only_for_those_who_may_open_it(
     assert f'href="{session_url}"' not in page
     client.force_login(supervisor)
     assert f'href="{session_url}"' in client.get(tab).content.decode()
+
+
+def test_the_notes_list_tests_a_users_patients_as_one_array(
+    api_client, group_note, clinician, clinician2, supervisor
+):
+    """The notes list: the care team clinician sees a group note run by someone else once it
+    is signed (through their patient's part), the facilitator and a supervisor always. On
+    PostgreSQL the user's patients go as one array (`id_set`), not a literal per patient: a
+    supervisor's 2,500 cost 24 ms of planning for a 6 ms page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    note, _, _ = group_note
+
+    def listed(user):
+        api_client.force_authenticate(user)
+        with CaptureQueriesContext(connection) as queries:
+            rows = api_client.get(reverse("note-list")).json()["results"]
+        sql = next(q["sql"] for q in queries if "progressnote" in q["sql"].split("FROM")[1])
+        return [n["id"] for n in rows], sql
+
+    assert listed(clinician2)[0] == []
+    signed(group_note, clinician)
+    for user in (clinician2, clinician, supervisor):
+        ids, sql = listed(user)
+        assert ids == [note.pk]
+        if connection.vendor == "postgresql":
+            assert sql.count("unnest(") == 2 + (user == supervisor)
