@@ -118,6 +118,10 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
         if self.patient_path is None:
             return queryset
         readable = Patient.objects.for_user(self.request.user).values("pk")
+        return self.scope_to_patients(queryset, readable)
+
+    def scope_to_patients(self, queryset, readable):
+        """`queryset` narrowed to the rows whose patient is in `readable` (a subquery)."""
         if self.list_by_index and self.action == "list":
             return queryset.filter(IsTrue(In(F(self.patient_path), readable)))
         return queryset.filter(**{f"{self.patient_path}__in": readable})
@@ -130,9 +134,10 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
             return super().shown_patient_ids(objects, rows)
         pks = [obj.pk for obj in objects]
         model = type(objects[0])
-        return list(
-            model._base_manager.filter(pk__in=pks).values_list(self.patient_path, flat=True)
-        )
+        # Unordered: the audit trail sorts them, and a model's default order may join more
+        # (an objective's, up to the plan's episode).
+        rows = model._base_manager.filter(pk__in=pks).order_by()
+        return list(rows.values_list(self.patient_path, flat=True))
 
     def respond(self, serializer_class, obj, status_code=status.HTTP_200_OK):
         context = self.get_serializer_context()

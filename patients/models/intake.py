@@ -145,6 +145,12 @@ class IntakeAssessment(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        # The API list's order (a supervisor's page walks it: AssessmentViewSet).
+        indexes = [
+            models.Index(
+                models.F("started_at").desc(), models.F("id").desc(), name="assessment_started"
+            )
+        ]
 
     def __str__(self):
         return f"Intake assessment for episode {self.episode_id} ({self.get_status_display()})"

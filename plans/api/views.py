@@ -11,16 +11,19 @@ PUT; only an item of a draft is deleted. Reads are audited by `AuditedViewSetMix
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch
+from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models.lookups import In
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from iop.accounts.roles import Role
 from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
 from patients.api.serializers import user_ref_unread
+from patients.querysets import IsTrue
 from plans import services
 from plans.api import serializers as s
 from plans.models import (
@@ -180,6 +183,29 @@ class ItemViewSet(mixins.ListModelMixin, IOPViewSet):
             return self.list_serializer_class
         return super().get_serializer_class()
 
+    def walks_rows(self):
+        """A supervisor's list (their programs' patients: about half of every plan) is read
+        in the index's (parent, position, id) order, each row's patient and plan revision
+        read through its parent by primary keys (`parent_value`), until the page is full;
+        joining every item up to its plan to test the patient first, then sorting, cost
+        45 ms for a page of 200 objectives. A clinician's few patients are found faster
+        the other way (the join), as a row walk would pass over most items to fill a page."""
+        return self.action == "list" and self.request.user.has_role(Role.SUPERVISOR)
+
+    def parent_value(self, path):
+        """The value at `path` (from this model) of each row, read from the parent row: a
+        subquery by the parent's primary key."""
+        parent = self.queryset.model._meta.get_field(self.parent)
+        rest = path.split("__", 1)[1]
+        rows = parent.related_model._base_manager.filter(pk=OuterRef(parent.attname))
+        return Subquery(rows.order_by().values(rest)[:1])
+
+    def scope_to_patients(self, queryset, readable):
+        if self.walks_rows():
+            patient = self.parent_value(self.patient_path)
+            return queryset.filter(IsTrue(In(patient, readable.order_by())))
+        return super().scope_to_patients(queryset, readable)
+
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action != "list":
@@ -188,7 +214,9 @@ class ItemViewSet(mixins.ListModelMixin, IOPViewSet):
         # episode): the cursor walks the (parent, position, id) order without a sort of
         # every visible item.
         queryset = queryset.select_related(None).prefetch_related(None)
-        queryset = queryset.annotate(plan_revision=F(self.revision_path))
+        path = self.revision_path
+        revision = self.parent_value(path) if self.walks_rows() else F(path)
+        queryset = queryset.annotate(plan_revision=revision)
         return queryset.order_by(*self.cursor_ordering)
 
     def paginate_queryset(self, queryset):

@@ -424,3 +424,23 @@ def test_only_supervisors_change_an_admitted_patients_clinician(
     assert api_client.patch(url, {"primary_clinician": clinician2.pk}).status_code == 200
     episode.refresh_from_db()
     assert episode.primary_clinician == clinician2
+
+
+def test_a_supervisors_assessment_list_is_their_programs_newest_first(
+    api_client, supervisor, clinician, make_episode
+):
+    """A supervisor's list walks the (started_at, id) index testing each row's patient:
+    the same rows, in the same order, as the join gives a clinician."""
+    from tests.factories import ProgramFactory
+
+    other = ProgramFactory(name="Elsewhere IOP")
+    mine = [make_episode(status="intake") for _ in range(3)]
+    hidden = make_episode(status="intake", program_=other)
+    client = as_user(api_client, supervisor)
+    rows = client.get(reverse("assessment-list"), {"page_size": 2}).json()
+    following = client.get(rows["next"]).json()["results"]
+    ids = [r["id"] for r in rows["results"] + following]
+    assert rows["count"] == 3
+    expected = sorted((e.intake for e in mine), key=lambda a: (a.started_at, a.pk))
+    assert ids == [a.pk for a in reversed(expected)]
+    assert hidden.intake.pk not in ids

@@ -238,3 +238,31 @@ def test_write_access_per_role(api_client, role_users, clinician, world, role):
         assert [p.status for p in plans] == ["superseded", "active"]
         assert SafetyPlan.objects.get().status == SafetyPlan.Status.ACTIVE
         assert AftercarePlan.objects.get().medications == "Sertraline 50 mg"
+
+
+@pytest.mark.parametrize("resource", ["problem", "goal", "objective", "intervention"])
+def test_a_supervisors_item_list_shows_their_programs_items_only(
+    api_client, supervisor, clinician, make_episode, make_plan, resource
+):
+    """A supervisor's item list tests each row's patient through its parent (`walks_rows`):
+    the rows of their programs' patients, in order, each with its plan's revision; another
+    program's left out; the patients shown audited."""
+    from tests.factories import ProgramFactory
+
+    other = ProgramFactory(name="Elsewhere IOP")
+    plans = [make_plan(make_episode(clinician=clinician)) for _ in range(2)]
+    hidden = make_plan(make_episode(clinician=clinician, program_=other))
+    services.plan_update(plan=plans[1], data={"summary": "Changed"}, user=clinician)
+    plans[1].refresh_from_db()
+    mine = [tree_ids(plan)[resource] for plan in plans]
+    answer = as_user(api_client, supervisor).get(url(resource), {"page_size": 1})
+    rows = answer.json()["results"]
+    following = as_user(api_client, supervisor).get(answer.json()["next"]).json()["results"]
+    assert [row["id"] for row in rows + following] == mine
+    assert tree_ids(hidden)[resource] not in [row["id"] for row in rows + following]
+    assert [row["revision"] for row in rows + following] == [p.revision for p in plans]
+    assert plans[0].revision != plans[1].revision
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).latest("pk")
+    assert event.patient_id == plans[1].patient_id
+    clinician_rows = as_user(api_client, clinician).get(url(resource)).json()["results"]
+    assert len(clinician_rows) == 3  # the clinician's own three, through the join
