@@ -173,14 +173,33 @@ def safety_plan_needed(patient, *, has_active_plan=None):
     )
 
 
-def safety_plans_needed(patient_ids, *, risks=None, open_risk_alerts=None, covered=None):
+# A risk alert calls for a safety plan at these levels, unless a screen or clinician assessment
+# raised it (the latest of those is what judges, never the alert's own level).
+PLAN_ALERT_LEVELS = ["moderate", "high"]
+SCREENED = ["patients.measureresponse", "patients.riskassessment"]
+
+
+def plan_alerts():
+    """The open moderate or high risk alerts from another source than a screen or a clinician
+    assessment (a note's risk rating): one newer than the patient's latest assessment calls
+    for a safety plan (`safety_plans_needed`)."""
+    return Alert.objects.filter(
+        kind=Alert.Kind.RISK, status=Alert.Status.OPEN, risk_level__in=PLAN_ALERT_LEVELS
+    ).exclude(source_type__in=SCREENED)
+
+
+def safety_plans_needed(
+    patient_ids, *, risks=None, open_risk_alerts=None, covered=None, plan_alert_at=None
+):
     """The patients (ids) with no active safety plan whose risk calls for one: the latest
     C-SSRS or clinician risk assessment is moderate or high, or a moderate or high risk alert
     from another source (a note's risk rating) is open and newer than that assessment. Item 9
     never does. At most three queries, however many patients; `risks` ({patient id:
     CurrentRisk}, as `current_risks` answers) saves one when already read, and
     `open_risk_alerts` (every open risk alert of these patients) one more, and `covered` (the
-    ids of those with an active safety plan) the last."""
+    ids of those with an active safety plan) the last. `plan_alert_at` ({patient id: the
+    newest of their `plan_alerts`, or None}, for every patient asked about) stands for
+    `open_risk_alerts`, read with the caller's own rows."""
     from patients.selectors import current_risks
 
     if covered is None:
@@ -196,8 +215,10 @@ def safety_plans_needed(patient_ids, *, risks=None, open_risk_alerts=None, cover
     if risks is None:
         risks = current_risks(uncovered)
     needed = {pk for pk in uncovered if pk in risks and risks[pk].requires_safety_plan}
-    levels, screened = ["moderate", "high"], ["patients.measureresponse", "patients.riskassessment"]
-    if open_risk_alerts is not None:
+    levels, screened = PLAN_ALERT_LEVELS, SCREENED
+    if plan_alert_at is not None:
+        alerts = [(pk, at) for pk, at in plan_alert_at.items() if pk in uncovered - needed and at]
+    elif open_risk_alerts is not None:
         alerts = [
             (a.patient_id, a.raised_at)
             for a in open_risk_alerts
@@ -208,16 +229,8 @@ def safety_plans_needed(patient_ids, *, risks=None, open_risk_alerts=None, cover
             and a.source_type not in screened
         ]
     else:
-        alerts = (
-            Alert.objects.filter(
-                patient_id__in=uncovered - needed,
-                kind=Alert.Kind.RISK,
-                status=Alert.Status.OPEN,
-                risk_level__in=levels,
-            )
-            .exclude(source_type__in=screened)
-            .values_list("patient_id", "raised_at")
-        )
+        alerts = plan_alerts().filter(patient_id__in=uncovered - needed)
+        alerts = alerts.values_list("patient_id", "raised_at")
     for patient_id, raised_at in alerts:
         risk = risks.get(patient_id)
         if risk is None or raised_at > risk.at:

@@ -12,13 +12,14 @@ lists `NOTES_PAGE_DAYS` days and links the older ones, on a page read only when 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from iop.accounts.roles import Role
 from patients import extensions
 from patients.models import Alert, Episode
-from plans.selectors import safety_plans_needed
+from plans.models import SafetyPlan
+from plans.selectors import plan_alerts, safety_plans_needed
 from sessions.models import Attendance, ProgressNote, TherapySession
 from sessions.selectors import sessions_with_rosters
 from sessions.services import attendance_opens_at, attendance_refusal
@@ -97,12 +98,32 @@ def excerpt(queryset, size=TODAY_ROWS):
 def mark_missing_safety_plans(alerts):
     """Flag risk alerts whose patient needs a safety plan and has none: the one rule of
     `plans.selectors.safety_plans_needed` (the latest C-SSRS or clinician assessment, never
-    the alert's own level). At most four queries, however many alerts."""
-    at_risk = {a.patient_id for a in alerts if a.kind == Alert.Kind.RISK and a.patient_id}
-    needed = safety_plans_needed(at_risk) if at_risk else set()
+    the alert's own level). At most three queries, however many alerts; one when the alerts
+    were read with their patients' facts (`plan_facts`)."""
+    at_risk = [a for a in alerts if a.kind == Alert.Kind.RISK and a.patient_id]
+    facts = {}
+    if at_risk and hasattr(at_risk[0], "has_safety_plan"):  # read with the rows (`plan_facts`)
+        facts = {
+            "covered": {a.patient_id for a in at_risk if a.has_safety_plan},
+            "plan_alert_at": {a.patient_id: a.plan_alert_at for a in at_risk},
+        }
+    ids = {a.patient_id for a in at_risk}
+    needed = safety_plans_needed(ids, **facts) if ids else set()
     for alert in alerts:
         alert.safety_plan_missing = alert.kind == Alert.Kind.RISK and alert.patient_id in needed
     return alerts
+
+
+def plan_facts(alerts):
+    """Alerts (a QuerySet) with what `mark_missing_safety_plans` asks of their patients, read
+    in the same query: whether the patient has an active safety plan and their newest
+    `plans.selectors.plan_alerts` (two fewer queries)."""
+    patient = OuterRef("patient_id")
+    newest = plan_alerts().filter(patient_id=patient).order_by("-raised_at").values("raised_at")
+    return alerts.annotate(
+        has_safety_plan=Exists(SafetyPlan.objects.filter(patient_id=patient).active()),
+        plan_alert_at=Subquery(newest[:1]),
+    )
 
 
 def worklist_alerts(user):
@@ -259,7 +280,7 @@ def today_for(user):
         return context
     now = timezone.now()
     sessions = todays_sessions(user, now)
-    alerts = excerpt(worklist_alerts(user).only(*ALERT_SHOWN))
+    alerts = excerpt(plan_facts(worklist_alerts(user).only(*ALERT_SHOWN)))
     mark_missing_safety_plans(alerts.rows)
     below = below_hours(user)
     context.update(

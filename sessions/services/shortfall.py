@@ -42,6 +42,12 @@ FACTS = (
     "patient_id",
     "stepped_down",
 )
+# A row shows its patient's name and links to their chart (the episode's other columns and
+# the patient's record are not read).
+SHOWN = (
+    "patient_id",
+    *(f"patient__{f}" for f in ("legal_first_name", "legal_last_name", "preferred_name")),
+)
 
 
 def _midnight(day):
@@ -210,7 +216,7 @@ class BelowHours:
         if not judged:
             return []
         ids = [pk for pk, *_ in judged]
-        episodes = Episode.objects.select_related("patient").in_bulk(ids)
+        episodes = Episode.objects.select_related("patient").only(*SHOWN).in_bulk(ids)
         current = self._current
         return [
             (

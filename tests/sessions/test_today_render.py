@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 def every_list(supervisor, group, enroll, todays_session, make_episode, intake):
     """For `supervisor` (running the group): today's session with its sheet and a draft note,
     a risk alert assigned to them, a note to write, a trainee's note waiting for a
-    co-signature, an intake to confirm and a discharge summary to sign."""
+    co-signature, an intake to confirm, a discharge summary to sign and a patient below
+    their hours."""
     group.facilitators.add(supervisor)
     todays_session.clinicians.add(supervisor)
     episode = enroll()
@@ -54,13 +55,16 @@ def every_list(supervisor, group, enroll, todays_session, make_episode, intake):
     left = make_episode(clinician=supervisor)
     Episode.objects.filter(pk=left.pk).update(primary_clinician=supervisor)
     DischargeSummary.objects.create(episode=left, patient=left.patient, created_by=supervisor)
+    behind = make_episode(clinician=supervisor)  # admitted a month ago, no hours since
+    month_ago = timezone.localdate() - timedelta(days=30)
+    Episode.objects.filter(pk=behind.pk).update(admission_date=month_ago)
     return supervisor
 
 
 def test_drawing_today_reads_nothing_more(every_list, django_assert_num_queries):
     day = today_for(every_list)
     day.update(statuses=ATTENDANCE_BUTTONS, is_part2=False)
-    lists = ("alerts", "to_write", "cosign", "to_confirm", "to_sign_summaries")
+    lists = ("alerts", "to_write", "cosign", "below", "to_confirm", "to_sign_summaries")
     assert all(day[name] for name in lists)
     with django_assert_num_queries(0):
         html = render_to_string("today.html", day)
