@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import BooleanField, F, Value
 from django.utils import timezone
 
 from billing.models import Authorization, Coverage
@@ -189,22 +190,31 @@ def days_outside_authorizations(episode_id, days):
 
 def days_outside_episodes(pairs):
     """Of (episode id, day) `pairs`, the set no approved authorization of that episode covers
-    and no self-pay coverage alone pays for. Two queries whatever their number."""
+    and no self-pay coverage alone pays for. One query whatever their number: the approved
+    authorizations' spans (no self-pay mark) with the coverages' (their mark)."""
     if not pairs:
         return set()
     episode_ids = {episode_id for episode_id, _ in pairs}
-    spans = defaultdict(list)
-    for episode_id, start, end in (
+    authorizations = (
         Authorization.objects.filter(episode_id__in=episode_ids)
         .approved()
-        .values_list("episode_id", "first_date", "last_date")
-    ):
-        spans[episode_id].append((start, end))
+        .annotate(mark=Value(None, output_field=BooleanField()))
+        .order_by()
+        .values_list("episode_id", "mark", "first_date", "last_date")
+    )
+    coverages = (
+        Coverage.objects.filter(episode_id__in=episode_ids)
+        .annotate(mark=F("self_pay"))
+        .order_by()
+        .values_list("episode_id", "mark", "effective_from", "effective_to")
+    )
+    spans = defaultdict(list)
     coverage = defaultdict(list)
-    for episode_id, self_pay, start, end in Coverage.objects.filter(
-        episode_id__in=episode_ids
-    ).values_list("episode_id", "self_pay", "effective_from", "effective_to"):
-        coverage[episode_id].append((self_pay, start, end))
+    for episode_id, self_pay, start, end in authorizations.union(coverages, all=True):
+        if self_pay is None:
+            spans[episode_id].append((start, end))
+        else:
+            coverage[episode_id].append((self_pay, start, end))
 
     def self_pay_only(episode_id, day):
         in_force = [

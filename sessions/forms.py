@@ -141,6 +141,14 @@ class ScheduleForm(forms.Form):
         )
 
 
+def _entries_with_patients(note):
+    """The note's parts, each with its patient: the session page's (prefetched, their patients
+    set from the roster), else read with their patients in one query."""
+    if "entries" in getattr(note, "_prefetched_objects_cache", {}):
+        return list(note.entries.all())
+    return list(note.entries.select_related("patient", "episode"))
+
+
 class NoteForm(forms.Form):
     """The note composer: the shared sections, then one part per attendee."""
 
@@ -149,7 +157,7 @@ class NoteForm(forms.Form):
     def __init__(self, *args, note=None, **kwargs):
         initial = kwargs.pop("initial", {}) or {}
         self.note = note
-        self.entry_list = list(note.entries.select_related("patient", "episode")) if note else []
+        self.entry_list = _entries_with_patients(note) if note else []
         if note is not None:
             initial.setdefault("revision", note.revision)
         super().__init__(*args, initial=initial, **kwargs)
@@ -175,17 +183,17 @@ class NoteForm(forms.Form):
         plans = TreatmentPlan.objects.filter(
             episode_id__in=[e.episode_id for e in self.entry_list], status=DocumentStatus.ACTIVE
         )
-        objectives = {}
-        for objective in Objective.objects.filter(goal__problem__plan__in=plans).select_related(
-            "goal__problem__plan"
-        ):
-            objectives.setdefault(objective.goal.problem.plan.episode_id, []).append(objective)
+        objectives = {}  # episode -> [(objective, its description)], as the choices take them
+        for pk, description, episode_id in Objective.objects.filter(
+            goal__problem__plan__in=plans
+        ).values_list("pk", "description", "goal__problem__plan__episode_id"):
+            objectives.setdefault(episode_id, []).append((pk, description))
         ratings = [("", "—")] + [(str(v), label) for v, label in ProgressEntry.Rating.choices]
         risks = [("", "—")] + list(ProgressNote.Risk.choices)
         self.rows = []
         for entry in self.entry_list:
             p = entry.patient_id
-            choices = [(o.pk, o.description) for o in objectives.get(entry.episode_id, [])]
+            choices = objectives.get(entry.episode_id, [])
             first_rating = next(iter(entry.progress_ratings.values()), "")
             self.fields[f"entry_{p}_text"] = forms.CharField(
                 label=f"About {entry.patient.display_name}",

@@ -76,11 +76,15 @@ def audit_change(action, obj, *, user, context=None, detail="", patient_id=None)
     )
 
 
-def audit_record_patients(*, action, request, obj=None, patient_ids, detail="", object_type=""):
+def audit_record_patients(
+    *, action, request, obj=None, patient_ids, detail="", object_type="", also=()
+):
     """One event per patient whose data a page showed together (a group session, its note, a
     list), written in one statement so the page's query count does not grow with the group.
     A list names its `object_type` (e.g. "patients.episode list") instead of an `obj`. The
-    events share one time (the request's read)."""
+    events share one time (the request's read). `also`: more `(patient_id, detail)` events of
+    the same read, written after those (in the same statement, e.g. the page's own read of
+    `obj` that `AuditedViewMixin` would have written in a transaction of its own)."""
     context = AuditContext.from_request(request)
     user = context.user
     common = {
@@ -97,5 +101,8 @@ def audit_record_patients(*, action, request, obj=None, patient_ids, detail="", 
     }
     AuditEvent.objects.append_rows(
         common,
-        [(pid, marked_detail(detail, user, pid)[:300]) for pid in sorted(set(patient_ids))],
+        [
+            *((pid, marked_detail(detail, user, pid)[:300]) for pid in sorted(set(patient_ids))),
+            *((pid, marked_detail(text, user, pid)[:300]) for pid, text in also),
+        ],
     )

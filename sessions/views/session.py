@@ -16,7 +16,8 @@ from django.views import View
 from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewMixin
 from iop.audit.models import AuditEvent
-from iop.audit.services import audit_record_patients
+from iop.audit.searches import describe_query
+from iop.audit.services import audit_record, audit_record_patients
 from iop.errors import ConflictError, error_text
 from patients.part2 import part2_patient_ids
 from patients.querysets import supervises
@@ -43,7 +44,9 @@ ATTENDANCE_BUTTONS = [
 ]
 
 
-class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
+class SessionLookup:
+    """Opens the URL's session for the user (404 when they may not)."""
+
     model = TherapySession
     pk_url_kwarg = "pk"
 
@@ -72,12 +75,19 @@ class SessionMixin(LoginRequiredMixin, AuditedViewMixin):
         return session
 
 
-def session_page_context(request, session, note_form=None, correction=None, start=None):
+class SessionMixin(LoginRequiredMixin, AuditedViewMixin, SessionLookup):
+    pass
+
+
+def session_page_context(
+    request, session, note_form=None, correction=None, start=None, *, own_read=False
+):
     """What the session page shows: the roster with attendance and billing codes, the note
     (with `note_form`, a refused save keeps what was typed), its addenda and attendance
     corrections (with `correction`, a refused correction keeps what was typed) and, before
     the note, its start (with `start`, a refused start keeps the topic typed). Audited once
-    per patient shown."""
+    per patient shown; with `own_read` (the page's GET), also the read of the session itself
+    that `AuditedViewMixin` records, in the same statement (one audit transaction, not two)."""
     session_with_roster(session)
     shown = [e.patient_id for e, _ in session.rows]
     note = (
@@ -99,6 +109,7 @@ def session_page_context(request, session, note_form=None, correction=None, star
         obj=session,
         patient_ids=shown,
         detail="session page",
+        also=[(session.audit_patient_id, "")] if own_read else (),
     )
     return {
         "session": session,
@@ -156,15 +167,21 @@ def _attendance_with_corrections(session):
     return records
 
 
-def render_session_page(request, session, note_form=None, correction=None, start=None):
+def render_session_page(
+    request, session, note_form=None, correction=None, start=None, *, own_read=False
+):
     return render(
         request,
         "sessions/session.html",
-        session_page_context(request, session, note_form, correction, start),
+        session_page_context(request, session, note_form, correction, start, own_read=own_read),
     )
 
 
-class SessionDetail(SessionMixin, View):
+class SessionDetail(LoginRequiredMixin, SessionLookup, View):
+    """The session page. Not an `AuditedViewMixin` view: it records the events that mixin
+    would (the read of the session; a redirect's list-like read) with its own, the shown
+    patients' events in the same statement."""
+
     def get(self, request, pk):
         try:
             session = self.setup_session()
@@ -178,8 +195,15 @@ class SessionDetail(SessionMixin, View):
             )
             if not attendee:
                 raise
+            # What AuditedViewMixin records of a read with no object (as it did here).
+            audit_record(
+                request=request,
+                action=AuditEvent.Action.VIEW,
+                object_type=f"{TherapySession._meta.label_lower} list",
+                detail=describe_query(request.GET),
+            )
             return redirect("sessions:chart-note", min(attendee), pk)
-        return render_session_page(request, session)
+        return render_session_page(request, session, own_read=True)
 
 
 def roster_episode_or_404(session, episode_pk):

@@ -120,3 +120,47 @@ def test_the_burn_down_of_many_authorizations_costs_the_same_queries_as_one(
     with django_assert_num_queries(2):
         found = burndowns(six, today=FRIDAY_13)
     assert [burn.used for burn in found.values()] == [1] * 6
+
+
+def test_days_outside_read_spans_and_self_pay_in_one_query(
+    make_episode, clinician, payer, django_assert_num_queries
+):
+    from billing.burndown import days_outside_episodes
+    from billing.models import Authorization, Coverage
+
+    paid = make_episode(clinician=clinician, last_name="Paid")
+    own = make_episode(clinician=clinician, last_name="Own")
+    both = make_episode(clinician=clinician, last_name="Both")
+    for episode, self_pay in ((paid, False), (own, True), (both, True), (both, False)):
+        coverage = Coverage.objects.create(
+            episode=episode,
+            payer=None if self_pay else payer,
+            self_pay=self_pay,
+            member_id="" if self_pay else "M-1",
+            effective_from=MONDAY,
+        )
+        if episode is paid:
+            Authorization.objects.create(
+                episode=episode,
+                coverage=coverage,
+                service_codes="S9480",
+                number_authorized=5,
+                first_date=MONDAY,
+                last_date=MONDAY + timedelta(days=4),
+                status=Authorization.Status.APPROVED,
+            )
+    before, inside, after = MONDAY - timedelta(days=1), MONDAY + timedelta(days=1), FRIDAY_13
+    pairs = {(e.pk, d) for e in (paid, own, both) for d in (before, inside, after)}
+    with django_assert_num_queries(1):
+        outside = days_outside_episodes(pairs)
+    # Paid: outside its authorization (before and after it); self-pay alone: never flagged,
+    # except the day before its coverage; self-pay beside a payer: flagged without an
+    # authorization.
+    assert outside == {
+        (paid.pk, before),
+        (paid.pk, after),
+        (own.pk, before),
+        (both.pk, before),
+        (both.pk, inside),
+        (both.pk, after),
+    }

@@ -56,6 +56,9 @@ def test_the_care_team_clinician_reads_the_shared_part_and_their_patients_part(
     # The session page of a group run by someone else leads to the note from Arlo's chart.
     response = client.get(reverse("sessions:session", args=[note.session_id]))
     assert response.url == chart_note(arlo, note)
+    # The redirect is a read with no object, recorded as before (the page records it itself).
+    redirected = AuditEvent.objects.get(object_type="therapy_sessions.therapysession list")
+    assert (redirected.user, redirected.action, redirected.patient_id) == (clinician2, "view", None)
     html = client.get(response.url).content.decode()
     assert ARLO in html
     assert DAP["data"] in html

@@ -272,6 +272,14 @@ def test_opening_a_group_session_audits_each_attendee(client, clinician, enroll,
     assert set(viewed.exclude(patient_id=None).values_list("patient_id", flat=True)) == {
         e.patient_id for e in episodes
     }
+    # The page's read of the session itself (the group's: no patient) follows them, written
+    # in the same statement: one time for all.
+    events = list(viewed.order_by("seq").values_list("patient_id", "detail", "at"))
+    assert [(p, d) for p, d, _ in events] == [
+        *sorted((e.patient_id, "session page") for e in episodes),
+        (None, ""),
+    ]
+    assert len({at for _, _, at in events}) == 1
 
 
 def test_an_unknown_note_format_is_refused_and_the_page_still_opens(

@@ -55,8 +55,8 @@ def test_the_roster_is_read_in_a_fixed_number_of_queries(
             session=todays_session, episode=episode, status="present", user=clinician
         )
     # Enrolments, attendance, the day's minutes; then what `attendance_flags` providers ask
-    # (billing: the episodes' approved authorizations and their coverage), once for all.
-    with django_assert_num_queries(5):
+    # (billing: the episodes' approved authorizations with their coverage: one query), once for all.
+    with django_assert_num_queries(4):
         session_with_roster(todays_session)
     assert [record.status for _, record in todays_session.rows] == ["present"] * 5
 
