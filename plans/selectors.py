@@ -16,6 +16,7 @@ from plans.models import (
     ProgressEntry,
     SafetyPlan,
 )
+from plans.tree import read_plan_tree
 
 CHILDREN = {Problem: "goals", Goal: "objectives", Objective: "interventions"}
 
@@ -152,7 +153,7 @@ def plan_outline(plans):
 def plan_tree(plan):
     """The plan's problems → goals → objectives → interventions (with the responsible staff),
     decorated with progress entries and measure progress, whatever the plan's size."""
-    return decorate_items(list(plan.problems.prefetch_related(_goals())), measures=True)
+    return decorate_items(read_plan_tree(plan), measures=True)
 
 
 def current_safety_plan(patient):
