@@ -30,7 +30,7 @@ def _attnames(model):
     return [field.attname for field in model._meta.concrete_fields]
 
 
-def _children_cache(obj, name, children):
+def children_cache(obj, name, children):
     """Set `obj.<name>.all()` to `children`, as prefetch_related does."""
     queryset = getattr(obj, name).get_queryset()
     queryset._result_cache = children
@@ -40,6 +40,13 @@ def _children_cache(obj, name, children):
 
 def read_plan_tree(plan):
     """The plan's problems, each with its goals → objectives → interventions prefetched."""
+    return read_plan_trees([plan])[plan.pk]
+
+
+def read_plan_trees(plans):
+    """{plan pk: its problems, each with its goals → objectives → interventions prefetched},
+    for all the plans in one query."""
+    plans = {plan.pk: plan for plan in plans}
     user_model = get_user_model()
     columns, spans = [], []
     for model, path, _ in LEVELS:
@@ -49,14 +56,14 @@ def read_plan_tree(plan):
     user_names = _attnames(user_model)
     user_span = (len(columns), len(columns) + len(user_names))
     columns += [RESPONSIBLE + name for name in user_names]
-    order = []
+    order = ["plan_id"]
     for _, path, _ in LEVELS:
         order += [path + "position", path + "pk"]
-    rows = Problem.objects.filter(plan=plan).order_by(*order).values_list(*columns)
+    rows = Problem.objects.filter(plan__in=list(plans)).order_by(*order).values_list(*columns)
     db = router.db_for_read(Problem)
     built = [{} for _ in LEVELS]  # per level: pk -> (object, its children)
     users = {}
-    problems = []
+    problems = {pk: [] for pk in plans}
     for row in rows:
         parent = None
         for level, (model, start, end, names) in enumerate(spans):
@@ -69,8 +76,8 @@ def read_plan_tree(plan):
                 obj._prefetched_objects_cache = {}
                 entry = built[level][pk] = (obj, [])
                 if parent is None:
-                    obj.plan = plan
-                    problems.append(obj)
+                    obj.plan = plans[obj.plan_id]
+                    problems[obj.plan_id].append(obj)
                 else:
                     parent[1].append(obj)
                     setattr(obj, PARENT[model], parent[0])
@@ -87,5 +94,5 @@ def read_plan_tree(plan):
         if children is None:
             continue
         for obj, kids in built[level].values():
-            _children_cache(obj, children, kids)
+            children_cache(obj, children, kids)
     return problems

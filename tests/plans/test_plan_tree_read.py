@@ -93,3 +93,20 @@ def test_plan_tree_reads_the_tree_in_one_query(make_plan, episode, django_assert
         problems = plan_tree(plan)
     (objective,) = problems[0].goals.all()[0].objectives.all()
     assert objective.progress_entries == [] and objective.plan_revision == plan.revision
+
+
+def test_plan_outline_reads_several_plans_once(signed_versions, django_assert_num_queries):
+    from plans.selectors import plan_outline
+    from plans.views.history import plan_lines
+
+    first, second = signed_versions["superseded"], signed_versions["active"]
+    ProblemFactory(plan=second, position=9, description="only in the second")
+    expected = [_shape(_prefetched(plan)) for plan in (first, second)]
+    with django_assert_num_queries(1):
+        plan_outline([first, second])
+        assert [_shape(p.problems.all()) for p in (first, second)] == expected
+        assert first.problems.all()[0].plan is first
+    with django_assert_num_queries(0):  # already read: not again
+        plan_outline([second])
+        lines = plan_lines(second)
+    assert lines[-1].startswith("Problem 2: only in the second")
