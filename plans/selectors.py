@@ -2,7 +2,6 @@
 queries: the plan tree with its progress, progress read from measures, the current safety plan."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from patients import extensions
@@ -10,12 +9,12 @@ from patients.instruments import INSTRUMENTS
 from patients.models import Alert, MeasureResponse
 from plans.models import (
     Goal,
-    Intervention,
     Objective,
     Problem,
     ProgressEntry,
     SafetyPlan,
 )
+from plans.tree import children_cache, read_plan_tree, read_plan_trees
 
 CHILDREN = {Problem: "goals", Goal: "objectives", Objective: "interventions"}
 
@@ -133,26 +132,24 @@ def decorate_items(items, *, measures):
     return items
 
 
-def _goals():
-    """A problem's goals → objectives → interventions (with the responsible staff), to
-    prefetch: three queries, whatever the plans' size."""
-    interventions = Intervention.objects.select_related("responsible")
-    objectives = Objective.objects.prefetch_related(Prefetch("interventions", interventions))
-    return Prefetch("goals", Goal.objects.prefetch_related(Prefetch("objectives", objectives)))
-
-
 def plan_outline(plans):
     """Read the plans' problems → goals → objectives → interventions onto them
-    (`plan.problems.all()`) without progress, for all the plans at once (four queries)."""
-    prefetch_related_objects(
-        plans, Prefetch("problems", Problem.objects.prefetch_related(_goals()))
-    )
+    (`plan.problems.all()`) without progress, for all the plans at once (one query). A plan
+    read so already is left as it is (as prefetch_related_objects does)."""
+    plans = [p for p in plans if "problems" not in getattr(p, "_prefetched_objects_cache", {})]
+    if not plans:
+        return
+    trees = read_plan_trees(plans)
+    for plan in plans:
+        if not hasattr(plan, "_prefetched_objects_cache"):
+            plan._prefetched_objects_cache = {}
+        children_cache(plan, "problems", trees[plan.pk])
 
 
 def plan_tree(plan):
     """The plan's problems → goals → objectives → interventions (with the responsible staff),
     decorated with progress entries and measure progress, whatever the plan's size."""
-    return decorate_items(list(plan.problems.prefetch_related(_goals())), measures=True)
+    return decorate_items(read_plan_tree(plan), measures=True)
 
 
 def current_safety_plan(patient):
