@@ -206,6 +206,8 @@ def append_rows(model, common, rows, *, using, returning=False):
     rows = [(None if pid is None else int(pid), str(detail)) for pid, detail in rows]
     if returning and len(rows) != 1:
         raise ValueError("append_rows returns the event of one row only.")
+    if not rows:  # a page that showed no patient (an empty group session) writes nothing
+        return None
     row_hash = row_hasher(common)
 
     def work(head):

@@ -118,6 +118,20 @@ def test_a_group_of_patients_is_chained_in_the_same_number_of_queries(
     assert chain_walk().ok
 
 
+def test_a_page_that_showed_no_patient_writes_no_event_and_no_error(
+    clinician, django_assert_num_queries
+):
+    # An empty group session's page lists nobody: nothing to record, no lock taken (on
+    # PostgreSQL an INSERT of no rows once failed with a placeholder count error).
+    request = RequestFactory().get("/sessions/1/")
+    request.user = clinician
+    with django_assert_num_queries(0):
+        audit_record_patients(
+            action=AuditEvent.Action.VIEW, request=request, obj=clinician, patient_ids=[]
+        )
+    assert not AuditEvent.objects.exists()
+
+
 @pytest.mark.skipif(not POSTGRES, reason="server-side binding is PostgreSQL's")
 def test_with_server_side_binding_the_lock_and_the_head_are_two_statements(
     clinician, monkeypatch, django_assert_num_queries
