@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from iop.choices import ReadChoicesOnce
+from iop.widgets import Select
 from patients.models import Alert, Consent, Episode, IntakeAssessment, Patient, Program
 from patients.models.intake import ASAM_FIELDS
 from patients.models.risk import RiskLevel
 from patients.services import check_contact_channel, check_date_of_birth, check_phone
-from patients.widgets import Select
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -3,9 +3,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from iop import widgets
+from iop.choices import ReadOnceChoices
 from patients.models import Episode
 from plans.models import DocumentStatus, Objective, ProgressEntry, TreatmentPlan
-from sessions import widgets
 from sessions.models import ProgressNote, TherapySession
 from sessions.services.notes import PSYCHOTHERAPY_LIMIT
 from sessions.services.notes import UNSET as NOTE_UNSET
@@ -306,18 +307,6 @@ class EnrolInGroupForm(forms.Form):
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
-
-
-class ReadOnceChoices(forms.models.ModelChoiceIterator):
-    """The choices read from the field's queryset itself, so read once: the page asks whether
-    there are any (the queryset's truth) before drawing them. Django's own iterator reads the
-    rows again through a server-side cursor (DECLARE, FETCH, CLOSE) at every pass."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
 
 
 class EnrolPatientForm(forms.Form):

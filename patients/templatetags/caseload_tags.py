@@ -7,8 +7,8 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 
+from iop.widgets import Select
 from patients.links import patient_url
-from patients.widgets import Select
 
 register = template.Library()
 

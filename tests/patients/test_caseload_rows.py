@@ -12,11 +12,11 @@ from django import forms
 from django.template import Context, Template
 from django.urls import reverse
 
+from iop.widgets import Select
 from patients.extensions import CaseloadFlag
 from patients.forms import CaseloadFilterForm
 from patients.links import patient_url
 from patients.templatetags.caseload_tags import caseload_row, filter_field
-from patients.widgets import Select
 
 # The row as the caseload's template drew it before `caseload_row`.
 TEMPLATE_ROW = Template((Path(__file__).parent / "caseload_row_template.html").read_text())

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from sessions import widgets
+from iop import widgets
 
 CHOICES = [
     ("", "—"),

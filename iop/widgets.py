@@ -1,7 +1,8 @@
 """Selects drawn from Python as Django's widget templates draw them (select.html,
 select_option.html, attrs.html), byte for byte: the templates include two more per option, and
-the schedule form's patient and clinician lists (a hundred options and more) spent most of the
-page's time there."""
+the schedule form's patient and clinician lists and the caseload's filters (a hundred options
+and more) spent most of their page's time there (`tests/sessions/test_widgets.py`,
+`tests/patients/test_caseload_rows.py`)."""
 
 from django import forms
 from django.utils.html import format_html, format_html_join
