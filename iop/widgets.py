@@ -5,50 +5,47 @@ and more) spent most of their page's time there (`tests/sessions/test_widgets.py
 `tests/patients/test_caseload_rows.py`)."""
 
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from iop.markup import esc, format_safe
 
 
 def _attrs(attrs):
     """django/forms/widgets/attrs.html."""
-    return format_html_join(
-        "",
-        " {}{}",
-        (
-            (name, "" if value is True else format_html('="{}"', f"{value}"))
+    return SafeString(
+        "".join(
+            f" {esc(name)}" if value is True else f' {esc(name)}="{esc(format(value))}"'
             for name, value in attrs.items()
             if value is not False
-        ),
+        )
     )
 
 
 def _options(choices):
     """select_option.html for each option, as select.html's loop includes it."""
-    return format_html_join(
-        "",
-        '\n  <option value="{}"{}>{}</option>\n',
-        ((f"{option['value']}", _attrs(option["attrs"]), option["label"]) for option in choices),
+    option = '\n  <option value="{}"{}>{}</option>\n'
+    return SafeString(
+        "".join(
+            option.format(esc(format(o["value"])), _attrs(o["attrs"]), esc(o["label"]))
+            for o in choices
+        )
     )
 
 
 class QuickSelectMixin:
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        groups = format_html_join(
-            "",
-            "{}",
-            (
-                (
-                    format_html(
-                        '\n  <optgroup label="{}">{}\n  </optgroup>', label, _options(choices)
-                    )
-                    if label
-                    else _options(choices),
-                )
-                for label, choices, _ in widget["optgroups"]
-            ),
+        groups = "".join(
+            format_safe('\n  <optgroup label="{}">{}\n  </optgroup>', label, _options(choices))
+            if label
+            else _options(choices)
+            for label, choices, _ in widget["optgroups"]
         )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>', widget["name"], _attrs(widget["attrs"]), groups
+        return format_safe(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            _attrs(widget["attrs"]),
+            SafeString(groups),
         )
 
 

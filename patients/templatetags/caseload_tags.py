@@ -5,8 +5,10 @@ for the whitespace between tags."""
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
+from iop.markup import esc, format_safe
 from iop.widgets import Select
 from patients.links import patient_url
 
@@ -46,15 +48,11 @@ FLAG = '<li class="list-inline-item"><span class="badge text-bg-{badge}">{label}
 def _flags(flags):
     if not flags:
         return ""
-    items = format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(LINKED_FLAG if f.url else FLAG, url=f.url, badge=f.badge, label=f.label),)
-            for f in flags
-        ),
+    items = "".join(
+        format_safe(LINKED_FLAG if f.url else FLAG, url=f.url, badge=f.badge, label=f.label)
+        for f in flags
     )
-    return format_html(FLAGS, items)
+    return format_safe(FLAGS, SafeString(items))
 
 
 def _phq9(latest, previous):
@@ -64,12 +62,12 @@ def _phq9(latest, previous):
     if previous is None:
         arrow = ""
     elif latest < previous:
-        arrow = format_html(ARROW, way="down", arrow="↓", previous=previous)
+        arrow = format_safe(ARROW, way="down", arrow="↓", previous=previous)
     elif latest > previous:
-        arrow = format_html(ARROW, way="up", arrow="↑", previous=previous)
+        arrow = format_safe(ARROW, way="up", arrow="↑", previous=previous)
     else:
         arrow = UNCHANGED
-    return format_html("{}\n        {}\n        ", latest, arrow)
+    return format_safe("{}\n        {}\n        ", latest, arrow)
 
 
 @register.simple_tag
@@ -79,7 +77,7 @@ def caseload_row(e):
     open alerts (linked) and the other apps' columns (`extra_values`)."""
     clinician = e.primary_clinician.display_name if e.primary_clinician_id else ""
     alerts = e.open_alert_count
-    return format_html(
+    return format_safe(
         ROW,
         chart=patient_url("patients:chart", e.patient_id),
         name=e.patient.display_name,
@@ -93,11 +91,11 @@ def caseload_row(e):
         clinician=clinician or "—",
         phq9=_phq9(e.phq9_latest, e.phq9_previous),
         alerts=(
-            format_html('<a href="{}">{}</a>', patient_url("patients:alerts", e.patient_id), alerts)
+            format_safe('<a href="{}">{}</a>', patient_url("patients:alerts", e.patient_id), alerts)
             if alerts
             else "0"
         ),
-        extra=format_html_join("", "<td>{}</td>", ((v,) for v in e.extra_values)),
+        extra=SafeString("".join(f"<td>{esc(v)}</td>" for v in e.extra_values)),
     )
 
 
