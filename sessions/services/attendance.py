@@ -376,10 +376,13 @@ def hours_ledger(episodes, *, weeks=8, today=None):
     minutes = defaultdict(int)
     for episode_id, week, mins in weekly_minutes(episodes, since, until, tz):
         minutes[(episode_id, week.date() if isinstance(week, datetime) else week)] += mins
+    # By id: a lookup given model instances prepares each one again (a caseload page: most
+    # of the column's time, none of its SQL).
+    ids = [episode.pk for episode in episodes]
     steps = defaultdict(list)
-    for step in StepDown.objects.filter(episode__in=episodes, ends_on__gte=first).order_by():
+    for step in StepDown.objects.filter(episode_id__in=ids, ends_on__gte=first).order_by():
         steps[step.episode_id].append(step)
-    changes = levels.level_changes(episodes)
+    changes = levels.level_changes(ids)
     ledger = {}
     for episode in episodes:
         start = max(first, week_start(episode.admission_date)) if episode.admission_date else first
