@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients import extensions
+from patients.links import patient_url
 
 TAB = extensions.ChartTab("billing", "Billing", "billing:chart", clinical_only=False, billing=True)
 
@@ -47,7 +48,7 @@ def authorization_column(episodes):
         if burn is None:
             continue
         values[episode.pk] = _short(burn)
-        url = reverse("billing:chart", args=[episode.patient_id])
+        url = patient_url("billing:chart", episode.patient_id)
         raised = []
         if burn.low:
             raised.append(extensions.CaseloadFlag(f"Auth {burn.percent} % used", "warning", url))

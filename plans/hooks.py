@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients import extensions
+from patients.links import patient_url
 from patients.models import Episode
 from plans.models import SafetyPlan, TreatmentPlan, initial_plan_due
 from plans.selectors import safety_plan_needed, safety_plans_needed
@@ -132,7 +133,7 @@ def next_review_column(episodes):
                 extensions.CaseloadFlag(
                     "No plan",
                     "danger" if text.endswith("(late)") else "warning",
-                    reverse("plans:patient-plan", args=[episode.patient_id]),
+                    patient_url("plans:patient-plan", episode.patient_id),
                 )
             )
     open_episodes = [e for e in episodes if e.is_open]
@@ -141,7 +142,7 @@ def next_review_column(episodes):
         if episode.patient_id in needed:
             flags[episode.pk].append(
                 extensions.CaseloadFlag(
-                    "No safety plan", "danger", reverse("plans:safety", args=[episode.patient_id])
+                    "No safety plan", "danger", patient_url("plans:safety", episode.patient_id)
                 )
             )
     return extensions.CaseloadColumn("Next review", values, dict(flags))

@@ -4,10 +4,10 @@ enrolments end and the episode's later sessions cancel)."""
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils import timezone
 
 from patients import extensions
+from patients.links import patient_url
 from plans import services as plan_services
 
 # What other apps show on a session page, beside its note (the medications app: the
@@ -43,7 +43,7 @@ def hours_column(episodes):
                 extensions.CaseloadFlag(
                     f"Hours short: {week['hours']} / {week['minimum']:g} h last week",
                     "warning",
-                    reverse("sessions:chart", args=[episode.patient_id]),
+                    patient_url("sessions:chart", episode.patient_id),
                 )
             ]
     return extensions.CaseloadColumn("Hours this week", values, flags)

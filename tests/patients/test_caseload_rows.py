@@ -66,7 +66,14 @@ def test_a_caseload_row_is_drawn_as_the_template_drew_it(case):
 
 
 def test_a_patient_url_is_the_reversed_url():
-    for name in ("patients:chart", "patients:alerts", "plans:safety", "sessions:chart"):
+    for name in (
+        "patients:chart",
+        "patients:alerts",
+        "plans:safety",
+        "plans:patient-plan",
+        "sessions:chart",
+        "billing:chart",
+    ):
         assert patient_url(name, 4321) == reverse(name, args=[4321])
 
 
