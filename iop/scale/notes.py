@@ -72,6 +72,7 @@ CLOSINGS = [
 ATTENDANCE_FIELDS = (
     "id",
     "session_id",
+    "session_starts_at",
     "episode_id",
     "patient_id",
     "status",
@@ -194,7 +195,7 @@ class NoteTaking:
             mins = minutes_for(status, minutes)
             pk = self.next(Attendance)
             self.attendance.append(
-                (pk, session_id, e.id, e.patient_id, status, mins, runner, recorded)
+                (pk, session_id, starts, e.id, e.patient_id, status, mins, runner, recorded)
             )
             state[str(e.patient_id)] = [status, mins]
             trail.change(

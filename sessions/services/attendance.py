@@ -197,6 +197,7 @@ def _record(session, episode, status, minutes, user):
         episode=episode,
         defaults={
             "patient_id": episode.patient_id,
+            "session_starts_at": session.starts_at,
             "status": status,
             "minutes_attended": minutes,
             "recorded_by": user,

@@ -245,6 +245,8 @@ def session_reschedule(*, session, starts_at, user, duration_minutes=None, conte
             session.save()
     except IntegrityError:
         raise ValidationError("The group already meets at that time.") from None
+    # Its attendance carries its start (the weekly hours read it by episode and time).
+    session.attendance.update(session_starts_at=starts_at)
     audit_change(UPDATE, session, user=user, context=context, detail="rescheduled")
     _remind_soon(session)
     return session

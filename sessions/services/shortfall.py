@@ -24,7 +24,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from patients.models import Episode, LevelOfCareChange
-from sessions.models import Attendance, StepDown, TherapySession
+from sessions.models import NOT_COUNTED, Attendance, StepDown, TherapySession
 from sessions.querysets import id_set
 from sessions.services import levels
 from sessions.services.scheduling import week_start
@@ -57,18 +57,11 @@ def _midnight(day):
 def attended_minutes(episodes, monday, *, weeks=1):
     """{episode id: [minutes attended in each week]} in the `weeks` weeks starting `monday`,
     in sessions that count (not cancelled; family therapy only with the patient present): one
-    grouped query, the attendance read through its index by episode, joined to the weeks'
-    sessions."""
+    grouped query over `_counted`, the weeks summed apart by the attendance's copy of its
+    session's start."""
     mondays = [monday + timedelta(weeks=n) for n in range(weeks + 1)]
     counted = (
-        Attendance.objects.filter(
-            episode__in=id_set(list(episodes)),
-            status__in=Attendance.ATTENDED,
-            session__starts_at__gte=_midnight(mondays[0]),
-            session__starts_at__lt=_midnight(mondays[-1]),
-        )
-        .exclude(session__status=TherapySession.Status.CANCELLED)
-        .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)
+        _counted(id_set(list(episodes)), _midnight(mondays[0]), _midnight(mondays[-1]))
         .order_by()
         .values_list("episode_id")
     )
@@ -76,8 +69,8 @@ def attended_minutes(episodes, monday, *, weeks=1):
         f"week{n}": Sum(
             "minutes_attended",
             filter=Q(
-                session__starts_at__gte=_midnight(start),
-                session__starts_at__lt=_midnight(mondays[n + 1]),
+                session_starts_at__gte=_midnight(start),
+                session_starts_at__lt=_midnight(mondays[n + 1]),
             ),
             default=0,
         )
@@ -86,9 +79,23 @@ def attended_minutes(episodes, monday, *, weeks=1):
     return {pk: list(totals) for pk, *totals in counted.annotate(**sums)}
 
 
-# Up to this many episodes, their attendance is read by episode (a caseload page's 50 have
-# ~5,000 rows ever); more, and the weeks' sessions are probed one by one instead.
-FEW_EPISODES = 100
+def _counted(episodes, since, until):
+    """The episodes' attendance from `since` to `until` that counts toward their hours:
+    attended, in a session not cancelled and (family therapy) with the patient present. By the
+    attendance's copy of its session's start: one range per episode of `attendance_hours`
+    (a supervisor's 300 in two weeks: ~6,800 index entries, not the ~33,000 of every
+    attendance they ever had), less the weeks' few sessions that count no hours, hashed from
+    their own index (`session_not_counted`): no session is looked up row by row."""
+    not_counted = TherapySession.objects.filter(
+        NOT_COUNTED, pk=OuterRef("session_id"), starts_at__gte=since, starts_at__lt=until
+    )
+    return Attendance.objects.filter(
+        ~Exists(not_counted),
+        episode__in=episodes,
+        session_starts_at__gte=since,
+        session_starts_at__lt=until,
+        status__in=Attendance.ATTENDED,
+    )
 
 
 def weekly_minutes(episodes, since, until, tz):
@@ -96,30 +103,9 @@ def weekly_minutes(episodes, since, until, tz):
     count (not cancelled; family therapy only with the patient present) from `since` to
     `until`, summed per episode and local week (Monday) in the database: a supervisor's 300
     patients are ~600 rows, not the ~5,000 attendance rows of their two weeks."""
-    rows = Attendance.objects.filter(episode__in=episodes, status__in=Attendance.ATTENDED).filter(
-        session__starts_at__gte=since, session__starts_at__lt=until
-    )
-    if len(episodes) <= FEW_EPISODES:
-        # One join to the sessions: the planner reads the few episodes' attendance by its
-        # episode index and hashes the weeks' sessions (a page of 50, two weeks: ~1,100
-        # buffers, against ~16,000 probing every session of the weeks).
-        rows = rows.exclude(session__status=TherapySession.Status.CANCELLED).exclude(
-            session__kind=TherapySession.Kind.FAMILY, session__patient_present=False
-        )
-    else:
-        # The weeks' sessions that count, as a subquery: the attendance is then read session
-        # by session through its index (~4,000 probes for the program's two weeks), not all
-        # of the episodes' attendance ever (~38,000 rows for a supervisor's 300).
-        counted = (
-            TherapySession.objects.filter(starts_at__gte=since, starts_at__lt=until)
-            .exclude(status=TherapySession.Status.CANCELLED)
-            .exclude(kind=TherapySession.Kind.FAMILY, patient_present=False)
-            .order_by()
-            .values("pk")
-        )
-        rows = rows.filter(session__in=counted)
     return (
-        rows.annotate(week=TruncWeek("session__starts_at", tzinfo=tz))
+        _counted(episodes, since, until)
+        .annotate(week=TruncWeek("session_starts_at", tzinfo=tz))
         .order_by()  # grouped: the default order would join and sort by patient name
         .values_list("episode_id", "week")
         .annotate(total=Sum("minutes_attended"))

@@ -104,6 +104,7 @@ def check_every_attendance_is_on_its_session_roster_on_that_day():
         else:
             assert session.episode_id == episode.pk
         assert episode.discharge_date is None or day <= episode.discharge_date
+        assert record.session_starts_at == session.starts_at
         if session.kind != "intake_evaluation":
             assert episode.admission_date <= day
 

@@ -1,20 +1,13 @@
-"""The hours ledger reads a few episodes' attendance by episode and many episodes' by the
-weeks' sessions (`shortfall.weekly_minutes`); both count the same sessions: not a cancelled
-one, nor family therapy without the patient, whatever was put in the table."""
-
-import pytest
+"""The hours ledger reads the episodes' attendance of its weeks by the attendance's copy of its
+session's start (`shortfall.weekly_minutes`) and counts only the sessions that count: not a
+cancelled one, nor family therapy without the patient, whatever was put in the table."""
 
 from sessions import services as ss
 from sessions.models import Attendance, TherapySession
-from sessions.services import shortfall
 from tests.sessions.helpers import MON_9, at, book
 
 
-@pytest.mark.parametrize("few", [shortfall.FEW_EPISODES, 0])
-def test_the_ledger_counts_the_same_sessions_read_either_way(
-    clock, episode, clinician, monkeypatch, few
-):
-    monkeypatch.setattr(shortfall, "FEW_EPISODES", few)
+def test_the_ledger_counts_only_the_sessions_that_count(clock, episode, clinician):
     counted = book(clinician, starts_at=at(MON_9, 10), episode=episode)
     family = book(
         clinician,
