@@ -7,7 +7,7 @@ exception handling) and then to represent it, through a generator of the readabl
 an `isinstance` per value: for a page of 200 rows of 20 fields, a third of the request's CPU.
 `RowsListSerializer` looks at the child serializer's fields once and, for the fields whose
 reading it can do directly with the same result, keeps a plain getter and the field's own
-`to_representation`:
+`to_representation` (the builtin itself where DRF's is only `str(value)` or `int(value)`):
 
 - a model column or a property named by the field's source (one attribute, no dots);
 - a related object's id (`PrimaryKeyRelatedField` and subclasses that only narrow the
@@ -23,6 +23,7 @@ sent); it is then trusted to do nothing else.
 """
 
 import contextlib
+import operator
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
@@ -95,7 +96,7 @@ class RowPlan:
             except FieldDoesNotExist:
                 return _generic(field), None
             if isinstance(related, models.ForeignKey):
-                return _getter(related.attname), None
+                return operator.attrgetter(related.attname), None
             return _generic(field), None
         if kind.get_attribute is not fields.Field.get_attribute:
             return _generic(field), None
@@ -117,8 +118,8 @@ class RowPlan:
             nested = NestedPlan(field, column.related_model)
             return _lenient_getter(name), nested.represent
         if related or column is None:
-            return _lenient_getter(name), field.to_representation
-        return _getter(name), field.to_representation
+            return _lenient_getter(name), _representer(field)
+        return operator.attrgetter(name), _representer(field)
 
     def represent(self, row):
         answer = {}
@@ -139,11 +140,16 @@ class RowPlan:
         return answer
 
 
-def _getter(name):
-    def read(row):
-        return getattr(row, name)
+# DRF's own `to_representation` of these is the builtin (`str(value)`, `int(value)`): called
+# directly, a page of 200 rows makes a few thousand Python calls fewer.
+_BUILTIN_REPRESENTATIONS = {
+    fields.CharField.to_representation: str,
+    fields.IntegerField.to_representation: int,
+}
 
-    return read
+
+def _representer(field):
+    return _BUILTIN_REPRESENTATIONS.get(type(field).to_representation, field.to_representation)
 
 
 class NestedPlan:

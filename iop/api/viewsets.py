@@ -128,8 +128,8 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
 
     def shown_patient_ids(self, objects, rows):
         """The patients on a list's page: each object's `audit_patient_id`, or, for objects
-        that hold no patient of their own (a plan's problems, goals...), one query through
-        `patient_path` for the whole page."""
+        that hold no patient of their own, one query through `patient_path` for the whole
+        page (the plan item lists read it with their rows instead: `ItemViewSet`)."""
         if not objects or hasattr(type(objects[0]), "audit_patient_id") or not self.patient_path:
             return super().shown_patient_ids(objects, rows)
         pks = [obj.pk for obj in objects]

@@ -212,12 +212,19 @@ class ItemViewSet(mixins.ListModelMixin, IOPViewSet):
             return queryset
         # Ordered by the parent's id (not the parent, whose default order joins the plan's
         # episode): the cursor walks the (parent, position, id) order without a sort of
-        # every visible item.
+        # every visible item. The row's patient, for the audit trail, is read the way its
+        # plan's revision is (`shown_patient_ids`), not by a query of its own for the page's ids.
         queryset = queryset.select_related(None).prefetch_related(None)
-        path = self.revision_path
-        revision = self.parent_value(path) if self.walks_rows() else F(path)
-        queryset = queryset.annotate(plan_revision=revision)
+        read = self.parent_value if self.walks_rows() else F
+        queryset = queryset.annotate(
+            plan_revision=read(self.revision_path), shown_patient_id=read(self.patient_path)
+        )
         return queryset.order_by(*self.cursor_ordering)
+
+    def shown_patient_ids(self, objects, rows):
+        if self.action != "list":
+            return super().shown_patient_ids(objects, rows)
+        return [row.shown_patient_id for row in objects]
 
     def paginate_queryset(self, queryset):
         """A list's page, each row with `child_ids`: its children's ids in order, read as

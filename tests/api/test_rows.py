@@ -20,6 +20,7 @@ def drf_rows(serializer_class, rows, **kwargs):
 class WithEveryKindOfField(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField()  # a property
+    id_as_text = serializers.CharField(source="pk")  # DRF's str(value), the builtin called
     missing = serializers.CharField(source="no_such_attribute", required=False)
     defaulted = serializers.CharField(source="no_such_attribute_either", default="d")
     shouting = serializers.SerializerMethodField()
@@ -40,6 +41,7 @@ def test_every_kind_of_field_reads_as_drf_reads_it():
     assert isinstance(WithEveryKindOfField(many=True), RowsListSerializer)
     assert rows == drf_rows(WithEveryKindOfField, patients)
     assert "missing" not in rows[0] and rows[0]["defaulted"] == "d"
+    assert rows[0]["id_as_text"] == str(patients[0].pk)
 
 
 def test_a_patients_page_is_the_same_json():
@@ -72,3 +74,15 @@ def test_an_episodes_care_team_read_by_the_view_or_not_is_the_same_json():
     assert EpisodeSerializer(plain, many=True).data == expected
     assert EpisodeSerializer(refs, many=True).data == expected
     assert EpisodeSerializer(refs[0]).data == expected[0]
+
+
+def test_the_builtins_called_for_drfs_representations_are_what_drf_calls():
+    """`RowPlan` calls `str` or `int` where DRF's CharField or IntegerField would: an upgrade of
+    DRF that changes either must change the plan too."""
+    import inspect
+
+    from rest_framework import fields
+
+    for kind, builtin in ((fields.CharField, "str"), (fields.IntegerField, "int")):
+        body = inspect.getsource(kind.to_representation).split(":", 1)[1].strip()
+        assert body == f"return {builtin}(value)", kind

@@ -266,3 +266,7 @@ def test_a_supervisors_item_list_shows_their_programs_items_only(
     assert event.patient_id == plans[1].patient_id
     clinician_rows = as_user(api_client, clinician).get(url(resource)).json()["results"]
     assert len(clinician_rows) == 3  # the clinician's own three, through the join
+    # Each row's patient is read with it (`shown_patient_id`): one event per patient shown.
+    shown = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).order_by("-pk")[:3]
+    assert {event.patient_id for event in shown} == {p.patient_id for p in [*plans, hidden]}
+    assert len({p.patient_id for p in [*plans, hidden]}) == 3
