@@ -446,9 +446,21 @@ class ReviewViewSet(
 
     def get_queryset(self):
         reviews = super().get_queryset()
-        if self.action == "list":  # the users as `UserRefSerializer` reads them
-            return reviews.defer(*user_ref_unread("opened_by", "completed_by"))
+        if self.action == "list":
+            # The users as `UserRefSerializer` reads them; the progress entries as a list on
+            # each row (`ReviewSerializer.progress_of`), not a related manager's cache.
+            entries = ProgressEntry.objects.select_related("recorded_by")
+            return (
+                reviews.defer(*user_ref_unread("opened_by", "completed_by"))
+                .prefetch_related(None)
+                .prefetch_related(Prefetch("progress", entries, to_attr="progress_entries"))
+            )
         return reviews
+
+    def scope_to_patients(self, queryset, readable):
+        # Unordered: the patients' default order (by name) made PostgreSQL join every visible
+        # patient and sort them to build the set each row is tested against.
+        return super().scope_to_patients(queryset, readable.order_by())
 
     def perform_create(self, serializer):
         serializer.instance = services.review_open(
