@@ -93,6 +93,16 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
             )
         return plans
 
+    def scope_to_patients(self, queryset, readable):
+        """A supervisor's list (about half of every plan) walks the episodes in its order
+        (`episode_referral_order`) testing each one's patient, the plan's own (the services
+        copy it), and stops when the page is full: testing the plan's joined and sorted
+        ~6,400 visible plans. A clinician's few patients are found faster by that join."""
+        if self.action == "list" and self.request.user.has_role(Role.SUPERVISOR):
+            readable = readable.order_by()
+            return queryset.filter(IsTrue(In(F("episode__patient"), readable)))
+        return super().scope_to_patients(queryset, readable)
+
     def get_serializer_class(self):
         return s.PlanListSerializer if self.action == "list" else s.PlanSerializer
 
@@ -447,8 +457,7 @@ class ReviewViewSet(
     def get_queryset(self):
         reviews = super().get_queryset()
         if self.action == "list":
-            # The users as `UserRefSerializer` reads them; the progress entries as a list on
-            # each row (`ReviewSerializer.progress_of`), not a related manager's cache.
+            # The users as `UserRefSerializer` reads them; the progress as a plain list.
             entries = ProgressEntry.objects.select_related("recorded_by")
             return (
                 reviews.defer(*user_ref_unread("opened_by", "completed_by"))
@@ -458,8 +467,7 @@ class ReviewViewSet(
         return reviews
 
     def scope_to_patients(self, queryset, readable):
-        # Unordered: the patients' default order (by name) made PostgreSQL join every visible
-        # patient and sort them to build the set each row is tested against.
+        # Unordered: the patients' default order made PostgreSQL sort them all by name.
         return super().scope_to_patients(queryset, readable.order_by())
 
     def perform_create(self, serializer):
