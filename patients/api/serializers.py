@@ -274,6 +274,24 @@ class AssessmentSerializer(strict.ModelSerializer):
             "confirmed_at",
         ]
 
+    # A list's rows (`RowsListSerializer`): the diagnoses without a serializer per diagnosis.
+    row_getters = {"diagnoses": "diagnoses_of"}
+
+    def diagnoses_of(self, assessment):
+        """The stored diagnoses as `DiagnosisSerializer` gives them: the code, then the
+        description where one is stored, in that order. Anything but text in them is read
+        by DRF, as before."""
+        stored = assessment.diagnoses
+        shown = []
+        for diagnosis in stored or ():
+            if type(diagnosis) is not dict or not all(type(v) is str for v in diagnosis.values()):
+                return self.fields["diagnoses"].to_representation(stored)
+            row = {"code": diagnosis["code"]}
+            if "description" in diagnosis:
+                row["description"] = diagnosis["description"]
+            shown.append(row)
+        return shown if stored is not None else None
+
     def get_missing_sections(self, obj) -> list[str]:
         return [step.title for step in obj.missing_sections()]
 

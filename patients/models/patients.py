@@ -181,6 +181,9 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-referral_date", "-pk"]
+        # The episodes in their order: the API's plans list (by episode, then version) walks
+        # it for a supervisor and stops when the page is full.
+        indexes = [models.Index(fields=["referral_date", "id"], name="episode_referral_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient"],

@@ -382,6 +382,17 @@ class ReviewSerializer(strict.ModelSerializer):
         read_only_fields = [f for f in fields if f != "plan"]
         validators = []  # writes go through the services, which check uniqueness themselves
 
+    # A list's rows (`RowsListSerializer`): the progress entries as the list read them.
+    row_getters = {"progress": "progress_of"}
+
+    def progress_of(self, review):
+        """The entries the list prefetched as a plain list (`progress_entries`): reading them
+        through the related manager cloned a QuerySet per row, 200 a page."""
+        entries = getattr(review, "progress_entries", None)
+        if entries is None:
+            entries = review.progress.all()
+        return self.fields["progress"].to_representation(entries)
+
 
 class RatingSerializer(strict.Serializer):
     objective = serializers.IntegerField(help_text="An objective of the reviewed plan.")

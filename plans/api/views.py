@@ -93,6 +93,16 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
             )
         return plans
 
+    def scope_to_patients(self, queryset, readable):
+        """A supervisor's list (about half of every plan) walks the episodes in its order
+        (`episode_referral_order`) testing each one's patient, the plan's own (the services
+        copy it), and stops when the page is full: testing the plan's joined and sorted
+        ~6,400 visible plans. A clinician's few patients are found faster by that join."""
+        if self.action == "list" and self.request.user.has_role(Role.SUPERVISOR):
+            readable = readable.order_by()
+            return queryset.filter(IsTrue(In(F("episode__patient"), readable)))
+        return super().scope_to_patients(queryset, readable)
+
     def get_serializer_class(self):
         return s.PlanListSerializer if self.action == "list" else s.PlanSerializer
 
@@ -453,9 +463,19 @@ class ReviewViewSet(
 
     def get_queryset(self):
         reviews = super().get_queryset()
-        if self.action == "list":  # the users as `UserRefSerializer` reads them
-            return reviews.defer(*user_ref_unread("opened_by", "completed_by"))
+        if self.action == "list":
+            # The users as `UserRefSerializer` reads them; the progress as a plain list.
+            entries = ProgressEntry.objects.select_related("recorded_by")
+            return (
+                reviews.defer(*user_ref_unread("opened_by", "completed_by"))
+                .prefetch_related(None)
+                .prefetch_related(Prefetch("progress", entries, to_attr="progress_entries"))
+            )
         return reviews
+
+    def scope_to_patients(self, queryset, readable):
+        # Unordered: the patients' default order made PostgreSQL sort them all by name.
+        return super().scope_to_patients(queryset, readable.order_by())
 
     def perform_create(self, serializer):
         serializer.instance = services.review_open(

@@ -444,3 +444,26 @@ def test_a_supervisors_assessment_list_is_their_programs_newest_first(
     expected = sorted((e.intake for e in mine), key=lambda a: (a.started_at, a.pk))
     assert ids == [a.pk for a in reversed(expected)]
     assert hidden.intake.pk not in ids
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        [],
+        [{"code": "F32.1", "description": "Major depressive disorder"}],
+        [{"description": "Stored first", "code": "F10.20", "noted": "x"}, {"code": "Z63.0"}],
+        [{"code": "F41.1", "description": None}],
+        [{"code": 301, "description": "Not text"}],
+    ],
+)
+def test_a_listed_assessments_diagnoses_read_as_drf_reads_them(stored):
+    """The list reads the diagnoses without a serializer per diagnosis (`diagnoses_of`):
+    the same as the serializer gives one assessment, for any stored shape."""
+    from patients.api.serializers import AssessmentSerializer
+    from patients.models import IntakeAssessment
+
+    assessment = IntakeAssessment(diagnoses=stored)
+    field = AssessmentSerializer().fields["diagnoses"]
+    listed = AssessmentSerializer(many=True).child.diagnoses_of(assessment)
+    assert listed == field.to_representation(stored)
+    assert list(map(list, listed)) == list(map(list, field.to_representation(stored)))

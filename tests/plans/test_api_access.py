@@ -270,3 +270,36 @@ def test_a_supervisors_item_list_shows_their_programs_items_only(
     shown = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).order_by("-pk")[:3]
     assert {event.patient_id for event in shown} == {p.patient_id for p in [*plans, hidden]}
     assert len({p.patient_id for p in [*plans, hidden]}) == 3
+
+
+def test_a_supervisors_plan_list_walks_their_programs_episodes_in_order(
+    api_client, supervisor, clinician, make_episode, make_plan
+):
+    """A supervisor's plans list tests each episode's patient as it walks the episodes by
+    referral date (`episode_referral_order`): their programs' plans, by episode (newest
+    referral first) then newest version first, as the clinician's join gives them; another
+    program's left out (the clinician, on both, sees it first: its referral is newest)."""
+    from datetime import timedelta
+
+    from tests.factories import ProgramFactory
+
+    episodes = [make_episode(clinician=clinician) for _ in range(3)]
+    for days, episode in zip((5, 1, 9), episodes, strict=True):
+        episode.referral_date -= timedelta(days=days)
+        episode.save(update_fields=["referral_date"])
+    for episode in episodes:
+        services.plan_activate(plan=make_plan(episode), user=clinician, patient_ack_name="P")
+        services.plan_revise(plan=TreatmentPlan.objects.get(episode=episode), user=clinician)
+    hidden = make_plan(make_episode(clinician=clinician, program_=ProgramFactory(name="Else")))
+    order = sorted(episodes, key=lambda e: (e.referral_date, e.pk), reverse=True)
+    expected = [
+        plan.pk
+        for e in order
+        for plan in TreatmentPlan.objects.filter(episode=e).order_by("-version")
+    ]
+    rows = as_user(api_client, supervisor).get(url("plan"), {"page_size": 4}).json()["results"]
+    rest = as_user(api_client, supervisor).get(url("plan"), {"page_size": 4, "page": 2})
+    listed = [row["id"] for row in rows + rest.json()["results"]]
+    assert listed == expected and len(expected) == 6
+    clinician_rows = as_user(api_client, clinician).get(url("plan")).json()["results"]
+    assert [row["id"] for row in clinician_rows] == [hidden.pk, *expected]

@@ -92,6 +92,9 @@ def test_review_open_and_complete(api_client, clinician, active, patient):
         clinician.pk,
     )
     assert [(p["rating"], p["note"]) for p in body["progress"]] == [(3, "Good week")]
+    # The list reads each row's entries as a prefetched list: the same as the review alone.
+    listed = client.get(url("review")).json()["results"]
+    assert listed == [client.get(url("review", review["id"])).json()] == [body]
     again = client.post(
         url("review", review["id"], "complete"), {"decision": "continue", "summary": "Again"}
     )
