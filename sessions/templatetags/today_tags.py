@@ -1,13 +1,18 @@
-"""Today's session cards and notes to write, drawn in Python: a card or a row through the
-template language resolves a dozen variables, two dates and a URL each, and the day's cards and
-notes were half of drawing the page (issue 14). The HTML is the templates' they replace, byte
-for byte; a session whose attendance sheet is drawn still draws it from its template."""
+"""Today's session cards and lists (notes to write, below their hours, waiting for a
+co-signature), drawn in Python: a card or a row through the template language resolves a dozen
+variables, a date or two and a URL each, and they were most of drawing the page (issue 14).
+The HTML is the templates' they replace, byte for byte; a session whose attendance sheet is
+drawn still draws it from its template."""
 
 from django import template
+from django.template.defaultfilters import date, floatformat
 from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from patients.links import patient_url
 
 register = template.Library()
 
@@ -128,3 +133,78 @@ def notes_to_write_list(sessions):
     """Sessions needing a note (`today.notes_to_write`'s rows), a link to each one's note."""
     rows = format_html_join("", NOTE_ROW, (_note_row(s) for s in sessions))
     return format_html('<ul class="list-unstyled mb-0" data-testid="notes-to-write">{}</ul>', rows)
+
+
+BELOW_ROW = (
+    '\n  <li><a href="{url}">{name}</a>\n'
+    '    <span class="small">{hours} of {minimum} h {level} (week of {week}){current}</span></li>\n'
+)
+THIS_WEEK = "; this week {} h so far, in progress"
+
+
+@register.simple_tag
+def below_hours_list(rows):
+    """Patients below their hours last week (`today.below_hours`'s rows: episode, last week,
+    this week so far), a link to each one's sessions tab. The figures go through the filters
+    the template used (`localize`, `floatformat`, `date`), so they read the same."""
+    rows = format_html_join(
+        "",
+        BELOW_ROW,
+        (
+            {
+                "url": patient_url("sessions:chart", episode.patient_id),
+                "name": episode.patient.display_name,
+                "hours": localize(week["hours"]),
+                "minimum": floatformat(week["minimum"], "-1"),
+                "level": localize(week["level"]),
+                "week": date(week["week"], "j M"),
+                "current": format_html(THIS_WEEK, localize(current["hours"])) if current else "",
+            }
+            for episode, week, current in rows
+        ),
+    )
+    return format_html('<ul class="list-unstyled mb-0" data-testid="below-hours">{}</ul>', rows)
+
+
+COSIGN_DAY = '\n  <dt class="mt-1" data-testid="cosign-day">{day}</dt>\n  {authors}\n'
+COSIGN_AUTHOR = (
+    '<dd class="mb-1 ms-2" data-testid="cosign-group">{name}, {count} note{plural}:\n    '
+    "{links}</dd>\n  "
+)
+COSIGN_LINK = '<a href="{}#note">{} {}</a>'
+
+
+def _cosign_link(note):
+    session = note.session
+    title = session.group.name if session.group else session.patient.display_name
+    return (session_url(note.session_id), title, local(session.starts_at, "H:i"))
+
+
+@register.simple_tag
+def cosign_groups(groups):
+    """Notes waiting for a co-signature by session date, one line per trainee and day
+    (`today.group_cosign`'s groups), a link to each note."""
+    days = format_html_join(
+        "",
+        COSIGN_DAY,
+        (
+            {
+                "day": date(day, "D j M"),
+                "authors": format_html_join(
+                    "",
+                    COSIGN_AUTHOR,
+                    (
+                        {
+                            "name": author.display_name,
+                            "count": len(notes),
+                            "plural": "" if len(notes) == 1 else "s",
+                            "links": format_html_join(", ", COSIGN_LINK, map(_cosign_link, notes)),
+                        }
+                        for author, notes in authors
+                    ),
+                ),
+            }
+            for day, authors in groups
+        ),
+    )
+    return format_html('\n<dl class="mb-0 small" data-testid="cosign-list">{}</dl>', days)
