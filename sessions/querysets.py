@@ -195,15 +195,21 @@ class TherapySessionQuerySet(models.QuerySet):
 
     def needing_note(self):
         """Completed sessions someone attended whose note is not signed yet (none, or a draft):
-        the notes still to write. A group nobody came to has no note to write."""
+        the notes still to write. A group nobody came to has no note to write.
+        "No finished note" is an anti-join on the finished notes' partial index (index-only):
+        tested before the attendance, it drops most sessions for two buffers each, where
+        joining every note and filtering its status read the note's row (issue 14)."""
         from sessions.models import Attendance, ProgressNote
 
         attended = Attendance.objects.filter(
             session=models.OuterRef("pk"), status__in=Attendance.ATTENDED
         )
+        finished = ProgressNote.objects.filter(session=models.OuterRef("pk")).exclude(
+            status=ProgressNote.Status.DRAFT
+        )
         return (
             self.filter(status=self.model.Status.COMPLETED)
-            .filter(Q(note__isnull=True) | Q(note__status=ProgressNote.Status.DRAFT))
+            .filter(~models.Exists(finished))
             .filter(models.Exists(attended))
         )
 

@@ -11,8 +11,9 @@ holds the two to the same answer.
 
 from collections import defaultdict
 
+from django.db.models import Q
+
 from sessions.models import Attendance, GroupEnrollment
-from sessions.services.attendance import _enrolled_at
 from sessions.services.scheduling import local
 
 
@@ -28,8 +29,21 @@ def roster_marks(sessions):
     if not sessions:
         return {}
     enrolled = defaultdict(list)
+    days = [local(s.starts_at).date() for s in sessions if s.group_id]
+    # The enrolments of the sessions' groups in force on any of their days: each row is
+    # checked against its own session's day below, so one range for all (Today's sessions
+    # share a day) spares building a clause per group and day (`_enrolled_at`).
+    in_force = (
+        Q(
+            group_id__in=sorted({s.group_id for s in sessions if s.group_id}),
+            start_date__lte=max(days),
+        )
+        & (Q(end_date__isnull=True) | Q(end_date__gte=min(days)))
+        if days
+        else Q(pk__in=[])
+    )
     for group_id, episode_id, start, end, discharged in (
-        GroupEnrollment.objects.filter(_enrolled_at(sessions))
+        GroupEnrollment.objects.filter(in_force)
         .order_by()
         .values_list("group_id", "episode_id", "start_date", "end_date", "episode__discharge_date")
     ):
