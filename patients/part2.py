@@ -73,7 +73,9 @@ def part2_patient_ids(patient_ids):
     if not ids:
         return set()
     return set(
-        Episode.objects.filter(patient_id__in=ids, is_sud=True).values_list("patient_id", flat=True)
+        Episode.objects.filter(patient_id__in=ids, is_sud=True)
+        .order_by()  # a set: not the episodes' default order, a sort for nothing
+        .values_list("patient_id", flat=True)
     )
 
 
