@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Value
 from django.urls import reverse
 
+from iop.accounts.models import display_name
 from patients import extensions
 from patients.models import Alert, Episode, MeasureAnswer, MeasureResponse, RiskAssessment
 from patients.models.risk import SAFETY_PLAN_LEVELS
@@ -187,11 +188,8 @@ def attach_care_team_refs(episodes):
             "user__credentials",
         )
     )
-    for episode_id, user_id, username, first, last, credentials in rows:
-        name = f"{first} {last}".strip() or username  # User.display_name
-        by_episode[episode_id].append(
-            {"id": user_id, "display_name": f"{name}, {credentials}" if credentials else name}
-        )
+    for episode_id, user_id, *names in rows:
+        by_episode[episode_id].append({"id": user_id, "display_name": display_name(*names)})
     for episode in episodes:
         episode.care_team_refs = by_episode[episode.pk]
     return episodes

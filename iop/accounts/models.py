@@ -6,6 +6,13 @@ from django.db import models
 from iop.accounts.roles import IMPLIED_ROLES, Role
 
 
+def display_name(username, first_name, last_name, credentials):
+    """How a user is named to others (`User.display_name`), from the columns themselves: for
+    lists that read a page's users as plain values instead of a user row each."""
+    name = f"{first_name} {last_name}".strip() or username  # AbstractUser.get_full_name
+    return f"{name}, {credentials}" if credentials else name
+
+
 class StaffManager(UserManager):
     def clinical_staff(self):
         """Active supervisors and clinicians: who may run a group, hold a caseload or sign."""
@@ -82,8 +89,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self):
-        name = self.get_full_name() or self.username
-        return f"{name}, {self.credentials}" if self.credentials else name
+        return display_name(self.username, self.first_name, self.last_name, self.credentials)
 
     @cached_property
     def roles(self):

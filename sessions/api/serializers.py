@@ -1,13 +1,16 @@
 """Serializers for the sessions API. Every write goes through `sessions.services`."""
 
+from functools import partialmethod
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iop.accounts.models import display_name
 from iop.api import strict
 from iop.api.rows import RowsListSerializer
 from iop.validation import LARGEST_ID
-from patients.api.serializers import ClinicianField, UserRefSerializer
+from patients.api.serializers import USER_REF_FIELDS, ClinicianField, UserRefSerializer
 from patients.models import Episode, Patient
 from sessions import services
 from sessions.api.permissions import require_runner
@@ -366,6 +369,23 @@ class NoteListSerializer(strict.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    # A list's rows (`RowsListSerializer`): the users as the list read them
+    # (`sessions.api.notes.user_columns`), or as `UserRefSerializer` gives them from the user rows.
+    row_getters = {user: f"{user}_of" for user in ("author", "signed_by", "cosigned_by")}
+
+    def _user_of(self, note, user):
+        user_id = getattr(note, f"{user}_id")
+        if user_id is None:
+            return None
+        if not hasattr(note, f"{user}_ref_username"):
+            return self.fields[user].to_representation(getattr(note, user))
+        names = (getattr(note, f"{user}_ref_{name}") for name in USER_REF_FIELDS[1:])
+        return {"id": user_id, "display_name": display_name(*names)}
+
+    author_of = partialmethod(_user_of, user="author")
+    signed_by_of = partialmethod(_user_of, user="signed_by")
+    cosigned_by_of = partialmethod(_user_of, user="cosigned_by")
 
 
 class NoteSerializer(strict.ModelSerializer):

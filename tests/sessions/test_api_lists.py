@@ -213,6 +213,28 @@ def test_a_note_list_row_is_the_notes_facts_and_the_detail_its_content(grown, as
     assert {key: detail[key] for key in row} == row
 
 
+def test_a_note_list_names_its_users_as_the_detail_does(grown, as_role, clinician2):
+    """The list reads its users' names as columns of the note row, not as user rows: the
+    names it gives are `User.display_name` all the same (credentials, or the username when a
+    user has no name)."""
+    grown.clinician.credentials = "LPC"
+    grown.clinician.save(update_fields=["credentials"])
+    clinician2.first_name = clinician2.last_name = clinician2.credentials = ""
+    clinician2.save(update_fields=["first_name", "last_name", "credentials"])
+    grown.grow(1)
+    client = as_role("director")
+    rows = client.get(reverse("note-list")).json()["results"]
+    assert {row["author"]["display_name"] for row in rows} == {
+        f"{grown.clinician.get_full_name()}, LPC",
+        clinician2.username,
+    }
+    for row in rows:
+        detail = client.get(reverse("note-detail", args=[row["id"]])).json()
+        assert {key: detail[key] for key in ("author", "signed_by", "cosigned_by")} == {
+            key: row[key] for key in ("author", "signed_by", "cosigned_by")
+        }
+
+
 def _cursor(payload):
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 
