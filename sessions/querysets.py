@@ -6,6 +6,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from iop.accounts.roles import Role
+from iop.pgarrays import int_array
 from patients.models import Patient, Program
 from patients.querysets import supervises
 from sessions.days import in_days
@@ -115,12 +116,12 @@ def id_set(ids):
     visibility test) it is hashed once per query, also on rows reached through a join. Inside
     a correlated subquery use `in_id_set`.
 
-    The array goes as one string ('{1,2,3}'): psycopg quotes the query's parameters into it
-    here, and a list it would quote element by element (a supervisor's 2,500 patients: 3 ms
-    of CPU per use, 0.5 ms this way)."""
+    The array goes as one string ('{1,2,3}', `iop.pgarrays.int_array`): a list psycopg would
+    quote element by element (a supervisor's 2,500 patients: 3 ms of CPU per use, 0.5 ms this
+    way)."""
     if connection.vendor != "postgresql" or not isinstance(ids, list):
         return ids
-    return RawSQL("SELECT unnest(%s::bigint[])", ("{" + ",".join(map(str, map(int, ids))) + "}",))
+    return RawSQL("SELECT unnest(%s::bigint[])", (int_array(ids),))
 
 
 def in_id_set(field, ids):

@@ -25,6 +25,7 @@ from datetime import UTC
 from django.db import IntegrityError, OperationalError, connections, models, transaction
 
 from iop.hashing import canonical_json
+from iop.pgarrays import int_array, text_array
 
 GENESIS = "0" * 64
 HASH_VERSION = 1
@@ -252,17 +253,26 @@ def _insert_rows(model, using, common, sealed, *, returning):
     shared = list(common)
     per_row = [*ROW_FIELDS, *_SEALED, "hash"]
     casts = {"at": "::timestamptz", "ip": "::inet"}
-    arrays = ("::bigint[]", "::text[]", "::bigint[]", "::text[]", "::text[]")
+    # Each column an array parameter, written as one string (iop/pgarrays.py).
+    arrays = (
+        ("::bigint[]", int_array),
+        ("::text[]", text_array),
+        ("::bigint[]", int_array),
+        ("::text[]", text_array),
+        ("::text[]", text_array),
+    )
     names = ", ".join(qn(column[name]) for name in (*shared, *per_row))
     values = ", ".join(f"%s{casts.get(name, '')}" for name in shared)
-    unnest = ", ".join(f"%s{cast}" for cast in arrays)
+    unnest = ", ".join(f"%s{cast}" for cast, _ in arrays)
     sql = (
         f"INSERT INTO {qn(model._meta.db_table)} ({names}) "  # noqa: S608 # nosec B608
         f"SELECT {values}, r.* FROM unnest({unnest}) AS r"
     )
     if returning:
         sql += f" RETURNING {qn(model._meta.pk.column)}"
-    params = [common[name] for name in shared] + [list(col) for col in zip(*sealed, strict=True)]
+    params = [common[name] for name in shared] + [
+        write(col) for (_, write), col in zip(arrays, zip(*sealed, strict=True), strict=True)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0] if returning else None
