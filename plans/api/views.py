@@ -11,7 +11,7 @@ PUT; only an item of a draft is deleted. Reads are audited by `AuditedViewSetMix
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.lookups import In
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
@@ -30,9 +30,7 @@ from plans.models import (
     Goal,
     Intervention,
     Objective,
-    PlanReview,
     Problem,
-    ProgressEntry,
     TreatmentPlan,
 )
 from plans.selectors import decorate_items, plan_of, plan_tree
@@ -418,90 +416,7 @@ class InterventionViewSet(ItemViewSet):
         )
 
 
-class ProgressViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
-):
-    """Progress entries on objectives of the active plan (session notes and reviews write them
-    too). Filter by `lineage` for one objective across plan versions."""
-
-    http_method_names = ["get", "post", "head", "options"]
-    queryset = ProgressEntry.objects.select_related("recorded_by")
-    serializer_class = s.ProgressEntrySerializer
-    patient_path = "patient"
-    filterset_fields = ["objective", "patient", "lineage", "review"]
-    # A list that grows with every note and review: newest first, a page at a time by cursor.
-    pagination_class = CursorPagination
-    cursor_ordering = ("-recorded_at", "-pk")
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = services.progress_record(
-            objective=data["objective"],
-            rating=data["rating"],
-            note=data.get("note", ""),
-            session_ref=data.get("session_ref"),
-            user=self.request.user,
-            context=self.audit_context,
-        )
-
-
-class ReviewViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
-):
-    """Plan reviews. POST {plan} opens (or returns) the active plan's review for its next due
-    date, pre-filled with what the system knows; `complete` records ratings and the decision."""
-
-    http_method_names = ["get", "post", "head", "options"]
-    queryset = PlanReview.objects.select_related("opened_by", "completed_by").prefetch_related(
-        Prefetch("progress", ProgressEntry.objects.select_related("recorded_by"))
-    )
-    serializer_class = s.ReviewSerializer
-    patient_path = "patient"
-    list_by_index = True  # by due date (PlanReview.Meta.ordering; indexed)
-    filterset_fields = ["plan", "patient", "status"]
-    conflict_actions = ("create", "complete")
-
-    def get_queryset(self):
-        reviews = super().get_queryset()
-        if self.action == "list":
-            # The users as `UserRefSerializer` reads them; the progress as a plain list.
-            entries = ProgressEntry.objects.select_related("recorded_by")
-            return (
-                reviews.defer(*user_ref_unread("opened_by", "completed_by"))
-                .prefetch_related(None)
-                .prefetch_related(Prefetch("progress", entries, to_attr="progress_entries"))
-            )
-        return reviews
-
-    def scope_to_patients(self, queryset, readable):
-        # Unordered: the patients' default order made PostgreSQL sort them all by name.
-        return super().scope_to_patients(queryset, readable.order_by())
-
-    def perform_create(self, serializer):
-        serializer.instance = services.review_open(
-            plan=serializer.validated_data["plan"],
-            user=self.request.user,
-            context=self.audit_context,
-        )
-
-    @extend_schema(request=s.CompleteReviewSerializer, responses=s.ReviewSerializer)
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        """Record progress per objective, a summary and the decision; the next review is
-        scheduled."""
-        payload = s.CompleteReviewSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        review = services.review_complete(
-            review=self.get_object(),
-            decision=data["decision"],
-            summary=data["summary"],
-            ratings={r["objective"]: (r["rating"], r["comment"]) for r in data.get("ratings", [])},
-            user=request.user,
-            context=self.audit_context,
-        )
-        return self.respond(s.ReviewSerializer, review)
-
-
+from plans.api.reviews import ProgressViewSet as ProgressViewSet  # noqa: E402
+from plans.api.reviews import ReviewViewSet as ReviewViewSet  # noqa: E402
 from plans.api.safety import AftercareViewSet as AftercareViewSet  # noqa: E402
 from plans.api.safety import SafetyPlanViewSet as SafetyPlanViewSet  # noqa: E402
