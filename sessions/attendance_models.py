@@ -15,6 +15,17 @@ from patients.querysets import PatientScopedQuerySet
 HOURS_READ = ["session", "status", "minutes_attended"]  # what the hours need of an attendance
 
 
+class AttendanceQuerySet(PatientScopedQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As `Attendance.save`: a row's copy of its session's start filled where the writer
+        left it out (bulk_create calls no `save`)."""
+        objs = list(objs)
+        for obj in objs:
+            if obj.session_starts_at is None:
+                obj.session_starts_at = obj.session.starts_at
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Attendance(models.Model):
     class Status(models.TextChoices):
         PRESENT = "present", "Present"
@@ -31,7 +42,7 @@ class Attendance(models.Model):
     # The session's start, copied so that a caseload's weeks are one index range per episode
     # rather than every attendance the episode ever had, each with its session looked up. Kept
     # equal by the services that write either (`attendance_mark`, `session_reschedule`); `save`
-    # fills it for any other writer.
+    # and `bulk_create` fill it for any other writer.
     session_starts_at = models.DateTimeField(editable=False)
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="attendance")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="attendance")
@@ -42,7 +53,7 @@ class Attendance(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    objects = PatientScopedQuerySet.as_manager()
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "patient"]

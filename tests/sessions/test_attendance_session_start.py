@@ -41,3 +41,14 @@ def test_a_moved_session_moves_its_attendance_and_its_minutes_to_the_new_week(
     assert record.session_starts_at == at(MON_16, 11)
     weeks = {w["week"]: w["minutes"] for w in ss.hours_ledger([episode], today=MON_16)[episode.pk]}
     assert (weeks.get(MON_9, 0), weeks[MON_16]) == (0, 50)
+
+
+def test_a_bulk_writer_gets_the_sessions_start_too(clock, episode, clinician):
+    """bulk_create calls no `save`; the queryset fills the copy (a history helper's bulk
+    rows once failed the NOT NULL column)."""
+    clock.move_to(at(MON_2, 8), tick=False)
+    session = book(clinician, starts_at=at(MON_9, 10), episode=episode)
+    Attendance.objects.bulk_create(
+        [Attendance(session=session, episode=episode, patient=episode.patient, status="present")]
+    )
+    assert Attendance.objects.get(session=session).session_starts_at == at(MON_9, 10)
