@@ -11,12 +11,15 @@ from billing.models import Authorization, Coverage
 from patients.models import Patient
 
 
-def chart_billing(patient, *, today=None):
+def chart_billing(patient, *, episodes=None, today=None):
     """The patient's episodes (newest first), each with its coverage and its authorizations
     and their burn-down, and the days of the current episode attended outside every approved
-    authorization. Seven queries whatever the numbers."""
+    authorization. Seven queries whatever the numbers; six when given `episodes`, all the
+    patient's as the chart header read them (newest first, with their programs)."""
     today = today or timezone.localdate()
-    episodes = list(patient.episodes.select_related("program").order_by("-referral_date", "-pk"))
+    if episodes is None:
+        episodes = patient.episodes.select_related("program").order_by("-referral_date", "-pk")
+    episodes = list(episodes)
     coverages = defaultdict(list)
     for coverage in (
         Coverage.objects.filter(episode__patient=patient)

@@ -76,7 +76,7 @@ class VisitField(forms.ModelChoiceField):
         return f"{timezone.localtime(obj.starts_at):%-d %b %Y %H:%M}"
 
 
-class ReconciliationStartForm(forms.Form):
+class ReconciliationStartForm(ReadChoicesOnce, forms.Form):
     occasion = forms.ChoiceField(choices=Reconciliation.Occasion.choices)
     session = VisitField(
         label="At the visit of",

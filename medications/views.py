@@ -65,7 +65,9 @@ class MedicationsTab(MedicationChartMixin, TemplateView):
             changes_page=changes,
             reconciliations=list(recs),
             reconciliations_page=recs,
-            start_form=ReconciliationStartForm(episode=current_episode(self.patient)),
+            start_form=ReconciliationStartForm(
+                episode=current_episode(self.patient, episodes=context["episodes"])
+            ),
         )
         return context
 

@@ -169,9 +169,11 @@ def get_patient_for_user(user, pk, *, clinical=False):
 
     A 404 rather than a 403 so that probing ids reveals nothing about who is a patient here.
     `patient.emergency_access` is the grant the chart is open under, if any (its banner).
-    One query, with the tests of the access level on the row (`for_user_by_row`).
+    One query, with the tests of the access level on the row (`with_access_tests`): the
+    level they give is None for whoever `for_user_by_row` leaves out (tests/patients/
+    test_program_scope.py holds the two the same), and that refuses the chart.
     """
-    patient = Patient.objects.for_user_by_row(user).filter(pk=pk).first()
+    patient = Patient.objects.with_access_tests(user).filter(pk=pk).first()
     if patient is None:
         raise Http404("No such patient on your caseload.")
     window = _grant_window(user, patient)

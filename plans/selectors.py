@@ -235,16 +235,19 @@ def safety_plans_needed(
     return needed
 
 
-def discharged_episodes(patient):
+def discharged_episodes(patient, *, episodes=None):
     """The patient's discharged episodes, newest first, each with what stays readable after
     discharge: its levels of care, its last signed plan (closed at discharge) and its aftercare
     plan. Four queries, reading each episode's last signed version only, however many
-    versions it had."""
+    versions it had; none when `episodes` (all the patient's, as the chart header read them)
+    holds no discharged one, as for most patients."""
     from django.db.models import OuterRef, Subquery
 
     from patients.models import Episode
     from plans.models import TreatmentPlan
 
+    if episodes is not None and not any(e.status == Episode.Status.DISCHARGED for e in episodes):
+        return []
     last_signed = (
         TreatmentPlan.objects.filter(episode=OuterRef("pk"), signed_at__isnull=False)
         .order_by("-version")

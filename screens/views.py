@@ -52,12 +52,14 @@ class ScreensTab(ScreensChartMixin, TemplateView):
             orders_page=page,
             order_form=forms.get("order") or OrderForm(initial={"due_date": timezone.localdate()}),
             schedule_form=forms.get("schedule") or ScheduleForm(),
-            settings=self.screening_settings(),
+            settings=self.screening_settings(context["episodes"]),
         )
         return context
 
-    def screening_settings(self):
-        episode = self.patient.episodes.select_related("program").order_by("-pk").first()
+    def screening_settings(self, episodes):
+        """The settings of the program of the patient's latest episode; `episodes`: all of
+        them, as the chart header read them (with their programs)."""
+        episode = max(episodes, key=lambda e: e.pk, default=None)
         return services.settings_for(episode.program) if episode else None
 
     def post(self, request, *args, **kwargs):

@@ -46,7 +46,7 @@ class BillingTab(BillingChartMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        billing = selectors.chart_billing(self.patient)
+        billing = selectors.chart_billing(self.patient, episodes=context["episodes"])
         context.update(billing)
         context["unauthorized_flags"] = [flag_text(d) for d in billing["unauthorized_days"]]
         context["card_form"] = CardForm()

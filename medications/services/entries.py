@@ -27,8 +27,12 @@ def _value(value):
     return value
 
 
-def current_episode(patient):
-    """The episode an entry is recorded in: the open one, else the latest."""
+def current_episode(patient, *, episodes=None):
+    """The episode an entry is recorded in: the open one, else the latest. `episodes`: all
+    the patient's episodes when already read (the chart header's): no query then."""
+    if episodes is not None:
+        open_ones = [e for e in episodes if e.is_open]
+        return max(open_ones or episodes, key=lambda e: e.pk, default=None)
     episodes = Episode.objects.filter(patient=patient)
     episode = episodes.filter(status__in=Episode.OPEN_STATUSES).order_by("-pk").first()
     return episode or episodes.order_by("-pk").first()

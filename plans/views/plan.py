@@ -95,7 +95,7 @@ class PatientPlan(PlanChartMixin, TemplateView):
         )
         active = next((p for p in current if p.status == TreatmentPlan.Status.ACTIVE), None)
         # After discharge the episode's last plan, closed, stays readable (with its signer).
-        past = discharged_episodes(patient)
+        past = discharged_episodes(patient, episodes=context["episodes"])
         closed = None
         if episode is not None and episode.status == Episode.Status.DISCHARGED and past:
             closed = past[0]["plan"] if past[0]["episode"].pk == episode.pk else None

@@ -407,7 +407,9 @@ def test_a_patient_looked_up_by_row_is_open_to_the_same_users_at_the_same_level(
 ):
     """`for_user_by_row` (one patient's chart) is `for_user`, tested row by row, and the access
     level its row carries is the one `access_level` finds with queries of its own."""
-    from patients.access import access_level
+    from django.http import Http404
+
+    from patients.access import access_level, get_patient_for_user
     from patients.services import emergency_access_start
 
     patients = list(Patient.objects.all())
@@ -422,4 +424,12 @@ def test_a_patient_looked_up_by_row_is_open_to_the_same_users_at_the_same_level(
             assert (by_row is not None) == one.for_user(user).exists()
             if by_row is not None:
                 assert access_level(user, by_row) == access_level(user, patient)
+            # The chart's own read tests the row without the filter: the same users refused.
+            try:
+                opened = get_patient_for_user(user, patient.pk)
+            except Http404:
+                opened = None
+            assert (opened is not None) == (by_row is not None)
+            if opened is not None:
+                assert opened.access == access_level(user, patient)
     assert seen == {True, False}
