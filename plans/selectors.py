@@ -5,6 +5,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
+from iop.ids import in_ids
 from patients import extensions
 from patients.instruments import INSTRUMENTS
 from patients.models import Alert, Episode, MeasureResponse
@@ -206,7 +207,7 @@ def caseload_plan_facts(episode_ids):
     of the patient: has an active safety plan, newest plan alert)."""
     active = TreatmentPlan.objects.filter(episode_id=OuterRef("pk")).active().order_by()
     return list(
-        Episode.objects.filter(pk__in=episode_ids)
+        Episode.objects.filter(in_ids("pk", episode_ids))
         .order_by()
         .annotate(
             has_plan=Exists(active),
