@@ -7,6 +7,7 @@ from django.db.models import Value
 from django.urls import reverse
 
 from iop.accounts.models import display_name
+from iop.ids import in_ids
 from patients import extensions
 from patients.models import Alert, Episode, MeasureAnswer, MeasureResponse, RiskAssessment
 from patients.models.risk import SAFETY_PLAN_LEVELS
@@ -34,15 +35,17 @@ def current_risk(patient):
 
 def current_risks(patient_ids):
     """{patient id: CurrentRisk} for the given patients (`current_risk`, batched): patients
-    with neither a C-SSRS nor an assessment are left out. One query, however many patients."""
+    with neither a C-SSRS nor an assessment are left out. One query, however many patients,
+    their ids one array parameter (`in_ids`)."""
+    ids = in_ids("patient_id", patient_ids)
     screeners = (
-        MeasureResponse.objects.filter(patient_id__in=patient_ids, instrument="CSSRS")
+        MeasureResponse.objects.filter(ids, instrument="CSSRS")
         .order_by()  # no order inside a UNION (SQLite refuses one)
         .annotate(source=Value("C-SSRS"))
         .values_list("source", "patient_id", "severity", "administered_at", "pk")
     )
     assessments = (
-        RiskAssessment.objects.filter(patient_id__in=patient_ids)
+        RiskAssessment.objects.filter(ids)
         .order_by()
         .annotate(source=Value("clinician assessment"))
         .values_list("source", "patient_id", "level", "signed_at", "pk")

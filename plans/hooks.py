@@ -13,7 +13,7 @@ from patients import extensions
 from patients.links import patient_url
 from patients.models import Episode
 from plans.models import SafetyPlan, TreatmentPlan, initial_plan_due
-from plans.selectors import safety_plan_needed, safety_plans_needed
+from plans.selectors import caseload_plan_facts, safety_plan_needed, safety_plans_needed
 
 
 class _HeaderPlan(NamedTuple):
@@ -99,22 +99,19 @@ def initial_plan_text(episode, today=None):
 def next_review_column(episodes):
     """The caseload's "Next review" column, and its flags: no plan (an admitted episode without
     an active plan), review due (within REVIEW_OPEN_DAYS_AHEAD days, or overdue) and no safety
-    plan when the patient's risk calls for one. At most five queries for the page."""
-    ids = [e.pk for e in episodes]
-    rows = list(
-        TreatmentPlan.objects.filter(episode_id__in=ids)
-        .active()
-        .order_by()  # a lookup: the default order would join episodes to sort by referral
-        .values_list("episode_id", "next_review_due")
-    )
+    plan when the patient's risk calls for one. Two queries for the page: the episodes' plan and
+    safety plan facts (`caseload_plan_facts`), then the risks of those without a safety plan."""
+    facts = caseload_plan_facts([e.pk for e in episodes])
     today = timezone.localdate()
     horizon = today + timedelta(days=settings.REVIEW_OPEN_DAYS_AHEAD)
-    values = {
-        episode_id: (f"{due:%-d %b %Y}" + (" (overdue)" if due < today else "")) if due else "—"
-        for episode_id, due in rows
-    }
+    values = {}
     flags = defaultdict(list)
-    for episode_id, due in rows:
+    for episode_id, _, has_plan, due, _, _ in facts:
+        if not has_plan:
+            continue
+        values[episode_id] = (
+            (f"{due:%-d %b %Y}" + (" (overdue)" if due < today else "")) if due else "—"
+        )
         if due and due <= horizon:
             overdue = due < today
             label = "Review overdue" if overdue else f"Review due {due:%-d %b}"
@@ -136,10 +133,16 @@ def next_review_column(episodes):
                     patient_url("plans:patient-plan", episode.patient_id),
                 )
             )
-    open_episodes = [e for e in episodes if e.is_open]
-    needed = safety_plans_needed({e.patient_id for e in open_episodes})
-    for episode in open_episodes:
-        if episode.patient_id in needed:
+    open_ids = {e.pk for e in episodes if e.is_open}
+    covered, plan_alert_at = set(), {}
+    for episode_id, patient_id, _, _, has_safety_plan, alert_at in facts:
+        if episode_id in open_ids:
+            if has_safety_plan:
+                covered.add(patient_id)
+            plan_alert_at[patient_id] = alert_at
+    needed = safety_plans_needed(list(plan_alert_at), covered=covered, plan_alert_at=plan_alert_at)
+    for episode in episodes:
+        if episode.pk in open_ids and episode.patient_id in needed:
             flags[episode.pk].append(
                 extensions.CaseloadFlag(
                     "No safety plan", "danger", patient_url("plans:safety", episode.patient_id)

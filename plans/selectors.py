@@ -2,17 +2,20 @@
 queries: the plan tree with its progress, progress read from measures, the current safety plan."""
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
+from iop.ids import in_ids
 from patients import extensions
 from patients.instruments import INSTRUMENTS
-from patients.models import Alert, MeasureResponse
+from patients.models import Alert, Episode, MeasureResponse
 from plans.models import (
     Goal,
     Objective,
     Problem,
     ProgressEntry,
     SafetyPlan,
+    TreatmentPlan,
 )
 from plans.tree import children_cache, read_plan_tree, read_plan_trees
 
@@ -183,6 +186,38 @@ def plan_alerts():
     return Alert.objects.filter(
         kind=Alert.Kind.RISK, status=Alert.Status.OPEN, risk_level__in=PLAN_ALERT_LEVELS
     ).exclude(source_type__in=SCREENED)
+
+
+def safety_plan_facts(patient=None):
+    """What `safety_plans_needed` asks of a patient besides their risk, as annotations for rows
+    that carry the patient (`patient`: an OuterRef to their id, the row's `patient_id` unless
+    told): `has_safety_plan` (an active one) and `plan_alert_at` (their newest `plan_alerts`,
+    or None). Read with the caller's rows: two queries fewer."""
+    patient = patient or OuterRef("patient_id")
+    newest = plan_alerts().filter(patient_id=patient).order_by("-raised_at").values("raised_at")
+    return {
+        "has_safety_plan": Exists(SafetyPlan.objects.filter(patient_id=patient).active()),
+        "plan_alert_at": Subquery(newest[:1]),
+    }
+
+
+def caseload_plan_facts(episode_ids):
+    """What the caseload's plan column reads of a page of episodes, in one query: rows of
+    (episode id, patient id, has an active plan, its next review due, and `safety_plan_facts`
+    of the patient: has an active safety plan, newest plan alert)."""
+    active = TreatmentPlan.objects.filter(episode_id=OuterRef("pk")).active().order_by()
+    return list(
+        Episode.objects.filter(in_ids("pk", episode_ids))
+        .order_by()
+        .annotate(
+            has_plan=Exists(active),
+            next_review_due=Subquery(active.values("next_review_due")[:1]),
+            **safety_plan_facts(),
+        )
+        .values_list(
+            "pk", "patient_id", "has_plan", "next_review_due", "has_safety_plan", "plan_alert_at"
+        )
+    )
 
 
 def safety_plans_needed(

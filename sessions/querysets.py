@@ -1,12 +1,12 @@
 """Permission-aware QuerySets for groups and sessions: who may open what, in one place."""
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from iop.accounts.roles import Role
-from iop.pgarrays import int_array
+from iop.ids import id_set
 from patients.models import Patient, Program
 from patients.querysets import supervises
 from sessions.days import in_days
@@ -106,22 +106,6 @@ def visible_session_sets(user, *, evaluated=False):
     if evaluated:
         sets = [RUNS, *(None if ids is None else list(ids) for ids in sets[1:])]
     return tuple(sets)
-
-
-def id_set(ids):
-    """Ids read first (a list; a subquery or None is left as it is), for an `__in` lookup on
-    the sessions' own columns. On PostgreSQL one array parameter unnested: a literal list of
-    a supervisor's 3,000 patients was estimated value by value when the query was planned
-    (16 ms of planning for a 1.3 ms page of 200 sessions; 0.3 ms this way). In an OR (a
-    visibility test) it is hashed once per query, also on rows reached through a join. Inside
-    a correlated subquery use `in_id_set`.
-
-    The array goes as one string ('{1,2,3}', `iop.pgarrays.int_array`): a list psycopg would
-    quote element by element (a supervisor's 2,500 patients: 3 ms of CPU per use, 0.5 ms this
-    way)."""
-    if connection.vendor != "postgresql" or not isinstance(ids, list):
-        return ids
-    return RawSQL("SELECT unnest(%s::bigint[])", (int_array(ids),))
 
 
 def in_id_set(field, ids):

@@ -12,14 +12,13 @@ lists `NOTES_PAGE_DAYS` days and links the older ones, on a page read only when 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from iop.accounts.roles import Role
 from patients import extensions
 from patients.models import Alert, Episode
-from plans.models import SafetyPlan
-from plans.selectors import plan_alerts, safety_plans_needed
+from plans.selectors import safety_plan_facts, safety_plans_needed
 from sessions.models import Attendance, ProgressNote, TherapySession
 from sessions.selectors import sessions_with_rosters
 from sessions.services import attendance_opens_at, attendance_refusal
@@ -118,12 +117,7 @@ def plan_facts(alerts):
     """Alerts (a QuerySet) with what `mark_missing_safety_plans` asks of their patients, read
     in the same query: whether the patient has an active safety plan and their newest
     `plans.selectors.plan_alerts` (two fewer queries)."""
-    patient = OuterRef("patient_id")
-    newest = plan_alerts().filter(patient_id=patient).order_by("-raised_at").values("raised_at")
-    return alerts.annotate(
-        has_safety_plan=Exists(SafetyPlan.objects.filter(patient_id=patient).active()),
-        plan_alert_at=Subquery(newest[:1]),
-    )
+    return alerts.annotate(**safety_plan_facts())
 
 
 def worklist_alerts(user):

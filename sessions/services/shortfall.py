@@ -23,9 +23,9 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from iop.ids import id_set
 from patients.models import Episode, LevelOfCareChange
 from sessions.models import NOT_COUNTED, Attendance, StepDown, TherapySession
-from sessions.querysets import id_set
 from sessions.services import levels
 from sessions.services.scheduling import week_start
 

@@ -1,0 +1,50 @@
+"""Ids handed to the database as one array parameter on PostgreSQL, not a literal list."""
+
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q
+from django.db.models.expressions import RawSQL
+
+from iop.pgarrays import int_array
+
+
+def id_set(ids):
+    """Ids read first (a list; a subquery or None is left as it is), for an `__in` lookup. On
+    PostgreSQL one array parameter unnested: a literal list of a supervisor's 3,000 patients
+    was estimated value by value when the query was planned (16 ms of planning for a 1.3 ms
+    page of 200 sessions; 0.3 ms this way), and even a page's 50 ids cost the driver a
+    placeholder each to parse on every query (the caseload's columns). In an OR (a visibility
+    test) it is hashed once per query, also on rows reached through a join. Inside a
+    correlated subquery use `sessions.querysets.in_id_set`.
+
+    The array goes as one string ('{1,2,3}', `iop.pgarrays.int_array`): a list psycopg would
+    quote element by element (a supervisor's 2,500 patients: 3 ms of CPU per use, 0.5 ms this
+    way)."""
+    if connection.vendor != "postgresql" or not isinstance(ids, list):
+        return ids
+    return RawSQL("SELECT unnest(%s::bigint[])", (int_array(ids),))
+
+
+class _InArray(Func):
+    """`field = ANY(%s)`, the ids one array parameter."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field, ids):
+        super().__init__(F(field))
+        self.ids = ids
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"{sql} = ANY(%s::bigint[])", (*params, int_array(self.ids))
+
+
+def in_ids(field, ids):
+    """`field__in=ids` (a list of ids) for a filter. On PostgreSQL `field = ANY(array)`: one
+    parameter however many ids (the driver parses a placeholder per id on every query, a
+    page's 50 twice over in a union), and the planner still knows how many there are and
+    walks `field`'s index, where `id_set`'s unnest hash-joined a scan of every episode."""
+    ids = list(ids)
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": ids})
+    return _InArray(field, ids)
