@@ -33,7 +33,9 @@ class ChartSessions(ChartMixin, TemplateView):
         evaluations = patient_history.psychiatric_evaluations(patient)
         shown = {a.session_id for a in attendance} | {s.pk for s in upcoming}
         shown |= {row["session"].pk for row in evaluations}
-        openable = patient_history.openable_sessions(self.request.user, patient, shown)
+        openable, noted = patient_history.session_links(
+            self.request.user, patient, attendance, shown
+        )
         context.update(
             openable_sessions=openable,
             ledger=ledger,
@@ -51,7 +53,7 @@ class ChartSessions(ChartMixin, TemplateView):
             iop_minimum=next((w["minimum"] for w in ledger if w["level"] == "IOP"), 9),
             attendance=attendance,
             attendance_page=page,
-            noted_sessions=patient_history.sessions_with_note_part(patient, attendance),
+            noted_sessions=noted,
             upcoming=upcoming,
             upcoming_total=upcoming_total,
             upcoming_weeks=patient_history.UPCOMING_WEEKS,

@@ -148,10 +148,10 @@ class ChartGroups(ChartMixin, TemplateView):
 
 def group_enrolment_context(user, group, enrollments, *, enrol_form=None, end_form=None):
     """What the group's page shows to enrol a patient and end enrolments."""
-    candidates = enrolment_candidates(user, group)
     if enrol_form is None:
         enrol_form = EnrolPatientForm(
-            episodes=candidates, initial={"start_date": timezone.localdate()}
+            episodes=enrolment_candidates(user, group, for_choices=True),
+            initial={"start_date": timezone.localdate()},
         )
     manageable = manageable_episode_ids(user, [e.episode for e in enrollments])
     return {
