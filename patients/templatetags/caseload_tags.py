@@ -52,7 +52,8 @@ def _flags(flags):
         format_safe(LINKED_FLAG if f.url else FLAG, url=f.url, badge=f.badge, label=f.label)
         for f in flags
     )
-    return format_safe(FLAGS, SafeString(items))
+    # Safe: each flag format_safe.
+    return format_safe(FLAGS, SafeString(items))  # nosec B703 B308
 
 
 def _phq9(latest, previous):
@@ -95,7 +96,8 @@ def caseload_row(e):
             if alerts
             else "0"
         ),
-        extra=SafeString("".join(f"<td>{esc(v)}</td>" for v in e.extra_values)),
+        # Safe: each value escaped.
+        extra=SafeString("".join(f"<td>{esc(v)}</td>" for v in e.extra_values)),  # nosec B703 B308
     )
 
 

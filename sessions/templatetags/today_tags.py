@@ -54,7 +54,8 @@ CARD = (
     "  {body}\n"
     "</article>\n"
 )
-NOTE_SIGNED = mark_safe('<span class="badge text-bg-success">note signed</span>')
+# Safe: a constant.
+NOTE_SIGNED = mark_safe('<span class="badge text-bg-success">note signed</span>')  # nosec B703 B308
 NOTE_LINK = '<a class="btn btn-sm btn-outline-primary py-0" href="{}#note">Note</a>'
 FOLDED = (
     '\n  <p class="card-body small mb-0" data-testid="session-folded">Over; attendance taken for '
