@@ -51,7 +51,9 @@ def parse_args():
         default=30.0,
         help="a request (and an in-process query) taking longer fails (default 30 s)",
     )
-    parser.add_argument("--only", default="", help="measure the rows whose label has this text")
+    parser.add_argument(
+        "--only", default="", help="measure the rows whose label has this text (a|b: either)"
+    )
     parser.add_argument("--password", default=os.environ.get("BENCH_PASSWORD", DEMO_PASSWORD))
     for role in ROLES:
         parser.add_argument(f"--{role}", default=role, help=f"the {role}'s username")
@@ -89,8 +91,9 @@ def targets(args):
             if role in users:
                 rows.append((f"{api.label} ({role})", role, api.path()))
     if args.only:
-        rows = [row for row in rows if args.only.lower() in row[0].lower()]
-        skipped = [line for line in skipped if args.only.lower() in line.lower()]
+        wanted = [text.strip().lower() for text in args.only.split("|")]
+        rows = [row for row in rows if any(text in row[0].lower() for text in wanted)]
+        skipped = [line for line in skipped if any(text in line.lower() for text in wanted)]
     return users, rows, skipped
 
 
