@@ -1,7 +1,8 @@
-"""Ids handed to the database as one array parameter on PostgreSQL, not a literal list."""
+"""Ids handed to the database as one array on PostgreSQL (a parameter, or a subquery's answer),
+not a literal list or a join."""
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q
+from django.db.models import BooleanField, F, Func, Q, Subquery
 from django.db.models.expressions import RawSQL
 
 from iop.pgarrays import int_array
@@ -48,3 +49,23 @@ def in_ids(field, ids):
     if connection.vendor != "postgresql":
         return Q(**{f"{field}__in": ids})
     return _InArray(field, ids)
+
+
+class InArray(Func):
+    """Whether `column` is among the values of a one-column `queryset`. On PostgreSQL
+    `column = ANY(ARRAY(subquery))`: the subquery runs once, before the outer rows, and the
+    column's index is probed with its answer (`IN (subquery)` inside an OR became a hashed
+    filter over every row the other terms left); elsewhere `IN (subquery)`."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, queryset):
+        super().__init__(column, Subquery(queryset))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (column, column_params), (values, values_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(ARRAY{values})", (*column_params, *values_params)
+        return f"{column} IN {values}", (*column_params, *values_params)

@@ -9,14 +9,13 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Func,
     OuterRef,
     Q,
-    Subquery,
     Value,
 )
 from django.utils import timezone
 
+from iop.ids import InArray
 from iop.paging import CountedPagePaginator
 from sessions.billing import evaluation_code
 from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
@@ -73,26 +72,6 @@ def upcoming_for(patient, *, now=None):
         .order_by("starts_at", "pk")
     )
     return sessions[:UPCOMING_SHOWN], len(sessions)
-
-
-class InArray(Func):
-    """Whether `column` is among the values of a one-column `queryset`. On PostgreSQL
-    `column = ANY(ARRAY(subquery))`: the subquery runs once, before the outer rows, and the
-    column's index is probed with its answer (`IN (subquery)` inside an OR became a hashed
-    filter over every row the other terms left); elsewhere `IN (subquery)`."""
-
-    output_field = BooleanField()
-
-    def __init__(self, column, queryset):
-        super().__init__(column, Subquery(queryset))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        (column, column_params), (values, values_params) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        if connection.vendor == "postgresql":
-            return f"{column} = ANY(ARRAY{values})", (*column_params, *values_params)
-        return f"{column} IN {values}", (*column_params, *values_params)
 
 
 EVALUATIONS_SHOWN = 5
