@@ -9,11 +9,17 @@ STAND_IN = "999999937"
 _parts = {}
 
 
-def patient_url(name, patient_id):
-    """`reverse(name, args=[patient_id])` for a URL whose only argument is the patient's id."""
+def url_with_id(name, pk):
+    """`reverse(name, args=[pk])` for a URL whose only argument is an id (a patient's, a
+    session's on Today's cards)."""
     key = (get_script_prefix(), name)
     parts = _parts.get(key)
     if parts is None:
         parts = _parts[key] = tuple(reverse(name, args=[int(STAND_IN)]).split(STAND_IN, 1))
     head, tail = parts
-    return f"{head}{int(patient_id)}{tail}"
+    return f"{head}{int(pk)}{tail}"
+
+
+def patient_url(name, patient_id):
+    """`reverse(name, args=[patient_id])` for a URL whose only argument is the patient's id."""
+    return url_with_id(name, patient_id)

@@ -6,30 +6,19 @@ drawn still draws it from its template."""
 
 from django import template
 from django.template.defaultfilters import date, floatformat
-from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from patients.links import patient_url
+from patients.links import patient_url, url_with_id
 
 register = template.Library()
-
-# A stand-in for the session's id in the one URL reversed per script prefix (`session_url`).
-STAND_IN = "999999911"
-_session_urls = {}
 
 
 def session_url(pk):
     """`{% url 'sessions:session' pk %}` without resolving the pattern for each card or row."""
-    prefix = get_script_prefix()
-    parts = _session_urls.get(prefix)
-    if parts is None:
-        url = reverse("sessions:session", args=(int(STAND_IN),))
-        parts = _session_urls[prefix] = tuple(url.split(STAND_IN, 1))
-    head, tail = parts
-    return f"{head}{int(pk)}{tail}"
+    return url_with_id("sessions:session", pk)
 
 
 def local(value, fmt):
