@@ -24,8 +24,17 @@ TELEHEALTH_POS = [
     ("10", "10 telehealth at the patient's home"),
 ]
 TELEHEALTH_MODIFIERS = [("95", "95 synchronous audio-video"), ("93", "93 audio-only")]
-# Sessions whose attendance is no hours: cancelled, or family therapy without the patient.
-NOT_COUNTED = Q(status="cancelled") | Q(kind="family", patient_present=False)
+
+
+def not_counted(prefix=""):
+    """Sessions whose attendance is no hours: cancelled, or family therapy without the patient.
+    `prefix` reaches the session through a relation ("session__" from attendance)."""
+    return Q(**{f"{prefix}status": "cancelled"}) | Q(
+        **{f"{prefix}kind": "family", f"{prefix}patient_present": False}
+    )
+
+
+NOT_COUNTED = not_counted()
 
 
 class SignedNoteError(ConflictError):

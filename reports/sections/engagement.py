@@ -28,7 +28,7 @@ from patients.models import Episode
 from reports.figures import Cell, Chart, DrillDown, DrillRow, Figure, Section, Series, Table
 from reports.sections.grouping import grouping_sets
 from sessions.days import in_days
-from sessions.models import Attendance, TherapyGroup, TherapySession
+from sessions.models import Attendance, TherapyGroup, not_counted
 from sessions.services import hours_ledger
 
 SLUG = "engagement"
@@ -67,8 +67,7 @@ def marks(scope):
     return (
         Attendance.objects.filter(episode__in=scope.episodes())
         .filter(in_days("session__starts_at", scope.start, scope.end))
-        .exclude(session__status=TherapySession.Status.CANCELLED)
-        .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)
+        .exclude(not_counted("session__"))
         .order_by()
     )
 

@@ -22,6 +22,7 @@ from sessions.models import (
     ProgressNote,
     StepDown,
     TherapySession,
+    not_counted,
 )
 from sessions.services import levels
 from sessions.services.attendance_window import attendance_refusal
@@ -459,8 +460,7 @@ def attended_between(patient_ids, first, last):
             patient_id__in=patient_ids,
             status__in=Attendance.ATTENDED,
         )
-        .exclude(session__status=TherapySession.Status.CANCELLED)
-        .exclude(session__kind=TherapySession.Kind.FAMILY, session__patient_present=False)
+        .exclude(not_counted("session__"))
         .select_related("session")
         .order_by("session__starts_at", "session_id")
     )
