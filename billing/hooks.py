@@ -17,13 +17,13 @@ def _short(burn):
 
 
 def authorization_header_facts(patient, episode):
-    """The current authorization's burn-down (two to three queries; none without an
-    episode)."""
+    """The current authorization's burn-down (one to three queries; none without an
+    episode). The header's episode comes with its program: the authorizations are read alone."""
     from billing.burndown import current_burndowns
 
     if episode is None:
         return []
-    burn = current_burndowns([episode.pk]).get(episode.pk)
+    burn = current_burndowns([episode.pk], episodes={episode.pk: episode}).get(episode.pk)
     url = reverse("billing:chart", args=[patient.pk])
     if burn is None:
         return [extensions.HeaderFact("Authorization", "none", url=url, non_clinical=True)]

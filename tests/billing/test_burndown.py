@@ -164,3 +164,25 @@ def test_days_outside_read_spans_and_self_pay_in_one_query(
         (both.pk, inside),
         (both.pk, after),
     }
+
+
+def test_the_header_s_burn_down_from_its_episode_is_the_joined_one(episode, authorize, attend):
+    from billing.burndown import current_burndowns
+    from patients.models import Episode
+
+    authorize(number_authorized=5)
+    authorize(first_date=MONDAY + timedelta(days=20), last_date=MONDAY + timedelta(days=30))
+    for offset in range(4):
+        attend(MONDAY + timedelta(days=offset), 180)
+    today = MONDAY + timedelta(days=5)
+    joined = current_burndowns([episode.pk], today=today)[episode.pk]
+    loaded = Episode.objects.select_related("program").get(pk=episode.pk)
+    given = current_burndowns([episode.pk], today=today, episodes={episode.pk: loaded})
+    burn = given[episode.pk]
+    assert (burn.authorization.pk, burn.label, burn.counted, burn.authorization.episode) == (
+        joined.authorization.pk,
+        joined.label,
+        joined.counted,
+        loaded,
+    )
+    assert burn.label == "4 of 5 days used (80 %)"
