@@ -37,7 +37,12 @@ def current_risks(patient_ids):
     """{patient id: CurrentRisk} for the given patients (`current_risk`, batched): patients
     with neither a C-SSRS nor an assessment are left out. One query, however many patients,
     their ids one array parameter (`in_ids`)."""
-    ids = in_ids("patient_id", patient_ids)
+    return _newest_risks(_risk_union(in_ids("patient_id", patient_ids)))
+
+
+def _risk_union(ids, *more):
+    """The C-SSRS screeners and clinician risk assessments of the patients `ids` selects, as
+    (source, patient id, level, at, pk) rows of one UNION, with `more` such rows after them."""
     screeners = (
         MeasureResponse.objects.filter(ids, instrument="CSSRS")
         .order_by()  # no order inside a UNION (SQLite refuses one)
@@ -50,8 +55,13 @@ def current_risks(patient_ids):
         .annotate(source=Value("clinician assessment"))
         .values_list("source", "patient_id", "level", "signed_at", "pk")
     )
+    return screeners.union(assessments, *more, all=True)
+
+
+def _newest_risks(rows):
+    """{patient id: CurrentRisk} from `_risk_union`'s rows of the two sources."""
     latest = {}  # (source, patient id) -> (at, pk, level): each source's newest
-    for source, patient_id, level, at, pk in screeners.union(assessments, all=True):
+    for source, patient_id, level, at, pk in rows:
         key = (source, patient_id)
         if key not in latest or (at, pk) > latest[key][:2]:
             latest[key] = (at, pk, level)
@@ -62,6 +72,27 @@ def current_risks(patient_ids):
             if kind == source and (patient_id not in found or at > found[patient_id].at):
                 found[patient_id] = CurrentRisk(level, source, at)
     return found
+
+
+_OPEN_ALERT = "open risk alert"
+
+
+def _risk_and_open_alerts(patient):
+    """(the patient's current risk, their open risk alerts, first shown first): one query
+    when no risk alert is open (most charts), the alerts' own rows read after when some are.
+    The alerts' ids ride in the risk's UNION as rows of a third source."""
+    open_alerts = patient.alerts.filter(kind=Alert.Kind.RISK, status=Alert.Status.OPEN)
+    alert_ids = (
+        open_alerts.order_by()
+        .annotate(source=Value(_OPEN_ALERT))
+        .values_list("source", "patient_id", "risk_level", "raised_at", "pk")
+    )
+    rows = list(_risk_union(in_ids("patient_id", [patient.pk]), alert_ids))
+    ids = [row[4] for row in rows if row[0] == _OPEN_ALERT]
+    risk = _newest_risks(row for row in rows if row[0] != _OPEN_ALERT).get(patient.pk)
+    if not ids:
+        return risk, []
+    return risk, list(open_alerts.filter(pk__in=ids).order_by("-priority", "-raised_at"))
 
 
 def chart_header(patient):
@@ -75,14 +106,10 @@ def chart_header(patient):
     intake = getattr(current, "intake", None) if current is not None else None
     # Every open risk alert (a few at most), read once: the header shows the first, and
     # whether a safety plan is needed (plans' header fact) weighs them all.
-    patient.open_risk_alerts = list(
-        patient.alerts.filter(kind=Alert.Kind.RISK, status=Alert.Status.OPEN).order_by(
-            "-priority", "-raised_at"
-        )
-    )
+    risk, patient.open_risk_alerts = _risk_and_open_alerts(patient)
     open_risk_alert = patient.open_risk_alerts[0] if patient.open_risk_alerts else None
     patient.open_risk_alert = open_risk_alert
-    patient.current_risk = risk = current_risk(patient)
+    patient.current_risk = risk
     facts = [fact for provider in extensions.header_facts for fact in provider(patient, current)]
     return {
         "episode": current,
