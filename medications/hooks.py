@@ -10,6 +10,7 @@ from sessions import hooks as session_hooks
 from sessions.models import TherapySession
 
 
+@extensions.clinical_facts
 def addiction_treatment_facts(patient, episode):
     """The chart header's MOUD/MAUD fact: the current entries marked so (one query), since they
     change what a drug screen is expected to show."""

@@ -15,7 +15,9 @@ apps register here from their AppConfig.ready():
   those marked `billing`).
 - `header_facts`: callables `(patient, episode) -> list[HeaderFact]` shown in the chart header
   (to the clinical readers; a fact marked `non_clinical` to everyone who opens the chart, e.g.
-  an authorization's burn-down). Each must cost a fixed number of queries.
+  an authorization's burn-down). Each must cost a fixed number of queries. A provider whose
+  facts are all clinical is marked so (`clinical_facts`): the header asks it only for a
+  reader of the clinical chart, the only one who would see them.
 - `caseload_columns`: callables `(episodes) -> CaseloadColumn` adding a column to the caseload,
   computed for the whole page of episodes at once (a fixed number of queries). A column may
   also raise flags on episodes (`CaseloadColumn.flags`): what needs the clinician's attention.
@@ -83,6 +85,12 @@ class HeaderFact:
     badge: str = ""  # a Bootstrap colour for a warning badge, e.g. "danger"
     url: str = ""
     non_clinical: bool = False  # shown to intake coordinators and billers too
+
+
+def clinical_facts(provider):
+    """Marks a `header_facts` provider whose facts are all clinical (none `non_clinical`)."""
+    provider.clinical_only = True
+    return provider
 
 
 @dataclass(frozen=True)

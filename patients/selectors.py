@@ -9,6 +9,7 @@ from django.urls import reverse
 from iop.accounts.models import display_name
 from iop.ids import in_ids
 from patients import extensions
+from patients.access import Access
 from patients.models import Alert, Episode, MeasureAnswer, MeasureResponse, RiskAssessment
 from patients.models.risk import SAFETY_PLAN_LEVELS
 from patients.part2 import is_part2_protected
@@ -110,7 +111,15 @@ def chart_header(patient):
     open_risk_alert = patient.open_risk_alerts[0] if patient.open_risk_alerts else None
     patient.open_risk_alert = open_risk_alert
     patient.current_risk = risk
-    facts = [fact for provider in extensions.header_facts for fact in provider(patient, current)]
+    # What the reader would not see is not asked for (an intake coordinator's chart shows no
+    # clinical fact). A patient not opened through `patients.access` counts as clinical.
+    clinical = getattr(patient, "access", Access.CLINICAL) == Access.CLINICAL
+    facts = [
+        fact
+        for provider in extensions.header_facts
+        if clinical or not getattr(provider, "clinical_only", False)
+        for fact in provider(patient, current)
+    ]
     return {
         "episode": current,
         "episodes": episodes,

@@ -51,6 +51,7 @@ def _header_documents(patient, episode):
     return plans, any(r.kind == "safety" for r in rows)
 
 
+@extensions.clinical_facts
 def plan_header_facts(patient, episode):
     facts = []
     plans, has_safety_plan = _header_documents(patient, episode)
