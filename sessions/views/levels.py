@@ -24,18 +24,26 @@ class LevelOfCarePage(ChartMixin, TemplateView):
     clinical_only = True
     tab = "sessions"
 
-    def active_episode(self):
+    def active_episode(self, episodes=None):
+        """The patient's active episode (one at most), with its program; found among
+        `episodes` (the chart header's, all of the patient's) when given."""
         if not hasattr(self, "_episode"):
-            self._episode = (
-                Episode.objects.filter(patient=self.setup_patient(), status=Episode.Status.ACTIVE)
-                .select_related("program")
-                .first()
-            )
+            if episodes is not None:
+                active = (e for e in episodes if e.status == Episode.Status.ACTIVE)
+                self._episode = next(active, None)
+            else:
+                self._episode = (
+                    Episode.objects.filter(
+                        patient=self.setup_patient(), status=Episode.Status.ACTIVE
+                    )
+                    .select_related("program")
+                    .first()
+                )
         return self._episode
 
     def get_context_data(self, level_form=None, step_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        episode = self.active_episode()
+        episode = self.active_episode(context["episodes"])
         may_change = episode is not None and cares_for_episode(self.request.user, episode)
         today = timezone.localdate()
         if may_change:

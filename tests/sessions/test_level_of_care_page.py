@@ -174,3 +174,28 @@ def test_a_trainee_on_the_care_team_changes_the_level(client, episode, clinician
     client.force_login(clinician2)
     page = client.get(url(episode))
     assert 'data-testid="level-form"' in page.text
+
+
+def test_the_page_finds_the_active_episode_among_the_headers(client, episode, clinician):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import EpisodeFactory
+
+    EpisodeFactory(
+        patient=episode.patient,
+        status=Episode.Status.DISCHARGED,
+        level_of_care="PHP",
+        referral_date=date(2026, 12, 1),  # the header's first, by referral date
+        discharge_date=date(2026, 12, 2),
+    )
+    client.force_login(clinician)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url(episode))
+    assert 'data-testid="current-level">IOP (intensive outpatient)<' in page.text
+    episode_reads = [q for q in queries if q["sql"].startswith('SELECT "patients_episode".')]
+    assert len(episode_reads) == 1  # the header's
+    Episode.objects.filter(pk=episode.pk).update(status=Episode.Status.DISCHARGED)
+    page = client.get(url(episode))
+    assert 'data-testid="current-level"' not in page.text
+    assert 'data-testid="level-form"' not in page.text
