@@ -3,7 +3,6 @@ tab (billers see only it), the current authorization's burn-down in the chart he
 the caseload (with flags when it runs low or ends soon), and a flag on a session's billing
 suggestion for a day attended outside any approved authorization."""
 
-from django.urls import reverse
 from django.utils import timezone
 
 from patients import extensions
@@ -24,7 +23,7 @@ def authorization_header_facts(patient, episode):
     if episode is None:
         return []
     burn = current_burndowns([episode.pk], episodes={episode.pk: episode}).get(episode.pk)
-    url = reverse("billing:chart", args=[patient.pk])
+    url = patient_url("billing:chart", patient.pk)
     if burn is None:
         return [extensions.HeaderFact("Authorization", "none", url=url, non_clinical=True)]
     value = burn.label

@@ -6,6 +6,7 @@ from django.utils import timezone
 from medications import windows
 from medications.models import Medication, Reconciliation
 from patients import extensions
+from patients.links import patient_url
 from sessions import hooks as session_hooks
 from sessions.models import TherapySession
 
@@ -22,7 +23,7 @@ def addiction_treatment_facts(patient, episode):
     )
     if not names:
         return []
-    url = reverse("medications:chart", args=[patient.pk])
+    url = patient_url("medications:chart", patient.pk)
     return [extensions.HeaderFact("MOUD/MAUD", ", ".join(names), url=url)]
 
 

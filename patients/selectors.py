@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Value
-from django.urls import reverse
 
 from iop.accounts.models import display_name
 from iop.ids import in_ids
 from patients import extensions
 from patients.access import Access
+from patients.links import patient_url
 from patients.models import Alert, Episode, MeasureAnswer, MeasureResponse, RiskAssessment
 from patients.models.risk import SAFETY_PLAN_LEVELS
 from patients.part2 import is_part2_protected
@@ -134,7 +134,7 @@ def chart_header(patient):
             {
                 "slug": t.slug,
                 "label": t.label,
-                "url": reverse(t.url_name, args=[patient.pk]),
+                "url": patient_url(t.url_name, patient.pk),
                 "clinical_only": t.clinical_only,
                 "billing": t.billing,
             }

@@ -6,7 +6,6 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import DateField, Value
-from django.urls import reverse
 from django.utils import timezone
 
 from patients import extensions
@@ -57,7 +56,7 @@ def plan_header_facts(patient, episode):
     plans, has_safety_plan = _header_documents(patient, episode)
     if episode is not None and episode.status == Episode.Status.ACTIVE:
         active = next((p for p in plans if p.status == TreatmentPlan.Status.ACTIVE), None)
-        url = reverse("plans:patient-plan", args=[patient.pk])
+        url = patient_url("plans:patient-plan", patient.pk)
         if active:
             facts.append(extensions.HeaderFact("Plan", f"v{active.version} active", url=url))
             due = active.next_review_due
@@ -84,7 +83,7 @@ def plan_header_facts(patient, episode):
                 "Safety plan",
                 "needed: no current safety plan",
                 "danger",
-                reverse("plans:safety", args=[patient.pk]),
+                patient_url("plans:safety", patient.pk),
             )
         )
     return facts
