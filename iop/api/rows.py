@@ -7,7 +7,9 @@ exception handling) and then to represent it, through a generator of the readabl
 an `isinstance` per value: for a page of 200 rows of 20 fields, a third of the request's CPU.
 `RowsListSerializer` looks at the child serializer's fields once and, for the fields whose
 reading it can do directly with the same result, keeps a plain getter and the field's own
-`to_representation` (the builtin itself where DRF's is only `str(value)` or `int(value)`):
+`to_representation` (the builtin itself where DRF's is only `str(value)` or `int(value)`; for
+times, dates, choices and booleans a shortcut that gives what DRF gives for the values a
+database row holds, and hands anything else to DRF):
 
 - a model column or a property named by the field's source (one attribute, no dots);
 - a related object's id (`PrimaryKeyRelatedField` and subclasses that only narrow the
@@ -23,14 +25,16 @@ sent); it is then trusted to do nothing else.
 """
 
 import contextlib
+import datetime
 import operator
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.utils.functional import cached_property
-from rest_framework import fields, relations, serializers
+from rest_framework import ISO_8601, fields, relations, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import api_settings
 
 
 def _pk_only(field):
@@ -149,7 +153,83 @@ _BUILTIN_REPRESENTATIONS = {
 
 
 def _representer(field):
-    return _BUILTIN_REPRESENTATIONS.get(type(field).to_representation, field.to_representation)
+    own = type(field).to_representation
+    builtin = _BUILTIN_REPRESENTATIONS.get(own)
+    if builtin is not None:
+        return builtin
+    shortcut = _SHORTCUTS.get(own)
+    return (shortcut and shortcut(field)) or field.to_representation
+
+
+def _datetime(field):
+    """DRF's `DateTimeField` for the times the database gives (aware, in UTC): the time in the
+    field's zone, in ISO 8601 with `Z` for UTC. A datetime costs DRF a dozen calls (the format
+    and zone looked up again, `is_aware`, `astimezone`); the plan looks them up once. Anything
+    else (naive, another zone, not a datetime) is DRF's."""
+    iso = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
+    if not isinstance(iso, str) or iso.lower() != ISO_8601 or zone is None:
+        return None
+    slow = field.to_representation
+
+    def represent(value):
+        if type(value) is not datetime.datetime or value.tzinfo is not datetime.UTC:
+            return slow(value)
+        try:
+            text = value.astimezone(zone).isoformat()
+        except OverflowError:
+            return slow(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return represent
+
+
+def _date(field):
+    """DRF's `DateField` for a date: ISO 8601."""
+    iso = getattr(field, "format", api_settings.DATE_FORMAT)
+    if not isinstance(iso, str) or iso.lower() != ISO_8601:
+        return None
+    slow = field.to_representation
+
+    def represent(value):
+        return value.isoformat() if type(value) is datetime.date else slow(value)
+
+    return represent
+
+
+def _choice(field):
+    """DRF's `ChoiceField` for text: the choice's own value where the text names one."""
+    values = field.choice_strings_to_values
+    slow = field.to_representation
+
+    def represent(value):
+        return values.get(value, value) if type(value) is str else slow(value)
+
+    return represent
+
+
+def _big_integer(field):
+    """DRF's `BigIntegerField`: `int(value)` unless it is to be sent as text."""
+    as_text = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+    return None if as_text else int
+
+
+def _boolean(field):
+    slow = field.to_representation
+
+    def represent(value):
+        return value if type(value) is bool else slow(value)
+
+    return represent
+
+
+_SHORTCUTS = {
+    fields.DateTimeField.to_representation: _datetime,
+    fields.DateField.to_representation: _date,
+    fields.ChoiceField.to_representation: _choice,
+    fields.BooleanField.to_representation: _boolean,
+    fields.BigIntegerField.to_representation: _big_integer,
+}
 
 
 class NestedPlan:

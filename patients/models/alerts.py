@@ -135,6 +135,9 @@ class Alert(models.Model):
             models.Index(fields=["patient", "-raised_at", "-id"], name="alert_patient_recent"),
             # Work queues and the API list: the alerts of one status, risk first, then newest.
             models.Index(fields=["status", "-priority", "-raised_at", "-id"], name="alert_queue"),
+            # The API list over every status, in the same order: a supervisor's page walks it,
+            # testing each alert's patient, instead of joining and sorting half of all alerts.
+            models.Index(fields=["-priority", "-raised_at", "-id"], name="alert_by_priority"),
         ]
 
     def __str__(self):

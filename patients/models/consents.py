@@ -104,6 +104,11 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-signed_at", "-pk"]
+        indexes = [
+            # The API list, newest first: a supervisor's page walks it, testing each consent's
+            # patient, instead of joining and sorting a third of all consents.
+            models.Index(fields=["-signed_at", "-id"], name="consent_newest"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} signed {self.signed_at:%Y-%m-%d} ({self.state_label})"

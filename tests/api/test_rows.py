@@ -1,9 +1,12 @@
 """A list's rows through `RowsListSerializer` read exactly as DRF's `ListSerializer` reads them."""
 
+import datetime
+import zoneinfo
+
 import pytest
 from rest_framework import serializers
 
-from iop.api.rows import RowsListSerializer
+from iop.api.rows import RowsListSerializer, _representer
 from patients.api.serializers import EpisodeSerializer, PatientSerializer, UserRefSerializer
 from patients.models import Episode
 from plans.api.serializers import InterventionSerializer
@@ -86,3 +89,40 @@ def test_the_builtins_called_for_drfs_representations_are_what_drf_calls():
     for kind, builtin in ((fields.CharField, "str"), (fields.IntegerField, "int")):
         body = inspect.getsource(kind.to_representation).split(":", 1)[1].strip()
         assert body == f"return {builtin}(value)", kind
+
+
+TIMES = [
+    datetime.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=datetime.UTC),  # as the database gives
+    datetime.datetime(2026, 7, 2, 3, 4, 5, tzinfo=datetime.UTC),  # summer time in New York
+    datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=zoneinfo.ZoneInfo("Europe/Paris")),
+    datetime.datetime(2026, 1, 2, 3, 4, 5),  # naive
+    "2026-01-02",
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        (serializers.DateTimeField(), TIMES),
+        (serializers.DateTimeField(default_timezone=datetime.UTC), TIMES),
+        (serializers.DateTimeField(format="%Y"), TIMES),
+        (serializers.DateField(), [datetime.date(2026, 1, 2), "2026-01-02"]),
+        (serializers.DateField(format="%d/%m"), [datetime.date(2026, 1, 2)]),
+        (
+            serializers.ChoiceField(choices=Episode.Status.choices),
+            ["active", Episode.Status.ACTIVE, "not a choice", ""],
+        ),
+        (serializers.ChoiceField(choices=[(1, "one"), ("2", "two")]), ["1", 1, "2", 2]),
+        (serializers.BooleanField(), [True, False, 1, 0, "yes"]),
+        (serializers.BigIntegerField(), [2**40, "7"]),
+        (serializers.BigIntegerField(coerce_to_string=True), [2**40]),
+    ],
+)
+def test_a_plans_shortcut_gives_what_drf_gives(field, values):
+    """The times, dates, choices, booleans and big numbers of a row are sent exactly as DRF's
+    own field would send them, whatever the value."""
+    represent = _representer(field)
+
+    for value in values:
+        assert represent(value) == field.to_representation(value), value
+        assert type(represent(value)) is type(field.to_representation(value)), value
