@@ -1,17 +1,18 @@
 """A page of a list and the list's length in one query."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Value, Window
-from django.db.models.functions import Least, RowNumber
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 TOTAL, ROW = "paged_total", "paged_row"
 
 
 class CountedPagePaginator(Paginator):
-    """`get_page` reads the page's rows with the length of the whole list beside each (window
-    functions, taken before the page is cut) instead of a COUNT query and then the rows: one
-    query, whatever the page number. A number past the end gives the last page, a number that
-    is not one or is below 1 the first, as Django's `Paginator.get_page`.
+    """`get_page` reads the page's rows with the length of the whole list beside each (a window
+    function, taken before the page is cut) instead of a COUNT query and then the rows: one
+    query for a page that exists. A number past the end (or below 1) gives the last page, a
+    number that is not one the first, as Django's `Paginator.get_page`: two queries, the
+    second finding the last page by row number.
 
     For a QuerySet ordered on unique terms (the page is cut by row number in that order),
     without DISTINCT or aggregates, whose joins are to one row each (as `count()` counts it);
@@ -25,22 +26,32 @@ class CountedPagePaginator(Paginator):
         if self.orphans:
             return super().get_page(number)
         per = self.per_page
+        if wanted >= 1:
+            # The page asked for (what nearly every request asks: one that exists), cut by
+            # LIMIT/OFFSET with the list's length beside each row: compiled without the
+            # subquery that a filter on a window function needs (a chart tab's page read,
+            # 3.6-4.4 -> 1.6-2.3 ms of CPU).
+            start = (wanted - 1) * per
+            rows = list(
+                self.object_list.annotate(**{TOTAL: Window(Count("pk"))})[start : start + per]
+            )
+            if rows or wanted == 1:
+                return self._counted_page(rows, wanted)
+        # Past the end (or below 1): the last page, its first row found by row number.
         order = [
             F(term[1:]).desc() if term.startswith("-") else F(term).asc()
             for term in self.object_list.query.order_by
         ]
-        # The first row of the page asked for, or of the last page when the list is shorter
-        # (or the number is below 1, as Django's).
         last = (F(TOTAL) - 1) / per * per
-        start = Least(Value((wanted - 1) * per), last) if wanted >= 1 else last
         rows = list(
             self.object_list.annotate(
                 **{TOTAL: Window(Count("pk")), ROW: Window(RowNumber(), order_by=order)}
-            ).filter(**{f"{ROW}__gt": start, f"{ROW}__lte": start + per})
+            ).filter(**{f"{ROW}__gt": last, f"{ROW}__lte": last + per})
         )
-        total = getattr(rows[0], TOTAL) if rows else 0
-        self.__dict__["count"] = total  # the cached property
-        number = (getattr(rows[0], ROW) - 1) // per + 1 if rows else 1
+        return self._counted_page(rows, (getattr(rows[0], ROW) - 1) // per + 1 if rows else 1)
+
+    def _counted_page(self, rows, number):
+        self.__dict__["count"] = getattr(rows[0], TOTAL) if rows else 0  # the cached property
         if not rows and not self.allow_empty_first_page:
             return super().get_page(number)
         return self._get_page(rows, number, self)

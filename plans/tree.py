@@ -10,6 +10,8 @@ objects are built once: every item's children are its prefetched `all()` (so `.a
 the problems their plan.
 """
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.db import router
 
@@ -43,10 +45,11 @@ def read_plan_tree(plan):
     return read_plan_trees([plan])[plan.pk]
 
 
-def read_plan_trees(plans):
-    """{plan pk: its problems, each with its goals → objectives → interventions prefetched},
-    for all the plans in one query."""
-    plans = {plan.pk: plan for plan in plans}
+@functools.cache
+def _tree_query():
+    """(the rows' QuerySet for any plans, each level's (model, start, end, field names), the
+    user's field names and span). Built once per process and filtered per read: resolving
+    the ~50 columns through the four joins was half of a plan's read (2.5-2.8 -> 1.3 ms)."""
     user_model = get_user_model()
     columns, spans = [], []
     for model, path, _ in LEVELS:
@@ -59,7 +62,16 @@ def read_plan_trees(plans):
     order = ["plan_id"]
     for _, path, _ in LEVELS:
         order += [path + "position", path + "pk"]
-    rows = Problem.objects.filter(plan__in=list(plans)).order_by(*order).values_list(*columns)
+    return Problem.objects.order_by(*order).values_list(*columns), spans, user_names, user_span
+
+
+def read_plan_trees(plans):
+    """{plan pk: its problems, each with its goals → objectives → interventions prefetched},
+    for all the plans in one query."""
+    plans = {plan.pk: plan for plan in plans}
+    user_model = get_user_model()
+    rows, spans, user_names, user_span = _tree_query()
+    rows = rows.filter(plan__in=list(plans))
     db = router.db_for_read(Problem)
     built = [{} for _ in LEVELS]  # per level: pk -> (object, its children)
     users = {}

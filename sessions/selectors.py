@@ -227,12 +227,15 @@ def readable_patient_ids(user, patient_ids):
     )
 
 
-def note_entries_for(note, user):
+def note_entries_for(note, user, *, runner=None):
     """The individualized parts of a note this user may read: every part for the session's
     clinicians (and supervisors); for a clinician on an attendee's care team, only their own
-    patients' parts (the other attendees are not named)."""
+    patients' parts (the other attendees are not named). `runner`: whether `user` runs the
+    session (`is_run_by`), when the caller knows already."""
     entries = list(note.entries.select_related("patient"))
-    if note.session.is_run_by(user):
+    if runner is None:
+        runner = note.session.is_run_by(user)
+    if runner:
         return entries
     readable = readable_patient_ids(user, [e.patient_id for e in entries])
     return [e for e in entries if e.patient_id in readable]

@@ -43,3 +43,10 @@ def test_a_page_and_the_count_are_one_query(patients):
 def test_an_empty_list_is_one_empty_page(db):
     page = CountedPagePaginator(Patient.objects.order_by("pk"), 2).get_page(None)
     assert (list(page), page.paginator.count, page.number) == ([], 0, 1)
+
+
+def test_a_number_past_the_end_reads_the_last_page_in_a_second_query(patients):
+    with CaptureQueriesContext(connection) as queries:
+        page = CountedPagePaginator(patients, 2).get_page("9")
+        shown, total = list(page), page.paginator.count
+    assert (shown, total, page.number, len(queries)) == ([patients.last()], 5, 3, 2)

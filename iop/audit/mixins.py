@@ -10,6 +10,8 @@ A model says whose data it holds through an `audit_patient_id` attribute (a Pati
 returns its own id, an episode its patient's).
 """
 
+from django.db import router, transaction
+
 from iop.audit.context import AuditContext
 from iop.audit.models import AuditEvent
 from iop.audit.refusals import model_of
@@ -64,7 +66,11 @@ def _audit_read(request, *, obj, model, shown):
 
 
 class AuditedViewMixin:
-    """For Django class-based views (DetailView, ListView, UpdateView, ...)."""
+    """For Django class-based views (DetailView, ListView, UpdateView, ...).
+
+    `audit_read_also(**audit_record's arguments)`: another read the page made (e.g. of a note
+    shown in the chart), recorded before the page's own in the same transaction (one lock of
+    the trail, not one per event) once the page is answered."""
 
     @property
     def audit_context(self):
@@ -84,12 +90,22 @@ class AuditedViewMixin:
             objects = getattr(self, "object_list", None)
         return None if objects is None else patient_ids_of(objects)
 
+    def audit_read_also(self, **event):
+        self.__dict__.setdefault("_audit_also", []).append(event)
+
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         if _is_read(request, response):
             obj = getattr(self, "object", None)
             shown = self.shown_patient_ids() if obj is None else None
-            _audit_read(request, obj=obj, model=model_of(self), shown=shown)
+            also = self.__dict__.get("_audit_also", ())
+            if not also:
+                _audit_read(request, obj=obj, model=model_of(self), shown=shown)
+                return response
+            with transaction.atomic(using=router.db_for_write(AuditEvent)):
+                for event in also:
+                    audit_record(request=request, **event)
+                _audit_read(request, obj=obj, model=model_of(self), shown=shown)
         return response
 
 

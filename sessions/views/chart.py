@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from iop.audit.models import AuditEvent
-from iop.audit.services import audit_record
 from patients.views.mixins import ChartMixin
 from sessions import patient_history, services
 from sessions.models import ProgressNote
@@ -78,16 +77,23 @@ class ChartNote(ChartMixin, TemplateView):
             ProgressNote.objects.filter(
                 session_id=self.kwargs["session_pk"], entries__patient=patient
             ).select_related(
-                "session__group", "session__patient", "author", "signed_by", "cosigned_by"
+                "session__group",
+                "session__patient",
+                "session__episode",  # its program: whether a supervisor runs it
+                "author",
+                "signed_by",
+                "cosigned_by",
             )
         )
         runner = note.session.is_run_by(self.request.user)
         entries = [
-            e for e in note_entries_for(note, self.request.user) if e.patient_id == patient.pk
+            e
+            for e in note_entries_for(note, self.request.user, runner=runner)
+            if e.patient_id == patient.pk
         ]
         if note.is_locked and entries:
-            audit_record(
-                request=self.request,
+            # Written with the page's own read of the chart, in one audit transaction.
+            self.audit_read_also(
                 action=AuditEvent.Action.VIEW,
                 obj=note,
                 patient_id=patient.pk,

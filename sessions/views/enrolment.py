@@ -68,7 +68,12 @@ class ChartGroups(ChartMixin, TemplateView):
     clinical_only = True
     tab = "sessions"
 
-    def active_episode(self):
+    def active_episode(self, episodes=None):
+        """The patient's active episode, with its program: one at most (one open episode per
+        patient), found among `episodes` (the chart header's, every one of the patient's,
+        read with their programs) when given."""
+        if episodes is not None:
+            return next((e for e in episodes if e.status == Episode.Status.ACTIVE), None)
         return (
             Episode.objects.filter(patient=self.setup_patient(), status=Episode.Status.ACTIVE)
             .select_related("program")
@@ -77,7 +82,7 @@ class ChartGroups(ChartMixin, TemplateView):
 
     def get_context_data(self, enrol_form=None, end_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        episode = self.active_episode()
+        episode = self.active_episode(context["episodes"])
         enrollments = list(
             GroupEnrollment.objects.filter(episode__patient=self.patient)
             .select_related("group", "episode__program")

@@ -110,3 +110,13 @@ def test_plan_outline_reads_several_plans_once(signed_versions, django_assert_nu
         plan_outline([second])
         lines = plan_lines(second)
     assert lines[-1].startswith("Problem 2: only in the second")
+
+
+def test_each_read_gives_its_own_plans_tree(signed_versions):
+    """The rows' query is built once per process and filtered per read: a read after another
+    gives its own plan's tree, never the earlier plan's rows."""
+    first, second = signed_versions["superseded"], signed_versions["active"]
+    ProblemFactory(plan=second, position=9, description="only in the second")
+    assert _shape(read_plan_tree(first)) == _shape(_prefetched(first))
+    assert _shape(read_plan_tree(second)) == _shape(_prefetched(second))
+    assert _shape(read_plan_tree(first)) == _shape(_prefetched(first))

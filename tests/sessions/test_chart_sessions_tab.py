@@ -3,12 +3,15 @@ what is coming up from the patient's own sessions and the groups they are in now
 
 from datetime import timedelta
 
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions.models import TherapySession
+from sessions import patient_history
+from sessions.models import Attendance, TherapySession
+from sessions.patient_history import ATTENDANCE_PER_PAGE
 from tests import history
-from tests.factories import TherapySessionFactory
+from tests.factories import TherapyGroupFactory, TherapySessionFactory
 from tests.queries import query_counts
 
 
@@ -69,7 +72,8 @@ def test_the_tabs_queries_do_not_grow_with_the_patients_sessions(
     episode = enroll()
     client.force_login(clinician)
     paths = [tab(episode.patient), tab(episode.patient) + "?page=2"]
-    history.attended_sessions(episode, 2, clinician=clinician)
+    # Page 2 exists from the start (a page past the end is read in a second query).
+    history.attended_sessions(episode, ATTENDANCE_PER_PAGE + 1, clinician=clinician)
     query_counts(client, paths)  # what a first request caches is not counted
     few = query_counts(client, paths)
     for _ in range(3):
@@ -85,3 +89,57 @@ def test_the_hours_chart_labels_the_week_in_progress_and_only_it(client, clinici
     assert chart["inProgress"][-1] is True and not any(chart["inProgress"][:-1])
     assert chart["labels"][-1].endswith(" (in progress)")
     assert not any("in progress" in label for label in chart["labels"][:-1])
+
+
+# The rows as the tab's template drew them before `attendance_rows` (history_tags.py).
+ROWS_TEMPLATE = Template(
+    "{% for a in attendance %}<tr><td>{% if a.session_id in openable_sessions %}"
+    "<a href=\"{% url 'sessions:session' a.session_id %}\">{% endif %}"
+    '{{ a.session.starts_at|date:"D j M H:i" }} · {% if a.session.group %}'
+    "{{ a.session.group.name }}{% else %}{{ a.session.get_kind_display }}{% endif %}"
+    "{% if a.session_id in openable_sessions %}</a>{% endif %}</td><td>"
+    "{{ a.get_status_display }}{% if a.session_id in noted_sessions %} · "
+    "<a href=\"{% url 'sessions:chart-note' patient.pk a.session_id %}\">note</a>{% endif %}"
+    "</td><td>{{ a.minutes_attended }}</td></tr>\n      {% endfor %}"
+)
+ROWS_TAG = Template(
+    "{% load history_tags %}"
+    "{% attendance_rows attendance patient openable_sessions noted_sessions %}"
+)
+
+
+def test_the_attendance_rows_are_the_templates_byte_for_byte(clinician, episode, clock):
+    group = TherapyGroupFactory(program=episode.program, name='Skills <&> "DBT"')
+    history.attended_sessions(episode, 4, group=group, clinician=clinician)
+    own = TherapySessionFactory(
+        kind=TherapySession.Kind.INDIVIDUAL,
+        group=None,
+        duration_minutes=50,
+        location="",
+        delivery=TherapySession.Delivery.IN_PERSON,
+        clinicians=[clinician],
+        episode=episode,
+        patient=episode.patient,
+        starts_at=timezone.now() - timedelta(hours=3),
+    )
+    Attendance.objects.create(
+        session=own,
+        episode=episode,
+        patient=episode.patient,
+        status=Attendance.Status.ABSENT_EXCUSED,
+        minutes_attended=0,
+    )
+    attendance = list(patient_history.attendance_page(episode.patient, None))
+    ids = [a.session_id for a in attendance]
+    context = Context(
+        {
+            "attendance": attendance,
+            "patient": episode.patient,
+            # Some rows linked, some not; some with a note, some without.
+            "openable_sessions": set(ids[::2]),
+            "noted_sessions": set(ids[1:3]),
+        }
+    )
+    drawn = ROWS_TAG.render(context)
+    assert drawn == ROWS_TEMPLATE.render(context)
+    assert "Skills &lt;&amp;&gt; &quot;DBT&quot;" in drawn and "Individual" in drawn

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from iop.audit.models import AuditEvent
+from patients.models import Episode
 from sessions import services as ss
 from sessions.models import Attendance, GroupEnrollment
 from tests.factories import TherapyGroupFactory, TherapySessionFactory
@@ -244,3 +245,12 @@ def test_a_patient_in_every_group_of_the_program_is_told_so_not_shown_an_empty_l
     assert 'data-testid="enrol-form"' not in page
     assert "is already in every active group of" in page
     assert "there is no other group to enrol in" in page
+
+
+def test_only_the_active_episode_is_offered_groups_on_the_chart(client, episode, group, clinician):
+    client.force_login(clinician)
+    url = reverse("sessions:chart-groups", args=[episode.patient_id])
+    assert 'data-testid="enrol-form"' in client.get(url).text
+    # Still open, but not active yet (back in intake): no group to join from the chart.
+    Episode.objects.filter(pk=episode.pk).update(status=Episode.Status.INTAKE)
+    assert 'data-testid="enrol-form"' not in client.get(url).text

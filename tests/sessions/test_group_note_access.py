@@ -215,3 +215,29 @@ def test_the_notes_list_tests_a_users_patients_as_one_array(
         assert ids == [note.pk]
         if connection.vendor == "postgresql":
             assert sql.count("unnest(") == 2 + (user == supervisor)
+
+
+def test_the_chart_records_the_note_and_its_own_read_in_one_audit_transaction(
+    transactional_db, client, group_note, clinician, clinician2
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    note, arlo, _ = signed(group_note, clinician)
+    client.force_login(clinician2)
+    before = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(chart_note(arlo, note)).status_code == 200
+    events = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq"))
+    # The note first, then the chart's own read of the patient, both filed under Arlo.
+    assert [(e.object_type, e.object_id, e.patient_id, e.user) for e in events] == [
+        ("therapy_sessions.progressnote", str(note.pk), arlo.pk, clinician2),
+        ("patients.patient", str(arlo.pk), arlo.pk, clinician2),
+    ]
+    assert events[0].detail.startswith("group note from the chart")
+    # Nothing ends a transaction between the two writes (one lock of the trail, not two).
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    writes = [i for i, text in enumerate(sql) if text.startswith('INSERT INTO "AUDIT_AUDITEVENT"')]
+    between = sql[writes[0] : writes[-1]]
+    assert len(writes) == 2
+    assert not [text for text in between if text.startswith(("COMMIT", "BEGIN"))]

@@ -1,0 +1,50 @@
+"""The chart's Sessions tab's attendance rows, drawn in Python: a row through the template
+language resolved a dozen variables, a date and up to two URLs, and the page's 25 rows were
+most of drawing the tab (issue 14). The HTML is the template's it replaces, byte for byte
+(tests/sessions/test_chart_sessions_tab.py holds the two the same)."""
+
+from django import template
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.safestring import SafeString
+
+from iop.markup import format_safe
+from patients.links import STAND_IN
+from sessions.templatetags.today_tags import local, session_url
+
+register = template.Library()
+
+ROW = (
+    "<tr><td>{opens}{starts} · {title}{closes}</td><td>{status}{note}</td>"
+    "<td>{minutes}</td></tr>\n      "
+)
+NOTE = ' · <a href="{}">note</a>'
+
+
+@register.simple_tag
+def attendance_rows(attendance, patient, openable, noted):
+    """The tab's attendance rows (`patient_history.attendance_page`'s records): each session
+    linked when the user may open it (`openable`, session ids), and its note from the chart
+    when it holds a part for the patient (`noted`)."""
+    # The chart's note URL, reversed once: the session's id set into it for each row.
+    head, tail = reverse("sessions:chart-note", args=[patient.pk, int(STAND_IN)]).rsplit(
+        STAND_IN, 1
+    )
+    rows = []
+    for record in attendance:
+        session, pk = record.session, record.session_id
+        is_open = pk in openable
+        rows.append(
+            format_safe(
+                ROW,
+                opens=format_safe('<a href="{}">', session_url(pk)) if is_open else "",
+                starts=local(session.starts_at, "D j M H:i"),
+                title=session.group.name if session.group else session.get_kind_display(),
+                closes=format_safe("</a>") if is_open else "",
+                status=record.get_status_display(),
+                note=format_safe(NOTE, f"{head}{int(pk)}{tail}") if pk in noted else "",
+                minutes=localize(record.minutes_attended),
+            )
+        )
+    # Safe: each row is format_safe's, every value in it escaped.
+    return SafeString("".join(rows))  # nosec B703 B308
