@@ -70,7 +70,11 @@ def _attach_billing(sessions):
         e.patient_id for s in sessions for e, _ in s.rows if e.program.billing_mode == PER_DIEM
     }
     for day, on_day in by_day.items():
-        records = day_attendance([e.patient_id for s in on_day for e, _ in s.rows], day)
+        # Only a per diem reads the patient's day (`suggest`): not read for anyone else.
+        bundled = {
+            e.patient_id for s in on_day if s.kind in BUNDLED_KINDS for e, _ in s.rows
+        } & per_diem_patients
+        records = day_attendance(bundled, day) if bundled else {}
         family = _family_without_patient(
             {e.patient_id for s in on_day for e, _ in s.rows} & per_diem_patients, day
         )

@@ -23,7 +23,7 @@ from patients.access import get_patient_for_user
 from patients.forms import DeclineForm, PatientForm, ReferralForm, intake_step_form
 from patients.models import Episode, IntakeAssessment, Patient
 from patients.models.intake import steps_for
-from patients.part2 import part2_patient_ids
+from patients.part2 import protects_patient_of_row
 
 INTAKE_ROLES = (Role.INTAKE, Role.SUPERVISOR)
 
@@ -49,6 +49,8 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
         qs = (
             Episode.objects.in_intake_queue_of(self.request.user)
             .select_related("patient", "program", "primary_clinician", "intake")
+            # Read with the row: the page's Part 2 notice needs no query of its own.
+            .annotate(part2_protected=protects_patient_of_row())
             .order_by("referral_date", "pk")
         )
         program = id_or_none(self.request.GET.get("program"))
@@ -71,7 +73,9 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
             self.matches = list(
                 Patient.objects.for_user(self.request.user)
                 .search(q)
-                .annotate(match_count=Window(Count("pk")))[: self.MATCHES_SHOWN]
+                .annotate(
+                    match_count=Window(Count("pk")), part2_protected=protects_patient_of_row("pk")
+                )[: self.MATCHES_SHOWN]
             )
             context["matches"] = self.matches
             context["match_count"] = self.matches[0].match_count if self.matches else 0
@@ -81,8 +85,8 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
-        shown = [e.patient_id for e in context["episodes"]] + [p.pk for p in self.matches]
-        context["is_part2"] = bool(part2_patient_ids(shown))
+        shown = [*context["episodes"], *self.matches]
+        context["is_part2"] = any(row.part2_protected for row in shown)
         return context
 
 

@@ -4,8 +4,10 @@ than the rest of the page (issue 14). The HTML is the loop's it replaces, byte f
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+
+from iop.markup import format_safe
+from patients.links import url_with_ids
 
 register = template.Library()
 
@@ -38,7 +40,7 @@ def attendance_buttons(statuses, status, closed, sid):
         "{}",
         (
             (
-                format_html(
+                format_safe(
                     FORMATS[(status == value, bool(closed))],
                     value=value,
                     key=key,
@@ -52,23 +54,10 @@ def attendance_buttons(statuses, status, closed, sid):
     )
 
 
-# Stand-ins for a row's ids in the one URL reversed per script prefix (`attendance_url`).
-SID, PK = "999999901", "999999902"
-_mark_urls = {}
-
-
 @register.simple_tag
 def attendance_url(sid, pk):
-    """`{% url 'sessions:attendance' sid pk %}` without resolving the pattern for each row:
-    the URL is reversed once (per script prefix) with stand-ins, and a row's ids set in it."""
-    prefix = get_script_prefix()
-    parts = _mark_urls.get(prefix)
-    if parts is None:
-        url = reverse("sessions:attendance", args=(int(SID), int(PK)))
-        head, rest = url.split(SID, 1)
-        parts = _mark_urls[prefix] = (head, *rest.split(PK, 1))
-    head, middle, tail = parts
-    return f"{head}{int(sid)}{middle}{int(pk)}{tail}"
+    """`{% url 'sessions:attendance' sid pk %}` without resolving the pattern for each row."""
+    return url_with_ids("sessions:attendance", sid, pk)
 
 
 # A row of the attendance sheet, drawn in Python for the same reason as its buttons (a row per
@@ -117,19 +106,6 @@ CORRECTION_FORMS = {
     typed: CORRECTION_FORM.replace("{open}", " open" if typed else "") for typed in (True, False)
 }
 OPTIONS = {True: '<option value="{}" selected>{}</option>', False: '<option value="{}">{}</option>'}
-_correct_urls = {}
-
-
-def _correct_url(sid, pk):
-    """`{% url 'sessions:attendance-correct' sid pk %}`, reversed once per script prefix."""
-    prefix = get_script_prefix()
-    parts = _correct_urls.get(prefix)
-    if parts is None:
-        url = reverse("sessions:attendance-correct", args=(int(SID), int(PK)))
-        head, rest = url.split(SID, 1)
-        parts = _correct_urls[prefix] = (head, *rest.split(PK, 1))
-    head, middle, tail = parts
-    return f"{head}{int(sid)}{middle}{int(pk)}{tail}"
 
 
 def _drawn_once(context, key, draw):
@@ -150,7 +126,7 @@ def _correction_form(context, session, pk, status, csrf):
         messages = format_html_join(
             "", "<div>{}</div>", ((e,) for errs in correction["errors"].values() for e in errs)
         )
-        errors = format_html(
+        errors = format_safe(
             '<div class="alert alert-danger py-1 mb-1" role="alert">{}</div>\n      ', messages
         )
     chosen = correction.get("status") if typed else status
@@ -162,14 +138,14 @@ def _correction_form(context, session, pk, status, csrf):
             "",
             "{}",
             (
-                (format_html(OPTIONS[chosen == value], value, label),)
+                (format_safe(OPTIONS[chosen == value], value, label),)
                 for value, label, _ in statuses
             ),
         ),
     )
-    return format_html(
+    return format_safe(
         CORRECTION_FORMS[typed],
-        url=_correct_url(session.pk, pk),
+        url=url_with_ids("sessions:attendance-correct", session.pk, pk),
         csrf=csrf,
         errors=errors,
         pk=pk,
@@ -190,16 +166,16 @@ def attendance_row(context, episode, record):
     status = record.status if record else ""
     label = record.get_status_display() if record else ""
     csrf = CsrfTokenNode().render(context)
-    billing = format_html(BILLING_FIELD, 1) if context.get("billing_shown") else ""
+    billing = format_safe(BILLING_FIELD, 1) if context.get("billing_shown") else ""
     mark_url = attendance_url(sid, pk) if runner and not locked else ""
     if session.without_patient:
-        marks = format_html(WITHOUT_PATIENT, "Not attending: family therapy without the patient")
+        marks = format_safe(WITHOUT_PATIENT, "Not attending: family therapy without the patient")
     elif runner and locked:
-        marks = format_html(
+        marks = format_safe(
             "{}\n    {}", label or "—", _correction_form(context, session, pk, status, csrf)
         )
     elif runner:
-        marks = format_html(
+        marks = format_safe(
             MARK_FORM + "{billing}\n      {buttons}\n    </form>",
             url=mark_url,
             sid=sid,
@@ -218,7 +194,7 @@ def attendance_row(context, episode, record):
     else:
         marks = label or "—"
     if runner and record and record.attended and not locked:
-        minutes = format_html(
+        minutes = format_safe(
             MARK_FORM + MINUTES_FIELDS,
             url=mark_url,
             css="d-flex gap-1 align-items-center",
@@ -236,8 +212,8 @@ def attendance_row(context, episode, record):
     badge = ""
     if record:
         style = "success" if record.attended else "secondary"
-        badge = format_html(STATUS_BADGE, style=style, label=label)
-    error = format_html(ROW_ERROR, context["row_error"]) if context.get("row_error") else ""
-    return format_html(
+        badge = format_safe(STATUS_BADGE, style=style, label=label)
+    error = format_safe(ROW_ERROR, context["row_error"]) if context.get("row_error") else ""
+    return format_safe(
         ROW, sid=sid, pk=pk, name=name, badge=badge, error=error, marks=marks, minutes=minutes
     )

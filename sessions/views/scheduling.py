@@ -18,7 +18,7 @@ from iop.audit.context import AuditContext
 from iop.audit.mixins import AuditedViewMixin
 from iop.validation import week_start_or_none
 from patients.models import Program
-from patients.part2 import part2_patient_ids
+from patients.part2 import part2_patient_ids, protects_patient_of_row
 from sessions import services
 from sessions.forms import ScheduleForm
 from sessions.group_forms import GroupSettingsForm
@@ -186,7 +186,10 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
         sessions = group.sessions.between_days(start, start + timedelta(days=6))
         sessions = sessions.select_related("note")
         enrollments = list(
-            group.enrollments.current().select_related("episode__patient", "episode__program")
+            group.enrollments.current()
+            .select_related("episode__patient", "episode__program")
+            # Read with the row: the page's Part 2 notice needs no query of its own.
+            .annotate(part2_protected=protects_patient_of_row("episode__patient_id"))
         )
         context.update(
             group=group,
@@ -195,7 +198,7 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
             previous=start - timedelta(days=7),
             next=start + timedelta(days=7),
             enrollments=enrollments,
-            is_part2=bool(part2_patient_ids(e.episode.patient_id for e in enrollments)),
+            is_part2=any(e.part2_protected for e in enrollments),
             facilitators=list(group.facilitators.all()),
             can_edit=services.can_edit_group(self.request.user, group),
             **group_enrolment_context(

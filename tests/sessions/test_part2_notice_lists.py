@@ -11,7 +11,13 @@ from django.utils import timezone
 from iop.accounts.roles import Role
 from patients.part2 import REDISCLOSURE_NOTICE
 from sessions.models import NoteEntry, ProgressNote
-from tests.factories import TherapyGroupFactory, TherapySessionFactory, UserFactory
+from tests.factories import (
+    EpisodeFactory,
+    GroupEnrollmentFactory,
+    TherapyGroupFactory,
+    TherapySessionFactory,
+    UserFactory,
+)
 from tests.sessions.helpers import MON_2, at, book
 
 
@@ -68,3 +74,22 @@ def test_the_week_with_a_sud_patients_session_carries_the_notice(
     page = client.get(reverse("sessions:week"), {"week": MON_2.isoformat()}).content.decode()
     assert episode.patient.display_name in page
     assert ('data-testid="part2-notice"' in page) is is_sud
+
+
+@pytest.mark.parametrize("earlier_sud", [True, False])
+def test_the_group_page_carries_the_notice_for_an_attendee_once_treated_for_sud(
+    client, clinician, make_episode, program, sud_program, earlier_sud
+):
+    """Part 2 follows the patient, not the episode: an enrolled patient whose earlier,
+    discharged episode was a SUD one brings the notice to the group's page."""
+    episode = make_episode(clinician=clinician, program_=program)
+    if earlier_sud:
+        EpisodeFactory(
+            patient=episode.patient, program=sud_program, status="discharged", is_sud=True
+        )
+    group = TherapyGroupFactory(name="Evening group", program=program, facilitators=[clinician])
+    GroupEnrollmentFactory(group=group, episode=episode)
+    client.force_login(clinician)
+    page = client.get(reverse("sessions:group", args=[group.pk])).content.decode()
+    assert episode.patient.display_name in page
+    assert ('data-testid="part2-notice"' in page) is earlier_sud

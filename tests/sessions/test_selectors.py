@@ -54,9 +54,10 @@ def test_the_roster_is_read_in_a_fixed_number_of_queries(
         services.attendance_mark(
             session=todays_session, episode=episode, status="present", user=clinician
         )
-    # Enrolments, attendance, the day's minutes; then what `attendance_flags` providers ask
-    # (billing: the episodes' approved authorizations with their coverage: one query), once for all.
-    with django_assert_num_queries(4):
+    # Enrolments, attendance (the day's minutes only for a per-diem program: not this one); then
+    # what `attendance_flags` providers ask (billing: the episodes' approved authorizations with
+    # their coverage: one query), once for all.
+    with django_assert_num_queries(3):
         session_with_roster(todays_session)
     assert [record.status for _, record in todays_session.rows] == ["present"] * 5
 
