@@ -107,6 +107,10 @@ def test_the_database_judges_every_case_as_the_ledger(make, program_of, clinicia
     level_change(high, "IOP", WED_11)  # PHP's 20 is the lower minimum: met
     short = case("PHP", 19, program=program_of["minimum of 25"])
     level_change(short, "IOP", WED_11)  # 19 of PHP's 20
+    recorded_late = case("PHP", 10)
+    level_change(recorded_late, "IOP", MON_2)
+    level_change(recorded_late, "PHP", date(2026, 10, 26))  # the older change recorded last:
+    # IOP since the 2nd by date order, met at 10 of 9 (by the order of recording, PHP: 10 of 20)
     attend(case("IOP", 0), MON_16, 9)  # this week's hours do not count for last week
     cancelled = case("IOP", 9)
     TherapySession.objects.filter(episode=cancelled).update(status="cancelled")
@@ -152,7 +156,7 @@ def test_the_lists_read_a_fixed_number_of_queries(
 
     make("IOP")
     judged()  # the user's roles, read once
-    with django_assert_num_queries(3) as small:  # judged in three; the rows from what was read
+    with django_assert_num_queries(2) as small:  # judged in two; the rows from what was read
         one = judged()
     for _ in range(12):
         make("PHP")
