@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from iop.accounts.roles import Role
+from iop.ids import read_by_ids
 from patients import extensions
 from patients.models import Alert, Episode
 from plans.selectors import safety_plan_facts, safety_plans_needed
@@ -280,9 +281,9 @@ def today_for(user):
     context.update(
         sessions=sessions,
         alerts=alerts,
-        to_write=list(recent_notes_to_write(user, now=now).only(*NOTE_TO_WRITE_SHOWN)),
+        to_write=list(read_by_ids(recent_notes_to_write(user, now=now)).only(*NOTE_TO_WRITE_SHOWN)),
         notes_window_start=notes_window_start(now),
-        cosign=(cosign := excerpt(cosign_queue(user).only(*COSIGN_SHOWN))),
+        cosign=(cosign := excerpt(read_by_ids(cosign_queue(user)).only(*COSIGN_SHOWN))),
         cosign_groups=group_cosign(cosign.rows),
         below=Excerpt(below[:TODAY_ROWS], below.count()),
         sections=[s for s in (section(user) for section in extensions.today_sections) if s],

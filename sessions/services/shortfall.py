@@ -7,14 +7,15 @@ care and hours") for the one week the lists judge, the last full week. The datab
 episode's attended minutes of that week and of this one (one grouped query over the two
 weeks' counted sessions) and reads the facts the rule needs as plain values, one row per
 episode (level, admission and discharge dates, date of birth, track, the program's minimum,
-a step-down in the week) and their level changes; the rule (`levels`) then judges ~300
-tuples, not ~300 episodes with their patients and programs and a ledger of rows each. The
-page's rows are then read with their patients.
+a step-down in the week, the patient's name) with their level changes (a row each, in the
+same read); the rule (`levels`) then judges ~300 tuples, not ~300 episodes with their
+patients and programs and a ledger of rows each. The page's rows are built from those same
+values (no further read).
 
 `tests/sessions/test_hours_in_the_database.py` holds it to the ledger's judgement.
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
@@ -24,7 +25,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from iop.ids import id_set
-from patients.models import Episode, LevelOfCareChange
+from patients.models import Episode, Patient
 from sessions.models import NOT_COUNTED, Attendance, StepDown, TherapySession
 from sessions.services import levels
 from sessions.services.scheduling import week_start
@@ -40,14 +41,17 @@ FACTS = (
     "patient__legal_last_name",
     "patient__legal_first_name",
     "patient_id",
+    "patient__preferred_name",
     "stepped_down",
 )
-# A row shows its patient's name and links to their chart (the episode's other columns and
-# the patient's record are not read).
-SHOWN = (
-    "patient_id",
-    *(f"patient__{f}" for f in ("legal_first_name", "legal_last_name", "preferred_name")),
-)
+# A row shows its patient's name and links to their chart: the episode and patient records
+# of a row hold only these (as `.only()` would read them), from the row of FACTS; in the
+# models' field order, as `Model.from_db` takes them.
+SHOWN_EPISODE = ("id", "patient_id")
+# What the rule (`levels.levels_in_week`) reads of a level change, in the order it sorts them.
+LEVEL_CHANGE = ("effective_date", "pk", "from_level", "to_level")
+LevelChange = namedtuple("LevelChange", LEVEL_CHANGE)
+SHOWN_PATIENT = ("id", "legal_first_name", "legal_last_name", "preferred_name")
 
 
 def _midnight(day):
@@ -140,8 +144,9 @@ class BelowHours:
     """The episodes of `episodes` (a QuerySet) below their minimum last week, the largest
     shortfall first, then by name, as the lists show them: `(episode, last week, this week)`,
     the weeks as the ledger's rows (week, minutes, hours, level, minimum in hours). Judged
-    once with this week's minutes (three queries, whatever the caseload); a slice reads its
-    episodes with their patients (one more)."""
+    once with this week's minutes (two queries whatever the caseload: the facts with the
+    level changes, then the minutes); a slice's episodes and patients are built from the
+    values judged (no further query)."""
 
     def __init__(self, episodes, *, today=None):
         self.episodes = episodes
@@ -161,17 +166,22 @@ class BelowHours:
         step_down = StepDown.objects.filter(
             episode=OuterRef("pk"), starts_on__lte=sunday, ends_on__gte=self.monday
         )
-        facts = list(
-            self.episodes.annotate(stepped_down=Exists(step_down)).order_by().values_list(*FACTS)
-        )
+        facts, changes = {}, defaultdict(list)
+        # Each episode's level changes in the same read (a row per change; one with NULLs for
+        # an episode without any): a handful of rows more than episodes, not a query more.
+        read = self.episodes.annotate(stepped_down=Exists(step_down)).order_by()
+        columns = (*FACTS, *(f"level_changes__{f}" for f in LEVEL_CHANGE))
+        for row in read.values_list(*columns):
+            fact, change = row[: len(FACTS)], row[len(FACTS) :]
+            facts.setdefault(fact[0], fact)
+            if change[1] is not None:  # its pk: NULL for none
+                changes[fact[0]].append(LevelChange(*change))
+        for episode_changes in changes.values():
+            episode_changes.sort()  # oldest first (`levels.level_changes`' order)
+        facts = list(facts.values())
         ids = [row[0] for row in facts]
-        changes = defaultdict(list)
-        for change in (
-            LevelOfCareChange.objects.filter(episode__in=id_set(ids))
-            .only("episode_id", "from_level", "to_level", "effective_date")
-            .order_by("effective_date", "pk")
-        ):
-            changes[change.episode_id].append(change)
+        # The episode's pk, its patient's id and first, last and preferred names.
+        self._shown = {row[0]: (row[0], row[9], row[8], row[7], row[10]) for row in facts}
         # By the listed ids, not the subquery: PostgreSQL then knows how few a clinician's
         # caseload holds and reads their attendance by episode, not the whole program's week.
         # This week's minutes come in the same read: the rows shown say them.
@@ -201,12 +211,10 @@ class BelowHours:
     def rows(self, judged):
         if not judged:
             return []
-        ids = [pk for pk, *_ in judged]
-        episodes = Episode.objects.select_related("patient").only(*SHOWN).in_bulk(ids)
         current = self._current
         return [
             (
-                episodes[pk],
+                self._episode(pk),
                 {
                     "week": self.monday,
                     "minutes": total,
@@ -224,3 +232,12 @@ class BelowHours:
             )
             for pk, total, level, minimum in judged
         ]
+
+    def _episode(self, pk):
+        """The episode `pk` with its patient, holding the columns a row shows (SHOWN_EPISODE,
+        SHOWN_PATIENT) as read with the facts: as `.only()` would have read them."""
+        pk, patient_id, *names = self._shown[pk]
+        db = self.episodes.db
+        episode = Episode.from_db(db, SHOWN_EPISODE, (pk, patient_id))
+        episode.patient = Patient.from_db(db, SHOWN_PATIENT, (patient_id, *names))
+        return episode

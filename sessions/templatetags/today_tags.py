@@ -6,7 +6,8 @@ drawn still draws it from its template."""
 
 from django import template
 from django.template.defaultfilters import date, floatformat
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -21,9 +22,18 @@ def session_url(pk):
     return url_with_id("sessions:session", pk)
 
 
-def local(value, fmt):
-    """`{{ value|date:fmt }}` of an aware datetime: in the current time zone."""
-    return dateformat.format(timezone.localtime(value), fmt)
+def hour_minute(value):
+    """`{{ value|date:"H:i" }}` of an aware datetime (in the current time zone), without
+    `dateformat` parsing the format for each of the page's ~40 times."""
+    return f"{timezone.localtime(value):%H:%M}"
+
+
+def day_hour_minute(value):
+    """`{{ value|date:"D j M H:i" }}` of an aware datetime: the day's and month's names as
+    `dateformat` gives them (its `D` and `M`, translated), e.g. "Fri 27 Nov 09:30"."""
+    value = timezone.localtime(value)
+    day, month = WEEKDAYS_ABBR[value.weekday()], MONTHS_3[value.month].title()
+    return f"{day} {value.day} {month} {value:%H:%M}"
 
 
 def _note(session):
@@ -75,7 +85,7 @@ def session_card(context, session):
         body = format_html(FOLDED, size=session.roster_size, attended=session.attended, url=url)
     elif session.waiting:
         marked = f", {session.marked} marked" if session.marked else ""
-        opens = local(session.opens_at, "H:i")
+        opens = hour_minute(session.opens_at)
         body = format_html(WAITING, size=session.roster_size, marked=marked, opens=opens, url=url)
     else:
         sheet = context.template.engine.get_template("sessions/_attendance_sheet.html")
@@ -86,8 +96,8 @@ def session_card(context, session):
         CARD,
         pk=session.pk,
         url=url,
-        starts=local(session.starts_at, "H:i"),
-        ends=local(session.ends_at, "H:i"),
+        starts=hour_minute(session.starts_at),
+        ends=hour_minute(session.ends_at),
         title=_title(session),
         delivery=session.get_delivery_display(),
         location=format_html(" · {}", session.location) if session.location else "",
@@ -113,7 +123,7 @@ def _note_row(session):
     return {
         "url": session_url(session.pk),
         "title": title,
-        "starts": local(session.starts_at, "D j M H:i"),
+        "starts": day_hour_minute(session.starts_at),
         "state": "draft" if _note(session) else "not started",
     }
 
@@ -167,7 +177,7 @@ COSIGN_LINK = '<a href="{}#note">{} {}</a>'
 def _cosign_link(note):
     session = note.session
     title = session.group.name if session.group else session.patient.display_name
-    return (session_url(note.session_id), title, local(session.starts_at, "H:i"))
+    return (session_url(note.session_id), title, hour_minute(session.starts_at))
 
 
 @register.simple_tag

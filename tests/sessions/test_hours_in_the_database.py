@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from patients.models import Episode, Program
+from patients.models import Episode, Patient, Program
 from sessions.models import StepDown, TherapySession
 from sessions.services import hours_ledger
 from sessions.services.shortfall import BelowHours
@@ -107,6 +107,10 @@ def test_the_database_judges_every_case_as_the_ledger(make, program_of, clinicia
     level_change(high, "IOP", WED_11)  # PHP's 20 is the lower minimum: met
     short = case("PHP", 19, program=program_of["minimum of 25"])
     level_change(short, "IOP", WED_11)  # 19 of PHP's 20
+    recorded_late = case("PHP", 10)
+    level_change(recorded_late, "IOP", MON_2)
+    level_change(recorded_late, "PHP", date(2026, 10, 26))  # the older change recorded last:
+    # IOP since the 2nd by date order, met at 10 of 9 (by the order of recording, PHP: 10 of 20)
     attend(case("IOP", 0), MON_16, 9)  # this week's hours do not count for last week
     cancelled = case("IOP", 9)
     TherapySession.objects.filter(episode=cancelled).update(status="cancelled")
@@ -152,10 +156,28 @@ def test_the_lists_read_a_fixed_number_of_queries(
 
     make("IOP")
     judged()  # the user's roles, read once
-    with django_assert_num_queries(4) as small:  # judged in three, the page's patients in one
+    with django_assert_num_queries(2) as small:  # judged in two; the rows from what was read
         one = judged()
     for _ in range(12):
         make("PHP")
     with django_assert_num_queries(len(small.captured_queries)):
         many = judged()
     assert (one[0], many[0], len(many[1])) == (1, 13, 10)
+
+
+def test_a_row_names_its_own_patient(make, clinician):  # noqa: F811
+    """The rows' episodes and patients are built from the values judged, not read again: each
+    holds its own ids and names, in their fields (first, last and preferred apart)."""
+    episodes = [make("IOP"), make("IOP")]
+    for n, episode in enumerate(episodes):
+        Patient.objects.filter(pk=episode.patient_id).update(
+            legal_first_name=f"First{n}", legal_last_name=f"Last{n}", preferred_name=f"Pref{n}"
+        )
+    shown = {e.pk: e for e, _, _ in below_hours(clinician, today=WED_18)[0:2]}
+    for stored in Episode.objects.filter(pk__in=shown).select_related("patient"):
+        row = shown[stored.pk]
+        assert (row.patient_id, row.patient.pk) == (stored.patient_id, stored.patient_id)
+        names = ("legal_first_name", "legal_last_name", "preferred_name", "display_name")
+        assert [getattr(row.patient, f) for f in names] == [
+            getattr(stored.patient, f) for f in names
+        ]
