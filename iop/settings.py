@@ -119,6 +119,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "iop.accounts.context_processors.navigation",
             ],
+            # iop is no app of its own: its template tags are named here.
+            "libraries": {"fields": "iop.templatetags.fields"},
         },
     },
 ]

@@ -8,10 +8,11 @@ same HTML byte for byte, without a template render per row (about a millisecond 
 Only for forms whose fields do not change per instance (made with a prefix and initial values
 only). A bound form (a refusal shown with its errors and what was typed) is drawn by crispy."""
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, optgroups
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import template
-from django.templatetags.l10n import unlocalize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+
+from iop.fields import check_options
 
 register = template.Library()
 
@@ -34,53 +35,6 @@ def as_crispy_row_field(field):
     return format_html(_drawn[key], prefix=form.prefix, value=value)
 
 
-# crispy's bootstrap5/layout/radio_checkbox_select.html, a group's heading and an option, for a
-# field without errors (attrs.html's attributes as one value).
-GROUP = "\n    {}\n    {}\n    "
-OPTION = (
-    '\n      <div class="form-check{}">\n        <input type="{}" class="form-check-input"  '
-    'name="{}" value="{}" {}>\n        <label for="{}" class="form-check-label">\n            {}\n'
-    "        </label>\n        \n     </div>\n    "
-)
-
-
-def _attrs(attrs):
-    """crispy's bootstrap5/layout/attrs.html for one option."""
-    return format_html_join(
-        "",
-        " {}{}",
-        (
-            (name, "" if value is True else format_html('="{}"', f"{value}"))
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
-
-
-@register.simple_tag
-def crispy_check_options(field, inline_class=""):
-    """The options of a checkbox or radio list as crispy's bootstrap5
-    layout/radio_checkbox_select.html draws a field without errors, byte for byte, from Python:
-    its template loop (an include per option) drew a group's 70 facilitators in ~10 ms."""
-    inline = " form-check-inline" if inline_class else ""
-    groups = []
-    for group, options, _ in optgroups(field):
-        heading = format_html("<strong>{}</strong>", group) if group else ""
-        rows = format_html_join(
-            "",
-            OPTION,
-            (
-                (
-                    inline,
-                    option["type"],
-                    field.html_name,
-                    unlocalize(option["value"]),
-                    _attrs(option["attrs"]),
-                    option["attrs"].get("id", ""),
-                    unlocalize(option["label"]),
-                )
-                for option in options
-            ),
-        )
-        groups.append((heading, rows))
-    return format_html_join("", GROUP, groups)
+# The options of a checkbox or radio list without errors, drawn from Python (the project's
+# templates/bootstrap5/layout/radio_checkbox_select.html).
+register.simple_tag(check_options, name="crispy_check_options")
