@@ -4,13 +4,12 @@ most of drawing the tab (issue 14). The HTML is the template's it replaces, byte
 (tests/sessions/test_chart_sessions_tab.py holds the two the same)."""
 
 from django import template
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString
 
 from iop.markup import format_safe
-from patients.links import STAND_IN
-from sessions.templatetags.today_tags import local, session_url
+from patients.links import url_with_ids
+from sessions.templatetags.today_tags import day_hour_minute, session_url
 
 register = template.Library()
 
@@ -26,10 +25,6 @@ def attendance_rows(attendance, patient, openable, noted):
     """The tab's attendance rows (`patient_history.attendance_page`'s records): each session
     linked when the user may open it (`openable`, session ids), and its note from the chart
     when it holds a part for the patient (`noted`)."""
-    # The chart's note URL, reversed once: the session's id set into it for each row.
-    head, tail = reverse("sessions:chart-note", args=[patient.pk, int(STAND_IN)]).rsplit(
-        STAND_IN, 1
-    )
     rows = []
     for record in attendance:
         session, pk = record.session, record.session_id
@@ -38,11 +33,13 @@ def attendance_rows(attendance, patient, openable, noted):
             format_safe(
                 ROW,
                 opens=format_safe('<a href="{}">', session_url(pk)) if is_open else "",
-                starts=local(session.starts_at, "D j M H:i"),
+                starts=day_hour_minute(session.starts_at),
                 title=session.group.name if session.group else session.get_kind_display(),
                 closes=format_safe("</a>") if is_open else "",
                 status=record.get_status_display(),
-                note=format_safe(NOTE, f"{head}{int(pk)}{tail}") if pk in noted else "",
+                note=format_safe(NOTE, url_with_ids("sessions:chart-note", patient.pk, pk))
+                if pk in noted
+                else "",
                 minutes=localize(record.minutes_attended),
             )
         )
