@@ -97,7 +97,8 @@ def visible_session_sets(user, *, evaluated=False):
     links = TherapySession.clinicians.through.objects.filter(user=user)
     sets = [
         links.values_list("therapysession_id", flat=True),
-        Patient.objects.for_user(user).values_list("pk", flat=True),
+        # A set of ids: unordered (the patients' order by name sorted 300-2,500 for nothing).
+        Patient.objects.for_user(user).order_by().values_list("pk", flat=True),
         None,
     ]
     if user.has_role(Role.SUPERVISOR):
