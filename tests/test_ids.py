@@ -54,3 +54,4 @@ def test_read_by_ids_keeps_the_models_own_order_and_reads_nothing_for_none(
     assert list(read_by_ids(theirs)) == list(theirs)
     with django_assert_num_queries(0):
         assert list(read_by_ids(Episode.objects.none())) == []
+        assert list(read_by_ids(Episode.objects.filter(pk__in=[]))) == []
