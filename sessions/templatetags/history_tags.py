@@ -1,7 +1,8 @@
-"""The chart's Sessions tab's attendance rows, drawn in Python: a row through the template
-language resolved a dozen variables, a date and up to two URLs, and the page's 25 rows were
-most of drawing the tab (issue 14). The HTML is the template's it replaces, byte for byte
-(tests/sessions/test_chart_sessions_tab.py holds the two the same)."""
+"""The chart's Sessions tab's attendance rows and upcoming sessions, drawn in Python: a row
+through the template language resolved a dozen variables, a date and up to two URLs, and the
+page's 25 rows (and 10 upcoming) were most of drawing the tab (issue 14). The HTML is the
+template's it replaces, byte for byte (tests/sessions/test_chart_sessions_tab.py holds the
+two the same)."""
 
 from django import template
 from django.utils.formats import localize
@@ -45,3 +46,21 @@ def attendance_rows(attendance, patient, openable, noted):
         )
     # Safe: each row is format_safe's, every value in it escaped.
     return SafeString("".join(rows))  # nosec B703 B308
+
+
+UPCOMING = "<li>{starts} {title}</li>"
+
+
+@register.simple_tag
+def upcoming_items(upcoming, openable):
+    """The tab's upcoming sessions (`patient_history.upcoming_for`'s), each linked when the
+    user may open it (`openable`, session ids)."""
+    items = []
+    for session in upcoming:
+        starts = local(session.starts_at, "D j M H:i")
+        if session.pk in openable:
+            starts = format_safe('<a href="{}">{}</a>', session_url(session.pk), starts)
+        title = session.group.name if session.group else session.get_kind_display()
+        items.append(format_safe(UPCOMING, starts=starts, title=title))
+    # Safe: each item is format_safe's, every value in it escaped.
+    return SafeString("".join(items))  # nosec B703 B308

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions import patient_history
-from sessions.models import Attendance, TherapySession
+from sessions.models import Attendance, TherapyGroup, TherapySession
 from sessions.patient_history import ATTENDANCE_PER_PAGE
 from tests import history
 from tests.factories import TherapyGroupFactory, TherapySessionFactory
@@ -143,3 +143,41 @@ def test_the_attendance_rows_are_the_templates_byte_for_byte(clinician, episode,
     drawn = ROWS_TAG.render(context)
     assert drawn == ROWS_TEMPLATE.render(context)
     assert "Skills &lt;&amp;&gt; &quot;DBT&quot;" in drawn and "Individual" in drawn
+
+
+# The upcoming list's items as the tab's template drew them before `upcoming_items`.
+UPCOMING_TEMPLATE = Template(
+    "{% for s in upcoming %}<li>{% if s.pk in openable_sessions %}"
+    '<a href="{% url \'sessions:session\' s.pk %}">{{ s.starts_at|date:"D j M H:i" }}</a>'
+    '{% else %}{{ s.starts_at|date:"D j M H:i" }}{% endif %} {% if s.group %}'
+    "{{ s.group.name }}{% else %}{{ s.get_kind_display }}{% endif %}</li>{% endfor %}"
+)
+UPCOMING_TAG = Template("{% load history_tags %}{% upcoming_items upcoming openable_sessions %}")
+
+
+def test_the_upcoming_items_are_the_templates_byte_for_byte(
+    clinician, enroll, todays_session, clock
+):
+    episode = enroll()
+    TherapyGroup.objects.filter(pk=todays_session.group_id).update(name="Skills <&> 'DBT'")
+    now = timezone.now()
+    for day in (1, 2, 3):
+        TherapySessionFactory(group=todays_session.group, starts_at=now + timedelta(days=day))
+    TherapySessionFactory(
+        kind=TherapySession.Kind.INDIVIDUAL,
+        group=None,
+        duration_minutes=50,
+        location="",
+        delivery=TherapySession.Delivery.IN_PERSON,
+        clinicians=[clinician],
+        episode=episode,
+        patient=episode.patient,
+        starts_at=now + timedelta(days=1, hours=2),
+    )
+    upcoming, _ = patient_history.upcoming_for(episode.patient)
+    ids = [s.pk for s in upcoming]
+    context = Context({"upcoming": upcoming, "openable_sessions": set(ids[::2])})
+    drawn = UPCOMING_TAG.render(context)
+    assert drawn == UPCOMING_TEMPLATE.render(context)
+    assert "Skills &lt;&amp;&gt; &#x27;DBT&#x27;" in drawn and "Individual" in drawn
+    assert drawn.count("<a href=") == len(ids[::2]) and len(ids) == 4
