@@ -57,7 +57,7 @@ def upcoming_items(upcoming, openable):
     user may open it (`openable`, session ids)."""
     items = []
     for session in upcoming:
-        starts = local(session.starts_at, "D j M H:i")
+        starts = day_hour_minute(session.starts_at)
         if session.pk in openable:
             starts = format_safe('<a href="{}">{}</a>', session_url(session.pk), starts)
         title = session.group.name if session.group else session.get_kind_display()
