@@ -102,6 +102,23 @@ ROWS_TEMPLATE = Template(
     "<a href=\"{% url 'sessions:chart-note' patient.pk a.session_id %}\">note</a>{% endif %}"
     "</td><td>{{ a.minutes_attended }}</td></tr>\n      {% endfor %}"
 )
+
+
+def individual_session(clinician, episode, starts_at):
+    """A 50-minute in-person individual session of the episode's patient, run by `clinician`."""
+    return TherapySessionFactory(
+        kind=TherapySession.Kind.INDIVIDUAL,
+        group=None,
+        duration_minutes=50,
+        location="",
+        delivery=TherapySession.Delivery.IN_PERSON,
+        clinicians=[clinician],
+        episode=episode,
+        patient=episode.patient,
+        starts_at=starts_at,
+    )
+
+
 ROWS_TAG = Template(
     "{% load history_tags %}"
     "{% attendance_rows attendance patient openable_sessions noted_sessions %}"
@@ -111,17 +128,7 @@ ROWS_TAG = Template(
 def test_the_attendance_rows_are_the_templates_byte_for_byte(clinician, episode, clock):
     group = TherapyGroupFactory(program=episode.program, name='Skills <&> "DBT"')
     history.attended_sessions(episode, 4, group=group, clinician=clinician)
-    own = TherapySessionFactory(
-        kind=TherapySession.Kind.INDIVIDUAL,
-        group=None,
-        duration_minutes=50,
-        location="",
-        delivery=TherapySession.Delivery.IN_PERSON,
-        clinicians=[clinician],
-        episode=episode,
-        patient=episode.patient,
-        starts_at=timezone.now() - timedelta(hours=3),
-    )
+    own = individual_session(clinician, episode, timezone.now() - timedelta(hours=3))
     Attendance.objects.create(
         session=own,
         episode=episode,
@@ -163,17 +170,7 @@ def test_the_upcoming_items_are_the_templates_byte_for_byte(
     now = timezone.now()
     for day in (1, 2, 3):
         TherapySessionFactory(group=todays_session.group, starts_at=now + timedelta(days=day))
-    TherapySessionFactory(
-        kind=TherapySession.Kind.INDIVIDUAL,
-        group=None,
-        duration_minutes=50,
-        location="",
-        delivery=TherapySession.Delivery.IN_PERSON,
-        clinicians=[clinician],
-        episode=episode,
-        patient=episode.patient,
-        starts_at=now + timedelta(days=1, hours=2),
-    )
+    individual_session(clinician, episode, now + timedelta(days=1, hours=2))
     upcoming, _ = patient_history.upcoming_for(episode.patient)
     ids = [s.pk for s in upcoming]
     context = Context({"upcoming": upcoming, "openable_sessions": set(ids[::2])})
