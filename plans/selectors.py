@@ -1,6 +1,8 @@
 """Reads of plans that the pages, the API and the services share, each in a fixed number of
 queries: the plan tree with its progress, progress read from measures, the current safety plan."""
 
+import functools
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -205,10 +207,16 @@ def caseload_plan_facts(episode_ids):
     """What the caseload's plan column reads of a page of episodes, in one query: rows of
     (episode id, patient id, has an active plan, its next review due, and `safety_plan_facts`
     of the patient: has an active safety plan, newest plan alert)."""
+    return list(_caseload_plan_facts().filter(in_ids("pk", episode_ids)))
+
+
+@functools.cache
+def _caseload_plan_facts():
+    """`caseload_plan_facts`' rows for any episodes: built once per process (its four
+    subqueries resolved), filtered per page; never evaluated itself."""
     active = TreatmentPlan.objects.filter(episode_id=OuterRef("pk")).active().order_by()
-    return list(
-        Episode.objects.filter(in_ids("pk", episode_ids))
-        .order_by()
+    return (
+        Episode.objects.order_by()
         .annotate(
             has_plan=Exists(active),
             next_review_due=Subquery(active.values("next_review_due")[:1]),
