@@ -10,6 +10,7 @@ from django.views.generic import ListView
 from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewMixin
 from iop.paging import CountedPagePaginator
+from patients import extensions
 from patients.forms import CaseloadFilterForm
 from patients.models import Alert, Episode, MeasureResponse
 from patients.part2 import protects_patient_of_row
@@ -49,7 +50,8 @@ CASELOAD_FIELDS = (
 @functools.cache
 def caseload_rows():
     """Episodes as the caseload reads them (its columns, the latest two PHQ-9 totals, open
-    alerts, Part 2, an open risk alert), to be filtered per request: built once per process,
+    alerts, Part 2, an open risk alert, and what the other apps' columns read of each,
+    `extensions.caseload_annotations`), to be filtered per request: built once per process,
     as resolving the five subqueries was a third of the page's query-building CPU. Never
     evaluated itself (every request's filter is a copy)."""
     episodes = Episode.objects.select_related("patient", "program", "primary_clinician")
@@ -63,6 +65,9 @@ def caseload_rows():
         .annotate(n=Count("pk"))
         .values("n")
     )
+    columns = {}  # what the other apps' columns read of each episode
+    for provider in extensions.caseload_annotations:
+        columns.update(provider())
     return episodes.only(*CASELOAD_FIELDS).annotate(
         phq9_latest=Subquery(phq9.values("total_score")[:1], output_field=IntegerField()),
         phq9_previous=Subquery(phq9.values("total_score")[1:2], output_field=IntegerField()),
@@ -73,6 +78,7 @@ def caseload_rows():
                 patient=OuterRef("patient"), status=Alert.Status.OPEN, kind=Alert.Kind.RISK
             )
         ),
+        **columns,
     )
 
 
