@@ -74,6 +74,12 @@ def _phq9(latest, previous):
 
 
 @register.simple_tag
+def caseload_rows(episodes):
+    """The page's rows (`caseload_row` each), as one tag: not a template node per row."""
+    # Safe: each row drawn (and its texts escaped) by caseload_row.
+    return SafeString("".join(caseload_row(e) for e in episodes))  # nosec B703 B308
+
+
 def caseload_row(e):
     """One episode's row: the patient (linked to the chart, with the risk and Part 2 badges,
     the MRN and the flags raised), program, status, level, primary clinician, the latest PHQ-9,
