@@ -52,8 +52,9 @@ def caseload_rows():
     """Episodes as the caseload reads them (its columns, the latest two PHQ-9 totals, open
     alerts, Part 2, an open risk alert, and what the other apps' columns read of each,
     `extensions.caseload_annotations`), to be filtered per request: built once per process,
-    as resolving the five subqueries was a third of the page's query-building CPU. Never
-    evaluated itself (every request's filter is a copy)."""
+    as resolving its subqueries was a third of the page's query-building CPU. Never evaluated
+    itself (every request's filter is a copy). The SELECT list's subqueries run for the
+    page's rows only (above the sort and the limit)."""
     episodes = Episode.objects.select_related("patient", "program", "primary_clinician")
     phq9 = MeasureResponse.objects.filter(patient=OuterRef("patient"), instrument="PHQ9").order_by(
         "-administered_at", "-pk"
