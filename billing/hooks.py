@@ -40,7 +40,10 @@ def authorization_column(episodes):
     from billing.burndown import current_burndowns
 
     today = timezone.localdate()
-    found = current_burndowns([e.pk for e in episodes], today=today)
+    # The page's episodes (with their programs) set on the authorizations, not joined again.
+    found = current_burndowns(
+        [e.pk for e in episodes], today=today, episodes={e.pk: e for e in episodes}
+    )
     values, flags = {}, {}
     for episode in episodes:
         burn = found.get(episode.pk)

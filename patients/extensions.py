@@ -21,6 +21,9 @@ apps register here from their AppConfig.ready():
 - `caseload_columns`: callables `(episodes) -> CaseloadColumn` adding a column to the caseload,
   computed for the whole page of episodes at once (a fixed number of queries). A column may
   also raise flags on episodes (`CaseloadColumn.flags`): what needs the clinician's attention.
+- `caseload_annotations`: callables `() -> {name: expression}` annotating the caseload's
+  episodes (`OuterRef("pk")`: the episode; built once per process): what a column reads of
+  each episode, read with the page's own query instead of one of its own.
 - `review_sections`: callables `(patient, episode, start, end) -> ExtensionSection | None`
   adding a section to a plan review's "Since the last review" (medications: the entries started,
   changed and stopped and the reconciliations signed from `start` to `end`: `start` the last
@@ -59,6 +62,7 @@ program_change_guards = []
 chart_tabs = []
 header_facts = []
 caseload_columns = []
+caseload_annotations = []
 review_sections = []
 discharge_medications = []
 discharge_screens = []

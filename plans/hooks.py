@@ -12,7 +12,11 @@ from patients import extensions
 from patients.links import patient_url
 from patients.models import Episode
 from plans.models import SafetyPlan, TreatmentPlan, initial_plan_due
-from plans.selectors import caseload_plan_facts, safety_plan_needed, safety_plans_needed
+from plans.selectors import (
+    caseload_plan_annotations,
+    safety_plan_needed,
+    safety_plans_needed,
+)
 
 
 class _HeaderPlan(NamedTuple):
@@ -99,23 +103,24 @@ def initial_plan_text(episode, today=None):
 def next_review_column(episodes):
     """The caseload's "Next review" column, and its flags: no plan (an admitted episode without
     an active plan), review due (within REVIEW_OPEN_DAYS_AHEAD days, or overdue) and no safety
-    plan when the patient's risk calls for one. Two queries for the page: the episodes' plan and
-    safety plan facts (`caseload_plan_facts`), then the risks of those without a safety plan."""
-    facts = caseload_plan_facts([e.pk for e in episodes])
+    plan when the patient's risk calls for one. The episodes carry their plan and safety plan
+    facts (`caseload_plan_annotations`, read with the page); one query, the risks of those
+    without a safety plan."""
     today = timezone.localdate()
     horizon = today + timedelta(days=settings.REVIEW_OPEN_DAYS_AHEAD)
     values = {}
     flags = defaultdict(list)
-    for episode_id, _, has_plan, due, _, _ in facts:
-        if not has_plan:
+    for episode in episodes:
+        if not episode.has_plan:
             continue
-        values[episode_id] = (
+        due = episode.next_review_due
+        values[episode.pk] = (
             (f"{due:%-d %b %Y}" + (" (overdue)" if due < today else "")) if due else "—"
         )
         if due and due <= horizon:
             overdue = due < today
             label = "Review overdue" if overdue else f"Review due {due:%-d %b}"
-            flags[episode_id].append(
+            flags[episode.pk].append(
                 extensions.CaseloadFlag(label, "danger" if overdue else "info")
             )
     for episode in episodes:
@@ -135,11 +140,11 @@ def next_review_column(episodes):
             )
     open_ids = {e.pk for e in episodes if e.is_open}
     covered, plan_alert_at = set(), {}
-    for episode_id, patient_id, _, _, has_safety_plan, alert_at in facts:
-        if episode_id in open_ids:
-            if has_safety_plan:
-                covered.add(patient_id)
-            plan_alert_at[patient_id] = alert_at
+    for episode in episodes:
+        if episode.pk in open_ids:
+            if episode.has_safety_plan:
+                covered.add(episode.patient_id)
+            plan_alert_at[episode.patient_id] = episode.plan_alert_at
     needed = safety_plans_needed(list(plan_alert_at), covered=covered, plan_alert_at=plan_alert_at)
     for episode in episodes:
         if episode.pk in open_ids and episode.patient_id in needed:
@@ -170,6 +175,7 @@ def register():
     extensions.discharge_hooks.append(close_plans)
     extensions.header_facts.append(plan_header_facts)
     extensions.caseload_columns.append(next_review_column)
+    extensions.caseload_annotations.append(caseload_plan_annotations)
     extensions.chart_tabs.append(
         extensions.ChartTab("plan", "Plan", "plans:patient-plan", clinical_only=True)
     )

@@ -5,10 +5,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from iop.ids import in_ids
 from patients import extensions
 from patients.instruments import INSTRUMENTS
-from patients.models import Alert, Episode, MeasureResponse
+from patients.models import Alert, MeasureResponse
 from plans.models import (
     Goal,
     Objective,
@@ -201,23 +200,17 @@ def safety_plan_facts(patient=None):
     }
 
 
-def caseload_plan_facts(episode_ids):
-    """What the caseload's plan column reads of a page of episodes, in one query: rows of
-    (episode id, patient id, has an active plan, its next review due, and `safety_plan_facts`
-    of the patient: has an active safety plan, newest plan alert)."""
+def caseload_plan_annotations():
+    """What the caseload's plan column reads of each episode, as annotations of the
+    caseload's own rows (`extensions.caseload_annotations`): `has_plan` (an active treatment
+    plan), `next_review_due` (its next review) and `safety_plan_facts` of the patient
+    (`has_safety_plan`, `plan_alert_at`)."""
     active = TreatmentPlan.objects.filter(episode_id=OuterRef("pk")).active().order_by()
-    return list(
-        Episode.objects.filter(in_ids("pk", episode_ids))
-        .order_by()
-        .annotate(
-            has_plan=Exists(active),
-            next_review_due=Subquery(active.values("next_review_due")[:1]),
-            **safety_plan_facts(),
-        )
-        .values_list(
-            "pk", "patient_id", "has_plan", "next_review_due", "has_safety_plan", "plan_alert_at"
-        )
-    )
+    return {
+        "has_plan": Exists(active),
+        "next_review_due": Subquery(active.values("next_review_due")[:1]),
+        **safety_plan_facts(),
+    }
 
 
 def safety_plans_needed(

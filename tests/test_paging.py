@@ -2,7 +2,7 @@
 Django's paginator does."""
 
 import pytest
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -50,3 +50,22 @@ def test_a_number_past_the_end_reads_the_last_page_in_a_second_query(patients):
         page = CountedPagePaginator(patients, 2).get_page("9")
         shown, total = list(page), page.paginator.count
     assert (shown, total, page.number, len(queries)) == ([patients.last()], 5, 3, 2)
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 0, -1, 9, "2", "x"])
+def test_page_answers_or_refuses_every_number_as_django_does(patients, number):
+    def answer(paginator):
+        try:
+            page = paginator.page(number)
+        except InvalidPage as refused:
+            return type(refused)
+        return page.number, list(page), paginator.count
+
+    assert answer(CountedPagePaginator(patients, 2)) == answer(Paginator(patients, 2))
+
+
+def test_page_reads_a_page_and_the_count_in_one_query(patients):
+    with CaptureQueriesContext(connection) as queries:
+        page = CountedPagePaginator(patients, 2).page(3)
+        shown, total = list(page), page.paginator.count
+    assert (shown, total, len(queries)) == ([patients.last()], 5, 1)

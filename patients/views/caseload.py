@@ -1,5 +1,7 @@
 """The clinician's caseload: search, filters, and what needs attention, in fixed queries."""
 
+import functools
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
@@ -7,6 +9,8 @@ from django.views.generic import ListView
 
 from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewMixin
+from iop.paging import CountedPagePaginator
+from patients import extensions
 from patients.forms import CaseloadFilterForm
 from patients.models import Alert, Episode, MeasureResponse
 from patients.part2 import protects_patient_of_row
@@ -35,6 +39,7 @@ CASELOAD_FIELDS = (
     "program__track",
     "program__minimum_weekly_hours",
     "program__initial_plan_days",
+    "program__per_diem_threshold_minutes",
     "primary_clinician__username",
     "primary_clinician__first_name",
     "primary_clinician__last_name",
@@ -42,7 +47,15 @@ CASELOAD_FIELDS = (
 )
 
 
-def annotate_caseload(episodes):
+@functools.cache
+def caseload_rows():
+    """Episodes as the caseload reads them (its columns, the latest two PHQ-9 totals, open
+    alerts, Part 2, an open risk alert, and what the other apps' columns read of each,
+    `extensions.caseload_annotations`), to be filtered per request: built once per process,
+    as resolving its subqueries was a third of the page's query-building CPU. Never evaluated
+    itself (every request's filter is a copy). The SELECT list's subqueries run for the
+    page's rows only (above the sort and the limit)."""
+    episodes = Episode.objects.select_related("patient", "program", "primary_clinician")
     phq9 = MeasureResponse.objects.filter(patient=OuterRef("patient"), instrument="PHQ9").order_by(
         "-administered_at", "-pk"
     )
@@ -53,7 +66,10 @@ def annotate_caseload(episodes):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return episodes.annotate(
+    columns = {}  # what the other apps' columns read of each episode
+    for provider in extensions.caseload_annotations:
+        columns.update(provider())
+    return episodes.only(*CASELOAD_FIELDS).annotate(
         phq9_latest=Subquery(phq9.values("total_score")[:1], output_field=IntegerField()),
         phq9_previous=Subquery(phq9.values("total_score")[1:2], output_field=IntegerField()),
         open_alert_count=Subquery(open_alerts, output_field=IntegerField()),
@@ -63,6 +79,7 @@ def annotate_caseload(episodes):
                 patient=OuterRef("patient"), status=Alert.Status.OPEN, kind=Alert.Kind.RISK
             )
         ),
+        **columns,
     )
 
 
@@ -71,6 +88,7 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
     template_name = "patients/caseload.html"
     context_object_name = "episodes"
     paginate_by = 50
+    paginator_class = CountedPagePaginator  # the page and the count in one query
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_role(*Role.CLINICAL):
@@ -80,7 +98,7 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
     def get_queryset(self):
         user = self.request.user
         self.filters = CaseloadFilterForm(self.request.GET or None)
-        qs = Episode.objects.on_caseload_of(user)
+        qs = caseload_rows().on_caseload_of(user)
         data = self.filters.cleaned_data if self.filters.is_valid() else {}
         qs = qs.filter(status=data["status"]) if data.get("status") else qs.open()
         if data.get("q"):
@@ -91,8 +109,6 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
             qs = qs.filter(level_of_care=data["level_of_care"])
         if data.get("clinician"):
             qs = qs.filter(primary_clinician=data["clinician"])
-        qs = qs.select_related("patient", "program", "primary_clinician").only(*CASELOAD_FIELDS)
-        qs = annotate_caseload(qs)
         if data.get("risk") == "open":
             qs = qs.filter(has_open_risk=True)
         return qs.order_by(

@@ -375,12 +375,12 @@ def hours_ledger(episodes, *, weeks=8, today=None):
     # The weeks listed end with this one: bounded on both sides, the sessions of those weeks
     # are found by their start (and no order is asked for, so no patient is joined to sort).
     until = datetime.combine(week_start(today) + timedelta(weeks=1), datetime.min.time(), tzinfo=tz)
-    minutes = defaultdict(int)
-    for episode_id, week, mins in weekly_minutes(episodes, since, until, tz):
-        minutes[(episode_id, week.date() if isinstance(week, datetime) else week)] += mins
     # By id: a lookup given model instances prepares each one again (a caseload page: most
     # of the column's time, none of its SQL).
     ids = [episode.pk for episode in episodes]
+    minutes = defaultdict(int)
+    for episode_id, week, mins in weekly_minutes(ids, since, until, tz):
+        minutes[(episode_id, week.date() if isinstance(week, datetime) else week)] += mins
     steps = defaultdict(list)
     for step in StepDown.objects.filter(episode_id__in=ids, ends_on__gte=first).order_by():
         steps[step.episode_id].append(step)

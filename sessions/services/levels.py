@@ -98,4 +98,5 @@ def judged_level(levels, minimum):
 def week_standard(episode, changes, week):
     """(levels in force, the level judged against, its minimum or None) for one week."""
     levels = levels_in_week(episode, changes, week)
-    return (levels, *judged_level(levels, lambda level: level_minimum(level, episode, week)))
+    minimums = {level: level_minimum(level, episode, week) for level in levels}
+    return (levels, *judged_level(levels, minimums.__getitem__))

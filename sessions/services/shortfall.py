@@ -103,10 +103,11 @@ def _counted(episodes, since, until):
 
 
 def weekly_minutes(episodes, since, until, tz):
-    """(episode id, week, minutes attended) for the episodes' attendance in sessions that
-    count (not cancelled; family therapy only with the patient present) from `since` to
-    `until`, summed per episode and local week (Monday) in the database: a supervisor's 300
-    patients are ~600 rows, not the ~5,000 attendance rows of their two weeks."""
+    """(episode id, week, minutes attended) for the episodes' (or their ids') attendance in
+    sessions that count (not cancelled; family therapy only with the patient present) from
+    `since` to `until`, summed per episode and local week (Monday) in the database: a
+    supervisor's 300 patients are ~600 rows, not the ~5,000 attendance rows of their two
+    weeks."""
     return (
         _counted(episodes, since, until)
         .annotate(week=TruncWeek("session_starts_at", tzinfo=tz))

@@ -16,6 +16,7 @@ from iop.widgets import Select
 from patients.extensions import CaseloadFlag
 from patients.forms import CaseloadFilterForm
 from patients.links import patient_url
+from patients.models import Episode
 from patients.templatetags.caseload_tags import caseload_row, filter_field
 
 # The row as the caseload's template drew it before `caseload_row`.
@@ -30,6 +31,7 @@ def episode(**overrides):
         "is_sud": False,
         "flags": [],
         "program": "IOP & more",
+        "status": "active",
         "get_status_display": lambda: "Active",
         "level_of_care": "IOP",
         "primary_clinician_id": 3,
@@ -56,12 +58,19 @@ ROWS = {
     "PHQ-9 down": episode(phq9_latest=8, phq9_previous=14),
     "PHQ-9 up": episode(phq9_latest=20, phq9_previous=3),
     "PHQ-9 unchanged, no alerts": episode(phq9_latest=0, phq9_previous=0, open_alert_count=0),
+    "discharged": episode(status="discharged", get_status_display=lambda: "Discharged"),
 }
 
 
 @pytest.mark.parametrize("case", list(ROWS))
 def test_a_caseload_row_is_drawn_as_the_template_drew_it(case):
     e = ROWS[case]
+    assert caseload_row(e) == TEMPLATE_ROW.render(Context({"episodes": [e]}))
+
+
+@pytest.mark.parametrize("status", [value for value, _ in Episode.Status.choices])
+def test_a_row_names_the_status_as_the_episode_does(status):
+    e = episode(status=status, get_status_display=Episode(status=status).get_status_display)
     assert caseload_row(e) == TEMPLATE_ROW.render(Context({"episodes": [e]}))
 
 
