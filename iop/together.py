@@ -11,7 +11,8 @@ each statement takes its own snapshot, as separate queries do.
 
 `run_together` drives readers written as generators: each yields a tuple of QuerySets and is
 sent back their rows (lists); the readers' first reads go in one round trip, their second in
-the next, and so on. A reader is also a plain function through `run` (one reader alone).
+the next, and so on. A reader is also a plain function through `run` (one reader alone, its
+reads one by one: the function's queries as they were before it became a reader).
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -90,8 +91,16 @@ def run_together(*readers):
 
 
 def run(reader):
-    """The answer of one reader (see `run_together`)."""
-    return run_together(reader)[0]
+    """The answer of one reader (see `run_together`), its QuerySets read one by one, as the
+    plain function it stands for reads them: its callers' queries as they were, on every
+    database. A page gathering several readers reads them with `run_together`."""
+    rows = None
+    while True:
+        try:
+            asked = reader.send(rows)
+        except StopIteration as stop:
+            return stop.value
+        rows = [list(queryset) for queryset in asked]
 
 
 def rows_of(queryset):
