@@ -7,6 +7,11 @@ whatever the size of the program or the length of its history: today's sessions,
 write of the last `NOTES_WINDOW_DAYS` days (older ones are on their page, and the documentation
 job has raised an alert for each), the first `TODAY_ROWS` of the other lists. The notes page
 lists `NOTES_PAGE_DAYS` days and links the older ones, on a page read only when opened.
+
+Its lists are read together (`iop.together`): a round trip for the first read of every one
+(the sessions, alerts, notes to write and co-sign, the hours' facts, intakes, summaries and the
+other apps' sections), one for the sessions' marks with the hours' minutes, one for the rosters
+drawn; the view then reads Part 2 with the audit's emergency grants in one more.
 """
 
 from dataclasses import dataclass
