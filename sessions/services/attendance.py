@@ -40,18 +40,16 @@ def session_rosters(sessions):
     return run(read_session_rosters(sessions))
 
 
-def read_session_rosters(sessions):
-    """`session_rosters` as a reader (`iop.together`): its two reads in one turn."""
+def read_session_rosters(sessions, *, programs=True):
+    """`session_rosters` as a reader (`iop.together`): its two reads in one turn. Without
+    `programs` the episodes come without their program (Today's sheets name no program)."""
     sessions = list(sessions)
+    related = ("episode__patient", "episode__program") if programs else ("episode__patient",)
     # Unordered (put in name order below): the model's order by session and patient name cost
     # a third of this function to build.
     enrollments, records = yield (
-        GroupEnrollment.objects.filter(_enrolled_at(sessions)).select_related(
-            "episode__patient", "episode__program"
-        ),
-        Attendance.objects.filter(session__in=sessions)
-        .order_by()
-        .select_related("episode__patient", "episode__program"),
+        GroupEnrollment.objects.filter(_enrolled_at(sessions)).select_related(*related),
+        Attendance.objects.filter(session__in=sessions).order_by().select_related(*related),
     )
     attendance = defaultdict(dict)
     for record in records:
