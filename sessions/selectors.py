@@ -44,9 +44,9 @@ def sessions_with_rosters(sessions, *, billing=False):
 
 def read_sessions_with_rosters(sessions, *, billing=False):
     """`sessions_with_rosters` as a reader (`iop.together`): the rosters' reads in one turn
-    (the billing's after them, on their own; only the billing asks for the programs)."""
+    (the billing's after them, on their own; only the billing reads the programs)."""
     sessions = list(sessions)
-    rosters = yield from read_session_rosters(sessions, programs=billing)
+    rosters = yield from read_session_rosters(sessions, billing=billing)
     for session in sessions:
         session.rows = rosters[session.pk]
         session.marked = sum(record is not None for _, record in session.rows)
