@@ -40,36 +40,25 @@ def session_rosters(sessions):
     return run(read_session_rosters(sessions))
 
 
-# What an attendance sheet drawn without billing (Today's) reads of a roster's episode: the
-# roster's rule (the discharge date) and the patient's name; not the program billing reads.
-SHEET_EPISODE = (
-    "episode__id",
-    "episode__patient_id",
-    "episode__discharge_date",
-    *(f"episode__patient__{f}" for f in ("id", "legal_first_name", "legal_last_name")),
-    "episode__patient__preferred_name",  # `display_name`
+# What a sheet drawn without billing (Today's) reads of a roster: the marks, the enrolments'
+# dates and the episode's discharge date (the roster's rule) and patient's name; no program.
+SHEET = ("episode_id", "episode__patient_id", "episode__discharge_date") + tuple(
+    f"episode__patient__{f}" for f in ("legal_first_name", "legal_last_name", "preferred_name")
 )
 
 
 def read_session_rosters(sessions, *, billing=True):
-    """`session_rosters` as a reader (`iop.together`): its two reads in one turn. Without
-    `billing` (Today's sheets) the episodes come without their program and with only the
-    columns a sheet's rows draw (`SHEET_EPISODE`, the marks): a quarter less to build."""
+    """`session_rosters` as a reader (`iop.together`): its two reads in one turn; without
+    `billing` (Today's sheets) only the columns of `SHEET` (a quarter less to build)."""
     sessions = list(sessions)
-    enrollments = GroupEnrollment.objects.filter(_enrolled_at(sessions))
+    related = ("episode__patient", "episode__program") if billing else ("episode__patient",)
+    enrollments = GroupEnrollment.objects.filter(_enrolled_at(sessions)).select_related(*related)
     # Unordered (put in name order below): the model's order by session and patient name cost
     # a third of this function to build.
-    records = Attendance.objects.filter(session__in=sessions).order_by()
-    if billing:
-        enrollments = enrollments.select_related("episode__patient", "episode__program")
-        records = records.select_related("episode__patient", "episode__program")
-    else:
-        enrollments = enrollments.select_related("episode__patient").only(
-            "group_id", "episode_id", "start_date", "end_date", *SHEET_EPISODE
-        )
-        records = records.select_related("episode__patient").only(
-            "session_id", "episode_id", "status", "minutes_attended", *SHEET_EPISODE
-        )
+    records = Attendance.objects.filter(session__in=sessions).order_by().select_related(*related)
+    if not billing:
+        enrollments = enrollments.only("group_id", "start_date", "end_date", *SHEET)
+        records = records.only("session_id", "status", "minutes_attended", *SHEET)
     enrollments, records = yield (enrollments, records)
     attendance = defaultdict(dict)
     for record in records:
