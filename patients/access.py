@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from iop.accounts.roles import Role
+from iop.together import run
 from patients.models import EmergencyAccess, Episode, Patient
 from patients.querysets import supervised_program_ids, supervises
 
@@ -212,12 +213,18 @@ def get_patient_for_billing(user, pk):
 def _grants_in_force(user):
     """{patient id: end} of the user's grants not yet ended, read once per user object (one
     query per request) and kept on it; `forget_emergency_grants` drops what was read."""
+    return run(read_grants_in_force(user))
+
+
+def read_grants_in_force(user):
+    """`_grants_in_force` as a reader (`iop.together`): a page that audits what it shows reads
+    them with its last reads, not in a round trip of their own."""
     grants = getattr(user, "_emergency_grants", None)
     if grants is None:
-        rows = (
+        (rows,) = yield (
             EmergencyAccess.objects.filter(user=user, ends_at__gt=timezone.now())
             .order_by("ends_at")
-            .values_list("patient_id", "started_at", "ends_at")
+            .values_list("patient_id", "started_at", "ends_at"),
         )
         grants = {patient_id: (start, end) for patient_id, start, end in rows}
         user._emergency_grants = grants

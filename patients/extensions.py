@@ -43,9 +43,11 @@ apps register here from their AppConfig.ready():
   the progress of a page's objectives of that kind at once (a fixed number of queries).
 - `program_settings_sections`: `ProgramSettingsSection` entries: a form of their own on a
   program's settings page (screens: the screening settings), saved through the app's service.
-- `today_sections`: callables `(user) -> TodaySection | None` adding a list to a clinician's
-  Today page (screens: who is due for a drug screen today). Each must cost a fixed number of
-  queries; its rows carry `patient_id` (the page audits the patients it shows).
+- `today_sections`: callables `(user) -> a reader of a TodaySection or None` adding a list to
+  a clinician's Today page (screens: who is due for a drug screen today): a generator that
+  yields its QuerySets and is sent their rows (`iop.together`), so that Today reads every
+  section with its own lists, in one round trip. Each must cost a fixed number of queries;
+  its rows carry `patient_id` (the page audits the patients it shows).
 - `attendance_flags`: callables `(rows) -> {(session id, episode id): [text]}` flagging what
   a session's suggested billing should know about a patient's attendance (billing: the day is
   outside any approved authorization; flagged, never refused). `rows` are (session, episode,
@@ -55,6 +57,8 @@ apps register here from their AppConfig.ready():
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Window
+
+from iop.together import run
 
 discharge_guards = []
 discharge_hooks = []
@@ -163,5 +167,10 @@ def head_and_count(queryset, size=TODAY_SECTION_ROWS):
     """([the first `size` rows], how many the QuerySet holds) in one query, not two: the count
     is a window over every row the filter keeps, taken before the limit (0 for no rows). For a
     QuerySet without DISTINCT or aggregates whose joins are to one row each (as `count()`)."""
-    rows = list(queryset.annotate(head_and_count_total=Window(Count("pk")))[:size])
+    return run(read_head_and_count(queryset, size))
+
+
+def read_head_and_count(queryset, size=TODAY_SECTION_ROWS):
+    """`head_and_count` as a reader (`iop.together`)."""
+    (rows,) = yield (queryset.annotate(head_and_count_total=Window(Count("pk")))[:size],)
     return rows, rows[0].head_and_count_total if rows else 0

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
+from iop.together import run
 from patients.models import Episode, Patient
 
 # 42 CFR 2.32(a)(1), as amended in 2024 (89 FR 12472): the notice every disclosure carries.
@@ -69,14 +70,20 @@ def is_part2_protected(patient, *, episodes=None):
 
 def part2_patient_ids(patient_ids):
     """The protected ones among these patient ids (a set; one query)."""
+    return run(read_part2_patient_ids(patient_ids))
+
+
+def read_part2_patient_ids(patient_ids):
+    """`part2_patient_ids` as a reader (`iop.together`)."""
     ids = {pid for pid in patient_ids if pid is not None}
     if not ids:
         return set()
-    return set(
+    (protected,) = yield (
         Episode.objects.filter(patient_id__in=ids, is_sud=True)
         .order_by()  # a set: not the episodes' default order, a sort for nothing
-        .values_list("patient_id", flat=True)
+        .values_list("patient_id", flat=True),
     )
+    return set(protected)
 
 
 def protects_patient_of_row(patient_id="patient_id"):

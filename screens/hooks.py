@@ -9,10 +9,11 @@ from patients import extensions
 
 def due_today_section(user):
     """Today's section: the user's patients with a screen due today (one query: the first
-    rows with the count, `extensions.head_and_count`)."""
+    rows with the count, `extensions.head_and_count`), as a reader (`iop.together`)."""
     from screens.selectors import due_today
 
-    rows, count = extensions.head_and_count(due_today(user, timezone.localdate()))
+    due = due_today(user, timezone.localdate())
+    rows, count = yield from extensions.read_head_and_count(due)
     return extensions.TodaySection(
         slug="screens-due",
         heading="Due for a drug screen today",

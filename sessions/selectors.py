@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from iop.accounts.roles import Role
+from iop.together import run
 from iop.validation import LARGEST_ID
 from patients import extensions
 from patients.models import Episode, Patient
@@ -26,8 +27,8 @@ from sessions.services import (
     attendance_refusal,
     day_attendance,
     session_roster,
-    session_rosters,
 )
+from sessions.services.attendance import read_session_rosters
 from sessions.services.levels import level_changes, level_on
 
 
@@ -38,8 +39,14 @@ def sessions_with_rosters(sessions, *, billing=False):
     `billing`, also `session.billing`: (episode, suggested codes) for each attendee whose
     attendance was taken (the per-diem code needs each patient's whole day). A fixed number
     of queries per call, however many attend."""
+    return run(read_sessions_with_rosters(sessions, billing=billing))
+
+
+def read_sessions_with_rosters(sessions, *, billing=False):
+    """`sessions_with_rosters` as a reader (`iop.together`): the rosters' reads in one turn
+    (the billing's after them, on their own; only the billing reads the programs)."""
     sessions = list(sessions)
-    rosters = session_rosters(sessions)
+    rosters = yield from read_session_rosters(sessions, billing=billing)
     for session in sessions:
         session.rows = rosters[session.pk]
         session.marked = sum(record is not None for _, record in session.rows)

@@ -7,6 +7,11 @@ whatever the size of the program or the length of its history: today's sessions,
 write of the last `NOTES_WINDOW_DAYS` days (older ones are on their page, and the documentation
 job has raised an alert for each), the first `TODAY_ROWS` of the other lists. The notes page
 lists `NOTES_PAGE_DAYS` days and links the older ones, on a page read only when opened.
+
+Its lists are read together (`iop.together`): a round trip for the first read of every one
+(the sessions, alerts, notes to write and co-sign, the hours' facts, intakes, summaries and the
+other apps' sections), one for the sessions' marks with the hours' minutes, one for the rosters
+drawn; the view then reads Part 2 with the audit's emergency grants in one more.
 """
 
 from dataclasses import dataclass
@@ -17,13 +22,14 @@ from django.utils import timezone
 
 from iop.accounts.roles import Role
 from iop.ids import read_by_ids
+from iop.together import rows_of, run_together
 from patients import extensions
 from patients.models import Alert, Episode
 from plans.selectors import safety_plan_facts, safety_plans_needed
 from sessions.models import Attendance, ProgressNote, TherapySession
-from sessions.selectors import sessions_with_rosters
+from sessions.selectors import read_sessions_with_rosters
 from sessions.services import attendance_opens_at, attendance_refusal
-from sessions.services.roster_marks import roster_marks
+from sessions.services.roster_marks import read_roster_marks
 from sessions.services.shortfall import BelowHours
 
 # Notes of sessions this recent are listed on Today. Finding older unsigned ones means checking
@@ -89,10 +95,10 @@ class Excerpt:
         return self.total > 0
 
 
-def excerpt(queryset, size=TODAY_ROWS):
+def read_excerpt(queryset, size=TODAY_ROWS):
     """The first `size` rows of a QuerySet and its count: one query, whatever its size
-    (`extensions.head_and_count`)."""
-    return Excerpt(*extensions.head_and_count(queryset, size))
+    (`extensions.head_and_count`), as a reader (`iop.together`)."""
+    return Excerpt(*(yield from extensions.read_head_and_count(queryset, size)))
 
 
 def mark_missing_safety_plans(alerts):
@@ -229,20 +235,21 @@ def intakes_to_confirm(user):
     )
 
 
-def todays_sessions(user, now):
+def read_todays_sessions(user, now):
     """The user's sessions today, each with its roster's size and marks (`roster_marks`).
     A session that is over with everyone's attendance taken folds to its summary line
     (`folded`); one whose attendance is not open yet (`attendance_refusal`: its buttons
     would all be disabled) to a line saying when it opens (`waiting`). Neither names anyone,
-    so only the others read their roster's episodes, patients and records (`rows`)."""
-    sessions = list(
+    so only the others read their roster's episodes, patients and records (`rows`).
+    A reader (`iop.together`): the sessions, their marks, then the rosters drawn."""
+    (sessions,) = yield (
         TherapySession.objects.filter(clinicians=user)
         .on_day(timezone.localdate(now))
         .exclude(status=TherapySession.Status.CANCELLED)
         .select_related("group", "episode__patient", "note")
-        .defer("note__shared", "note__signed_attendance")  # only whether it is signed
+        .defer("note__shared", "note__signed_attendance"),  # only whether it is signed
     )
-    marks = roster_marks(sessions)
+    marks = yield from read_roster_marks(sessions)
     for session in sessions:
         rows = marks[session.pk]
         session.roster_size = len(rows)
@@ -253,7 +260,7 @@ def todays_sessions(user, now):
         session.waiting = not session.folded and bool(attendance_refusal(session, now=now))
     drawn = [s for s in sessions if not (s.folded or s.waiting)]
     if drawn:
-        sessions_with_rosters(drawn)
+        yield from read_sessions_with_rosters(drawn)
     return sessions
 
 
@@ -274,21 +281,31 @@ def today_for(user):
     if not clinical:
         return context
     now = timezone.now()
-    sessions = todays_sessions(user, now)
-    alerts = excerpt(plan_facts(worklist_alerts(user).only(*ALERT_SHOWN)))
-    mark_missing_safety_plans(alerts.rows)
     below = below_hours(user)
+    # Every list's reads taken together: the first of each in one round trip, then the
+    # sessions' marks with the hours' minutes, then the rosters drawn (`iop.together`).
+    sessions, alerts, to_write, cosign, _, to_confirm, summaries, *sections = run_together(
+        read_todays_sessions(user, now),
+        read_excerpt(plan_facts(worklist_alerts(user).only(*ALERT_SHOWN))),
+        rows_of(read_by_ids(recent_notes_to_write(user, now=now)).only(*NOTE_TO_WRITE_SHOWN)),
+        read_excerpt(read_by_ids(cosign_queue(user)).only(*COSIGN_SHOWN)),
+        below.read(),
+        read_excerpt(intakes_to_confirm(user).only(*INTAKE_SHOWN)),
+        read_excerpt(summaries_to_sign(user).only(*SUMMARY_SHOWN)),
+        *(section(user) for section in extensions.today_sections),
+    )
+    mark_missing_safety_plans(alerts.rows)
     context.update(
         sessions=sessions,
         alerts=alerts,
-        to_write=list(read_by_ids(recent_notes_to_write(user, now=now)).only(*NOTE_TO_WRITE_SHOWN)),
+        to_write=to_write,
         notes_window_start=notes_window_start(now),
-        cosign=(cosign := excerpt(read_by_ids(cosign_queue(user)).only(*COSIGN_SHOWN))),
+        cosign=cosign,
         cosign_groups=group_cosign(cosign.rows),
         below=Excerpt(below[:TODAY_ROWS], below.count()),
-        sections=[s for s in (section(user) for section in extensions.today_sections) if s],
-        to_confirm=excerpt(intakes_to_confirm(user).only(*INTAKE_SHOWN)),
-        to_sign_summaries=excerpt(summaries_to_sign(user).only(*SUMMARY_SHOWN)),
+        sections=[s for s in sections if s],
+        to_confirm=to_confirm,
+        to_sign_summaries=summaries,
     )
     return context
 

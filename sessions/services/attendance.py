@@ -13,6 +13,7 @@ from django.utils import timezone
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from iop.errors import ConflictError
+from iop.together import run
 from sessions.days import in_days
 from sessions.models import (
     Attendance,
@@ -36,17 +37,31 @@ def session_rosters(sessions):
     """{session id: [(episode, its attendance or None)] in name order}: the episodes expected
     at each session (a group's enrolled episodes on that day, or the session's own patient),
     plus anyone whose attendance was taken there. Two queries for any number of sessions."""
+    return run(read_session_rosters(sessions))
+
+
+# What a sheet drawn without billing (Today's) reads of a roster: the marks, the enrolments'
+# dates and the episode's discharge date (the roster's rule) and patient's name; no program.
+SHEET = ("episode_id", "episode__patient_id", "episode__discharge_date") + tuple(
+    f"episode__patient__{f}" for f in ("legal_first_name", "legal_last_name", "preferred_name")
+)
+
+
+def read_session_rosters(sessions, *, billing=True):
+    """`session_rosters` as a reader (`iop.together`): its two reads in one turn; without
+    `billing` (Today's sheets) only the columns of `SHEET` (a quarter less to build)."""
     sessions = list(sessions)
-    enrollments = list(
-        GroupEnrollment.objects.filter(_enrolled_at(sessions)).select_related(
-            "episode__patient", "episode__program"
-        )
-    )
-    attendance = defaultdict(dict)
+    related = ("episode__patient", "episode__program") if billing else ("episode__patient",)
+    enrollments = GroupEnrollment.objects.filter(_enrolled_at(sessions)).select_related(*related)
     # Unordered (put in name order below): the model's order by session and patient name cost
     # a third of this function to build.
-    records = Attendance.objects.filter(session__in=sessions).order_by()
-    for record in records.select_related("episode__patient", "episode__program"):
+    records = Attendance.objects.filter(session__in=sessions).order_by().select_related(*related)
+    if not billing:
+        enrollments = enrollments.only("group_id", "start_date", "end_date", *SHEET)
+        records = records.only("session_id", "status", "minutes_attended", *SHEET)
+    enrollments, records = yield (enrollments, records)
+    attendance = defaultdict(dict)
+    for record in records:
         attendance[record.session_id][record.episode_id] = record
     rosters = {}
     by_name = attrgetter("patient.legal_last_name", "patient.legal_first_name")

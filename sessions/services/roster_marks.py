@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
+from iop.together import run
 from sessions.models import Attendance, GroupEnrollment
 from sessions.services.scheduling import local
 
@@ -25,6 +26,11 @@ def roster_marks(sessions):
     """{session id: [(episode id, its attendance status or None)]} for each of `sessions`
     (with their `episode` read, for an individual session's discharge date), the rows of
     `session_rosters` unordered. Two queries for any number of sessions, none for none."""
+    return run(read_roster_marks(sessions))
+
+
+def read_roster_marks(sessions):
+    """`roster_marks` as a reader (`iop.together`): its two reads in one turn."""
     sessions = list(sessions)
     if not sessions:
         return {}
@@ -42,18 +48,18 @@ def roster_marks(sessions):
         if days
         else Q(pk__in=[])
     )
-    for group_id, episode_id, start, end, discharged in (
+    enrolments, records = yield (
         GroupEnrollment.objects.filter(in_force)
         .order_by()
-        .values_list("group_id", "episode_id", "start_date", "end_date", "episode__discharge_date")
-    ):
-        enrolled[group_id].append((episode_id, start, end, discharged))
-    marks = defaultdict(dict)
-    for session_id, episode_id, status in (
+        .values_list("group_id", "episode_id", "start_date", "end_date", "episode__discharge_date"),
         Attendance.objects.filter(session__in=[s.pk for s in sessions])
         .order_by()
-        .values_list("session_id", "episode_id", "status")
-    ):
+        .values_list("session_id", "episode_id", "status"),
+    )
+    for group_id, episode_id, start, end, discharged in enrolments:
+        enrolled[group_id].append((episode_id, start, end, discharged))
+    marks = defaultdict(dict)
+    for session_id, episode_id, status in records:
         marks[session_id][episode_id] = status
     rosters = {}
     for session in sessions:

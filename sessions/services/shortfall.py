@@ -25,6 +25,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from iop.ids import id_set
+from iop.together import run
 from patients.models import Episode, Patient
 from sessions.models import NOT_COUNTED, Attendance, StepDown, TherapySession
 from sessions.services import levels
@@ -63,6 +64,11 @@ def attended_minutes(episodes, monday, *, weeks=1):
     in sessions that count (not cancelled; family therapy only with the patient present): one
     grouped query over `_counted`, the weeks summed apart by the attendance's copy of its
     session's start."""
+    return run(read_attended_minutes(episodes, monday, weeks=weeks))
+
+
+def read_attended_minutes(episodes, monday, *, weeks=1):
+    """`attended_minutes` as a reader (`iop.together`)."""
     mondays = [monday + timedelta(weeks=n) for n in range(weeks + 1)]
     counted = (
         _counted(id_set(list(episodes)), _midnight(mondays[0]), _midnight(mondays[-1]))
@@ -80,7 +86,8 @@ def attended_minutes(episodes, monday, *, weeks=1):
         )
         for n, start in enumerate(mondays[:-1])
     }
-    return {pk: list(totals) for pk, *totals in counted.annotate(**sums)}
+    (rows,) = yield (counted.annotate(**sums),)
+    return {pk: list(totals) for pk, *totals in rows}
 
 
 def _counted(episodes, since, until):
@@ -159,7 +166,13 @@ class BelowHours:
     def judged(self):
         """[(episode id, minutes, level, minimum)], in the lists' order."""
         if self._judged is None:
-            self._judged = self._judge()
+            run(self.read())
+        return self._judged
+
+    def read(self):
+        """Judge the episodes, as a reader (`iop.together`): the facts, then the minutes."""
+        if self._judged is None:
+            self._judged = yield from self._judge()
         return self._judged
 
     def _judge(self):
@@ -172,7 +185,8 @@ class BelowHours:
         # an episode without any): a handful of rows more than episodes, not a query more.
         read = self.episodes.annotate(stepped_down=Exists(step_down)).order_by()
         columns = (*FACTS, *(f"level_changes__{f}" for f in LEVEL_CHANGE))
-        for row in read.values_list(*columns):
+        (read,) = yield (read.values_list(*columns),)
+        for row in read:
             fact, change = row[: len(FACTS)], row[len(FACTS) :]
             facts.setdefault(fact[0], fact)
             if change[1] is not None:  # its pk: NULL for none
@@ -186,7 +200,7 @@ class BelowHours:
         # By the listed ids, not the subquery: PostgreSQL then knows how few a clinician's
         # caseload holds and reads their attendance by episode, not the whole program's week.
         # This week's minutes come in the same read: the rows shown say them.
-        minutes = attended_minutes(ids, self.monday, weeks=2)
+        minutes = yield from read_attended_minutes(ids, self.monday, weeks=2)
         self._current = {pk: weeks[1] for pk, weeks in minutes.items()}
         rows = []
         for row in facts:

@@ -78,7 +78,7 @@ def _title(session):
 
 @register.simple_tag(takes_context=True)
 def session_card(context, session):
-    """One of Today's sessions (`today.todays_sessions`): its header, then the line of a folded
+    """One of Today's sessions (`today.read_todays_sessions`): its header, then the line of a folded
     or waiting session, or its attendance sheet (`_attendance_sheet.html`, as a runner)."""
     url = session_url(session.pk)
     if session.folded:

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_safe
 from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
-from patients.part2 import part2_patient_ids
+from iop.together import run_together
+from patients.access import read_grants_in_force
+from patients.part2 import part2_patient_ids, read_part2_patient_ids
 from sessions.today import (
     below_hours,
     mark_missing_safety_plans,
@@ -58,7 +60,11 @@ def today(request):
     if context["is_clinical"]:
         context["statuses"] = ATTENDANCE_BUTTONS
         shown = today_patient_ids(context)
-        context["is_part2"] = bool(part2_patient_ids(shown))
+        # With the emergency grants the audit's marks read when it names a patient
+        # (`patients.access`): one round trip for both.
+        marks = [read_grants_in_force(request.user)] if shown else []
+        protected, *_ = run_together(read_part2_patient_ids(shown), *marks)
+        context["is_part2"] = bool(protected)
         # One event per patient the page shows, in one statement (a clinician with no
         # patients today still gets one, with none).
         audit_record_patients(

@@ -1,0 +1,109 @@
+"""Several QuerySets read in one round trip, and readers that take turns to say what they read.
+
+A page of many short lists (Today: a dozen) waited for PostgreSQL a dozen times, and on a busy
+machine each wait costs more than the query (the process gives up its core and waits to get
+it back). On PostgreSQL with client-side binding (Django's default) one query string may hold
+several statements: `read_together` compiles each QuerySet as Django would, sends them as one
+string and hands each its own result set, which Django's iterables then turn into rows,
+values or models exactly as if the QuerySet had read them itself (converters, related rows,
+annotations). Elsewhere (SQLite, server-side binding) each is read in turn. In READ COMMITTED
+each statement takes its own snapshot, as separate queries do.
+
+`run_together` drives readers written as generators: each yields a tuple of QuerySets and is
+sent back their rows (lists); the readers' first reads go in one round trip, their second in
+the next, and so on. A reader is also a plain function through `run` (one reader alone, its
+reads one by one: the function's queries as they were before it became a reader).
+"""
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+
+
+def _one_trip(connection):
+    return connection.vendor == "postgresql" and not connection.settings_dict.get(
+        "OPTIONS", {}
+    ).get("server_side_binding")
+
+
+def _fill(queryset, compiler, rows):
+    """Evaluate `queryset` from `rows` (its compiled SQL's answer): its own iterable reads them
+    through `compiler`, as if it had run the query."""
+    if compiler.has_extra_select:  # columns the ORDER BY needed, never returned
+        rows = [row[: compiler.col_count] for row in rows]
+    query = queryset.query
+    compiler.execute_sql = lambda *args, **kwargs: [rows]  # one chunk of every row
+    query.get_compiler = lambda *args, **kwargs: compiler
+    try:
+        queryset._fetch_all()
+    finally:
+        del query.get_compiler
+
+
+def read_together(querysets):
+    """[list(queryset) for each], the statements sent in one round trip on PostgreSQL."""
+    querysets = list(querysets)
+    compiled = []
+    for queryset in querysets:
+        if queryset._result_cache is not None:
+            continue
+        connection = connections[queryset.db]
+        if not _one_trip(connection):
+            continue
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # read below: no statement, no rows
+            continue
+        compiled.append((queryset, compiler, sql, params, connection))
+    if len({entry[4].alias for entry in compiled}) > 1:
+        compiled = []  # several databases: each QuerySet reads its own
+    if len(compiled) > 1:
+        connection = compiled[0][4]
+        sql = "; ".join(entry[2] for entry in compiled)
+        params = [param for entry in compiled for param in entry[3]]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for number, (queryset, compiler, *_) in enumerate(compiled):
+                if number:
+                    cursor.nextset()
+                _fill(queryset, compiler, cursor.fetchall())
+    return [list(queryset) for queryset in querysets]
+
+
+def run_together(*readers):
+    """The answers of `readers` (generators yielding tuples of QuerySets, sent back their rows,
+    returning their answer), their reads taken in turns: each turn's in one round trip."""
+    answers = [None] * len(readers)
+    waiting = {}  # reader's index -> the QuerySets it asked for
+    rows = dict.fromkeys(range(len(readers)))
+    while rows:
+        for number, sent in rows.items():
+            try:
+                waiting[number] = tuple(readers[number].send(sent))
+            except StopIteration as stop:
+                answers[number] = stop.value
+        rows = {}
+        if waiting:
+            read = iter(read_together(qs for asked in waiting.values() for qs in asked))
+            rows = {number: [next(read) for _ in asked] for number, asked in waiting.items()}
+            waiting = {}
+    return answers
+
+
+def run(reader):
+    """The answer of one reader (see `run_together`), its QuerySets read one by one, as the
+    plain function it stands for reads them: its callers' queries as they were, on every
+    database. A page gathering several readers reads them with `run_together`."""
+    rows = None
+    while True:
+        try:
+            asked = reader.send(rows)
+        except StopIteration as stop:
+            return stop.value
+        rows = [list(queryset) for queryset in asked]
+
+
+def rows_of(queryset):
+    """A reader of one QuerySet's rows (a list)."""
+    (rows,) = yield (queryset,)
+    return rows

@@ -1,0 +1,69 @@
+"""`iop.together`: QuerySets read together give what each gives alone (models with their related
+rows, annotations, values, a slice, an extra column the order needs, none), in one round trip
+on PostgreSQL and one query each elsewhere; readers take their reads in turns."""
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F, Window
+
+from iop.together import read_together, rows_of, run, run_together
+from patients.models import Episode
+
+
+def _querysets(clinician):
+    theirs = Episode.objects.filter(primary_clinician=clinician)
+    return [
+        theirs.select_related("patient").order_by("-patient__legal_last_name", "pk"),
+        theirs.annotate(total=Window(Count("pk"))).order_by("pk")[:2],
+        theirs.order_by("patient__legal_last_name").values_list("pk", flat=True),
+        theirs.values("pk", "patient_id").order_by(F("patient__legal_first_name").desc()),
+        Episode.objects.none(),
+        theirs.filter(pk__in=[]),
+    ]
+
+
+def _seen(rows):
+    """What a row holds, comparable across reads (models by their pk, names and annotation)."""
+    if isinstance(rows, list) and rows and isinstance(rows[0], Episode):
+        return [(e.pk, e.patient.legal_last_name, getattr(e, "total", None)) for e in rows]
+    return rows
+
+
+@pytest.mark.django_db
+def test_querysets_read_together_give_what_each_reads_alone(
+    make_episode, clinician, supervisor, django_assert_num_queries
+):
+    for name in ["Young", "Adams", "Mills"]:
+        make_episode(clinician=clinician, last_name=name)
+    make_episode(clinician=supervisor)  # not theirs
+    alone = [_seen(list(queryset)) for queryset in _querysets(clinician)]
+    # Four statements (none for the two empty ones): one round trip on PostgreSQL.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4) as ctx:
+        together = read_together(_querysets(clinician))
+    assert [_seen(rows) for rows in together] == alone
+    assert [len(rows) for rows in together] == [3, 2, 3, 3, 0, 0]
+    assert together[1][0].total == 3  # the window counted every row before the slice
+    if connection.vendor == "postgresql":
+        assert ctx.captured_queries[0]["sql"].count("SELECT ") >= 4
+
+
+@pytest.mark.django_db
+def test_readers_take_their_reads_in_turns(make_episode, clinician, django_assert_num_queries):
+    episodes = [make_episode(clinician=clinician) for _ in range(3)]
+    theirs = Episode.objects.filter(primary_clinician=clinician).order_by("pk")
+
+    def two_steps():
+        (pks,) = yield (theirs.values_list("pk", flat=True),)
+        (patients,) = yield (Episode.objects.filter(pk__in=pks).values_list("patient_id"),)
+        return len(patients)
+
+    # Turn one: both readers' first reads; turn two: the second read of the first reader.
+    one_trip = connection.vendor == "postgresql"
+    with django_assert_num_queries(2 if one_trip else 3):
+        counted, rows = run_together(two_steps(), rows_of(theirs))
+    assert counted == 3
+    assert [e.pk for e in rows] == [e.pk for e in episodes]
+    # One reader alone reads its QuerySets one by one, as the function it stands for did.
+    with django_assert_num_queries(2):
+        assert run(two_steps()) == 3
+    assert run(rows_of(theirs.values_list("pk", flat=True))) == [e.pk for e in episodes]
