@@ -4,6 +4,7 @@ length of the patient's history or the size of the program."""
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Exists,
@@ -15,6 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from iop.accounts.models import display_name
 from iop.ids import InArray
 from iop.paging import CountedPagePaginator
 from sessions.billing import evaluation_code
@@ -75,37 +77,55 @@ def upcoming_for(patient, *, now=None):
 
 
 EVALUATIONS_SHOWN = 5
+# What names a clinician (`display_name`), then whether they prescribe.
+CLINICIAN_NAME = ("username", "first_name", "last_name", "credentials", "prescriber_credential")
 
 
 def psychiatric_evaluations(patient):
     """The patient's attended intake evaluations, newest first (at most EVALUATIONS_SHOWN),
     each with its code: 90792 when a prescriber took part (medical services), else 90791.
-    Two queries whatever the history."""
-    records = list(
+    One query whatever the history: the newest attendances (a subquery), each joined to its
+    session's clinicians as plain values, in the clinicians' order (no session or user rows,
+    no second query for the clinicians)."""
+    newest = (
         Attendance.objects.filter(
             patient=patient,
             session__kind=TherapySession.Kind.INTAKE_EVAL,
             status__in=Attendance.ATTENDED,
         )
         .exclude(session__status=TherapySession.Status.CANCELLED)
-        .select_related("session")
-        .prefetch_related("session__clinicians")
-        .order_by("-session__starts_at")[:EVALUATIONS_SHOWN]
+        .order_by("-session__starts_at")
+        .values("pk")[:EVALUATIONS_SHOWN]
     )
-    rows = []
-    for record in records:
-        clinicians = list(record.session.clinicians.all())
-        prescribers = [c for c in clinicians if c.prescriber_credential]
-        code = evaluation_code(by_prescriber=bool(prescribers))
-        rows.append(
-            {
-                "session": record.session,
-                "code": code[0],
-                "label": code[1],
-                "by": ", ".join(c.display_name for c in prescribers or clinicians),
-            }
+    people = [f"session__clinicians__{name}" for name in CLINICIAN_NAME]
+    rows = (
+        Attendance.objects.filter(pk__in=newest)
+        .order_by(
+            "-session__starts_at",
+            "pk",
+            *(f"session__clinicians__{name}" for name in get_user_model()._meta.ordering),
         )
-    return rows
+        .values_list("pk", "session_id", "session__starts_at", *people)
+    )
+    evaluations = {}  # attendance id -> its row, in order
+    for pk, session_id, starts_at, *names in rows:
+        row = evaluations.setdefault(
+            pk, {"session_id": session_id, "starts_at": starts_at, "clinicians": []}
+        )
+        if names[0] is not None:  # a LEFT JOIN: a session without clinicians has none
+            row["clinicians"].append(names)
+    found = []
+    for row in evaluations.values():
+        clinicians = row.pop("clinicians")
+        prescribers = [c for c in clinicians if c[-1]]
+        code = evaluation_code(by_prescriber=bool(prescribers))
+        row.update(
+            code=code[0],
+            label=code[1],
+            by=", ".join(display_name(*c[:-1]) for c in prescribers or clinicians),
+        )
+        found.append(row)
+    return found
 
 
 def session_links(user, patient, attendance, session_ids):

@@ -31,7 +31,7 @@ class ChartSessions(ChartMixin, TemplateView):
         # row without a link (it was a 404 for a care-team clinician of a group run by others).
         evaluations = patient_history.psychiatric_evaluations(patient)
         shown = {a.session_id for a in attendance} | {s.pk for s in upcoming}
-        shown |= {row["session"].pk for row in evaluations}
+        shown |= {row["session_id"] for row in evaluations}
         openable, noted = patient_history.session_links(
             self.request.user, patient, attendance, shown
         )
