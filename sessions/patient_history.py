@@ -40,6 +40,7 @@ def attendance_page(patient, number):
             "minutes_attended",
             "session__starts_at",
             "session__kind",
+            "session__patient",
             "session__group__name",
         )
         .order_by("-session__starts_at", "-session_id")
@@ -70,7 +71,7 @@ def upcoming_for(patient, *, now=None):
         )
         .exclude(status=TherapySession.Status.CANCELLED)
         .select_related("group")
-        .only("starts_at", "kind", "group__name")
+        .only("starts_at", "kind", "patient", "group__name")
         .order_by("starts_at", "pk")
     )
     return sessions[:UPCOMING_SHOWN], len(sessions)
@@ -105,12 +106,18 @@ def psychiatric_evaluations(patient):
             "pk",
             *(f"session__clinicians__{name}" for name in get_user_model()._meta.ordering),
         )
-        .values_list("pk", "session_id", "session__starts_at", *people)
+        .values_list("pk", "session_id", "session__patient_id", "session__starts_at", *people)
     )
     evaluations = {}  # attendance id -> its row, in order
-    for pk, session_id, starts_at, *names in rows:
+    for pk, session_id, owner, starts_at, *names in rows:
         row = evaluations.setdefault(
-            pk, {"session_id": session_id, "starts_at": starts_at, "clinicians": []}
+            pk,
+            {
+                "session_id": session_id,
+                "patient_id": owner,
+                "starts_at": starts_at,
+                "clinicians": [],
+            },
         )
         if names[0] is not None:  # a LEFT JOIN: a session without clinicians has none
             row["clinicians"].append(names)
@@ -128,32 +135,37 @@ def psychiatric_evaluations(patient):
     return found
 
 
-def session_links(user, patient, attendance, session_ids):
-    """What the tab links from the sessions it shows (`session_ids`, `attendance`'s among
-    them): (the ids of those `user` may open, `TherapySession.objects.for_user`; the ids of
-    the group sessions among `attendance` with a note holding a part for this patient, whose
-    note the chart links: a group session attended before its note is started has none, and
-    the link was a 404). One query, both answers a column of each shown session.
+def session_links(user, patient, attendance, shown):
+    """What the tab links from the sessions it shows (`shown`: {session id: its patient's id,
+    None for a group's}, `attendance`'s among them): (the ids of those `user` may open,
+    `TherapySession.objects.for_user`; the ids of the group sessions among `attendance` with a
+    note holding a part for this patient, whose note the chart links: a group session attended
+    before its note is started has none, and the link was a 404). One query, both answers a
+    column of each shown session.
 
     `patient` is one `user` opens (the chart is open: `Patient.objects.for_user`), so a session
     of theirs is open by that rule alone, and the other rows probe the indexes one by one: the
     whole visible set as subqueries (every session the user ever ran, every patient of theirs)
-    was built to test a page's few dozen rows (20 ms → 0.4 ms at scale)."""
+    was built to test a page's few dozen rows (20 ms → 0.4 ms at scale). The user's patients
+    are asked about only when a shown session is another patient's (none, as a rule: building
+    and planning that test was a third of this read)."""
     from iop.accounts.roles import Role
-    from sessions.querysets import runs, visible_session_sets
+    from sessions.querysets import runs, supervised_groups, visible_session_sets
 
-    sessions = TherapySession.objects.filter(pk__in=session_ids).order_by()
+    sessions = TherapySession.objects.filter(pk__in=list(shown)).order_by()
     clinical = user.is_active and user.has_role(Role.SUPERVISOR, Role.CLINICIAN)
     if not clinical or user.has_role(Role.DIRECTOR):
         visible = Exists(TherapySession.objects.for_user(user).filter(pk=OuterRef("pk")))
     else:
-        _, patients, groups = visible_session_sets(user)
         # Or-ed in this order and tested left to right: a group session (no patient) never
         # reads the patient set.
         visible = Q(patient=patient) | Q(runs(user))
+        groups = supervised_groups(user)
         if groups is not None:
             visible |= Q(group__in=groups)
-        visible |= Q(patient__isnull=False) & ~Q(patient=patient) & Q(patient__in=patients)
+        if any(owner not in (None, patient.pk) for owner in shown.values()):
+            _, patients, _ = visible_session_sets(user)
+            visible |= Q(patient__isnull=False) & ~Q(patient=patient) & Q(patient__in=patients)
     attended = [a.session_id for a in attendance if a.attended]
     if attended:
         parts = ProgressNote.objects.filter(session=OuterRef("pk"), entries__patient=patient)

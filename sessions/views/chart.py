@@ -30,8 +30,9 @@ class ChartSessions(ChartMixin, TemplateView):
         # A session's own page opens to those who run it (and supervisors): others read the
         # row without a link (it was a 404 for a care-team clinician of a group run by others).
         evaluations = patient_history.psychiatric_evaluations(patient)
-        shown = {a.session_id for a in attendance} | {s.pk for s in upcoming}
-        shown |= {row["session_id"] for row in evaluations}
+        shown = {a.session_id: a.session.patient_id for a in attendance}
+        shown.update((s.pk, s.patient_id) for s in upcoming)
+        shown.update((row["session_id"], row["patient_id"]) for row in evaluations)
         openable, noted = patient_history.session_links(
             self.request.user, patient, attendance, shown
         )
