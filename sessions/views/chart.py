@@ -87,11 +87,7 @@ class ChartNote(ChartMixin, TemplateView):
             )
         )
         runner = note.session.is_run_by(self.request.user)
-        entries = [
-            e
-            for e in note_entries_for(note, self.request.user, runner=runner)
-            if e.patient_id == patient.pk
-        ]
+        entries = note_entries_for(note, self.request.user, runner=runner, patient=patient)
         if note.is_locked and entries:
             # Written with the page's own read of the chart, in one audit transaction.
             self.audit_read_also(
