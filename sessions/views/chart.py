@@ -79,7 +79,6 @@ class ChartNote(ChartMixin, TemplateView):
                 session_id=self.kwargs["session_pk"], entries__patient=patient
             ).select_related(
                 "session__group",
-                "session__patient",
                 "session__episode",  # its program: whether a supervisor runs it
                 "author",
                 "signed_by",
