@@ -27,11 +27,15 @@ def chart_billing(patient, *, episodes=None, today=None):
         .order_by("priority", "-effective_from", "pk")
     ):
         coverages[coverage.episode_id].append(coverage)
+    # Each authorization's episode is one of `episodes` (read with its program), not joined.
+    by_id = {episode.pk: episode for episode in episodes}
     authorizations = list(
         Authorization.objects.filter(episode__patient=patient)
-        .select_related("episode__program", "coverage__payer")
+        .select_related("coverage__payer")
         .order_by("-first_date", "-pk")
     )
+    for authorization in authorizations:
+        authorization.episode = by_id[authorization.episode_id]
     burns = burndowns(
         [a for a in authorizations if a.status == Authorization.Status.APPROVED], today=today
     )

@@ -23,11 +23,23 @@ def history(patient):
 
 
 def reconciliations(patient):
+    """The chart tab's reconciliations, newest first, with their visits and signers; each one's
+    episode is the chart header's (`with_episodes`), not joined again."""
     return (
         Reconciliation.objects.filter(patient=patient)
-        .select_related("episode__program", "session", "created_by", "signed_by")
+        .select_related("session", "signed_by")
         .order_by("-created_at", "-pk")
     )
+
+
+def with_episodes(rows, episodes):
+    """`rows` (a list), each given its episode from `episodes` (the chart header's, with their
+    programs) by id."""
+    by_id = {episode.pk: episode for episode in episodes}
+    for row in rows:
+        if row.episode_id in by_id:
+            row.episode = by_id[row.episode_id]
+    return rows
 
 
 def reconciliation_items(reconciliation):

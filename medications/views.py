@@ -63,7 +63,7 @@ class MedicationsTab(MedicationChartMixin, TemplateView):
             stopped=stopped,
             changes=[(change, change.lines(users)) for change in changes_shown],
             changes_page=changes,
-            reconciliations=list(recs),
+            reconciliations=selectors.with_episodes(list(recs), context["episodes"]),
             reconciliations_page=recs,
             start_form=ReconciliationStartForm(
                 episode=current_episode(self.patient, episodes=context["episodes"])

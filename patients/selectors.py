@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Value
+from django.db.models import F, Value
 
 from iop.accounts.models import display_name
 from iop.ids import in_ids
@@ -98,13 +98,16 @@ def _risk_and_open_alerts(patient):
 
 def chart_header(patient):
     """What the chart header shows: current episode, risk and Part 2 badges. Fixed queries."""
+    # Of each episode's intake, the two columns the header shows (its diagnoses, whether a
+    # clinician confirmed them), not the ~35 of the whole assessment (its long texts).
     episodes = list(
-        patient.episodes.select_related("program", "primary_clinician", "intake").order_by(
-            "-referral_date", "-pk"
+        patient.episodes.select_related("program", "primary_clinician")
+        .annotate(
+            intake_diagnoses=F("intake__diagnoses"), intake_confirmed_at=F("intake__confirmed_at")
         )
+        .order_by("-referral_date", "-pk")
     )
     current = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
-    intake = getattr(current, "intake", None) if current is not None else None
     # Every open risk alert (a few at most), read once: the header shows the first, and
     # whether a safety plan is needed (plans' header fact) weighs them all.
     risk, patient.open_risk_alerts = _risk_and_open_alerts(patient)
@@ -124,8 +127,8 @@ def chart_header(patient):
         "episode": current,
         "episodes": episodes,
         # The current episode's diagnoses (the intake's), and whether a clinician confirmed them.
-        "diagnoses": intake.diagnoses if intake else [],
-        "diagnoses_confirmed": bool(intake and intake.is_confirmed),
+        "diagnoses": (current.intake_diagnoses if current else None) or [],
+        "diagnoses_confirmed": current is not None and current.intake_confirmed_at is not None,
         "open_risk_alert": open_risk_alert,
         "current_risk": risk,
         "is_part2": is_part2_protected(patient, episodes=episodes),

@@ -4,6 +4,7 @@ length of the patient's history or the size of the program."""
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Exists,
@@ -15,6 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from iop.accounts.models import display_name
 from iop.ids import InArray
 from iop.paging import CountedPagePaginator
 from sessions.billing import evaluation_code
@@ -38,6 +40,7 @@ def attendance_page(patient, number):
             "minutes_attended",
             "session__starts_at",
             "session__kind",
+            "session__patient",
             "session__group__name",
         )
         .order_by("-session__starts_at", "-session_id")
@@ -68,72 +71,101 @@ def upcoming_for(patient, *, now=None):
         )
         .exclude(status=TherapySession.Status.CANCELLED)
         .select_related("group")
-        .only("starts_at", "kind", "group__name")
+        .only("starts_at", "kind", "patient", "group__name")
         .order_by("starts_at", "pk")
     )
     return sessions[:UPCOMING_SHOWN], len(sessions)
 
 
 EVALUATIONS_SHOWN = 5
+# What names a clinician (`display_name`), then whether they prescribe.
+CLINICIAN_NAME = ("username", "first_name", "last_name", "credentials", "prescriber_credential")
 
 
 def psychiatric_evaluations(patient):
     """The patient's attended intake evaluations, newest first (at most EVALUATIONS_SHOWN),
     each with its code: 90792 when a prescriber took part (medical services), else 90791.
-    Two queries whatever the history."""
-    records = list(
+    One query whatever the history: the newest attendances (a subquery), each joined to its
+    session's clinicians as plain values, in the clinicians' order (no session or user rows,
+    no second query for the clinicians)."""
+    newest = (
         Attendance.objects.filter(
             patient=patient,
             session__kind=TherapySession.Kind.INTAKE_EVAL,
             status__in=Attendance.ATTENDED,
         )
         .exclude(session__status=TherapySession.Status.CANCELLED)
-        .select_related("session")
-        .prefetch_related("session__clinicians")
-        .order_by("-session__starts_at")[:EVALUATIONS_SHOWN]
+        .order_by("-session__starts_at")
+        .values("pk")[:EVALUATIONS_SHOWN]
     )
-    rows = []
-    for record in records:
-        clinicians = list(record.session.clinicians.all())
-        prescribers = [c for c in clinicians if c.prescriber_credential]
-        code = evaluation_code(by_prescriber=bool(prescribers))
-        rows.append(
-            {
-                "session": record.session,
-                "code": code[0],
-                "label": code[1],
-                "by": ", ".join(c.display_name for c in prescribers or clinicians),
-            }
+    people = [f"session__clinicians__{name}" for name in CLINICIAN_NAME]
+    rows = (
+        Attendance.objects.filter(pk__in=newest)
+        .order_by(
+            "-session__starts_at",
+            "pk",
+            *(f"session__clinicians__{name}" for name in get_user_model()._meta.ordering),
         )
-    return rows
+        .values_list("pk", "session_id", "session__patient_id", "session__starts_at", *people)
+    )
+    evaluations = {}  # attendance id -> its row, in order
+    for pk, session_id, owner, starts_at, *names in rows:
+        row = evaluations.setdefault(
+            pk,
+            {
+                "session_id": session_id,
+                "patient_id": owner,
+                "starts_at": starts_at,
+                "clinicians": [],
+            },
+        )
+        if names[0] is not None:  # a LEFT JOIN: a session without clinicians has none
+            row["clinicians"].append(names)
+    found = []
+    for row in evaluations.values():
+        clinicians = row.pop("clinicians")
+        prescribers = [c for c in clinicians if c[-1]]
+        code = evaluation_code(by_prescriber=bool(prescribers))
+        row.update(
+            code=code[0],
+            label=code[1],
+            by=", ".join(display_name(*c[:-1]) for c in prescribers or clinicians),
+        )
+        found.append(row)
+    return found
 
 
-def session_links(user, patient, attendance, session_ids):
-    """What the tab links from the sessions it shows (`session_ids`, `attendance`'s among
-    them): (the ids of those `user` may open, `TherapySession.objects.for_user`; the ids of
-    the group sessions among `attendance` with a note holding a part for this patient, whose
-    note the chart links: a group session attended before its note is started has none, and
-    the link was a 404). One query, both answers a column of each shown session.
+def session_links(user, patient, attendance, shown):
+    """What the tab links from the sessions it shows (`shown`: {session id: its patient's id,
+    None for a group's}, `attendance`'s among them): (the ids of those `user` may open,
+    `TherapySession.objects.for_user`; the ids of the group sessions among `attendance` with a
+    note holding a part for this patient, whose note the chart links: a group session attended
+    before its note is started has none, and the link was a 404). One query, both answers a
+    column of each shown session.
 
     `patient` is one `user` opens (the chart is open: `Patient.objects.for_user`), so a session
     of theirs is open by that rule alone, and the other rows probe the indexes one by one: the
     whole visible set as subqueries (every session the user ever ran, every patient of theirs)
-    was built to test a page's few dozen rows (20 ms → 0.4 ms at scale)."""
+    was built to test a page's few dozen rows (20 ms → 0.4 ms at scale). The user's patients
+    are asked about only when a shown session is another patient's (none, as a rule: building
+    and planning that test was a third of this read)."""
     from iop.accounts.roles import Role
-    from sessions.querysets import runs, visible_session_sets
+    from sessions.querysets import runs, supervised_groups, visible_session_sets
 
-    sessions = TherapySession.objects.filter(pk__in=session_ids).order_by()
+    sessions = TherapySession.objects.filter(pk__in=list(shown)).order_by()
     clinical = user.is_active and user.has_role(Role.SUPERVISOR, Role.CLINICIAN)
     if not clinical or user.has_role(Role.DIRECTOR):
         visible = Exists(TherapySession.objects.for_user(user).filter(pk=OuterRef("pk")))
     else:
-        _, patients, groups = visible_session_sets(user)
         # Or-ed in this order and tested left to right: a group session (no patient) never
         # reads the patient set.
         visible = Q(patient=patient) | Q(runs(user))
+        groups = supervised_groups(user)
         if groups is not None:
             visible |= Q(group__in=groups)
-        visible |= Q(patient__isnull=False) & ~Q(patient=patient) & Q(patient__in=patients)
+        if any(owner not in (None, patient.pk) for owner in shown.values()):
+            _, patients, _ = visible_session_sets(user)
+            visible |= Q(patient__isnull=False) & ~Q(patient=patient) & Q(patient__in=patients)
     attended = [a.session_id for a in attendance if a.attended]
     if attended:
         parts = ProgressNote.objects.filter(session=OuterRef("pk"), entries__patient=patient)

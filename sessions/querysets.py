@@ -88,22 +88,30 @@ def runs(user, session_ref="pk"):
     return models.Exists(links)
 
 
+def supervised_groups(user):
+    """The ids of the groups of the programs `user` supervises (a subquery), or None for a
+    user who is not a supervisor: the groups whose sessions supervision opens."""
+    from sessions.models import TherapyGroup
+
+    if not user.has_role(Role.SUPERVISOR):
+        return None
+    programs = Program.objects.supervised_by(user).values("pk")
+    return TherapyGroup.objects.filter(program__in=programs).values_list("pk", flat=True)
+
+
 def visible_session_sets(user, *, evaluated=False):
     """(ids of the sessions a clinician or supervisor runs, of the patients they may open, of
     the groups of the programs they supervise or None), as subqueries or, `evaluated`, the
     last two as lists and the first as `RUNS` (see `session_visibility`)."""
-    from sessions.models import TherapyGroup, TherapySession
+    from sessions.models import TherapySession
 
     links = TherapySession.clinicians.through.objects.filter(user=user)
     sets = [
         links.values_list("therapysession_id", flat=True),
         # A set of ids: unordered (the patients' order by name sorted 300-2,500 for nothing).
         Patient.objects.for_user(user).order_by().values_list("pk", flat=True),
-        None,
+        supervised_groups(user),
     ]
-    if user.has_role(Role.SUPERVISOR):
-        programs = Program.objects.supervised_by(user).values("pk")
-        sets[2] = TherapyGroup.objects.filter(program__in=programs).values_list("pk", flat=True)
     if evaluated:
         sets = [RUNS, *(None if ids is None else list(ids) for ids in sets[1:])]
     return tuple(sets)

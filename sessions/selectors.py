@@ -238,12 +238,18 @@ def readable_patient_ids(user, patient_ids):
     )
 
 
-def note_entries_for(note, user, *, runner=None):
+def note_entries_for(note, user, *, runner=None, patient=None):
     """The individualized parts of a note this user may read: every part for the session's
     clinicians (and supervisors); for a clinician on an attendee's care team, only their own
     patients' parts (the other attendees are not named). `runner`: whether `user` runs the
-    session (`is_run_by`), when the caller knows already."""
-    entries = list(note.entries.select_related("patient"))
+    session (`is_run_by`), when the caller knows already. `patient`: that patient's part only
+    (the chart's note), read alone, the patient given rather than read again."""
+    if patient is None:
+        entries = list(note.entries.select_related("patient"))
+    else:
+        entries = list(note.entries.filter(patient=patient))
+        for entry in entries:
+            entry.patient = patient
     if runner is None:
         runner = note.session.is_run_by(user)
     if runner:

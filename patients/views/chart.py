@@ -69,11 +69,15 @@ class IntakeTab(ChartTab):
         from patients.models.intake import steps_for
 
         context = super().get_context_data(**kwargs)
+        # Each assessment's episode is the header's (read with its program and primary
+        # clinician), not joined again.
+        episodes = {episode.pk: episode for episode in context["episodes"]}
         assessments = list(
-            IntakeAssessment.objects.filter(patient=self.patient).select_related(
-                "episode__program", "episode__primary_clinician", "completed_by", "started_by"
-            )
+            IntakeAssessment.objects.filter(patient=self.patient).select_related("completed_by")
         )
+        for assessment in assessments:
+            if assessment.episode_id in episodes:
+                assessment.episode = episodes[assessment.episode_id]
         context["assessments"] = [(a, steps_for(a.episode)) for a in assessments]
         return context
 

@@ -87,12 +87,14 @@ class PatientPlan(PlanChartMixin, TemplateView):
                     episode=episode,
                     status__in=[TreatmentPlan.Status.ACTIVE, TreatmentPlan.Status.DRAFT],
                 )
-                .select_related("episode", "signed_by")
+                .select_related("signed_by")
                 .order_by("-version")
             )
             if episode
             else []
         )
+        for plan in current:  # the header's episode, not joined again
+            plan.episode = episode
         active = next((p for p in current if p.status == TreatmentPlan.Status.ACTIVE), None)
         # After discharge the episode's last plan, closed, stays readable (with its signer).
         past = discharged_episodes(patient, episodes=context["episodes"])

@@ -30,8 +30,9 @@ class ChartSessions(ChartMixin, TemplateView):
         # A session's own page opens to those who run it (and supervisors): others read the
         # row without a link (it was a 404 for a care-team clinician of a group run by others).
         evaluations = patient_history.psychiatric_evaluations(patient)
-        shown = {a.session_id for a in attendance} | {s.pk for s in upcoming}
-        shown |= {row["session"].pk for row in evaluations}
+        shown = {a.session_id: a.session.patient_id for a in attendance}
+        shown.update((s.pk, s.patient_id) for s in upcoming)
+        shown.update((row["session_id"], row["patient_id"]) for row in evaluations)
         openable, noted = patient_history.session_links(
             self.request.user, patient, attendance, shown
         )
@@ -78,7 +79,6 @@ class ChartNote(ChartMixin, TemplateView):
                 session_id=self.kwargs["session_pk"], entries__patient=patient
             ).select_related(
                 "session__group",
-                "session__patient",
                 "session__episode",  # its program: whether a supervisor runs it
                 "author",
                 "signed_by",
@@ -86,11 +86,7 @@ class ChartNote(ChartMixin, TemplateView):
             )
         )
         runner = note.session.is_run_by(self.request.user)
-        entries = [
-            e
-            for e in note_entries_for(note, self.request.user, runner=runner)
-            if e.patient_id == patient.pk
-        ]
+        entries = note_entries_for(note, self.request.user, runner=runner, patient=patient)
         if note.is_locked and entries:
             # Written with the page's own read of the chart, in one audit transaction.
             self.audit_read_also(

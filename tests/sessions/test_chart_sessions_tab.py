@@ -178,3 +178,34 @@ def test_the_upcoming_items_are_the_templates_byte_for_byte(
     assert drawn == UPCOMING_TEMPLATE.render(context)
     assert "Skills &lt;&amp;&gt; &#x27;DBT&#x27;" in drawn and "Individual" in drawn
     assert drawn.count("<a href=") == len(ids[::2]) and len(ids) == 4
+
+
+def test_a_shown_session_of_another_patient_links_as_that_patients_chart_would(
+    clinician, clinician2, make_episode, episode, clock
+):
+    """`session_links` asks about the user's other patients only when a shown session is
+    another patient's: such a session opens to one who may open that patient's chart, and to
+    no one else, as `TherapySession.objects.for_user` has it."""
+    now = timezone.now()
+    theirs = make_episode(clinician=clinician)  # another patient of the same clinician
+    strangers = make_episode(clinician=clinician2)  # another clinician's patient
+    own = individual_session(clinician, episode, now - timedelta(days=1))
+    shared = individual_session(clinician2, theirs, now - timedelta(days=2))
+    closed = individual_session(clinician2, strangers, now - timedelta(days=3))
+    group = TherapySessionFactory(starts_at=now - timedelta(days=4), clinicians=[clinician2])
+    shown = {
+        own.pk: episode.patient_id,
+        shared.pk: theirs.patient_id,
+        closed.pk: strangers.patient_id,
+        group.pk: None,
+    }
+    openable, _ = patient_history.session_links(clinician, episode.patient, [], shown)
+    expected = set(
+        TherapySession.objects.for_user(clinician)
+        .filter(pk__in=list(shown))
+        .values_list("pk", flat=True)
+    )
+    assert openable == expected == {own.pk, shared.pk}
+    # Without another patient's session among them, the same answer for those shown.
+    mine = {own.pk: episode.patient_id, group.pk: None}
+    assert patient_history.session_links(clinician, episode.patient, [], mine)[0] == {own.pk}
