@@ -14,6 +14,7 @@ from django import forms
 from django.utils import timezone
 
 from iop.accounts.roles import Role
+from iop.choices import ReadChoicesOnce
 from patients.models import Episode, Program
 
 DEFAULT_DAYS = 90
@@ -102,7 +103,10 @@ class ReportScope:
         return params
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(ReadChoicesOnce, forms.Form):
+    """The report's filters; the programs and clinicians to choose from are read once per form
+    (`iop.choices`), not through a server-side cursor at each pass."""
+
     start = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
