@@ -1,13 +1,15 @@
-"""The calendars' grids, drawn in Python: through the template language each session of a
-month (30 for a group's) resolved a dozen variables, three dates and two URLs, and each of the
-month's 42 days two dates, and they were most of drawing the page (issue 14). The HTML is the
-template's it replaces (sessions/calendar.html's rows and its _calendar_session.html), byte
-for byte (tests/sessions/test_calendar_tags.py holds the two the same)."""
+"""The calendars' grids and the week grid (a clinician's schedule, a group's page), drawn in
+Python: through the template language each session of a month (30 for a group's) or of a
+clinician's week resolved a dozen variables, a date or three and a URL or two, and each of
+the month's 42 days two dates, and they were most of drawing the pages (issue 14). The HTML
+is the templates' it replaces (sessions/calendar.html's rows, its _calendar_session.html and
+_week_grid.html's days), byte for byte (tests/sessions/test_calendar_tags.py holds them the
+same)."""
 
 from urllib.parse import quote
 
 from django import template
-from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.safestring import SafeString
 
 from iop.markup import esc, format_safe
@@ -148,4 +150,61 @@ def calendar_month(rows, today, return_to):
             MONTH_ROW.format(monday=f"{monday.day} {MONTHS_3[monday.month].title()}", cells=tds)
         )
     # Safe: dates (the month's name escaped) and calendar_sessions' (escaped).
+    return SafeString("".join(drawn))  # nosec B703 B308
+
+
+WEEK_DAY = (
+    '\n    <section class="col" aria-label="{label}">\n'
+    '      <h2 class="h6 border-bottom pb-1">{heading}</h2>\n'
+    "      {sessions}\n"
+    "    </section>\n  "
+)
+WEEK_SESSION = (
+    '\n        <a class="d-block small mb-1 p-1 rounded border text-decoration-none{struck}" '
+    'href="{url}">\n'
+    "          <strong>{starts}</strong> {title}\n"
+    '          <span class="d-block text-body-secondary">{status}{note}</span></a>\n      '
+)
+# Safe: constants.
+NO_SESSION = SafeString('<p class="small text-body-secondary">—</p>')  # nosec B703 B308
+STRUCK_MUTED = SafeString(" text-decoration-line-through text-body-secondary")  # nosec B703 B308
+
+
+def _note_words(session):
+    # The note is read with the session, or there is none (the reverse accessor raises).
+    note = getattr(session, "note", None)
+    if note is None:
+        return ""
+    return " · note signed" if note.is_locked else " · note draft"
+
+
+@register.simple_tag
+def week_grid_days(days):
+    """The week grid's days (`sessions.views.scheduling.week_days`): each day's sessions
+    linked, with their status and whether their note is signed or a draft."""
+    drawn = []
+    for day, sessions in days:
+        cards = [
+            format_safe(
+                WEEK_SESSION,
+                struck=STRUCK_MUTED if session.status == "cancelled" else "",
+                url=session_url(session.pk),
+                starts=hour_minute(session.starts_at),
+                title=_title(session),
+                status=STATUS_LABELS.get(session.status, session.status),
+                note=_note_words(session),
+            )
+            for session in sessions
+        ]
+        drawn.append(
+            format_safe(
+                WEEK_DAY,
+                # `date:'l j F'` and `date:"D j M"`
+                label=f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month]}",
+                heading=f"{WEEKDAYS_ABBR[day.weekday()]} {day.day} {MONTHS_3[day.month].title()}",
+                # Safe: each card is format_safe's.
+                sessions=SafeString("".join(cards)) if cards else NO_SESSION,  # nosec B703 B308
+            )
+        )
+    # Safe: each day is format_safe's, every value in it escaped.
     return SafeString("".join(drawn))  # nosec B703 B308

@@ -1,6 +1,7 @@
-"""The calendars' grids drawn by `calendar_tags` are the templates' they replace, byte for
-byte: a week and a month, with sessions the reader may open and may not, cancelled,
-reschedulable, a group's and a patient's, names that need escaping, and today."""
+"""The calendars' grids and the week grid drawn by `calendar_tags` are the templates' they
+replace, byte for byte: a week and a month, with sessions the reader may open and may not,
+cancelled, reschedulable, a group's and a patient's, names that need escaping, and today; the
+week grid's days with and without sessions, a signed and a draft note."""
 
 from datetime import date
 
@@ -9,7 +10,8 @@ from django.template import Context, Template
 
 from sessions import services as ss
 from sessions.calendar import month_rows, period_from, week_rows
-from sessions.models import TherapyGroup, TherapySession
+from sessions.models import ProgressNote, TherapyGroup, TherapySession
+from sessions.views.scheduling import week_days
 from tests.sessions.helpers import MON_9, at, book
 
 # sessions/_calendar_session.html as it was.
@@ -91,3 +93,40 @@ def test_the_grid_is_the_templates_byte_for_byte(sessions, view):
     assert "Skills &lt;&amp;&gt; &quot;DBT&quot;" in drawn and "Individual · " in drawn
     assert "calendar-busy" in drawn and "text-decoration-line-through" in drawn
     assert "Reschedule" in drawn and "table-info" in drawn
+
+
+# sessions/_week_grid.html's days as they were.
+WEEK_GRID_TEMPLATE = Template(
+    "{% for day, day_sessions in days %}\n"
+    '    <section class="col" aria-label="{{ day|date:\'l j F\' }}">\n'
+    '      <h2 class="h6 border-bottom pb-1">{{ day|date:"D j M" }}</h2>\n'
+    "      {% for s in day_sessions %}\n"
+    '        <a class="d-block small mb-1 p-1 rounded border text-decoration-none'
+    "{% if s.status == 'cancelled' %} text-decoration-line-through text-body-secondary"
+    '{% endif %}" href="{% url \'sessions:session\' s.pk %}">\n'
+    '          <strong>{{ s.starts_at|date:"H:i" }}</strong> {% if s.group %}{{ s.group.name }}'
+    "{% else %}{{ s.get_kind_display }}{% if s.patient %} · {{ s.patient.display_name }}"
+    "{% endif %}{% endif %}\n"
+    '          <span class="d-block text-body-secondary">{{ s.get_status_display }}'
+    "{% if s.note %}{% if s.note.is_locked %} · note signed{% else %} · note draft{% endif %}"
+    "{% endif %}</span></a>\n"
+    '      {% empty %}<p class="small text-body-secondary">—</p>{% endfor %}\n'
+    "    </section>\n"
+    "  {% endfor %}"
+)
+WEEK_GRID_TAG = Template("{% load calendar_tags %}{% week_grid_days days %}")
+
+
+def test_the_week_grids_days_are_the_templates_byte_for_byte(sessions, clinician):
+    for session, status in zip(sessions[:2], ("signed", "draft"), strict=True):
+        ProgressNote.objects.create(session=session, author=clinician, status=status)
+    week = TherapySession.objects.select_related("group", "patient", "note").filter(
+        pk__in=[s.pk for s in sessions]
+    )
+    week = list(week.order_by("starts_at", "pk"))
+    week[2].status = TherapySession.Status.CANCELLED
+    context = Context({"days": week_days(MON_9, week)})
+    drawn = WEEK_GRID_TAG.render(context)
+    assert drawn == WEEK_GRID_TEMPLATE.render(context)
+    assert "note signed" in drawn and "note draft" in drawn and "—</p>" in drawn
+    assert "Skills &lt;&amp;&gt; &quot;DBT&quot;" in drawn and "line-through" in drawn
