@@ -165,9 +165,13 @@ def _entry_patients(note, session):
 
 def _attendance_with_corrections(session):
     """Every attendance record of the session (the roster's rows hold them all: those of the
-    expected attendees and of anyone else marked), each with its corrections: one query."""
+    expected attendees and of anyone else marked), each with its corrections: one query,
+    unordered (both readers put them in order, and an ordered query's joined columns are each
+    hashed by Django)."""
     records = list({record.pk: record for _, record in session.rows if record}.values())
-    corrections = AttendanceCorrection.objects.select_related("attendance__patient", "corrected_by")
+    corrections = AttendanceCorrection.objects.select_related(
+        "attendance__patient", "corrected_by"
+    ).order_by()
     prefetch_related_objects(records, Prefetch("corrections", queryset=corrections))
     return records
 
