@@ -15,20 +15,24 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.html import json_script
 
 from patients.querysets import supervised_program_ids
 from reports import selectors
-from reports.links import sections_html
+from reports.links import charts_data, sections_html
 from reports.scope import is_program_view
 
 DASHBOARD_SECONDS = 5 * 60
-KEY_VERSION = 2
+KEY_VERSION = 3
+CHARTS_ID = "report-charts"  # the json_script's element id, which static/js/reports.js reads
 
 
 @dataclass(frozen=True)
 class ComputedSections:
     sections: list
     html: str  # the sections rendered (reports/_sections.html): a SafeString, kept as one
+    charts: dict  # what static/js/reports.js draws (`charts_data`), each point's link built
+    charts_script: str  # ... and as the page's json_script (a SafeString), encoded once
     computed_at: datetime
 
 
@@ -59,6 +63,13 @@ def dashboard_sections(scope):
     if isinstance(kept, ComputedSections):
         return kept
     sections = selectors.build_sections(scope)
-    computed = ComputedSections(sections, sections_html(sections, scope), timezone.now())
+    charts = charts_data(sections, scope)
+    computed = ComputedSections(
+        sections,
+        sections_html(sections, scope),
+        charts,
+        json_script(charts, CHARTS_ID),
+        timezone.now(),
+    )
     cache.set(key, computed, DASHBOARD_SECONDS)
     return computed

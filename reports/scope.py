@@ -14,6 +14,7 @@ from django import forms
 from django.utils import timezone
 
 from iop.accounts.roles import Role
+from iop.choices import ReadChoicesOnce
 from patients.models import Episode, Program
 
 DEFAULT_DAYS = 90
@@ -102,7 +103,10 @@ class ReportScope:
         return params
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(ReadChoicesOnce, forms.Form):
+    """The report's filters; the programs and clinicians to choose from are read once per form
+    (`iop.choices`), not through a server-side cursor at each pass."""
+
     start = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -133,7 +137,11 @@ class ReportFilterForm(forms.Form):
         staff = get_user_model().objects.clinical_staff()
         if not is_program_view(user):
             staff = staff.filter(pk=user.pk)
-        self.fields["clinician"].queryset = staff.order_by("last_name", "first_name", "username")
+        # The names the options show, not every column (SELECT DISTINCT over password hashes).
+        names = ("username", "first_name", "last_name", "credentials")
+        self.fields["clinician"].queryset = staff.only(*names).order_by(
+            "last_name", "first_name", "username"
+        )
         self.fields["clinician"].label_from_instance = lambda u: u.display_name
 
     def clean(self):

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views import View
 
 from reports import audit, cached, exports, selectors
-from reports.links import charts_data, dashboard_sections, report_query
+from reports.links import dashboard_sections, report_query
 from reports.pdf import dashboard_pdf
 from reports.scope import is_program_view, may_see_reports, scope_from_request
 
@@ -78,7 +78,8 @@ class Dashboard(ReportView):
                 "program_view": is_program_view(request.user),
                 "sections": dashboard_sections(sections),
                 "sections_html": computed.html,  # SafeString, rendered from _sections.html
-                "charts": charts_data(sections, scope),
+                "charts": computed.charts,
+                "charts_script": computed.charts_script,  # SafeString: json_script's
                 "report_query": report_query(scope),
                 "computed_at": computed.computed_at,
             },

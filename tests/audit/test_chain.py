@@ -15,9 +15,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.migrations.exceptions import IrreversibleError
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
@@ -140,6 +141,25 @@ def test_with_server_side_binding_the_lock_and_the_head_are_two_statements(
     record(1, user=clinician)
     with django_assert_num_queries(3):  # the lock, the head, the INSERT
         record(1, user=clinician)
+    assert chain_walk().ok and chain_walk().head_seq == 2
+
+
+@pytest.mark.skipif(not POSTGRES, reason="synchronous_commit is PostgreSQL's; CI runs it")
+@pytest.mark.django_db(transaction=True)
+def test_only_the_trails_own_transaction_commits_without_waiting_for_the_disk():
+    def written(**extra):
+        with CaptureQueriesContext(connection) as queries:
+            record(1, **extra)
+        return " ".join(q["sql"] for q in queries.captured_queries)
+
+    # A page's read: the trail's own transaction, which alone does not wait for the disk.
+    assert chain.NOT_WAITING_FOR_DISK in written()
+    # Events written inside a change's transaction commit with it, waiting as before.
+    with transaction.atomic():
+        assert chain.NOT_WAITING_FOR_DISK not in written()
+    with connection.cursor() as cursor:  # SET LOCAL: nothing stays set on the connection
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
     assert chain_walk().ok and chain_walk().head_seq == 2
 
 
