@@ -22,6 +22,11 @@ in the same order; only the work to build it differs. A serializer whose `to_rep
 is its own opts in by naming in `row_getters` the fields its override gives differently
 (`{field name: method name}`, the method taking the row and returning the field's value as
 sent); it is then trusted to do nothing else.
+
+A page read as plain values (`QuerySet.values()`, one dict per row, keyed by the serializer's
+field names) is planned the same way from the serializer's model, each column read by its key
+instead of an attribute: no model instance is built for the row. Its serializer names in
+`row_getters` every field that is not a column or a related id (they take the dict).
 """
 
 import contextlib
@@ -75,8 +80,9 @@ class RowPlan:
     """How to represent a row of `serializer`'s model: one (name, read, represent) per
     readable field; `represent` None when `read` gives the value as sent."""
 
-    def __init__(self, serializer, model):
+    def __init__(self, serializer, model, *, by_key=False):
         self.steps = []
+        self.by_key = by_key  # rows are dicts of values (`QuerySet.values()`)
         overrides = getattr(serializer, "row_getters", {})
         for field in serializer._readable_fields:
             name = field.field_name
@@ -100,6 +106,8 @@ class RowPlan:
             except FieldDoesNotExist:
                 return _generic(field), None
             if isinstance(related, models.ForeignKey):
+                if self.by_key:  # `values()` gives a foreign key's id under its name
+                    return operator.itemgetter(name), None
                 return operator.attrgetter(related.attname), None
             return _generic(field), None
         if kind.get_attribute is not fields.Field.get_attribute:
@@ -115,6 +123,10 @@ class RowPlan:
                 return _generic(field), None
         if isinstance(field, serializers.ListSerializer):
             return _generic(field), None
+        if self.by_key:
+            if column is None or column.is_relation:
+                return _generic(field), None
+            return operator.itemgetter(name), _representer(field)
         related = column is not None and column.is_relation
         if isinstance(field, serializers.Serializer):
             if not related:
@@ -256,5 +268,8 @@ class RowsListSerializer(serializers.ListSerializer):
         if not rows or (own and not hasattr(child, "row_getters")):
             return [child.to_representation(row) for row in rows]
         model = type(rows[0])
-        represent = RowPlan(child, model if hasattr(model, "_meta") else None).represent
+        if model is dict:  # a page of `values()`: the serializer's model, by key
+            represent = RowPlan(child, child.Meta.model, by_key=True).represent
+        else:
+            represent = RowPlan(child, model if hasattr(model, "_meta") else None).represent
         return [represent(row) for row in rows]

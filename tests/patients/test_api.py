@@ -459,11 +459,42 @@ def test_a_supervisors_assessment_list_is_their_programs_newest_first(
 def test_a_listed_assessments_diagnoses_read_as_drf_reads_them(stored):
     """The list reads the diagnoses without a serializer per diagnosis (`diagnoses_of`):
     the same as the serializer gives one assessment, for any stored shape."""
-    from patients.api.serializers import AssessmentSerializer
-    from patients.models import IntakeAssessment
+    from patients.api.assessments import AssessmentSerializer
 
-    assessment = IntakeAssessment(diagnoses=stored)
     field = AssessmentSerializer().fields["diagnoses"]
-    listed = AssessmentSerializer(many=True).child.diagnoses_of(assessment)
+    listed = AssessmentSerializer(many=True).child.diagnoses_of({"diagnoses": stored})
     assert listed == field.to_representation(stored)
     assert list(map(list, listed)) == list(map(list, field.to_representation(stored)))
+
+
+def test_a_listed_assessment_reads_as_its_detail(
+    api_client, supervisor, clinician, intake, make_episode
+):
+    """The list reads its page as plain values (`list_values`, `row_getters`): each row is
+    the detail's answer, field for field, whatever the intake's state (at intake with needs
+    left or a consent in force, SUD care with a refusal recorded, admitted and confirmed)."""
+    bare = make_episode(status="intake")
+    consented = make_episode(status="intake", is_sud=True)
+    Consent.objects.create(
+        patient=consented.patient, kind="treatment", signed_by_name="Pat", recorded_by=intake
+    )
+    Episode.objects.filter(pk=consented.pk).update(
+        primary_clinician=clinician, part2_refusal_reason="Declines for now."
+    )
+    consented.intake.confirmed_by, consented.intake.confirmed_at = clinician, consented.created_at
+    consented.intake.diagnoses = [{"code": "F10.20"}]
+    consented.intake.save()
+    clinician.credentials = "LCSW"
+    clinician.save()
+    admitted = make_episode(status="active", clinician=clinician, is_sud=True)
+    client = as_user(api_client, supervisor)
+
+    rows = client.get(reverse("assessment-list"), {"page_size": 10}).json()["results"]
+
+    assert len(rows) == 3
+    for row in rows:
+        assert row == client.get(detail("assessment", row["id"])).json()
+    by_episode = {row["episode"]: row for row in rows}
+    assert by_episode[admitted.pk]["confirmed_by"]["display_name"].endswith(", LCSW")
+    assert by_episode[bare.pk]["admission_needs"] and not by_episode[admitted.pk]["admission_needs"]
+    assert "consent_to_treatment" not in by_episode[consented.pk]["admission_needs"]
