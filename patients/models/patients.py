@@ -181,9 +181,14 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-referral_date", "-pk"]
-        # The episodes in their order: the API's plans list (by episode, then version) walks
-        # it for a supervisor and stops when the page is full.
-        indexes = [models.Index(fields=["referral_date", "id"], name="episode_referral_order")]
+        indexes = [
+            # The episodes in their order: the API's plans list (by episode, then version)
+            # walks it for a supervisor and stops when the page is full.
+            models.Index(fields=["referral_date", "id"], name="episode_referral_order"),
+            # A supervisor's patients (`visible_patient_ids`: their programs' episodes'
+            # patients) read from the index alone, not from every episode's row.
+            models.Index(fields=["program", "patient"], name="episode_program_patient"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient"],
