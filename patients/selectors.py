@@ -210,15 +210,16 @@ def attach_answer_values(measures):
 
 def attach_care_team_refs(episodes):
     """Each episode's care team as the API shows it (`UserRefSerializer`: id and
-    `User.display_name`, in the users' order) in `episode.care_team_refs`: one query of plain
-    values for all the episodes, no user rows or related managers built per episode."""
+    `User.display_name`, in the users' order) in `episode["care_team_refs"]`, for a page of
+    episodes read as values (the API's list): one query of plain values for all of them, no
+    user rows or related managers built per episode."""
     episodes = list(episodes)
     through = Episode.care_team.through
     refs = user_refs_by(
-        through.objects.filter(episode_id__in=[e.pk for e in episodes]), "episode_id"
+        through.objects.filter(episode_id__in=[e["id"] for e in episodes]), "episode_id"
     )
     for episode in episodes:
-        episode.care_team_refs = refs.get(episode.pk, [])
+        episode["care_team_refs"] = refs.get(episode["id"], [])
     return episodes
 
 

@@ -12,6 +12,7 @@ from iop.accounts.roles import Role
 from iop.validation import LARGEST_ID
 from patients import extensions
 from patients.models import Episode, Patient
+from patients.models.patients import display_name
 from patients.selectors import user_refs_by
 from sessions.billing import (
     BUNDLED_KINDS,
@@ -357,10 +358,10 @@ def attach_current_enrollments(groups):
             "episode__patient__legal_last_name",
         )
     )
-    for group_id, episode_id, start, end, patient_id, preferred, first, last in rows:
+    for group_id, episode_id, start, end, patient_id, *names in rows:
         entry = {
             "episode": episode_id,
-            "patient": f"{preferred or first} {last}",  # Patient.display_name
+            "patient": display_name(*names),
             "start_date": start.isoformat(),
             "end_date": end.isoformat() if end is not None else None,
         }

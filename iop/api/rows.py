@@ -23,10 +23,11 @@ is its own opts in by naming in `row_getters` the fields its override gives diff
 (`{field name: method name}`, the method taking the row and returning the field's value as
 sent); it is then trusted to do nothing else.
 
-A page read as plain values (`QuerySet.values()`, one dict per row, keyed by the serializer's
-field names) is planned the same way from the serializer's model, each column read by its key
-instead of an attribute: no model instance is built for the row. Its serializer names in
-`row_getters` every field that is not a column or a related id (they take the dict).
+A page read as plain values (`values_of`: one dict per row, keyed by the serializer's field
+names) is planned the same way from the serializer's model, each column read by its key instead
+of an attribute: no model instance is built for the row. Its serializer names in
+`value_getters` ({field name: method name}, the method taking the dict) every field that is
+not a column or a related id.
 """
 
 import contextlib
@@ -82,8 +83,8 @@ class RowPlan:
 
     def __init__(self, serializer, model, *, by_key=False):
         self.steps = []
-        self.by_key = by_key  # rows are dicts of values (`QuerySet.values()`)
-        overrides = getattr(serializer, "row_getters", {})
+        self.by_key = by_key  # rows are dicts of values (`values_of`)
+        overrides = getattr(serializer, "value_getters" if by_key else "row_getters", {})
         for field in serializer._readable_fields:
             name = field.field_name
             if name in overrides:
@@ -264,12 +265,21 @@ class RowsListSerializer(serializers.ListSerializer):
         rows = data.all() if isinstance(data, models.manager.BaseManager) else data
         rows = rows if isinstance(rows, list) else list(rows)
         child = self.child
+        if rows and type(rows[0]) is dict:  # a page of values (`values_of`)
+            represent = RowPlan(child, child.Meta.model, by_key=True).represent
+            return [represent(row) for row in rows]
         own = type(child).to_representation is not serializers.Serializer.to_representation
         if not rows or (own and not hasattr(child, "row_getters")):
             return [child.to_representation(row) for row in rows]
         model = type(rows[0])
-        if model is dict:  # a page of `values()`: the serializer's model, by key
-            represent = RowPlan(child, child.Meta.model, by_key=True).represent
-        else:
-            represent = RowPlan(child, model if hasattr(model, "_meta") else None).represent
+        represent = RowPlan(child, model if hasattr(model, "_meta") else None).represent
         return [represent(row) for row in rows]
+
+
+def values_of(queryset, serializer_class, **expressions):
+    """`queryset` read as a list's page of values for `serializer_class`: the serializer's
+    model columns under its field names (a foreign key's id under its name) and
+    `expressions`, what its `value_getters` read besides."""
+    columns = {field.name for field in queryset.model._meta.concrete_fields}
+    names = [name for name in serializer_class.Meta.fields if name in columns]
+    return queryset.values(*names, **expressions)

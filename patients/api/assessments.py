@@ -3,7 +3,7 @@
 A list's page is read as plain values (`list_values`, `AssessmentViewSet`): the assessment's
 columns, the few of its episode that the sections and the admission rule need, and the
 confirming user's names. No assessment, episode or user instance is built for a row; the
-serializer's `row_getters` give the fields that are not plain columns from those values, by the
+serializer's `value_getters` give the fields that are not plain columns from those values, by the
 same rules as the detail's (`missing_steps`, `admission_missing`, `display_name`).
 """
 
@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from iop.accounts.models import display_name
 from iop.api import strict
-from iop.api.rows import RowsListSerializer
+from iop.api.rows import RowsListSerializer, values_of
 from patients.api.serializers import USER_REF_FIELDS, ClinicianField, UserRefSerializer
 from patients.models import Consent, Episode, IntakeAssessment
 from patients.models.intake import ICD10_CODE, intake_steps, missing_steps
@@ -104,7 +104,7 @@ class AssessmentSerializer(strict.ModelSerializer):
         ]
 
     # A list's rows (`RowsListSerializer`): a page of values (`list_values`).
-    row_getters = {
+    value_getters = {
         "diagnoses": "diagnoses_of",
         "missing_sections": "missing_sections_of",
         "confirmed_by": "confirmed_by_of",
@@ -189,7 +189,7 @@ class AssessmentSerializer(strict.ModelSerializer):
         return episode
 
 
-# A list's row (`AssessmentSerializer.row_getters`): besides the serializer's columns, what the
+# A list's row (`AssessmentSerializer.value_getters`): besides the serializer's columns, what the
 # sections and the admission rule read of the episode, and the confirming user's names.
 ROW_EXPRESSIONS = {
     "primary_clinician": F("episode__primary_clinician"),
@@ -201,7 +201,5 @@ ROW_EXPRESSIONS = {
 
 
 def list_values(assessments):
-    """`assessments` read as a list's rows: one dict of plain values each (`row_getters`)."""
-    columns = {field.name for field in IntakeAssessment._meta.concrete_fields}
-    names = [name for name in AssessmentSerializer.Meta.fields if name in columns]
-    return assessments.values(*names, **ROW_EXPRESSIONS)
+    """`assessments` read as a list's rows: one dict of plain values each (`value_getters`)."""
+    return values_of(assessments, AssessmentSerializer, **ROW_EXPRESSIONS)

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from iop.api import strict
-from iop.api.rows import RowPlan, RowsListSerializer
+from iop.api.rows import RowsListSerializer
 from patients.instruments import INSTRUMENTS
 from patients.models import (
     Alert,
@@ -18,6 +18,7 @@ from patients.models import (
     Patient,
     Program,
 )
+from patients.models.patients import display_name as patient_display_name
 from patients.services import check_date_of_birth
 
 
@@ -94,6 +95,13 @@ class PatientSerializer(strict.ModelSerializer):
         ]
         read_only_fields = ["mrn", "created_at"]
 
+    # A list's rows (`RowsListSerializer`): a page of values (`PatientViewSet`).
+    value_getters = {"display_name": "display_name_of"}
+
+    def display_name_of(self, row):
+        names = (row["preferred_name"], row["legal_first_name"], row["legal_last_name"])
+        return patient_display_name(*names)
+
     def validate_date_of_birth(self, value):
         check_date_of_birth(value)
         return value
@@ -145,21 +153,12 @@ class EpisodeSerializer(strict.ModelSerializer):
             "updated_at",
         ]
 
-    # A list's rows (`RowsListSerializer`): the care team as the view read it, if it did.
-    row_getters = {"care_team": "care_team_of"}
+    # A list's rows (`RowsListSerializer`): a page of values (`EpisodeViewSet`), its care
+    # teams read with it (`attach_care_team_refs`, already in `UserRefSerializer`'s shape).
+    value_getters = {"care_team": "care_team_of"}
 
-    def to_representation(self, instance):
-        """DRF's, but a care team the view read as values (`attach_care_team_refs`) is
-        given as it is, already in `UserRefSerializer`'s shape."""
-        if getattr(instance, "care_team_refs", None) is None:
-            return super().to_representation(instance)
-        return RowPlan(self, type(instance)).represent(instance)
-
-    def care_team_of(self, episode):
-        refs = getattr(episode, "care_team_refs", None)
-        return (
-            self.fields["care_team"].to_representation(episode.care_team) if refs is None else refs
-        )
+    def care_team_of(self, row):
+        return row["care_team_refs"]
 
 
 class EpisodeUpdateSerializer(strict.ModelSerializer):

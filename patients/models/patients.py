@@ -15,6 +15,12 @@ def generate_mrn():
     return f"M{secrets.randbelow(10**7):07d}"
 
 
+def display_name(preferred_name, legal_first_name, legal_last_name):
+    """How a patient is named on screens (`Patient.display_name`), from the columns
+    themselves: for lists that read a page's patients as plain values."""
+    return f"{preferred_name or legal_first_name} {legal_last_name}"
+
+
 class Patient(models.Model):
     class Sex(models.TextChoices):
         FEMALE = "female", "Female"
@@ -88,8 +94,7 @@ class Patient(models.Model):
 
     @property
     def display_name(self):
-        first = self.preferred_name or self.legal_first_name
-        return f"{first} {self.legal_last_name}"
+        return display_name(self.preferred_name, self.legal_first_name, self.legal_last_name)
 
     @property
     def legal_name(self):
