@@ -276,6 +276,23 @@ class RowsListSerializer(serializers.ListSerializer):
         return [represent(row) for row in rows]
 
 
+class CountedValues:
+    """A list's page of values for its paginator (`PageNumberPagination`): `values` sliced
+    for the page, `counted` counted. A page whose values read other tables (`values_of` with
+    expressions across relations) counts its own rows, without the joins: a COUNT through
+    them read every joined row (the assessments list's count ~5x the buffers)."""
+
+    def __init__(self, values, *, counted):
+        self.values, self.counted = values, counted
+        self.ordered = values.ordered
+
+    def count(self):
+        return self.counted.count()
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+
 def values_of(queryset, serializer_class, **expressions):
     """`queryset` read as a list's page of values for `serializer_class`: the serializer's
     model columns under its field names (a foreign key's id under its name) and

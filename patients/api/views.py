@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from iop.accounts.roles import Role
 from iop.api.pagination import CursorPagination
-from iop.api.rows import values_of
+from iop.api.rows import CountedValues, values_of
 from iop.api.viewsets import IOPViewSet
 from patients import services
 from patients.api import serializers as s
@@ -278,11 +278,15 @@ class AssessmentViewSet(
         by_index = self.action == "list" and self.request.user.has_role(Role.SUPERVISOR)
         visible = IntakeAssessment.objects.for_user(self.request.user, ordered=by_index)
         assessments = visible.order_by("-started_at", "-pk")
-        if self.action == "list":
-            # A page's rows as plain values (`list_values`): 200 assessments, their episodes
-            # and confirming users built as instances cost more CPU than the page's SQL.
-            return list_values(assessments)
+        if self.action == "list":  # read as values: `paginate_queryset`
+            return assessments
         return assessments.select_related("episode__program", "confirmed_by")
+
+    def paginate_queryset(self, queryset):
+        """A page's rows as plain values (`list_values`): 200 assessments, their episodes and
+        confirming users built as instances cost more CPU than the page's SQL. The count is
+        of the assessments alone (`CountedValues`)."""
+        return super().paginate_queryset(CountedValues(list_values(queryset), counted=queryset))
 
     def shown_patient_ids(self, objects, rows):
         """A list's page is of values (`list_values`): each row's patient."""

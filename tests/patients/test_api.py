@@ -498,3 +498,19 @@ def test_a_listed_assessment_reads_as_its_detail(
     assert by_episode[admitted.pk]["confirmed_by"]["display_name"].endswith(", LCSW")
     assert by_episode[bare.pk]["admission_needs"] and not by_episode[admitted.pk]["admission_needs"]
     assert "consent_to_treatment" not in by_episode[consented.pk]["admission_needs"]
+
+
+def test_the_assessments_list_counts_its_rows_without_the_joins_of_its_values(
+    api_client, supervisor, make_episode
+):
+    """The page reads its episodes' and users' columns through joins (`list_values`); the
+    count is of the assessments alone (`CountedValues`), not through those joins."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_episode(status="intake")
+    client = as_user(api_client, supervisor)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("assessment-list")).json()["count"] == 1
+    (count,) = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert "patients_intakeassessment" in count and "JOIN" not in count.split("WHERE")[0]
