@@ -26,8 +26,8 @@ sent); it is then trusted to do nothing else.
 A page read as plain values (`values_of`: one dict per row, keyed by the serializer's field
 names) is planned the same way from the serializer's model, each column read by its key instead
 of an attribute: no model instance is built for the row. Its serializer names in
-`value_getters` ({field name: method name}, the method taking the dict) every field that is
-not a column or a related id.
+`value_getters` ({field name: method name}, the method taking the dict; present, if empty,
+for a serializer that serves such pages) every field that is not a column or a related id.
 """
 
 import contextlib
@@ -265,7 +265,7 @@ class RowsListSerializer(serializers.ListSerializer):
         rows = data.all() if isinstance(data, models.manager.BaseManager) else data
         rows = rows if isinstance(rows, list) else list(rows)
         child = self.child
-        if rows and type(rows[0]) is dict:  # a page of values (`values_of`)
+        if rows and type(rows[0]) is dict and hasattr(child, "value_getters"):  # `values_of`
             represent = RowPlan(child, child.Meta.model, by_key=True).represent
             return [represent(row) for row in rows]
         own = type(child).to_representation is not serializers.Serializer.to_representation

@@ -137,3 +137,11 @@ def test_a_plans_shortcut_gives_what_drf_gives(field, values):
     for value in values:
         assert represent(value) == field.to_representation(value), value
         assert type(represent(value)) is type(field.to_representation(value)), value
+
+
+def test_dicts_for_a_serializer_without_value_getters_read_as_drf_reads_them():
+    """Only a serializer that serves pages of values (`value_getters`) has dicts read by key
+    from its model; any other reads them as DRF does."""
+    rows = [{"id": 1, "display_name": "Pat"}, {"id": 2, "display_name": "Sam"}]
+
+    assert UserRefSerializer(rows, many=True).data == drf_rows(UserRefSerializer, rows)
