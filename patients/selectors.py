@@ -213,25 +213,26 @@ def attach_answer_values(measures):
 
 def attach_care_team_refs(episodes):
     """Each episode's care team as the API shows it (`UserRefSerializer`: id and
-    `User.display_name`, in the users' order) in `episode.care_team_refs`: one query of plain
-    values for all the episodes, no user rows or related managers built per episode."""
+    `User.display_name`, in the users' order) in `episode["care_team_refs"]`, for a page of
+    episodes read as values (the API's list): one query of plain values for all of them, no
+    user rows or related managers built per episode."""
     episodes = list(episodes)
-    by_episode = {episode.pk: [] for episode in episodes}
     through = Episode.care_team.through
-    rows = (
-        through.objects.filter(episode_id__in=list(by_episode))
-        .order_by(*(f"user__{name}" for name in get_user_model()._meta.ordering))
-        .values_list(
-            "episode_id",
-            "user_id",
-            "user__username",
-            "user__first_name",
-            "user__last_name",
-            "user__credentials",
-        )
+    refs = user_refs_by(
+        through.objects.filter(episode_id__in=[e["id"] for e in episodes]), "episode_id"
     )
-    for episode_id, user_id, *names in rows:
-        by_episode[episode_id].append({"id": user_id, "display_name": display_name(*names)})
     for episode in episodes:
-        episode.care_team_refs = by_episode[episode.pk]
+        episode["care_team_refs"] = refs.get(episode["id"], [])
     return episodes
+
+
+def user_refs_by(links, key):
+    """{`key`'s value: its users as `UserRefSerializer` gives them (id and
+    `User.display_name`), in the users' order} for `links`, a QuerySet of a many-to-many's
+    rows to users (a `user` foreign key): one query of plain values, no user row built."""
+    rows = links.order_by(*(f"user__{name}" for name in get_user_model()._meta.ordering))
+    columns = ("user__username", "user__first_name", "user__last_name", "user__credentials")
+    refs = {}
+    for owner, user_id, *names in rows.values_list(key, "user_id", *columns):
+        refs.setdefault(owner, []).append({"id": user_id, "display_name": display_name(*names)})
+    return refs

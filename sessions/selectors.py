@@ -13,6 +13,8 @@ from iop.together import run
 from iop.validation import LARGEST_ID
 from patients import extensions
 from patients.models import Episode, Patient
+from patients.models.patients import display_name
+from patients.selectors import user_refs_by
 from sessions.billing import (
     BUNDLED_KINDS,
     NEW_PATIENT_YEARS,
@@ -22,7 +24,13 @@ from sessions.billing import (
     suggest,
     telehealth_label,
 )
-from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
+from sessions.models import (
+    Attendance,
+    GroupEnrollment,
+    ProgressNote,
+    TherapyGroup,
+    TherapySession,
+)
 from sessions.services import (
     attendance_refusal,
     day_attendance,
@@ -363,14 +371,28 @@ def attach_current_enrollments(groups):
             "episode__patient__legal_last_name",
         )
     )
-    for group_id, episode_id, start, end, patient_id, preferred, first, last in rows:
+    for group_id, episode_id, start, end, patient_id, *names in rows:
         entry = {
             "episode": episode_id,
-            "patient": f"{preferred or first} {last}",  # Patient.display_name
+            "patient": display_name(*names),
             "start_date": start.isoformat(),
             "end_date": end.isoformat() if end is not None else None,
         }
         by_group[group_id].append((patient_id, entry))
     for group in groups:
         group.current_enrollments = by_group[group.pk]
+    return groups
+
+
+def attach_facilitator_refs(groups):
+    """Each group's facilitators as the API shows them (`UserRefSerializer`, in the users'
+    order) in `group.facilitator_refs`: one query of plain values for all the groups, not a
+    user row and a related manager built per group."""
+    groups = list(groups)
+    links = TherapyGroup.facilitators.through.objects.filter(
+        therapygroup_id__in=[g.pk for g in groups]
+    )
+    refs = user_refs_by(links, "therapygroup_id")
+    for group in groups:
+        group.facilitator_refs = refs.get(group.pk, [])
     return groups

@@ -7,20 +7,19 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from iop.api import strict
-from iop.api.rows import RowPlan, RowsListSerializer
+from iop.api.rows import RowsListSerializer
 from patients.instruments import INSTRUMENTS
 from patients.models import (
     Alert,
     Consent,
     Episode,
     EpisodeChange,
-    IntakeAssessment,
     MeasureResponse,
     Patient,
     Program,
 )
-from patients.models.intake import ICD10_CODE
-from patients.services import admission_missing, check_date_of_birth
+from patients.models.patients import display_name as patient_display_name
+from patients.services import check_date_of_birth
 
 
 class UserRefSerializer(strict.Serializer):
@@ -96,6 +95,13 @@ class PatientSerializer(strict.ModelSerializer):
         ]
         read_only_fields = ["mrn", "created_at"]
 
+    # A list's rows (`RowsListSerializer`): a page of values (`PatientViewSet`).
+    value_getters = {"display_name": "display_name_of"}
+
+    def display_name_of(self, row):
+        names = (row["preferred_name"], row["legal_first_name"], row["legal_last_name"])
+        return patient_display_name(*names)
+
     def validate_date_of_birth(self, value):
         check_date_of_birth(value)
         return value
@@ -147,21 +153,12 @@ class EpisodeSerializer(strict.ModelSerializer):
             "updated_at",
         ]
 
-    # A list's rows (`RowsListSerializer`): the care team as the view read it, if it did.
-    row_getters = {"care_team": "care_team_of"}
+    # A list's rows (`RowsListSerializer`): a page of values (`EpisodeViewSet`), its care
+    # teams read with it (`attach_care_team_refs`, already in `UserRefSerializer`'s shape).
+    value_getters = {"care_team": "care_team_of"}
 
-    def to_representation(self, instance):
-        """DRF's, but a care team the view read as values (`attach_care_team_refs`) is
-        given as it is, already in `UserRefSerializer`'s shape."""
-        if getattr(instance, "care_team_refs", None) is None:
-            return super().to_representation(instance)
-        return RowPlan(self, type(instance)).represent(instance)
-
-    def care_team_of(self, episode):
-        refs = getattr(episode, "care_team_refs", None)
-        return (
-            self.fields["care_team"].to_representation(episode.care_team) if refs is None else refs
-        )
+    def care_team_of(self, row):
+        return row["care_team_refs"]
 
 
 class EpisodeUpdateSerializer(strict.ModelSerializer):
@@ -188,142 +185,6 @@ class LevelOfCareChangeSerializer(strict.Serializer):
     level_of_care = serializers.ChoiceField(choices=Episode.LevelOfCare.choices)
     reason = serializers.CharField()
     effective_date = serializers.DateField(required=False)
-
-
-class DiagnosisSerializer(strict.Serializer):
-    code = serializers.CharField(max_length=10)
-    description = serializers.CharField(max_length=300, allow_blank=True, required=False)
-
-    def validate_code(self, value):
-        code = value.strip().upper()
-        if not ICD10_CODE.match(code):
-            raise serializers.ValidationError(f"Not an ICD-10 code: {value}.")
-        return code
-
-
-ASAM = {"min_value": 0, "max_value": 4, "required": False, "allow_null": True}
-
-
-class AssessmentSerializer(strict.ModelSerializer):
-    episode = serializers.PrimaryKeyRelatedField(queryset=Episode.objects.all())
-    diagnoses = DiagnosisSerializer(many=True, required=False)
-    asam_d1 = serializers.IntegerField(**ASAM)
-    asam_d2 = serializers.IntegerField(**ASAM)
-    asam_d3 = serializers.IntegerField(**ASAM)
-    asam_d4 = serializers.IntegerField(**ASAM)
-    asam_d5 = serializers.IntegerField(**ASAM)
-    asam_d6 = serializers.IntegerField(**ASAM)
-    primary_clinician = ClinicianField(
-        required=False,
-        allow_null=True,
-        write_only=True,
-        help_text="Assigns the episode's primary clinician.",
-    )
-    missing_sections = serializers.SerializerMethodField()
-    confirmed_by = UserRefSerializer(read_only=True, allow_null=True)
-    admission_needs = serializers.SerializerMethodField()
-
-    class Meta:
-        model = IntakeAssessment
-        list_serializer_class = RowsListSerializer
-        fields = [
-            "id",
-            "episode",
-            "patient",
-            "status",
-            "current_step",
-            "presenting_problem",
-            "psychiatric_history",
-            "medical_history",
-            "medications",
-            "substance_use",
-            "trauma_history",
-            "family_social",
-            "support_system",
-            "strengths",
-            "barriers",
-            "client_goals",
-            "risk_level",
-            "risk_assessment",
-            "diagnoses",
-            "asam_d1",
-            "asam_d2",
-            "asam_d3",
-            "asam_d4",
-            "asam_d5",
-            "asam_d6",
-            "recommended_level_of_care",
-            "level_of_care_rationale",
-            "primary_clinician",
-            "missing_sections",
-            "started_at",
-            "updated_at",
-            "completed_at",
-            "confirmed_by",
-            "confirmed_at",
-            "admission_needs",
-        ]
-        read_only_fields = [
-            "patient",
-            "status",
-            "current_step",
-            "started_at",
-            "updated_at",
-            "completed_at",
-            "confirmed_by",
-            "confirmed_at",
-        ]
-
-    # A list's rows (`RowsListSerializer`): the diagnoses without a serializer per diagnosis.
-    row_getters = {"diagnoses": "diagnoses_of"}
-
-    def diagnoses_of(self, assessment):
-        """The stored diagnoses as `DiagnosisSerializer` gives them: the code, then the
-        description where one is stored, in that order. Anything but text in them is read
-        by DRF, as before."""
-        stored = assessment.diagnoses
-        shown = []
-        for diagnosis in stored or ():
-            if type(diagnosis) is not dict or not all(type(v) is str for v in diagnosis.values()):
-                return self.fields["diagnoses"].to_representation(stored)
-            row = {"code": diagnosis["code"]}
-            if "description" in diagnosis:
-                row["description"] = diagnosis["description"]
-            shown.append(row)
-        return shown if stored is not None else None
-
-    def get_missing_sections(self, obj) -> list[str]:
-        return [step.title for step in obj.missing_sections()]
-
-    def get_admission_needs(self, obj) -> dict[str, str]:
-        """What admission still needs besides the sections (empty once admitted)."""
-        if obj.episode.status != Episode.Status.INTAKE:
-            return {}
-        return admission_missing(
-            obj.episode,
-            obj,
-            completing=not obj.is_completed,
-            consent_kinds=self._consent_kinds(obj),
-        )
-
-    def _consent_kinds(self, obj):
-        """The patient's consent kinds in force, read once for a whole listed page."""
-        known = self.context.get("consent_kinds_in_force")
-        if known is None or obj.patient_id not in known:
-            page = self.parent.instance if self.parent is not None else None
-            listed = page if isinstance(page, list | tuple) else [obj]
-            ids = {a.patient_id for a in listed if a.episode.status == Episode.Status.INTAKE}
-            known = Consent.objects.kinds_in_force(ids | {obj.patient_id})
-            self.context["consent_kinds_in_force"] = known
-        return known[obj.patient_id]
-
-    def validate_episode(self, episode):
-        user = self.context["request"].user
-        if not Episode.objects.for_user(user).filter(pk=episode.pk).exists():
-            raise serializers.ValidationError("No such episode.")
-        if self.instance is not None and episode != self.instance.episode:
-            raise serializers.ValidationError("An assessment stays with its episode.")
-        return episode
 
 
 class MeasureSerializer(strict.ModelSerializer):

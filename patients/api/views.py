@@ -16,9 +16,11 @@ from rest_framework.response import Response
 
 from iop.accounts.roles import Role
 from iop.api.pagination import CursorPagination
+from iop.api.rows import CountedValues, values_of
 from iop.api.viewsets import IOPViewSet
 from patients import services
 from patients.api import serializers as s
+from patients.api.assessments import AssessmentSerializer, list_values
 from patients.models import (
     Alert,
     Consent,
@@ -62,7 +64,14 @@ class PatientViewSet(
         qs = Patient.objects.for_user(self.request.user).order_by(
             "legal_last_name", "legal_first_name", "pk"
         )
-        return qs.search(self.request.query_params.get("search"))
+        qs = qs.search(self.request.query_params.get("search"))
+        # A page's rows as plain values: 200 patients built as instances cost more CPU
+        # than the page's SQL.
+        return values_of(qs, s.PatientSerializer) if self.action == "list" else qs
+
+    def shown_patient_ids(self, objects, rows):
+        """A list's page is of values: each row is a patient."""
+        return [row["id"] for row in objects]
 
     def perform_create(self, serializer):
         serializer.instance = services.patient_create(
@@ -106,8 +115,8 @@ class EpisodeViewSet(
 
     def get_queryset(self):
         episodes = Episode.objects.for_user(self.request.user).order_by("-referral_date", "-pk")
-        if self.action == "list":  # the page's care teams: `paginate_queryset`
-            return episodes
+        if self.action == "list":  # plain values; the page's care teams: `paginate_queryset`
+            return values_of(episodes, s.EpisodeSerializer)
         # The program and primary clinician are shown as ids (`episode.program_id`...).
         return episodes.prefetch_related(Prefetch("care_team", s.user_refs()))
 
@@ -116,6 +125,10 @@ class EpisodeViewSet(
         users as rows, each with its related manager, cost more than the rest of the page."""
         page = super().paginate_queryset(queryset)
         return page if page is None else attach_care_team_refs(page)
+
+    def shown_patient_ids(self, objects, rows):
+        """A list's page is of values: each row's patient."""
+        return [row["patient"] for row in objects]
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -236,16 +249,6 @@ class EpisodeViewSet(
         return Response(s.EpisodeSerializer(episode, context={"request": request}).data)
 
 
-# The columns of an assessment's episode that a list's row does not read
-# (`AssessmentSerializer`: missing sections and admission needs).
-ASSESSMENT_LIST_UNREAD = tuple(
-    f"episode__{field.name}"
-    for field in Episode._meta.concrete_fields
-    if field.name
-    not in ("id", "patient", "status", "primary_clinician", "is_sud", "part2_refusal_reason")
-)
-
-
 class AssessmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -258,7 +261,7 @@ class AssessmentViewSet(
     level of care; `complete` checks the sections and the admission rule, and admits."""
 
     allowed_roles = (Role.SUPERVISOR, Role.CLINICIAN, Role.INTAKE)
-    serializer_class = s.AssessmentSerializer
+    serializer_class = AssessmentSerializer
     queryset = IntakeAssessment.objects.all()
     part2_paths = ("patient",)
     action_roles = {
@@ -275,13 +278,19 @@ class AssessmentViewSet(
         by_index = self.action == "list" and self.request.user.has_role(Role.SUPERVISOR)
         visible = IntakeAssessment.objects.for_user(self.request.user, ordered=by_index)
         assessments = visible.order_by("-started_at", "-pk")
-        if self.action == "list":
-            # A row reads of its episode what the admission rule and the sections need;
-            # the confirming user as `UserRefSerializer` reads it.
-            return assessments.select_related("episode", "confirmed_by").defer(
-                *ASSESSMENT_LIST_UNREAD, *s.user_ref_unread("confirmed_by")
-            )
+        if self.action == "list":  # read as values: `paginate_queryset`
+            return assessments
         return assessments.select_related("episode__program", "confirmed_by")
+
+    def paginate_queryset(self, queryset):
+        """A page's rows as plain values (`list_values`): 200 assessments, their episodes and
+        confirming users built as instances cost more CPU than the page's SQL. The count is
+        of the assessments alone (`CountedValues`)."""
+        return super().paginate_queryset(CountedValues(list_values(queryset), counted=queryset))
+
+    def shown_patient_ids(self, objects, rows):
+        """A list's page is of values (`list_values`): each row's patient."""
+        return [row["patient"] for row in objects]
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -304,16 +313,16 @@ class AssessmentViewSet(
             context=self.audit_context,
         )
 
-    @extend_schema(request=None, responses=s.AssessmentSerializer)
+    @extend_schema(request=None, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         assessment = services.intake_complete(
             assessment=self.get_object(), user=request.user, context=self.audit_context
         )
         assessment.refresh_from_db()
-        return Response(s.AssessmentSerializer(assessment, context={"request": request}).data)
+        return Response(AssessmentSerializer(assessment, context={"request": request}).data)
 
-    @extend_schema(request=None, responses=s.AssessmentSerializer)
+    @extend_schema(request=None, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         """A clinician or supervisor confirms the diagnoses and level of care (admission
@@ -321,7 +330,7 @@ class AssessmentViewSet(
         assessment = services.intake_confirm(
             assessment=self.get_object(), user=request.user, context=self.audit_context
         )
-        return Response(s.AssessmentSerializer(assessment, context={"request": request}).data)
+        return Response(AssessmentSerializer(assessment, context={"request": request}).data)
 
 
 class MeasureViewSet(

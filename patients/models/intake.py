@@ -66,7 +66,25 @@ INTAKE_STEPS = (
 
 
 def steps_for(episode):
-    return [s for s in INTAKE_STEPS if not s.sud_only or episode.is_sud]
+    return intake_steps(episode.is_sud)
+
+
+def intake_steps(is_sud):
+    """The intake's steps for an episode of SUD care (`is_sud`) or not."""
+    return [s for s in INTAKE_STEPS if not s.sud_only or is_sud]
+
+
+def missing_steps(steps, value):
+    """The steps of `steps` whose required fields are still empty, `value(field)` giving a
+    field's value (for "primary_clinician", the episode's): what blocks completion, for an
+    assessment (`IntakeAssessment.missing_sections`) or a list's row of its values."""
+    missing = []
+    for step in steps:
+        for field in step.required:
+            if value(field) in EMPTY:
+                missing.append(step)
+                break
+    return missing
 
 
 class IntakeAssessment(models.Model):
@@ -194,11 +212,5 @@ class IntakeAssessment(models.Model):
         return filled
 
     def missing_sections(self):
-        """Titles of steps whose required fields are still empty (what blocks completion)."""
-        missing = []
-        for step in steps_for(self.episode):
-            for field in step.required:
-                if self._value(field) in EMPTY:
-                    missing.append(step)
-                    break
-        return missing
+        """Steps whose required fields are still empty (what blocks completion)."""
+        return missing_steps(steps_for(self.episode), self._value)

@@ -15,6 +15,12 @@ def generate_mrn():
     return f"M{secrets.randbelow(10**7):07d}"
 
 
+def display_name(preferred_name, legal_first_name, legal_last_name):
+    """How a patient is named on screens (`Patient.display_name`), from the columns
+    themselves: for lists that read a page's patients as plain values."""
+    return f"{preferred_name or legal_first_name} {legal_last_name}"
+
+
 class Patient(models.Model):
     class Sex(models.TextChoices):
         FEMALE = "female", "Female"
@@ -88,8 +94,7 @@ class Patient(models.Model):
 
     @property
     def display_name(self):
-        first = self.preferred_name or self.legal_first_name
-        return f"{first} {self.legal_last_name}"
+        return display_name(self.preferred_name, self.legal_first_name, self.legal_last_name)
 
     @property
     def legal_name(self):
@@ -181,9 +186,14 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-referral_date", "-pk"]
-        # The episodes in their order: the API's plans list (by episode, then version) walks
-        # it for a supervisor and stops when the page is full.
-        indexes = [models.Index(fields=["referral_date", "id"], name="episode_referral_order")]
+        indexes = [
+            # The episodes in their order: the API's plans list (by episode, then version)
+            # walks it for a supervisor and stops when the page is full.
+            models.Index(fields=["referral_date", "id"], name="episode_referral_order"),
+            # A supervisor's patients (`visible_patient_ids`: their programs' episodes'
+            # patients) read from the index alone, not from every episode's row.
+            models.Index(fields=["program", "patient"], name="episode_program_patient"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient"],

@@ -20,11 +20,9 @@ from sessions.models import (
     AttendanceCorrection,
     NoteEntry,
     ProgressNote,
-    TherapyGroup,
     TherapySession,
 )
 from sessions.selectors import (
-    attach_current_enrollments,
     readable_patient_ids,
     roster_episode,
 )
@@ -41,45 +39,6 @@ class ScopedEpisodeField(serializers.PrimaryKeyRelatedField):
 class ScopedSessionField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return TherapySession.objects.for_user(self.context["request"].user)
-
-
-class EnrollmentSerializer(strict.Serializer):
-    episode = serializers.IntegerField(source="episode_id")
-    patient = serializers.CharField(source="episode.patient.display_name")
-    start_date = serializers.DateField()
-    end_date = serializers.DateField(allow_null=True)
-
-
-class GroupSerializer(strict.ModelSerializer):
-    facilitators = UserRefSerializer(many=True, read_only=True)
-    enrollments = serializers.SerializerMethodField()
-
-    class Meta:
-        model = TherapyGroup
-        list_serializer_class = RowsListSerializer
-        fields = [
-            "id",
-            "name",
-            "program",
-            "kind",
-            "schedule_days",
-            "start_time",
-            "duration_minutes",
-            "capacity",
-            "location",
-            "delivery",
-            "is_active",
-            "facilitators",
-            "enrollments",
-        ]
-
-    @extend_schema_field(EnrollmentSerializer(many=True))
-    def get_enrollments(self, obj):
-        """As `EnrollmentSerializer` gives them, from the rows the view attached
-        (`sessions.selectors.attach_current_enrollments`)."""
-        if not hasattr(obj, "current_enrollments"):
-            attach_current_enrollments([obj])
-        return [entry for _, entry in obj.current_enrollments]
 
 
 class FamilyMemberSerializer(strict.Serializer):

@@ -6,9 +6,10 @@ import zoneinfo
 import pytest
 from rest_framework import serializers
 
-from iop.api.rows import RowsListSerializer, _representer
+from iop.api.rows import RowsListSerializer, _representer, values_of
 from patients.api.serializers import EpisodeSerializer, PatientSerializer, UserRefSerializer
-from patients.models import Episode
+from patients.models import Episode, Patient
+from patients.selectors import attach_care_team_refs
 from plans.api.serializers import InterventionSerializer
 from tests.factories import EpisodeFactory, InterventionFactory, PatientFactory, UserFactory
 
@@ -66,17 +67,27 @@ def test_related_ids_and_nested_users_are_the_same_json():
     assert UserRefSerializer(users, many=True).data == drf_rows(UserRefSerializer, users)
 
 
-def test_an_episodes_care_team_read_by_the_view_or_not_is_the_same_json():
+def test_an_episodes_care_team_read_by_the_list_is_the_same_json():
+    """The episodes list reads its page as values, the care teams beside it
+    (`attach_care_team_refs`): the same JSON as DRF gives the episodes."""
     episode = EpisodeFactory()
-    episode.care_team.add(UserFactory(), UserFactory())
-    plain = list(Episode.objects.filter(pk=episode.pk))
-    expected = drf_rows(EpisodeSerializer, plain)
-    refs = list(Episode.objects.filter(pk=episode.pk))
-    refs[0].care_team_refs = expected[0]["care_team"]
+    episode.care_team.add(UserFactory(), UserFactory(credentials="LCSW"))
+    episodes = Episode.objects.filter(pk=episode.pk)
+    expected = drf_rows(EpisodeSerializer, list(episodes))
+    rows = attach_care_team_refs(values_of(episodes, EpisodeSerializer))
 
-    assert EpisodeSerializer(plain, many=True).data == expected
-    assert EpisodeSerializer(refs, many=True).data == expected
-    assert EpisodeSerializer(refs[0]).data == expected[0]
+    assert len(expected[0]["care_team"]) == 2
+    assert EpisodeSerializer(rows, many=True).data == expected
+    assert EpisodeSerializer(episodes.get()).data == expected[0]
+
+
+def test_a_patients_page_read_as_values_is_the_same_json():
+    patients = [PatientFactory(), PatientFactory(preferred_name="")]
+    rows = values_of(Patient.objects.filter(pk__in=[p.pk for p in patients]), PatientSerializer)
+
+    assert PatientSerializer(list(rows.order_by("pk")), many=True).data == drf_rows(
+        PatientSerializer, patients
+    )
 
 
 def test_the_builtins_called_for_drfs_representations_are_what_drf_calls():
@@ -126,3 +137,11 @@ def test_a_plans_shortcut_gives_what_drf_gives(field, values):
     for value in values:
         assert represent(value) == field.to_representation(value), value
         assert type(represent(value)) is type(field.to_representation(value)), value
+
+
+def test_dicts_for_a_serializer_without_value_getters_read_as_drf_reads_them():
+    """Only a serializer that serves pages of values (`value_getters`) has dicts read by key
+    from its model; any other reads them as DRF does."""
+    rows = [{"id": 1, "display_name": "Pat"}, {"id": 2, "display_name": "Sam"}]
+
+    assert UserRefSerializer(rows, many=True).data == drf_rows(UserRefSerializer, rows)

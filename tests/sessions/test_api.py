@@ -283,6 +283,26 @@ def test_groups_show_schedule_facilitators_and_current_enrollments(
     ]
 
 
+def test_a_listed_group_reads_as_its_detail(
+    api_client, clinician, clinician2, supervisor, enroll, group
+):
+    """The list reads its page's facilitators and enrolments as plain values
+    (`attach_facilitator_refs`, `attach_current_enrollments`): each row is the detail's answer,
+    the facilitators in the users' order with their credentials."""
+    enroll.many(2)
+    clinician2.credentials = "LMHC"
+    clinician2.save()
+    group.facilitators.add(clinician2)
+    client = as_user(api_client, supervisor)
+
+    rows = client.get(url("group"), {"page_size": 200}).json()["results"]
+
+    assert [row["id"] for row in rows] == [group.pk]
+    assert rows[0] == client.get(url("group", group.pk)).json()
+    assert len(rows[0]["facilitators"]) == 2 and len(rows[0]["enrollments"]) == 2
+    assert any(f["display_name"].endswith(", LMHC") for f in rows[0]["facilitators"])
+
+
 # --- attendance and billing ---------------------------------------------------------------------
 
 
