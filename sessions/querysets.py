@@ -6,7 +6,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from iop.accounts.roles import Role
-from iop.ids import id_set
+from iop.ids import id_set, in_ids
 from patients.models import Patient, Program
 from patients.querysets import supervises
 from sessions.days import in_days
@@ -38,7 +38,7 @@ class GroupEnrollmentQuerySet(models.QuerySet):
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
 
 
-def session_visibility(user, via=None, *, evaluated=False, sets=None):
+def session_visibility(user, via=None, *, evaluated=False, sets=None, by_session_id=False):
     """The condition for the sessions `user` may open (`TherapySessionQuerySet.for_user`): for
     a clinician or supervisor those they run, those of their patients and, for a supervisor,
     their programs' group sessions; for a clinical director all; for anyone else none. On the
@@ -52,7 +52,15 @@ def session_visibility(user, via=None, *, evaluated=False, sets=None):
     index order, stopping when it is full (as subqueries it guessed most rows would match,
     and sorted them all; the ids of every session a clinician ever ran, thousands, as a list
     cost more to send and plan than the page; the patients and groups go as one array each,
-    see `id_set`). `sets`: those of `visible_session_sets`, already read."""
+    see `id_set`). `sets`: those of `visible_session_sets`, already read.
+
+    `by_session_id` (with `via` and `evaluated` sets): each part a set of session ids, built
+    once (the user's session-clinician links; the sessions of their patients, of their groups)
+    and hashed, tested on the row's own `<via>_id` without reading its session. For a
+    clinician's list of notes newest first: ~2,500 notes walked to find the 200 they may
+    open, each one's session read and probed (~10 buffers a note) where a hash lookup of its
+    session id does (the sets: ~5,000 links and ~8,000 sessions, 1,300 buffers). Not for a
+    supervisor: their patients' sessions are half of all."""
     prefix = f"{via}__" if via else ""
     if not (user and user.is_authenticated and user.is_active):
         return Q(**{f"{prefix}pk__in": []})
@@ -61,6 +69,8 @@ def session_visibility(user, via=None, *, evaluated=False, sets=None):
     if not user.has_role(Role.SUPERVISOR, Role.CLINICIAN):
         return Q(**{f"{prefix}pk__in": []})
     run, patients, groups = sets or visible_session_sets(user, evaluated=evaluated)
+    if by_session_id:
+        return _by_session_id(user, f"{via}_id", patients, groups)
     if run is RUNS:
         visible = Q(runs(user, f"{via}_id" if via else "pk"))
     else:
@@ -69,6 +79,20 @@ def session_visibility(user, via=None, *, evaluated=False, sets=None):
     visible |= Q(**{f"{prefix}patient__in": patients})
     if groups is not None:
         visible |= Q(**{f"{prefix}group__in": groups})
+    return visible
+
+
+def _by_session_id(user, field, patients, groups):
+    """`session_visibility`'s parts as sets of session ids tested on `field` (see there)."""
+    from sessions.models import TherapySession
+
+    links = TherapySession.clinicians.through.objects.filter(user=user)
+    visible = Q(**{f"{field}__in": links.values("therapysession_id")})
+    theirs = TherapySession.objects.filter(in_ids("patient_id", patients))
+    visible |= Q(**{f"{field}__in": theirs.values("pk")})
+    if groups is not None:
+        of_groups = TherapySession.objects.filter(in_ids("group_id", groups))
+        visible |= Q(**{f"{field}__in": of_groups.values("pk")})
     return visible
 
 

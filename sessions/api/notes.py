@@ -82,7 +82,11 @@ class NoteViewSet(
             sets = visible_session_sets(user, evaluated=True)
             parts = NoteEntry.objects.filter(in_id_set("patient_id", sets[1]), note=OuterRef("pk"))
             theirs = ~Q(status=ProgressNote.Status.DRAFT) & Exists(parts)
-            visible = session_visibility(user, via="session", sets=sets) | theirs
+            # A clinician's list tests each note's session id against hashed sets: their
+            # notes are a tenth of the newest (`session_visibility`).
+            by_id = self.action == "list" and not user.has_role(Role.SUPERVISOR)
+            visible = session_visibility(user, via="session", sets=sets, by_session_id=by_id)
+            visible |= theirs
         notes = ProgressNote.objects.filter(visible).order_by(*self.cursor_ordering)
         if self.action == "list":
             # A list row names the people and the times; the content is the detail's.
