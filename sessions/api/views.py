@@ -25,6 +25,7 @@ from iop.accounts.roles import Role
 from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
+from iop.ids import in_ids
 from patients.api.serializers import user_refs
 from sessions import services
 from sessions.api import serializers as s
@@ -77,13 +78,16 @@ def attach_people(sessions):
     sessions = list(sessions)
     clinicians = {session.pk: [] for session in sessions}
     family = {session.pk: [] for session in sessions}
-    links = TherapySession.clinicians.through.objects.filter(therapysession_id__in=list(clinicians))
+    # The page's ids as one array parameter each (`in_ids`): as 200 placeholders, Django and
+    # the driver handled each id of both queries (~1 ms of CPU).
+    through = TherapySession.clinicians.through
+    links = through.objects.filter(in_ids("therapysession_id", clinicians))
     ordering = (f"user__{name}" for name in get_user_model()._meta.ordering)
     for session_id, user_id in links.order_by(*ordering).values_list(
         "therapysession_id", "user_id"
     ):
         clinicians[session_id].append(user_id)
-    members = FamilyMember.objects.filter(session_id__in=list(family)).order_by("session_id", "pk")
+    members = FamilyMember.objects.filter(in_ids("session_id", family)).order_by("session_id", "pk")
     for session_id, name, relationship in members.values_list("session_id", "name", "relationship"):
         family[session_id].append({"name": name, "relationship": relationship})
     for session in sessions:
