@@ -8,7 +8,7 @@ from django.utils import timezone
 from iop.accounts.roles import Role
 from iop.ids import id_set, in_ids
 from patients.models import Patient, Program
-from patients.querysets import supervises
+from patients.querysets import ALL_PATIENTS, supervises, visible_patient_ids
 from sessions.days import in_days
 
 
@@ -129,6 +129,11 @@ def visible_session_sets(user, *, evaluated=False):
         programs = Program.objects.supervised_by(user).values("pk")
         sets[2] = TherapyGroup.objects.filter(program__in=programs).values_list("pk", flat=True)
     if evaluated:
+        visible = visible_patient_ids(user)
+        if visible is not ALL_PATIENTS and visible is not None:
+            # Read from the union of the ways in itself (its ids are patients'), not joined to
+            # every patient row as `for_user` does: 2.1-2.4 -> 1.5-1.7 ms for a supervisor.
+            sets[1] = visible.values_list("patient_id", flat=True)
         sets = [RUNS, *(None if ids is None else list(ids) for ids in sets[1:])]
     return tuple(sets)
 
