@@ -47,12 +47,12 @@ def session_visibility(user, via=None, *, evaluated=False, sets=None, by_session
     Each part is tested on each row through an index (the user's session-clinician links,
     their patients, their programs' groups): an OR across the clinician join instead scanned
     every link and needed DISTINCT over the whole visible set. `evaluated` reads the patients
-    and groups first (small queries) and sends them as lists, and tests "runs it" as one probe
+    first (a small query) and sends them as a list, and tests "runs it" as one probe
     of the (session, clinician) index per row (`RUNS`), so the planner reads a list's page in
     index order, stopping when it is full (as subqueries it guessed most rows would match,
     and sorted them all; the ids of every session a clinician ever ran, thousands, as a list
-    cost more to send and plan than the page; the patients and groups go as one array each,
-    see `id_set`). `sets`: those of `visible_session_sets`, already read.
+    cost more to send and plan than the page; the patients go as one array, see `id_set`,
+    the groups as a subquery hashed once). `sets`: those of `visible_session_sets`, already read.
 
     `by_session_id` (with `via` and `evaluated` sets): each part a set of session ids, built
     once (the user's session-clinician links; the sessions of their patients, of their groups)
@@ -91,7 +91,7 @@ def _by_session_id(user, field, patients, groups):
     theirs = TherapySession.objects.filter(in_ids("patient_id", patients))
     visible |= Q(**{f"{field}__in": theirs.values("pk")})
     if groups is not None:
-        of_groups = TherapySession.objects.filter(in_ids("group_id", groups))
+        of_groups = TherapySession.objects.filter(group__in=id_set(groups))
         visible |= Q(**{f"{field}__in": of_groups.values("pk")})
     return visible
 
@@ -115,7 +115,9 @@ def runs(user, session_ref="pk"):
 def visible_session_sets(user, *, evaluated=False):
     """(ids of the sessions a clinician or supervisor runs, of the patients they may open, of
     the groups of the programs they supervise or None), as subqueries or, `evaluated`, the
-    last two as lists and the first as `RUNS` (see `session_visibility`)."""
+    patients as a list and the first as `RUNS` (see `session_visibility`). The groups stay a
+    subquery: a supervisor's few dozen, hashed once in the list's own query, where reading
+    them first cost a query of its own."""
     from sessions.models import TherapyGroup, TherapySession
 
     links = TherapySession.clinicians.through.objects.filter(user=user)
@@ -127,14 +129,15 @@ def visible_session_sets(user, *, evaluated=False):
     ]
     if user.has_role(Role.SUPERVISOR):
         programs = Program.objects.supervised_by(user).values("pk")
-        sets[2] = TherapyGroup.objects.filter(program__in=programs).values_list("pk", flat=True)
+        groups = TherapyGroup.objects.filter(program__in=programs).order_by()
+        sets[2] = groups.values_list("pk", flat=True)
     if evaluated:
         visible = visible_patient_ids(user)
         if visible is not ALL_PATIENTS and visible is not None:
             # Read from the union of the ways in itself (its ids are patients'), not joined to
             # every patient row as `for_user` does: 2.1-2.4 -> 1.5-1.7 ms for a supervisor.
             sets[1] = visible.values_list("patient_id", flat=True)
-        sets = [RUNS, *(None if ids is None else list(ids) for ids in sets[1:])]
+        sets = [RUNS, list(sets[1]), sets[2]]
     return tuple(sets)
 
 
