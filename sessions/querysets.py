@@ -6,9 +6,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from iop.accounts.roles import Role
-from iop.ids import id_set
+from iop.ids import id_set, in_ids
 from patients.models import Patient, Program
-from patients.querysets import supervises
+from patients.querysets import ALL_PATIENTS, supervises, visible_patient_ids
 from sessions.days import in_days
 
 
@@ -38,7 +38,7 @@ class GroupEnrollmentQuerySet(models.QuerySet):
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
 
 
-def session_visibility(user, via=None, *, evaluated=False, sets=None):
+def session_visibility(user, via=None, *, evaluated=False, sets=None, by_session_id=False):
     """The condition for the sessions `user` may open (`TherapySessionQuerySet.for_user`): for
     a clinician or supervisor those they run, those of their patients and, for a supervisor,
     their programs' group sessions; for a clinical director all; for anyone else none. On the
@@ -47,12 +47,20 @@ def session_visibility(user, via=None, *, evaluated=False, sets=None):
     Each part is tested on each row through an index (the user's session-clinician links,
     their patients, their programs' groups): an OR across the clinician join instead scanned
     every link and needed DISTINCT over the whole visible set. `evaluated` reads the patients
-    and groups first (small queries) and sends them as lists, and tests "runs it" as one probe
+    first (a small query) and sends them as a list, and tests "runs it" as one probe
     of the (session, clinician) index per row (`RUNS`), so the planner reads a list's page in
     index order, stopping when it is full (as subqueries it guessed most rows would match,
     and sorted them all; the ids of every session a clinician ever ran, thousands, as a list
-    cost more to send and plan than the page; the patients and groups go as one array each,
-    see `id_set`). `sets`: those of `visible_session_sets`, already read."""
+    cost more to send and plan than the page; the patients go as one array, see `id_set`,
+    the groups as a subquery hashed once). `sets`: those of `visible_session_sets`, already read.
+
+    `by_session_id` (with `via` and `evaluated` sets): each part a set of session ids, built
+    once (the user's session-clinician links; the sessions of their patients, of their groups)
+    and hashed, tested on the row's own `<via>_id` without reading its session. For a
+    clinician's list of notes newest first: ~2,500 notes walked to find the 200 they may
+    open, each one's session read and probed (~10 buffers a note) where a hash lookup of its
+    session id does (the sets: ~5,000 links and ~8,000 sessions, 1,300 buffers). Not for a
+    supervisor: their patients' sessions are half of all."""
     prefix = f"{via}__" if via else ""
     if not (user and user.is_authenticated and user.is_active):
         return Q(**{f"{prefix}pk__in": []})
@@ -61,6 +69,8 @@ def session_visibility(user, via=None, *, evaluated=False, sets=None):
     if not user.has_role(Role.SUPERVISOR, Role.CLINICIAN):
         return Q(**{f"{prefix}pk__in": []})
     run, patients, groups = sets or visible_session_sets(user, evaluated=evaluated)
+    if by_session_id:
+        return _by_session_id(user, f"{via}_id", patients, groups)
     if run is RUNS:
         visible = Q(runs(user, f"{via}_id" if via else "pk"))
     else:
@@ -69,6 +79,20 @@ def session_visibility(user, via=None, *, evaluated=False, sets=None):
     visible |= Q(**{f"{prefix}patient__in": patients})
     if groups is not None:
         visible |= Q(**{f"{prefix}group__in": groups})
+    return visible
+
+
+def _by_session_id(user, field, patients, groups):
+    """`session_visibility`'s parts as sets of session ids tested on `field` (see there)."""
+    from sessions.models import TherapySession
+
+    links = TherapySession.clinicians.through.objects.filter(user=user)
+    visible = Q(**{f"{field}__in": links.values("therapysession_id")})
+    theirs = TherapySession.objects.filter(in_ids("patient_id", patients))
+    visible |= Q(**{f"{field}__in": theirs.values("pk")})
+    if groups is not None:
+        of_groups = TherapySession.objects.filter(group__in=id_set(groups))
+        visible |= Q(**{f"{field}__in": of_groups.values("pk")})
     return visible
 
 
@@ -96,13 +120,15 @@ def supervised_groups(user):
     if not user.has_role(Role.SUPERVISOR):
         return None
     programs = Program.objects.supervised_by(user).values("pk")
-    return TherapyGroup.objects.filter(program__in=programs).values_list("pk", flat=True)
+    return TherapyGroup.objects.filter(program__in=programs).order_by().values_list("pk", flat=True)
 
 
 def visible_session_sets(user, *, evaluated=False):
     """(ids of the sessions a clinician or supervisor runs, of the patients they may open, of
     the groups of the programs they supervise or None), as subqueries or, `evaluated`, the
-    last two as lists and the first as `RUNS` (see `session_visibility`)."""
+    patients as a list and the first as `RUNS` (see `session_visibility`). The groups stay a
+    subquery: a supervisor's few dozen, hashed once in the list's own query, where reading
+    them first cost a query of its own."""
     from sessions.models import TherapySession
 
     links = TherapySession.clinicians.through.objects.filter(user=user)
@@ -113,7 +139,12 @@ def visible_session_sets(user, *, evaluated=False):
         supervised_groups(user),
     ]
     if evaluated:
-        sets = [RUNS, *(None if ids is None else list(ids) for ids in sets[1:])]
+        visible = visible_patient_ids(user)
+        if visible is not ALL_PATIENTS and visible is not None:
+            # Read from the union of the ways in itself (its ids are patients'), not joined to
+            # every patient row as `for_user` does: 2.1-2.4 -> 1.5-1.7 ms for a supervisor.
+            sets[1] = visible.values_list("patient_id", flat=True)
+        sets = [RUNS, list(sets[1]), sets[2]]
     return tuple(sets)
 
 

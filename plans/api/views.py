@@ -23,7 +23,7 @@ from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
 from patients.api.serializers import user_ref_unread
-from patients.querysets import IsTrue
+from patients.querysets import ALL_PATIENTS, IsTrue, visible_patient_ids
 from plans import services
 from plans.api import serializers as s
 from plans.models import (
@@ -96,9 +96,15 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
         (`episode_referral_order`) testing each one's patient, the plan's own (the services
         copy it), and stops when the page is full: testing the plan's joined and sorted
         ~6,400 visible plans. A clinician's few patients are found faster by that join."""
-        if self.action == "list" and self.request.user.has_role(Role.SUPERVISOR):
-            readable = readable.order_by()
-            return queryset.filter(IsTrue(In(F("episode__patient"), readable)))
+        user = self.request.user
+        if self.action == "list" and user.has_role(Role.SUPERVISOR):
+            # The ways in themselves (`visible_patient_ids`, a union of ids), not the patient
+            # rows they lead to: joined to the patients' primary key, each of the list's two
+            # queries (its count, its page) scanned and hashed every patient once more.
+            visible = visible_patient_ids(user)
+            if visible is not ALL_PATIENTS and visible is not None:
+                readable = visible
+            return queryset.filter(IsTrue(In(F("episode__patient"), readable.order_by())))
         return super().scope_to_patients(queryset, readable)
 
     def get_serializer_class(self):

@@ -82,7 +82,15 @@ class NoteViewSet(
             sets = visible_session_sets(user, evaluated=True)
             parts = NoteEntry.objects.filter(in_id_set("patient_id", sets[1]), note=OuterRef("pk"))
             theirs = ~Q(status=ProgressNote.Status.DRAFT) & Exists(parts)
-            visible = session_visibility(user, via="session", sets=sets) | theirs
+            # A clinician's list tests each note's session id against hashed sets: their
+            # notes are a tenth of the newest (`session_visibility`). Not when a filter on the
+            # session or the author finds the notes through its own index: then each is tested
+            # as it comes (the sets cost more than testing those few notes, and with them
+            # PostgreSQL joined every session to the author's notes to sort them: 24 -> 90 ms).
+            filtered = any(self.request.query_params.get(name) for name in ("session", "author"))
+            by_id = self.action == "list" and not user.has_role(Role.SUPERVISOR) and not filtered
+            visible = session_visibility(user, via="session", sets=sets, by_session_id=by_id)
+            visible |= theirs
         notes = ProgressNote.objects.filter(visible).order_by(*self.cursor_ordering)
         if self.action == "list":
             # A list row names the people and the times; the content is the detail's.

@@ -126,6 +126,8 @@ class SessionSerializer(strict.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_note(self, obj):
+        if hasattr(obj, "note_pk"):  # a list's row (`SessionViewSet.get_queryset`)
+            return obj.note_pk
         note = getattr(obj, "note", None) if hasattr(obj, "note") else None
         return note.pk if note else None
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -25,6 +25,7 @@ from iop.accounts.roles import Role
 from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
 from iop.api.viewsets import IOPViewSet
+from iop.ids import in_ids
 from patients.api.serializers import user_refs
 from sessions import services
 from sessions.api import serializers as s
@@ -34,7 +35,6 @@ from sessions.models import (
     Attendance,
     FamilyMember,
     GroupEnrollment,
-    ProgressNote,
     TherapyGroup,
     TherapySession,
 )
@@ -82,13 +82,16 @@ def attach_people(sessions):
     sessions = list(sessions)
     clinicians = {session.pk: [] for session in sessions}
     family = {session.pk: [] for session in sessions}
-    links = TherapySession.clinicians.through.objects.filter(therapysession_id__in=list(clinicians))
+    # The page's ids as one array parameter each (`in_ids`): as 200 placeholders, Django and
+    # the driver handled each id of both queries (~1 ms of CPU).
+    through = TherapySession.clinicians.through
+    links = through.objects.filter(in_ids("therapysession_id", clinicians))
     ordering = (f"user__{name}" for name in get_user_model()._meta.ordering)
     for session_id, user_id in links.order_by(*ordering).values_list(
         "therapysession_id", "user_id"
     ):
         clinicians[session_id].append(user_id)
-    members = FamilyMember.objects.filter(session_id__in=list(family)).order_by("session_id", "pk")
+    members = FamilyMember.objects.filter(in_ids("session_id", family)).order_by("session_id", "pk")
     for session_id, name, relationship in members.values_list("session_id", "name", "relationship"):
         family[session_id].append({"name": name, "relationship": relationship})
     for session in sessions:
@@ -132,13 +135,6 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
         """A group shows its current enrolments' patients (`GroupSerializer`)."""
         return [patient_id for group in objects for patient_id, _ in group.current_enrollments]
 
-
-# The columns of a session's note that its list entry leaves unread (it shows the note's id).
-NOTE_CONTENT = tuple(
-    f"note__{field.name}"
-    for field in ProgressNote._meta.concrete_fields
-    if not (field.primary_key or field.name == "session")
-)
 
 # The sessions list starts this many days back unless a date filter says otherwise.
 SESSION_WINDOW_DAYS = 30
@@ -213,9 +209,10 @@ class SessionViewSet(
         ).order_by(*self.cursor_ordering)
         if self.action == "list":
             # A list shows the group, episode, patient and clinicians as ids and the note's id
-            # only (`SessionSerializer`; no roster): not their rows, nor the note's content.
-            # Its clinicians and family members: `paginate_queryset`.
-            return sessions.select_related("note").defer(*NOTE_CONTENT)
+            # only (`SessionSerializer`; no roster): not their rows; the note's id as a column
+            # of the row (`note_pk`), not a note row built for each session (~1 ms of CPU a
+            # page). Its clinicians and family members: `paginate_queryset`.
+            return sessions.annotate(note_pk=F("note__id"))
         return sessions.select_related(
             "group", "episode__patient", "episode__program", "patient", "note"
         ).prefetch_related("clinicians", "family_members")
