@@ -3,7 +3,7 @@
    the diagnoses text and says so. The search box's own typing does not count as a change of the
    form (it is not saved as a draft). The count of suggestions for screen readers is set here after
    the datalist is filled, not swapped out of band: a late answer arriving after the step has moved
-   on must find nothing to touch. */
+   on must find nothing to touch. Words typed before htmx was listening are searched once it is. */
 (function () {
   "use strict";
 
@@ -31,6 +31,9 @@
         if (event.key === "Enter") { event.preventDefault(); add(lookup); }
       });
       lookup.querySelector("[data-icd10-add]").addEventListener("click", function () { add(lookup); });
+      // Words typed before htmx was listening (it then takes them as the box's unchanged value)
+      // are searched now.
+      if (search.value.trim()) { htmx.trigger(search, "icd10-early"); }
       lookup.addEventListener("htmx:afterSwap", function () {
         var count = lookup.querySelector("[data-icd10-count]");
         var n = lookup.querySelectorAll("datalist option").length;
