@@ -103,5 +103,8 @@ def test_kills_at_random_moments_lose_nothing_and_double_at_most_one_call_each(
     assert max(in_doubt) <= 1  # at any kill, one message at most was sent unrecorded
     assert lost == 0
     assert doubled <= KILLS
-    delivered = lines(out / "outbox" / "sent.log")
-    assert len(delivered) == len(set(delivered)) == COUNT
+    # Delivered: the outbox's messages, one file per key (created exclusively, as a provider
+    # refuses a key it has seen). Not its sent.log: a kill between a message's file and its
+    # line there (the backend runs in the killed process) leaves the log one short.
+    delivered = list((out / "outbox").glob("reminder-*.txt"))
+    assert len(delivered) == COUNT
