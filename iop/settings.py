@@ -29,6 +29,11 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 # The benchmarks' server (bench/pages.py) only: mounts the floor view, /bench/floor/.
 BENCH = env_bool("BENCH", False)
+# Hot reads compiled once per process and sent with each request's values (iop/shapes.py);
+# off: built and compiled on every request. VERIFY (the test suite's): every call also built
+# and compared with what the cache sends.
+QUERY_SHAPES = env_bool("QUERY_SHAPES", True)
+QUERY_SHAPES_VERIFY = env_bool("QUERY_SHAPES_VERIFY", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:

@@ -172,5 +172,15 @@ def head_and_count(queryset, size=TODAY_SECTION_ROWS):
 
 def read_head_and_count(queryset, size=TODAY_SECTION_ROWS):
     """`head_and_count` as a reader (`iop.together`)."""
-    (rows,) = yield (queryset.annotate(head_and_count_total=Window(Count("pk")))[:size],)
+    return (yield from read_head(head(queryset, size)))
+
+
+def head(queryset, size=TODAY_SECTION_ROWS):
+    """The QuerySet `read_head` reads: its first `size` rows, each with the count of all."""
+    return queryset.annotate(head_and_count_total=Window(Count("pk")))[:size]
+
+
+def read_head(headed):
+    """(rows, count) of a QuerySet made by `head` (a shape's, `iop.shapes`), as a reader."""
+    (rows,) = yield (headed,)
     return rows, rows[0].head_and_count_total if rows else 0

@@ -22,10 +22,12 @@ from django.utils import timezone
 
 from iop.accounts.roles import Role
 from iop.ids import read_by_ids
+from iop.shapes import shape
 from iop.together import rows_of, run_together
 from patients import extensions
 from patients.models import Alert, Episode
 from plans.selectors import safety_plan_facts, safety_plans_needed
+from sessions.days import day_range
 from sessions.models import Attendance, ProgressNote, TherapySession
 from sessions.selectors import read_sessions_with_rosters
 from sessions.services import attendance_opens_at, attendance_refusal
@@ -99,6 +101,11 @@ def read_excerpt(queryset, size=TODAY_ROWS):
     """The first `size` rows of a QuerySet and its count: one query, whatever its size
     (`extensions.head_and_count`), as a reader (`iop.together`)."""
     return Excerpt(*(yield from extensions.read_head_and_count(queryset, size)))
+
+
+def read_head_excerpt(headed):
+    """`read_excerpt` of a QuerySet already made by `extensions.head` (a shape's)."""
+    return Excerpt(*(yield from extensions.read_head(headed)))
 
 
 def mark_missing_safety_plans(alerts):
@@ -242,13 +249,8 @@ def read_todays_sessions(user, now):
     would all be disabled) to a line saying when it opens (`waiting`). Neither names anyone,
     so only the others read their roster's episodes, patients and records (`rows`).
     A reader (`iop.together`): the sessions, their marks, then the rosters drawn."""
-    (sessions,) = yield (
-        TherapySession.objects.filter(clinicians=user)
-        .on_day(timezone.localdate(now))
-        .exclude(status=TherapySession.Status.CANCELLED)
-        .select_related("group", "episode__patient", "note")
-        .defer("note__shared", "note__signed_attendance"),  # only whether it is signed
-    )
+    start, end = day_range(timezone.localdate(now))
+    (sessions,) = yield (todays_sessions(user, start, end),)
     marks = yield from read_roster_marks(sessions)
     for session in sessions:
         rows = marks[session.pk]
@@ -264,12 +266,48 @@ def read_todays_sessions(user, now):
     return sessions
 
 
+# Today's reads, built and compiled once per process per kind of user (`iop.shapes`): building
+# and compiling them was a third of the page's CPU.
+
+
+@shape
+def todays_sessions(user, start, end):
+    """The user's sessions starting from `start` to before `end` (today's local day), but the
+    cancelled, with what Today's lines show of them."""
+    return (
+        TherapySession.objects.filter(clinicians=user, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=TherapySession.Status.CANCELLED)
+        .select_related("group", "episode__patient", "note")
+        .defer("note__shared", "note__signed_attendance")  # only whether it is signed
+    )
+
+
+@shape
+def notes_to_write_head(user, since, now):
+    return read_by_ids(notes_to_write_since(user, since, now=now)).only(*NOTE_TO_WRITE_SHOWN)
+
+
+@shape
+def cosign_head(user):
+    return extensions.head(read_by_ids(cosign_queue(user)).only(*COSIGN_SHOWN), TODAY_ROWS)
+
+
+@shape
+def intakes_head(user):
+    return extensions.head(intakes_to_confirm(user).only(*INTAKE_SHOWN), TODAY_ROWS)
+
+
+@shape
+def summaries_head(user):
+    from documents.selectors import summaries_to_sign  # documents reads sessions' models
+
+    return extensions.head(summaries_to_sign(user).only(*SUMMARY_SHOWN), TODAY_ROWS)
+
+
 def today_for(user):
     """A clinician's day: their sessions with attendance sheets, alerts, notes to write and
     sign, patients below their hours; supervisors also get the notes awaiting co-signature.
     Other roles get only what the page needs to greet them."""
-    from documents.selectors import summaries_to_sign  # documents reads sessions' models
-
     clinical = user.has_role(*Role.CLINICAL)
     context = {
         "is_clinical": clinical,
@@ -286,12 +324,13 @@ def today_for(user):
     # sessions' marks with the hours' minutes, then the rosters drawn (`iop.together`).
     sessions, alerts, to_write, cosign, _, to_confirm, summaries, *sections = run_together(
         read_todays_sessions(user, now),
+        # Not a shape: who may open a patient depends on the time (emergency access grants).
         read_excerpt(plan_facts(worklist_alerts(user).only(*ALERT_SHOWN))),
-        rows_of(read_by_ids(recent_notes_to_write(user, now=now)).only(*NOTE_TO_WRITE_SHOWN)),
-        read_excerpt(read_by_ids(cosign_queue(user)).only(*COSIGN_SHOWN)),
+        rows_of(notes_to_write_head(user, notes_window_start(now), now)),
+        read_head_excerpt(cosign_head(user)),
         below.read(),
-        read_excerpt(intakes_to_confirm(user).only(*INTAKE_SHOWN)),
-        read_excerpt(summaries_to_sign(user).only(*SUMMARY_SHOWN)),
+        read_head_excerpt(intakes_head(user)),
+        read_head_excerpt(summaries_head(user)),
         *(section(user) for section in extensions.today_sections),
     )
     mark_missing_safety_plans(alerts.rows)

@@ -25,6 +25,8 @@ if _xdist_worker and not os.environ["CELERY_QUEUE"].endswith(f"-{_xdist_worker}"
 from iop.settings import *  # noqa: E402,F403
 from iop.settings import DATABASES, VAR_DIR  # noqa: E402
 
+# Every shaped read is also built as written and compared with the SQL its cache sends.
+QUERY_SHAPES_VERIFY = True
 # Argon2 is checked by its own test; hashing every fixture user with it would cost seconds.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
