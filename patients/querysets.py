@@ -86,7 +86,7 @@ def emergency_grant_in_force(user):
     return models.Exists(grants)
 
 
-def visible_patient_ids(user):
+def visible_patient_ids(user, *, now=None):
     """The patients `user` may open (see `PatientQuerySet.for_user`): `ALL_PATIENTS`, None
     (none), or a subquery of their ids.
 
@@ -106,7 +106,7 @@ def visible_patient_ids(user):
     parts = [
         Episode.objects.filter(primary_clinician=user).order_by().values("patient_id"),
         team.order_by().values("episode__patient_id"),
-        EmergencyAccess.objects.active().filter(user=user).order_by().values("patient_id"),
+        EmergencyAccess.objects.active(at=now).filter(user=user).order_by().values("patient_id"),
     ]
     if user.has_role(Role.SUPERVISOR):
         # Any episode, not only the open one: the supervisor answers for the care their
@@ -119,8 +119,10 @@ def visible_patient_ids(user):
 
 
 class PatientQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Patients this user may open at all. What they may read inside is `access_for`.
+    def for_user(self, user, *, now=None):
+        """Patients this user may open at all (at `now`, by default the time of the call: an
+        emergency grant is in force for its minutes). What they may read inside is
+        `access_for`.
 
         Clinical directors and intake coordinators: every patient (intake sees demographics,
         consents, screenings and intake only). Supervisors: patients with an episode (any,
@@ -129,7 +131,7 @@ class PatientQuerySet(models.QuerySet):
         clinicians also open those they hold emergency access to (for its minutes). Admins work
         in the Django admin, not on charts.
         """
-        visible = visible_patient_ids(user)
+        visible = visible_patient_ids(user, now=now)
         if visible is ALL_PATIENTS:
             return self
         return self.filter(pk__in=visible) if visible is not None else self.none()

@@ -134,9 +134,9 @@ def plan_facts(alerts):
     return alerts.annotate(**safety_plan_facts())
 
 
-def worklist_alerts(user):
+def worklist_alerts(user, *, now=None):
     """The user's open alerts, risk first, then newest (`Alert.objects.for_worklist`)."""
-    return Alert.objects.for_worklist(user).select_related("patient", "assigned_to")
+    return Alert.objects.for_worklist(user, now=now).select_related("patient", "assigned_to")
 
 
 def notes_window_start(now=None):
@@ -283,6 +283,14 @@ def todays_sessions(user, start, end):
 
 
 @shape
+def alerts_head(user, now):
+    """The first open alerts of the user's worklist, with the count of all (who may open a
+    patient depends on the time: an emergency grant is in force for its minutes)."""
+    alerts = worklist_alerts(user, now=now).only(*ALERT_SHOWN)
+    return extensions.head(plan_facts(alerts), TODAY_ROWS)
+
+
+@shape
 def notes_to_write_head(user, since, now):
     return read_by_ids(notes_to_write_since(user, since, now=now)).only(*NOTE_TO_WRITE_SHOWN)
 
@@ -324,8 +332,7 @@ def today_for(user):
     # sessions' marks with the hours' minutes, then the rosters drawn (`iop.together`).
     sessions, alerts, to_write, cosign, _, to_confirm, summaries, *sections = run_together(
         read_todays_sessions(user, now),
-        # Not a shape: who may open a patient depends on the time (emergency access grants).
-        read_excerpt(plan_facts(worklist_alerts(user).only(*ALERT_SHOWN))),
+        read_head_excerpt(alerts_head(user, now)),
         rows_of(notes_to_write_head(user, notes_window_start(now), now)),
         read_head_excerpt(cosign_head(user)),
         below.read(),

@@ -10,7 +10,7 @@ class AlertQuerySet(PatientScopedQuerySet):
     def open(self):
         return self.filter(status=Alert.Status.OPEN)
 
-    def for_worklist(self, user):
+    def for_worklist(self, user, *, now=None):
         """Open alerts for a user's work queue: risk first, then newest.
 
         Clinicians: alerts on their caseload. Supervisors: alerts about the patients of
@@ -29,7 +29,9 @@ class AlertQuerySet(PatientScopedQuerySet):
 
             # Their patients: checked for each open alert's own patient (one indexed lookup
             # each), never by listing every patient they may open, nor every alert.
-            theirs = Patient.objects.for_user(user).filter(pk=models.OuterRef("patient_id"))
+            theirs = Patient.objects.for_user(user, now=now).filter(
+                pk=models.OuterRef("patient_id")
+            )
             mine = models.Q(models.Exists(theirs)) | models.Q(
                 patient__isnull=True, assigned_to=user
             )
