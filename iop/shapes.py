@@ -181,8 +181,9 @@ class ShapedQuery(Query):
 class Shape:
     """A function building a QuerySet from values, its compiled SQL kept per kind of values."""
 
-    def __init__(self, build):
+    def __init__(self, build, key=()):
         self.build = build
+        self.key = frozenset(key)  # values that choose a shape as booleans do (a page's offset)
         self.signature = inspect.signature(build)
         self.compiled = {}  # key -> _Compiled, or None: not cacheable, built every call
         functools.update_wrapper(self, build)
@@ -193,7 +194,10 @@ class Shape:
         bound = self.signature.bind(*args, **kwargs)
         bound.apply_defaults()
         values = bound.arguments
-        kinds = tuple((name, _kind(value)) for name, value in values.items())
+        kinds = tuple(
+            (name, ("is", value) if name in self.key else _kind(value))
+            for name, value in values.items()
+        )
         if any(kind is None for _, kind in kinds):
             if _verify():
                 raise ShapeError(f"{self.__qualname__}: a value of a type it cannot stand in for")
@@ -227,7 +231,7 @@ class Shape:
             return None
         if sql != other_sql or len(params) != len(other_params):
             return self._refuse("its SQL depends on its values")
-        named, other_named = _named(ones), _named(others)
+        named, other_named = _named(ones, kinds), _named(others, kinds)
         slots = []
         for one, other in zip(params, other_params, strict=True):
             name = _lookup(named, one)
@@ -257,11 +261,11 @@ class Shape:
                 )
 
 
-def _named(values):
+def _named(values, kinds):
     """{(type, parameter): (how it is sent, name)} of the stand-ins sent as parameters."""
     named = {}
-    for name, value in values.items():
-        if value is None or isinstance(value, bool):
+    for (name, kind), value in zip(kinds, values.values(), strict=True):
+        if isinstance(kind, tuple) and kind[0] == "is":
             continue
         sent = _sent(value)
         named[(type(sent), sent)] = ("pk" if sent is not value else "value", name)
@@ -282,6 +286,10 @@ def _build_and_compile(build, values):
     return queryset, compiler, sql, tuple(params)
 
 
-def shape(build):
-    """Decorate a function building a QuerySet from keyword values (see the module)."""
-    return Shape(build)
+def shape(build=None, *, key=()):
+    """Decorate a function building a QuerySet from keyword values (see the module). Values
+    named in `key` are not parameters but choose a shape each, as booleans do: a value that
+    Django writes into the SQL itself (a slice's bounds) or that changes it."""
+    if build is None:
+        return functools.partial(Shape, key=key)
+    return Shape(build, key)

@@ -5,11 +5,13 @@ import functools
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView
 
 from iop.accounts.roles import Role
 from iop.audit.mixins import AuditedViewMixin
-from iop.paging import CountedPagePaginator
+from iop.paging import CountedPagePaginator, counted_rows
+from iop.shapes import shape
 from patients import extensions
 from patients.forms import CaseloadFilterForm
 from patients.models import Alert, Episode, MeasureResponse
@@ -96,24 +98,28 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        user = self.request.user
+        """The filtered list, built only if a page past its end is asked for (the pages that
+        exist are read by `caseload_rows_page`, a shape)."""
         self.filters = CaseloadFilterForm(self.request.GET or None)
-        qs = caseload_rows().on_caseload_of(user)
         data = self.filters.cleaned_data if self.filters.is_valid() else {}
-        qs = qs.filter(status=data["status"]) if data.get("status") else qs.open()
-        if data.get("q"):
-            qs = qs.filter(patient__in=_patient_search(data["q"]))
-        if data.get("program"):
-            qs = qs.filter(program=data["program"])
-        if data.get("level_of_care"):
-            qs = qs.filter(level_of_care=data["level_of_care"])
-        if data.get("clinician"):
-            qs = qs.filter(primary_clinician=data["clinician"])
-        if data.get("risk") == "open":
-            qs = qs.filter(has_open_risk=True)
-        return qs.order_by(
-            "-has_open_risk", "patient__legal_last_name", "patient__legal_first_name"
-        )
+        self.choice = {
+            "user": self.request.user,
+            "status": data.get("status") or None,
+            "program": int(data["program"]) if data.get("program") else None,
+            "level_of_care": data.get("level_of_care") or None,
+            "clinician": int(data["clinician"]) if data.get("clinician") else None,
+            "open_risk": data.get("risk") == "open",
+        }
+        self.search = data.get("q") or ""
+        return SimpleLazyObject(lambda: caseload_list(**self.choice, search=self.search))
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if not self.search:  # a name's search is not a shape (its pattern is made of it)
+            kwargs["rows"] = self.page_rows
+        return super().get_paginator(queryset, per_page, **kwargs)
+
+    def page_rows(self, start, size):
+        return caseload_rows_page(**self.choice, start=start, size=size)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,6 +132,31 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
         context["episodes"] = page
         context["is_part2"] = any(e.part2_protected for e in page)
         return context
+
+
+def caseload_list(user, status, program, level_of_care, clinician, open_risk, search=""):
+    """The caseload as the page filters and orders it (`status` None: the open episodes)."""
+    qs = caseload_rows().on_caseload_of(user)
+    qs = qs.filter(status=status) if status is not None else qs.open()
+    if search:
+        qs = qs.filter(patient__in=_patient_search(search))
+    if program is not None:
+        qs = qs.filter(program=program)
+    if level_of_care is not None:
+        qs = qs.filter(level_of_care=level_of_care)
+    if clinician is not None:
+        qs = qs.filter(primary_clinician=clinician)
+    if open_risk:
+        qs = qs.filter(has_open_risk=True)
+    return qs.order_by("-has_open_risk", "patient__legal_last_name", "patient__legal_first_name")
+
+
+@shape(key=("start", "size"))
+def caseload_rows_page(user, status, program, level_of_care, clinician, open_risk, start, size):
+    """`counted_rows` of `caseload_list`, built and compiled once per kind of user and filter."""
+    return counted_rows(
+        caseload_list(user, status, program, level_of_care, clinician, open_risk), start, size
+    )
 
 
 def _patient_search(text):
