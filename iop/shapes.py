@@ -142,10 +142,7 @@ class _Compiled:
         self.queryset, self.compiler, self.sql, self.slots = queryset, compiler, sql, slots
 
     def params(self, values):
-        return tuple(
-            (values[what] if how == "value" else values[what].pk) if how else what
-            for how, what in self.slots
-        )
+        return tuple(_param(values, how, what, wrap) for how, what, wrap in self.slots)
 
     def queryset_for(self, values):
         query = ShapedQuery.__new__(ShapedQuery)
@@ -236,9 +233,10 @@ class Shape:
         for one, other in zip(params, other_params, strict=True):
             name = _lookup(named, one)
             if name is not None and name == _lookup(other_named, other):
-                slots.append(name)  # (how, the value's name)
+                # (how, the value's name, the driver's type Django sent it as, if not its own)
+                slots.append((*name, type(one) if type(one) not in _PLAIN else None))
             elif _same(one, other) and name is None:
-                slots.append((None, one))  # a constant
+                slots.append((None, one, None))  # a constant
             else:
                 return self._refuse(f"a parameter is computed from a value ({one!r})")
         return _Compiled(built, compiler, sql, tuple(slots))
@@ -273,10 +271,23 @@ def _named(values, kinds):
 
 
 def _lookup(named, param):
+    """The value whose stand-in `param` is: by type and value, a driver's int type (Django
+    sends a `Value(int)` as psycopg's `Int4`) as an int."""
+    kind = int if isinstance(param, int) and not isinstance(param, bool) else type(param)
     try:
-        return named.get((type(param), param))
+        return named.get((kind, param))
     except TypeError:  # unhashable: no value's stand-in
         return None
+
+
+_PLAIN = frozenset((int, str, datetime.datetime, datetime.date))
+
+
+def _param(values, how, what, wrap):
+    if how is None:
+        return what  # a constant
+    value = values[what] if how == "value" else values[what].pk
+    return value if wrap is None else wrap(value)
 
 
 def _build_and_compile(build, values):

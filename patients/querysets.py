@@ -53,7 +53,7 @@ def supervised_programs(user):
 ALL_PATIENTS = object()
 
 
-def row_access_tests(user):
+def row_access_tests(user, *, now=None):
     """{annotation: test of a patient row} of what `patients.access` asks about `user` and a
     patient, each one probe of an index: `access_on_care_team` (primary clinician or member of
     an episode's team), `access_supervised` (an episode of a program they supervise; not for a
@@ -68,7 +68,7 @@ def row_access_tests(user):
         team = models.Q(primary_clinician=user) | models.Q(care_team=user)
         tests["access_on_care_team"] = models.Exists(episodes.filter(team))
         unended = EmergencyAccess.objects.filter(
-            user=user, patient=models.OuterRef("pk"), ends_at__gt=timezone.now()
+            user=user, patient=models.OuterRef("pk"), ends_at__gt=now or timezone.now()
         ).order_by("-ends_at")
         tests["access_grant_starts"] = models.Subquery(unended.values("started_at")[:1])
         tests["access_grant_ends"] = models.Subquery(unended.values("ends_at")[:1])
@@ -153,7 +153,7 @@ class PatientQuerySet(models.QuerySet):
             ways |= models.Q(access_supervised=True)
         return patients.filter(ways)
 
-    def with_access_tests(self, user):
+    def with_access_tests(self, user, *, now=None):
         """The rows with `row_access_tests` on each, none left out (none at all for a user
         signed out or inactive): for `patients.access.get_patient_for_user`, whose access
         level from those tests refuses whoever `for_user_by_row` would leave out, so that
@@ -161,7 +161,8 @@ class PatientQuerySet(models.QuerySet):
         (about 3 ms of a supervisor's chart tab)."""
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
-        return self.annotate(access_tested_for=models.Value(user.pk), **row_access_tests(user))
+        tests = row_access_tests(user, now=now)
+        return self.annotate(access_tested_for=models.Value(user.pk), **tests)
 
     def for_billing(self, user):
         """Patients whose billing records (coverage, authorizations, claim lines) `user` may
