@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from iop.shapes import shape
 from medications import windows
 from medications.models import Medication, Reconciliation
 from patients import extensions
@@ -15,16 +16,23 @@ from sessions.models import TherapySession
 def addiction_treatment_facts(patient, episode):
     """The chart header's MOUD/MAUD fact: the current entries marked so (one query), since they
     change what a drug screen is expected to show."""
-    names = list(
-        Medication.objects.filter(patient=patient, stop_date=None)
-        .exclude(addiction_treatment="")
-        .order_by("name")
-        .values_list("name", flat=True)
-    )
+    names = list(_addiction_treatments(patient.pk))
     if not names:
         return []
     url = patient_url("medications:chart", patient.pk)
     return [extensions.HeaderFact("MOUD/MAUD", ", ".join(names), url=url)]
+
+
+@shape
+def _addiction_treatments(patient_id):
+    """The names of the patient's current list entries marked MOUD/MAUD (a shape: every chart
+    page's header reads them)."""
+    return (
+        Medication.objects.filter(patient=patient_id, stop_date=None)
+        .exclude(addiction_treatment="")
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
 
 
 def review_section(patient, episode, start, end):

@@ -7,6 +7,7 @@ from django.db.models import F, Value
 
 from iop.accounts.models import display_name
 from iop.ids import in_ids
+from iop.shapes import shape
 from patients import extensions
 from patients.access import Access
 from patients.links import patient_url
@@ -96,17 +97,27 @@ def _risk_and_open_alerts(patient):
     return risk, list(open_alerts.filter(pk__in=ids).order_by("-priority", "-raised_at"))
 
 
-def chart_header(patient):
-    """What the chart header shows: current episode, risk and Part 2 badges. Fixed queries."""
-    # Of each episode's intake, the two columns the header shows (its diagnoses, whether a
-    # clinician confirmed them), not the ~35 of the whole assessment (its long texts).
-    episodes = list(
-        patient.episodes.select_related("program", "primary_clinician")
+@shape
+def _header_episodes(patient_id):
+    """The patient's episodes, newest referral first, with their program, primary clinician
+    and the intake's diagnoses and confirmation (a shape: every chart page reads them)."""
+    return (
+        Episode.objects.filter(patient=patient_id)
+        .select_related("program", "primary_clinician")
         .annotate(
             intake_diagnoses=F("intake__diagnoses"), intake_confirmed_at=F("intake__confirmed_at")
         )
         .order_by("-referral_date", "-pk")
     )
+
+
+def chart_header(patient):
+    """What the chart header shows: current episode, risk and Part 2 badges. Fixed queries."""
+    # Of each episode's intake, the two columns the header shows (its diagnoses, whether a
+    # clinician confirmed them), not the ~35 of the whole assessment (its long texts).
+    episodes = list(_header_episodes(patient.pk))
+    for episode in episodes:
+        episode.patient = patient  # as `patient.episodes` sets it
     current = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
     # Every open risk alert (a few at most), read once: the header shows the first, and
     # whether a safety plan is needed (plans' header fact) weighs them all.

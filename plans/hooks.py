@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import DateField, Value
 from django.utils import timezone
 
+from iop.shapes import shape
 from patients import extensions
 from patients.links import patient_url
 from patients.models import Episode
@@ -30,28 +31,35 @@ class _HeaderPlan(NamedTuple):
 def _header_documents(patient, episode):
     """(the active episode's active and draft treatment plans, newest first; whether the
     patient has an active safety plan): one query, a UNION of the two."""
+    active = episode is not None and episode.status == Episode.Status.ACTIVE
+    rows = [_HeaderPlan(*row) for row in _header_rows(patient.pk, episode.pk if active else None)]
+    plans = sorted((r for r in rows if r.kind == "plan"), key=lambda r: -r.version)
+    return plans, any(r.kind == "safety" for r in rows)
+
+
+@shape
+def _header_rows(patient_id, episode_id):
+    """`_HeaderPlan` rows: the patient's active safety plan, and the active and draft treatment
+    plans of `episode_id` (the active episode; None: none). A shape: every chart page reads it."""
     safety = (
-        SafetyPlan.objects.filter(patient=patient)
+        SafetyPlan.objects.filter(patient=patient_id)
         .active()
         .order_by()  # no order inside a UNION (SQLite refuses one)
         .annotate(kind=Value("safety"), due=Value(None, output_field=DateField()))
         .values_list("kind", "status", "version", "due", "pk")
     )
-    if episode is not None and episode.status == Episode.Status.ACTIVE:
-        plans = (
-            TreatmentPlan.objects.filter(
-                episode=episode,
-                status__in=[TreatmentPlan.Status.ACTIVE, TreatmentPlan.Status.DRAFT],
-            )
-            .order_by()
-            .annotate(kind=Value("plan"))
-            .values_list("kind", "status", "version", "next_review_due", "pk")
+    if episode_id is None:
+        return safety
+    plans = (
+        TreatmentPlan.objects.filter(
+            episode=episode_id,
+            status__in=[TreatmentPlan.Status.ACTIVE, TreatmentPlan.Status.DRAFT],
         )
-        rows = [_HeaderPlan(*row) for row in plans.union(safety, all=True)]
-    else:
-        rows = [_HeaderPlan(*row) for row in safety]
-    plans = sorted((r for r in rows if r.kind == "plan"), key=lambda r: -r.version)
-    return plans, any(r.kind == "safety" for r in rows)
+        .order_by()
+        .annotate(kind=Value("plan"))
+        .values_list("kind", "status", "version", "next_review_due", "pk")
+    )
+    return plans.union(safety, all=True)
 
 
 @extensions.clinical_facts
