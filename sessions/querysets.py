@@ -189,7 +189,11 @@ class TherapySessionQuerySet(models.QuerySet):
         tested with `for_user_by_row`: one query more. Read unordered (one row): Django 5.2
         hashes every selected column of an ordered query, the joined ones each built afresh
         (a session page's ~110, 0.3-0.4 ms)."""
-        session = next(iter(self.filter(pk=pk).order_by()), None)
+        return self.visible_row(user, next(iter(self.filter(pk=pk).order_by()), None))
+
+    def visible_row(self, user, session):
+        """`session` (read by the caller, with what it needs) if `user` may open it, else
+        None: `get_for_user`'s tests of a session read another way (a shape's)."""
         if session is None or not (user and user.is_authenticated and user.is_active):
             return None
         if user.has_role(Role.DIRECTOR):
@@ -200,7 +204,7 @@ class TherapySessionQuerySet(models.QuerySet):
             return session
         if session.group_id and supervises(user, session.group.program_id):
             return session
-        visible = self.model.objects.for_user_by_row(user).filter(pk=pk).exists()
+        visible = self.model.objects.for_user_by_row(user).filter(pk=session.pk).exists()
         return session if visible else None
 
     def _visible(self, user, visibility):

@@ -19,6 +19,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.searches import describe_query
 from iop.audit.services import audit_record, audit_record_patients
 from iop.errors import ConflictError, error_text
+from iop.shapes import shape
 from patients.part2 import part2_patient_ids
 from patients.querysets import supervises
 from sessions import hooks as session_hooks
@@ -44,6 +45,35 @@ ATTENDANCE_BUTTONS = [
 ]
 
 
+@shape
+def _session_row(pk):
+    """The session page's session with what it shows of it, unordered (one row: Django 5.2
+    hashes every selected column of an ordered query); a shape, as every session page and
+    action reads it. Who may open it is `visible_row`'s to say."""
+    return (
+        TherapySession.objects.select_related(
+            "group", "episode__patient", "episode__program", "patient", "cancelled_by"
+        )
+        .prefetch_related("clinicians")
+        .filter(pk=pk)
+        .order_by()
+    )
+
+
+@shape
+def _session_note(session_id):
+    """The session's one note (a one-to-one) with its people, entries and addenda, read
+    unordered: an ordered query's ~50 columns of its three users were each hashed for nothing."""
+    return (
+        ProgressNote.objects.filter(session=session_id)
+        .select_related("author", "signed_by", "cosigned_by")
+        .prefetch_related(
+            "entries", Prefetch("addenda", queryset=Addendum.objects.select_related("author"))
+        )
+        .order_by()[:1]
+    )
+
+
 class SessionLookup:
     """Opens the URL's session for the user (404 when they may not)."""
 
@@ -54,12 +84,9 @@ class SessionLookup:
         if not hasattr(self, "session"):
             if not self.request.user.has_role(*Role.CLINICAL):
                 raise Http404("No such session.")
-            session = (
-                TherapySession.objects.select_related(
-                    "group", "episode__patient", "episode__program", "patient", "cancelled_by"
-                )
-                .prefetch_related("clinicians")
-                .get_for_user(self.request.user, self.kwargs["pk"])
+            pk = self.kwargs["pk"]
+            session = TherapySession.objects.visible_row(
+                self.request.user, next(iter(_session_row(pk)), None)
             )
             if session is None:
                 raise Http404("No such session.")
@@ -92,17 +119,7 @@ def session_page_context(
     shown = [e.patient_id for e, _ in session.rows]
     # The session's one note (a one-to-one), read unordered: an ordered query's ~50 columns
     # of its three users were each hashed by Django for nothing (0.3 ms).
-    note = next(
-        iter(
-            ProgressNote.objects.filter(session=session)
-            .select_related("author", "signed_by", "cosigned_by")
-            .prefetch_related(
-                "entries", Prefetch("addenda", queryset=Addendum.objects.select_related("author"))
-            )
-            .order_by()[:1]
-        ),
-        None,
-    )
+    note = next(iter(_session_note(session.pk)), None)
     if note is not None:
         note.session = session  # the page's own session: not read again
         _entry_patients(note, session)
