@@ -15,10 +15,12 @@ from django.db.models import (
     Value,
 )
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from iop.accounts.models import display_name
 from iop.ids import InArray
-from iop.paging import CountedPagePaginator
+from iop.paging import CountedPagePaginator, counted_rows
+from iop.shapes import shape
 from sessions.billing import evaluation_code
 from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
 
@@ -31,9 +33,19 @@ def attendance_page(patient, number):
     """One page of the patient's attendance, newest session first; `number` as the query
     string gave it (a bad or past-the-end number gives the nearest page). One query (the page
     with the count beside it; a number past the end reads the count and the last page), of
-    the columns the tab shows (every column of three tables cost a quarter of this read)."""
-    records = (
-        Attendance.objects.filter(patient=patient)
+    the columns the tab shows (every column of three tables cost a quarter of this read). A
+    page that exists is read by a shape (`_attendance_rows`)."""
+    records = SimpleLazyObject(lambda: _attendance_of(patient.pk))  # for a page past the end
+
+    def rows(start, size):
+        return _attendance_rows(patient.pk, start, size)
+
+    return CountedPagePaginator(records, ATTENDANCE_PER_PAGE, rows=rows).get_page(number)
+
+
+def _attendance_of(patient_id):
+    return (
+        Attendance.objects.filter(patient=patient_id)
         .select_related("session__group")
         .only(
             "status",
@@ -45,7 +57,11 @@ def attendance_page(patient, number):
         )
         .order_by("-session__starts_at", "-session_id")
     )
-    return CountedPagePaginator(records, ATTENDANCE_PER_PAGE).get_page(number)
+
+
+@shape(key=("start", "size"))
+def _attendance_rows(patient_id, start, size):
+    return counted_rows(_attendance_of(patient_id), start, size)
 
 
 def upcoming_for(patient, *, now=None):
@@ -58,23 +74,28 @@ def upcoming_for(patient, *, now=None):
     every enrolment the patient ever had, or testing each of the window's sessions (~4,300 at
     scale) against them."""
     now = now or timezone.now()
+    sessions = list(_upcoming(patient.pk, now, now + timedelta(weeks=UPCOMING_WEEKS)))
+    return sessions[:UPCOMING_SHOWN], len(sessions)
+
+
+@shape
+def _upcoming(patient_id, start, end):
     groups = (
-        GroupEnrollment.objects.filter(episode__patient=patient, end_date__isnull=True)
+        GroupEnrollment.objects.filter(episode__patient=patient_id, end_date__isnull=True)
         .order_by()
         .values("group_id")
     )
-    sessions = list(
+    return (
         TherapySession.objects.filter(
-            Q(patient=patient) | InArray(F("group_id"), groups),
-            starts_at__gte=now,
-            starts_at__lt=now + timedelta(weeks=UPCOMING_WEEKS),
+            Q(patient=patient_id) | InArray(F("group_id"), groups),
+            starts_at__gte=start,
+            starts_at__lt=end,
         )
         .exclude(status=TherapySession.Status.CANCELLED)
         .select_related("group")
         .only("starts_at", "kind", "patient", "group__name")
         .order_by("starts_at", "pk")
     )
-    return sessions[:UPCOMING_SHOWN], len(sessions)
 
 
 EVALUATIONS_SHOWN = 5
@@ -82,15 +103,13 @@ EVALUATIONS_SHOWN = 5
 CLINICIAN_NAME = ("username", "first_name", "last_name", "credentials", "prescriber_credential")
 
 
-def psychiatric_evaluations(patient):
-    """The patient's attended intake evaluations, newest first (at most EVALUATIONS_SHOWN),
-    each with its code: 90792 when a prescriber took part (medical services), else 90791.
-    One query whatever the history: the newest attendances (a subquery), each joined to its
-    session's clinicians as plain values, in the clinicians' order (no session or user rows,
-    no second query for the clinicians)."""
+@shape
+def _evaluation_rows(patient_id):
+    """(attendance, session, session's patient, start, *a clinician's CLINICIAN_NAME) of the
+    patient's newest attended intake evaluations, a row per clinician, in order."""
     newest = (
         Attendance.objects.filter(
-            patient=patient,
+            patient=patient_id,
             session__kind=TherapySession.Kind.INTAKE_EVAL,
             status__in=Attendance.ATTENDED,
         )
@@ -99,7 +118,7 @@ def psychiatric_evaluations(patient):
         .values("pk")[:EVALUATIONS_SHOWN]
     )
     people = [f"session__clinicians__{name}" for name in CLINICIAN_NAME]
-    rows = (
+    return (
         Attendance.objects.filter(pk__in=newest)
         .order_by(
             "-session__starts_at",
@@ -108,8 +127,16 @@ def psychiatric_evaluations(patient):
         )
         .values_list("pk", "session_id", "session__patient_id", "session__starts_at", *people)
     )
+
+
+def psychiatric_evaluations(patient):
+    """The patient's attended intake evaluations, newest first (at most EVALUATIONS_SHOWN),
+    each with its code: 90792 when a prescriber took part (medical services), else 90791.
+    One query whatever the history: the newest attendances (a subquery), each joined to its
+    session's clinicians as plain values, in the clinicians' order (no session or user rows,
+    no second query for the clinicians)."""
     evaluations = {}  # attendance id -> its row, in order
-    for pk, session_id, owner, starts_at, *names in rows:
+    for pk, session_id, owner, starts_at, *names in _evaluation_rows(patient.pk):
         row = evaluations.setdefault(
             pk,
             {
