@@ -1,11 +1,13 @@
 """Serializers for the patients API. Every write goes through `patients.services`."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iop.accounts.models import display_name
 from iop.api import strict
 from iop.api.rows import RowsListSerializer
 from patients.instruments import INSTRUMENTS
@@ -49,6 +51,23 @@ def user_ref_unread(*paths):
 def user_refs():
     """The users of a prefetch serialised by `UserRefSerializer`: only what it reads."""
     return get_user_model().objects.only(*USER_REF_FIELDS)
+
+
+def user_ref_columns(*paths):
+    """The columns `UserRefSerializer` reads of the users at `paths` (foreign keys), for a
+    list read as values: `<path>_ref_<column>`, what `user_ref_of` reads."""
+    names = USER_REF_FIELDS[1:]
+    return {f"{path}_ref_{name}": F(f"{path}__{name}") for path in paths for name in names}
+
+
+def user_ref_of(row, path):
+    """`UserRefSerializer`'s reading of the user at `path` of a row of values: its id (the
+    foreign key under `path`) and `display_name` from its columns (`user_ref_columns`)."""
+    user_id = row[path]
+    if user_id is None:
+        return None
+    names = (row[f"{path}_ref_{name}"] for name in USER_REF_FIELDS[1:])
+    return {"id": user_id, "display_name": display_name(*names)}
 
 
 class ScopedPatientField(serializers.PrimaryKeyRelatedField):
