@@ -20,6 +20,7 @@ from patients.models import (
     Patient,
     Program,
 )
+from patients.models.measures import answers_as_given
 from patients.models.patients import display_name as patient_display_name
 from patients.services import check_date_of_birth
 
@@ -248,6 +249,16 @@ class MeasureSerializer(strict.ModelSerializer):
             "subscores",
             "created_at",
         ]
+
+    # A list's rows (`RowsListSerializer`): a page of values (`MeasureViewSet`), with the
+    # answers (`attach_answer_values`) and the recording user's names (`user_ref_columns`).
+    value_getters = {"responses": "responses_of", "recorded_by": "recorded_by_of"}
+
+    def responses_of(self, row):
+        return answers_as_given(row["instrument"], row["answer_values"])
+
+    def recorded_by_of(self, row):
+        return user_ref_of(row, "recorded_by")
 
     def validate_administered_at(self, value):
         if value > timezone.now() + timezone.timedelta(minutes=5):
