@@ -7,6 +7,8 @@ serializer's `value_getters` give the fields that are not plain columns from tho
 same rules as the detail's (`missing_steps`, `admission_missing`, `display_name`).
 """
 
+from functools import partial
+
 from django.db.models import F
 from rest_framework import serializers
 
@@ -136,8 +138,7 @@ class AssessmentSerializer(strict.ModelSerializer):
         steps = missing_steps(intake_steps(row["episode_is_sud"]), row.__getitem__)
         return [step.title for step in steps]
 
-    def confirmed_by_of(self, row):
-        return user_ref_of(row, "confirmed_by")
+    confirmed_by_of = partial(user_ref_of, path="confirmed_by")
 
     def admission_needs_of(self, row):
         """`get_admission_needs` from the row's values: the episode and the assessment that

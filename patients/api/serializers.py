@@ -1,5 +1,7 @@
 """Serializers for the patients API. Every write goes through `patients.services`."""
 
+from functools import partial
+
 from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
@@ -63,7 +65,9 @@ def user_ref_columns(*paths):
 
 def user_ref_of(row, path):
     """`UserRefSerializer`'s reading of the user at `path` of a row of values: its id (the
-    foreign key under `path`) and `display_name` from its columns (`user_ref_columns`)."""
+    foreign key under `path`) and `display_name` from its columns (`user_ref_columns`). A
+    serializer's `value_getters` name it as `partial(user_ref_of, path=...)`: a partial is
+    no method, so the row plan calls it with the row alone, one call a row."""
     user_id = row[path]
     if user_id is None:
         return None
@@ -257,8 +261,7 @@ class MeasureSerializer(strict.ModelSerializer):
     def responses_of(self, row):
         return answers_as_given(row["instrument"], row["answer_values"])
 
-    def recorded_by_of(self, row):
-        return user_ref_of(row, "recorded_by")
+    recorded_by_of = partial(user_ref_of, path="recorded_by")
 
     def validate_administered_at(self, value):
         if value > timezone.now() + timezone.timedelta(minutes=5):

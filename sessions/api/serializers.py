@@ -1,6 +1,6 @@
 """Serializers for the sessions API. Every write goes through `sessions.services`."""
 
-from functools import partialmethod
+from functools import partial
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -202,8 +202,7 @@ class AttendanceSerializer(strict.ModelSerializer):
     def episode_of(self, row):
         return row["episode"]
 
-    def recorded_by_of(self, row):
-        return user_ref_of(row, "recorded_by")
+    recorded_by_of = partial(user_ref_of, path="recorded_by")
 
     def validate(self, attrs):
         episode_id = attrs.pop("episode_id")
@@ -346,12 +345,9 @@ class NoteListSerializer(strict.ModelSerializer):
     # the users from their names' columns.
     value_getters = {user: f"{user}_of" for user in ("author", "signed_by", "cosigned_by")}
 
-    def _user_of(self, row, user):
-        return user_ref_of(row, user)
-
-    author_of = partialmethod(_user_of, user="author")
-    signed_by_of = partialmethod(_user_of, user="signed_by")
-    cosigned_by_of = partialmethod(_user_of, user="cosigned_by")
+    author_of = partial(user_ref_of, path="author")
+    signed_by_of = partial(user_ref_of, path="signed_by")
+    cosigned_by_of = partial(user_ref_of, path="cosigned_by")
 
 
 class NoteSerializer(strict.ModelSerializer):
