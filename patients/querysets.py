@@ -189,11 +189,19 @@ class PatientQuerySet(models.QuerySet):
 
 
 class EpisodeQuerySet(models.QuerySet):
-    def for_user(self, user):
+    def for_user(self, user, *, ordered=False):
+        """`ordered`: for a list read through an index (`PatientScopedQuerySet.for_user`): a
+        supervisor's 200 newest episodes by referral, walked in the `episode_referral_order`
+        index until the page is full, not their 2,500 joined and sorted (2.0 ms, was 8.2, the
+        medians of 25 EXPLAIN ANALYZE)."""
         visible = visible_patient_ids(user)
         if visible is ALL_PATIENTS:
             return self
-        return self.filter(patient__in=visible) if visible is not None else self.none()
+        if visible is None:
+            return self.none()
+        if ordered:
+            return self.filter(IsTrue(In(models.F("patient_id"), visible)))
+        return self.filter(patient__in=visible)
 
     def on_caseload_of(self, user):
         """The episodes on this user's caseload: those whose care team they are on (as primary

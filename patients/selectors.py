@@ -205,11 +205,11 @@ def emergency_patient_by_mrn(mrn):
 
 
 def attach_answer_values(measures):
-    """Each measure's item answers, in item order, in `measure.answer_values` (what
-    `MeasureResponse.responses` reads): one query of plain values for a page, not an answer
-    row per item (ten or more per measure)."""
+    """Each measure's stored item answers, in item order, in `measure["answer_values"]`, for
+    a page of measures read as values (the API's list): one query of plain values for the
+    page, not an answer row per item (ten or more per measure)."""
     measures = list(measures)
-    by_measure = {measure.pk: [] for measure in measures}
+    by_measure = {measure["id"]: [] for measure in measures}
     rows = (
         MeasureAnswer.objects.filter(response_id__in=list(by_measure))
         .order_by("response_id", "position")
@@ -218,7 +218,7 @@ def attach_answer_values(measures):
     for measure_id, value in rows:
         by_measure[measure_id].append(value)
     for measure in measures:
-        measure.answer_values = by_measure[measure.pk]
+        measure["answer_values"] = by_measure[measure["id"]]
     return measures
 
 

@@ -120,6 +120,8 @@ class CursorPagination(BasePagination):
         return replace_query_param(url, self.cursor_query_param, cursor)
 
     def _key(self, obj):
+        if type(obj) is dict:  # a page of values (`iop.api.rows.values_of`)
+            return [obj[field.attname] for field in self.fields]
         return [getattr(obj, field.attname) for field in self.fields]
 
     def decode_cursor(self, request):

@@ -1,11 +1,15 @@
 """Serializers for the patients API. Every write goes through `patients.services`."""
 
+from functools import partial
+
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iop.accounts.models import display_name
 from iop.api import strict
 from iop.api.rows import RowsListSerializer
 from patients.instruments import INSTRUMENTS
@@ -18,6 +22,7 @@ from patients.models import (
     Patient,
     Program,
 )
+from patients.models.measures import answers_as_given
 from patients.models.patients import display_name as patient_display_name
 from patients.services import check_date_of_birth
 
@@ -49,6 +54,25 @@ def user_ref_unread(*paths):
 def user_refs():
     """The users of a prefetch serialised by `UserRefSerializer`: only what it reads."""
     return get_user_model().objects.only(*USER_REF_FIELDS)
+
+
+def user_ref_columns(*paths):
+    """The columns `UserRefSerializer` reads of the users at `paths` (foreign keys), for a
+    list read as values: `<path>_ref_<column>`, what `user_ref_of` reads."""
+    names = USER_REF_FIELDS[1:]
+    return {f"{path}_ref_{name}": F(f"{path}__{name}") for path in paths for name in names}
+
+
+def user_ref_of(row, path):
+    """`UserRefSerializer`'s reading of the user at `path` of a row of values: its id (the
+    foreign key under `path`) and `display_name` from its columns (`user_ref_columns`). A
+    serializer's `value_getters` name it as `partial(user_ref_of, path=...)`: a partial is
+    no method, so the row plan calls it with the row alone, one call a row."""
+    user_id = row[path]
+    if user_id is None:
+        return None
+    names = (row[f"{path}_ref_{name}"] for name in USER_REF_FIELDS[1:])
+    return {"id": user_id, "display_name": display_name(*names)}
 
 
 class ScopedPatientField(serializers.PrimaryKeyRelatedField):
@@ -229,6 +253,15 @@ class MeasureSerializer(strict.ModelSerializer):
             "subscores",
             "created_at",
         ]
+
+    # A list's rows (`RowsListSerializer`): a page of values (`MeasureViewSet`), with the
+    # answers (`attach_answer_values`) and the recording user's names (`user_ref_columns`).
+    value_getters = {"responses": "responses_of", "recorded_by": "recorded_by_of"}
+
+    def responses_of(self, row):
+        return answers_as_given(row["instrument"], row["answer_values"])
+
+    recorded_by_of = partial(user_ref_of, path="recorded_by")
 
     def validate_administered_at(self, value):
         if value > timezone.now() + timezone.timedelta(minutes=5):

@@ -46,6 +46,14 @@ class MeasureResponseQuerySet(PatientScopedQuerySet):
         return self.annotate(recency=_recency(), instrument_total=in_all).filter(recency__lte=count)
 
 
+def answers_as_given(instrument, values):
+    """An administration's stored item answers (in item order) as they were given: yes/no
+    answers, stored as 1/0, as booleans. A list's page reads the values of all its rows at
+    once (`patients.selectors.attach_answer_values`)."""
+    as_bool = INSTRUMENTS[instrument].answer_type is bool
+    return [bool(value) if as_bool else value for value in values]
+
+
 class MeasureResponse(models.Model):
     """One administration of an instrument; scored on the server from its item answers."""
 
@@ -99,13 +107,8 @@ class MeasureResponse(models.Model):
 
     @property
     def responses(self):
-        """The item answers in item order; yes/no answers as booleans. A list's page reads
-        the values of all its rows at once (`patients.selectors.attach_answer_values`)."""
-        as_bool = self.definition.answer_type is bool
-        values = getattr(self, "answer_values", None)
-        if values is None:
-            values = [a.value for a in self.answers.all()]
-        return [bool(value) if as_bool else value for value in values]
+        """The item answers in item order (`answers_as_given`)."""
+        return answers_as_given(self.instrument, [a.value for a in self.answers.all()])
 
     @property
     def flag_labels(self):

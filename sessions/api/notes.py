@@ -11,10 +11,11 @@ from rest_framework.response import Response
 
 from iop.accounts.roles import Role
 from iop.api.pagination import CursorPagination
+from iop.api.rows import values_of
 from iop.api.viewsets import IOPViewSet
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
-from patients.api.serializers import USER_REF_FIELDS
+from patients.api.serializers import user_ref_columns
 from patients.models import Patient
 from sessions import services
 from sessions.api import serializers as s
@@ -28,19 +29,14 @@ from sessions.querysets import in_id_set, session_visibility, visible_session_se
 # What a note shows of a patient (a part's or a correction's): the name, not the whole row.
 NAMES = Patient.objects.only("pk", "preferred_name", "legal_first_name", "legal_last_name")
 
-# What a list row reads (`NoteListSerializer`; the session's patient for the audit trail):
-# not the note's content nor the session's other columns; its users as the row's own columns
-# (`user_columns`), not a user row each.
-LIST_FIELDS = (*s.NoteListSerializer.Meta.fields, "session__patient_id")
 
-
-def user_columns():
-    """A list's note users read as the note row's own columns (`<user>_ref_<column>`, the
-    columns `UserRefSerializer` shows): a user row built and serialised for each of 3 users
-    of 200 notes cost more CPU than the page's SQL."""
-    users = ("author", "signed_by", "cosigned_by")
-    names = ((user, name) for user in users for name in USER_REF_FIELDS[1:])
-    return {f"{user}_ref_{name}": F(f"{user}__{name}") for user, name in names}
+def list_values(notes):
+    """`notes` read as a list's rows (`NoteListSerializer.value_getters`): one dict of plain
+    values each, the note's listed columns, its users' names (`user_ref_columns`) and its
+    session's patient for the audit trail (`session_patient`). Not the content, no session or
+    user row: 200 notes and their sessions built as instances cost more CPU than the SQL."""
+    users = user_ref_columns("author", "signed_by", "cosigned_by")
+    return values_of(notes, s.NoteListSerializer, session_patient=F("session__patient"), **users)
 
 
 class NoteViewSet(
@@ -92,9 +88,8 @@ class NoteViewSet(
             visible = session_visibility(user, via="session", sets=sets, by_session_id=by_id)
             visible |= theirs
         notes = ProgressNote.objects.filter(visible).order_by(*self.cursor_ordering)
-        if self.action == "list":
-            # A list row names the people and the times; the content is the detail's.
-            return notes.select_related("session").only(*LIST_FIELDS).annotate(**user_columns())
+        if self.action == "list":  # read as values: `paginate_queryset`
+            return notes
         return notes.select_related(
             "author", "signed_by", "cosigned_by", "session__group", "session__episode"
         ).prefetch_related(
@@ -118,9 +113,16 @@ class NoteViewSet(
     def _answer(self, request):
         return Response(s.NoteSerializer(self.get_object(), context={"request": request}).data)
 
+    def paginate_queryset(self, queryset):
+        """A page's rows as plain values (`list_values`); the detail's content is not read."""
+        return super().paginate_queryset(list_values(queryset))
+
     def shown_patient_ids(self, objects, rows):
         """A note shows its session's patient and the parts it answered (only the caller's
-        own patients' parts for a group run by others)."""
+        own patients' parts for a group run by others); a list's row, its session's patient
+        (`list_values`)."""
+        if self.action == "list":
+            return [row["session_patient"] for row in objects]
         ids = super().shown_patient_ids(objects, rows)
         return ids + [entry["patient"] for row in rows for entry in row.get("entries", ())]
 

@@ -1,16 +1,15 @@
 """Serializers for the sessions API. Every write goes through `sessions.services`."""
 
-from functools import partialmethod
+from functools import partial
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from iop.accounts.models import display_name
 from iop.api import strict
 from iop.api.rows import RowsListSerializer
 from iop.validation import LARGEST_ID
-from patients.api.serializers import USER_REF_FIELDS, ClinicianField, UserRefSerializer
+from patients.api.serializers import ClinicianField, UserRefSerializer, user_ref_of
 from patients.models import Episode, Patient
 from sessions import services
 from sessions.api.permissions import require_runner
@@ -95,30 +94,34 @@ class SessionSerializer(strict.ModelSerializer):
         # The topic is named when the note is started (sessions.services.session_topic_set).
         read_only_fields = ["group", "patient", "status", "topic", "series", "cancel_reason"]
 
-    # A list's rows (`RowsListSerializer`): the clinicians and family members as the list
-    # read them (`sessions.api.views.attach_people`), or as `to_representation` gives them.
-    row_getters = {"clinicians": "clinicians_of", "family_members": "family_members_of"}
+    # A list's rows (`RowsListSerializer`): a page of values (`SessionViewSet`), its clinicians
+    # and family members read with it (`sessions.api.views.attach_people`), the note's id as
+    # `note_pk`; no roster.
+    value_getters = {
+        "clinicians": "clinicians_of",
+        "family_members": "family_members_of",
+        "roster": "no_roster",
+        "note": "note_of",
+    }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["family_members"] = self.family_members_of(instance)
+        data["family_members"] = [
+            {"name": m.name, "relationship": m.relationship} for m in instance.family_members.all()
+        ]
         return data
 
-    def clinicians_of(self, session):
-        ids = getattr(session, "clinician_ids", None)
-        if ids is None:
-            field = self.fields["clinicians"]
-            return field.to_representation(field.get_attribute(session))
-        return list(ids)
+    def clinicians_of(self, row):
+        return list(row["clinician_ids"])
 
-    def family_members_of(self, session):
-        rows = getattr(session, "family_rows", None)
-        if rows is None:
-            rows = [
-                {"name": m.name, "relationship": m.relationship}
-                for m in session.family_members.all()
-            ]
-        return rows
+    def family_members_of(self, row):
+        return row["family_rows"]
+
+    def no_roster(self, row):
+        return []
+
+    def note_of(self, row):
+        return row["note_pk"]
 
     @extend_schema_field(RosterRowSerializer(many=True))
     def get_roster(self, obj):
@@ -126,8 +129,6 @@ class SessionSerializer(strict.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_note(self, obj):
-        if hasattr(obj, "note_pk"):  # a list's row (`SessionViewSet.get_queryset`)
-            return obj.note_pk
         note = getattr(obj, "note", None) if hasattr(obj, "note") else None
         return note.pk if note else None
 
@@ -193,6 +194,15 @@ class AttendanceSerializer(strict.ModelSerializer):
         ]
         read_only_fields = ["patient", "minutes_attended", "recorded_at"]
         validators = []  # the service upserts on (session, episode)
+
+    # A list's rows (`RowsListSerializer`): a page of values (`AttendanceViewSet`), with the
+    # recording user's names (`user_ref_columns`).
+    value_getters = {"episode": "episode_of", "recorded_by": "recorded_by_of"}
+
+    def episode_of(self, row):
+        return row["episode"]
+
+    recorded_by_of = partial(user_ref_of, path="recorded_by")
 
     def validate(self, attrs):
         episode_id = attrs.pop("episode_id")
@@ -331,22 +341,13 @@ class NoteListSerializer(strict.ModelSerializer):
         ]
         read_only_fields = fields
 
-    # A list's rows (`RowsListSerializer`): the users as the list read them
-    # (`sessions.api.notes.user_columns`), or as `UserRefSerializer` gives them from the user rows.
-    row_getters = {user: f"{user}_of" for user in ("author", "signed_by", "cosigned_by")}
+    # A list's rows (`RowsListSerializer`): a page of values (`sessions.api.notes.list_values`),
+    # the users from their names' columns.
+    value_getters = {user: f"{user}_of" for user in ("author", "signed_by", "cosigned_by")}
 
-    def _user_of(self, note, user):
-        user_id = getattr(note, f"{user}_id")
-        if user_id is None:
-            return None
-        if not hasattr(note, f"{user}_ref_username"):
-            return self.fields[user].to_representation(getattr(note, user))
-        names = (getattr(note, f"{user}_ref_{name}") for name in USER_REF_FIELDS[1:])
-        return {"id": user_id, "display_name": display_name(*names)}
-
-    author_of = partialmethod(_user_of, user="author")
-    signed_by_of = partialmethod(_user_of, user="signed_by")
-    cosigned_by_of = partialmethod(_user_of, user="cosigned_by")
+    author_of = partial(user_ref_of, path="author")
+    signed_by_of = partial(user_ref_of, path="signed_by")
+    cosigned_by_of = partial(user_ref_of, path="cosigned_by")
 
 
 class NoteSerializer(strict.ModelSerializer):

@@ -24,9 +24,10 @@ from rest_framework.response import Response
 from iop.accounts.roles import Role
 from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
+from iop.api.rows import values_of
 from iop.api.viewsets import IOPViewSet
 from iop.ids import in_ids
-from patients.api.serializers import user_refs
+from patients.api.serializers import user_ref_columns, user_refs
 from sessions import services
 from sessions.api import serializers as s
 from sessions.api.groups import GroupSerializer
@@ -76,12 +77,13 @@ def _billing(suggestion):
 
 def attach_people(sessions):
     """Each session's clinicians' ids (in the users' order) and family members as
-    `SessionSerializer` shows them, in `session.clinician_ids` and `session.family_rows`: two
+    `SessionSerializer` shows them, in `session["clinician_ids"]` and
+    `session["family_rows"]`, for a page of sessions read as values (the API's list): two
     queries of plain values for a page, instead of a user row and two related managers built
     per session by `prefetch_related`."""
     sessions = list(sessions)
-    clinicians = {session.pk: [] for session in sessions}
-    family = {session.pk: [] for session in sessions}
+    clinicians = {session["id"]: [] for session in sessions}
+    family = {session["id"]: [] for session in sessions}
     # The page's ids as one array parameter each (`in_ids`): as 200 placeholders, Django and
     # the driver handled each id of both queries (~1 ms of CPU).
     through = TherapySession.clinicians.through
@@ -95,8 +97,8 @@ def attach_people(sessions):
     for session_id, name, relationship in members.values_list("session_id", "name", "relationship"):
         family[session_id].append({"name": name, "relationship": relationship})
     for session in sessions:
-        session.clinician_ids = clinicians[session.pk]
-        session.family_rows = family[session.pk]
+        session["clinician_ids"] = clinicians[session["id"]]
+        session["family_rows"] = family[session["id"]]
     return sessions
 
 
@@ -207,12 +209,8 @@ class SessionViewSet(
         sessions = TherapySession.objects.for_user(
             self.request.user, evaluated=self.action == "list"
         ).order_by(*self.cursor_ordering)
-        if self.action == "list":
-            # A list shows the group, episode, patient and clinicians as ids and the note's id
-            # only (`SessionSerializer`; no roster): not their rows; the note's id as a column
-            # of the row (`note_pk`), not a note row built for each session (~1 ms of CPU a
-            # page). Its clinicians and family members: `paginate_queryset`.
-            return sessions.annotate(note_pk=F("note__id"))
+        if self.action == "list":  # read as values: `paginate_queryset`
+            return sessions
         return sessions.select_related(
             "group", "episode__patient", "episode__program", "patient", "note"
         ).prefetch_related("clinicians", "family_members")
@@ -226,8 +224,18 @@ class SessionViewSet(
         return queryset
 
     def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
+        """A page's rows as plain values: the session's columns, the group, episode, patient
+        and clinicians as ids and the note's id only (`SessionSerializer.value_getters`; no
+        roster), not their rows nor a session instance (200 sessions built cost more CPU than
+        the page's SQL). Its clinicians and family members: `attach_people`."""
+        page = super().paginate_queryset(
+            values_of(queryset, s.SessionSerializer, note_pk=F("note__id"))
+        )
         return page if page is None else attach_people(page)
+
+    def shown_patient_ids(self, objects, rows):
+        """A list's page is of values: each row's own patient (a group session has none)."""
+        return [row["patient"] for row in objects]
 
     def get_object(self):
         session = super().get_object()
@@ -353,11 +361,19 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, IOPViewS
     cursor_ordering = ("-pk",)
 
     def get_queryset(self):
-        return (
-            Attendance.objects.filter(self._visible(self.request.user))
-            .select_related("recorded_by")
-            .order_by(*self.cursor_ordering)
+        return Attendance.objects.filter(self._visible(self.request.user)).order_by(
+            *self.cursor_ordering
         )
+
+    def paginate_queryset(self, queryset):
+        """A page's rows as plain values, the recording user's names with them
+        (`AttendanceSerializer.value_getters`): no attendance or user instance built."""
+        rows = values_of(queryset, s.AttendanceSerializer, **user_ref_columns("recorded_by"))
+        return super().paginate_queryset(rows)
+
+    def shown_patient_ids(self, objects, rows):
+        """A list's page is of values: each row's patient."""
+        return [row["patient"] for row in objects]
 
     def _visible(self, user):
         """The attendance at sessions `user` may open, and of their own patients anywhere.

@@ -1,5 +1,5 @@
-"""A supervisor's alert and consent lists walk an index in the list's order, testing each row's
-patient: their programs' rows only, in the same order a join and sort would give."""
+"""A supervisor's alert, consent and episode lists walk an index in the list's order, testing
+each row's patient: their programs' rows only, in the same order a join and sort would give."""
 
 from datetime import timedelta
 
@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import Alert, Consent
+from patients.models import Alert, Consent, Episode
 from tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,18 @@ def test_a_supervisors_consents_are_their_programs_newest_signed_first(
     count, ids = two_pages(api_client, supervisor, "consent-list")
 
     assert (count, ids) == (4, [made[1].pk, made[4].pk, made[0].pk, made[3].pk])
+
+
+def test_a_supervisors_episodes_are_their_programs_latest_referrals_first(
+    api_client, supervisor, patients, make_episode
+):
+    today = timezone.localdate()
+    mine, elsewhere = [*patients[:2], make_episode(status="intake").patient], patients[2]
+    episodes = [patient.episodes.get() for patient in (*mine, elsewhere)]
+    for episode, days in zip(episodes, (3, 5, 3, 0), strict=True):
+        Episode.objects.filter(pk=episode.pk).update(referral_date=today - timedelta(days=days))
+
+    count, ids = two_pages(api_client, supervisor, "episode-list")
+
+    # The other program's newest is left out; a tie on the date goes to the later episode.
+    assert (count, ids) == (3, [episodes[2].pk, episodes[0].pk, episodes[1].pk])
