@@ -4,16 +4,14 @@ summary's screens of the episode, and the progress of an objective targeting cle
 
 from django.utils import timezone
 
+from iop.shapes import shape
 from patients import extensions
 
 
 def due_today_section(user):
     """Today's section: the user's patients with a screen due today (one query: the first
     rows with the count, `extensions.head_and_count`), as a reader (`iop.together`)."""
-    from screens.selectors import due_today
-
-    due = due_today(user, timezone.localdate())
-    rows, count = yield from extensions.read_head_and_count(due)
+    rows, count = yield from extensions.read_head(_due_today_head(user, timezone.localdate()))
     return extensions.TodaySection(
         slug="screens-due",
         heading="Due for a drug screen today",
@@ -21,6 +19,14 @@ def due_today_section(user):
         rows=rows,
         count=count,
     )
+
+
+@shape
+def _due_today_head(user, day):
+    """`extensions.head` of `screens.selectors.due_today`: a shape (every Today reads it)."""
+    from screens.selectors import due_today
+
+    return extensions.head(due_today(user, day))
 
 
 def review_section(patient, episode, start, end):

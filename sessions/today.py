@@ -103,6 +103,12 @@ def read_excerpt(queryset, size=TODAY_ROWS):
     return Excerpt(*(yield from extensions.read_head_and_count(queryset, size)))
 
 
+def _no_excerpt():
+    """A reader of an empty list (`Excerpt([], 0)`), reading nothing."""
+    return Excerpt([], 0)
+    yield  # a generator: a reader  # pragma: no cover
+
+
 def read_head_excerpt(headed):
     """`read_excerpt` of a QuerySet already made by `extensions.head` (a shape's)."""
     return Excerpt(*(yield from extensions.read_head(headed)))
@@ -334,7 +340,8 @@ def today_for(user):
         read_todays_sessions(user, now),
         read_head_excerpt(alerts_head(user, now)),
         rows_of(notes_to_write_head(user, notes_window_start(now), now)),
-        read_head_excerpt(cosign_head(user)),
+        # Only a supervisor co-signs: nobody else's queue is read (or built).
+        read_head_excerpt(cosign_head(user)) if context["is_supervisor"] else _no_excerpt(),
         below.read(),
         read_head_excerpt(intakes_head(user)),
         read_head_excerpt(summaries_head(user)),
