@@ -32,7 +32,7 @@ from sessions.models import Attendance, ProgressNote, TherapySession
 from sessions.selectors import read_sessions_with_rosters
 from sessions.services import attendance_opens_at, attendance_refusal
 from sessions.services.roster_marks import read_roster_marks
-from sessions.services.shortfall import BelowHours
+from sessions.services.shortfall import BelowHours, facts_of
 
 # Notes of sessions this recent are listed on Today. Finding older unsigned ones means checking
 # every session the clinician ever ran, so Today links their page instead of counting them (the
@@ -225,8 +225,21 @@ def below_hours(user, *, today=None):
     each with that week and the week in progress (labelled so, never judged): every one, the
     largest shortfall first, then by name. Judged, counted and sliced in the database
     (`shortfall.BelowHours`): a count and one query for the rows shown, however long."""
-    episodes = Episode.objects.on_caseload_of(user).filter(status=Episode.Status.ACTIVE)
-    return BelowHours(episodes, today=today)
+
+    def facts(monday, sunday):
+        return _below_hours_facts(user, monday, sunday)
+
+    return BelowHours(today=today, facts=facts)
+
+
+def _active_on_caseload(user):
+    return Episode.objects.on_caseload_of(user).filter(status=Episode.Status.ACTIVE)
+
+
+@shape
+def _below_hours_facts(user, monday, sunday):
+    """`shortfall.facts_of` the user's active caseload: a shape (every Today reads it)."""
+    return facts_of(_active_on_caseload(user), monday, sunday)
 
 
 def intakes_to_confirm(user):

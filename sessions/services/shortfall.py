@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
+from django.db import router
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -148,6 +149,17 @@ def hours(minutes):
     return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def facts_of(episodes, monday, sunday):
+    """The FACTS of each of `episodes` (a QuerySet) for the week `monday` to `sunday`, with its
+    level changes in the same read (a row per change; one with NULLs for an episode without
+    any): a handful of rows more than episodes, not a query more."""
+    step_down = StepDown.objects.filter(
+        episode=OuterRef("pk"), starts_on__lte=sunday, ends_on__gte=monday
+    )
+    read = episodes.annotate(stepped_down=Exists(step_down)).order_by()
+    return read.values_list(*FACTS, *(f"level_changes__{f}" for f in LEVEL_CHANGE))
+
+
 class BelowHours:
     """The episodes of `episodes` (a QuerySet) below their minimum last week, the largest
     shortfall first, then by name, as the lists show them: `(episode, last week, this week)`,
@@ -156,8 +168,11 @@ class BelowHours:
     level changes, then the minutes); a slice's episodes and patients are built from the
     values judged (no further query)."""
 
-    def __init__(self, episodes, *, today=None):
-        self.episodes = episodes
+    def __init__(self, episodes=None, *, today=None, facts=None):
+        # `facts` (monday, sunday) -> the rows of `facts_of` the episodes, read another way (a
+        # shape's), in place of `episodes` (a QuerySet).
+        self.facts = facts or (lambda monday, sunday: facts_of(episodes, monday, sunday))
+        self.db = episodes.db if facts is None else router.db_for_read(Episode)
         self.this_week = week_start(today or timezone.localdate())
         self.monday = self.this_week - timedelta(weeks=1)
         self._judged = None
@@ -176,16 +191,8 @@ class BelowHours:
         return self._judged
 
     def _judge(self):
-        sunday = self.monday + timedelta(days=6)
-        step_down = StepDown.objects.filter(
-            episode=OuterRef("pk"), starts_on__lte=sunday, ends_on__gte=self.monday
-        )
         facts, changes = {}, defaultdict(list)
-        # Each episode's level changes in the same read (a row per change; one with NULLs for
-        # an episode without any): a handful of rows more than episodes, not a query more.
-        read = self.episodes.annotate(stepped_down=Exists(step_down)).order_by()
-        columns = (*FACTS, *(f"level_changes__{f}" for f in LEVEL_CHANGE))
-        (read,) = yield (read.values_list(*columns),)
+        (read,) = yield (self.facts(self.monday, self.monday + timedelta(days=6)),)
         for row in read:
             fact, change = row[: len(FACTS)], row[len(FACTS) :]
             facts.setdefault(fact[0], fact)
@@ -252,7 +259,7 @@ class BelowHours:
         """The episode `pk` with its patient, holding the columns a row shows (SHOWN_EPISODE,
         SHOWN_PATIENT) as read with the facts: as `.only()` would have read them."""
         pk, patient_id, *names = self._shown[pk]
-        db = self.episodes.db
+        db = self.db
         episode = Episode.from_db(db, SHOWN_EPISODE, (pk, patient_id))
         episode.patient = Patient.from_db(db, SHOWN_PATIENT, (patient_id, *names))
         return episode
