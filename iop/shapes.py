@@ -51,6 +51,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.sql.query import Query
 
+# A shape keeps at most this many compilations (kinds of values): past them, a new kind is
+# built every call, so that values chosen by a request (a page number) cannot grow it forever.
+MAX_KINDS = 64
+
 
 class ShapeError(Exception):
     """A shape used or written in a way its cache cannot honour."""
@@ -201,6 +205,8 @@ class Shape:
             return self.build(**values)
         compiled = self.compiled.get(kinds, False)
         if compiled is False:
+            if len(self.compiled) >= MAX_KINDS:  # e.g. every page number of a list asked for
+                return self.build(**values)
             compiled = self.compiled[kinds] = self._compile(values, kinds)
         if compiled is None:
             return self.build(**values)

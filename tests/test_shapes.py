@@ -151,3 +151,16 @@ def test_users_of_other_roles_are_other_shapes(two_caseloads, clinician, supervi
     assert len(visible(clinician)) == 3
     assert len(visible(supervisor)) == 4
     assert len(visible.compiled) == 2
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="shapes are cached on PostgreSQL only")
+@pytest.mark.django_db
+def test_a_shape_keeps_a_bounded_number_of_compilations(two_caseloads, clinician, monkeypatch):
+    @shape(key=("start",))
+    def page_of(user, start):
+        return Episode.objects.filter(primary_clinician=user).order_by("pk")[start : start + 1]
+
+    monkeypatch.setattr("iop.shapes.MAX_KINDS", 2)
+    for start in range(5):  # a page number each: the first two compiled, the rest built
+        assert len(page_of(clinician, start)) == (1 if start < 3 else 0)
+    assert len(page_of.compiled) == 2
