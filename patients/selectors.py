@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 
 from iop.accounts.models import display_name
 from iop.ids import in_ids
@@ -82,19 +82,31 @@ _OPEN_ALERT = "open risk alert"
 def _risk_and_open_alerts(patient):
     """(the patient's current risk, their open risk alerts, first shown first): one query
     when no risk alert is open (most charts), the alerts' own rows read after when some are.
-    The alerts' ids ride in the risk's UNION as rows of a third source."""
-    open_alerts = patient.alerts.filter(kind=Alert.Kind.RISK, status=Alert.Status.OPEN)
-    alert_ids = (
-        open_alerts.order_by()
-        .annotate(source=Value(_OPEN_ALERT))
-        .values_list("source", "patient_id", "risk_level", "raised_at", "pk")
-    )
-    rows = list(_risk_union(in_ids("patient_id", [patient.pk]), alert_ids))
+    The alerts' ids ride in the risk's UNION as rows of a third source (`_risk_rows`)."""
+    rows = list(_risk_rows(patient.pk))
     ids = [row[4] for row in rows if row[0] == _OPEN_ALERT]
     risk = _newest_risks(row for row in rows if row[0] != _OPEN_ALERT).get(patient.pk)
     if not ids:
         return risk, []
-    return risk, list(open_alerts.filter(pk__in=ids).order_by("-priority", "-raised_at"))
+    open_alerts = _open_risk_alerts(patient.pk).filter(pk__in=ids)
+    return risk, list(open_alerts.order_by("-priority", "-raised_at"))
+
+
+def _open_risk_alerts(patient_id):
+    return Alert.objects.filter(patient=patient_id, kind=Alert.Kind.RISK, status=Alert.Status.OPEN)
+
+
+@shape
+def _risk_rows(patient_id):
+    """`_risk_union` of one patient with their open risk alerts' ids as rows of a third
+    source: a shape (every chart page's header reads it)."""
+    alert_ids = (
+        _open_risk_alerts(patient_id)
+        .order_by()
+        .annotate(source=Value(_OPEN_ALERT))
+        .values_list("source", "patient_id", "risk_level", "raised_at", "pk")
+    )
+    return _risk_union(Q(patient_id=patient_id), alert_ids)
 
 
 @shape
