@@ -10,10 +10,14 @@ same rules as the detail's (`missing_steps`, `admission_missing`, `display_name`
 from django.db.models import F
 from rest_framework import serializers
 
-from iop.accounts.models import display_name
 from iop.api import strict
 from iop.api.rows import RowsListSerializer, values_of
-from patients.api.serializers import USER_REF_FIELDS, ClinicianField, UserRefSerializer
+from patients.api.serializers import (
+    ClinicianField,
+    UserRefSerializer,
+    user_ref_of,
+    user_ref_values,
+)
 from patients.models import Consent, Episode, IntakeAssessment
 from patients.models.intake import ICD10_CODE, intake_steps, missing_steps
 from patients.services import admission_missing
@@ -134,10 +138,7 @@ class AssessmentSerializer(strict.ModelSerializer):
 
     def confirmed_by_of(self, row):
         """`UserRefSerializer`'s reading of the confirming user, from their names' columns."""
-        if row["confirmed_by"] is None:
-            return None
-        names = (row[f"confirmed_by_ref_{name}"] for name in USER_REF_FIELDS[1:])
-        return {"id": row["confirmed_by"], "display_name": display_name(*names)}
+        return user_ref_of(row, "confirmed_by")
 
     def admission_needs_of(self, row):
         """`get_admission_needs` from the row's values: the episode and the assessment that
@@ -196,7 +197,7 @@ ROW_EXPRESSIONS = {
     "episode_status": F("episode__status"),
     "episode_is_sud": F("episode__is_sud"),
     "episode_part2_refusal_reason": F("episode__part2_refusal_reason"),
-    **{f"confirmed_by_ref_{name}": F(f"confirmed_by__{name}") for name in USER_REF_FIELDS[1:]},
+    **user_ref_values("confirmed_by"),
 }
 
 

@@ -1,11 +1,13 @@
 """Serializers for the patients API. Every write goes through `patients.services`."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iop.accounts.models import display_name
 from iop.api import strict
 from iop.api.rows import RowsListSerializer
 from patients.instruments import INSTRUMENTS
@@ -18,6 +20,7 @@ from patients.models import (
     Patient,
     Program,
 )
+from patients.models.consents import consent_state
 from patients.models.patients import display_name as patient_display_name
 from patients.services import check_date_of_birth
 
@@ -44,6 +47,23 @@ def user_ref_unread(*paths):
         for field in get_user_model()._meta.concrete_fields
         if field.name not in USER_REF_FIELDS
     ]
+
+
+def user_ref_values(*paths):
+    """What a list read as values (`values_of`) reads of the users along `paths` for
+    `user_ref_of`: their names' columns, each under `<path>_ref_<column>`."""
+    return {
+        f"{path}_ref_{name}": F(f"{path}__{name}") for path in paths for name in USER_REF_FIELDS[1:]
+    }
+
+
+def user_ref_of(row, path):
+    """`UserRefSerializer`'s reading of the user at `path` of a row of values
+    (`user_ref_values`), or None where there is none."""
+    if row[path] is None:
+        return None
+    names = (row[f"{path}_ref_{name}"] for name in USER_REF_FIELDS[1:])
+    return {"id": row[path], "display_name": display_name(*names)}
 
 
 def user_refs():
@@ -275,6 +295,22 @@ class ConsentSerializer(strict.ModelSerializer):
         ]
         read_only_fields = ["revoked_at", "revocation_note"]
 
+    # A list's rows (`RowsListSerializer`): a page of values (`ConsentViewSet`).
+    value_getters = {
+        "state": "state_of",
+        "recorded_by": "recorded_by_of",
+        "revoked_by": "revoked_by_of",
+    }
+
+    def state_of(self, row):
+        return str(consent_state(revoked_at=row["revoked_at"], expires_on=row["expires_on"]))
+
+    def recorded_by_of(self, row):
+        return user_ref_of(row, "recorded_by")
+
+    def revoked_by_of(self, row):
+        return user_ref_of(row, "revoked_by")
+
 
 class RevokeSerializer(strict.Serializer):
     note = serializers.CharField(
@@ -307,6 +343,15 @@ class AlertSerializer(strict.ModelSerializer):
             "action_taken",
         ]
         read_only_fields = fields
+
+    # A list's rows (`RowsListSerializer`): a page of values (`AlertViewSet`).
+    value_getters = {"assigned_to": "assigned_to_of", "closed_by": "closed_by_of"}
+
+    def assigned_to_of(self, row):
+        return user_ref_of(row, "assigned_to")
+
+    def closed_by_of(self, row):
+        return user_ref_of(row, "closed_by")
 
 
 class AcknowledgeSerializer(strict.Serializer):
