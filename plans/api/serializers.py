@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from iop.api import strict
 from iop.api.rows import RowsListSerializer
-from patients.api.serializers import ClinicianField, UserRefSerializer
+from patients.api.serializers import ClinicianField, UserRefSerializer, user_ref_of
 from patients.models import Episode, Patient
 from plans.models import (
     AftercarePlan,
@@ -324,6 +324,12 @@ class PlanListSerializer(PlanSerializer):
 
     class Meta(PlanSerializer.Meta):
         fields = [f for f in PlanSerializer.Meta.fields if f != "problems"]
+
+    # A list's rows (`RowsListSerializer`): a page of values (`PlanViewSet`).
+    value_getters = {"signed_by": "signed_by_of"}
+
+    def signed_by_of(self, row):
+        return user_ref_of(row, "signed_by")
 
 
 class PlanUpdateSerializer(strict.ModelSerializer):
