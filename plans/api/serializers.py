@@ -101,6 +101,12 @@ class ProgressEntrySerializer(strict.ModelSerializer):
         read_only_fields = ["lineage", "patient", "review", "recorded_at"]
         validators = []  # writes go through the services, which check uniqueness themselves
 
+    # A review list's entries (`RowsListSerializer`): plain values (`ReviewViewSet`).
+    value_getters = {"recorded_by": "recorded_by_of"}
+
+    def recorded_by_of(self, row):
+        return user_ref_of(row, "recorded_by")
+
 
 class MeasureProgressSerializer(strict.Serializer):
     """Progress on a measure-tied objective, read from the patient's real results."""
@@ -390,6 +396,21 @@ class ReviewSerializer(strict.ModelSerializer):
 
     # A list's rows (`RowsListSerializer`): the progress entries as the list read them.
     row_getters = {"progress": "progress_of"}
+    # A list's page of values (`ReviewViewSet`): the users' names and the entries with it.
+    value_getters = {
+        "opened_by": "opened_by_of",
+        "completed_by": "completed_by_of",
+        "progress": "progress_values_of",
+    }
+
+    def opened_by_of(self, row):
+        return user_ref_of(row, "opened_by")
+
+    def completed_by_of(self, row):
+        return user_ref_of(row, "completed_by")
+
+    def progress_values_of(self, row):
+        return self.fields["progress"].to_representation(row["progress_entries"])
 
     def progress_of(self, review):
         """The entries the list prefetched as a plain list (`progress_entries`): reading them
