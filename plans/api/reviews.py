@@ -11,6 +11,7 @@ from iop.api.pagination import CursorPagination
 from iop.api.rows import CountedValues, values_of
 from iop.api.viewsets import IOPViewSet
 from patients.api.serializers import user_ref_values
+from patients.querysets import ways_in
 from plans import services
 from plans.api import serializers as s
 from plans.models import PlanReview, ProgressEntry
@@ -92,6 +93,8 @@ class ReviewViewSet(
         return [row["patient"] for row in objects]
 
     def scope_to_patients(self, queryset, readable):
+        if self.action == "list":
+            readable = ways_in(self.request.user, readable)
         # Unordered: the patients' default order made PostgreSQL sort them all by name.
         return super().scope_to_patients(queryset, readable.order_by())
 

@@ -24,7 +24,7 @@ from iop.api.pagination import CursorPagination
 from iop.api.rows import CountedValues, values_of
 from iop.api.viewsets import IOPViewSet
 from patients.api.serializers import user_ref_values
-from patients.querysets import ALL_PATIENTS, IsTrue, visible_patient_ids
+from patients.querysets import IsTrue, ways_in
 from plans import services
 from plans.api import serializers as s
 from plans.models import (
@@ -110,13 +110,11 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
         ~6,400 visible plans. A clinician's few patients are found faster by that join."""
         user = self.request.user
         if self.action == "list" and user.has_role(Role.SUPERVISOR):
-            # The ways in themselves (`visible_patient_ids`, a union of ids), not the patient
-            # rows they lead to: joined to the patients' primary key, each of the list's two
-            # queries (its count, its page) scanned and hashed every patient once more.
-            visible = visible_patient_ids(user)
-            if visible is not ALL_PATIENTS and visible is not None:
-                readable = visible
-            return queryset.filter(IsTrue(In(F("episode__patient"), readable.order_by())))
+            # The ways in themselves, not the patient rows they lead to (`ways_in`). Not for a
+            # clinician: their page then read every plan (a hash join) instead of their
+            # patients' plans by index, twice the time for 500 buffers fewer.
+            readable = ways_in(user, readable).order_by()
+            return queryset.filter(IsTrue(In(F("episode__patient"), readable)))
         return super().scope_to_patients(queryset, readable)
 
     def get_serializer_class(self):
