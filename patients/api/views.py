@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
+from iop.api.counted import page_values
 from iop.api.pagination import CursorPagination
 from iop.api.rows import CountedValues, values_of
 from iop.api.viewsets import IOPViewSet
@@ -400,10 +401,10 @@ class ConsentViewSet(
     def paginate_queryset(self, queryset):
         """A page's rows as plain values, with their users' names (`user_ref_values`): 200
         consents and their users built as instances cost more CPU than the page's SQL. The
-        count is of the consents alone (`CountedValues`)."""
+        count is of the consents alone, or, for a clinician, with the page (`page_values`)."""
         users = s.user_ref_values("recorded_by", "revoked_by")
         rows = values_of(queryset, s.ConsentSerializer, **users)
-        return super().paginate_queryset(CountedValues(rows, counted=queryset))
+        return super().paginate_queryset(page_values(self, rows, counted=queryset))
 
     def shown_patient_ids(self, objects, rows):
         """A list's page is of values: each row's patient."""
@@ -456,10 +457,10 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
     def paginate_queryset(self, queryset):
         """A page's rows as plain values, with their users' names (`user_ref_values`): 200
         alerts and their users built as instances cost more CPU than the page's SQL. The
-        count is of the alerts alone (`CountedValues`)."""
+        count is of the alerts alone, or, for a clinician, with the page (`page_values`)."""
         users = s.user_ref_values("assigned_to", "closed_by")
         rows = values_of(queryset, s.AlertSerializer, **users)
-        return super().paginate_queryset(CountedValues(rows, counted=queryset))
+        return super().paginate_queryset(page_values(self, rows, counted=queryset))
 
     def shown_patient_ids(self, objects, rows):
         """A list's page is of values: each row's patient (None for a staff alert)."""

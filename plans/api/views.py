@@ -19,9 +19,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
+from iop.api.counted import page_values
 from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
-from iop.api.rows import CountedValues, values_of
+from iop.api.rows import values_of
 from iop.api.viewsets import IOPViewSet
 from patients.api.serializers import user_ref_values
 from patients.querysets import IsTrue, ways_in
@@ -94,9 +95,9 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
     def paginate_queryset(self, queryset):
         """A page's rows as plain values, with the signer's names (`user_ref_values`): 200
         plans and their signers built as instances cost more CPU than the page's SQL. The
-        count is of the plans alone (`CountedValues`)."""
+        count is of the plans alone, or, for a clinician, with the page (`page_values`)."""
         rows = values_of(queryset, s.PlanListSerializer, **user_ref_values("signed_by"))
-        return super().paginate_queryset(CountedValues(rows, counted=queryset))
+        return super().paginate_queryset(page_values(self, rows, counted=queryset))
 
     def shown_patient_ids(self, objects, rows):
         if self.action != "list":
