@@ -66,6 +66,15 @@ def user_ref_of(row, path):
     return {"id": row[path], "display_name": display_name(*names)}
 
 
+def user_ref_reader(path):
+    """A `value_getters` method reading the user at `path` of a row (`user_ref_of`)."""
+
+    def read(serializer, row):
+        return user_ref_of(row, path)
+
+    return read
+
+
 def user_refs():
     """The users of a prefetch serialised by `UserRefSerializer`: only what it reads."""
     return get_user_model().objects.only(*USER_REF_FIELDS)
@@ -305,11 +314,8 @@ class ConsentSerializer(strict.ModelSerializer):
     def state_of(self, row):
         return str(consent_state(revoked_at=row["revoked_at"], expires_on=row["expires_on"]))
 
-    def recorded_by_of(self, row):
-        return user_ref_of(row, "recorded_by")
-
-    def revoked_by_of(self, row):
-        return user_ref_of(row, "revoked_by")
+    recorded_by_of = user_ref_reader("recorded_by")
+    revoked_by_of = user_ref_reader("revoked_by")
 
 
 class RevokeSerializer(strict.Serializer):
@@ -347,11 +353,8 @@ class AlertSerializer(strict.ModelSerializer):
     # A list's rows (`RowsListSerializer`): a page of values (`AlertViewSet`).
     value_getters = {"assigned_to": "assigned_to_of", "closed_by": "closed_by_of"}
 
-    def assigned_to_of(self, row):
-        return user_ref_of(row, "assigned_to")
-
-    def closed_by_of(self, row):
-        return user_ref_of(row, "closed_by")
+    assigned_to_of = user_ref_reader("assigned_to")
+    closed_by_of = user_ref_reader("closed_by")
 
 
 class AcknowledgeSerializer(strict.Serializer):

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from iop.api import strict
 from iop.api.rows import RowsListSerializer
-from patients.api.serializers import ClinicianField, UserRefSerializer, user_ref_of
+from patients.api.serializers import ClinicianField, UserRefSerializer, user_ref_reader
 from patients.models import Episode, Patient
 from plans.models import (
     AftercarePlan,
@@ -104,8 +104,7 @@ class ProgressEntrySerializer(strict.ModelSerializer):
     # A review list's entries (`RowsListSerializer`): plain values (`ReviewViewSet`).
     value_getters = {"recorded_by": "recorded_by_of"}
 
-    def recorded_by_of(self, row):
-        return user_ref_of(row, "recorded_by")
+    recorded_by_of = user_ref_reader("recorded_by")
 
 
 class MeasureProgressSerializer(strict.Serializer):
@@ -334,8 +333,7 @@ class PlanListSerializer(PlanSerializer):
     # A list's rows (`RowsListSerializer`): a page of values (`PlanViewSet`).
     value_getters = {"signed_by": "signed_by_of"}
 
-    def signed_by_of(self, row):
-        return user_ref_of(row, "signed_by")
+    signed_by_of = user_ref_reader("signed_by")
 
 
 class PlanUpdateSerializer(strict.ModelSerializer):
@@ -394,8 +392,6 @@ class ReviewSerializer(strict.ModelSerializer):
         read_only_fields = [f for f in fields if f != "plan"]
         validators = []  # writes go through the services, which check uniqueness themselves
 
-    # A list's rows (`RowsListSerializer`): the progress entries as the list read them.
-    row_getters = {"progress": "progress_of"}
     # A list's page of values (`ReviewViewSet`): the users' names and the entries with it.
     value_getters = {
         "opened_by": "opened_by_of",
@@ -403,22 +399,11 @@ class ReviewSerializer(strict.ModelSerializer):
         "progress": "progress_values_of",
     }
 
-    def opened_by_of(self, row):
-        return user_ref_of(row, "opened_by")
-
-    def completed_by_of(self, row):
-        return user_ref_of(row, "completed_by")
+    opened_by_of = user_ref_reader("opened_by")
+    completed_by_of = user_ref_reader("completed_by")
 
     def progress_values_of(self, row):
         return self.fields["progress"].to_representation(row["progress_entries"])
-
-    def progress_of(self, review):
-        """The entries the list prefetched as a plain list (`progress_entries`): reading them
-        through the related manager cloned a QuerySet per row, 200 a page."""
-        entries = getattr(review, "progress_entries", None)
-        if entries is None:
-            entries = review.progress.all()
-        return self.fields["progress"].to_representation(entries)
 
 
 class RatingSerializer(strict.Serializer):
