@@ -224,8 +224,11 @@ def get_patient_for_billing(user, pk):
 
 def _grants_in_force(user):
     """{patient id: end} of the user's grants not yet ended, read once per user object (one
-    query per request) and kept on it; `forget_emergency_grants` drops what was read."""
-    return run(read_grants_in_force(user))
+    query per request) and kept on it; `forget_emergency_grants` drops what was read. Once
+    read, kept: a list's audit asks once per patient on its page (200), without a reader's
+    round of `run` each time."""
+    grants = getattr(user, "_emergency_grants", None)
+    return grants if grants is not None else run(read_grants_in_force(user))
 
 
 def read_grants_in_force(user):

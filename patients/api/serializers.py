@@ -22,6 +22,7 @@ from patients.models import (
     Patient,
     Program,
 )
+from patients.models.consents import consent_state
 from patients.models.measures import answers_as_given
 from patients.models.patients import display_name as patient_display_name
 from patients.services import check_date_of_birth
@@ -308,6 +309,19 @@ class ConsentSerializer(strict.ModelSerializer):
         ]
         read_only_fields = ["revoked_at", "revocation_note"]
 
+    # A list's rows (`RowsListSerializer`): a page of values (`ConsentViewSet`).
+    value_getters = {
+        "state": "state_of",
+        "recorded_by": "recorded_by_of",
+        "revoked_by": "revoked_by_of",
+    }
+
+    def state_of(self, row):
+        return str(consent_state(revoked_at=row["revoked_at"], expires_on=row["expires_on"]))
+
+    recorded_by_of = partial(user_ref_of, path="recorded_by")
+    revoked_by_of = partial(user_ref_of, path="revoked_by")
+
 
 class RevokeSerializer(strict.Serializer):
     note = serializers.CharField(
@@ -340,6 +354,12 @@ class AlertSerializer(strict.ModelSerializer):
             "action_taken",
         ]
         read_only_fields = fields
+
+    # A list's rows (`RowsListSerializer`): a page of values (`AlertViewSet`).
+    value_getters = {"assigned_to": "assigned_to_of", "closed_by": "closed_by_of"}
+
+    assigned_to_of = partial(user_ref_of, path="assigned_to")
+    closed_by_of = partial(user_ref_of, path="closed_by")
 
 
 class AcknowledgeSerializer(strict.Serializer):

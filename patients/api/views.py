@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
+from iop.api.counted import page_values
 from iop.api.pagination import CursorPagination
 from iop.api.rows import CountedValues, values_of
 from iop.api.viewsets import IOPViewSet
@@ -404,12 +405,22 @@ class ConsentViewSet(
     def get_queryset(self):
         # A supervisor's list: in the `consent_newest` index's order, as `AlertViewSet`.
         by_index = self.action == "list" and self.request.user.has_role(Role.SUPERVISOR)
-        consents = Consent.objects.for_user(self.request.user, ordered=by_index).select_related(
-            "recorded_by", "revoked_by"
-        )
-        if self.action == "list":  # the users as `UserRefSerializer` reads them
-            return consents.defer(*s.user_ref_unread("recorded_by", "revoked_by"))
-        return consents
+        consents = Consent.objects.for_user(self.request.user, ordered=by_index)
+        if self.action == "list":  # read as values: `paginate_queryset`
+            return consents
+        return consents.select_related("recorded_by", "revoked_by")
+
+    def paginate_queryset(self, queryset):
+        """A page's rows as plain values, with their users' names (`user_ref_columns`): 200
+        consents and their users built as instances cost more CPU than the page's SQL. The
+        count is of the consents alone, or, for a clinician, with the page (`page_values`)."""
+        users = s.user_ref_columns("recorded_by", "revoked_by")
+        rows = values_of(queryset, s.ConsentSerializer, **users)
+        return super().paginate_queryset(page_values(self, rows, counted=queryset))
+
+    def shown_patient_ids(self, objects, rows):
+        """A list's page is of values: each row's patient."""
+        return [row["patient"] for row in objects]
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -448,14 +459,24 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
         # order, each row's patient tested, not every visible alert joined and sorted. A
         # clinician's few are found faster by the join.
         by_index = self.action == "list" and self.request.user.has_role(Role.SUPERVISOR)
-        alerts = (
-            Alert.objects.for_user(self.request.user, ordered=by_index)
-            .select_related("assigned_to", "closed_by")
-            .order_by("-priority", "-raised_at", "-pk")
+        alerts = Alert.objects.for_user(self.request.user, ordered=by_index).order_by(
+            "-priority", "-raised_at", "-pk"
         )
-        if self.action == "list":  # the users as `UserRefSerializer` reads them
-            return alerts.defer(*s.user_ref_unread("assigned_to", "closed_by"))
-        return alerts
+        if self.action == "list":  # read as values: `paginate_queryset`
+            return alerts
+        return alerts.select_related("assigned_to", "closed_by")
+
+    def paginate_queryset(self, queryset):
+        """A page's rows as plain values, with their users' names (`user_ref_columns`): 200
+        alerts and their users built as instances cost more CPU than the page's SQL. The
+        count is of the alerts alone, or, for a clinician, with the page (`page_values`)."""
+        users = s.user_ref_columns("assigned_to", "closed_by")
+        rows = values_of(queryset, s.AlertSerializer, **users)
+        return super().paginate_queryset(page_values(self, rows, counted=queryset))
+
+    def shown_patient_ids(self, objects, rows):
+        """A list's page is of values: each row's patient (None for a staff alert)."""
+        return [row["patient"] for row in objects]
 
     @extend_schema(request=s.AcknowledgeSerializer, responses=s.AlertSerializer)
     @action(detail=True, methods=["post"])

@@ -119,11 +119,7 @@ class Consent(models.Model):
 
     @property
     def state(self):
-        if self.revoked_at:
-            return self.State.REVOKED
-        if self.expires_on and self.expires_on < timezone.localdate():
-            return self.State.EXPIRED
-        return self.State.ACTIVE
+        return consent_state(revoked_at=self.revoked_at, expires_on=self.expires_on)
 
     @property
     def state_label(self):
@@ -140,3 +136,13 @@ class Consent(models.Model):
     @property
     def covers_labels(self):
         return [self.Covers(c).label for c in self.covers if c in self.Covers.values]
+
+
+def consent_state(*, revoked_at, expires_on):
+    """A consent's state from its columns (`Consent.state`; also for a list that reads them as
+    plain values): revoked, else expired once its day has passed, else in force."""
+    if revoked_at:
+        return Consent.State.REVOKED
+    if expires_on and expires_on < timezone.localdate():
+        return Consent.State.EXPIRED
+    return Consent.State.ACTIVE

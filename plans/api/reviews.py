@@ -8,8 +8,10 @@ from rest_framework import mixins
 from rest_framework.decorators import action
 
 from iop.api.pagination import CursorPagination
+from iop.api.rows import CountedValues, values_of
 from iop.api.viewsets import IOPViewSet
-from patients.api.serializers import user_ref_unread
+from patients.api.serializers import user_ref_columns
+from patients.querysets import ways_in
 from plans import services
 from plans.api import serializers as s
 from plans.models import PlanReview, ProgressEntry
@@ -60,17 +62,39 @@ class ReviewViewSet(
 
     def get_queryset(self):
         reviews = super().get_queryset()
-        if self.action == "list":
-            # The users as `UserRefSerializer` reads them; the progress as a plain list.
-            entries = ProgressEntry.objects.select_related("recorded_by")
-            return (
-                reviews.defer(*user_ref_unread("opened_by", "completed_by"))
-                .prefetch_related(None)
-                .prefetch_related(Prefetch("progress", entries, to_attr="progress_entries"))
-            )
+        if self.action == "list":  # read as values: `paginate_queryset`
+            return reviews.select_related(None).prefetch_related(None)
         return reviews
 
+    def paginate_queryset(self, queryset):
+        """A page's rows as plain values, with their users' names (`user_ref_columns`), and
+        each review's progress entries as values too (`progress_entries`, in the entries'
+        own order), read in one query for the page: 200 reviews and their users built as
+        instances cost more CPU than the page's SQL. The count is of the reviews alone
+        (`CountedValues`)."""
+        users = user_ref_columns("opened_by", "completed_by")
+        rows = values_of(queryset, s.ReviewSerializer, **users)
+        page = super().paginate_queryset(CountedValues(rows, counted=queryset))
+        if page is None:
+            return page
+        entries = ProgressEntry.objects.filter(review__in=[row["id"] for row in page])
+        by_review = {row["id"]: [] for row in page}
+        for entry in values_of(
+            entries, s.ProgressEntrySerializer, **user_ref_columns("recorded_by")
+        ):
+            by_review[entry["review"]].append(entry)
+        for row in page:
+            row["progress_entries"] = by_review[row["id"]]
+        return page
+
+    def shown_patient_ids(self, objects, rows):
+        if self.action != "list":
+            return super().shown_patient_ids(objects, rows)
+        return [row["patient"] for row in objects]
+
     def scope_to_patients(self, queryset, readable):
+        if self.action == "list":
+            readable = ways_in(self.request.user, readable)
         # Unordered: the patients' default order made PostgreSQL sort them all by name.
         return super().scope_to_patients(queryset, readable.order_by())
 

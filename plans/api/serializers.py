@@ -5,12 +5,14 @@ progress entries and measure progress) is attached to the objects by the views i
 of queries; the fallbacks here only keep a stray use correct, not fast.
 """
 
+from functools import partial
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from iop.api import strict
 from iop.api.rows import RowsListSerializer
-from patients.api.serializers import ClinicianField, UserRefSerializer
+from patients.api.serializers import ClinicianField, UserRefSerializer, user_ref_of
 from patients.models import Episode, Patient
 from plans.models import (
     AftercarePlan,
@@ -100,6 +102,11 @@ class ProgressEntrySerializer(strict.ModelSerializer):
         ]
         read_only_fields = ["lineage", "patient", "review", "recorded_at"]
         validators = []  # writes go through the services, which check uniqueness themselves
+
+    # A review list's entries (`RowsListSerializer`): plain values (`ReviewViewSet`).
+    value_getters = {"recorded_by": "recorded_by_of"}
+
+    recorded_by_of = partial(user_ref_of, path="recorded_by")
 
 
 class MeasureProgressSerializer(strict.Serializer):
@@ -325,6 +332,11 @@ class PlanListSerializer(PlanSerializer):
     class Meta(PlanSerializer.Meta):
         fields = [f for f in PlanSerializer.Meta.fields if f != "problems"]
 
+    # A list's rows (`RowsListSerializer`): a page of values (`PlanViewSet`).
+    value_getters = {"signed_by": "signed_by_of"}
+
+    signed_by_of = partial(user_ref_of, path="signed_by")
+
 
 class PlanUpdateSerializer(strict.ModelSerializer):
     """What may change on a draft plan itself; its items have their own endpoints."""
@@ -382,16 +394,18 @@ class ReviewSerializer(strict.ModelSerializer):
         read_only_fields = [f for f in fields if f != "plan"]
         validators = []  # writes go through the services, which check uniqueness themselves
 
-    # A list's rows (`RowsListSerializer`): the progress entries as the list read them.
-    row_getters = {"progress": "progress_of"}
+    # A list's page of values (`ReviewViewSet`): the users' names and the entries with it.
+    value_getters = {
+        "opened_by": "opened_by_of",
+        "completed_by": "completed_by_of",
+        "progress": "progress_values_of",
+    }
 
-    def progress_of(self, review):
-        """The entries the list prefetched as a plain list (`progress_entries`): reading them
-        through the related manager cloned a QuerySet per row, 200 a page."""
-        entries = getattr(review, "progress_entries", None)
-        if entries is None:
-            entries = review.progress.all()
-        return self.fields["progress"].to_representation(entries)
+    opened_by_of = partial(user_ref_of, path="opened_by")
+    completed_by_of = partial(user_ref_of, path="completed_by")
+
+    def progress_values_of(self, row):
+        return self.fields["progress"].to_representation(row["progress_entries"])
 
 
 class RatingSerializer(strict.Serializer):

@@ -19,11 +19,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
+from iop.api.counted import page_values
 from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
+from iop.api.rows import values_of
 from iop.api.viewsets import IOPViewSet
-from patients.api.serializers import user_ref_unread
-from patients.querysets import ALL_PATIENTS, IsTrue, visible_patient_ids
+from patients.api.serializers import user_ref_columns
+from patients.querysets import IsTrue, ways_in
 from plans import services
 from plans.api import serializers as s
 from plans.models import (
@@ -83,13 +85,24 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
     def get_queryset(self):
         plans = super().get_queryset()
         if self.action == "list":
-            # A row shows the episode's id and the signer as `UserRefSerializer` reads them.
-            return (
-                plans.select_related(None)
-                .select_related("signed_by")
-                .defer(*user_ref_unread("signed_by"))
+            # Read as values (`paginate_queryset`), where "episode" names the selected id:
+            # the episode's own order (`Episode.Meta.ordering`) is spelled out.
+            return plans.select_related(None).order_by(
+                "-episode__referral_date", "-episode__pk", "-version"
             )
         return plans
+
+    def paginate_queryset(self, queryset):
+        """A page's rows as plain values, with the signer's names (`user_ref_columns`): 200
+        plans and their signers built as instances cost more CPU than the page's SQL. The
+        count is of the plans alone, or, for a clinician, with the page (`page_values`)."""
+        rows = values_of(queryset, s.PlanListSerializer, **user_ref_columns("signed_by"))
+        return super().paginate_queryset(page_values(self, rows, counted=queryset))
+
+    def shown_patient_ids(self, objects, rows):
+        if self.action != "list":
+            return super().shown_patient_ids(objects, rows)
+        return [row["patient"] for row in objects]
 
     def scope_to_patients(self, queryset, readable):
         """A supervisor's list (about half of every plan) walks the episodes in its order
@@ -98,13 +111,11 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
         ~6,400 visible plans. A clinician's few patients are found faster by that join."""
         user = self.request.user
         if self.action == "list" and user.has_role(Role.SUPERVISOR):
-            # The ways in themselves (`visible_patient_ids`, a union of ids), not the patient
-            # rows they lead to: joined to the patients' primary key, each of the list's two
-            # queries (its count, its page) scanned and hashed every patient once more.
-            visible = visible_patient_ids(user)
-            if visible is not ALL_PATIENTS and visible is not None:
-                readable = visible
-            return queryset.filter(IsTrue(In(F("episode__patient"), readable.order_by())))
+            # The ways in themselves, not the patient rows they lead to (`ways_in`). Not for a
+            # clinician: their page then read every plan (a hash join) instead of their
+            # patients' plans by index, twice the time for 500 buffers fewer.
+            readable = ways_in(user, readable).order_by()
+            return queryset.filter(IsTrue(In(F("episode__patient"), readable)))
         return super().scope_to_patients(queryset, readable)
 
     def get_serializer_class(self):
