@@ -2,9 +2,9 @@
 
 Keyword-only, atomic, validating, audited (`context` is the caller's `AuditContext`). By
 subject: `scheduling` (groups, booking), `enrolment` (who is in which group), `attendance`
-(roster, attendance, step-downs, the hours ledger), `attendance_window` (when attendance opens),
-`roll_call` (everyone present at once), `notes` (progress notes and addenda); billing codes are
-`sessions.billing`.
+(roster, attendance, step-downs), `ledger` (the hours ledger), `attendance_window` (when
+attendance opens), `roll_call` (everyone present at once), `notes` (progress notes and
+addenda); billing codes are `sessions.billing`.
 """
 
 from sessions.billing import billing_codes
@@ -18,7 +18,6 @@ from sessions.services.attendance import (
     default_minutes,
     discharged_before,
     enrollments_end_at_discharge,
-    hours_ledger,
     note_is_signed,
     require_in_care,
     require_not_discharged,
@@ -39,6 +38,7 @@ from sessions.services.groups import (
     group_sessions_follow,
     group_settings_update,
 )
+from sessions.services.ledger import hours_ledger
 from sessions.services.notes import UNSET as NOTE_UNSET
 from sessions.services.notes import (
     NoteIncompleteError,

@@ -28,12 +28,21 @@ IOP_MAXIMUM = Decimal(19)
 
 def level_changes(episodes):
     """{episode id: [LevelOfCareChange, oldest first]} in one query."""
-    changes = defaultdict(list)
-    for change in LevelOfCareChange.objects.filter(episode__in=episodes).order_by(
-        "effective_date", "pk"
-    ):
-        changes[change.episode_id].append(change)
-    return changes
+    return changes_by_episode(level_changes_of(episodes))
+
+
+def level_changes_of(episodes):
+    """The episodes' level changes, oldest first (a QuerySet: `level_changes` reads it; a page
+    reading several things at once reads it with them, `iop.together`)."""
+    return LevelOfCareChange.objects.filter(episode__in=episodes).order_by("effective_date", "pk")
+
+
+def changes_by_episode(changes):
+    """`level_changes`' answer from the rows of `level_changes_of`."""
+    grouped = defaultdict(list)
+    for change in changes:
+        grouped[change.episode_id].append(change)
+    return grouped
 
 
 def level_on(episode, changes, day):

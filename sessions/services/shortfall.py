@@ -2,7 +2,7 @@
 the patients below their minimum (Today, "below their hours"): counted in full, ordered, and
 only the rows shown loaded as records.
 
-The rule is the hours ledger's (`attendance.hours_ledger`, `levels`; CLINICAL.md, "Levels of
+The rule is the hours ledger's (`ledger.hours_ledger`, `levels`; CLINICAL.md, "Levels of
 care and hours") for the one week the lists judge, the last full week. The database sums each
 episode's attended minutes of that week and of this one (one grouped query over the two
 weeks' counted sessions) and reads the facts the rule needs as plain values, one row per
