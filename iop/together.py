@@ -52,12 +52,13 @@ def read_together(querysets):
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
             sql, params = compiler.as_sql()
-        except EmptyResultSet:  # read below: no statement, no rows
+        except EmptyResultSet:  # no statement, no rows (as Django reads it: not compiled again)
+            queryset._result_cache = []
             continue
         compiled.append((queryset, compiler, sql, params, connection))
     if len({entry[4].alias for entry in compiled}) > 1:
         compiled = []  # several databases: each QuerySet reads its own
-    if len(compiled) > 1:
+    if compiled:  # one alone too: it is compiled already (a reader's last round is often one)
         connection = compiled[0][4]
         sql = "; ".join(entry[2] for entry in compiled)
         params = [param for entry in compiled for param in entry[3]]

@@ -67,3 +67,30 @@ def test_readers_take_their_reads_in_turns(make_episode, clinician, django_asser
     with django_assert_num_queries(2):
         assert run(two_steps()) == 3
     assert run(rows_of(theirs.values_list("pk", flat=True))) == [e.pk for e in episodes]
+
+
+@pytest.mark.django_db
+def test_each_queryset_is_compiled_once_alone_or_empty(
+    make_episode, clinician, django_assert_num_queries, monkeypatch
+):
+    """A round of one QuerySet, or one that can match nothing, is not compiled a second time by
+    the QuerySet's own read (compiling Today's rosters twice cost ~1 ms a request)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    make_episode(clinician=clinician)
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    theirs = Episode.objects.filter(primary_clinician=clinician)
+    with django_assert_num_queries(1):
+        ((episode,),) = read_together([theirs.select_related("patient")])
+    assert episode.patient.pk
+    with django_assert_num_queries(0):
+        assert read_together([theirs.filter(pk__in=[])]) == [[]]
+    # Elsewhere each is read by Django as it is (compiled once, by its own read).
+    assert len(compiled) == 2
