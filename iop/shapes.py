@@ -34,6 +34,12 @@ call) or a branch taken on a value's size: under `QUERY_SHAPES_VERIFY` (on in th
 every call also builds and compiles the QuerySet as the shape is written and raises
 `ShapeError` if its SQL or parameters differ from what the cache sent.
 
+A list of ids (ints) is a value too, as one array parameter: the shape puts it in with
+`iop.ids.in_ids` or `id_set` (`= ANY(%s::bigint[])`), whose SQL is the same however many ids
+there are. An empty list and a list of some are two kinds (a shape may read nothing for none);
+a shape must not otherwise branch on how many ids it is given, nor put them in any other way (a
+list in an `__in` lookup is one parameter per id: refused).
+
 Only on PostgreSQL with client-side binding (Django's default), whose driver sends datetimes,
 dates, ints and strings as given; elsewhere a shape is its function, called every time.
 `settings.QUERY_SHAPES = False` turns every shape back into its function.
@@ -50,6 +56,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.sql.query import Query
+
+from iop.pgarrays import int_array
 
 # A shape keeps at most this many compilations (kinds of values): past them, a new kind is
 # built every call, so that values chosen by a request (a page number) cannot grow it forever.
@@ -86,11 +94,15 @@ _STAND_INS = {
 
 def _kind(value):
     """What a value is to the cache: the key itself (None, a boolean), the type of a value
-    sent as a parameter, or a user (by what a read may ask of them besides their id: their
-    roles, prescriber credential, active and superuser flags); None for a value the cache
-    cannot stand in for."""
+    sent as a parameter, a list of ids (by whether it has any), or a user (by what a read may
+    ask of them besides their id: their roles, prescriber credential, active and superuser
+    flags); None for a value the cache cannot stand in for."""
     if value is None or isinstance(value, bool):
         return ("is", value)
+    if type(value) is list:
+        if all(type(v) is int for v in value):
+            return ("ids", bool(value))
+        return None
     kind = type(value)
     if kind in _STAND_INS:
         if kind is datetime.datetime and value.tzinfo is None:
@@ -112,6 +124,8 @@ def _stand_in(kind, n, i):
     """A stand-in for a value of this kind: the nth set's ith."""
     if not isinstance(kind, tuple):
         return _STAND_INS[kind](n, i)
+    if kind[0] == "ids":  # two ids, far from the other values' stand-ins; none for none
+        return [_STAND_INS[int](n, i), _STAND_INS[int](n, i) + 977] if kind[1] else []
     _, model, roles, credential, active, superuser = kind
     user = model(
         pk=_STAND_INS[int](n, i),
@@ -124,8 +138,12 @@ def _stand_in(kind, n, i):
 
 
 def _sent(value):
-    """The parameter a value is sent as (a user: their id)."""
-    return value.pk if isinstance(value, get_user_model()) else value
+    """How a value is sent, and the parameter: a user as their id, ids as one array."""
+    if isinstance(value, get_user_model()):
+        return "pk", value.pk
+    if type(value) is list:
+        return "ids", int_array(value)
+    return "value", value
 
 
 def _same(a, b):
@@ -271,8 +289,9 @@ def _named(values, kinds):
     for (name, kind), value in zip(kinds, values.values(), strict=True):
         if isinstance(kind, tuple) and kind[0] == "is":
             continue
-        sent = _sent(value)
-        named[(type(sent), sent)] = ("pk" if sent is not value else "value", name)
+        how, sent = _sent(value)
+        if how != "ids" or value:  # none: '{}' in both compilations, a constant
+            named[(type(sent), sent)] = (how, name)
     return named
 
 
@@ -292,6 +311,8 @@ _PLAIN = frozenset((int, str, datetime.datetime, datetime.date))
 def _param(values, how, what, wrap):
     if how is None:
         return what  # a constant
+    if how == "ids":
+        return int_array(values[what])
     value = values[what] if how == "value" else values[what].pk
     return value if wrap is None else wrap(value)
 

@@ -49,6 +49,9 @@ def read_together(querysets):
         connection = connections[queryset.db]
         if not _one_trip(connection):
             continue
+        if queryset.query.is_empty():  # `none()`: nothing to compile or send
+            queryset._result_cache = []
+            continue
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
             sql, params = compiler.as_sql()

@@ -236,14 +236,19 @@ def read_grants_in_force(user):
     them with its last reads, not in a round trip of their own."""
     grants = getattr(user, "_emergency_grants", None)
     if grants is None:
-        (rows,) = yield (
-            EmergencyAccess.objects.filter(user=user, ends_at__gt=timezone.now())
-            .order_by("ends_at")
-            .values_list("patient_id", "started_at", "ends_at"),
-        )
+        (rows,) = yield (_grants_rows(user, timezone.now()),)
         grants = {patient_id: (start, end) for patient_id, start, end in rows}
         user._emergency_grants = grants
     return grants
+
+
+@shape
+def _grants_rows(user, now):
+    return (
+        EmergencyAccess.objects.filter(user=user, ends_at__gt=now)
+        .order_by("ends_at")
+        .values_list("patient_id", "started_at", "ends_at")
+    )
 
 
 def _note_grant_window(user, patient_id, window):

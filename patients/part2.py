@@ -18,6 +18,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
+from iop.ids import in_ids
+from iop.shapes import shape
 from iop.together import run
 from patients.models import Episode, Patient
 
@@ -75,15 +77,22 @@ def part2_patient_ids(patient_ids):
 
 def read_part2_patient_ids(patient_ids):
     """`part2_patient_ids` as a reader (`iop.together`)."""
-    ids = {pid for pid in patient_ids if pid is not None}
+    ids = sorted({pid for pid in patient_ids if pid is not None})
     if not ids:
         return set()
-    (protected,) = yield (
-        Episode.objects.filter(patient_id__in=ids, is_sud=True)
-        .order_by()  # a set: not the episodes' default order, a sort for nothing
-        .values_list("patient_id", flat=True),
-    )
+    (protected,) = yield (_protected_among(ids),)
     return set(protected)
+
+
+@shape
+def _protected_among(patient_ids):
+    """The patient ids among these with a substance use episode (a shape: every page reads it
+    for the patients it shows)."""
+    return (
+        Episode.objects.filter(in_ids("patient_id", patient_ids), is_sud=True)
+        .order_by()  # a set: not the episodes' default order, a sort for nothing
+        .values_list("patient_id", flat=True)
+    )
 
 
 def protects_patient_of_row(patient_id="patient_id"):

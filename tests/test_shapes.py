@@ -164,3 +164,38 @@ def test_a_shape_keeps_a_bounded_number_of_compilations(two_caseloads, clinician
     for start in range(5):  # a page number each: the first two compiled, the rest built
         assert len(page_of(clinician, start)) == (1 if start < 3 else 0)
     assert len(page_of.compiled) == 2
+
+
+@pytest.mark.django_db
+def test_a_list_of_ids_is_one_value_of_any_length(two_caseloads, clinician, settings):
+    from iop.ids import in_ids
+
+    @shape
+    def episodes_of(patient_ids, since):
+        if not patient_ids:
+            return Episode.objects.none()
+        return Episode.objects.filter(in_ids("patient_id", patient_ids), admission_date__gte=since)
+
+    mine = sorted(
+        Episode.objects.filter(primary_clinician=clinician).values_list("patient", flat=True)
+    )
+    since = two_caseloads - timedelta(days=60)
+    assert len(episodes_of(mine, since)) == 3
+    assert len(episodes_of(mine[:1], since)) == 1
+    assert len(episodes_of([*mine, 10**9], since)) == 3
+    assert len(episodes_of(mine, two_caseloads)) == 0
+    assert len(episodes_of([], since)) == 0
+    if ON_POSTGRESQL:
+        # One compilation for a list of some, whatever its length; none for none (nothing read).
+        assert list(episodes_of.compiled.values())[0] is not None
+        assert len(episodes_of.compiled) == 2 and list(episodes_of.compiled.values())[1] is None
+
+        @shape
+        def in_a_literal_list(patient_ids):  # one parameter per id: refused
+            return Episode.objects.filter(patient_id__in=patient_ids)
+
+        with pytest.raises(ShapeError, match="cannot be cached"):
+            in_a_literal_list(mine)
+        settings.QUERY_SHAPES_VERIFY = False
+        in_a_literal_list.compiled.clear()
+        assert len(in_a_literal_list(mine[:2])) == 2  # built every call: still right

@@ -12,6 +12,8 @@ from django.utils import timezone
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_change
 from iop.errors import ConflictError
+from iop.ids import in_ids
+from iop.shapes import shape
 from iop.together import run
 from sessions.days import in_days
 from sessions.models import (
@@ -47,15 +49,12 @@ def read_session_rosters(sessions, *, billing=True):
     """`session_rosters` as a reader (`iop.together`): its two reads in one turn; without
     `billing` (Today's sheets) only the columns of `SHEET` (a quarter less to build)."""
     sessions = list(sessions)
-    related = ("episode__patient", "episode__program") if billing else ("episode__patient",)
-    enrollments = GroupEnrollment.objects.filter(_enrolled_at(sessions)).select_related(*related)
-    # Unordered (put in name order below): the model's order by session and patient name cost
-    # a third of this function to build.
-    records = Attendance.objects.filter(session__in=sessions).order_by().select_related(*related)
-    if not billing:
-        enrollments = enrollments.only("group_id", "start_date", "end_date", *SHEET)
-        records = records.only("session_id", "status", "minutes_attended", *SHEET)
-    enrollments, records = yield (enrollments, records)
+    days = [local(s.starts_at).date() for s in sessions if s.group_id]
+    group_ids = sorted({s.group_id for s in sessions if s.group_id})
+    enrollments, records = yield (
+        _roster_enrolments(group_ids, min(days, default=None), max(days, default=None), billing),
+        _roster_records([s.pk for s in sessions], billing),
+    )
     attendance = defaultdict(dict)
     for record in records:
         attendance[record.session_id][record.episode_id] = record
@@ -88,15 +87,41 @@ def read_session_rosters(sessions, *, billing=True):
     return rosters
 
 
-def _enrolled_at(sessions):
-    """The enrolments in force on the day of each group session: (group, day) pairs, each
-    enrolled that day or before and not ended before it. Nothing for no group session."""
-    wanted = Q(pk__in=[])
-    for group_id, day in {(s.group_id, local(s.starts_at).date()) for s in sessions if s.group_id}:
-        wanted |= Q(group_id=group_id, start_date__lte=day) & (
-            Q(end_date__isnull=True) | Q(end_date__gte=day)
-        )
-    return wanted
+def enrolled_between(group_ids, first, last):
+    """The enrolments of these groups in force on any day from `first` to `last`: enrolled by
+    `last` and not ended before `first`. A roster keeps those in force on its own session's
+    day; one range for all the sessions read (Today's share a day) makes one SQL for any
+    number of them (`iop.shapes`), where a clause per group and day made a new one each time."""
+    return Q(in_ids("group_id", group_ids), start_date__lte=last) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=first)
+    )
+
+
+def _related(billing):
+    return ("episode__patient", "episode__program") if billing else ("episode__patient",)
+
+
+@shape
+def _roster_enrolments(group_ids, first, last, billing):
+    """The enrolments `read_session_rosters` keeps those in force on a session's day of."""
+    if not group_ids:
+        return GroupEnrollment.objects.none()
+    enrollments = GroupEnrollment.objects.filter(enrolled_between(group_ids, first, last))
+    enrollments = enrollments.select_related(*_related(billing))
+    if billing:
+        return enrollments
+    return enrollments.only("group_id", "start_date", "end_date", *SHEET)
+
+
+@shape
+def _roster_records(session_ids, billing):
+    # Unordered (put in name order by the roster): the model's order by session and patient
+    # name cost a third of `read_session_rosters` to build.
+    if not session_ids:
+        return Attendance.objects.none()
+    records = Attendance.objects.filter(in_ids("session_id", session_ids)).order_by()
+    records = records.select_related(*_related(billing))
+    return records if billing else records.only("session_id", "status", "minutes_attended", *SHEET)
 
 
 def session_roster(session):

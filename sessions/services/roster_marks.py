@@ -11,10 +11,11 @@ holds the two to the same answer.
 
 from collections import defaultdict
 
-from django.db.models import Q
-
+from iop.ids import in_ids
+from iop.shapes import shape
 from iop.together import run
 from sessions.models import Attendance, GroupEnrollment
+from sessions.services.attendance import enrolled_between
 from sessions.services.scheduling import local
 
 
@@ -37,24 +38,14 @@ def read_roster_marks(sessions):
     enrolled = defaultdict(list)
     days = [local(s.starts_at).date() for s in sessions if s.group_id]
     # The enrolments of the sessions' groups in force on any of their days: each row is
-    # checked against its own session's day below, so one range for all (Today's sessions
-    # share a day) spares building a clause per group and day (`_enrolled_at`).
-    in_force = (
-        Q(
-            group_id__in=sorted({s.group_id for s in sessions if s.group_id}),
-            start_date__lte=max(days),
-        )
-        & (Q(end_date__isnull=True) | Q(end_date__gte=min(days)))
-        if days
-        else Q(pk__in=[])
-    )
+    # checked against its own session's day below.
     enrolments, records = yield (
-        GroupEnrollment.objects.filter(in_force)
-        .order_by()
-        .values_list("group_id", "episode_id", "start_date", "end_date", "episode__discharge_date"),
-        Attendance.objects.filter(session__in=[s.pk for s in sessions])
-        .order_by()
-        .values_list("session_id", "episode_id", "status"),
+        _enrolments(
+            sorted({s.group_id for s in sessions if s.group_id}),
+            min(days, default=None),
+            max(days, default=None),
+        ),
+        _marks([s.pk for s in sessions]),
     )
     for group_id, episode_id, start, end, discharged in enrolments:
         enrolled[group_id].append((episode_id, start, end, discharged))
@@ -84,3 +75,25 @@ def read_roster_marks(sessions):
             episodes = []
         rosters[session.pk] = [(episode_id, marked.get(episode_id)) for episode_id in episodes]
     return rosters
+
+
+@shape
+def _enrolments(group_ids, first, last):
+    if not group_ids:
+        return GroupEnrollment.objects.none()
+    return (
+        GroupEnrollment.objects.filter(enrolled_between(group_ids, first, last))
+        .order_by()
+        .values_list("group_id", "episode_id", "start_date", "end_date", "episode__discharge_date")
+    )
+
+
+@shape
+def _marks(session_ids):
+    if not session_ids:
+        return Attendance.objects.none()
+    return (
+        Attendance.objects.filter(in_ids("session_id", session_ids))
+        .order_by()
+        .values_list("session_id", "episode_id", "status")
+    )

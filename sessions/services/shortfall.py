@@ -26,6 +26,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from iop.ids import id_set
+from iop.shapes import shape
 from iop.together import run
 from patients.models import Episode, Patient
 from sessions.models import NOT_COUNTED, Attendance, StepDown, TherapySession
@@ -70,25 +71,33 @@ def attended_minutes(episodes, monday, *, weeks=1):
 
 def read_attended_minutes(episodes, monday, *, weeks=1):
     """`attended_minutes` as a reader (`iop.together`)."""
-    mondays = [monday + timedelta(weeks=n) for n in range(weeks + 1)]
+    ids = list(episodes)
+    bounds = [_midnight(monday + timedelta(weeks=n)) for n in range(weeks + 1)]
+    weekly = _two_weeks(ids, *bounds) if weeks == 2 else _weekly_sums(ids, bounds)
+    (rows,) = yield (weekly,)
+    return {pk: list(totals) for pk, *totals in rows}
+
+
+def _weekly_sums(episode_ids, bounds):
+    """(episode id, minutes of each week) of the weeks between `bounds` (their midnights)."""
     counted = (
-        _counted(id_set(list(episodes)), _midnight(mondays[0]), _midnight(mondays[-1]))
-        .order_by()
-        .values_list("episode_id")
+        _counted(id_set(episode_ids), bounds[0], bounds[-1]).order_by().values_list("episode_id")
     )
     sums = {
         f"week{n}": Sum(
             "minutes_attended",
-            filter=Q(
-                session_starts_at__gte=_midnight(start),
-                session_starts_at__lt=_midnight(mondays[n + 1]),
-            ),
+            filter=Q(session_starts_at__gte=start, session_starts_at__lt=bounds[n + 1]),
             default=0,
         )
-        for n, start in enumerate(mondays[:-1])
+        for n, start in enumerate(bounds[:-1])
     }
-    (rows,) = yield (counted.annotate(**sums),)
-    return {pk: list(totals) for pk, *totals in rows}
+    return counted.annotate(**sums)
+
+
+@shape
+def _two_weeks(episode_ids, first, second, third):
+    """`_weekly_sums` of two weeks (the hours' list: last week and this one), a shape."""
+    return _weekly_sums(episode_ids, [first, second, third])
 
 
 def _counted(episodes, since, until):
