@@ -39,7 +39,13 @@ def current_risks(patient_ids):
     """{patient id: CurrentRisk} for the given patients (`current_risk`, batched): patients
     with neither a C-SSRS nor an assessment are left out. One query, however many patients,
     their ids one array parameter (`in_ids`)."""
-    return _newest_risks(_risk_union(in_ids("patient_id", patient_ids)))
+    return _newest_risks(_risks_of(sorted(patient_ids)))
+
+
+@shape
+def _risks_of(patient_ids):
+    """`_risk_union` of these patients (a shape: Today's risk alerts read it)."""
+    return _risk_union(in_ids("patient_id", patient_ids))
 
 
 def _risk_union(ids, *more):
