@@ -21,14 +21,15 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from iop.accounts.roles import Role
-from iop.ids import read_by_ids
+from iop.ids import in_ids, read_by_ids
+from iop.paging import counted_rows
 from iop.shapes import shape
 from iop.together import rows_of, run_together
 from patients import extensions
 from patients.models import Alert, Episode
 from plans.selectors import safety_plan_facts, safety_plans_needed
 from sessions.days import day_range
-from sessions.models import Attendance, ProgressNote, TherapySession
+from sessions.models import Attendance, NoteEntry, ProgressNote, TherapySession
 from sessions.selectors import read_sessions_with_rosters
 from sessions.services import attendance_opens_at, attendance_refusal
 from sessions.services.roster_marks import read_roster_marks
@@ -174,8 +175,9 @@ def notes_to_write_since(user, start, *, now=None):
     return notes_to_write(user, now=now).filter(starts_at__gte=start)
 
 
-def older_notes_to_write(user, *, now=None):
-    """`notes_to_write` of the sessions before the notes page's `NOTES_PAGE_DAYS` days.
+def older_notes_to_write(user, *, now=None, before=None):
+    """`notes_to_write` of the sessions before the notes page's `NOTES_PAGE_DAYS` days (or
+    `before`, its start when already known).
     Read from the user's sessions without a finished note (two indexes, a few hundred ids of
     thousands): joining every completed session before the page's days to the user's read most
     of the sessions table (at scale 133 -> 34 ms). The anti-join is index-only once the notes'
@@ -186,7 +188,7 @@ def older_notes_to_write(user, *, now=None):
     unfinished = TherapySession.clinicians.through.objects.filter(~Exists(finished), user=user)
     return (
         notes_to_write(user, now=now)
-        .filter(starts_at__lt=notes_page_start(now))
+        .filter(starts_at__lt=before or notes_page_start(now))
         .filter(pk__in=unfinished.values("therapysession_id"))
     )
 
@@ -312,6 +314,44 @@ def alerts_head(user, now):
 @shape
 def notes_to_write_head(user, since, now):
     return read_by_ids(notes_to_write_since(user, since, now=now)).only(*NOTE_TO_WRITE_SHOWN)
+
+
+# The notes-to-write pages read the ids of every session of their list, then their page's rows
+# by id (`views.day.page_by_ids`): both shapes.
+
+
+@shape
+def notes_to_write_ids(user, since, now):
+    return notes_to_write_since(user, since, now=now).values_list("pk", flat=True)
+
+
+@shape
+def notes_to_write_rows(user, since, now, ids):
+    return notes_to_write_since(user, since, now=now).filter(in_ids("pk", ids))
+
+
+@shape
+def older_notes_to_write_ids(user, before, now):
+    return older_notes_to_write(user, now=now, before=before).values_list("pk", flat=True)
+
+
+@shape
+def older_notes_to_write_rows(user, before, now, ids):
+    return older_notes_to_write(user, now=now, before=before).filter(in_ids("pk", ids))
+
+
+@shape(key=("start", "size"))
+def cosign_page_rows(user, start, size):
+    """A page of the co-signature queue with its length (`iop.paging.counted_rows`)."""
+    return counted_rows(cosign_queue(user), start, size)
+
+
+@shape
+def cosign_attendee_ids(note_ids):
+    """The attendees' patient ids of these (group) notes: their Part 2 notice."""
+    return NoteEntry.objects.filter(in_ids("note_id", note_ids)).values_list(
+        "patient_id", flat=True
+    )
 
 
 @shape

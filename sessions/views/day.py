@@ -19,9 +19,11 @@ from sessions.today import (
     below_hours,
     mark_missing_safety_plans,
     notes_page_start,
-    notes_to_write_since,
+    notes_to_write_ids,
+    notes_to_write_rows,
     notes_window_start,
-    older_notes_to_write,
+    older_notes_to_write_ids,
+    older_notes_to_write_rows,
     today_for,
     today_patient_ids,
     worklist_alerts,
@@ -39,15 +41,13 @@ def page_of(request, rows, per_page=PAGE_SIZE):
     return page
 
 
-def page_by_ids(request, rows, per_page=PAGE_SIZE):
+def page_by_ids(request, ids, rows_of, per_page=PAGE_SIZE):
     """`page_of` for a list whose filter costs more than its rows (the notes to write check
-    every session for a note and an attendee): the filter runs once for the ids, in order,
-    counted and paged here, then the page's rows are read by id (two queries, as `page_of`,
-    but one pass of the filter instead of two)."""
-    page = Paginator(list(rows.values_list("pk", flat=True)), per_page).get_page(
-        request.GET.get("page")
-    )
-    page.object_list = list(rows.filter(pk__in=page.object_list)) if page.object_list else []
+    every session for a note and an attendee): the filter runs once for the `ids`, in order,
+    counted and paged here, then `rows_of` the page's ids reads its rows (two queries, as
+    `page_of`, but one pass of the filter instead of two)."""
+    page = Paginator(list(ids), per_page).get_page(request.GET.get("page"))
+    page.object_list = list(rows_of(list(page.object_list))) if page.object_list else []
     return page
 
 
@@ -102,9 +102,13 @@ def notes_to_write_page(request):
     """The user's sessions of the last `NOTES_PAGE_DAYS` days still needing a note (none, or
     a draft), oldest first, with a link to the older ones."""
     require_clinical(request.user)
-    now = timezone.now()
+    now, user = timezone.now(), request.user
     start = notes_page_start(now)
-    page = page_by_ids(request, notes_to_write_since(request.user, start, now=now))
+    page = page_by_ids(
+        request,
+        notes_to_write_ids(user, start, now),
+        lambda ids: notes_to_write_rows(user, start, now, ids),
+    )
     return render_worklist(
         request,
         "sessions/notes_to_write.html",
@@ -122,8 +126,13 @@ def older_notes_to_write_page(request):
     """The user's sessions before the notes page's days still needing a note, oldest first:
     every session they ever ran is checked, so only when asked for."""
     require_clinical(request.user)
-    now = timezone.now()
-    page = page_by_ids(request, older_notes_to_write(request.user, now=now))
+    now, user = timezone.now(), request.user
+    before = notes_page_start(now)
+    page = page_by_ids(
+        request,
+        older_notes_to_write_ids(user, before, now),
+        lambda ids: older_notes_to_write_rows(user, before, now, ids),
+    )
     return render_worklist(
         request,
         "sessions/notes_to_write.html",

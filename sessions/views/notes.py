@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
@@ -12,13 +13,14 @@ from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
 from iop.errors import ConflictError, add_service_error, error_text
+from iop.paging import CountedPagePaginator
 from patients.part2 import part2_patient_ids
 from sessions import services
 from sessions.forms import NoteForm
-from sessions.models import NoteEntry, ProgressNote
+from sessions.models import ProgressNote
 from sessions.services import NoteIncompleteError
-from sessions.today import cosign_queue
-from sessions.views.day import page_of
+from sessions.today import cosign_attendee_ids, cosign_page_rows, cosign_queue
+from sessions.views.day import PAGE_SIZE
 from sessions.views.session import SessionMixin, render_session_page
 
 
@@ -128,14 +130,21 @@ class CosignQueue(LoginRequiredMixin, TemplateView):
         if not self.request.user.has_role(Role.SUPERVISOR):
             raise PermissionDenied("The co-signature queue is for supervisors.")
         context = super().get_context_data(**kwargs)
-        page = page_of(self.request, cosign_queue(self.request.user))
+        user = self.request.user
+        # The page and the queue's length in one query, a shape (`iop.paging`); the queue
+        # itself is built only for a page number past its end.
+        paginator = CountedPagePaginator(
+            SimpleLazyObject(lambda: cosign_queue(user)),
+            PAGE_SIZE,
+            rows=lambda start, size: cosign_page_rows(user, start, size),
+        )
+        page = paginator.get_page(self.request.GET.get("page"))
+        page.object_list = list(page.object_list)
         context["page_obj"] = context["notes"] = page
         # One event per patient named in the queue, in one statement.
         patient_ids = {note.session.patient_id for note in page} - {None}
         # A group note shows a SUD attendee's part: the queue carries the Part 2 notice then.
-        attendees = NoteEntry.objects.filter(note__in=page.object_list).values_list(
-            "patient_id", flat=True
-        )
+        attendees = cosign_attendee_ids([note.pk for note in page]) if page.object_list else []
         context["is_part2"] = bool(part2_patient_ids({*patient_ids, *attendees}))
         audit_record_patients(
             action=AuditEvent.Action.VIEW,
