@@ -9,8 +9,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from iop.ids import id_set, in_ids
+from iop.shapes import shape
 from iop.together import read_together
-from sessions.models import StepDown
+from sessions.models import Attendance, StepDown
 from sessions.services import levels
 from sessions.services.scheduling import week_start
 from sessions.services.shortfall import weekly_minutes
@@ -45,8 +47,8 @@ def hours_ledger(episodes, *, weeks=8, today=None):
     # Its three reads in one round trip on PostgreSQL (`iop.together`).
     weekly, stepped, changed = read_together(
         (
-            weekly_minutes(ids, since, until, tz),
-            StepDown.objects.filter(episode_id__in=ids, ends_on__gte=first).order_by(),
+            _weekly(ids, since, until, tz),
+            _step_downs(ids, first),
             levels.level_changes_of(ids),
         )
     )
@@ -120,3 +122,21 @@ def _ledger_row(episode, changes, week, total, today, step_down):
         "php_hint": php_hint,
         "status": status,
     }
+
+
+# The ledger's reads as shapes (`iop.shapes`): the caseload and the chart read them on every
+# request, for ids of the page's episodes.
+
+
+@shape(key=("tz",))
+def _weekly(episode_ids, since, until, tz):
+    if not episode_ids:  # nothing to read (nor to send)
+        return Attendance.objects.none()
+    return weekly_minutes(id_set(episode_ids), since, until, tz)
+
+
+@shape
+def _step_downs(episode_ids, first):
+    if not episode_ids:
+        return StepDown.objects.none()
+    return StepDown.objects.filter(in_ids("episode_id", episode_ids), ends_on__gte=first).order_by()

@@ -16,6 +16,8 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
+from iop.ids import in_ids
+from iop.shapes import shape
 from patients.models import Episode, LevelOfCareChange, Program
 
 Level = Episode.LevelOfCare
@@ -33,8 +35,20 @@ def level_changes(episodes):
 
 def level_changes_of(episodes):
     """The episodes' level changes, oldest first (a QuerySet: `level_changes` reads it; a page
-    reading several things at once reads it with them, `iop.together`)."""
+    reading several things at once reads it with them, `iop.together`). Given ids (a list or
+    a set), a shape (`iop.shapes`)."""
+    if isinstance(episodes, list | set | frozenset) and all(type(e) is int for e in episodes):
+        return _changes_of(sorted(episodes))
     return LevelOfCareChange.objects.filter(episode__in=episodes).order_by("effective_date", "pk")
+
+
+@shape
+def _changes_of(episode_ids):
+    if not episode_ids:  # nothing to read (nor to send)
+        return LevelOfCareChange.objects.none()
+    return LevelOfCareChange.objects.filter(in_ids("episode_id", episode_ids)).order_by(
+        "effective_date", "pk"
+    )
 
 
 def changes_by_episode(changes):
