@@ -92,9 +92,12 @@ class ReviewViewSet(
             return super().shown_patient_ids(objects, rows)
         return [row["patient"] for row in objects]
 
-    def scope_to_patients(self, queryset, readable):
+    def readable_patients(self):
         if self.action == "list":
-            readable = ways_in(self.request.user, readable)
+            return ways_in(self.request.user)
+        return super().readable_patients()
+
+    def scope_to_patients(self, queryset, readable):
         # Unordered: the patients' default order made PostgreSQL sort them all by name.
         return super().scope_to_patients(queryset, readable.order_by())
 

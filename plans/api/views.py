@@ -104,17 +104,23 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
             return super().shown_patient_ids(objects, rows)
         return [row["patient"] for row in objects]
 
-    def scope_to_patients(self, queryset, readable):
+    def walks_episodes(self):
         """A supervisor's list (about half of every plan) walks the episodes in its order
         (`episode_referral_order`) testing each one's patient, the plan's own (the services
         copy it), and stops when the page is full: testing the plan's joined and sorted
         ~6,400 visible plans. A clinician's few patients are found faster by that join."""
-        user = self.request.user
-        if self.action == "list" and user.has_role(Role.SUPERVISOR):
+        return self.action == "list" and self.request.user.has_role(Role.SUPERVISOR)
+
+    def readable_patients(self):
+        if self.walks_episodes():
             # The ways in themselves, not the patient rows they lead to (`ways_in`). Not for a
             # clinician: their page then read every plan (a hash join) instead of their
             # patients' plans by index, twice the time for 500 buffers fewer.
-            readable = ways_in(user, readable).order_by()
+            return ways_in(self.request.user).order_by()
+        return super().readable_patients()
+
+    def scope_to_patients(self, queryset, readable):
+        if self.walks_episodes():
             return queryset.filter(IsTrue(In(F("episode__patient"), readable)))
         return super().scope_to_patients(queryset, readable)
 
