@@ -405,7 +405,8 @@ class ReviewSerializer(strict.ModelSerializer):
     completed_by_of = partial(user_ref_of, path="completed_by")
 
     def progress_values_of(self, row):
-        return self.fields["progress"].to_representation(row["progress_entries"])
+        entries = row["progress_entries"]  # most reviews have none: no list serializer asked
+        return self.fields["progress"].to_representation(entries) if entries else []
 
 
 class RatingSerializer(strict.Serializer):
