@@ -77,7 +77,7 @@ class ReviewViewSet(
         users = user_ref_columns("opened_by", "completed_by")
         rows = values_of(queryset, s.ReviewSerializer, **users)
         page = super().paginate_queryset(CountedValues(rows, counted=queryset))
-        if page is None:
+        if not page:  # none, or empty: no entries to read (no query)
             return page
         entries = ProgressEntry.objects.filter(in_ids("review_id", [row["id"] for row in page]))
         by_review = {row["id"]: [] for row in page}

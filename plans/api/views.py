@@ -24,6 +24,7 @@ from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
 from iop.api.rows import values_of
 from iop.api.viewsets import IOPViewSet
+from iop.ids import in_ids
 from patients.api.serializers import user_ref_columns
 from patients.querysets import IsTrue, ways_in
 from plans import services
@@ -259,14 +260,15 @@ class ItemViewSet(mixins.ListModelMixin, IOPViewSet):
 
     def paginate_queryset(self, queryset):
         """A list's page, each row with `child_ids`: its children's ids in order, read as
-        values in one query for the page (no model instance per child)."""
+        values in one query for the page (its ids one parameter, `in_ids`; no model instance
+        per child)."""
         page = super().paginate_queryset(queryset)
-        if page is not None and self.list_children:
+        if page and self.list_children:  # an empty page reads no children (no query)
             name, children = self.list_children
             parent_id = queryset.model._meta.get_field(name).field.attname
             ids = defaultdict(list)
             for parent, pk in (
-                children.filter(**{f"{parent_id}__in": [row.pk for row in page]})
+                children.filter(in_ids(parent_id, [row.pk for row in page]))
                 .order_by("position", "pk")
                 .values_list(parent_id, "pk")
             ):
