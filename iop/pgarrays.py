@@ -9,8 +9,15 @@ braces, quotes, the word NULL) reads back as itself; None is an unquoted NULL.""
 
 
 def int_array(values):
-    """'{1,2,NULL}' for a bigint[] parameter."""
-    return "{" + ",".join("NULL" if v is None else str(int(v)) for v in values) + "}"
+    """'{1,2,NULL}' for a bigint[] parameter. Without a None among them the values are
+    written by `map` (no Python step per value: a supervisor's 2,500 patient ids are sent
+    twice by the notes list)."""
+    values = values if isinstance(values, list | tuple) else list(values)
+    try:
+        text = ",".join(map(str, map(int, values)))
+    except TypeError:  # a None (NULL) among them
+        text = ",".join("NULL" if v is None else str(int(v)) for v in values)
+    return "{" + text + "}"
 
 
 def text_array(values):

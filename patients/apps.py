@@ -7,7 +7,7 @@ class PatientsConfig(AppConfig):
 
     def ready(self):
         from iop.audit import markers
-        from patients.access import emergency_audit_mark
+        from patients.access import emergency_audit_marks
 
-        if emergency_audit_mark not in markers.detail_markers:
-            markers.detail_markers.append(emergency_audit_mark)
+        if emergency_audit_marks not in markers.detail_markers:
+            markers.detail_markers.append(emergency_audit_marks)

@@ -243,13 +243,14 @@ def attach_answer_values(measures):
 def attach_care_team_refs(episodes):
     """Each episode's care team as the API shows it (`UserRefSerializer`: id and
     `User.display_name`, in the users' order) in `episode["care_team_refs"]`, for a page of
-    episodes read as values (the API's list): one query of plain values for all of them, no
-    user rows or related managers built per episode."""
+    episodes read as values (the API's list): one query of plain values for all of them (the
+    page's ids one parameter, `in_ids`), no user rows or related managers built per episode."""
     episodes = list(episodes)
+    if not episodes:  # no care team to read (no query)
+        return episodes
     through = Episode.care_team.through
-    refs = user_refs_by(
-        through.objects.filter(episode_id__in=[e["id"] for e in episodes]), "episode_id"
-    )
+    links = through.objects.filter(in_ids("episode_id", [e["id"] for e in episodes]))
+    refs = user_refs_by(links, "episode_id")
     for episode in episodes:
         episode["care_team_refs"] = refs.get(episode["id"], [])
     return episodes

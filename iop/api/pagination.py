@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination, PageNumberPagination
@@ -38,6 +39,22 @@ def page_size_of(request):
     return min(value, MAX_PAGE_SIZE)
 
 
+class _Page(Page):
+    """Django's page, iterated over its rows' list: a `Sequence` walks `__getitem__` row by
+    row (its type checks and list test each time), ~1,000 calls for DRF's `list(page)` of
+    200 rows."""
+
+    def __iter__(self):
+        if not isinstance(self.object_list, list):
+            self.object_list = list(self.object_list)
+        return iter(self.object_list)
+
+
+class _Paginator(Paginator):
+    def _get_page(self, *args, **kwargs):
+        return _Page(*args, **kwargs)
+
+
 class StandardPagination(PageNumberPagination):
     """`?page=` and `?page_size=` (at most 200; more is read as 200).
 
@@ -45,6 +62,7 @@ class StandardPagination(PageNumberPagination):
     404.
     """
 
+    django_paginator_class = _Paginator
     page_size = PAGE_SIZE
     page_size_query_param = PAGE_SIZE_PARAM
     max_page_size = MAX_PAGE_SIZE

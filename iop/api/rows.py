@@ -261,12 +261,18 @@ class NestedPlan:
 class RowsListSerializer(serializers.ListSerializer):
     """`many=True` of a serializer: its rows through one `RowPlan` (see the module)."""
 
+    @cached_property
+    def _values_plan(self):
+        """The plan of rows of values, made once for this serializer (a request's): a nested
+        list (a review's progress entries) is represented once per row of its parent."""
+        return RowPlan(self.child, self.child.Meta.model, by_key=True)
+
     def to_representation(self, data):
         rows = data.all() if isinstance(data, models.manager.BaseManager) else data
         rows = rows if isinstance(rows, list) else list(rows)
         child = self.child
         if rows and type(rows[0]) is dict and hasattr(child, "value_getters"):  # `values_of`
-            represent = RowPlan(child, child.Meta.model, by_key=True).represent
+            represent = self._values_plan.represent
             return [represent(row) for row in rows]
         own = type(child).to_representation is not serializers.Serializer.to_representation
         if not rows or (own and not hasattr(child, "row_getters")):

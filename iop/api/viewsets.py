@@ -117,8 +117,12 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
         queryset = super().get_queryset()
         if self.patient_path is None:
             return queryset
-        readable = Patient.objects.for_user(self.request.user).values("pk")
-        return self.scope_to_patients(queryset, readable)
+        return self.scope_to_patients(queryset, self.readable_patients())
+
+    def readable_patients(self):
+        """The patients the caller may open (`Patient.objects.for_user`), a subquery of ids:
+        what `scope_to_patients` narrows the rows to."""
+        return Patient.objects.for_user(self.request.user).values("pk")
 
     def scope_to_patients(self, queryset, readable):
         """`queryset` narrowed to the rows whose patient is in `readable` (a subquery)."""

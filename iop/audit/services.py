@@ -3,7 +3,7 @@ import logging
 from django.utils import timezone
 
 from iop.audit.context import NO_CONTEXT, AuditContext
-from iop.audit.markers import marked_detail
+from iop.audit.markers import marked_detail, marked_details
 from iop.audit.models import AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -99,10 +99,6 @@ def audit_record_patients(
         "request_id": context.request_id[:64],
         "path": context.path[:300],
     }
-    AuditEvent.objects.append_rows(
-        common,
-        [
-            *((pid, marked_detail(detail, user, pid)[:300]) for pid in sorted(set(patient_ids))),
-            *((pid, marked_detail(text, user, pid)[:300]) for pid, text in also),
-        ],
-    )
+    events = [*((pid, detail) for pid in sorted(set(patient_ids))), *also]
+    marked = marked_details(user, events)
+    AuditEvent.objects.append_rows(common, [(pid, text[:300]) for pid, text in marked])

@@ -1,6 +1,6 @@
 """Serializers for the patients API. Every write goes through `patients.services`."""
 
-from functools import partial
+from functools import cache, partial
 
 from django.contrib.auth import get_user_model
 from django.db.models import F
@@ -72,8 +72,15 @@ def user_ref_of(row, path):
     user_id = row[path]
     if user_id is None:
         return None
-    names = (row[f"{path}_ref_{name}"] for name in USER_REF_FIELDS[1:])
-    return {"id": user_id, "display_name": display_name(*names)}
+    username, first, last, credentials = map(row.__getitem__, _user_ref_keys(path))
+    return {"id": user_id, "display_name": display_name(username, first, last, credentials)}
+
+
+@cache
+def _user_ref_keys(path):
+    """The keys of `user_ref_columns(path)` in a row, in `display_name`'s order: spelled once
+    per path, not for each of a page's 200 rows."""
+    return tuple(f"{path}_ref_{name}" for name in USER_REF_FIELDS[1:])
 
 
 class ScopedPatientField(serializers.PrimaryKeyRelatedField):

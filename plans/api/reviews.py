@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from iop.api.pagination import CursorPagination
 from iop.api.rows import CountedValues, values_of
 from iop.api.viewsets import IOPViewSet
+from iop.ids import in_ids
 from patients.api.serializers import user_ref_columns
 from patients.querysets import ways_in
 from plans import services
@@ -69,15 +70,16 @@ class ReviewViewSet(
     def paginate_queryset(self, queryset):
         """A page's rows as plain values, with their users' names (`user_ref_columns`), and
         each review's progress entries as values too (`progress_entries`, in the entries'
-        own order), read in one query for the page: 200 reviews and their users built as
+        own order), read in one query for the page (its ids one parameter, `in_ids`: as 200
+        placeholders, Django prepared each id): 200 reviews and their users built as
         instances cost more CPU than the page's SQL. The count is of the reviews alone
         (`CountedValues`)."""
         users = user_ref_columns("opened_by", "completed_by")
         rows = values_of(queryset, s.ReviewSerializer, **users)
         page = super().paginate_queryset(CountedValues(rows, counted=queryset))
-        if page is None:
+        if not page:  # none, or empty: no entries to read (no query)
             return page
-        entries = ProgressEntry.objects.filter(review__in=[row["id"] for row in page])
+        entries = ProgressEntry.objects.filter(in_ids("review_id", [row["id"] for row in page]))
         by_review = {row["id"]: [] for row in page}
         for entry in values_of(
             entries, s.ProgressEntrySerializer, **user_ref_columns("recorded_by")
@@ -92,9 +94,12 @@ class ReviewViewSet(
             return super().shown_patient_ids(objects, rows)
         return [row["patient"] for row in objects]
 
-    def scope_to_patients(self, queryset, readable):
+    def readable_patients(self):
         if self.action == "list":
-            readable = ways_in(self.request.user, readable)
+            return ways_in(self.request.user)
+        return super().readable_patients()
+
+    def scope_to_patients(self, queryset, readable):
         # Unordered: the patients' default order made PostgreSQL sort them all by name.
         return super().scope_to_patients(queryset, readable.order_by())
 

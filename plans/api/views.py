@@ -24,6 +24,7 @@ from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
 from iop.api.rows import values_of
 from iop.api.viewsets import IOPViewSet
+from iop.ids import in_ids
 from patients.api.serializers import user_ref_columns
 from patients.querysets import IsTrue, ways_in
 from plans import services
@@ -104,17 +105,23 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
             return super().shown_patient_ids(objects, rows)
         return [row["patient"] for row in objects]
 
-    def scope_to_patients(self, queryset, readable):
+    def walks_episodes(self):
         """A supervisor's list (about half of every plan) walks the episodes in its order
         (`episode_referral_order`) testing each one's patient, the plan's own (the services
         copy it), and stops when the page is full: testing the plan's joined and sorted
         ~6,400 visible plans. A clinician's few patients are found faster by that join."""
-        user = self.request.user
-        if self.action == "list" and user.has_role(Role.SUPERVISOR):
+        return self.action == "list" and self.request.user.has_role(Role.SUPERVISOR)
+
+    def readable_patients(self):
+        if self.walks_episodes():
             # The ways in themselves, not the patient rows they lead to (`ways_in`). Not for a
             # clinician: their page then read every plan (a hash join) instead of their
             # patients' plans by index, twice the time for 500 buffers fewer.
-            readable = ways_in(user, readable).order_by()
+            return ways_in(self.request.user).order_by()
+        return super().readable_patients()
+
+    def scope_to_patients(self, queryset, readable):
+        if self.walks_episodes():
             return queryset.filter(IsTrue(In(F("episode__patient"), readable)))
         return super().scope_to_patients(queryset, readable)
 
@@ -253,14 +260,15 @@ class ItemViewSet(mixins.ListModelMixin, IOPViewSet):
 
     def paginate_queryset(self, queryset):
         """A list's page, each row with `child_ids`: its children's ids in order, read as
-        values in one query for the page (no model instance per child)."""
+        values in one query for the page (its ids one parameter, `in_ids`; no model instance
+        per child)."""
         page = super().paginate_queryset(queryset)
-        if page is not None and self.list_children:
+        if page and self.list_children:  # an empty page reads no children (no query)
             name, children = self.list_children
             parent_id = queryset.model._meta.get_field(name).field.attname
             ids = defaultdict(list)
             for parent, pk in (
-                children.filter(**{f"{parent_id}__in": [row.pk for row in page]})
+                children.filter(in_ids(parent_id, [row.pk for row in page]))
                 .order_by("position", "pk")
                 .values_list(parent_id, "pk")
             ):
