@@ -9,7 +9,7 @@ from django.utils.functional import SimpleLazyObject
 
 from iop.paging import CountedPagePaginator, counted_rows
 from iop.shapes import shape
-from iop.together import rows_of, run_together
+from iop.together import no_read, rows_of, run_together
 from patients.models import Episode, Patient
 from plans.models import PlanReview, SafetyPlan, TreatmentPlan
 from plans.selectors import discharged_episodes, read_plan_tree_decorated
@@ -29,7 +29,7 @@ def plan_tab(patient, *, episode, episodes, reviews_page):
     all_reviews = SimpleLazyObject(lambda: _reviews_of(patient.pk))
     reviews = CountedPagePaginator(all_reviews, REVIEWS_PER_PAGE, rows=review_rows)
     current, page, facts = run_together(
-        rows_of(_current_plans(episode.pk)) if episode else _nothing([]),
+        rows_of(_current_plans(episode.pk)) if episode else no_read([]),
         reviews.read_page(reviews_page),
         _read_page_facts(patient.pk),
     )
@@ -56,12 +56,6 @@ def plan_tab(patient, *, episode, episodes, reviews_page):
         "safety_version": facts["safety_version"],
         "can_start": episode is not None and episode.status == Episode.Status.ACTIVE,
     }
-
-
-def _nothing(answer):
-    """A reader that reads nothing."""
-    return answer
-    yield
 
 
 @shape
