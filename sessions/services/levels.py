@@ -26,6 +26,11 @@ IOP_ADOLESCENT_MINIMUM = Decimal(6)
 IOP_MAXIMUM = Decimal(19)
 
 
+def episode_level_changes(episode_id):
+    """One episode's level changes, oldest first."""
+    return LevelOfCareChange.objects.filter(episode=episode_id).order_by("effective_date", "pk")
+
+
 def level_changes(episodes):
     """{episode id: [LevelOfCareChange, oldest first]} in one query."""
     changes = defaultdict(list)

@@ -101,9 +101,10 @@ def _counted(episodes, since, until):
     not_counted = TherapySession.objects.filter(
         NOT_COUNTED, pk=OuterRef("session_id"), starts_at__gte=since, starts_at__lt=until
     )
+    of = Q(episode=episodes) if isinstance(episodes, int) else Q(episode__in=episodes)
     return Attendance.objects.filter(
         ~Exists(not_counted),
-        episode__in=episodes,
+        of,
         session_starts_at__gte=since,
         session_starts_at__lt=until,
         status__in=Attendance.ATTENDED,
@@ -111,7 +112,8 @@ def _counted(episodes, since, until):
 
 
 def weekly_minutes(episodes, since, until, tz):
-    """(episode id, week, minutes attended) for the episodes' (or their ids') attendance in
+    """(episode id, week, minutes attended) for the episodes' (their ids', or one episode's
+    id's) attendance in
     sessions that count (not cancelled; family therapy only with the patient present) from
     `since` to `until`, summed per episode and local week (Monday) in the database: a
     supervisor's 300 patients are ~600 rows, not the ~5,000 attendance rows of their two

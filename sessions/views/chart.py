@@ -20,7 +20,7 @@ class ChartSessions(ChartMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         patient, episode = self.patient, context["episode"]
         ledger = (
-            services.hours_ledger([episode], weeks=12)[episode.pk]
+            services.episode_hours_ledger(episode, weeks=12)
             if episode and episode.admission_date
             else []
         )
