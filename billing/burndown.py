@@ -159,10 +159,11 @@ def current_burndowns(episode_ids, *, today=None, episodes=None):
     return _current(authorizations_of(episode_ids, episodes=episodes), today)
 
 
-def current_burndown(episode, *, today=None):
-    """`current_burndowns` of one episode read with its program (the chart header's), or None;
-    its authorizations read by a shape (every chart page reads them)."""
-    authorizations = list(_episode_authorizations(episode.pk))
+def read_current_burndown(episode, *, today=None):
+    """`current_burndowns` of one episode read with its program (the chart header's), or None,
+    as a reader (`iop.together`): its authorizations read by a shape (every chart page reads
+    them), the attendance they count after."""
+    (authorizations,) = yield (_episode_authorizations(episode.pk),)
     for authorization in authorizations:
         authorization.episode = episode
     return _current(authorizations, today or timezone.localdate()).get(episode.pk)
