@@ -19,6 +19,7 @@ from django.db.models import BooleanField, F, Value
 from django.utils import timezone
 
 from billing.models import Authorization, Coverage
+from iop.shapes import shape
 from sessions.billing import per_diem_day_reached, per_diem_minutes, service_code
 from sessions.days import in_days
 from sessions.models import TherapySession
@@ -155,8 +156,32 @@ def current_burndowns(episode_ids, *, today=None, episodes=None):
     start, else the last to end) for each of these episodes. Three queries at most.
     `episodes`: as `authorizations_of` takes them."""
     today = today or timezone.localdate()
+    return _current(authorizations_of(episode_ids, episodes=episodes), today)
+
+
+def read_current_burndown(episode, *, today=None):
+    """`current_burndowns` of one episode read with its program (the chart header's), or None,
+    as a reader (`iop.together`): its authorizations read by a shape (every chart page reads
+    them), the attendance they count after."""
+    (authorizations,) = yield (_episode_authorizations(episode.pk),)
+    for authorization in authorizations:
+        authorization.episode = episode
+    return _current(authorizations, today or timezone.localdate()).get(episode.pk)
+
+
+@shape
+def _episode_authorizations(episode_id):
+    return (
+        Authorization.objects.filter(episode_id=episode_id)
+        .approved()
+        .order_by("episode_id", "first_date", "pk")
+    )
+
+
+def _current(authorizations, today):
+    """{episode id: BurnDown} of the authorization chosen of each episode's `authorizations`."""
     chosen = {}
-    for authorization in authorizations_of(episode_ids, episodes=episodes):
+    for authorization in authorizations:
         best = chosen.get(authorization.episode_id)
         if best is None or _rank(authorization, today) < _rank(best, today):
             chosen[authorization.episode_id] = authorization

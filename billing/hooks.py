@@ -16,13 +16,14 @@ def _short(burn):
 
 
 def authorization_header_facts(patient, episode):
-    """The current authorization's burn-down (one to three queries; none without an
-    episode). The header's episode comes with its program: the authorizations are read alone."""
-    from billing.burndown import current_burndowns
+    """The current authorization's burn-down (one to three queries, the first with the other
+    facts' as a reader, `extensions.header_facts`; none without an episode). The header's
+    episode comes with its program: the authorizations are read alone."""
+    from billing.burndown import read_current_burndown
 
     if episode is None:
         return []
-    burn = current_burndowns([episode.pk], episodes={episode.pk: episode}).get(episode.pk)
+    burn = yield from read_current_burndown(episode)
     url = patient_url("billing:chart", patient.pk)
     if burn is None:
         return [extensions.HeaderFact("Authorization", "none", url=url, non_clinical=True)]

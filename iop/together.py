@@ -77,10 +77,23 @@ def read_together(querysets):
 def run_together(*readers):
     """The answers of `readers` (generators yielding tuples of QuerySets, sent back their rows,
     returning their answer), their reads taken in turns: each turn's in one round trip."""
+    reader, rows = gather(*readers), None
+    while True:
+        try:
+            asked = reader.send(rows)
+        except StopIteration as stop:
+            return stop.value
+        rows = read_together(asked)
+
+
+def gather(*readers):
+    """A reader of the answers of `readers`, taken in turns as `run_together` takes them (each
+    turn's reads asked for at once): a reader that reads several others with its own turns'
+    (`yield from gather(...)`)."""
     answers = [None] * len(readers)
-    waiting = {}  # reader's index -> the QuerySets it asked for
     rows = dict.fromkeys(range(len(readers)))
     while rows:
+        waiting = {}  # reader's index -> the QuerySets it asked for
         for number, sent in rows.items():
             try:
                 waiting[number] = tuple(readers[number].send(sent))
@@ -88,9 +101,8 @@ def run_together(*readers):
                 answers[number] = stop.value
         rows = {}
         if waiting:
-            read = iter(read_together(qs for asked in waiting.values() for qs in asked))
+            read = iter((yield tuple(qs for asked in waiting.values() for qs in asked)))
             rows = {number: [next(read) for _ in asked] for number, asked in waiting.items()}
-            waiting = {}
     return answers
 
 
@@ -105,6 +117,12 @@ def run(reader):
         except StopIteration as stop:
             return stop.value
         rows = [list(queryset) for queryset in asked]
+
+
+def no_read(answer):
+    """A reader that reads nothing and answers `answer`: in place of a read a page skips."""
+    yield from ()
+    return answer
 
 
 def rows_of(queryset):

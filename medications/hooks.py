@@ -14,9 +14,9 @@ from sessions.models import TherapySession
 
 @extensions.clinical_facts
 def addiction_treatment_facts(patient, episode):
-    """The chart header's MOUD/MAUD fact: the current entries marked so (one query), since they
-    change what a drug screen is expected to show."""
-    names = list(_addiction_treatments(patient.pk))
+    """The chart header's MOUD/MAUD fact: the current entries marked so (one query; a reader,
+    `extensions.header_facts`), since they change what a drug screen is expected to show."""
+    (names,) = yield (_addiction_treatments(patient.pk),)
     if not names:
         return []
     url = patient_url("medications:chart", patient.pk)

@@ -13,9 +13,11 @@ apps register here from their AppConfig.ready():
   program's groups).
 - `chart_tabs`: `ChartTab` entries added to the chart's tab bar (a biller's chart shows only
   those marked `billing`).
-- `header_facts`: callables `(patient, episode) -> list[HeaderFact]` shown in the chart header
-  (to the clinical readers; a fact marked `non_clinical` to everyone who opens the chart, e.g.
-  an authorization's burn-down). Each must cost a fixed number of queries. A provider whose
+- `header_facts`: callables `(patient, episode) -> list[HeaderFact]`, or a reader of it (a
+  generator that yields its QuerySets and is sent their rows, `iop.together`: the header reads
+  every provider's reads in one round trip), shown in the chart header (to the clinical
+  readers; a fact marked `non_clinical` to everyone who opens the chart, e.g. an
+  authorization's burn-down). Each must cost a fixed number of queries. A provider whose
   facts are all clinical is marked so (`clinical_facts`): the header asks it only for a
   reader of the clinical chart, the only one who would see them.
 - `caseload_columns`: callables `(episodes) -> CaseloadColumn` adding a column to the caseload,

@@ -1,6 +1,7 @@
 """Reads of patient data that more than one page or endpoint needs: one home each."""
 
 from dataclasses import dataclass
+from types import GeneratorType
 
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, Value
@@ -8,6 +9,7 @@ from django.db.models import F, Q, Value
 from iop.accounts.models import display_name
 from iop.ids import in_ids
 from iop.shapes import shape
+from iop.together import gather, no_read, rows_of, run, run_together
 from patients import extensions
 from patients.access import Access
 from patients.links import patient_url
@@ -89,13 +91,19 @@ def _risk_and_open_alerts(patient):
     """(the patient's current risk, their open risk alerts, first shown first): one query
     when no risk alert is open (most charts), the alerts' own rows read after when some are.
     The alerts' ids ride in the risk's UNION as rows of a third source (`_risk_rows`)."""
-    rows = list(_risk_rows(patient.pk))
+    return run(_read_risk_and_open_alerts(patient))
+
+
+def _read_risk_and_open_alerts(patient):
+    """`_risk_and_open_alerts` as a reader (`iop.together`)."""
+    (rows,) = yield (_risk_rows(patient.pk),)
     ids = [row[4] for row in rows if row[0] == _OPEN_ALERT]
     risk = _newest_risks(row for row in rows if row[0] != _OPEN_ALERT).get(patient.pk)
     if not ids:
         return risk, []
     open_alerts = _open_risk_alerts(patient.pk).filter(pk__in=ids)
-    return risk, list(open_alerts.order_by("-priority", "-raised_at"))
+    (alerts,) = yield (open_alerts.order_by("-priority", "-raised_at"),)
+    return risk, alerts
 
 
 def _open_risk_alerts(patient_id):
@@ -130,28 +138,38 @@ def _header_episodes(patient_id):
 
 
 def chart_header(patient):
-    """What the chart header shows: current episode, risk and Part 2 badges. Fixed queries."""
+    """What the chart header shows: current episode, risk and Part 2 badges. Fixed queries,
+    in two round trips on PostgreSQL (`read_chart_header`)."""
+    return run_together(read_chart_header(patient))[0]
+
+
+def read_chart_header(patient):
+    """`chart_header` as a reader (`iop.together`): the episodes with the risk, then the other
+    apps' facts (`extensions.header_facts`), each turn's reads together (a third turn, for the
+    rows of the open risk alerts, when some are open)."""
     # Of each episode's intake, the two columns the header shows (its diagnoses, whether a
     # clinician confirmed them), not the ~35 of the whole assessment (its long texts).
-    episodes = list(_header_episodes(patient.pk))
+    # Every open risk alert (a few at most), read once: the header shows the first, and
+    # whether a safety plan is needed (plans' header fact) weighs them all.
+    episodes, (risk, patient.open_risk_alerts) = yield from gather(
+        rows_of(_header_episodes(patient.pk)), _read_risk_and_open_alerts(patient)
+    )
     for episode in episodes:
         episode.patient = patient  # as `patient.episodes` sets it
     current = next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
-    # Every open risk alert (a few at most), read once: the header shows the first, and
-    # whether a safety plan is needed (plans' header fact) weighs them all.
-    risk, patient.open_risk_alerts = _risk_and_open_alerts(patient)
     open_risk_alert = patient.open_risk_alerts[0] if patient.open_risk_alerts else None
     patient.open_risk_alert = open_risk_alert
     patient.current_risk = risk
     # What the reader would not see is not asked for (an intake coordinator's chart shows no
     # clinical fact). A patient not opened through `patients.access` counts as clinical.
     clinical = getattr(patient, "access", Access.CLINICAL) == Access.CLINICAL
-    facts = [
-        fact
+    providers = [
+        provider
         for provider in extensions.header_facts
         if clinical or not getattr(provider, "clinical_only", False)
-        for fact in provider(patient, current)
     ]
+    found = yield from gather(*(_facts_reader(p(patient, current)) for p in providers))
+    facts = [fact for provided in found for fact in provided]
     return {
         "episode": current,
         "episodes": episodes,
@@ -173,6 +191,12 @@ def chart_header(patient):
             for t in extensions.chart_tabs
         ],
     }
+
+
+def _facts_reader(provided):
+    """A header facts provider's answer as a reader: its reader, or its facts (a plain
+    provider's list) as a reader that reads nothing."""
+    return provided if isinstance(provided, GeneratorType) else no_read(provided)
 
 
 def caseload_page(episodes):

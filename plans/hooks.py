@@ -28,11 +28,12 @@ class _HeaderPlan(NamedTuple):
     pk: int
 
 
-def _header_documents(patient, episode):
+def _read_header_documents(patient, episode):
     """(the active episode's active and draft treatment plans, newest first; whether the
-    patient has an active safety plan): one query, a UNION of the two."""
+    patient has an active safety plan): one query, a UNION of the two (a reader)."""
     active = episode is not None and episode.status == Episode.Status.ACTIVE
-    rows = [_HeaderPlan(*row) for row in _header_rows(patient.pk, episode.pk if active else None)]
+    (rows,) = yield (_header_rows(patient.pk, episode.pk if active else None),)
+    rows = [_HeaderPlan(*row) for row in rows]
     plans = sorted((r for r in rows if r.kind == "plan"), key=lambda r: -r.version)
     return plans, any(r.kind == "safety" for r in rows)
 
@@ -64,8 +65,10 @@ def _header_rows(patient_id, episode_id):
 
 @extensions.clinical_facts
 def plan_header_facts(patient, episode):
+    """The plan, its next review, the initial plan's due date and a needed safety plan: a
+    reader (`extensions.header_facts`) of one query."""
     facts = []
-    plans, has_safety_plan = _header_documents(patient, episode)
+    plans, has_safety_plan = yield from _read_header_documents(patient, episode)
     if episode is not None and episode.status == Episode.Status.ACTIVE:
         active = next((p for p in plans if p.status == TreatmentPlan.Status.ACTIVE), None)
         url = patient_url("plans:patient-plan", patient.pk)

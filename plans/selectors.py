@@ -5,6 +5,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
+from iop.shapes import shape
+from iop.together import run_together
 from patients import extensions
 from patients.instruments import INSTRUMENTS
 from patients.models import Alert, MeasureResponse
@@ -16,7 +18,7 @@ from plans.models import (
     SafetyPlan,
     TreatmentPlan,
 )
-from plans.tree import children_cache, read_plan_tree, read_plan_trees
+from plans.tree import build_plan_trees, children_cache, plan_tree_rows, read_plan_trees
 
 CHILDREN = {Problem: "goals", Goal: "objectives", Objective: "interventions"}
 
@@ -32,25 +34,31 @@ def plan_of(item):
     return item.objective.goal.problem.plan
 
 
-def measure_progress(plan, objectives=None):
+MEASURED = ("instrument", "administered_at", "total_score")
+
+
+def measure_progress(plan, objectives=None, *, results=None):
     """{objective id: progress} for the plan's measure-tied objectives, read from real results.
 
-    One query for all of them. Baseline: the first result since the episode's admission (or the
-    last before it); latest: the newest. `met` when the latest total is below the target.
+    One query for all of them (none when `results`, the patient's results of their
+    instruments as `_tied_results` reads them, were read already). Baseline: the first result
+    since the episode's admission (or the last before it); latest: the newest. `met` when the
+    latest total is below the target.
     """
     if objectives is None:
         objectives = Objective.objects.filter(goal__problem__plan=plan)
     tied = [o for o in objectives if o.measure_instrument and o.measure_target is not None]
     if not tied:
         return {}
-    results = list(
-        MeasureResponse.objects.filter(
-            patient_id=plan.patient_id,
-            instrument__in={o.measure_instrument for o in tied},
+    if results is None:
+        results = list(
+            MeasureResponse.objects.filter(
+                patient_id=plan.patient_id,
+                instrument__in={o.measure_instrument for o in tied},
+            )
+            .order_by("administered_at", "pk")
+            .values(*MEASURED)
         )
-        .order_by("administered_at", "pk")
-        .values("instrument", "administered_at", "total_score")
-    )
     admitted = plan.episode.admission_date
     today = timezone.localdate()
     progress = {}
@@ -89,13 +97,15 @@ def measure_progress(plan, objectives=None):
     return progress
 
 
-def decorate_items(items, *, measures):
+def decorate_items(items, *, measures, entries=None, results=None):
     """Attach what a plan's items show, in a fixed number of queries.
 
     On every item (and the items under it, prefetched): `plan_revision`, the plan's current
     revision. On every objective: `progress_entries`, newest first (by lineage, so across plan
     versions). With `measures`: `measured`, progress read from the patient's measure results,
     one query per plan involved (so lists, which may span many plans, leave it out).
+    `entries` (the objectives' progress entries, newest first) and `results` ({plan id: its
+    `measure_progress` results}), when read already, save those queries.
     """
     objectives = []
 
@@ -111,19 +121,21 @@ def decorate_items(items, *, measures):
         walk(item, plan_of(item))
     if not objectives:
         return items
-    entries = {}
-    for entry in ProgressEntry.objects.filter(
-        lineage__in={objective.lineage for objective, _ in objectives}
-    ).select_related("recorded_by"):
-        entries.setdefault(entry.lineage, []).append(entry)
+    if entries is None:
+        entries = ProgressEntry.objects.filter(
+            lineage__in={objective.lineage for objective, _ in objectives}
+        ).select_related("recorded_by")
+    by_lineage = {}
+    for entry in entries:
+        by_lineage.setdefault(entry.lineage, []).append(entry)
     for objective, _ in objectives:
-        objective.progress_entries = entries.get(objective.lineage, [])
+        objective.progress_entries = by_lineage.get(objective.lineage, [])
     if measures:
         by_plan = {}
         for objective, plan in objectives:
             by_plan.setdefault(plan.pk, (plan, []))[1].append(objective)
         for plan, mine in by_plan.values():
-            progress = measure_progress(plan, mine)
+            progress = measure_progress(plan, mine, results=(results or {}).get(plan.pk))
             for objective in mine:
                 objective.measured = progress.get(objective.pk)
             for target in extensions.objective_targets:  # e.g. screens' clean weeks
@@ -150,8 +162,45 @@ def plan_outline(plans):
 
 def plan_tree(plan):
     """The plan's problems → goals → objectives → interventions (with the responsible staff),
-    decorated with progress entries and measure progress, whatever the plan's size."""
-    return decorate_items(read_plan_tree(plan), measures=True)
+    decorated with progress entries and measure progress, whatever the plan's size: three
+    reads, in one round trip on PostgreSQL."""
+    return run_together(read_plan_tree_decorated(plan))[0]
+
+
+def read_plan_tree_decorated(plan):
+    """`plan_tree` as a reader (`iop.together`): the tree, its objectives' progress entries and
+    the patient's results of the measures its objectives are tied to, read together (each a
+    shape) before they are put together, as `decorate_items` would read them."""
+    rows, entries, results = yield (
+        plan_tree_rows(plan.pk),
+        _plan_progress_entries(plan.pk),
+        _tied_results(plan.pk, plan.patient_id),
+    )
+    problems = build_plan_trees({plan.pk: plan}, rows)[plan.pk]
+    return decorate_items(problems, measures=True, entries=entries, results={plan.pk: results})
+
+
+@shape
+def _plan_progress_entries(plan_id):
+    """The progress entries of the plan's objectives' lineages (`decorate_items`' read)."""
+    lineages = Objective.objects.filter(goal__problem__plan=plan_id).values("lineage")
+    return ProgressEntry.objects.filter(lineage__in=lineages).select_related("recorded_by")
+
+
+@shape
+def _tied_results(plan_id, patient_id):
+    """The patient's results of the instruments the plan's objectives are tied to, oldest
+    first (`measure_progress`' read): none when no objective is."""
+    tied = (
+        Objective.objects.filter(goal__problem__plan=plan_id, measure_target__isnull=False)
+        .exclude(measure_instrument="")
+        .values("measure_instrument")
+    )
+    return (
+        MeasureResponse.objects.filter(patient_id=patient_id, instrument__in=tied)
+        .order_by("administered_at", "pk")
+        .values(*MEASURED)
+    )
 
 
 def current_safety_plan(patient):
@@ -312,34 +361,3 @@ def _aftercare(episode):
         return episode.aftercare
     except ObjectDoesNotExist:
         return None
-
-
-def plan_page_facts(patient):
-    """What the plan page's buttons say, in one query: the open review (`pk`, `due_date`) or
-    None, the active safety plan's version or None, and whether the patient has any treatment
-    plan version."""
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from patients.models import Patient
-    from plans.models import PlanReview, TreatmentPlan
-
-    open_reviews = PlanReview.objects.filter(
-        patient=OuterRef("pk"), status=PlanReview.Status.OPEN
-    ).order_by("-due_date", "-pk")
-    safety = SafetyPlan.objects.filter(patient=OuterRef("pk")).active().order_by("-version")
-    facts = (
-        Patient.objects.filter(pk=patient.pk)
-        .values(
-            review_pk=Subquery(open_reviews.values("pk")[:1]),
-            review_due=Subquery(open_reviews.values("due_date")[:1]),
-            safety_version=Subquery(safety.values("version")[:1]),
-            has_versions=Exists(TreatmentPlan.objects.filter(patient=OuterRef("pk"))),
-        )
-        .get()
-    )
-    review = facts["review_pk"] and {"pk": facts["review_pk"], "due_date": facts["review_due"]}
-    return {
-        "open_review": review or None,
-        "safety_version": facts["safety_version"],
-        "has_versions": facts["has_versions"],
-    }

@@ -15,6 +15,7 @@ import functools
 from django.contrib.auth import get_user_model
 from django.db import router
 
+from iop.shapes import shape
 from plans.models import Goal, Intervention, Objective, Problem
 
 # Each level: its model, the path to it from a problem, and the name of its children.
@@ -42,7 +43,7 @@ def children_cache(obj, name, children):
 
 def read_plan_tree(plan):
     """The plan's problems, each with its goals → objectives → interventions prefetched."""
-    return read_plan_trees([plan])[plan.pk]
+    return build_plan_trees({plan.pk: plan}, plan_tree_rows(plan.pk))[plan.pk]
 
 
 @functools.cache
@@ -69,9 +70,21 @@ def read_plan_trees(plans):
     """{plan pk: its problems, each with its goals → objectives → interventions prefetched},
     for all the plans in one query."""
     plans = {plan.pk: plan for plan in plans}
+    return build_plan_trees(plans, _tree_query()[0].filter(plan__in=list(plans)))
+
+
+@shape
+def plan_tree_rows(plan_id):
+    """The rows of one plan's tree (`build_plan_trees` reads them): a shape, as every page
+    showing a plan reads them."""
+    return _tree_query()[0].filter(plan=plan_id)
+
+
+def build_plan_trees(plans, rows):
+    """{plan pk: its problems, each with its goals → objectives → interventions prefetched}
+    from `rows`, the tree's rows of these plans ({pk: plan})."""
     user_model = get_user_model()
-    rows, spans, user_names, user_span = _tree_query()
-    rows = rows.filter(plan__in=list(plans))
+    _, spans, user_names, user_span = _tree_query()
     db = router.db_for_read(Problem)
     built = [{} for _ in LEVELS]  # per level: pk -> (object, its children)
     users = {}

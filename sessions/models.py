@@ -273,13 +273,16 @@ class TherapySession(models.Model):
             return self.group.program_id
         return self.episode.program_id if self.episode_id else None
 
-    def is_run_by(self, user):
+    def is_run_by(self, user, *, clinician=None):
         """Who takes attendance and writes the note: its clinicians, and a supervisor of its
-        program (a clinical director: of any)."""
+        program (a clinical director: of any). `clinician`: whether `user` is one of its
+        clinicians, when read already."""
         from patients.querysets import supervises
 
         if supervises(user, self.owning_program_id):
             return True
+        if clinician is not None:
+            return clinician
         return any(c.pk == user.pk for c in self.clinicians.all())
 
 

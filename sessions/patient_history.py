@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from iop.accounts.models import display_name
-from iop.ids import InArray
+from iop.ids import InArray, InArrayText
 from iop.paging import CountedPagePaginator, counted_rows
+from iop.pgarrays import int_array
 from iop.shapes import shape
 from sessions.billing import evaluation_code
 from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
@@ -175,34 +176,21 @@ def session_links(user, patient, attendance, shown):
     whole visible set as subqueries (every session the user ever ran, every patient of theirs)
     was built to test a page's few dozen rows (20 ms → 0.4 ms at scale). The user's patients
     are asked about only when a shown session is another patient's (none, as a rule: building
-    and planning that test was a third of this read)."""
+    and planning that test was a third of this read). The ids go as arrays' texts: as a rule
+    (a clinician or supervisor, every session the patient's or a group's) the read is a shape,
+    the ways in depending on nothing but its values; the user's patients are read at the time
+    of the call (an emergency grant's minutes), and a director's every session is tested by
+    `for_user`: those are built each time."""
     from iop.accounts.roles import Role
-    from sessions.querysets import runs, supervised_groups, visible_session_sets
 
-    sessions = TherapySession.objects.filter(pk__in=list(shown)).order_by()
-    clinical = user.is_active and user.has_role(Role.SUPERVISOR, Role.CLINICIAN)
-    if not clinical or user.has_role(Role.DIRECTOR):
-        visible = Exists(TherapySession.objects.for_user(user).filter(pk=OuterRef("pk")))
-    else:
-        # Or-ed in this order and tested left to right: a group session (no patient) never
-        # reads the patient set.
-        visible = Q(patient=patient) | Q(runs(user))
-        groups = supervised_groups(user)
-        if groups is not None:
-            visible |= Q(group__in=groups)
-        if any(owner not in (None, patient.pk) for owner in shown.values()):
-            _, patients, _ = visible_session_sets(user)
-            visible |= Q(patient__isnull=False) & ~Q(patient=patient) & Q(patient__in=patients)
     attended = [a.session_id for a in attendance if a.attended]
-    if attended:
-        parts = ProgressNote.objects.filter(session=OuterRef("pk"), entries__patient=patient)
-        noted = Q(pk__in=attended, group__isnull=False) & Q(Exists(parts))
+    clinical = user.is_active and user.has_role(Role.SUPERVISOR, Role.CLINICIAN)
+    others = any(owner not in (None, patient.pk) for owner in shown.values())
+    ids = (user, patient.pk, int_array(shown), int_array(attended) if attended else None)
+    if others or not clinical or user.has_role(Role.DIRECTOR):
+        rows = _link_rows(*ids, others=others)
     else:
-        noted = Value(False)
-    rows = sessions.annotate(
-        openable=ExpressionWrapper(visible, output_field=BooleanField()),
-        noted=ExpressionWrapper(noted, output_field=BooleanField()),
-    ).values_list("pk", "openable", "noted")
+        rows = _own_links(*ids)
     openable, with_note = set(), set()
     for pk, is_open, is_noted in rows:
         if is_open:
@@ -210,3 +198,42 @@ def session_links(user, patient, attendance, shown):
         if is_noted:
             with_note.add(pk)
     return openable, with_note
+
+
+@shape
+def _own_links(user, patient_id, shown, attended):
+    """`_link_rows` of a clinician or supervisor (not a director) shown only the patient's own
+    sessions and groups': a shape."""
+    return _link_rows(user, patient_id, shown, attended, others=False)
+
+
+def _link_rows(user, patient_id, shown, attended, *, others):
+    """`session_links`' rows (pk, openable, noted) of the sessions `shown` (an array's text)
+    with `attended` among them (an array's text, None for none); `others`: some shown session
+    is another patient's."""
+    from iop.accounts.roles import Role
+    from sessions.querysets import runs, supervised_groups, visible_session_sets
+
+    sessions = TherapySession.objects.filter(InArrayText("pk", shown)).order_by()
+    clinical = user.is_active and user.has_role(Role.SUPERVISOR, Role.CLINICIAN)
+    if not clinical or user.has_role(Role.DIRECTOR):
+        visible = Exists(TherapySession.objects.for_user(user).filter(pk=OuterRef("pk")))
+    else:
+        # Or-ed in this order and tested left to right: a group session (no patient) never
+        # reads the patient set.
+        visible = Q(patient=patient_id) | Q(runs(user))
+        groups = supervised_groups(user)
+        if groups is not None:
+            visible |= Q(group__in=groups)
+        if others:
+            _, patients, _ = visible_session_sets(user)
+            visible |= Q(patient__isnull=False) & ~Q(patient=patient_id) & Q(patient__in=patients)
+    if attended is not None:
+        parts = ProgressNote.objects.filter(session=OuterRef("pk"), entries__patient=patient_id)
+        noted = Q(InArrayText("pk", attended), group__isnull=False) & Q(Exists(parts))
+    else:
+        noted = Value(False)
+    return sessions.annotate(
+        openable=ExpressionWrapper(visible, output_field=BooleanField()),
+        noted=ExpressionWrapper(noted, output_field=BooleanField()),
+    ).values_list("pk", "openable", "noted")

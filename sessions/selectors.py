@@ -6,9 +6,11 @@ and the API's session detail); the Today page's data is `sessions.today.today_fo
 
 from collections import defaultdict
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from iop.accounts.roles import Role
+from iop.shapes import shape
 from iop.together import run
 from iop.validation import LARGEST_ID
 from patients import extensions
@@ -25,8 +27,10 @@ from sessions.billing import (
     telehealth_label,
 )
 from sessions.models import (
+    Addendum,
     Attendance,
     GroupEnrollment,
+    NoteEntry,
     ProgressNote,
     TherapyGroup,
     TherapySession,
@@ -252,18 +256,68 @@ def note_entries_for(note, user, *, runner=None, patient=None):
     patients' parts (the other attendees are not named). `runner`: whether `user` runs the
     session (`is_run_by`), when the caller knows already. `patient`: that patient's part only
     (the chart's note), read alone, the patient given rather than read again."""
-    if patient is None:
-        entries = list(note.entries.select_related("patient"))
-    else:
-        entries = list(note.entries.filter(patient=patient))
-        for entry in entries:
-            entry.patient = patient
+    return run(read_note_entries_for(note, user, runner=runner, patient=patient))
+
+
+def read_note_entries_for(note, user, *, runner=None, patient=None):
+    """`note_entries_for` as a reader (`iop.together`). With `patient`, their part and whether
+    the user may read it are read together, each a shape (the chart's note)."""
     if runner is None:
         runner = note.session.is_run_by(user)
+    if patient is None:
+        (entries,) = yield (note.entries.select_related("patient"),)
+        if runner:
+            return entries
+        readable = readable_patient_ids(user, [e.patient_id for e in entries])
+        return [e for e in entries if e.patient_id in readable]
+    tested = not runner and user.has_role(*Role.CLINICAL)  # readable_patient_ids' first test
+    reads = (_readable_patient(user, patient.pk, timezone.now()),) if tested else ()
+    entries, *readable = yield (_patient_entries(note.pk, patient.pk), *reads)
+    for entry in entries:
+        entry.patient = patient
     if runner:
         return entries
-    readable = readable_patient_ids(user, [e.patient_id for e in entries])
-    return [e for e in entries if e.patient_id in readable]
+    return entries if readable and patient.pk in readable[0] else []
+
+
+@shape
+def _patient_entries(note_id, patient_id):
+    return NoteEntry.objects.filter(note=note_id, patient=patient_id)
+
+
+@shape
+def _readable_patient(user, patient_id, now):
+    """`readable_patient_ids` of one patient, at `now` (an emergency grant's minutes)."""
+    return (
+        Patient.objects.for_user(user, now=now).filter(pk=patient_id).values_list("pk", flat=True)
+    )
+
+
+@shape
+def chart_note(session_id, patient_id, user):
+    """The note of the session holding a part for the patient, with what the chart shows of
+    it, and whether `user` is one of the session's clinicians (`user_is_clinician`, for
+    `is_run_by`): a shape, read by the chart's note page."""
+    clinician = TherapySession.clinicians.through.objects.filter(
+        therapysession_id=OuterRef("session_id"), user=user
+    )
+    return (
+        ProgressNote.objects.filter(session_id=session_id, entries__patient=patient_id)
+        .select_related(
+            "session__group",
+            "session__episode",  # its program: whether a supervisor runs it
+            "author",
+            "signed_by",
+            "cosigned_by",
+        )
+        .annotate(user_is_clinician=Exists(clinician))
+    )
+
+
+@shape
+def note_addenda(note_id):
+    """The note's addenda with their authors, oldest first."""
+    return Addendum.objects.filter(note=note_id).select_related("author")
 
 
 def roster_episode(session, episode_id):

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count, F, Window
 
-from iop.together import read_together, rows_of, run, run_together
+from iop.together import gather, read_together, rows_of, run, run_together
 from patients.models import Episode
 
 
@@ -94,3 +94,22 @@ def test_each_queryset_is_compiled_once_alone_or_empty(
         assert read_together([theirs.filter(pk__in=[])]) == [[]]
     # Elsewhere each is read by Django as it is (compiled once, by its own read).
     assert len(compiled) == 2
+
+
+@pytest.mark.django_db
+def test_a_reader_gathers_others_into_its_own_turns(
+    make_episode, clinician, django_assert_num_queries
+):
+    episodes = [make_episode(clinician=clinician) for _ in range(2)]
+    theirs = Episode.objects.filter(primary_clinician=clinician).order_by("pk")
+
+    def gathering():
+        pks, rows = yield from gather(rows_of(theirs.values_list("pk", flat=True)), rows_of(theirs))
+        (patients,) = yield (Episode.objects.filter(pk__in=pks).values_list("patient_id"),)
+        return len(rows), len(patients)
+
+    # Turn one: the gathered readers' reads and the other reader's; turn two: the last read.
+    one_trip = connection.vendor == "postgresql"
+    with django_assert_num_queries(2 if one_trip else 4):
+        answer, more = run_together(gathering(), rows_of(theirs.all()))
+    assert answer == (2, 2) and [e.pk for e in more] == [e.pk for e in episodes]

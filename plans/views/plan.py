@@ -9,14 +9,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from iop.errors import ConflictError, add_service_error, error_text
-from iop.paging import CountedPagePaginator
 from patients.access import Access, access_level
 from patients.models import Episode, Patient
 from patients.views.mixins import ChartMixin
 from plans import services
 from plans.forms import SignForm
-from plans.models import PlanReview, TreatmentPlan
-from plans.selectors import discharged_episodes, plan_page_facts, plan_tree
+from plans.models import TreatmentPlan
+from plans.plan_page import plan_tab
+from plans.selectors import plan_tree
 
 
 class ClinicalPartRefused(PermissionDenied):
@@ -75,52 +75,17 @@ class PatientPlan(PlanChartMixin, TemplateView):
     the versions shown (the others are in the version history)."""
 
     template_name = "plans/patient_plan.html"
-    REVIEWS_PER_PAGE = 10
 
     def get_context_data(self, **kwargs):
         patient = self.setup_patient()
         context = super().get_context_data(**kwargs)
-        episode = context["episode"]
-        current = (
-            list(
-                TreatmentPlan.objects.filter(
-                    episode=episode,
-                    status__in=[TreatmentPlan.Status.ACTIVE, TreatmentPlan.Status.DRAFT],
-                )
-                .select_related("signed_by")
-                .order_by("-version")
-            )
-            if episode
-            else []
-        )
-        for plan in current:  # the header's episode, not joined again
-            plan.episode = episode
-        active = next((p for p in current if p.status == TreatmentPlan.Status.ACTIVE), None)
-        # After discharge the episode's last plan, closed, stays readable (with its signer).
-        past = discharged_episodes(patient, episodes=context["episodes"])
-        closed = None
-        if episode is not None and episode.status == Episode.Status.DISCHARGED and past:
-            closed = past[0]["plan"] if past[0]["episode"].pk == episode.pk else None
-        reviews = CountedPagePaginator(
-            PlanReview.objects.filter(patient=patient)
-            .select_related("completed_by")
-            .order_by("-due_date", "-pk"),
-            self.REVIEWS_PER_PAGE,
-        ).get_page(self.request.GET.get("reviews"))
-        facts = plan_page_facts(patient)
         context.update(
-            has_versions=facts["has_versions"],
-            active=active,
-            draft=next((p for p in current if p.status == TreatmentPlan.Status.DRAFT), None),
-            closed=closed,
-            closed_problems=plan_tree(closed) if closed else [],
-            discharged=past,
-            problems=plan_tree(active) if active else [],
-            reviews=list(reviews),
-            reviews_page=reviews,
-            open_review=facts["open_review"],
-            safety_version=facts["safety_version"],
-            can_start=episode is not None and episode.status == Episode.Status.ACTIVE,
+            plan_tab(
+                patient,
+                episode=context["episode"],
+                episodes=context["episodes"],
+                reviews_page=self.request.GET.get("reviews"),
+            )
         )
         return context
 

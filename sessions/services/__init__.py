@@ -38,7 +38,7 @@ from sessions.services.groups import (
     group_sessions_follow,
     group_settings_update,
 )
-from sessions.services.ledger import hours_ledger
+from sessions.services.ledger import episode_hours_ledger, hours_ledger
 from sessions.services.notes import UNSET as NOTE_UNSET
 from sessions.services.notes import (
     NoteIncompleteError,
@@ -95,6 +95,7 @@ __all__ = [
     "group_enrollment_end",
     "group_schedule_generate",
     "group_slots",
+    "episode_hours_ledger",
     "hours_ledger",
     "may_manage_enrolment",
     "note_cosign",

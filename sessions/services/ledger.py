@@ -81,6 +81,11 @@ def hours_ledger(episodes, *, weeks=8, today=None):
     return ledger
 
 
+def episode_hours_ledger(episode, *, weeks=8, today=None):
+    """`hours_ledger`'s rows of one episode (the chart's Sessions tab)."""
+    return hours_ledger([episode], weeks=weeks, today=today)[episode.pk]
+
+
 def _ledger_row(episode, changes, week, total, today, step_down):
     hours = (Decimal(total) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     in_force, level, minimum = levels.week_standard(episode, changes, week)

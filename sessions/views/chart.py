@@ -1,14 +1,14 @@
 """The chart's sessions tab: hours per week, attendance a page at a time, what is coming up; a
 session note as the patient's care team reads it."""
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.views.generic import TemplateView
 
 from iop.audit.models import AuditEvent
+from iop.together import no_read, rows_of, run_together
 from patients.views.mixins import ChartMixin
 from sessions import patient_history, services
-from sessions.models import ProgressNote
-from sessions.selectors import note_entries_for
+from sessions.selectors import chart_note, note_addenda, read_note_entries_for
 
 
 class ChartSessions(ChartMixin, TemplateView):
@@ -20,7 +20,7 @@ class ChartSessions(ChartMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         patient, episode = self.patient, context["episode"]
         ledger = (
-            services.hours_ledger([episode], weeks=12)[episode.pk]
+            services.episode_hours_ledger(episode, weeks=12)
             if episode and episode.admission_date
             else []
         )
@@ -74,19 +74,18 @@ class ChartNote(ChartMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         patient = self.patient
-        note = get_object_or_404(
-            ProgressNote.objects.filter(
-                session_id=self.kwargs["session_pk"], entries__patient=patient
-            ).select_related(
-                "session__group",
-                "session__episode",  # its program: whether a supervisor runs it
-                "author",
-                "signed_by",
-                "cosigned_by",
-            )
+        user = self.request.user
+        note = next(iter(chart_note(self.kwargs["session_pk"], patient.pk, user)), None)
+        if note is None:
+            raise Http404("No such note in this chart.")
+        runner = note.session.is_run_by(user, clinician=note.user_is_clinician)
+        # A group note's addenda are the whole group's (they may name any attendee, or answer
+        # another attendee's amendment request): for its clinicians only, as in the API.
+        shows_addenda = note.is_locked and (runner or not note.session.group_id)
+        entries, addenda = run_together(
+            read_note_entries_for(note, user, runner=runner, patient=patient),
+            rows_of(note_addenda(note.pk)) if shows_addenda else no_read([]),
         )
-        runner = note.session.is_run_by(self.request.user)
-        entries = note_entries_for(note, self.request.user, runner=runner, patient=patient)
         if note.is_locked and entries:
             # Written with the page's own read of the chart, in one audit transaction.
             self.audit_read_also(
@@ -95,10 +94,6 @@ class ChartNote(ChartMixin, TemplateView):
                 patient_id=patient.pk,
                 detail="group note from the chart: the shared part and this patient's part",
             )
-        # A group note's addenda are the whole group's (they may name any attendee, or answer
-        # another attendee's amendment request): for its clinicians only, as in the API.
-        shows_addenda = note.is_locked and (runner or not note.session.group_id)
-        addenda = list(note.addenda.select_related("author")) if shows_addenda else []
         context.update(
             note=note, session=note.session, entries=entries, runner=runner, addenda=addenda
         )

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -17,6 +18,8 @@ from django.views.generic import TemplateView
 from iop.accounts.roles import Role
 from iop.audit.context import AuditContext
 from iop.audit.mixins import AuditedViewMixin
+from iop.shapes import shape
+from iop.together import read_together
 from iop.validation import week_start_or_none
 from patients.models import Program
 from patients.part2 import part2_patient_ids, protects_patient_of_row
@@ -219,17 +222,33 @@ def groups_list(request):
     user = request.user
     if not user.has_role(*Role.CLINICAL):
         raise PermissionDenied("Groups are for clinicians and supervisors.")
-    groups = TherapyGroup.objects.for_user(user).filter(is_active=True).select_related("program")
-    return render(
-        request,
-        "sessions/groups.html",
-        {
-            "programs": Program.objects.supervised_by(user).filter(is_active=True),
-            "groups": groups.prefetch_related(
-                Prefetch("enrollments", GroupEnrollment.objects.filter(end_date__isnull=True))
-            ),
-        },
+    groups, programs = read_together([_active_groups(user), _active_programs(user)])
+    return render(request, "sessions/groups.html", {"programs": programs, "groups": groups})
+
+
+@shape
+def _active_groups(user):
+    """The active groups `user` runs or oversees, with their program and how many are enrolled
+    (enrolments not ended), counted in the query: a supervisor's 60 groups' ~800 enrolments
+    were read as rows to be counted. A shape."""
+    enrolled = (
+        GroupEnrollment.objects.filter(group=OuterRef("pk"), end_date__isnull=True)
+        .order_by()
+        .values("group")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
+    return (
+        TherapyGroup.objects.for_user(user)
+        .filter(is_active=True)
+        .select_related("program")
+        .annotate(enrolled=Coalesce(Subquery(enrolled), 0))
+    )
+
+
+@shape
+def _active_programs(user):
+    return Program.objects.supervised_by(user).filter(is_active=True)
 
 
 class GroupSettings(LoginRequiredMixin, TemplateView):

@@ -1,6 +1,7 @@
 """The plan tree read in one query (plans/tree.py) gives what prefetching each level gave: the
 same items in the same order, empty levels included, each knowing its parent."""
 
+from django.db import connection
 from django.db.models import Prefetch
 
 from plans.models import Goal, Intervention, Objective, Problem
@@ -86,10 +87,11 @@ def test_one_query_same_tree_as_prefetching(make_plan, episode, django_assert_nu
     assert len(problems) == 3 and problems[-1].goals.count() == 0
 
 
-def test_plan_tree_reads_the_tree_in_one_query(make_plan, episode, django_assert_num_queries):
+def test_plan_tree_reads_the_tree_in_one_round_trip(make_plan, episode, django_assert_num_queries):
     plan = make_plan(episode, measure_instrument="")
-    # The tree (1), its objectives' progress entries (1); no measure-tied objective.
-    with django_assert_num_queries(2):
+    # The tree, its objectives' progress entries and their measures' results (none is tied to
+    # one): one round trip on PostgreSQL, read in turn elsewhere.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
         problems = plan_tree(plan)
     (objective,) = problems[0].goals.all()[0].objectives.all()
     assert objective.progress_entries == [] and objective.plan_revision == plan.revision
