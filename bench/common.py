@@ -79,7 +79,7 @@ class Server:
 
     def __init__(self, database_url, work, workers=2, threads=1, timeout=60):
         self.port = free_port()
-        self.work = work
+        self.work, self.workers = work, workers
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
         env.update(app_environment(database_url, work))
         self.log = open(work / "gunicorn.log", "w")  # noqa: SIM115 - closed in stop()

@@ -8,7 +8,8 @@ counts at demo size and at scale.
 
 The pages and lists are those of tests/pages.py (the query-budget tests' list); the objects in
 their URLs come from the data (bench/common.py `discover`). Time is the round trip on loopback
-(request sent to last byte read), one request at a time, after one unmeasured request per URL;
+(request sent to last byte read), one request at a time, after a warm-up in which every
+gunicorn worker has served every URL (`--cold`: one unmeasured request per URL, as before);
 each URL gets `--requests` requests or as many as fit in `--max-seconds`. Query counts are taken
 in-process (Django's test client, the second GET of each URL) against the same database, and
 against BENCH_DEMO_DATABASE_URL when given. Writes happen (audit events, sessions, tokens): use
@@ -57,6 +58,11 @@ def parse_args():
     parser.add_argument("--password", default=os.environ.get("BENCH_PASSWORD", DEMO_PASSWORD))
     for role in ROLES:
         parser.add_argument(f"--{role}", default=role, help=f"the {role}'s username")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no warm-up pass: one unmeasured request per URL, served by one worker only",
+    )
     parser.add_argument("--no-timing", action="store_true", help="query counts only")
     parser.add_argument("--counts-json", help=argparse.SUPPRESS)  # the demo-size subprocess
     parser.add_argument("--work", help=argparse.SUPPRESS)
@@ -175,6 +181,20 @@ def measure(clients, rows, args, requests=None):
     return timings, failures
 
 
+def warm(clients, rows, workers):
+    """Every URL asked by `workers` clients at once, twice, unmeasured, so that each gunicorn
+    worker has served it before the clock starts, as each worker of a running server has: a
+    worker's first request of a page builds what it keeps for the next ones (its templates,
+    its reads' compiled SQL, `iop.shapes`), and with one warm-up request per URL the other
+    worker's first one fell among the measured (a page's p95 is its second slowest of 30)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:
+        for _, role, path in rows:
+            client = clients[role]["api" if path.startswith("/api/") else "pages"]
+            list(pool.map(client.get, [path] * (2 * workers)))
+
+
 def table(rows, timings, floor, scale_counts, demo):
     floor_p95 = percentile(floor, 0.95)
     lines = [
@@ -240,6 +260,9 @@ def main():
                 for role in ROLES
             }
             floor_rows = [("floor", "clinician", "/bench/floor/")]
+            if not args.cold:
+                print("warming every worker up on every URL ...", flush=True)
+                warm(clients, floor_rows + rows, server.workers)
             print(f"timing through gunicorn on port {server.port} ...", flush=True)
             # The floor is cheap: 30 requests at least, before and after the rest.
             floor_requests = max(args.requests, 30)
