@@ -54,28 +54,6 @@ def in_ids(field, ids):
     return _InArray(field, ids)
 
 
-class InArrayText(Func):
-    """`field = ANY(%s::bigint[])`, the ids one array parameter given as its text
-    (`iop.pgarrays.int_array`): a string, which a shape (`iop.shapes`) takes as a value where
-    it cannot take a list. Elsewhere `field IN (...)` of the ids the text holds."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, field, text):
-        super().__init__(F(field))
-        self.text = text
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.get_source_expressions()[0])
-        if connection.vendor == "postgresql":
-            return f"{sql} = ANY(%s::bigint[])", (*params, self.text)
-        ids = [int(value) for value in self.text.strip("{}").split(",") if value]
-        if not ids:
-            raise EmptyResultSet
-        return f"{sql} IN ({', '.join(['%s'] * len(ids))})", (*params, *ids)
-
-
 class InArray(Func):
     """Whether `column` is among the values of a one-column `queryset`. On PostgreSQL
     `column = ANY(ARRAY(subquery))`: the subquery runs once, before the outer rows, and the

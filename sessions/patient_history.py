@@ -18,9 +18,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from iop.accounts.models import display_name
-from iop.ids import InArray, InArrayText
+from iop.ids import InArray, in_ids
 from iop.paging import CountedPagePaginator, counted_rows
-from iop.pgarrays import int_array
 from iop.shapes import shape
 from sessions.billing import evaluation_code
 from sessions.models import Attendance, GroupEnrollment, ProgressNote, TherapySession
@@ -176,7 +175,7 @@ def session_links(user, patient, attendance, shown):
     whole visible set as subqueries (every session the user ever ran, every patient of theirs)
     was built to test a page's few dozen rows (20 ms → 0.4 ms at scale). The user's patients
     are asked about only when a shown session is another patient's (none, as a rule: building
-    and planning that test was a third of this read). The ids go as arrays' texts: as a rule
+    and planning that test was a third of this read). The ids go as arrays: as a rule
     (a clinician or supervisor, every session the patient's or a group's) the read is a shape,
     the ways in depending on nothing but its values; the user's patients are read at the time
     of the call (an emergency grant's minutes), and a director's every session is tested by
@@ -186,7 +185,7 @@ def session_links(user, patient, attendance, shown):
     attended = [a.session_id for a in attendance if a.attended]
     clinical = user.is_active and user.has_role(Role.SUPERVISOR, Role.CLINICIAN)
     others = any(owner not in (None, patient.pk) for owner in shown.values())
-    ids = (user, patient.pk, int_array(shown), int_array(attended) if attended else None)
+    ids = (user, patient.pk, sorted(shown), attended or None)
     if others or not clinical or user.has_role(Role.DIRECTOR):
         rows = _link_rows(*ids, others=others)
     else:
@@ -208,13 +207,13 @@ def _own_links(user, patient_id, shown, attended):
 
 
 def _link_rows(user, patient_id, shown, attended, *, others):
-    """`session_links`' rows (pk, openable, noted) of the sessions `shown` (an array's text)
-    with `attended` among them (an array's text, None for none); `others`: some shown session
+    """`session_links`' rows (pk, openable, noted) of the sessions `shown` (their ids) with
+    `attended` among them (their ids, None for none); `others`: some shown session
     is another patient's."""
     from iop.accounts.roles import Role
     from sessions.querysets import runs, supervised_groups, visible_session_sets
 
-    sessions = TherapySession.objects.filter(InArrayText("pk", shown)).order_by()
+    sessions = TherapySession.objects.filter(in_ids("pk", shown)).order_by()
     clinical = user.is_active and user.has_role(Role.SUPERVISOR, Role.CLINICIAN)
     if not clinical or user.has_role(Role.DIRECTOR):
         visible = Exists(TherapySession.objects.for_user(user).filter(pk=OuterRef("pk")))
@@ -230,7 +229,7 @@ def _link_rows(user, patient_id, shown, attended, *, others):
             visible |= Q(patient__isnull=False) & ~Q(patient=patient_id) & Q(patient__in=patients)
     if attended is not None:
         parts = ProgressNote.objects.filter(session=OuterRef("pk"), entries__patient=patient_id)
-        noted = Q(InArrayText("pk", attended), group__isnull=False) & Q(Exists(parts))
+        noted = Q(in_ids("pk", attended), group__isnull=False) & Q(Exists(parts))
     else:
         noted = Value(False)
     return sessions.annotate(
