@@ -77,6 +77,11 @@ def _enabled():
     ).get("server_side_binding")
 
 
+def enabled():
+    """Whether shapes are cached here (PostgreSQL with client-side binding, `QUERY_SHAPES`)."""
+    return _enabled()
+
+
 def _verify():
     return getattr(settings, "QUERY_SHAPES_VERIFY", False)
 

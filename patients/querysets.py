@@ -118,7 +118,7 @@ def visible_patient_ids(user, *, now=None):
     return first.union(*rest)
 
 
-def ways_in(user):
+def ways_in(user, *, now=None):
     """For a list's filter on its rows' patient: the ways in themselves
     (`visible_patient_ids`, a union of ids), not the patient rows they lead to, where the user
     has some (the patients they may open, `for_user`, otherwise): joined to the patients'
@@ -127,9 +127,9 @@ def ways_in(user):
     may then read every row of the list's table rather than probe an index per patient.)"""
     from patients.models import Patient
 
-    visible = visible_patient_ids(user)
+    visible = visible_patient_ids(user, now=now)
     if visible is ALL_PATIENTS or visible is None:
-        return Patient.objects.for_user(user).values("pk")
+        return Patient.objects.for_user(user, now=now).values("pk")
     return visible
 
 
@@ -204,12 +204,12 @@ class PatientQuerySet(models.QuerySet):
 
 
 class EpisodeQuerySet(models.QuerySet):
-    def for_user(self, user, *, ordered=False):
+    def for_user(self, user, *, ordered=False, now=None):
         """`ordered`: for a list read through an index (`PatientScopedQuerySet.for_user`): a
         supervisor's 200 newest episodes by referral, walked in the `episode_referral_order`
         index until the page is full, not their 2,500 joined and sorted (2.0 ms, was 8.2, the
-        medians of 25 EXPLAIN ANALYZE)."""
-        visible = visible_patient_ids(user)
+        medians of 25 EXPLAIN ANALYZE). `now`: as `PatientQuerySet.for_user`'s."""
+        visible = visible_patient_ids(user, now=now)
         if visible is ALL_PATIENTS:
             return self
         if visible is None:
@@ -263,12 +263,13 @@ class EpisodeQuerySet(models.QuerySet):
 class PatientScopedQuerySet(models.QuerySet):
     """For records that hang off a patient (measures, consents, alerts, assessments)."""
 
-    def for_user(self, user, *, ordered=False):
+    def for_user(self, user, *, ordered=False, now=None):
         """`ordered`: for a list read newest first through an index (the API's measures): the
         visibility test stays a filter on each row read in index order, so the page stops when
         full. As a plain IN, PostgreSQL joined the visible patients to every row and sorted
-        them all (a supervisor's 200 newest measures: 113 ms -> 9 ms; a clinician's: 38 -> 7)."""
-        visible = visible_patient_ids(user)
+        them all (a supervisor's 200 newest measures: 113 ms -> 9 ms; a clinician's: 38 -> 7).
+        `now`: as `PatientQuerySet.for_user`'s."""
+        visible = visible_patient_ids(user, now=now)
         if visible is ALL_PATIENTS:
             return self
         if visible is None:

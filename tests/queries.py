@@ -1,5 +1,7 @@
 """Query counts for the "does not grow with the data" tests."""
 
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,3 +15,9 @@ def query_counts(client, paths):
         assert response.status_code == 200, path
         counts.append(len(queries))
     return counts
+
+
+def statements(queries):
+    """Each statement of captured `queries`, the round trips of `iop.together` (statements
+    joined by "; ") taken apart."""
+    return [sql for query in queries for sql in re.split(r"; (?=SELECT )", query["sql"])]

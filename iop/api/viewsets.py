@@ -18,11 +18,13 @@ patients (`patient_path` by default); a viewset that names none is closed to int
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.db.models.lookups import In
-from rest_framework import serializers, status, viewsets
+from django.utils import timezone
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from iop.accounts.roles import Role
+from iop.api.shaped import ShapedSource, shaped_source
 from iop.audit.mixins import AuditedViewSetMixin
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
@@ -54,9 +56,14 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
     list_by_index = False
     # Actions that may answer 409 (ConflictError from the service): documented in the schema.
     conflict_actions = ()
+    # The request's time (`initial`); None (the clock's) for a view not dispatched (the schema).
+    now = None
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        # The request's time: who may open a patient depends on it (an emergency grant is in
+        # force for its minutes), and a shaped list is built with it as a value.
+        self.now = timezone.now()
         repeated = [key for key, values in request.query_params.lists() if len(values) > 1]
         if repeated:
             raise serializers.ValidationError(
@@ -70,6 +77,16 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
                 raise PermissionDenied(INTEGRATION_READS_ONLY)
             if not self.part2_lookups():
                 raise PermissionDenied(INTEGRATION_CLOSED)
+
+    def paginate_queryset(self, queryset):
+        """The page of `list_source(queryset)`, or of a shaped list's rows."""
+        source = queryset if isinstance(queryset, ShapedSource) else self.list_source(queryset)
+        return super().paginate_queryset(source)
+
+    def list_source(self, queryset):
+        """What the paginator pages for the list of `queryset`: itself, or its page's values
+        with what is counted (`iop.api.rows.CountedValues`, `iop.api.counted.page_values`)."""
+        return queryset
 
     def part2_lookups(self):
         if self.part2_paths is not None:
@@ -122,7 +139,7 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
     def readable_patients(self):
         """The patients the caller may open (`Patient.objects.for_user`), a subquery of ids:
         what `scope_to_patients` narrows the rows to."""
-        return Patient.objects.for_user(self.request.user).values("pk")
+        return Patient.objects.for_user(self.request.user, now=self.now).values("pk")
 
     def scope_to_patients(self, queryset, readable):
         """`queryset` narrowed to the rows whose patient is in `readable` (a subquery)."""
@@ -146,3 +163,17 @@ class IOPViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
     def respond(self, serializer_class, obj, status_code=status.HTTP_200_OK):
         context = self.get_serializer_context()
         return Response(serializer_class(obj, context=context).data, status=status_code)
+
+
+class ShapedListModelMixin(mixins.ListModelMixin):
+    """DRF's list, its page and count read by shapes built from the viewset when the list is
+    plain (`iop.api.shaped`): the viewset's list reads the time as `self.now`, never the
+    clock."""
+
+    def list(self, request, *args, **kwargs):
+        source = shaped_source(self)
+        queryset = self.filter_queryset(self.get_queryset()) if source is None else source
+        page = self.paginate_queryset(queryset)
+        if page is not None:
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return Response(self.get_serializer(queryset, many=True).data)

@@ -18,7 +18,7 @@ from iop.accounts.roles import Role
 from iop.api.counted import page_values
 from iop.api.pagination import CursorPagination
 from iop.api.rows import CountedValues, values_of
-from iop.api.viewsets import IOPViewSet
+from iop.api.viewsets import IOPViewSet, ShapedListModelMixin
 from patients import services
 from patients.api import serializers as s
 from patients.api.assessments import AssessmentSerializer, list_values
@@ -46,7 +46,7 @@ SEARCH_PARAM = OpenApiParameter(
 
 @extend_schema_view(list=extend_schema(parameters=[SEARCH_PARAM]))
 class PatientViewSet(
-    mixins.ListModelMixin,
+    ShapedListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -62,7 +62,7 @@ class PatientViewSet(
     filterset_fields = ["sex"]
 
     def get_queryset(self):
-        qs = Patient.objects.for_user(self.request.user).order_by(
+        qs = Patient.objects.for_user(self.request.user, now=self.now).order_by(
             "legal_last_name", "legal_first_name", "pk"
         )
         qs = qs.search(self.request.query_params.get("search"))
@@ -89,7 +89,7 @@ class PatientViewSet(
 
 
 class EpisodeViewSet(
-    mixins.ListModelMixin,
+    ShapedListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -118,9 +118,9 @@ class EpisodeViewSet(
         # A supervisor's list (half of all patients): read in the referral index's order, each
         # row's patient tested; a clinician's few are found faster by the join.
         by_index = self.action == "list" and self.request.user.has_role(Role.SUPERVISOR)
-        episodes = Episode.objects.for_user(self.request.user, ordered=by_index).order_by(
-            "-referral_date", "-pk"
-        )
+        episodes = Episode.objects.for_user(
+            self.request.user, ordered=by_index, now=self.now
+        ).order_by("-referral_date", "-pk")
         if self.action == "list":  # plain values; the page's care teams: `paginate_queryset`
             return values_of(episodes, s.EpisodeSerializer)
         # The program and primary clinician are shown as ids (`episode.program_id`...).
@@ -256,7 +256,7 @@ class EpisodeViewSet(
 
 
 class AssessmentViewSet(
-    mixins.ListModelMixin,
+    ShapedListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -282,17 +282,19 @@ class AssessmentViewSet(
         # clinician's few are found faster by the join; an intake coordinator's all need no
         # test (it was a semi-join of every assessment to every patient).
         by_index = self.action == "list" and self.request.user.has_role(Role.SUPERVISOR)
-        visible = IntakeAssessment.objects.for_user(self.request.user, ordered=by_index)
+        visible = IntakeAssessment.objects.for_user(
+            self.request.user, ordered=by_index, now=self.now
+        )
         assessments = visible.order_by("-started_at", "-pk")
         if self.action == "list":  # read as values: `paginate_queryset`
             return assessments
         return assessments.select_related("episode__program", "confirmed_by")
 
-    def paginate_queryset(self, queryset):
+    def list_source(self, queryset):
         """A page's rows as plain values (`list_values`): 200 assessments, their episodes and
         confirming users built as instances cost more CPU than the page's SQL. The count is
         of the assessments alone (`CountedValues`)."""
-        return super().paginate_queryset(CountedValues(list_values(queryset), counted=queryset))
+        return CountedValues(list_values(queryset), counted=queryset)
 
     def shown_patient_ids(self, objects, rows):
         """A list's page is of values (`list_values`): each row's patient."""
@@ -392,7 +394,7 @@ class MeasureViewSet(
 
 
 class ConsentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
+    ShapedListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Consents: treatment, communications, release of information, Part 2. `revoke` ends one."""
 
@@ -405,18 +407,18 @@ class ConsentViewSet(
     def get_queryset(self):
         # A supervisor's list: in the `consent_newest` index's order, as `AlertViewSet`.
         by_index = self.action == "list" and self.request.user.has_role(Role.SUPERVISOR)
-        consents = Consent.objects.for_user(self.request.user, ordered=by_index)
+        consents = Consent.objects.for_user(self.request.user, ordered=by_index, now=self.now)
         if self.action == "list":  # read as values: `paginate_queryset`
             return consents
         return consents.select_related("recorded_by", "revoked_by")
 
-    def paginate_queryset(self, queryset):
+    def list_source(self, queryset):
         """A page's rows as plain values, with their users' names (`user_ref_columns`): 200
         consents and their users built as instances cost more CPU than the page's SQL. The
         count is of the consents alone, or, for a clinician, with the page (`page_values`)."""
         users = s.user_ref_columns("recorded_by", "revoked_by")
         rows = values_of(queryset, s.ConsentSerializer, **users)
-        return super().paginate_queryset(page_values(self, rows, counted=queryset))
+        return page_values(self, rows, counted=queryset)
 
     def shown_patient_ids(self, objects, rows):
         """A list's page is of values: each row's patient."""
@@ -445,7 +447,7 @@ class ConsentViewSet(
         return Response(s.ConsentSerializer(consent, context={"request": request}).data)
 
 
-class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet):
+class AlertViewSet(ShapedListModelMixin, mixins.RetrieveModelMixin, IOPViewSet):
     """Alerts about the caller's patients (clinicians and supervisors). `?status=open` for the
     work queue; `acknowledge` closes one, recording what was done."""
 
@@ -459,20 +461,20 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet)
         # order, each row's patient tested, not every visible alert joined and sorted. A
         # clinician's few are found faster by the join.
         by_index = self.action == "list" and self.request.user.has_role(Role.SUPERVISOR)
-        alerts = Alert.objects.for_user(self.request.user, ordered=by_index).order_by(
+        alerts = Alert.objects.for_user(self.request.user, ordered=by_index, now=self.now).order_by(
             "-priority", "-raised_at", "-pk"
         )
         if self.action == "list":  # read as values: `paginate_queryset`
             return alerts
         return alerts.select_related("assigned_to", "closed_by")
 
-    def paginate_queryset(self, queryset):
+    def list_source(self, queryset):
         """A page's rows as plain values, with their users' names (`user_ref_columns`): 200
         alerts and their users built as instances cost more CPU than the page's SQL. The
         count is of the alerts alone, or, for a clinician, with the page (`page_values`)."""
         users = s.user_ref_columns("assigned_to", "closed_by")
         rows = values_of(queryset, s.AlertSerializer, **users)
-        return super().paginate_queryset(page_values(self, rows, counted=queryset))
+        return page_values(self, rows, counted=queryset)
 
     def shown_patient_ids(self, objects, rows):
         """A list's page is of values: each row's patient (None for a staff alert)."""

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 
 from iop.api.pagination import CursorPagination
 from iop.api.rows import CountedValues, values_of
-from iop.api.viewsets import IOPViewSet
+from iop.api.viewsets import IOPViewSet, ShapedListModelMixin
 from iop.ids import in_ids
 from patients.api.serializers import user_ref_columns
 from patients.querysets import ways_in
@@ -46,7 +46,7 @@ class ProgressViewSet(
 
 
 class ReviewViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
+    ShapedListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Plan reviews. POST {plan} opens (or returns) the active plan's review for its next due
     date, pre-filled with what the system knows; `complete` records ratings and the decision."""
@@ -67,16 +67,18 @@ class ReviewViewSet(
             return reviews.select_related(None).prefetch_related(None)
         return reviews
 
-    def paginate_queryset(self, queryset):
-        """A page's rows as plain values, with their users' names (`user_ref_columns`), and
-        each review's progress entries as values too (`progress_entries`, in the entries'
-        own order), read in one query for the page (its ids one parameter, `in_ids`: as 200
-        placeholders, Django prepared each id): 200 reviews and their users built as
-        instances cost more CPU than the page's SQL. The count is of the reviews alone
-        (`CountedValues`)."""
+    def list_source(self, queryset):
+        """A page's rows as plain values, with their users' names (`user_ref_columns`): 200
+        reviews and their users built as instances cost more CPU than the page's SQL. The
+        count is of the reviews alone (`CountedValues`)."""
         users = user_ref_columns("opened_by", "completed_by")
-        rows = values_of(queryset, s.ReviewSerializer, **users)
-        page = super().paginate_queryset(CountedValues(rows, counted=queryset))
+        return CountedValues(values_of(queryset, s.ReviewSerializer, **users), counted=queryset)
+
+    def paginate_queryset(self, queryset):
+        """The page (`list_source`), each review's progress entries as values too
+        (`progress_entries`, in the entries' own order), read in one query for the page (its
+        ids one parameter, `in_ids`: as 200 placeholders, Django prepared each id)."""
+        page = super().paginate_queryset(queryset)
         if not page:  # none, or empty: no entries to read (no query)
             return page
         entries = ProgressEntry.objects.filter(in_ids("review_id", [row["id"] for row in page]))
@@ -96,7 +98,7 @@ class ReviewViewSet(
 
     def readable_patients(self):
         if self.action == "list":
-            return ways_in(self.request.user)
+            return ways_in(self.request.user, now=self.now)
         return super().readable_patients()
 
     def scope_to_patients(self, queryset, readable):

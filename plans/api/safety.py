@@ -7,7 +7,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 
 from iop.api.rows import CountedValues, values_of
-from iop.api.viewsets import IOPViewSet
+from iop.api.viewsets import IOPViewSet, ShapedListModelMixin
 from patients.api.serializers import user_ref_columns
 from plans import services
 from plans.api import safety_serializers as s
@@ -26,7 +26,7 @@ REVISION_PARAM = OpenApiParameter(
 
 
 class SafetyPlanViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
+    ShapedListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Stanley–Brown safety plans, versioned like treatment plans. POST {patient} starts (or
     returns) the draft, pre-filled from the active version; PATCH edits the draft's sections;
@@ -76,7 +76,7 @@ class SafetyPlanViewSet(
 
 
 class AftercareViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
+    ShapedListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, IOPViewSet
 ):
     """Aftercare (discharge) plans, one per episode: required before the episode is discharged
     through `episodes/{id}/transition/`. POST for an episode that has one updates it."""
@@ -92,12 +92,12 @@ class AftercareViewSet(
             return plans.select_related(None)
         return plans
 
-    def paginate_queryset(self, queryset):
+    def list_source(self, queryset):
         """A page's rows as plain values, with their authors' names (`user_ref_columns`): 200
         plans and their authors built as instances cost more CPU than the page's SQL. The
         count is of the plans alone (`CountedValues`)."""
         rows = values_of(queryset, s.AftercareSerializer, **user_ref_columns("created_by"))
-        return super().paginate_queryset(CountedValues(rows, counted=queryset))
+        return CountedValues(rows, counted=queryset)
 
     def shown_patient_ids(self, objects, rows):
         if self.action != "list":

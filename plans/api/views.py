@@ -23,7 +23,7 @@ from iop.api.counted import page_values
 from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
 from iop.api.rows import values_of
-from iop.api.viewsets import IOPViewSet
+from iop.api.viewsets import IOPViewSet, ShapedListModelMixin
 from iop.ids import in_ids
 from patients.api.serializers import user_ref_columns
 from patients.querysets import IsTrue, ways_in
@@ -66,7 +66,7 @@ def optional_revision(value):
         raise serializers.ValidationError({"revision": exc.detail}) from exc
 
 
-class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
+class PlanViewSet(ShapedListModelMixin, IOPViewSet):
     """Treatment plan versions: `draft → active → superseded`, or `closed` at discharge.
 
     POST {episode} starts the episode's plan (or returns its draft, or revises the active
@@ -93,12 +93,12 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
             )
         return plans
 
-    def paginate_queryset(self, queryset):
+    def list_source(self, queryset):
         """A page's rows as plain values, with the signer's names (`user_ref_columns`): 200
         plans and their signers built as instances cost more CPU than the page's SQL. The
         count is of the plans alone, or, for a clinician, with the page (`page_values`)."""
         rows = values_of(queryset, s.PlanListSerializer, **user_ref_columns("signed_by"))
-        return super().paginate_queryset(page_values(self, rows, counted=queryset))
+        return page_values(self, rows, counted=queryset)
 
     def shown_patient_ids(self, objects, rows):
         if self.action != "list":
@@ -117,7 +117,7 @@ class PlanViewSet(mixins.ListModelMixin, IOPViewSet):
             # The ways in themselves, not the patient rows they lead to (`ways_in`). Not for a
             # clinician: their page then read every plan (a hash join) instead of their
             # patients' plans by index, twice the time for 500 buffers fewer.
-            return ways_in(self.request.user).order_by()
+            return ways_in(self.request.user, now=self.now).order_by()
         return super().readable_patients()
 
     def scope_to_patients(self, queryset, readable):

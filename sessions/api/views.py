@@ -25,7 +25,7 @@ from iop.accounts.roles import Role
 from iop.api.filters import FilterSet, IdFilter
 from iop.api.pagination import CursorPagination
 from iop.api.rows import values_of
-from iop.api.viewsets import IOPViewSet
+from iop.api.viewsets import IOPViewSet, ShapedListModelMixin
 from iop.ids import in_ids
 from patients.api.serializers import user_ref_columns, user_refs
 from sessions import services
@@ -102,7 +102,7 @@ def attach_people(sessions):
     return sessions
 
 
-class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IOPViewSet):
+class GroupViewSet(ShapedListModelMixin, mixins.RetrieveModelMixin, IOPViewSet):
     """Therapy groups with their weekly schedule, facilitators and current enrollments:
     supervisors see all; clinicians the groups they facilitate."""
 
