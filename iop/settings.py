@@ -386,7 +386,7 @@ REST_FRAMEWORK = {
     # Documents every status an endpoint answers (400/401/403/404/409/429), not only success.
     "DEFAULT_SCHEMA_CLASS": "iop.api.schema.IOPAutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "iop.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "iop.api.exceptions.exception_handler",
