@@ -129,3 +129,35 @@ def rows_of(queryset):
     """A reader of one QuerySet's rows (a list)."""
     (rows,) = yield (queryset,)
     return rows
+
+
+def read_related(objects, name, read):
+    """A reader giving each of `objects` (rows of one model) its related row `name` (a foreign
+    key, or the reverse side of a one-to-one) as `select_related(name)` would have: the
+    related rows read apart by their ids, `read(ids)` (a shape's QuerySet), and each row's
+    cache filled (None where there is none, so that reading it costs no query).
+
+    For a list whose query joined several relations only to show them: PostgreSQL searched
+    every order of those joins for each request (Today's sessions with their group, episode,
+    patient and note: ~2 ms of planning for 10 rows, ~0.3 ms without the joins), while each
+    lookup by id plans in a tenth of a millisecond; read in a turn the page takes anyway, it
+    costs no round trip."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    field = objects[0]._meta.get_field(name)
+    if field.concrete:  # a foreign key: the rows its ids point at
+        key, remote = (lambda obj: getattr(obj, field.attname)), (lambda row: row.pk)
+    else:  # the reverse of a one-to-one: the rows pointing at these
+        key, remote = (lambda obj: obj.pk), (lambda row: getattr(row, field.field.attname))
+    ids = sorted({key(obj) for obj in objects} - {None})
+    rows = []
+    if ids:
+        (rows,) = yield (read(ids),)
+    found = {remote(row): row for row in rows}
+    for obj in objects:
+        row = found.get(key(obj))
+        field.set_cached_value(obj, row)
+        if row is not None and not field.concrete:  # the one-to-one's own side, as Django's
+            field.field.set_cached_value(row, obj)
+    return objects
