@@ -35,11 +35,12 @@ from sessions.services import attendance_opens_at, attendance_refusal
 from sessions.services.roster_marks import read_roster_marks
 from sessions.services.shortfall import BelowHours, facts_of
 from sessions.today_rows import (
-    NAME,
     read_alert_relations,
     read_cosign_relations,
+    read_intake_relations,
     read_note_relations,
     read_session_relations,
+    read_summary_relations,
 )
 
 # Notes of sessions this recent are listed on Today. Finding older unsigned ones means checking
@@ -57,12 +58,8 @@ NOTES_PAGE_DAYS = 90
 # The columns Today's lists show (their notes, intakes and summaries have long texts Today
 # never shows; `today_rows` the sessions'); `tests/sessions/test_today_render.py` holds the page
 # to reading no more.
-INTAKE_SHOWN = (
-    "recommended_level_of_care",
-    "episode__program__name",
-    *(f"episode__patient__{f}" for f in NAME),
-)
-SUMMARY_SHOWN = ("created_at", "episode__program__name", *(f"patient__{f}" for f in NAME))
+INTAKE_SHOWN = ("recommended_level_of_care", "episode__patient", "episode__program")
+SUMMARY_SHOWN = ("created_at", "patient", "episode__program")
 
 
 @dataclass
@@ -98,9 +95,14 @@ def _no_excerpt():
     yield  # a generator: a reader  # pragma: no cover
 
 
-def read_head_excerpt(headed):
-    """`read_excerpt` of a QuerySet already made by `extensions.head` (a shape's)."""
-    return Excerpt(*(yield from extensions.read_head(headed)))
+def read_head_excerpt(headed, relations=None):
+    """`read_excerpt` of a QuerySet already made by `extensions.head` (a shape's); then, if
+    given, `relations` of its rows (a reader of what they show of their relations, read by id
+    in the next turn: `today_rows`)."""
+    excerpt = Excerpt(*(yield from extensions.read_head(headed)))
+    if relations and excerpt.rows:
+        yield from relations(excerpt.rows)
+    return excerpt
 
 
 def mark_missing_safety_plans(alerts):
@@ -291,18 +293,11 @@ def todays_sessions(user, start, end):
     ).exclude(status=TherapySession.Status.CANCELLED)
 
 
-def read_alerts_head(user, now):
-    """A reader of `alerts_head`'s excerpt, then its alerts' patients and assignees."""
-    alerts = yield from read_head_excerpt(alerts_head(user, now))
-    yield from read_alert_relations(alerts.rows)
-    return alerts
-
-
 @shape
 def alerts_head(user, now):
     """The first open alerts of the user's worklist, with the count of all (who may open a
     patient depends on the time: an emergency grant is in force for its minutes); their own
-    columns only (`read_alerts_head` reads their patients' and assignees' names)."""
+    columns only (`today_rows.read_alert_relations` reads their patients' and assignees')."""
     alerts = worklist_alerts(user, now=now).select_related(None)
     return extensions.head(plan_facts(alerts), TODAY_ROWS)
 
@@ -360,14 +355,6 @@ def cosign_attendee_ids(note_ids):
     )
 
 
-def read_cosign_head(user):
-    """A reader of `cosign_head`'s excerpt, then its sessions' groups and patients and the
-    notes' authors."""
-    notes = yield from read_head_excerpt(cosign_head(user))
-    yield from read_cosign_relations(notes.rows)
-    return notes
-
-
 @shape
 def cosign_head(user):
     """The first notes of the co-signature queue with their session's start (their order),
@@ -379,14 +366,16 @@ def cosign_head(user):
 
 @shape
 def intakes_head(user):
-    return extensions.head(intakes_to_confirm(user).only(*INTAKE_SHOWN), TODAY_ROWS)
+    intakes = intakes_to_confirm(user).select_related(None).select_related("episode")
+    return extensions.head(intakes.only(*INTAKE_SHOWN), TODAY_ROWS)
 
 
 @shape
 def summaries_head(user):
     from documents.selectors import summaries_to_sign  # documents reads sessions' models
 
-    return extensions.head(summaries_to_sign(user).only(*SUMMARY_SHOWN), TODAY_ROWS)
+    summaries = summaries_to_sign(user).select_related(None).select_related("episode")
+    return extensions.head(summaries.only(*SUMMARY_SHOWN), TODAY_ROWS)
 
 
 def today_for(user):
@@ -409,13 +398,15 @@ def today_for(user):
     # sessions' marks with the hours' minutes, then the rosters drawn (`iop.together`).
     sessions, alerts, to_write, cosign, _, to_confirm, summaries, *sections = run_together(
         read_todays_sessions(user, now),
-        read_alerts_head(user, now),
+        read_head_excerpt(alerts_head(user, now), read_alert_relations),
         read_notes_to_write_head(user, notes_window_start(now), now),
         # Only a supervisor co-signs: nobody else's queue is read (or built).
-        read_cosign_head(user) if context["is_supervisor"] else _no_excerpt(),
+        read_head_excerpt(cosign_head(user), read_cosign_relations)
+        if context["is_supervisor"]
+        else _no_excerpt(),
         below.read(),
-        read_head_excerpt(intakes_head(user)),
-        read_head_excerpt(summaries_head(user)),
+        read_head_excerpt(intakes_head(user), read_intake_relations),
+        read_head_excerpt(summaries_head(user), read_summary_relations),
         *(section(user) for section in extensions.today_sections),
     )
     mark_missing_safety_plans(alerts.rows)

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from iop.ids import in_ids
 from iop.shapes import shape
 from iop.together import gather, read_related
-from patients.models import Episode, Patient
+from patients.models import Episode, Patient, Program
 from sessions.models import ProgressNote, TherapyGroup
 
 User = get_user_model()
@@ -61,6 +61,24 @@ def read_alert_relations(alerts):
     )
 
 
+def read_intake_relations(intakes):
+    """A reader giving intakes (read with their episode) their patient's names and program's."""
+    episodes = [intake.episode for intake in intakes]
+    return gather(
+        read_related(episodes, "patient", _patient_names),
+        read_related(episodes, "program", _program_names),
+    )
+
+
+def read_summary_relations(summaries):
+    """A reader giving discharge summaries (read with their episode) their patient's names and
+    their episode's program's."""
+    return gather(
+        read_related(summaries, "patient", _patient_names),
+        read_related([summary.episode for summary in summaries], "program", _program_names),
+    )
+
+
 @shape
 def _groups(ids):
     return TherapyGroup.objects.filter(in_ids("pk", ids))
@@ -97,3 +115,8 @@ def _note_ids(session_ids):
 @shape
 def _user_names(ids):
     return User.objects.filter(in_ids("pk", ids)).only(*USER_NAME)
+
+
+@shape
+def _program_names(ids):
+    return Program.objects.filter(in_ids("pk", ids)).only("name")
