@@ -145,18 +145,21 @@ def read_related(objects, name, read):
     objects = list(objects)
     if not objects:
         return objects
-    field = objects[0]._meta.get_field(name)
+    meta = objects[0]._meta
+    field = meta.get_field(name)
     if field.concrete:  # a foreign key: the rows its ids point at
-        key, remote = (lambda obj: getattr(obj, field.attname)), (lambda row: row.pk)
+        keys = [getattr(obj, field.attname) for obj in objects]
+        remote = field.target_field.attname
     else:  # the reverse of a one-to-one: the rows pointing at these
-        key, remote = (lambda obj: obj.pk), (lambda row: getattr(row, field.field.attname))
-    ids = sorted({key(obj) for obj in objects} - {None})
+        keys = [getattr(obj, meta.pk.attname) for obj in objects]
+        remote = field.field.attname
+    ids = sorted(set(keys) - {None})
     rows = []
     if ids:
         (rows,) = yield (read(ids),)
-    found = {remote(row): row for row in rows}
-    for obj in objects:
-        row = found.get(key(obj))
+    found = {getattr(row, remote): row for row in rows}
+    for obj, key in zip(objects, keys, strict=True):
+        row = found.get(key)
         field.set_cached_value(obj, row)
         if row is not None and not field.concrete:  # the one-to-one's own side, as Django's
             field.field.set_cached_value(row, obj)
