@@ -13,6 +13,8 @@ each statement takes its own snapshot, as separate queries do.
 sent back their rows (lists); the readers' first reads go in one round trip, their second in
 the next, and so on. A reader is also a plain function through `run` (one reader alone, its
 reads one by one: the function's queries as they were before it became a reader).
+`read_related` is a reader of the rows a list shows of its relations, read by id in the turn
+after the list rather than joined to it.
 """
 
 from django.core.exceptions import EmptyResultSet

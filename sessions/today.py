@@ -10,8 +10,9 @@ lists `NOTES_PAGE_DAYS` days and links the older ones, on a page read only when 
 
 Its lists are read together (`iop.together`): a round trip for the first read of every one
 (the sessions, alerts, notes to write and co-sign, the hours' facts, intakes, summaries and the
-other apps' sections), one for the sessions' marks with the hours' minutes, one for the rosters
-drawn; the view then reads Part 2 with the audit's emergency grants in one more.
+other apps' sections), one for the sessions' marks with the hours' minutes and what the lists
+show of their rows' relations (`today_rows`, by id), one for the rosters drawn; the view then
+reads Part 2 with the audit's emergency grants in one more.
 """
 
 from dataclasses import dataclass

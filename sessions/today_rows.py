@@ -1,5 +1,6 @@
 """What Today's lists show of their rows' relations (a session's group, episode, patient and
-note), read by id in a later turn (`iop.together.read_related`) rather than joined to the list.
+note; an alert's patient and assignee; a note's author; an intake's or a summary's program),
+read by id in a later turn (`iop.together.read_related`) rather than joined to the list.
 
 A list's filter joined to the four or five relations it shows made PostgreSQL search every
 order of those joins on each request: Today's sessions took ~2 ms to plan with them, ~0.3 ms
