@@ -13,6 +13,8 @@ each statement takes its own snapshot, as separate queries do.
 sent back their rows (lists); the readers' first reads go in one round trip, their second in
 the next, and so on. A reader is also a plain function through `run` (one reader alone, its
 reads one by one: the function's queries as they were before it became a reader).
+`read_related` is a reader of the rows a list shows of its relations, read by id in the turn
+after the list rather than joined to it.
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -129,3 +131,38 @@ def rows_of(queryset):
     """A reader of one QuerySet's rows (a list)."""
     (rows,) = yield (queryset,)
     return rows
+
+
+def read_related(objects, name, read):
+    """A reader giving each of `objects` (rows of one model) its related row `name` (a foreign
+    key, or the reverse side of a one-to-one) as `select_related(name)` would have: the
+    related rows read apart by their ids, `read(ids)` (a shape's QuerySet), and each row's
+    cache filled (None where there is none, so that reading it costs no query).
+
+    For a list whose query joined several relations only to show them: PostgreSQL searched
+    every order of those joins for each request (Today's sessions with their group, episode,
+    patient and note: ~2 ms of planning for 10 rows, ~0.3 ms without the joins), while each
+    lookup by id plans in a tenth of a millisecond; read in a turn the page takes anyway, it
+    costs no round trip."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    meta = objects[0]._meta
+    field = meta.get_field(name)
+    if field.concrete:  # a foreign key: the rows its ids point at
+        keys = [getattr(obj, field.attname) for obj in objects]
+        remote = field.target_field.attname
+    else:  # the reverse of a one-to-one: the rows pointing at these
+        keys = [getattr(obj, meta.pk.attname) for obj in objects]
+        remote = field.field.attname
+    ids = sorted(set(keys) - {None})
+    rows = []
+    if ids:
+        (rows,) = yield (read(ids),)
+    found = {getattr(row, remote): row for row in rows}
+    for obj, key in zip(objects, keys, strict=True):
+        row = found.get(key)
+        field.set_cached_value(obj, row)
+        if row is not None and not field.concrete:  # the one-to-one's own side, as Django's
+            field.field.set_cached_value(row, obj)
+    return objects

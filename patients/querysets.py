@@ -5,6 +5,7 @@ from django.db.models.lookups import In
 from django.utils import timezone
 
 from iop.accounts.roles import Role
+from iop.ids import InArray
 
 
 def is_director(user):
@@ -225,7 +226,15 @@ class EpisodeQuerySet(models.QuerySet):
 
         Every one is an episode of a patient `for_user` lets them open, so that rule is not
         applied again: the caseload is one indexed filter on episodes, no DISTINCT, no
-        per-patient EXISTS."""
+        per-patient EXISTS.
+
+        A clinician's is their episodes' ids as one array (`iop.ids.InArray`: those they are
+        primary clinician of and those whose care team they are on, read first), its episodes
+        then fetched by id: tested as `primary_clinician = me OR id IN (team)` on every open
+        episode, PostgreSQL guessed ten times the rows and hash-joined every patient to them
+        (the caseload's statement 5.3 -> 2.6 ms, Today's hours' facts 2.6 -> 1.4, medians of 15
+        EXPLAIN ANALYZE). A supervisor's, most of their programs' open episodes, keeps the test
+        (no gain that way)."""
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
         if not user.has_role(*Role.CLINICAL):
@@ -233,10 +242,11 @@ class EpisodeQuerySet(models.QuerySet):
         if is_director(user):
             return self
         team = self.model.care_team.through.objects.filter(user=user).values("episode_id")
-        mine = models.Q(primary_clinician=user) | models.Q(pk__in=team)
         if user.has_role(Role.SUPERVISOR):
-            mine |= models.Q(program__in=supervised_programs(user))
-        return self.filter(mine)
+            mine = models.Q(primary_clinician=user) | models.Q(pk__in=team)
+            return self.filter(mine | models.Q(program__in=supervised_programs(user)))
+        primary = self.model._base_manager.filter(primary_clinician=user).order_by().values("pk")
+        return self.filter(InArray(models.F("pk"), primary.union(team, all=True)))
 
     def in_intake_queue_of(self, user):
         """Referrals waiting and intakes in progress: every one for intake coordinators; a

