@@ -106,7 +106,8 @@ class ShapedSource:
         page = self._page(*self.bounds)
         if COUNT_KEY in page.query.annotations:  # the count beside each row (`PageWithCount`)
             (rows,) = read_together([page])
-            if not rows:
+            if not rows:  # an empty list (its first page: no rows to read again), or past it
+                self.rows = rows
                 return self._count_alone()
             total = rows[0][COUNT_KEY]
             for row in rows:
