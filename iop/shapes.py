@@ -68,18 +68,14 @@ class ShapeError(Exception):
     """A shape used or written in a way its cache cannot honour."""
 
 
-def _enabled():
+def enabled():
+    """Whether shapes are cached here (PostgreSQL with client-side binding, `QUERY_SHAPES`)."""
     if not getattr(settings, "QUERY_SHAPES", True):
         return False
     connection = connections[DEFAULT_DB_ALIAS]
     return connection.vendor == "postgresql" and not connection.settings_dict.get(
         "OPTIONS", {}
     ).get("server_side_binding")
-
-
-def enabled():
-    """Whether shapes are cached here (PostgreSQL with client-side binding, `QUERY_SHAPES`)."""
-    return _enabled()
 
 
 def _verify():
@@ -213,7 +209,7 @@ class Shape:
         functools.update_wrapper(self, build)
 
     def __call__(self, *args, **kwargs):
-        if not _enabled():
+        if not enabled():
             return self.build(*args, **kwargs)
         bound = self.signature.bind(*args, **kwargs)
         bound.apply_defaults()
