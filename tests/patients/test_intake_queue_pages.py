@@ -41,3 +41,25 @@ def test_the_page_links_keep_the_program_chosen(client, intake, make_episode, pr
     html = client.get(reverse("patients:intake-queue"), {"program": program.pk}).content.decode()
     assert f'href="?program={program.pk}&page=2"' in html
     assert f"Showing 1–{IntakeQueue.paginate_by} of {IntakeQueue.paginate_by + 1}<" in html
+
+
+def test_each_row_says_whether_its_intake_has_begun_and_the_program_chosen_stays_selected(
+    client, intake, make_episode, program
+):
+    from patients.services.intake import intake_start
+
+    waiting = make_episode(status="referred")
+    begun = make_episode(status="referred")
+    assessment = intake_start(episode=begun, user=intake)
+    client.force_login(intake)
+    html = client.get(reverse("patients:intake-queue"), {"program": program.pk}).content.decode()
+    rows = {
+        int(pk): row for pk, row in re.findall(r'href="/patients/(\d+)/"(.*?)</tr>', html, re.S)
+    }
+    assert "not started" in rows[waiting.patient_id]
+    assert reverse("patients:intake-start", args=[waiting.pk]) in rows[waiting.patient_id]
+    step = reverse("patients:intake-step", args=[begun.pk, assessment.current_step])
+    assert f"at “{assessment.current_step_title}”" in rows[begun.patient_id]
+    assert f'href="{step}">Resume intake' in rows[begun.patient_id]
+    assert "not started" not in rows[begun.patient_id]
+    assert f'<option value="{program.pk}" selected>' in html
