@@ -193,11 +193,15 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
         start = _week(self.request)
         sessions = group.sessions.between_days(start, start + timedelta(days=6))
         sessions = sessions.select_related("note").order_by()  # put in order by week_days
-        enrollments = list(
+        enrollments = (
             group.enrollments.current()
             .select_related("episode__patient", "episode__program")
             # Read with the row: the page's Part 2 notice needs no query of its own.
             .annotate(part2_protected=protects_patient_of_row("episode__patient_id"))
+        )
+        # The week, the enrolments and the facilitators in one round trip.
+        sessions, enrollments, facilitators = read_together(
+            [sessions, enrollments, group.facilitators.all()]
         )
         context.update(
             group=group,
@@ -207,7 +211,7 @@ class GroupDetail(LoginRequiredMixin, AuditedViewMixin, TemplateView):
             next=start + timedelta(days=7),
             enrollments=enrollments,
             is_part2=any(e.part2_protected for e in enrollments),
-            facilitators=list(group.facilitators.all()),
+            facilitators=facilitators,
             can_edit=services.can_edit_group(self.request.user, group),
             **group_enrolment_context(
                 self.request.user, group, enrollments, enrol_form=enrol_form, end_form=end_form
