@@ -30,7 +30,9 @@ def test_a_prescriber_writes_and_signs_a_visit_note(page, live_server, admit, cl
         last_name="Nair",
         prescriber_credential="psychiatrist",
     )
-    starts = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=50)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    # Today (local), when the episode was admitted: 50 minutes ago, or midnight in the first hour.
+    starts = max(now - timedelta(minutes=50), now.replace(hour=0, minute=0))
     visit = services.session_schedule(
         kind="medication_management",
         starts_at=starts,
