@@ -20,14 +20,25 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
 # requests, never inside one. With a young generation of 20,000 objects a collection fell
 # inside ~1 request in 20 and, having to walk that request's own live objects (its rows, its
 # template context), took 12-13 ms of it: measured in-process over the scale set's busiest pages,
-# 16 collections in 300 requests, 204 ms in all. Collected after each answer is sent (it has
-# its length: the client has it all before `post_request` runs), the young generation holds
-# only what outlived the request: 0.46 ms a collection, 139 ms for the same 300, none inside a
-# request. The automatic threshold stays as a safety net for one very large request (an
-# export): past 250,000 objects it collects as Python always does.
-SAFETY_THRESHOLD = (250_000, 10, 10)
-THREADED_THRESHOLD = (20_000, 20, 20)  # requests on other threads: no "between requests"
+# 16 collections in 300 requests, 204 ms in all. Collected in `post_request`, which the sync
+# worker runs once the answer is written (an answer with its length, as Django's are, or
+# chunked: the client has all of it), the young generation holds only what outlived the
+# request: 0.46 ms a collection, 139 ms for the same 300, none inside a request. The automatic
+# threshold stays as a safety net for one very large request (an export, whose rows may hold
+# cycles): past 100,000 objects it collects as Python always does. No page of the scale set
+# reaches it (the busiest eight, the 200-row API lists among them: no collection inside).
+SAFETY_THRESHOLD = (100_000, 10, 10)
+# Any other worker (threads, gevent) may be inside another request: Python's own collections.
+SHARED_THRESHOLD = (20_000, 20, 20)
 MIDDLE_EVERY, FULL_EVERY = 25, 1000  # requests between collections of the older generations
+
+
+def one_request_at_a_time(worker):
+    """Whether `worker` serves one request at a time: gunicorn's sync worker (a threaded or
+    greenlet worker is a subclass of another class)."""
+    from gunicorn.workers.sync import SyncWorker
+
+    return type(worker) is SyncWorker
 
 
 def post_worker_init(worker):
@@ -37,7 +48,8 @@ def post_worker_init(worker):
 
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*(THREADED_THRESHOLD if worker.cfg.threads > 1 else SAFETY_THRESHOLD))
+    sync = one_request_at_a_time(worker)
+    gc.set_threshold(*(SAFETY_THRESHOLD if sync else SHARED_THRESHOLD))
     worker.requests_served = 0
 
 
@@ -46,7 +58,7 @@ def post_request(worker, req, environ, resp):
     requests and all of them every FULL_EVERY (a sync worker only)."""
     import gc
 
-    if worker.cfg.threads > 1:
+    if not one_request_at_a_time(worker):
         return
     worker.requests_served = served = getattr(worker, "requests_served", 0) + 1
     gc.collect(2 if served % FULL_EVERY == 0 else 1 if served % MIDDLE_EVERY == 0 else 0)
