@@ -60,5 +60,6 @@ def post_request(worker, req, environ, resp):
 
     if not one_request_at_a_time(worker):
         return
-    worker.requests_served = served = getattr(worker, "requests_served", 0) + 1
+    worker.requests_served += 1  # counted from post_worker_init
+    served = worker.requests_served
     gc.collect(2 if served % FULL_EVERY == 0 else 1 if served % MIDDLE_EVERY == 0 else 0)

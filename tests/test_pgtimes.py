@@ -11,7 +11,8 @@ from django.db.backends.postgresql.psycopg_any import register_tzloader
 from iop.pgtimes import TIMESTAMPTZ_OID, CompiledUtcLoader, use_compiled_timestamps
 
 postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="psycopg's loaders: PostgreSQL only"
+    connection.vendor != "postgresql",
+    reason="psycopg's loaders read PostgreSQL only; CI runs these with DATABASE_URL",
 )
 
 # Edge values: the ends of the range, microseconds, an offset other than UTC, a leap day.
