@@ -41,7 +41,13 @@ def current_risks(patient_ids):
     """{patient id: CurrentRisk} for the given patients (`current_risk`, batched): patients
     with neither a C-SSRS nor an assessment are left out. One query, however many patients,
     their ids one array parameter (`in_ids`)."""
-    return _newest_risks(_risks_of(sorted(patient_ids)))
+    return run(read_current_risks(patient_ids))
+
+
+def read_current_risks(patient_ids):
+    """`current_risks` as a reader (`iop.together`)."""
+    (rows,) = yield (_risks_of(sorted(patient_ids)),)
+    return _newest_risks(rows)
 
 
 @shape

@@ -11,8 +11,9 @@ lists `NOTES_PAGE_DAYS` days and links the older ones, on a page read only when 
 Its lists are read together (`iop.together`): a round trip for the first read of every one
 (the sessions, alerts, notes to write and co-sign, the hours' facts, intakes, summaries and the
 other apps' sections), one for the sessions' marks with the hours' minutes and what the lists
-show of their rows' relations (`today_rows`, by id), one for the rosters drawn; the view then
-reads Part 2 with the audit's emergency grants in one more.
+show of their rows' relations (`today_rows`, by id) and the alerts' safety plans, one for the
+rosters drawn; then one for what the page needs of the patients it shows (Part 2, the audit's
+emergency grants, this week's hours of those below theirs shown).
 """
 
 from dataclasses import dataclass
@@ -25,9 +26,12 @@ from iop.accounts.roles import Role
 from iop.ids import in_ids, read_by_ids
 from iop.paging import counted_rows
 from iop.shapes import shape
-from iop.together import gather, run_together
+from iop.together import gather, run, run_together
 from patients import extensions
+from patients.access import read_grants_in_force
 from patients.models import Alert, Episode
+from patients.part2 import read_part2_patient_ids
+from patients.selectors import read_current_risks
 from plans.selectors import safety_plan_facts, safety_plans_needed
 from sessions.days import day_range
 from sessions.models import Attendance, NoteEntry, ProgressNote, TherapySession
@@ -111,18 +115,36 @@ def mark_missing_safety_plans(alerts):
     `plans.selectors.safety_plans_needed` (the latest C-SSRS or clinician assessment, never
     the alert's own level). At most three queries, however many alerts; one when the alerts
     were read with their patients' facts (`plan_facts`)."""
+    return run(read_missing_safety_plans(alerts))
+
+
+def read_missing_safety_plans(alerts):
+    """`mark_missing_safety_plans` as a reader (`iop.together`): with the facts read with the
+    alerts (`plan_facts`), the patients' current risks are its one read, taken in the turn
+    after the alerts (Today: with what they show of their relations)."""
     at_risk = [a for a in alerts if a.kind == Alert.Kind.RISK and a.patient_id]
+    ids = {a.patient_id for a in at_risk}
     facts = {}
     if at_risk and hasattr(at_risk[0], "has_safety_plan"):  # read with the rows (`plan_facts`)
+        covered = {a.patient_id for a in at_risk if a.has_safety_plan}
+        risks = {}
+        if ids - covered:
+            risks = yield from read_current_risks(ids - covered)
         facts = {
-            "covered": {a.patient_id for a in at_risk if a.has_safety_plan},
+            "covered": covered,
             "plan_alert_at": {a.patient_id: a.plan_alert_at for a in at_risk},
+            "risks": risks,
         }
-    ids = {a.patient_id for a in at_risk}
     needed = safety_plans_needed(ids, **facts) if ids else set()
     for alert in alerts:
         alert.safety_plan_missing = alert.kind == Alert.Kind.RISK and alert.patient_id in needed
     return alerts
+
+
+def read_alert_rows(alerts):
+    """A reader of what Today's alerts show beyond their own columns: their relations
+    (`today_rows`) and whether a safety plan is missing, in one turn."""
+    yield from gather(read_alert_relations(alerts), read_missing_safety_plans(alerts))
 
 
 def plan_facts(alerts):
@@ -381,8 +403,9 @@ def summaries_head(user):
 
 def today_for(user):
     """A clinician's day: their sessions with attendance sheets, alerts, notes to write and
-    sign, patients below their hours; supervisors also get the notes awaiting co-signature.
-    Other roles get only what the page needs to greet them."""
+    sign, patients below their hours; supervisors also get the notes awaiting co-signature;
+    with the patients it shows (`shown_patient_ids`, for the audit) and whether any is under
+    Part 2 (`is_part2`). Other roles get only what the page needs to greet them."""
     clinical = user.has_role(*Role.CLINICAL)
     context = {
         "is_clinical": clinical,
@@ -399,7 +422,7 @@ def today_for(user):
     # sessions' marks with the hours' minutes, then the rosters drawn (`iop.together`).
     sessions, alerts, to_write, cosign, _, to_confirm, summaries, *sections = run_together(
         read_todays_sessions(user, now),
-        read_head_excerpt(alerts_head(user, now), read_alert_relations),
+        read_head_excerpt(alerts_head(user, now), read_alert_rows),
         read_notes_to_write_head(user, notes_window_start(now), now),
         # Only a supervisor co-signs: nobody else's queue is read (or built).
         read_head_excerpt(cosign_head(user), read_cosign_relations)
@@ -410,7 +433,6 @@ def today_for(user):
         read_head_excerpt(summaries_head(user), read_summary_relations),
         *(section(user) for section in extensions.today_sections),
     )
-    mark_missing_safety_plans(alerts.rows)
     context.update(
         sessions=sessions,
         alerts=alerts,
@@ -418,17 +440,29 @@ def today_for(user):
         notes_window_start=notes_window_start(now),
         cosign=cosign,
         cosign_groups=group_cosign(cosign.rows),
-        below=Excerpt(below[:TODAY_ROWS], below.count()),
         sections=[s for s in sections if s],
         to_confirm=to_confirm,
         to_sign_summaries=summaries,
     )
+    # The patients shown, whose Part 2 notice and audit the page needs, read in a last turn
+    # with the emergency grants the audit's marks read when it names a patient
+    # (`patients.access`) and this week's hours of the patients below theirs shown.
+    head = below.judged[:TODAY_ROWS]
+    shown = today_patient_ids(context, below.patient_ids(head))
+    marks = [read_grants_in_force(user)] if shown else []
+    protected, *_ = run_together(read_part2_patient_ids(shown), below.read_this_week(head), *marks)
+    context.update(
+        below=Excerpt(below.rows(head), below.count()),
+        is_part2=bool(protected),
+        shown_patient_ids=shown,
+    )
     return context
 
 
-def today_patient_ids(day):
-    """The patients Today (`today_for`'s answer) shows: its sessions' rosters and patients,
-    the alerts, the notes to write or co-sign, and the patients below their hours."""
+def today_patient_ids(day, below):
+    """The patients Today (`today_for`'s lists) shows: its sessions' rosters and patients,
+    the alerts, the notes to write or co-sign, and `below` (the ids of the patients below
+    their hours shown)."""
     # A folded or waiting session names no one: its line says how many attend.
     ids = {
         episode.patient_id
@@ -440,7 +474,7 @@ def today_patient_ids(day):
     ids.update(alert.patient_id for alert in day["alerts"])
     ids.update(session.patient_id for session in day["to_write"])
     ids.update(note.session.patient_id for note in day["cosign"])
-    ids.update(episode.patient_id for episode, _, _ in day["below"])
+    ids.update(below)
     ids.update(row.patient_id for section in day["sections"] for row in section.rows)
     ids.update(assessment.episode.patient_id for assessment in day["to_confirm"])
     ids.update(summary.patient_id for summary in day["to_sign_summaries"])

@@ -111,6 +111,8 @@ def level_minimum(level, episode, week):
 def judged_level(levels, minimum):
     """(the level judged against, its minimum or None) among the `levels` in force in a week
     (in order): the lowest minimum, OP (none) first; on a tie the earlier level."""
+    if len(levels) == 1:  # one level all week (most weeks)
+        return levels[0], minimum(levels[0])
     judged = min(
         levels,
         key=lambda level: (-1 if minimum(level) is None else 0, minimum(level) or 0),

@@ -73,7 +73,7 @@ def read_attended_minutes(episodes, monday, *, weeks=1):
     """`attended_minutes` as a reader (`iop.together`)."""
     ids = list(episodes)
     bounds = [_midnight(monday + timedelta(weeks=n)) for n in range(weeks + 1)]
-    weekly = _two_weeks(ids, *bounds) if weeks == 2 else _weekly_sums(ids, bounds)
+    weekly = _one_week(ids, *bounds) if weeks == 1 else _weekly_sums(ids, bounds)
     (rows,) = yield (weekly,)
     return {pk: list(totals) for pk, *totals in rows}
 
@@ -95,9 +95,10 @@ def _weekly_sums(episode_ids, bounds):
 
 
 @shape
-def _two_weeks(episode_ids, first, second, third):
-    """`_weekly_sums` of two weeks (the hours' list: last week and this one), a shape."""
-    return _weekly_sums(episode_ids, [first, second, third])
+def _one_week(episode_ids, monday, next_monday):
+    """`_weekly_sums` of one week (the hours' lists: last week's for every episode, this week's
+    for the rows shown), a shape."""
+    return _weekly_sums(episode_ids, [monday, next_monday])
 
 
 def _counted(episodes, since, until):
@@ -142,13 +143,17 @@ def judge(facts, changes, minutes, monday):
         return None  # a planned step-down; admitted that week (or not yet)
     if discharged and week_start(discharged) <= monday:
         return None  # the discharge week (or after it)
-    in_force = levels.levels_in_week(SimpleNamespace(level_of_care=level), changes, monday)
+    in_force = (
+        levels.levels_in_week(SimpleNamespace(level_of_care=level), changes, monday)
+        if changes
+        else (level,)  # no change ever: its level all week (most episodes)
+    )
     adolescent = levels.adolescent_on(born, track, monday)
     judged, minimum = levels.judged_level(
         in_force,
         lambda lvl: levels.minimum_of(lvl, adolescent=adolescent, program_minimum=program_minimum),
     )
-    if minimum is None or Decimal(minutes) >= minimum * 60:
+    if minimum is None or minutes >= minimum * 60:  # an int and an int or a Decimal: exact
         return None
     return minutes, judged, minimum
 
@@ -185,6 +190,7 @@ class BelowHours:
         self.this_week = week_start(today or timezone.localdate())
         self.monday = self.this_week - timedelta(weeks=1)
         self._judged = None
+        self._current = {}  # episode id: this week's minutes so far (`read_this_week`)
 
     @property
     def judged(self):
@@ -194,10 +200,19 @@ class BelowHours:
         return self._judged
 
     def read(self):
-        """Judge the episodes, as a reader (`iop.together`): the facts, then the minutes."""
+        """Judge the episodes, as a reader (`iop.together`): the facts, then last week's
+        minutes (this week's are read for the rows shown: `read_this_week`)."""
         if self._judged is None:
             self._judged = yield from self._judge()
         return self._judged
+
+    def read_this_week(self, judged):
+        """This week's minutes (so far) of the `judged` rows not read yet, as a reader: a
+        page's few, not the caseload's (half the attendance a judgement would read)."""
+        missing = [row[0] for row in judged if row[0] not in self._current]
+        if missing:
+            minutes = yield from read_attended_minutes(missing, self.this_week)
+            self._current.update({pk: minutes.get(pk, [0])[0] for pk in missing})
 
     def _judge(self):
         facts, changes = {}, defaultdict(list)
@@ -215,9 +230,8 @@ class BelowHours:
         self._shown = {row[0]: (row[0], row[9], row[8], row[7], row[10]) for row in facts}
         # By the listed ids, not the subquery: PostgreSQL then knows how few a clinician's
         # caseload holds and reads their attendance by episode, not the whole program's week.
-        # This week's minutes come in the same read: the rows shown say them.
-        minutes = yield from read_attended_minutes(ids, self.monday, weeks=2)
-        self._current = {pk: weeks[1] for pk, weeks in minutes.items()}
+        # Last week's only: this week's are read for the rows shown (`read_this_week`).
+        minutes = yield from read_attended_minutes(ids, self.monday)
         rows = []
         for row in facts:
             last_week = minutes.get(row[0], (0,))[0]
@@ -239,9 +253,14 @@ class BelowHours:
             return self[index : index + 1][0]
         return self.rows(self.judged[index])
 
+    def patient_ids(self, judged):
+        """The patient ids of the `judged` rows (a slice of `judged`), read with the facts."""
+        return [self._shown[row[0]][1] for row in judged]
+
     def rows(self, judged):
         if not judged:
             return []
+        run(self.read_this_week(judged))
         current = self._current
         return [
             (

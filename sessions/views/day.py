@@ -12,9 +12,7 @@ from django.views.decorators.http import require_safe
 from iop.accounts.roles import Role
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_patients
-from iop.together import run_together
-from patients.access import read_grants_in_force
-from patients.part2 import part2_patient_ids, read_part2_patient_ids
+from patients.part2 import part2_patient_ids
 from sessions.today import (
     below_hours,
     mark_missing_safety_plans,
@@ -25,7 +23,6 @@ from sessions.today import (
     older_notes_to_write_ids,
     older_notes_to_write_rows,
     today_for,
-    today_patient_ids,
     worklist_alerts,
 )
 from sessions.views.session import ATTENDANCE_BUTTONS
@@ -59,19 +56,13 @@ def today(request):
     context = today_for(request.user)
     if context["is_clinical"]:
         context["statuses"] = ATTENDANCE_BUTTONS
-        shown = today_patient_ids(context)
-        # With the emergency grants the audit's marks read when it names a patient
-        # (`patients.access`): one round trip for both.
-        marks = [read_grants_in_force(request.user)] if shown else []
-        protected, *_ = run_together(read_part2_patient_ids(shown), *marks)
-        context["is_part2"] = bool(protected)
         # One event per patient the page shows, in one statement (a clinician with no
         # patients today still gets one, with none).
         audit_record_patients(
             action=AuditEvent.Action.VIEW,
             request=request,
             object_type="today",
-            patient_ids=shown or [None],
+            patient_ids=context["shown_patient_ids"] or [None],
             detail=f"{len(context['sessions'])} sessions, {len(context['alerts'])} alerts",
         )
     return render(request, "today.html", context)
