@@ -3,14 +3,14 @@ the patients below their minimum (Today, "below their hours"): counted in full, 
 only the rows shown loaded as records.
 
 The rule is the hours ledger's (`ledger.hours_ledger`, `levels`; CLINICAL.md, "Levels of
-care and hours") for the one week the lists judge, the last full week. The database sums each
-episode's attended minutes of that week and of this one (one grouped query over the two
-weeks' counted sessions) and reads the facts the rule needs as plain values, one row per
-episode (level, admission and discharge dates, date of birth, track, the program's minimum,
-a step-down in the week, the patient's name) with their level changes (a row each, in the
-same read); the rule (`levels`) then judges ~300 tuples, not ~300 episodes with their
-patients and programs and a ledger of rows each. The page's rows are built from those same
-values (no further read).
+care and hours") for the one week the lists judge, the last full week. The database reads
+the facts the rule needs as plain values, one row per episode (level, admission and discharge
+dates, track, the program's minimum, a step-down in the week) with their level changes (a
+row each, in the same read); then, by the episodes' and patients' ids, each episode's
+attended minutes of that week (one grouped query over the week's counted sessions) and each
+patient's date of birth and names. The rule (`levels`) then judges ~300 tuples, not ~300
+episodes with their patients and programs and a ledger of rows each. The page's rows are
+built from those same values, with this week's minutes read for the rows shown only.
 
 `tests/sessions/test_hours_in_the_database.py` holds it to the ledger's judgement.
 """
@@ -25,9 +25,9 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from iop.ids import id_set
+from iop.ids import id_set, in_ids
 from iop.shapes import shape
-from iop.together import run
+from iop.together import gather, run
 from patients.models import Episode, Patient
 from sessions.models import NOT_COUNTED, Attendance, StepDown, TherapySession
 from sessions.services import levels
@@ -38,23 +38,22 @@ FACTS = (
     "level_of_care",
     "admission_date",
     "discharge_date",
-    "patient__date_of_birth",
     "program__track",
     "program__minimum_weekly_hours",
-    "patient__legal_last_name",
-    "patient__legal_first_name",
     "patient_id",
-    "patient__preferred_name",
     "stepped_down",
 )
 # A row shows its patient's name and links to their chart: the episode and patient records
-# of a row hold only these (as `.only()` would read them), from the row of FACTS; in the
-# models' field order, as `Model.from_db` takes them.
+# of a row hold only these (as `.only()` would read them), from the rows of FACTS and
+# PATIENT_FACTS; in the models' field order, as `Model.from_db` takes them.
 SHOWN_EPISODE = ("id", "patient_id")
 # What the rule (`levels.levels_in_week`) reads of a level change, in the order it sorts them.
 LEVEL_CHANGE = ("effective_date", "pk", "from_level", "to_level")
 LevelChange = namedtuple("LevelChange", LEVEL_CHANGE)
 SHOWN_PATIENT = ("id", "legal_first_name", "legal_last_name", "preferred_name")
+# What the rule (the age) and the rows (the order and names) read of a patient, read by id:
+# joined to the facts, PostgreSQL hashed every patient of the program to find the caseload's.
+PATIENT_FACTS = (*SHOWN_PATIENT, "date_of_birth")
 
 
 def _midnight(day):
@@ -92,6 +91,17 @@ def _weekly_sums(episode_ids, bounds):
         for n, start in enumerate(bounds[:-1])
     }
     return counted.annotate(**sums)
+
+
+def read_patient_facts(patient_ids):
+    """{patient id: a row of PATIENT_FACTS} of these patients, as a reader (`iop.together`)."""
+    (rows,) = yield (_patient_facts(sorted(set(patient_ids))),)
+    return {row[0]: row for row in rows}
+
+
+@shape
+def _patient_facts(patient_ids):
+    return Patient.objects.filter(in_ids("pk", patient_ids)).order_by().values_list(*PATIENT_FACTS)
 
 
 @shape
@@ -135,10 +145,11 @@ def weekly_minutes(episodes, since, until, tz):
     )
 
 
-def judge(facts, changes, minutes, monday):
-    """(minutes, level, minimum in hours) if the episode (`facts`, a row of FACTS) was below
-    its minimum in the week starting `monday`, else None: the ledger's rule for a past week."""
-    (_, level, admitted, discharged, born, track, program_minimum, *_, stepped) = facts
+def judge(facts, born, changes, minutes, monday):
+    """(minutes, level, minimum in hours) if the episode (`facts`, a row of FACTS; its patient
+    born on `born`) was below its minimum in the week starting `monday`, else None: the
+    ledger's rule for a past week."""
+    (_, level, admitted, discharged, track, program_minimum, _, stepped) = facts
     if stepped or (admitted and admitted > monday):
         return None  # a planned step-down; admitted that week (or not yet)
     if discharged and week_start(discharged) <= monday:
@@ -226,19 +237,23 @@ class BelowHours:
             episode_changes.sort()  # oldest first (`levels.level_changes`' order)
         facts = list(facts.values())
         ids = [row[0] for row in facts]
-        # The episode's pk, its patient's id and first, last and preferred names.
-        self._shown = {row[0]: (row[0], row[9], row[8], row[7], row[10]) for row in facts}
         # By the listed ids, not the subquery: PostgreSQL then knows how few a clinician's
         # caseload holds and reads their attendance by episode, not the whole program's week.
         # Last week's only: this week's are read for the rows shown (`read_this_week`).
-        minutes = yield from read_attended_minutes(ids, self.monday)
+        minutes, patients = yield from gather(
+            read_attended_minutes(ids, self.monday),
+            read_patient_facts(row[6] for row in facts),
+        )
+        # The episode's pk, its patient's id and first, last and preferred names.
+        self._shown = {row[0]: (row[0], *patients[row[6]][:4]) for row in facts}
         rows = []
         for row in facts:
             last_week = minutes.get(row[0], (0,))[0]
-            verdict = judge(row, changes[row[0]], last_week, self.monday)
+            patient_id, first, last, _, born = patients[row[6]]
+            verdict = judge(row, born, changes[row[0]], last_week, self.monday)
             if verdict:
                 total, level, minimum = verdict
-                rows.append((minimum * 60 - total, row[7], row[8], row[9], row[0], verdict))
+                rows.append((minimum * 60 - total, last, first, patient_id, row[0], verdict))
         rows.sort(key=lambda r: (-r[0], r[1], r[2], r[3]))
         return [(r[4], *r[5]) for r in rows]
 
