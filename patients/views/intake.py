@@ -17,11 +17,14 @@ from iop.audit.mixins import AuditedViewMixin
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.errors import add_service_error
+from iop.paging import CountedPagePaginator
+from iop.together import rows_of, run_together
 from iop.validation import id_or_none
 from patients import services
-from patients.access import get_patient_for_user
+from patients.access import get_patient_for_user, read_grants_in_force
 from patients.forms import DeclineForm, PatientForm, ReferralForm, intake_step_form
-from patients.models import Episode, IntakeAssessment, Patient
+from patients.intake_rows import read_queue_relations
+from patients.models import Episode, IntakeAssessment, Patient, Program
 from patients.models.intake import steps_for
 from patients.part2 import protects_patient_of_row
 
@@ -43,12 +46,14 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
     template_name = "patients/intake_queue.html"
     context_object_name = "episodes"
     paginate_by = 25
+    paginator_class = CountedPagePaginator  # the page and the queue's length in one query
     MATCHES_SHOWN = 25
 
     def get_queryset(self):
+        """The queue's episodes, their own columns only: what the rows show of their patient,
+        program and intake is read by id after the page (`intake_rows`)."""
         qs = (
             Episode.objects.in_intake_queue_of(self.request.user)
-            .select_related("patient", "program", "primary_clinician", "intake")
             # Read with the row: the page's Part 2 notice needs no query of its own.
             .annotate(part2_protected=protects_patient_of_row())
             .order_by("referral_date", "pk")
@@ -79,9 +84,14 @@ class IntakeQueue(IntakeRoleMixin, AuditedViewMixin, ListView):
             )
             context["matches"] = self.matches
             context["match_count"] = self.matches[0].match_count if self.matches else 0
-        from patients.models import Program
-
-        context["programs"] = Program.objects.filter(is_active=True)
+        # The rows' patients, programs and intakes with the programs to filter by and the
+        # emergency grants the audit's marks read when it names a patient: one turn.
+        programs, *_ = run_together(
+            rows_of(Program.objects.filter(is_active=True)),
+            read_queue_relations(context["episodes"]),
+            read_grants_in_force(self.request.user),
+        )
+        context["programs"] = programs
         context["program_asked"] = self.request.GET.get("program", "")
         query = self.request.GET.copy()
         query.pop("page", None)
