@@ -63,3 +63,31 @@ def test_each_row_says_whether_its_intake_has_begun_and_the_program_chosen_stays
     assert f'href="{step}">Resume intake' in rows[begun.patient_id]
     assert "not started" not in rows[begun.patient_id]
     assert f'<option value="{program.pk}" selected>' in html
+
+
+def test_a_rows_start_button_posts_with_the_pages_csrf_token_and_begins_the_intake(
+    intake, make_episode
+):
+    """The rows are drawn in Python (`intake_queue_tags`): the form a coordinator presses must
+    carry the token the CSRF check accepts, as the template's `{% csrf_token %}` did."""
+    from django.test import Client
+
+    from patients.models import IntakeAssessment
+
+    waiting = make_episode(status="referred", is_sud=True)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(intake)
+    html = browser.get(reverse("patients:intake-queue")).content.decode()
+    start = reverse("patients:intake-start", args=[waiting.pk])
+    form = re.search(rf'<form method="post" action="{start}".*?</form>', html, re.S).group(0)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    row = html[html.index(f'href="/patients/{waiting.patient_id}/"') :].split("</tr>")[0]
+    assert 'text-bg-warning">Part 2</span>' in row
+    assert "ago) from" in row
+
+    refused = Client(enforce_csrf_checks=True)
+    refused.force_login(intake)
+    assert refused.post(start).status_code == 403  # no token: the check is on
+    answer = browser.post(start, {"csrfmiddlewaretoken": token})
+    assert answer.status_code == 302
+    assert IntakeAssessment.objects.filter(episode=waiting).exists()
