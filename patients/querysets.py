@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from iop.accounts.roles import Role
 from iop.ids import InArray
+from iop.together import run
 
 
 def is_director(user):
@@ -28,12 +29,16 @@ class ProgramQuerySet(models.QuerySet):
 
 def supervised_program_ids(user):
     """The ids of the programs `user` supervises, read once per user object (a request's)."""
+    return run(read_supervised_program_ids(user))
+
+
+def read_supervised_program_ids(user):
+    """`supervised_program_ids` as a reader (`iop.together`)."""
     from patients.models import Program
 
     if not hasattr(user, "_supervised_program_ids"):
-        user._supervised_program_ids = frozenset(
-            Program.objects.supervised_by(user).values_list("pk", flat=True)
-        )
+        (ids,) = yield (Program.objects.supervised_by(user).values_list("pk", flat=True),)
+        user._supervised_program_ids = frozenset(ids)
     return user._supervised_program_ids
 
 

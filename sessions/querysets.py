@@ -123,24 +123,25 @@ def supervised_groups(user):
     return TherapyGroup.objects.filter(program__in=programs).order_by().values_list("pk", flat=True)
 
 
-def visible_session_sets(user, *, evaluated=False):
+def visible_session_sets(user, *, evaluated=False, now=None):
     """(ids of the sessions a clinician or supervisor runs, of the patients they may open, of
     the groups of the programs they supervise or None), as subqueries or, `evaluated`, the
     patients as a list and the first as `RUNS` (see `session_visibility`). The groups stay a
     subquery: a supervisor's few dozen, hashed once in the list's own query, where reading
-    them first cost a query of its own."""
+    them first cost a query of its own. `now`: the time emergency grants are in force at (by
+    default the time of the call)."""
     from sessions.models import TherapySession
 
     patients = None
     if evaluated:
-        visible = visible_patient_ids(user)
+        visible = visible_patient_ids(user, now=now)
         if visible is not ALL_PATIENTS and visible is not None:
             # Read from the union of the ways in itself (its ids are patients'), not joined to
             # every patient row as `for_user` does: 2.1-2.4 -> 1.5-1.7 ms for a supervisor.
             patients = visible.values_list("patient_id")
     if patients is None:
         # A set of ids: unordered (the patients' order by name sorted 300-2,500 for nothing).
-        patients = Patient.objects.for_user(user).order_by()
+        patients = Patient.objects.for_user(user, now=now).order_by()
         patients = patients.values_list("pk", flat=not evaluated)
     if evaluated:
         # Rows unpacked here: a flat list resumes Django's generator for each of a
@@ -173,15 +174,16 @@ class TherapySessionQuerySet(models.QuerySet):
         `evaluated`: for a list read in an indexed order (see `session_visibility`)."""
         return self._visible(user, lambda: session_visibility(user, evaluated=evaluated))
 
-    def for_user_by_row(self, user):
+    def for_user_by_row(self, user, *, now=None):
         """`for_user` for a lookup of one session (or a few): each part tested on the row
         through an index, the sessions the user runs as one probe of the (session, clinician)
         index (`runs`) and their patients only for a session that has one, instead of building
         the whole visible set (every session they ever ran, every patient of their programs)
-        to test one row: a supervisor's group session page at scale, 13-44 ms -> 0.5 ms."""
+        to test one row: a supervisor's group session page at scale, 13-44 ms -> 0.5 ms.
+        `now`: the time emergency grants are in force at (by default the time of the call)."""
 
         def by_row():
-            _, patients, groups = visible_session_sets(user)
+            _, patients, groups = visible_session_sets(user, now=now)
             visible = Q(runs(user)) | (Q(patient__isnull=False) & Q(patient__in=patients))
             return visible | Q(group__in=groups) if groups is not None else visible
 
