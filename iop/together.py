@@ -166,3 +166,17 @@ def read_related(objects, name, read):
         if row is not None and not field.concrete:  # the one-to-one's own side, as Django's
             field.field.set_cached_value(row, obj)
     return objects
+
+
+def fill_prefetched(obj, name, rows):
+    """Set `obj.<name>.all()` (a reverse foreign key) to `rows`, read apart (in a turn of
+    their own choosing), as `prefetch_related(name)` would: each row's own side pointing back
+    at `obj`, so that neither asks the database again."""
+    manager = getattr(obj, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows if isinstance(rows, list) else list(rows)
+    queryset._prefetch_done = True
+    field = manager.field  # the rows' foreign key to `obj`
+    for row in queryset._result_cache:
+        field.set_cached_value(row, obj)
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

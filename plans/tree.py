@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import router
 
 from iop.shapes import shape
+from iop.together import fill_prefetched
 from plans.models import Goal, Intervention, Objective, Problem
 
 # Each level: its model, the path to it from a problem, and the name of its children.
@@ -35,10 +36,7 @@ def _attnames(model):
 
 def children_cache(obj, name, children):
     """Set `obj.<name>.all()` to `children`, as prefetch_related does."""
-    queryset = getattr(obj, name).get_queryset()
-    queryset._result_cache = children
-    queryset._prefetch_done = True
-    obj._prefetched_objects_cache[name] = queryset
+    fill_prefetched(obj, name, children)
 
 
 def read_plan_tree(plan):

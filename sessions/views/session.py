@@ -20,23 +20,26 @@ from iop.audit.searches import describe_query
 from iop.audit.services import audit_record, audit_record_patients
 from iop.errors import ConflictError, error_text
 from iop.shapes import shape
+from iop.together import run_together
+from patients.access import read_grants_in_force
 from patients.part2 import part2_patient_ids
 from patients.querysets import supervises
 from sessions import hooks as session_hooks
 from sessions import services
 from sessions.forms import NoteForm
 from sessions.models import (
-    Addendum,
     Attendance,
     AttendanceCorrection,
     ProgressNote,
     TherapySession,
 )
 from sessions.selectors import (
+    read_sessions_with_rosters,
     readable_patient_ids,
     roster_episode,
     session_with_roster,
 )
+from sessions.session_note import read_session_note
 
 # One key per attendance button, for taking attendance from the keyboard (see app.js).
 ATTENDANCE_BUTTONS = [
@@ -57,20 +60,6 @@ def _session_row(pk):
         .prefetch_related("clinicians")
         .filter(pk=pk)
         .order_by()
-    )
-
-
-@shape
-def _session_note(session_id):
-    """The session's one note (a one-to-one) with its people, entries and addenda, read
-    unordered: an ordered query's ~50 columns of its three users were each hashed for nothing."""
-    return (
-        ProgressNote.objects.filter(session=session_id)
-        .select_related("author", "signed_by", "cosigned_by")
-        .prefetch_related(
-            "entries", Prefetch("addenda", queryset=Addendum.objects.select_related("author"))
-        )
-        .order_by()[:1]
     )
 
 
@@ -115,11 +104,14 @@ def session_page_context(
     the note, its start (with `start`, a refused start keeps the topic typed). Audited once
     per patient shown; with `own_read` (the page's GET), also the read of the session itself
     that `AuditedViewMixin` records, in the same statement (one audit transaction, not two)."""
-    session_with_roster(session)
+    # The roster's two reads, the note's three and the emergency grants the audit's marks read
+    # when it names a patient (`patients.access`), in one turn; the billing's after.
+    _, note, _ = run_together(
+        read_sessions_with_rosters([session], billing=True),
+        read_session_note(session.pk),
+        read_grants_in_force(request.user),
+    )
     shown = [e.patient_id for e, _ in session.rows]
-    # The session's one note (a one-to-one), read unordered: an ordered query's ~50 columns
-    # of its three users were each hashed by Django for nothing (0.3 ms).
-    note = next(iter(_session_note(session.pk)), None)
     if note is not None:
         note.session = session  # the page's own session: not read again
         _entry_patients(note, session)
