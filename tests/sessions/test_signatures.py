@@ -297,3 +297,27 @@ def test_plan_pages_show_the_signer_and_the_time(client, active_plan, clinician)
     assert "Casey Morgan, 2 Nov 2026 08:00" in plan_page
     history = client.get(reverse("plans:history", args=[active_plan.patient_id]))
     assert "Casey Morgan, 2 Nov 2026 08:00" in history.content.decode()
+
+
+def test_the_session_page_shows_a_signed_notes_parts_and_addenda_read_in_one_turn(
+    client, draft, clinician, django_assert_num_queries
+):
+    """The page reads the note, its parts and its addenda by the session, together
+    (`sessions.session_note`): each part and addendum points back at the note, and listing
+    them asks nothing more of the database."""
+    from django.urls import reverse
+
+    from iop.together import run
+    from sessions.session_note import read_session_note
+
+    note = ss.note_sign(note=draft, user=clinician)
+    ss.addendum_add(note=note, text="Called the family after group.", user=clinician)
+    read = run(read_session_note(note.session_id))
+    with django_assert_num_queries(0):
+        entries, addenda = list(read.entries.all()), list(read.addenda.all())
+        assert [e.note is read for e in entries] == [True]
+        assert [(a.note is read, a.author.pk) for a in addenda] == [(True, clinician.pk)]
+    client.force_login(clinician)
+    html = client.get(reverse("sessions:session", args=[note.session_id])).content.decode()
+    assert "Called the family after group." in html
+    assert "Slept six hours twice." in html
