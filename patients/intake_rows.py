@@ -11,7 +11,8 @@ each lookup by id plans in a tenth of a millisecond.
 from iop.ids import in_ids
 from iop.shapes import shape
 from iop.together import gather, read_related
-from patients.models import IntakeAssessment, Patient, Program
+from patients.models import IntakeAssessment, Patient
+from patients.selectors import program_names
 
 # What a row shows of its patient (`display_name` and the MRN) and of its intake.
 PATIENT_SHOWN = ("mrn", "legal_first_name", "legal_last_name", "preferred_name")
@@ -23,7 +24,7 @@ def read_queue_relations(episodes):
     referral whose intake has not begun), holding what the rows show."""
     return gather(
         read_related(episodes, "patient", _patients),
-        read_related(episodes, "program", _programs),
+        read_related(episodes, "program", program_names),
         read_related(episodes, "intake", _intakes),
     )
 
@@ -31,11 +32,6 @@ def read_queue_relations(episodes):
 @shape
 def _patients(ids):
     return Patient.objects.filter(in_ids("pk", ids)).only(*PATIENT_SHOWN)
-
-
-@shape
-def _programs(ids):
-    return Program.objects.filter(in_ids("pk", ids)).only("name")
 
 
 @shape

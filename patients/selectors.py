@@ -13,7 +13,14 @@ from iop.together import gather, no_read, rows_of, run, run_together
 from patients import extensions
 from patients.access import Access
 from patients.links import patient_url
-from patients.models import Alert, Episode, MeasureAnswer, MeasureResponse, RiskAssessment
+from patients.models import (
+    Alert,
+    Episode,
+    MeasureAnswer,
+    MeasureResponse,
+    Program,
+    RiskAssessment,
+)
 from patients.models.risk import SAFETY_PLAN_LEVELS
 from patients.part2 import is_part2_protected
 
@@ -284,6 +291,13 @@ def attach_care_team_refs(episodes):
     for episode in episodes:
         episode["care_team_refs"] = refs.get(episode["id"], [])
     return episodes
+
+
+@shape
+def program_names(ids):
+    """Programs by id, their names only: what a list shows of a row's program, read by id
+    (`iop.together.read_related`)."""
+    return Program.objects.filter(in_ids("pk", ids)).only("name")
 
 
 def user_refs_by(links, key):

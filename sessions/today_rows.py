@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from iop.ids import in_ids
 from iop.shapes import shape
 from iop.together import gather, read_related
-from patients.models import Episode, Patient, Program
+from patients.models import Episode, Patient
+from patients.selectors import program_names
 from sessions.models import ProgressNote, TherapyGroup
 
 User = get_user_model()
@@ -67,7 +68,7 @@ def read_intake_relations(intakes):
     episodes = [intake.episode for intake in intakes]
     return gather(
         read_related(episodes, "patient", _patient_names),
-        read_related(episodes, "program", _program_names),
+        read_related(episodes, "program", program_names),
     )
 
 
@@ -76,7 +77,7 @@ def read_summary_relations(summaries):
     their episode's program's."""
     return gather(
         read_related(summaries, "patient", _patient_names),
-        read_related([summary.episode for summary in summaries], "program", _program_names),
+        read_related([summary.episode for summary in summaries], "program", program_names),
     )
 
 
@@ -116,8 +117,3 @@ def _note_ids(session_ids):
 @shape
 def _user_names(ids):
     return User.objects.filter(in_ids("pk", ids)).only(*USER_NAME)
-
-
-@shape
-def _program_names(ids):
-    return Program.objects.filter(in_ids("pk", ids)).only("name")
