@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.db import router
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -60,37 +60,14 @@ def _midnight(day):
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def attended_minutes(episodes, monday, *, weeks=1):
-    """{episode id: [minutes attended in each week]} in the `weeks` weeks starting `monday`,
-    in sessions that count (not cancelled; family therapy only with the patient present): one
-    grouped query over `_counted`, the weeks summed apart by the attendance's copy of its
-    session's start."""
-    return run(read_attended_minutes(episodes, monday, weeks=weeks))
-
-
-def read_attended_minutes(episodes, monday, *, weeks=1):
-    """`attended_minutes` as a reader (`iop.together`)."""
-    ids = list(episodes)
-    bounds = [_midnight(monday + timedelta(weeks=n)) for n in range(weeks + 1)]
-    weekly = _one_week(ids, *bounds) if weeks == 1 else _weekly_sums(ids, bounds)
-    (rows,) = yield (weekly,)
-    return {pk: list(totals) for pk, *totals in rows}
-
-
-def _weekly_sums(episode_ids, bounds):
-    """(episode id, minutes of each week) of the weeks between `bounds` (their midnights)."""
-    counted = (
-        _counted(id_set(episode_ids), bounds[0], bounds[-1]).order_by().values_list("episode_id")
-    )
-    sums = {
-        f"week{n}": Sum(
-            "minutes_attended",
-            filter=Q(session_starts_at__gte=start, session_starts_at__lt=bounds[n + 1]),
-            default=0,
-        )
-        for n, start in enumerate(bounds[:-1])
-    }
-    return counted.annotate(**sums)
+def read_attended_minutes(episode_ids, monday):
+    """{episode id: minutes attended} in the week starting `monday`, in sessions that count
+    (not cancelled; family therapy only with the patient present), as a reader
+    (`iop.together`): one grouped query over `_counted`, by the attendance's copy of its
+    session's start. An episode with none is left out."""
+    week = _week_minutes(list(episode_ids), _midnight(monday), _midnight(monday + timedelta(7)))
+    (rows,) = yield (week,)
+    return dict(rows)
 
 
 def read_patient_facts(patient_ids):
@@ -105,10 +82,11 @@ def _patient_facts(patient_ids):
 
 
 @shape
-def _one_week(episode_ids, monday, next_monday):
-    """`_weekly_sums` of one week (the hours' lists: last week's for every episode, this week's
-    for the rows shown), a shape."""
-    return _weekly_sums(episode_ids, [monday, next_monday])
+def _week_minutes(episode_ids, since, until):
+    """(episode id, minutes) of the week from `since` to `until` (its midnights), a shape: the
+    hours' lists read last week's for every episode, this week's for the rows shown."""
+    counted = _counted(id_set(episode_ids), since, until).order_by().values_list("episode_id")
+    return counted.annotate(minutes=Sum("minutes_attended"))
 
 
 def _counted(episodes, since, until):
@@ -223,7 +201,7 @@ class BelowHours:
         missing = [row[0] for row in judged if row[0] not in self._current]
         if missing:
             minutes = yield from read_attended_minutes(missing, self.this_week)
-            self._current.update({pk: minutes.get(pk, [0])[0] for pk in missing})
+            self._current.update({pk: minutes.get(pk, 0) for pk in missing})
 
     def _judge(self):
         facts, changes = {}, defaultdict(list)
@@ -248,7 +226,7 @@ class BelowHours:
         self._shown = {row[0]: (row[0], *patients[row[6]][:4]) for row in facts}
         rows = []
         for row in facts:
-            last_week = minutes.get(row[0], (0,))[0]
+            last_week = minutes.get(row[0], 0)
             patient_id, first, last, _, born = patients[row[6]]
             verdict = judge(row, born, changes[row[0]], last_week, self.monday)
             if verdict:

@@ -29,6 +29,8 @@ from sessions.models import TherapyGroup, TherapySession
 from sessions.services.conflicts import room_key
 
 ROOM_MAX = 120
+# What a calendar shows of a session beside its own columns.
+SHOWN_RELATIONS = ("group", "patient", "episode")
 
 
 class CalendarView(LoginRequiredMixin, AuditedViewMixin, TemplateView):
@@ -53,7 +55,7 @@ class CalendarView(LoginRequiredMixin, AuditedViewMixin, TemplateView):
         episode, unordered: `sessions_in` the period's by default."""
         queryset = (
             TherapySession.objects.filter(starts_at__gte=start, starts_at__lt=end)
-            .select_related("group", "patient", "episode")
+            .select_related(*SHOWN_RELATIONS)
             .order_by()
         )
         return self.sessions_in(queryset)
@@ -218,7 +220,7 @@ def _group_sessions(group_id, start, end):
     """The group's sessions from `start` to before `end` (`CalendarView.period_sessions`)."""
     return (
         TherapySession.objects.filter(group=group_id, starts_at__gte=start, starts_at__lt=end)
-        .select_related("group", "patient", "episode")
+        .select_related(*SHOWN_RELATIONS)
         .order_by()
     )
 
